@@ -1,0 +1,292 @@
+"""The notebook API, close to arcgis.learn's names, and the workflows the algorithms call.
+
+    data = prepare_data("NWPU-RESISC45", batch_size=64, val_split_pct=20, chip_size=224)
+    classifier = SceneClassifier(data, backbone="resnet34", oversample=True)
+    classifier.fit(20)                      # finds the learning rate first
+    classifier.save("resisc45", "models")   # models/resisc45/resisc45.emd, .pth, .dlpk, report
+    SceneClassifier.from_model("models/resisc45/resisc45.dlpk").predict("chip.jpg")
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import report
+from .backbones import DEFAULT_BACKBONE, create_model
+from .dataset import (TrainingData, load_training_data, resize_chip, scan_folders,
+                      split_folder_list)
+from .feedback import Feedback
+from .imagery import read_image
+from .metrics import confusion_matrix, per_class_metrics
+from .package import (ModelPackage, PackagePaths, check_model_name, load_package,
+                      model_definition, save_package)
+from .training import LRFinderResult, Trainer, resolve_device
+
+RESULT_TILES = 36
+SAMPLE_TILES = 16
+
+
+def prepare_data(path: str, batch_size: int = 64, val_split_pct: float = 20,
+                 chip_size: int = 224, extra_folders: str | list[str] | None = None,
+                 seed: int = 42, feedback: Feedback | None = None) -> TrainingData:
+    """Read ImageNet-layout chip folders into memory, split and ready to train."""
+    from .deps import require_torch
+
+    require_torch()
+    return load_training_data(split_folder_list(path, extra_folders), chip_size, val_split_pct,
+                              batch_size, seed, feedback)
+
+
+class SceneClassifier:
+    """A scene classifier: train it on TrainingData, or load it from a package to predict."""
+
+    def __init__(self, data: TrainingData, backbone: str = DEFAULT_BACKBONE,
+                 pretrained: bool = True, weights_file: str | None = None,
+                 oversample: bool = False, device: str = "auto",
+                 feedback: Feedback | None = None) -> None:
+        import torch
+
+        resolve_device(device)
+        torch.manual_seed(data.seed)
+        self.data = data
+        self.backbone = backbone
+        self.feedback = feedback or Feedback()
+        model = create_model(backbone, len(data.classes), data.band_count, pretrained,
+                             weights_file)
+        self.trainer = Trainer(model, data, device, oversample, self.feedback)
+        self.lr_finder: LRFinderResult | None = None
+        self.learning_rate: float | None = None
+        self._validation: tuple[np.ndarray, np.ndarray] | None = None
+
+    @property
+    def model(self):
+        return self.trainer.model
+
+    # --- training ---------------------------------------------------------------------------
+    def lr_find(self) -> float:
+        """Sweep the learning rate; returns (and remembers) the suggested rate."""
+        self.lr_finder = self.trainer.lr_find()
+        self.feedback.log(f"Learning-rate finder suggests {self.lr_finder.suggestion:.2e}.")
+        return self.lr_finder.suggestion
+
+    def fit(self, epochs: int, lr: float | None = None, early_stopping: bool = True) -> list[dict]:
+        """Train; ``lr=None`` finds the learning rate first. Returns the epoch table."""
+        self.learning_rate = lr if lr else self.lr_find()
+        history = self.trainer.fit(epochs, self.learning_rate, early_stopping)
+        self._validation = None
+        return [vars(row) for row in history]
+
+    @property
+    def best_accuracy(self) -> float:
+        """Validation accuracy of the kept (best) epoch."""
+        history = self.trainer.history
+        return history[self.trainer.best_epoch - 1].accuracy if history else 0.0
+
+    # --- results ----------------------------------------------------------------------------
+    def validation_predictions(self) -> tuple[np.ndarray, np.ndarray]:
+        """(probabilities, truth) on the validation chips, computed once per fit."""
+        if self._validation is None:
+            probabilities = self.trainer.predict(self.data.valid_images).numpy()
+            self._validation = probabilities, self.data.valid_labels.numpy()
+        return self._validation
+
+    def confusion_matrix(self) -> np.ndarray:
+        probabilities, truth = self.validation_predictions()
+        return confusion_matrix(truth, probabilities.argmax(axis=1), len(self.data.classes))
+
+    def per_class_metrics(self) -> list[dict]:
+        return per_class_metrics(self.confusion_matrix(), self.data.classes)
+
+    def results(self, count: int = RESULT_TILES) -> list[tuple[np.ndarray, str, str, float]]:
+        """Validation chips with truth, prediction and confidence, mistakes first."""
+        probabilities, truth = self.validation_predictions()
+        predicted = probabilities.argmax(axis=1)
+        order = np.argsort(predicted == truth, kind="stable")[:count]
+        classes = self.data.classes
+        return [(self.data.valid_images[i].numpy(), classes[truth[i]], classes[predicted[i]],
+                 float(probabilities[i, predicted[i]])) for i in order]
+
+    def show_batch(self, rows: int = 4):
+        """A figure of random training chips with their labels."""
+        return report.chip_grid_figure(self.data.sample(rows * rows), ncols=rows)
+
+    def show_results(self, rows: int = 4):
+        """A figure of validation chips: truth / prediction, mistakes first."""
+        return report.results_figure(self.results(rows * rows))
+
+    def plot_confusion_matrix(self):
+        """A figure of the validation confusion matrix."""
+        return report.confusion_figure(self.confusion_matrix(), self.data.classes)
+
+    # --- saving -----------------------------------------------------------------------------
+    def save(self, name: str, output_folder: str = ".", report_path: str | None = None) -> PackagePaths:
+        """Write OUTPUT/<name>/ with .emd, .pth, .dlpk and an HTML report."""
+        name = check_model_name(name)
+        per_class = self.per_class_metrics()
+        summary = self.data.summary()
+        definition = model_definition(
+            name=name, backbone=self.backbone, classes=self.data.classes,
+            chip_size=self.data.chip_size, band_count=self.data.band_count,
+            data_type=self.data.data_type, normalization=self.data.normalization,
+            learning_rate=float(self.learning_rate or 0), epochs_run=len(self.trainer.history),
+            best_epoch=self.trainer.best_epoch, best_accuracy=self.best_accuracy,
+            per_class=per_class, data_summary=summary)
+        state = {k: v.detach().cpu() for k, v in self.model.state_dict().items()}
+        paths = save_package(output_folder, name, state, definition, self.write_report)
+        if report_path:
+            report.copy_report(paths.report, report_path)
+            paths.report = report_path
+        return paths
+
+    def write_report(self, path: str) -> None:
+        """The training report: data, chips, learning rate, epochs, confusion, results."""
+        summary = dict(self.data.summary(), backbone=self.backbone,
+                       device=str(self.trainer.device), learning_rate=self.learning_rate,
+                       epochs_run=len(self.trainer.history), best_epoch=self.trainer.best_epoch,
+                       best_accuracy=self.best_accuracy)
+        report.write_training_report(
+            path, title="Scene classifier training report", summary=summary,
+            samples=self.data.sample(SAMPLE_TILES),
+            lr_finder=self.lr_finder.to_dict() if self.lr_finder else None,
+            history=[vars(row) for row in self.trainer.history], classes=self.data.classes,
+            confusion=self.confusion_matrix(), per_class=self.per_class_metrics(),
+            results=self.results())
+
+    # --- inference --------------------------------------------------------------------------
+    @classmethod
+    def from_model(cls, path: str, device: str = "auto") -> LoadedClassifier:
+        """Load a saved package (.emd or .dlpk) for prediction."""
+        from .deps import require_torch
+
+        require_torch()
+        return LoadedClassifier(load_package(path), device)
+
+
+class LoadedClassifier:
+    """A classifier loaded from a package; ``predict`` takes an image path or an array."""
+
+    def __init__(self, package: ModelPackage, device: str = "auto") -> None:
+        self.package = package
+        self.device = resolve_device(device)
+        self.model = package.build_model().to(self.device)
+        self.classes = package.classes
+
+    def predict(self, image: str | np.ndarray) -> tuple[str, float]:
+        """(class name, confidence) for a file path or a (bands, H, W) array."""
+        import torch
+
+        array = read_image(image) if isinstance(image, str) else np.asarray(image)
+        if array.ndim == 2:
+            array = array[np.newaxis]
+        if array.shape[0] != self.package.band_count:
+            raise ValueError(f"The model takes {self.package.band_count} bands, the image has "
+                             f"{array.shape[0]}.")
+        chip = torch.from_numpy(resize_chip(array, self.package.chip_size)).float()[None]
+        with torch.inference_mode():
+            logits = self.model(self.package.normalization.apply(chip).to(self.device))
+            probabilities = torch.softmax(logits.float(), dim=1)[0].cpu()
+        index = int(probabilities.argmax())
+        return self.classes[index], float(probabilities[index])
+
+
+# --- workflows for the Processing algorithms --------------------------------------------------
+@dataclass
+class TrainSettings:
+    """Everything the train and find-learning-rate algorithms ask for."""
+
+    input_folder: str
+    extra_folders: str = ""
+    backbone: str = DEFAULT_BACKBONE
+    pretrained: bool = True
+    weights_file: str | None = None
+    chip_size: int = 224
+    batch_size: int = 64
+    epochs: int = 20
+    learning_rate: float = 0.0
+    val_split_pct: float = 20.0
+    oversample: bool = False
+    early_stopping: bool = True
+    device: str = "auto"
+    seed: int = 42
+    model_name: str = "model"
+    output_folder: str = "."
+    report_path: str | None = None
+    folders: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.folders = split_folder_list(self.input_folder, self.extra_folders)
+
+
+@dataclass
+class TrainOutcome:
+    paths: PackagePaths
+    accuracy: float
+    learning_rate: float
+    history: list[dict]
+
+
+def _classifier(settings: TrainSettings, feedback: Feedback) -> SceneClassifier:
+    data = prepare_data(settings.input_folder, settings.batch_size, settings.val_split_pct,
+                        settings.chip_size, settings.extra_folders, settings.seed, feedback)
+    feedback.log(f"{len(data.classes)} classes, {len(data.train_labels)} training and "
+                 f"{len(data.valid_labels)} validation chips, {data.band_count} bands "
+                 f"({data.data_type}).")
+    classifier = SceneClassifier(data, settings.backbone, settings.pretrained,
+                                 settings.weights_file or None, settings.oversample,
+                                 settings.device, feedback)
+    feedback.log(f"Training {settings.backbone} on {classifier.trainer.device}.")
+    return classifier
+
+
+def train_classifier(settings: TrainSettings, feedback: Feedback | None = None) -> TrainOutcome:
+    """Read the chips, (find the rate,) train, and save the package and report."""
+    feedback = feedback or Feedback()
+    check_model_name(settings.model_name)
+    classifier = _classifier(settings, feedback)
+    history = classifier.fit(settings.epochs, settings.learning_rate or None,
+                             settings.early_stopping)
+    feedback.report(1.0, "saving the model package", force=True)
+    paths = classifier.save(settings.model_name, settings.output_folder, settings.report_path)
+    feedback.log(f"Best epoch {classifier.trainer.best_epoch}: validation accuracy "
+                 f"{classifier.best_accuracy:.4f}. Model package: {paths.folder}")
+    return TrainOutcome(paths, classifier.best_accuracy, float(classifier.learning_rate), history)
+
+
+def find_learning_rate(settings: TrainSettings, report_path: str,
+                       feedback: Feedback | None = None) -> float:
+    """Run the learning-rate finder and write its curve to ``report_path``."""
+    feedback = feedback or Feedback()
+    classifier = _classifier(settings, feedback)
+    rate = classifier.lr_find()
+    report.write_lr_report(report_path, title="Learning rate finder",
+                           lr_finder=classifier.lr_finder.to_dict(),
+                           summary=dict(classifier.data.summary(), backbone=settings.backbone))
+    return rate
+
+
+def preview_training_data(folder: str, rows: int, report_path: str, seed: int = 42,
+                          feedback: Feedback | None = None) -> dict:
+    """Write a grid of random chips with labels and the class counts; needs no torch."""
+    feedback = feedback or Feedback()
+    scan = scan_folders(split_folder_list(folder))
+    rng = np.random.default_rng(seed)
+    samples, skipped = [], []
+    for index in rng.permutation(len(scan.paths)):
+        if len(samples) == rows * rows:
+            break
+        feedback.check_cancelled()
+        try:
+            samples.append((read_image(scan.paths[index]), scan.classes[scan.labels[index]]))
+        except Exception as error:  # shown in the report, not fatal for a preview
+            skipped.append([scan.paths[index], str(error)])
+    counts = scan.class_counts()
+    summary = {"folders": scan.folders, "classes": scan.classes, "class_counts": counts,
+               "skipped": skipped, "chips_found": sum(counts.values()),
+               "files_ignored": scan.ignored_files}
+    if samples:
+        summary.update(band_count=samples[0][0].shape[0], data_type=samples[0][0].dtype.name)
+    report.write_preview_report(report_path, title="Training data preview", summary=summary,
+                                samples=samples, rows=rows)
+    return summary

@@ -1,0 +1,47 @@
+"""Batched augmentation for overhead imagery, on whatever device the batch lives.
+
+Overhead chips have no "up": each chip gets one of the 8 flips/90° rotations, a mild zoom
+and a mild brightness change, all in one affine resampling per batch.
+"""
+
+from __future__ import annotations
+
+import math
+
+SCALE_RANGE = (0.9, 1.1)
+BRIGHTNESS_RANGE = (0.9, 1.1)
+
+
+def augment_batch(images, generator):
+    """Augment a float batch (N, bands, H, W) of raw pixel values; returns a new tensor.
+
+    ``generator`` is a CPU torch.Generator, so results are reproducible on any device.
+    """
+    import torch
+    import torch.nn.functional as F
+
+    count = images.shape[0]
+    quarter_turns = torch.randint(0, 4, (count,), generator=generator)
+    flips = torch.randint(0, 2, (count,), generator=generator) * 2 - 1
+    zoom = _uniform(count, SCALE_RANGE, generator)
+    brightness = _uniform(count, BRIGHTNESS_RANGE, generator)
+
+    angle = quarter_turns.double() * (math.pi / 2)
+    cos, sin = torch.cos(angle).round(), torch.sin(angle).round()
+    theta = torch.zeros(count, 2, 3, dtype=torch.float64)
+    theta[:, 0, 0] = cos * flips / zoom
+    theta[:, 0, 1] = -sin / zoom
+    theta[:, 1, 0] = sin * flips / zoom
+    theta[:, 1, 1] = cos / zoom
+    theta = theta.to(device=images.device, dtype=images.dtype)
+    grid = F.affine_grid(theta, list(images.shape), align_corners=False)
+    out = F.grid_sample(images, grid, mode="bilinear", padding_mode="reflection",
+                        align_corners=False)
+    return out * brightness.to(device=images.device, dtype=images.dtype).view(-1, 1, 1, 1)
+
+
+def _uniform(count: int, bounds: tuple[float, float], generator):
+    import torch
+
+    low, high = bounds
+    return torch.rand(count, generator=generator, dtype=torch.float64) * (high - low) + low

@@ -1,0 +1,128 @@
+"""torchvision backbones with a new classification head and any number of bands."""
+
+from __future__ import annotations
+
+import os
+
+from .errors import BackboneError
+
+BACKBONES = (
+    "resnet18",
+    "resnet34",
+    "resnet50",
+    "resnet101",
+    "efficientnet_b0",
+    "mobilenet_v3_large",
+    "convnext_tiny",
+)
+DEFAULT_BACKBONE = "resnet34"
+
+
+def create_model(backbone: str, num_classes: int, band_count: int = 3, pretrained: bool = False,
+                 weights_file: str | None = None):
+    """A torchvision classifier with ``num_classes`` outputs and ``band_count`` input bands.
+
+    Weights: ImageNet from torchvision when ``pretrained`` (downloaded once), else the local
+    state dict ``weights_file`` (an ImageNet-style state dict of the same backbone), else none.
+    """
+    import torchvision
+
+    if backbone not in BACKBONES:
+        raise BackboneError(f"Unknown backbone '{backbone}'. Choose one of: {', '.join(BACKBONES)}.")
+    if pretrained and weights_file:
+        raise BackboneError("Give either PRETRAINED or WEIGHTS_FILE, not both.")
+    builder = getattr(torchvision.models, backbone)
+    if pretrained:
+        model = _download_pretrained(builder, backbone)
+    else:
+        model = builder(weights=None)
+        if weights_file:
+            _load_weights_file(model, weights_file, backbone)
+    _replace_head(model, num_classes)
+    if band_count != 3:
+        _adapt_first_conv(model, band_count, reuse_filters=bool(pretrained or weights_file))
+    return model
+
+
+def head_name(model) -> str:
+    """Dotted name of the final Linear layer (the classification head)."""
+    import torch.nn as nn
+
+    names = [name for name, module in model.named_modules() if isinstance(module, nn.Linear)]
+    return names[-1]
+
+
+def _download_pretrained(builder, backbone: str):
+    try:
+        return builder(weights="DEFAULT")
+    except Exception as error:  # network, proxy, disk or hash failures all end here
+        raise BackboneError(
+            f"Could not download the ImageNet weights for {backbone} ({error}). Either download "
+            f"them on a connected machine and give the file as WEIGHTS_FILE, or train from "
+            f"scratch with PRETRAINED=false."
+        ) from error
+
+
+def _load_weights_file(model, path: str, backbone: str) -> None:
+    import torch
+
+    if not os.path.isfile(path):
+        raise BackboneError(f"Weights file not found: {path}.")
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as error:
+        raise BackboneError(
+            f"Cannot read weights file {path} as a PyTorch state dict ({error}). Give a file "
+            f"saved with torch.save(model.state_dict(), path); files that need code to load "
+            f"are refused."
+        ) from error
+    if isinstance(state, dict) and isinstance(state.get("state_dict"), dict):
+        state = state["state_dict"]
+    if not isinstance(state, dict):
+        raise BackboneError(f"Weights file {path} does not hold a state dict.")
+    own = model.state_dict()
+    head = head_name(model)
+    usable = {k: v for k, v in state.items()
+              if k in own and hasattr(v, "shape") and v.shape == own[k].shape}
+    missing = [k for k in own if k not in usable and not k.startswith(head + ".")]
+    if missing:
+        raise BackboneError(
+            f"Weights file {path} does not match backbone {backbone}: {len(missing)} layers "
+            f"missing or of another shape (first: {missing[0]}). Choose the backbone the "
+            f"weights were saved from."
+        )
+    model.load_state_dict(usable, strict=False)
+
+
+def _replace_head(model, num_classes: int) -> None:
+    import torch.nn as nn
+
+    name = head_name(model)
+    old = model.get_submodule(name)
+    _set_submodule(model, name, nn.Linear(old.in_features, num_classes))
+
+
+def _adapt_first_conv(model, band_count: int, reuse_filters: bool) -> None:
+    """Replace the first convolution; learnt RGB filters are averaged and repeated per band."""
+    import torch
+    import torch.nn as nn
+
+    name = next(n for n, m in model.named_modules() if isinstance(m, nn.Conv2d))
+    old = model.get_submodule(name)
+    new = nn.Conv2d(band_count, old.out_channels, old.kernel_size, old.stride, old.padding,
+                    old.dilation, old.groups, old.bias is not None, old.padding_mode)
+    if not reuse_filters:
+        _set_submodule(model, name, new)
+        return
+    with torch.no_grad():
+        mean = old.weight.mean(dim=1, keepdim=True)
+        new.weight.copy_(mean.repeat(1, band_count, 1, 1) * (3.0 / band_count))
+        if old.bias is not None:
+            new.bias.copy_(old.bias)
+    _set_submodule(model, name, new)
+
+
+def _set_submodule(model, name: str, module) -> None:
+    parent_name, _, child = name.rpartition(".")
+    parent = model.get_submodule(parent_name) if parent_name else model
+    setattr(parent, child, module)

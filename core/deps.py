@@ -1,0 +1,40 @@
+"""Lazy checks for the optional heavy dependencies (torch, torchvision)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+
+from .errors import DependencyError
+
+
+def python_executable() -> str:
+    """The Python interpreter running this code (inside QGIS sys.executable may be QGIS)."""
+    exe = sys.executable or ""
+    if os.path.basename(exe).lower().startswith("python"):
+        return exe
+    for folder in (os.path.dirname(exe), os.path.join(sys.exec_prefix, "bin"), sys.exec_prefix):
+        for name in ("python3", "python3.exe", "python", "python.exe"):
+            candidate = os.path.join(folder, name)
+            if os.path.isfile(candidate):
+                return candidate
+    return shutil.which("python3") or exe or "python3"
+
+
+def pip_command() -> str:
+    """The exact command that installs torch and torchvision for this Python."""
+    return f'"{python_executable()}" -m pip install torch torchvision'
+
+
+def require_torch() -> None:
+    """Raise DependencyError with the install command when torch/torchvision are missing."""
+    try:
+        import torch  # noqa: F401
+        import torchvision  # noqa: F401
+    except ImportError as error:
+        raise DependencyError(
+            f"Scene Classifier needs PyTorch and torchvision, which are not installed for the "
+            f"Python that runs QGIS ({error}). Install them with:\n  {pip_command()}\n"
+            "then restart QGIS. See the plugin's README for Windows and macOS."
+        ) from error

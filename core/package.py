@@ -1,0 +1,367 @@
+"""Model packages: ``<name>/<name>.emd`` (JSON), ``<name>.pth`` (weights) and ``<name>.dlpk``.
+
+The .emd keeps the keys of Esri's object-classification model definition plus our own. A
+package is data: weights load with ``weights_only=True``, nothing in a package is executed,
+and .dlpk entries that would leave their folder are refused.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import PurePosixPath
+from typing import Callable
+
+from . import __version__
+from .dataset import Normalization
+from .errors import ModelPackageError
+
+MODEL_TYPE = "ObjectClassification"
+FRAMEWORK = "PyTorch"
+MAX_PACKAGE_BYTES = 4 * 1024**3
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\- ]{0,99}$")
+REQUIRED_KEYS: dict[str, type | tuple[type, ...]] = {
+    "Framework": str,
+    "ModelType": str,
+    "ModelFile": str,
+    "ModelName": str,
+    "ImageHeight": int,
+    "ImageWidth": int,
+    "ExtractBands": list,
+    "Classes": list,
+    "Backbone": str,
+    "BandCount": int,
+    "Normalization": dict,
+}
+PALETTE = [
+    (31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
+    (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207),
+]
+
+
+@dataclass
+class PackagePaths:
+    """Where a saved package lives."""
+
+    folder: str
+    definition: str
+    weights: str
+    dlpk: str
+    report: str
+
+
+def check_model_name(name: str) -> str:
+    """Model names become file names: letters, digits, space, '_', '-', '.' only."""
+    name = (name or "").strip()
+    if not SAFE_NAME.match(name) or name in (".", ".."):
+        raise ModelPackageError(
+            f"Model name '{name}' cannot be used as a file name. Use letters, digits, spaces, "
+            "'_', '-' or '.', starting with a letter or digit (at most 100 characters)."
+        )
+    return name
+
+
+def class_entries(classes: list[str]) -> list[dict]:
+    """Esri's Classes list: Value (1-based like Esri), Name, Color."""
+    return [{"Value": i + 1, "Name": name, "Color": list(PALETTE[i % len(PALETTE)])}
+            for i, name in enumerate(classes)]
+
+
+def save_package(output_folder: str, name: str, state_dict: dict, definition: dict,
+                 write_report: Callable[[str], None] | None = None) -> PackagePaths:
+    """Write the package into a temporary folder, then move it to ``output_folder/name``.
+
+    An existing package of the same name is replaced only once the new one is complete.
+    """
+    import torch
+
+    name = check_model_name(name)
+    os.makedirs(output_folder, exist_ok=True)
+    final = os.path.join(output_folder, name)
+    staging = tempfile.mkdtemp(prefix=f".{name}.partial-", dir=output_folder)
+    try:
+        definition = dict(definition, ModelFile=f"{name}.pth", ModelName=name)
+        validate_definition(definition)
+        torch.save(state_dict, os.path.join(staging, f"{name}.pth"))
+        with open(os.path.join(staging, f"{name}.emd"), "w", encoding="utf-8") as file:
+            json.dump(definition, file, indent=2)
+        if write_report is not None:
+            write_report(os.path.join(staging, f"{name}_report.html"))
+        _zip_folder(staging, os.path.join(staging, f"{name}.dlpk"))
+        _replace_folder(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return PackagePaths(final, os.path.join(final, f"{name}.emd"),
+                        os.path.join(final, f"{name}.pth"), os.path.join(final, f"{name}.dlpk"),
+                        os.path.join(final, f"{name}_report.html"))
+
+
+def _zip_folder(folder: str, zip_path: str) -> None:
+    partial = zip_path + ".partial"
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry in sorted(os.listdir(folder)):
+            path = os.path.join(folder, entry)
+            if os.path.isfile(path) and path != partial:
+                archive.write(path, entry)
+    os.replace(partial, zip_path)
+
+
+def _replace_folder(staging: str, final: str) -> None:
+    old = None
+    if os.path.exists(final):
+        old = tempfile.mkdtemp(prefix=f".{os.path.basename(final)}.old-",
+                               dir=os.path.dirname(final))
+        os.rmdir(old)
+        os.replace(final, old)
+    os.replace(staging, final)
+    if old:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+# --- reading ---------------------------------------------------------------------------------
+@dataclass
+class ModelPackage:
+    """A validated model definition with its weights, ready to build the model."""
+
+    definition: dict
+    state_dict: dict
+    path: str
+
+    @property
+    def classes(self) -> list[str]:
+        return [str(c["Name"]) for c in self.definition["Classes"]]
+
+    @property
+    def backbone(self) -> str:
+        return self.definition["Backbone"]
+
+    @property
+    def chip_size(self) -> int:
+        return int(self.definition["ImageWidth"])
+
+    @property
+    def band_count(self) -> int:
+        return int(self.definition["BandCount"])
+
+    @property
+    def normalization(self) -> Normalization:
+        return Normalization.from_dict(self.definition["Normalization"])
+
+    def build_model(self):
+        """The torch model with the package's weights, in eval mode on the CPU."""
+        from .backbones import create_model
+
+        model = create_model(self.backbone, len(self.classes), self.band_count)
+        model.load_state_dict(self.state_dict)
+        return model.eval()
+
+
+def load_package(path: str) -> ModelPackage:
+    """Read and validate a package from its .emd or .dlpk."""
+    if not path or not os.path.isfile(path):
+        raise ModelPackageError(f"Model file not found: {path}. Choose a .emd or .dlpk file.")
+    lower = path.lower()
+    if lower.endswith(".dlpk"):
+        with tempfile.TemporaryDirectory(prefix="sceneclassifier-dlpk-") as folder:
+            safe_extract(path, folder)
+            package = _load_definition_file(_find_definition(folder, path))
+        package.path = path
+        return package
+    if lower.endswith(".emd"):
+        return _load_definition_file(path)
+    raise ModelPackageError(f"{path} is not a model package: choose a .emd or .dlpk file.")
+
+
+def _find_definition(folder: str, dlpk: str) -> str:
+    found = [os.path.join(d, f) for d, _, files in os.walk(folder) for f in files
+             if f.lower().endswith(".emd")]
+    if len(found) != 1:
+        raise ModelPackageError(
+            f"{dlpk} holds {len(found)} .emd model definitions; a .dlpk must hold exactly one.")
+    return found[0]
+
+
+def _load_definition_file(emd_path: str) -> ModelPackage:
+    try:
+        with open(emd_path, encoding="utf-8") as file:
+            definition = json.load(file)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelPackageError(f"Cannot read model definition {emd_path}: {error}.") from error
+    validate_definition(definition, emd_path)
+    weights = _weights_path(emd_path, definition["ModelFile"])
+    state = _load_weights(weights)
+    _check_weights_match(definition, state, emd_path)
+    return ModelPackage(definition, state, emd_path)
+
+
+def validate_definition(definition: object, source: str = "model definition") -> None:
+    """Raise ModelPackageError naming the first missing or mistyped key."""
+    if not isinstance(definition, dict):
+        raise ModelPackageError(f"{source} is not a JSON object.")
+    for key, kind in REQUIRED_KEYS.items():
+        if key not in definition:
+            raise ModelPackageError(f"{source} has no '{key}' key; it was not written by "
+                                    "Scene Classifier or is damaged.")
+        value = definition[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ModelPackageError(f"{source}: '{key}' should be a {kind.__name__}, "
+                                    f"not {type(value).__name__}.")
+    if definition["ModelType"] != MODEL_TYPE:
+        raise ModelPackageError(f"{source}: ModelType is '{definition['ModelType']}'; "
+                                f"Scene Classifier runs '{MODEL_TYPE}' models only.")
+    if not 8 <= definition["ImageWidth"] <= 4096 or definition["ImageHeight"] != \
+            definition["ImageWidth"]:
+        raise ModelPackageError(f"{source}: ImageWidth/ImageHeight must be equal, 8 to 4096.")
+    bands = definition["BandCount"]
+    if not 1 <= bands <= 64 or len(definition["ExtractBands"]) != bands or not all(
+            isinstance(b, int) and not isinstance(b, bool) and b >= 0
+            for b in definition["ExtractBands"]):
+        raise ModelPackageError(f"{source}: ExtractBands must list BandCount band indexes.")
+    classes = definition["Classes"]
+    if len(classes) < 2 or not all(isinstance(c, dict) and isinstance(c.get("Name"), str)
+                                   and isinstance(c.get("Value"), int) for c in classes):
+        raise ModelPackageError(f"{source}: Classes must list at least 2 {{Value, Name}} entries.")
+    try:
+        normalization = Normalization.from_dict(definition["Normalization"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise ModelPackageError(f"{source}: Normalization is invalid ({error}).") from error
+    if len(normalization.mean) != bands or len(normalization.std) != bands or \
+            not all(s > 0 for s in normalization.std) or normalization.scale <= 0:
+        raise ModelPackageError(f"{source}: Normalization needs a positive scale and one mean "
+                                "and positive std per band.")
+    from .backbones import BACKBONES
+
+    if definition["Backbone"] not in BACKBONES:
+        raise ModelPackageError(f"{source}: unknown backbone '{definition['Backbone']}'.")
+
+
+def _weights_path(emd_path: str, model_file: str) -> str:
+    parts = PurePosixPath(model_file.replace("\\", "/")).parts
+    if not parts or os.path.isabs(model_file) or ".." in parts:
+        raise ModelPackageError(f"{emd_path}: ModelFile must be a file inside the package "
+                                f"folder, not '{model_file}'.")
+    path = os.path.join(os.path.dirname(emd_path), *parts)
+    if not os.path.isfile(path):
+        raise ModelPackageError(f"Weights file {path} named by {emd_path} is missing.")
+    return path
+
+
+def _load_weights(path: str) -> dict:
+    import torch
+
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as error:
+        raise ModelPackageError(
+            f"Refusing to load {path}: it is not a plain PyTorch state dict ({error}). Model "
+            "files are data; files that need code to load are never run."
+        ) from error
+    if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor)
+                                              for k, v in state.items()):
+        raise ModelPackageError(f"{path} does not hold a state dict of tensors.")
+    return state
+
+
+def _check_weights_match(definition: dict, state: dict, source: str) -> None:
+    from .backbones import create_model, head_name
+
+    model = create_model(definition["Backbone"], len(definition["Classes"]),
+                         definition["BandCount"])
+    head = f"{head_name(model)}.weight"
+    if head in state and state[head].shape[0] != len(definition["Classes"]):
+        raise ModelPackageError(
+            f"{source} lists {len(definition['Classes'])} classes but its weights have "
+            f"{state[head].shape[0]} outputs: the .emd and .pth do not belong together.")
+    try:
+        model.load_state_dict(state)
+    except RuntimeError as error:
+        first = str(error).splitlines()[0]
+        raise ModelPackageError(f"The weights do not fit the {definition['Backbone']} model "
+                                f"described by {source}: {first}") from error
+
+
+def safe_extract(zip_path: str, target: str, max_bytes: int = MAX_PACKAGE_BYTES) -> None:
+    """Extract a zip, refusing absolute paths, '..', links and oversized content."""
+    root = os.path.realpath(target)
+    try:
+        archive = zipfile.ZipFile(zip_path)
+    except (OSError, zipfile.BadZipFile) as error:
+        raise ModelPackageError(f"{zip_path} is not a valid .dlpk (zip) file: {error}.") from error
+    try:
+        with archive:
+            _extract_members(archive, zip_path, root, max_bytes)
+    except (zipfile.BadZipFile, EOFError, NotImplementedError, ValueError) as error:
+        raise ModelPackageError(f"{zip_path} is a damaged .dlpk (zip) file: {error}.") from error
+
+
+def _extract_members(archive: zipfile.ZipFile, zip_path: str, root: str, max_bytes: int) -> None:
+    written = 0
+    for info in archive.infolist():
+        name = info.filename.replace("\\", "/")
+        parts = PurePosixPath(name).parts
+        is_link = (info.external_attr >> 16) & 0o170000 == 0o120000
+        destination = os.path.realpath(os.path.join(root, *parts)) if parts else root
+        if (name.startswith("/") or ".." in parts or is_link or (parts and ":" in parts[0])
+                or not destination.startswith(root + os.sep)):
+            raise ModelPackageError(
+                f"{zip_path} has an unsafe entry '{info.filename}' (absolute path, '..' or "
+                "link); refusing to extract it.")
+        if info.is_dir():
+            os.makedirs(destination, exist_ok=True)
+            continue
+        os.makedirs(os.path.dirname(destination), exist_ok=True)
+        with archive.open(info) as source, open(destination, "wb") as out:
+            while chunk := source.read(1 << 20):
+                written += len(chunk)
+                if written > max_bytes:
+                    raise ModelPackageError(
+                        f"{zip_path} unpacks to more than {max_bytes >> 20} MiB; refusing it.")
+                out.write(chunk)
+
+
+
+def model_definition(*, name: str, backbone: str, classes: list[str], chip_size: int,
+                     band_count: int, data_type: str, normalization: Normalization,
+                     learning_rate: float, epochs_run: int, best_epoch: int,
+                     best_accuracy: float, per_class: list[dict], data_summary: dict) -> dict:
+    """The .emd content: Esri's object-classification keys followed by our own."""
+    skipped = data_summary.get("skipped", [])
+    return {
+        "Framework": FRAMEWORK,
+        "ModelType": MODEL_TYPE,
+        "ModelConfiguration": "SceneClassifier",
+        "ModelFile": f"{name}.pth",
+        "ModelName": name,
+        "ImageHeight": chip_size,
+        "ImageWidth": chip_size,
+        "ExtractBands": list(range(band_count)),
+        "Classes": class_entries(classes),
+        "CropSizeFixed": 1,
+        "BlackenAroundFeature": 0,
+        "ImageSpaceUsed": "PIXEL_SPACE",
+        "Backbone": backbone,
+        "BandCount": band_count,
+        "DataType": data_type,
+        "Normalization": normalization.to_dict(),
+        "LearningRate": learning_rate,
+        "EpochsRun": epochs_run,
+        "BestEpoch": best_epoch,
+        "BestValidationAccuracy": best_accuracy,
+        "PerClassMetrics": per_class,
+        "TrainingData": {
+            "Folders": data_summary["folders"],
+            "ClassCounts": data_summary["class_counts"],
+            "TrainCount": data_summary["train_count"],
+            "ValidCount": data_summary["valid_count"],
+            "SkippedCount": len(skipped),
+        },
+        "PluginVersion": __version__,
+        "CreatedAt": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }

@@ -1,0 +1,263 @@
+"""The training loop: learning-rate finder, one-cycle fit, early stopping, best epoch kept.
+
+Read top to bottom like torchvision's reference train.py. Progress and cancellation flow in
+through a :class:`~core.feedback.Feedback`.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import time
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from .augment import augment_batch
+from .dataset import TrainingData, batches
+from .errors import DeviceError, SceneClassifierError
+from .feedback import Feedback
+
+EARLY_STOPPING_PATIENCE = 5
+WEIGHT_DECAY = 0.01
+
+
+@dataclass
+class EpochStats:
+    """One row of the epoch table."""
+
+    epoch: int
+    train_loss: float
+    valid_loss: float
+    accuracy: float
+    seconds: float
+
+    def as_row(self) -> str:
+        minutes, seconds = divmod(int(round(self.seconds)), 60)
+        return (f"{self.epoch:>5}  {self.train_loss:>10.4f}  {self.valid_loss:>10.4f}  "
+                f"{self.accuracy:>8.4f}  {minutes:02d}:{seconds:02d}")
+
+
+EPOCH_TABLE_HEADER = f"{'epoch':>5}  {'train_loss':>10}  {'valid_loss':>10}  {'accuracy':>8}  time"
+
+
+@dataclass
+class LRFinderResult:
+    """The learning-rate sweep (smoothed losses) and the suggested rate."""
+
+    lrs: list[float]
+    losses: list[float]
+    suggestion: float
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def resolve_device(name: str = "auto"):
+    """torch.device for 'auto', 'cpu' or 'cuda'; a clear error when CUDA is missing."""
+    import torch
+
+    name = (name or "auto").lower()
+    if name not in ("auto", "cpu", "cuda"):
+        raise DeviceError(f"Unknown device '{name}'. Choose auto, cpu or cuda.")
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    if name == "cuda" and not torch.cuda.is_available():
+        raise DeviceError(
+            f"DEVICE is cuda but PyTorch {torch.__version__} sees no CUDA GPU. Choose auto or "
+            "cpu, or install a CUDA build of torch and a current NVIDIA driver."
+        )
+    return torch.device(name)
+
+
+class Trainer:
+    """Trains one model on one TrainingData on one device."""
+
+    def __init__(self, model, data: TrainingData, device: str = "auto", oversample: bool = False,
+                 feedback: Feedback | None = None) -> None:
+        import torch
+
+        self.device = resolve_device(device)
+        self.data = data
+        self.oversample = oversample
+        self.feedback = feedback or Feedback()
+        self.generator = torch.Generator().manual_seed(data.seed)
+        self.on_cuda = self.device.type == "cuda"
+        memory_format = torch.channels_last if self.on_cuda else torch.contiguous_format
+        self.memory_format = memory_format
+        self.model = model.to(self.device, memory_format=memory_format)
+        self.amp_dtype = None
+        if self.on_cuda:
+            self.amp_dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+            torch.backends.cudnn.benchmark = True
+        self.criterion = torch.nn.CrossEntropyLoss()
+        self.history: list[EpochStats] = []
+        self.best_epoch = 0
+
+    # --- one batch ---------------------------------------------------------------------------
+    def _prepare(self, images, train: bool):
+        images = images.to(self.device, non_blocking=True).float()
+        if train:
+            images = augment_batch(images, self.generator)
+        images = self.data.normalization.apply(images)
+        return images.contiguous(memory_format=self.memory_format)
+
+    def _autocast(self):
+        import torch
+
+        if self.amp_dtype is None:
+            return torch.autocast("cpu", enabled=False)
+        return torch.autocast("cuda", dtype=self.amp_dtype)
+
+    def _make_optimizer(self, lr: float):
+        import torch
+
+        fused = {"fused": True} if self.on_cuda else {}
+        return torch.optim.AdamW(self.model.parameters(), lr=lr, weight_decay=WEIGHT_DECAY,
+                                 **fused)
+
+    def _make_scaler(self):
+        import torch
+
+        enabled = self.amp_dtype is not None and self.amp_dtype == torch.float16
+        return torch.amp.GradScaler("cuda", enabled=enabled)
+
+    def _train_step(self, images, labels, optimizer, scaler) -> float:
+        images = self._prepare(images, train=True)
+        labels = labels.to(self.device, non_blocking=True)
+        with self._autocast():
+            loss = self.criterion(self.model(images), labels)
+        optimizer.zero_grad(set_to_none=True)
+        scaler.scale(loss).backward()
+        scaler.step(optimizer)
+        scaler.update()
+        return float(loss.detach())
+
+    def _steps_per_epoch(self) -> int:
+        return math.ceil(len(self.data.train_labels) / self.data.batch_size)
+
+    def _train_batches(self):
+        """Endless stream of augmented-order training batches, epoch after epoch."""
+        while True:
+            order = self.data.train_order(self.generator, self.oversample)
+            yield from batches(self.data.train_images, self.data.train_labels,
+                               self.data.batch_size, order)
+
+    # --- learning-rate finder --------------------------------------------------------------
+    def lr_find(self, start_lr: float = 1e-7, end_lr: float = 10.0,
+                iterations: int = 100) -> LRFinderResult:
+        """Exponential sweep; suggests the rate where the smoothed loss falls fastest.
+
+        The model's weights are restored afterwards.
+        """
+        saved = copy.deepcopy(self.model.state_dict())
+        optimizer = self._make_optimizer(start_lr)
+        scaler = self._make_scaler()
+        factor = (end_lr / start_lr) ** (1 / (iterations - 1))
+        lrs, losses = [], []
+        average, best = 0.0, math.inf
+        self.model.train()
+        try:
+            stream = self._train_batches()
+            for step in range(iterations):
+                self.feedback.check_cancelled()
+                lr = start_lr * factor**step
+                for group in optimizer.param_groups:
+                    group["lr"] = lr
+                loss = self._train_step(*next(stream), optimizer, scaler)
+                average = 0.98 * average + 0.02 * loss
+                smoothed = average / (1 - 0.98 ** (step + 1))
+                if not math.isfinite(smoothed):
+                    break
+                lrs.append(lr)
+                losses.append(smoothed)
+                best = min(best, smoothed)
+                self.feedback.report((step + 1) / iterations,
+                                     f"finding learning rate · step {step + 1}/{iterations}")
+                if step > 10 and smoothed > 4 * best:
+                    break
+        finally:
+            self.model.load_state_dict(saved)
+        if len(lrs) < 10:
+            raise SceneClassifierError(
+                "The learning-rate finder diverged at once; give LEARNING_RATE explicitly "
+                "(e.g. 0.001) or check the training chips."
+            )
+        return LRFinderResult(lrs, losses, suggest_learning_rate(lrs, losses))
+
+    # --- fit --------------------------------------------------------------------------------
+    def fit(self, epochs: int, lr: float, early_stopping: bool = True) -> list[EpochStats]:
+        """One-cycle training; keeps the weights of the epoch with the lowest valid loss."""
+        import torch
+
+        steps = self._steps_per_epoch()
+        optimizer = self._make_optimizer(lr)
+        scheduler = torch.optim.lr_scheduler.OneCycleLR(
+            optimizer, max_lr=lr, total_steps=epochs * steps, pct_start=0.25)
+        scaler = self._make_scaler()
+        best_loss, best_state, stale = math.inf, None, 0
+        self.history = []
+        self.feedback.log(EPOCH_TABLE_HEADER)
+        stream = self._train_batches()
+        for epoch in range(1, epochs + 1):
+            started = time.perf_counter()
+            self.model.train()
+            total = 0.0
+            for step in range(1, steps + 1):
+                self.feedback.check_cancelled()
+                total += self._train_step(*next(stream), optimizer, scaler)
+                scheduler.step()
+                self.feedback.report(((epoch - 1) * steps + step) / (epochs * steps),
+                                     f"epoch {epoch}/{epochs} · batch {step}/{steps}")
+            valid_loss, accuracy = self.validate()
+            stats = EpochStats(epoch, total / steps, valid_loss, accuracy,
+                               time.perf_counter() - started)
+            self.history.append(stats)
+            self.feedback.log(stats.as_row())
+            if valid_loss < best_loss:
+                best_loss, stale, self.best_epoch = valid_loss, 0, epoch
+                best_state = {k: v.detach().to("cpu", copy=True)
+                              for k, v in self.model.state_dict().items()}
+            else:
+                stale += 1
+                if early_stopping and stale >= EARLY_STOPPING_PATIENCE and epoch < epochs:
+                    self.feedback.log(f"Early stopping: valid_loss has not improved for {stale} "
+                                      f"epochs; keeping epoch {self.best_epoch}.")
+                    break
+        self.model.load_state_dict(best_state)
+        return self.history
+
+    # --- evaluation -------------------------------------------------------------------------
+    def predict(self, images):
+        """Class probabilities (N, classes) as a CPU float tensor for raw chips."""
+        import torch
+
+        self.model.eval()
+        outputs = []
+        with torch.inference_mode():
+            for chunk, _ in batches(images, images, self.data.batch_size):
+                self.feedback.check_cancelled()
+                with self._autocast():
+                    logits = self.model(self._prepare(chunk, train=False))
+                outputs.append(torch.softmax(logits.float(), dim=1).cpu())
+        return torch.cat(outputs)
+
+    def validate(self) -> tuple[float, float]:
+        """(valid_loss, accuracy) on the validation chips."""
+        import torch
+
+        probabilities = self.predict(self.data.valid_images)
+        labels = self.data.valid_labels
+        loss = torch.nn.functional.nll_loss(torch.log(probabilities.clamp_min(1e-12)), labels)
+        accuracy = (probabilities.argmax(dim=1) == labels).float().mean()
+        return float(loss), float(accuracy)
+
+
+def suggest_learning_rate(lrs: list[float], losses: list[float]) -> float:
+    """One tenth of the rate at the lowest smoothed loss (Smith's rule, fastai's "minimum").
+
+    The lowest point is where training starts to become unstable; a tenth of it is still on
+    the steep, falling part of the curve and, unlike the single steepest point, is not moved
+    about by noise in the curve's flat start.
+    """
+    return float(max(lrs[int(np.argmin(losses))] / 10, lrs[0]))
