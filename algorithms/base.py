@@ -1,0 +1,179 @@
+"""What every Scene Classifier algorithm shares: naming, help, parameters, feedback bridge."""
+
+from __future__ import annotations
+
+import os
+
+from qgis.core import (
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+)
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtGui import QIcon
+
+from ..core.backbones import BACKBONES, DEFAULT_BACKBONE
+from ..core.errors import SceneClassifierError
+from ..core.feedback import Feedback
+
+ICON = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "icon.svg")
+DEVICES = ("auto", "cpu", "cuda")
+
+
+class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
+    """Base class: subclasses set NAME, DISPLAY_NAME, GROUP_ID, HELP and implement run()."""
+
+    NAME = ""
+    DISPLAY_NAME = ""
+    GROUP_ID = "training"
+    GROUPS = {"training": "Training"}
+    HELP = ""
+    NEEDS_TORCH = True
+
+    def tr(self, text: str) -> str:
+        return QCoreApplication.translate("SceneClassifier", text)
+
+    def name(self) -> str:
+        return self.NAME
+
+    def displayName(self) -> str:  # noqa: N802 (QGIS's name)
+        return self.tr(self.DISPLAY_NAME)
+
+    def group(self) -> str:
+        return self.tr(self.GROUPS[self.GROUP_ID])
+
+    def groupId(self) -> str:  # noqa: N802 (QGIS's name)
+        return self.GROUP_ID
+
+    def shortHelpString(self) -> str:  # noqa: N802 (QGIS's name)
+        return self.tr(self.HELP)
+
+    def icon(self) -> QIcon:
+        return QIcon(ICON)
+
+    def createInstance(self):  # noqa: N802 (QGIS's name)
+        return type(self)()
+
+    def add_parameter(self, parameter, help_text: str = "", advanced: bool = False) -> None:
+        """Add a parameter with its tooltip help; advanced ones go under 'Advanced'."""
+        if help_text:
+            parameter.setHelp(self.tr(help_text))
+        if advanced:
+            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        self.addParameter(parameter)
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS's name)
+        """Check dependencies, run, and turn core errors into clean Processing errors."""
+        try:
+            if self.NEEDS_TORCH:
+                from ..core.deps import require_torch
+
+                require_torch()
+            return self.run(parameters, context, feedback, core_feedback(feedback))
+        except SceneClassifierError as error:
+            raise QgsProcessingException(str(error)) from error
+
+    def run(self, parameters, context, feedback, core: Feedback) -> dict:
+        raise NotImplementedError
+
+
+def core_feedback(feedback) -> Feedback:
+    """Bridge QgsProcessingFeedback to core's callables."""
+
+    def progress(fraction: float, text: str) -> None:
+        feedback.setProgress(100.0 * fraction)
+        if text:
+            feedback.setProgressText(text)
+
+    return Feedback(progress=progress, log=feedback.pushInfo, is_cancelled=feedback.isCanceled)
+
+
+# --- parameters shared by the training algorithms --------------------------------------------
+def add_training_data_parameters(alg: SceneClassifierAlgorithm) -> None:
+    """INPUT_FOLDER, EXTRA_FOLDERS, CHIP_SIZE, BATCH_SIZE, VAL_SPLIT_PCT, OVERSAMPLE."""
+    alg.add_parameter(
+        QgsProcessingParameterFile("INPUT_FOLDER", alg.tr("Folder of labelled chips"),
+                                   behavior=QgsProcessingParameterFile.Folder),
+        "Chips in ImageNet layout: <folder>/<class>/*.jpg or <folder>/images/<class>/*.jpg. "
+        "Class names are the sub-folder names. jpg, png, bmp and tif (any band count, 8 or 16 "
+        "bit) are read.")
+    alg.add_parameter(
+        QgsProcessingParameterString("EXTRA_FOLDERS", alg.tr("More chip folders (';'-separated)"),
+                                     optional=True),
+        "Further folders in the same layout; classes are merged by name.", advanced=True)
+    alg.add_parameter(
+        QgsProcessingParameterNumber("CHIP_SIZE", alg.tr("Chip size (pixels)"),
+                                     QgsProcessingParameterNumber.Integer, 224, False, 8, 2048),
+        "Chips are resized to this width and height. 224 suits ImageNet backbones; smaller "
+        "trains faster.")
+    alg.add_parameter(
+        QgsProcessingParameterNumber("BATCH_SIZE", alg.tr("Batch size"),
+                                     QgsProcessingParameterNumber.Integer, 64, False, 1, 4096),
+        "Chips per training step. Lower it if the GPU runs out of memory.")
+    alg.add_parameter(
+        QgsProcessingParameterNumber("VAL_SPLIT_PCT", alg.tr("Validation share (%)"),
+                                     QgsProcessingParameterNumber.Double, 20, False, 1, 90),
+        "Share of each class kept aside (stratified, seeded) to measure accuracy.")
+    alg.add_parameter(
+        QgsProcessingParameterBoolean("OVERSAMPLE", alg.tr("Oversample minority classes"),
+                                      False),
+        "Draw training chips so every class is seen equally often (for unbalanced data).")
+
+
+def add_model_parameters(alg: SceneClassifierAlgorithm) -> None:
+    """BACKBONE, PRETRAINED, WEIGHTS_FILE."""
+    alg.add_parameter(
+        QgsProcessingParameterEnum("BACKBONE", alg.tr("Backbone"), options=list(BACKBONES),
+                                   defaultValue=BACKBONES.index(DEFAULT_BACKBONE)),
+        "The torchvision network. resnet34 is a good default; resnet18 and mobilenet_v3_large "
+        "are faster, resnet50/101 and convnext_tiny more accurate on large data sets.")
+    alg.add_parameter(
+        QgsProcessingParameterBoolean("PRETRAINED", alg.tr("Start from ImageNet weights"), True),
+        "Transfer learning: download torchvision's ImageNet weights (once, needs internet). "
+        "Turn off to train from scratch or when giving a weights file.")
+    alg.add_parameter(
+        QgsProcessingParameterFile("WEIGHTS_FILE", alg.tr("Local weights file (.pth)"),
+                                   optional=True, fileFilter="PyTorch weights (*.pth *.pt)"),
+        "A state dict of the same backbone, e.g. torchvision's ImageNet weights downloaded on "
+        "another machine. Use with 'Start from ImageNet weights' off.", advanced=True)
+
+
+def add_device_parameters(alg: SceneClassifierAlgorithm) -> None:
+    """DEVICE and SEED."""
+    alg.add_parameter(
+        QgsProcessingParameterEnum("DEVICE", alg.tr("Processor"), options=list(DEVICES),
+                                   defaultValue=0),
+        "auto uses the GPU (CUDA) when PyTorch sees one, else the CPU.")
+    alg.add_parameter(
+        QgsProcessingParameterNumber("SEED", alg.tr("Random seed"),
+                                     QgsProcessingParameterNumber.Integer, 42, False, 0),
+        "Same seed, data and settings give the same split and, on the CPU, the same model.",
+        advanced=True)
+
+
+def train_settings(alg: SceneClassifierAlgorithm, parameters, context, **extra):
+    """Read the shared training parameters into core's TrainSettings."""
+    from ..core.api import TrainSettings
+
+    def value(kind: str, name: str):
+        return getattr(alg, f"parameterAs{kind}")(parameters, name, context)
+
+    return TrainSettings(
+        input_folder=value("File", "INPUT_FOLDER"),
+        extra_folders=value("String", "EXTRA_FOLDERS") or "",
+        backbone=BACKBONES[value("Enum", "BACKBONE")],
+        pretrained=value("Boolean", "PRETRAINED"),
+        weights_file=value("File", "WEIGHTS_FILE") or None,
+        chip_size=value("Int", "CHIP_SIZE"),
+        batch_size=value("Int", "BATCH_SIZE"),
+        val_split_pct=value("Double", "VAL_SPLIT_PCT"),
+        oversample=value("Boolean", "OVERSAMPLE"),
+        device=DEVICES[value("Enum", "DEVICE")],
+        seed=value("Int", "SEED"),
+        **extra,
+    )

@@ -1,0 +1,48 @@
+"""sceneclassifier:previewtrainingdata — look at the chips before training."""
+
+from qgis.core import (
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
+)
+
+from .base import SceneClassifierAlgorithm
+
+
+class PreviewTrainingData(SceneClassifierAlgorithm):
+    NAME = "previewtrainingdata"
+    DISPLAY_NAME = "Preview training data"
+    NEEDS_TORCH = False
+    HELP = (
+        "Shows random chips of a training folder (ImageNet layout: <folder>/<class>/*.jpg or "
+        "<folder>/images/<class>/*) with their class labels, and the number of chips per "
+        "class, as an HTML page. Check the labels and the balance of the classes before "
+        "training.<br><br>Needs no PyTorch."
+    )
+
+    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS's name)
+        self.add_parameter(
+            QgsProcessingParameterFile("INPUT_FOLDER", self.tr("Folder of labelled chips"),
+                                       behavior=QgsProcessingParameterFile.Folder),
+            "Chips in ImageNet layout: <folder>/<class>/*.jpg or <folder>/images/<class>/*.")
+        self.add_parameter(
+            QgsProcessingParameterNumber("ROWS", self.tr("Rows of chips"),
+                                         QgsProcessingParameterNumber.Integer, 4, False, 1, 8),
+            "The page shows a ROWS x ROWS grid of random chips.")
+        self.add_parameter(
+            QgsProcessingParameterFileDestination("OUTPUT_REPORT", self.tr("Preview"),
+                                                  "HTML files (*.html)"),
+            "HTML page with the chip grid and the class counts.")
+        self.addOutput(QgsProcessingOutputNumber("CLASS_COUNT", self.tr("Number of classes")))
+        self.addOutput(QgsProcessingOutputNumber("IMAGE_COUNT", self.tr("Number of chips")))
+
+    def run(self, parameters, context, feedback, core):
+        from ..core.api import preview_training_data
+
+        report = self.parameterAsFileOutput(parameters, "OUTPUT_REPORT", context)
+        summary = preview_training_data(
+            self.parameterAsFile(parameters, "INPUT_FOLDER", context),
+            self.parameterAsInt(parameters, "ROWS", context), report, feedback=core)
+        return {"OUTPUT_REPORT": report, "CLASS_COUNT": len(summary["classes"]),
+                "IMAGE_COUNT": sum(summary["class_counts"].values())}

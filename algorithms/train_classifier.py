@@ -1,0 +1,98 @@
+"""sceneclassifier:trainclassifier — train a scene classifier and save a model package."""
+
+from qgis.core import (
+    QgsProcessingOutputFile,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+)
+
+from .base import (
+    SceneClassifierAlgorithm,
+    add_device_parameters,
+    add_model_parameters,
+    add_training_data_parameters,
+    train_settings,
+)
+
+
+class TrainClassifier(SceneClassifierAlgorithm):
+    NAME = "trainclassifier"
+    DISPLAY_NAME = "Train scene classifier"
+    HELP = (
+        "Trains a deep-learning classifier on a folder of labelled image chips in ImageNet "
+        "layout (<folder>/<class>/*.jpg, or <folder>/images/<class>/*) with transfer learning "
+        "from a torchvision backbone, and saves a model package.<br><br>"
+        "Steps: the chips are read once (unreadable files are skipped and listed), split per "
+        "class into training and validation, the learning rate is found automatically when "
+        "'Learning rate' is 0, then the network is trained with a one-cycle schedule and "
+        "overhead-imagery augmentation (flips, 90° rotations, mild zoom and brightness). The "
+        "epoch with the lowest validation loss is kept.<br><br>"
+        "Output: OUTPUT_FOLDER/MODEL_NAME/ with MODEL_NAME.emd (Esri-compatible model "
+        "definition), MODEL_NAME.pth (weights), MODEL_NAME.dlpk (the package in one file) and "
+        "an HTML report (chips, learning-rate curve, epoch table, confusion matrix, per-class "
+        "precision/recall/F1, validation results). Use the .emd or .dlpk to classify features."
+        "<br><br>Needs PyTorch and torchvision in QGIS's Python."
+    )
+
+    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS's name)
+        add_training_data_parameters(self)
+        add_model_parameters(self)
+        self.add_parameter(
+            QgsProcessingParameterNumber("EPOCHS", self.tr("Epochs"),
+                                         QgsProcessingParameterNumber.Integer, 20, False, 1,
+                                         10000),
+            "Passes over the training chips. Early stopping may end sooner.")
+        self.add_parameter(
+            QgsProcessingParameterNumber("LEARNING_RATE", self.tr("Learning rate (0 = find it)"),
+                                         QgsProcessingParameterNumber.Double, 0.0, False, 0.0,
+                                         10.0),
+            "Peak learning rate of the one-cycle schedule. 0 runs the learning-rate finder "
+            "first; connect 'Find learning rate' here in a model.")
+        self.add_parameter(
+            QgsProcessingParameterBoolean("EARLY_STOPPING", self.tr("Stop early"), True),
+            "Stop when the validation loss has not improved for 5 epochs.", advanced=True)
+        add_device_parameters(self)
+        self.add_parameter(
+            QgsProcessingParameterString("MODEL_NAME", self.tr("Model name"), "model"),
+            "Name of the package folder and its files.")
+        self.add_parameter(
+            QgsProcessingParameterFolderDestination("OUTPUT_FOLDER", self.tr("Output folder")),
+            "The package is written to OUTPUT_FOLDER/MODEL_NAME/ once training has finished; "
+            "a package of the same name there is replaced.")
+        self.add_parameter(
+            QgsProcessingParameterFileDestination("OUTPUT_REPORT", self.tr("Training report"),
+                                                  "HTML files (*.html)", optional=True,
+                                                  createByDefault=False),
+            "Also save the HTML report here (it is always saved inside the package).")
+        self.addOutput(QgsProcessingOutputFile("MODEL_DEFINITION",
+                                               self.tr("Model definition (.emd)")))
+        self.addOutput(QgsProcessingOutputFile("MODEL_PACKAGE", self.tr("Model package (.dlpk)")))
+        self.addOutput(QgsProcessingOutputNumber("ACCURACY",
+                                                 self.tr("Best validation accuracy")))
+        self.addOutput(QgsProcessingOutputNumber("LEARNING_RATE", self.tr("Learning rate used")))
+
+    def run(self, parameters, context, feedback, core):
+        from ..core.api import train_classifier
+
+        settings = train_settings(
+            self, parameters, context,
+            epochs=self.parameterAsInt(parameters, "EPOCHS", context),
+            learning_rate=self.parameterAsDouble(parameters, "LEARNING_RATE", context),
+            early_stopping=self.parameterAsBoolean(parameters, "EARLY_STOPPING", context),
+            model_name=self.parameterAsString(parameters, "MODEL_NAME", context),
+            output_folder=self.parameterAsString(parameters, "OUTPUT_FOLDER", context),
+            report_path=self.parameterAsFileOutput(parameters, "OUTPUT_REPORT", context) or None,
+        )
+        outcome = train_classifier(settings, core)
+        return {
+            "MODEL_DEFINITION": outcome.paths.definition,
+            "MODEL_PACKAGE": outcome.paths.dlpk,
+            "ACCURACY": outcome.accuracy,
+            "LEARNING_RATE": outcome.learning_rate,
+            "OUTPUT_FOLDER": outcome.paths.folder,
+            "OUTPUT_REPORT": outcome.paths.report,
+        }
