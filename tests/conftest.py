@@ -1,0 +1,81 @@
+"""Shared fixtures: the repo on sys.path, small real data sets, and a headless qgis_process."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SAMPLE_RSSCN7 = ROOT / "resources" / "sample" / "rsscn7"
+SAMPLE_SAT6 = ROOT / "resources" / "sample" / "sat6"
+QGIS_PROCESS = shutil.which("qgis_process.bin") or "qgis_process.bin"
+
+
+def copy_subset(source: Path, target: Path, per_class: int) -> Path:
+    """Copy the first ``per_class`` files of each class folder."""
+    for class_dir in sorted(p for p in source.iterdir() if p.is_dir()):
+        (target / class_dir.name).mkdir(parents=True, exist_ok=True)
+        for file in sorted(class_dir.iterdir())[:per_class]:
+            shutil.copy(file, target / class_dir.name / file.name)
+    return target
+
+
+@pytest.fixture(scope="session")
+def rsscn7_small(tmp_path_factory) -> Path:
+    """7 classes x 24 real RSSCN7 chips (128 px JPEG)."""
+    return copy_subset(SAMPLE_RSSCN7, tmp_path_factory.mktemp("rsscn7_small"), 24)
+
+
+class QgisProcess:
+    """Runs ``qgis_process.bin`` headless against an isolated profile with the plugin."""
+
+    def __init__(self, profile: Path) -> None:
+        plugins = profile / "profiles" / "default" / "python" / "plugins"
+        plugins.mkdir(parents=True)
+        (plugins / "scene_classifier").symlink_to(ROOT, target_is_directory=True)
+        self.env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
+                        QGIS_CUSTOM_CONFIG_PATH=str(profile),
+                        PYTHONPATH=sysconfig.get_paths()["purelib"])
+        enable = self.call("plugins", "enable", "scene_classifier")
+        assert enable.returncode == 0, enable.stdout + enable.stderr
+
+    def call(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([QGIS_PROCESS, *args], env=self.env, capture_output=True,
+                              text=True, timeout=900)
+
+    def run(self, algorithm: str, **parameters) -> tuple[subprocess.CompletedProcess, dict]:
+        """Run sceneclassifier:<algorithm>; returns the process and its JSON (or {})."""
+        args = [f"{key}={value}" for key, value in parameters.items()]
+        done = self.call("run", f"sceneclassifier:{algorithm}", "--json", "--", *args)
+        try:
+            result = json.loads(done.stdout[done.stdout.index("{"):])
+        except ValueError:
+            result = {}
+        return done, result
+
+
+@pytest.fixture(scope="session")
+def qgis_process(tmp_path_factory) -> QgisProcess:
+    if not shutil.which(QGIS_PROCESS):
+        pytest.fail("qgis_process.bin not found: install QGIS (make setup does it)")
+    return QgisProcess(tmp_path_factory.mktemp("qgis-profile"))
+
+
+@pytest.fixture(scope="session")
+def trained(tmp_path_factory):
+    """A resnet18 trained from scratch on the bundled RSSCN7 sample, and its saved package."""
+    from core.api import SceneClassifier, prepare_data
+
+    data = prepare_data(str(SAMPLE_RSSCN7), batch_size=32, chip_size=32, seed=1)
+    classifier = SceneClassifier(data, backbone="resnet18", pretrained=False, device="cpu")
+    classifier.fit(6, lr=2e-3)
+    paths = classifier.save("rsscn7 test", str(tmp_path_factory.mktemp("models")))
+    return classifier, paths

@@ -1,0 +1,162 @@
+"""Model packages: files, Esri keys, round trip, validation, and hostile content."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import zipfile
+
+import numpy as np
+import pytest
+import torch
+from conftest import SAMPLE_RSSCN7
+
+from core.api import SceneClassifier
+from core.errors import ModelPackageError
+from core.package import check_model_name, load_package, safe_extract
+
+ESRI_KEYS = {"Framework", "ModelType", "ModelFile", "ModelName", "ImageHeight", "ImageWidth",
+             "ExtractBands", "Classes", "CropSizeFixed", "BlackenAroundFeature",
+             "ImageSpaceUsed"}
+
+
+def test_package_files_and_definition(trained):
+    classifier, paths = trained
+    assert sorted(os.listdir(paths.folder)) == sorted(
+        ["rsscn7 test.emd", "rsscn7 test.pth", "rsscn7 test.dlpk", "rsscn7 test_report.html"])
+    assert not [n for n in os.listdir(os.path.dirname(paths.folder)) if "partial" in n]
+    definition = json.loads(open(paths.definition).read())
+    assert ESRI_KEYS <= set(definition)
+    assert definition["ModelType"] == "ObjectClassification"
+    assert definition["ImageSpaceUsed"] == "PIXEL_SPACE" and definition["CropSizeFixed"] == 1
+    assert [c["Name"] for c in definition["Classes"]] == classifier.data.classes
+    assert definition["Backbone"] == "resnet18" and definition["BandCount"] == 3
+    assert definition["BestValidationAccuracy"] == classifier.best_accuracy
+    assert len(definition["PerClassMetrics"]) == 7 and definition["PluginVersion"]
+    with zipfile.ZipFile(paths.dlpk) as archive:
+        assert {"rsscn7 test.emd", "rsscn7 test.pth"} <= set(archive.namelist())
+    report = open(paths.report, encoding="utf-8").read()
+    assert report.count("data:image/png;base64,") >= 4 and "fResident" in report
+
+
+@pytest.mark.parametrize("which", ["definition", "dlpk"])
+def test_round_trip_predicts_like_the_trained_model(trained, which):
+    classifier, paths = trained
+    loaded = SceneClassifier.from_model(getattr(paths, which), device="cpu")
+    assert loaded.classes == classifier.data.classes
+    chip = classifier.data.valid_images[0].numpy()
+    expected = classifier.trainer.predict(classifier.data.valid_images[:1])[0]
+    label, confidence = loaded.predict(chip)
+    assert label == classifier.data.classes[int(expected.argmax())]
+    assert confidence == pytest.approx(float(expected.max()), abs=1e-4)
+    image = next((SAMPLE_RSSCN7 / "eForest").iterdir())
+    assert loaded.predict(str(image))[0] in loaded.classes
+
+
+def edited_copy(paths, tmp_path, edit):
+    target = tmp_path / "copy"
+    shutil.copytree(paths.folder, target)
+    emd = target / os.path.basename(paths.definition)
+    definition = json.loads(emd.read_text())
+    edit(definition, target)
+    emd.write_text(json.dumps(definition))
+    return str(emd)
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda d, t: d.pop("Classes"), "no 'Classes' key"),
+    (lambda d, t: d.update(ImageWidth="224"), "'ImageWidth' should be a int"),
+    (lambda d, t: d.update(ModelType="ObjectDetection"), "ObjectClassification"),
+    (lambda d, t: d.update(ModelFile="../../elsewhere.pth"), "inside the package"),
+    (lambda d, t: os.remove(t / d["ModelFile"]), "is missing"),
+    (lambda d, t: d["Classes"].pop(), "lists 6 classes but its weights have 7 outputs"),
+    (lambda d, t: d.update(Backbone="resnet34"), "do not fit the resnet34 model"),
+])
+def test_invalid_definitions_fail_clearly(trained, tmp_path, edit, message):
+    with pytest.raises(ModelPackageError, match=message):
+        load_package(edited_copy(trained[1], tmp_path, edit))
+
+
+def test_not_json_and_wrong_extension(tmp_path):
+    bad = tmp_path / "bad.emd"
+    bad.write_text("{not json")
+    with pytest.raises(ModelPackageError, match="Cannot read model definition"):
+        load_package(str(bad))
+    text = tmp_path / "model.txt"
+    text.write_text("x")
+    with pytest.raises(ModelPackageError, match="is not a model package"):
+        load_package(str(text))
+    with pytest.raises(ModelPackageError, match="not found"):
+        load_package(str(tmp_path / "missing.emd"))
+
+
+class CreatesFile:
+    """Unpickling this would create a file: weights_only loading must refuse it."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
+
+
+def test_weights_that_run_code_are_refused(trained, tmp_path):
+    marker = tmp_path / "pwned.txt"
+
+    def poison(definition, folder):
+        with open(folder / definition["ModelFile"], "wb") as file:
+            pickle.dump({"fc.weight": CreatesFile(str(marker))}, file)
+
+    with pytest.raises(ModelPackageError, match="Refusing to load"):
+        load_package(edited_copy(trained[1], tmp_path, poison))
+    assert not marker.exists()
+
+
+def test_dlpk_entries_leaving_the_folder_are_refused(tmp_path):
+    bad = tmp_path / "evil.dlpk"
+    with zipfile.ZipFile(bad, "w") as archive:
+        archive.writestr("model.emd", "{}")
+        archive.writestr("../../escaped.txt", "x")
+    target = tmp_path / "deep" / "er"
+    target.mkdir(parents=True)
+    with pytest.raises(ModelPackageError, match="unsafe entry '../../escaped.txt'"):
+        safe_extract(str(bad), str(target))
+    assert not (tmp_path / "escaped.txt").exists()
+    with pytest.raises(ModelPackageError, match="unsafe entry"):
+        load_package(str(bad))
+
+
+def test_dlpk_size_cap(tmp_path):
+    big = tmp_path / "big.dlpk"
+    with zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("a.bin", b"\0" * 3_000_000)
+    with pytest.raises(ModelPackageError, match="more than"):
+        safe_extract(str(big), str(tmp_path / "out"), max_bytes=1_000_000)
+
+
+def test_not_a_zip(tmp_path):
+    fake = tmp_path / "fake.dlpk"
+    fake.write_bytes(b"not a zip")
+    with pytest.raises(ModelPackageError, match="not a valid .dlpk"):
+        load_package(str(fake))
+
+
+@pytest.mark.parametrize("name", ["", "../up", "a/b", ".hidden", "x" * 101])
+def test_unsafe_model_names(name):
+    with pytest.raises(ModelPackageError, match="cannot be used as a file name"):
+        check_model_name(name)
+
+
+def test_saving_again_replaces_the_package_whole(trained, tmp_path):
+    classifier, _ = trained
+    first = classifier.save("again", str(tmp_path))
+    (tmp_path / "again" / "stale.txt").write_text("old")
+    second = classifier.save("again", str(tmp_path))
+    assert first.folder == second.folder
+    assert sorted(os.listdir(tmp_path)) == ["again"]
+    assert not (tmp_path / "again" / "stale.txt").exists()
+    state = torch.load(second.weights, weights_only=True)
+    assert all(isinstance(v, torch.Tensor) for v in state.values())
+    assert np.isfinite(json.loads(open(second.definition).read())["LearningRate"])

@@ -1,0 +1,147 @@
+"""Tests for core.report (HTML reports and chip display)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.report import display_rgb, write_lr_report, write_preview_report, write_training_report
+
+IMG = '<img class="fig" src="data:image/png;base64,'
+CLASSES = ["forest", "water", "urban", "crops", "<script>"]
+
+
+def _summary(skipped: int = 3, **extra: object) -> dict:
+    counts = {c: 10 + i for i, c in enumerate(CLASSES)}
+    return {
+        "folders": ["/data/train", "/data/more"],
+        "classes": CLASSES,
+        "class_counts": counts,
+        "train_count": 48,
+        "valid_count": 12,
+        "band_count": 4,
+        "data_type": "uint16",
+        "chip_size": 32,
+        "skipped": [[f"/data/bad_{i}.tif", "unreadable"] for i in range(skipped)],
+        **extra,
+    }
+
+
+def _chips(n: int, bands: int, dtype: type, seed: int = 0) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    high = 255 if dtype == np.uint8 else 4000
+    return [rng.integers(0, high, (bands, 32, 32)).astype(dtype) for _ in range(n)]
+
+
+def _lr_finder() -> dict:
+    lrs = list(np.logspace(-6, 0, 40))
+    losses = list(2.0 - np.sin(np.linspace(0, 3, 40)))
+    return {"lrs": lrs, "losses": losses, "suggestion": 1.2e-3}
+
+
+def _history() -> list[dict]:
+    return [
+        {"epoch": 1, "train_loss": 1.5, "valid_loss": 1.2, "accuracy": 0.55, "seconds": 65.0},
+        {"epoch": 2, "train_loss": 0.9, "valid_loss": 0.7, "accuracy": 0.8125, "seconds": 61.4},
+        {"epoch": 3, "train_loss": 0.6, "valid_loss": 0.75, "accuracy": 0.79, "seconds": 3.0},
+    ]
+
+
+def _no_tmp_left(tmp_path) -> None:
+    assert not list(tmp_path.rglob("*.tmp-*"))
+
+
+@pytest.mark.parametrize("bands", [1, 2, 3, 4])
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.float32])
+def test_display_rgb_shape_and_dtype(bands: int, dtype: type) -> None:
+    chip = _chips(1, bands, dtype)[0]
+    rgb = display_rgb(chip)
+    assert rgb.shape == (32, 32, 3)
+    assert rgb.dtype == np.uint8
+
+
+def test_display_rgb_uint8_rgb_unchanged_and_grey() -> None:
+    chip = _chips(1, 3, np.uint8)[0]
+    assert np.array_equal(display_rgb(chip), chip.transpose(1, 2, 0))
+    grey = display_rgb(chip[:1])
+    assert np.array_equal(grey[..., 0], grey[..., 2])
+
+
+def test_display_rgb_stretch_and_constant_band() -> None:
+    chip = _chips(1, 4, np.uint16)[0].astype(np.float32)
+    chip[1] = 7.0  # constant band
+    chip[2, 0, 0] = np.nan
+    rgb = display_rgb(chip)
+    assert rgb[..., 0].min() == 0 and rgb[..., 0].max() == 255
+    assert not rgb[..., 1].any()
+
+
+def test_training_report(tmp_path) -> None:
+    n = len(CLASSES)
+    rng = np.random.default_rng(1)
+    confusion = rng.integers(0, 20, (n, n))
+    per_class = [
+        {"name": c, "precision": 0.5 + i / 20, "recall": 0.6, "f1": 0.55, "support": 12}
+        for i, c in enumerate(CLASSES)
+    ]
+    chips = _chips(10, 4, np.uint16)
+    results = [(chips[i], CLASSES[i % n], CLASSES[(i * 2) % n], 0.9) for i in range(10)]
+    path = tmp_path / "sub" / "report.html"
+    write_training_report(
+        str(path), title="Training <run>", summary=_summary(60, backbone="resnet18", device="cpu"),
+        samples=[(c, CLASSES[i % n]) for i, c in enumerate(_chips(9, 3, np.uint8))],
+        lr_finder=_lr_finder(), history=_history(), classes=CLASSES, confusion=confusion,
+        per_class=per_class, results=results,
+    )
+    html = path.read_text(encoding="utf-8")
+    assert html.count(IMG) == 5  # chips, lr, curves, confusion, results
+    headings = ["Data summary", "Training chips", "Learning rate", "Training",
+                "Confusion matrix (validation)", "Per-class metrics",
+                "Validation results (mistakes first)"]
+    positions = [html.index(f"<h2>{h}</h2>") for h in headings]
+    assert positions == sorted(positions)
+    for name in CLASSES[:-1]:
+        assert name in html
+    assert "&lt;script&gt;" in html and "<script>" not in html
+    assert "Training &lt;run&gt;" in html
+    for value in ("1.200000", "0.700000", "0.812500", "01:05", "00:03"):
+        assert value in html
+    assert html.count('class="best"') == 1
+    assert "1.2e-03" in html
+    assert "macro average" in html and "resnet18" in html
+    assert "… and 10 more" in html
+    _no_tmp_left(tmp_path)
+
+
+def test_training_report_without_finder_and_chips(tmp_path) -> None:
+    path = tmp_path / "report.html"
+    write_training_report(
+        str(path), title="t", summary=_summary(0), samples=[], lr_finder=None, history=[],
+        classes=CLASSES, confusion=np.zeros((5, 5), int), per_class=[], results=[],
+    )
+    html = path.read_text(encoding="utf-8")
+    assert "finder not run" in html
+    assert "No chips to show." in html
+    assert html.count(IMG) == 1  # only the confusion matrix
+    _no_tmp_left(tmp_path)
+
+
+def test_preview_report(tmp_path) -> None:
+    path = tmp_path / "preview.html"
+    samples = [(c, CLASSES[i % 5]) for i, c in enumerate(_chips(12, 4, np.uint16))]
+    write_preview_report(str(path), title="Preview", summary=_summary(), samples=samples, rows=3)
+    html = path.read_text(encoding="utf-8")
+    assert html.count(IMG) == 2  # class counts + chip grid
+    assert "/data/bad_0.tif" in html and "&lt;script&gt;" in html
+    _no_tmp_left(tmp_path)
+
+
+def test_lr_report(tmp_path) -> None:
+    path = tmp_path / "lr.html"
+    write_lr_report(str(path), title="LR", lr_finder=_lr_finder())
+    html = path.read_text(encoding="utf-8")
+    assert html.count(IMG) == 1
+    assert "1.2e-03" in html and "Data summary" not in html
+    write_lr_report(str(path), title="LR", lr_finder=_lr_finder(), summary=_summary())
+    assert "Data summary" in path.read_text(encoding="utf-8")
+    _no_tmp_left(tmp_path)

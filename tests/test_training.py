@@ -1,0 +1,103 @@
+"""Training on real chips: the finder, the fit, reproducibility and the saved package."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from conftest import SAMPLE_SAT6
+
+from core.api import SceneClassifier, prepare_data
+from core.augment import augment_batch
+from core.errors import DeviceError
+from core.training import resolve_device, suggest_learning_rate
+
+
+def test_training_beats_chance_clearly(trained):
+    classifier, _ = trained
+    chance = 1 / len(classifier.data.classes)
+    assert classifier.best_accuracy > 0.5 > 3 * chance
+    history = classifier.trainer.history
+    assert [row.epoch for row in history] == list(range(1, len(history) + 1))
+    assert history[-1].train_loss < history[0].train_loss
+    best = min(history, key=lambda row: row.valid_loss)
+    assert classifier.trainer.best_epoch == best.epoch
+    assert classifier.best_accuracy == best.accuracy
+
+
+def test_kept_weights_are_the_best_epoch(trained):
+    classifier, _ = trained
+    loss, accuracy = classifier.trainer.validate()
+    best = classifier.trainer.history[classifier.trainer.best_epoch - 1]
+    assert loss == pytest.approx(best.valid_loss, rel=1e-4)
+    assert accuracy == pytest.approx(best.accuracy)
+
+
+def test_lr_finder_returns_a_rate_inside_its_sweep(rsscn7_small):
+    data = prepare_data(str(rsscn7_small), batch_size=16, chip_size=24)
+    classifier = SceneClassifier(data, backbone="resnet18", pretrained=False, device="cpu")
+    before = {k: v.clone() for k, v in classifier.model.state_dict().items()}
+    result = classifier.trainer.lr_find(iterations=40)
+    assert 1e-7 <= result.lrs[0] < result.suggestion < result.lrs[-1] <= 10
+    assert len(result.lrs) == len(result.losses) >= 10
+    after = classifier.model.state_dict()
+    assert all(torch.equal(before[k], after[k]) for k in before)  # weights restored
+
+
+def test_suggestion_is_a_tenth_of_the_minimum():
+    lrs = list(np.logspace(-6, 0, 61))
+    losses = [2.0 - 0.1 * i if i <= 40 else 2.0 + i for i in range(61)]
+    assert suggest_learning_rate(lrs, losses) == pytest.approx(lrs[40] / 10)
+
+
+def test_cpu_training_is_reproducible(rsscn7_small):
+    def run():
+        data = prepare_data(str(rsscn7_small), batch_size=16, chip_size=16, seed=3)
+        classifier = SceneClassifier(data, backbone="resnet18", pretrained=False, device="cpu")
+        return [(r.train_loss, r.valid_loss) for r in classifier.trainer.fit(2, 1e-3)]
+
+    assert run() == run()
+
+
+def test_oversampling_balances_classes(rsscn7_small):
+    data = prepare_data(str(rsscn7_small), chip_size=8)
+    keep = torch.cat([torch.nonzero(data.train_labels == 0)[:2, 0],
+                      torch.nonzero(data.train_labels != 0)[:, 0]])
+    data.train_images, data.train_labels = data.train_images[keep], data.train_labels[keep]
+    generator = torch.Generator().manual_seed(0)
+    drawn = torch.cat([data.train_labels[data.train_order(generator, oversample=True)]
+                       for _ in range(50)])
+    share = float((drawn == 0).float().mean())
+    assert share == pytest.approx(1 / len(data.classes), rel=0.25)
+    plain = data.train_labels[data.train_order(generator)]
+    assert int((plain == 0).sum()) == 2
+
+
+def test_multiband_training_runs():
+    data = prepare_data(str(SAMPLE_SAT6), batch_size=16, chip_size=28)
+    classifier = SceneClassifier(data, backbone="mobilenet_v3_large", pretrained=False,
+                                 device="cpu")
+    history = classifier.fit(1, lr=1e-3)
+    assert np.isfinite(history[0]["valid_loss"])
+
+
+def test_augmentation_is_a_dihedral_copy_at_unit_zoom(monkeypatch):
+    import core.augment as augment
+
+    monkeypatch.setattr(augment, "SCALE_RANGE", (1.0, 1.0))
+    monkeypatch.setattr(augment, "BRIGHTNESS_RANGE", (1.0, 1.0))
+    images = torch.arange(2 * 3 * 6 * 6, dtype=torch.float32).reshape(2, 3, 6, 6)
+    out = augment_batch(images, torch.Generator().manual_seed(0))
+    for original, augmented in zip(images, out):
+        variants = [torch.rot90(v, k, dims=(1, 2)) for v in (original, original.flip(2))
+                    for k in range(4)]
+        assert any(torch.allclose(augmented, v, atol=1e-3) for v in variants)
+
+
+def test_cuda_request_without_gpu_is_a_clear_error():
+    if torch.cuda.is_available():
+        assert resolve_device("cuda").type == "cuda"
+        return
+    with pytest.raises(DeviceError, match="sees no CUDA GPU"):
+        resolve_device("cuda")
+    assert resolve_device("auto").type == "cpu"
