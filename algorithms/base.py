@@ -26,7 +26,7 @@ DEVICES = ("auto", "cpu", "cuda")
 
 
 class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
-    """Base class: subclasses set NAME, DISPLAY_NAME, GROUP_ID, HELP and implement run()."""
+    """Base class: subclasses set NAME, DISPLAY_NAME, GROUP_ID, HELP and implement process()."""
 
     NAME = ""
     DISPLAY_NAME = ""
@@ -74,11 +74,11 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
                 from ..core.deps import require_torch
 
                 require_torch()
-            return self.run(parameters, context, feedback, core_feedback(feedback))
+            return self.process(parameters, context, feedback, core_feedback(feedback))
         except SceneClassifierError as error:
             raise QgsProcessingException(str(error)) from error
 
-    def run(self, parameters, context, feedback, core: Feedback) -> dict:
+    def process(self, parameters, context, feedback, core: Feedback) -> dict:
         raise NotImplementedError
 
 

@@ -34,7 +34,7 @@ class FindLearningRate(SceneClassifierAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("LEARNING_RATE",
                                                  self.tr("Suggested learning rate")))
 
-    def run(self, parameters, context, feedback, core):
+    def process(self, parameters, context, feedback, core):
         from ..core.api import find_learning_rate
 
         report = self.parameterAsFileOutput(parameters, "OUTPUT_REPORT", context)

@@ -37,7 +37,7 @@ class PreviewTrainingData(SceneClassifierAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("CLASS_COUNT", self.tr("Number of classes")))
         self.addOutput(QgsProcessingOutputNumber("IMAGE_COUNT", self.tr("Number of chips")))
 
-    def run(self, parameters, context, feedback, core):
+    def process(self, parameters, context, feedback, core):
         from ..core.api import preview_training_data
 
         report = self.parameterAsFileOutput(parameters, "OUTPUT_REPORT", context)

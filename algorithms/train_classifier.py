@@ -75,7 +75,7 @@ class TrainClassifier(SceneClassifierAlgorithm):
                                                  self.tr("Best validation accuracy")))
         self.addOutput(QgsProcessingOutputNumber("LEARNING_RATE", self.tr("Learning rate used")))
 
-    def run(self, parameters, context, feedback, core):
+    def process(self, parameters, context, feedback, core):
         from ..core.api import train_classifier
 
         settings = train_settings(

@@ -84,12 +84,14 @@ def _load_weights_file(model, path: str, backbone: str) -> None:
     head = head_name(model)
     usable = {k: v for k, v in state.items()
               if k in own and hasattr(v, "shape") and v.shape == own[k].shape}
-    missing = [k for k in own if k not in usable and not k.startswith(head + ".")]
-    if missing:
+    body = [k for k in own if not k.startswith(head + ".")]
+    mismatched = [k for k in body if k not in usable]
+    mismatched += [k for k in state if k not in own and not k.startswith(head + ".")]
+    if mismatched:
         raise BackboneError(
-            f"Weights file {path} does not match backbone {backbone}: {len(missing)} layers "
-            f"missing or of another shape (first: {missing[0]}). Choose the backbone the "
-            f"weights were saved from."
+            f"Weights file {path} does not match backbone {backbone}: {len(mismatched)} layers "
+            f"missing, extra or of another shape (first: {mismatched[0]}). Choose the backbone "
+            f"the weights were saved from."
         )
     model.load_state_dict(usable, strict=False)
 

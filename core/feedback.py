@@ -28,7 +28,7 @@ class Feedback:
     progress: Callable[[float, str], None] = _ignore
     log: Callable[[str], None] = _ignore
     is_cancelled: Callable[[], bool] = _never
-    text_interval_s: float = 2.0
+    text_interval_s: float = 5.0
     _last_text: float = field(default=0.0, repr=False)
 
     @classmethod

@@ -1,0 +1,76 @@
+"""The plugin itself: metadata, and loading and failing clearly without torch."""
+
+from __future__ import annotations
+
+import configparser
+import subprocess
+import sys
+import textwrap
+
+from conftest import ROOT, SAMPLE_RSSCN7
+
+from core import __version__
+
+NO_TORCH_SCRIPT = textwrap.dedent("""
+    import sys
+    sys.modules["torch"] = None          # import torch now raises ImportError
+    sys.modules["torchvision"] = None
+    sys.path.insert(0, {plugins!r})
+    from qgis.core import (QgsApplication, QgsProcessingContext, QgsProcessingFeedback)
+    app = QgsApplication([], False)
+    app.initQgis()
+    import scene_classifier
+    plugin = scene_classifier.classFactory(None)
+    plugin.initProcessing()
+    registry = QgsApplication.processingRegistry()
+
+    class Feedback(QgsProcessingFeedback):
+        errors = []
+        def reportError(self, error, fatal=False):
+            self.errors.append(error)
+
+    def run(algorithm, parameters):
+        feedback = Feedback()
+        alg = registry.createAlgorithmById("sceneclassifier:" + algorithm)
+        results, ok = alg.run(parameters, QgsProcessingContext(), feedback)
+        return ok, results, feedback.errors
+
+    ok, _, errors = run("trainclassifier", {{"INPUT_FOLDER": {sample!r},
+                                             "OUTPUT_FOLDER": {output!r}}})
+    print("TRAIN", ok, errors)
+    ok, results, _ = run("previewtrainingdata", {{"INPUT_FOLDER": {sample!r}, "ROWS": 2,
+                                                  "OUTPUT_REPORT": {report!r}}})
+    print("PREVIEW", ok, results.get("CLASS_COUNT"))
+    plugin.unload()
+    print("UNLOADED", registry.providerById("sceneclassifier") is None)
+""")
+
+
+def test_metadata_matches_the_code():
+    metadata = configparser.ConfigParser()
+    metadata.read(ROOT / "metadata.txt", encoding="utf-8")
+    general = metadata["general"]
+    assert general["name"] == "Scene Classifier"
+    assert general["qgisMinimumVersion"] == "3.22"
+    assert general["hasProcessingProvider"] == "yes"
+    assert general["version"] == __version__
+    assert (ROOT / general["icon"]).is_file()
+
+
+def test_plugin_loads_without_torch_and_says_how_to_install_it(tmp_path):
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "scene_classifier").symlink_to(ROOT, target_is_directory=True)
+    script = NO_TORCH_SCRIPT.format(plugins=str(plugins), sample=str(SAMPLE_RSSCN7),
+                                    output=str(tmp_path / "models"),
+                                    report=str(tmp_path / "preview.html"))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300, env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin"})
+    lines = {line.split(" ", 1)[0]: line for line in done.stdout.splitlines()}
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert lines["TRAIN"].startswith("TRAIN False")
+    assert "needs PyTorch and torchvision" in lines["TRAIN"]
+    assert f'"{sys.executable}" -m pip install torch torchvision' in lines["TRAIN"]
+    assert lines["PREVIEW"] == "PREVIEW True 7"  # the preview needs no torch
+    assert lines["UNLOADED"] == "UNLOADED True"
+    assert not (tmp_path / "models").exists()

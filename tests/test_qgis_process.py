@@ -1,0 +1,98 @@
+"""Headless runs of every algorithm through qgis_process.bin, from an isolated profile."""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+
+import pytest
+
+from core.package import load_package
+
+
+def test_provider_lists_the_algorithms(qgis_process):
+    listing = qgis_process.call("list").stdout
+    for algorithm in ("trainclassifier", "findlearningrate", "previewtrainingdata"):
+        assert f"sceneclassifier:{algorithm}" in listing
+
+
+def test_preview_training_data(qgis_process, rsscn7_small, tmp_path):
+    report = tmp_path / "preview.html"
+    done, result = qgis_process.run("previewtrainingdata", INPUT_FOLDER=rsscn7_small, ROWS=3,
+                                    OUTPUT_REPORT=report)
+    assert done.returncode == 0, done.stderr
+    assert result["results"]["CLASS_COUNT"] == 7
+    assert result["results"]["IMAGE_COUNT"] == 7 * 24
+    html = report.read_text(encoding="utf-8")
+    assert html.count("data:image/png;base64,") >= 2 and "dRiverLake" in html
+
+
+def test_find_learning_rate(qgis_process, rsscn7_small, tmp_path):
+    report = tmp_path / "lr.html"
+    done, result = qgis_process.run("findlearningrate", INPUT_FOLDER=rsscn7_small, BACKBONE=0,
+                                    PRETRAINED="false", CHIP_SIZE=24, BATCH_SIZE=16, DEVICE=1,
+                                    OUTPUT_REPORT=report)
+    assert done.returncode == 0, done.stderr
+    rate = result["results"]["LEARNING_RATE"]
+    assert 1e-7 < rate < 10
+    html = report.read_text(encoding="utf-8")
+    assert f'<p class="big">{rate:.1e}</p>' in html and "data:image/png;base64," in html
+
+
+def test_train_classifier_finds_its_rate_and_writes_a_complete_package(qgis_process, tmp_path):
+    from conftest import SAMPLE_RSSCN7
+
+    extra_report = tmp_path / "copy" / "report.html"
+    done, result = qgis_process.run(
+        "trainclassifier", INPUT_FOLDER=SAMPLE_RSSCN7, BACKBONE=0, PRETRAINED="false",
+        CHIP_SIZE=32, BATCH_SIZE=32, EPOCHS=6, LEARNING_RATE=0, DEVICE=1, MODEL_NAME="scenes",
+        OUTPUT_FOLDER=tmp_path / "models", OUTPUT_REPORT=extra_report)
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = result["results"]
+    assert results["ACCURACY"] > 0.5
+    assert 1e-7 < results["LEARNING_RATE"] < 10
+    log = result["log"]["info"]
+    assert any(line.startswith("Learning-rate finder suggests") for line in log)
+    table = log.index("epoch  train_loss  valid_loss  accuracy  time")
+    assert [line.split()[0] for line in log[table + 1:table + 7]] == ["1", "2", "3", "4", "5", "6"]
+    folder = tmp_path / "models" / "scenes"
+    assert results["MODEL_DEFINITION"] == str(folder / "scenes.emd")
+    assert results["MODEL_PACKAGE"] == str(folder / "scenes.dlpk")
+    assert sorted(os.listdir(folder)) == ["scenes.dlpk", "scenes.emd", "scenes.pth",
+                                          "scenes_report.html"]
+    assert extra_report.read_text(encoding="utf-8").count("data:image/png") >= 4
+    definition = json.loads((folder / "scenes.emd").read_text())
+    assert definition["LearningRate"] == pytest.approx(results["LEARNING_RATE"])
+    classes = sorted(p.name for p in SAMPLE_RSSCN7.iterdir() if p.is_dir())
+    assert load_package(results["MODEL_PACKAGE"]).classes == classes
+    with zipfile.ZipFile(folder / "scenes.dlpk") as archive:
+        assert "scenes.pth" in archive.namelist()
+
+
+@pytest.mark.parametrize("make_input, message", [
+    (lambda folder: None, "Input folder is empty"),
+    (lambda folder: [(folder / c).mkdir() or (folder / c / "a.txt").write_text("x")
+                     for c in ("x", "y")], "usable image files"),
+    (lambda folder: (folder / "only.jpg").write_bytes(b"x"), "no class sub-folders"),
+])
+def test_bad_folders_fail_cleanly_and_leave_no_package(qgis_process, tmp_path, make_input,
+                                                       message):
+    folder = tmp_path / "input"
+    folder.mkdir()
+    make_input(folder)
+    output = tmp_path / "models"
+    done, _ = qgis_process.run("trainclassifier", INPUT_FOLDER=folder, PRETRAINED="false",
+                               DEVICE=1, OUTPUT_FOLDER=output)
+    assert done.returncode != 0
+    assert message in done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert not output.exists() or not os.listdir(output)
+
+
+def test_bad_model_name_fails_before_training(qgis_process, rsscn7_small, tmp_path):
+    done, _ = qgis_process.run("trainclassifier", INPUT_FOLDER=rsscn7_small, PRETRAINED="false",
+                               DEVICE=1, MODEL_NAME="../escape", OUTPUT_FOLDER=tmp_path / "m")
+    assert done.returncode != 0
+    assert "cannot be used as a file name" in done.stdout + done.stderr
+    assert "reading chips" not in done.stdout
