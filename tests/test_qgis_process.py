@@ -96,3 +96,20 @@ def test_bad_model_name_fails_before_training(qgis_process, rsscn7_small, tmp_pa
     assert done.returncode != 0
     assert "cannot be used as a file name" in done.stdout + done.stderr
     assert "reading chips" not in done.stdout
+
+
+def test_modeler_chain_find_rate_then_train(qgis_process, rsscn7_small, tmp_path):
+    """tests/models/find_then_train.model3: the finder's LEARNING_RATE feeds the trainer."""
+    from conftest import ROOT
+
+    model = ROOT / "tests" / "models" / "find_then_train.model3"
+    done = qgis_process.call("run", str(model), "--json", "--", f"chips={rsscn7_small}",
+                             f"train:models={tmp_path / 'models'}")
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads(done.stdout[done.stdout.index("{"):])
+    folder = result["results"]["train:models"]
+    definition = json.loads(open(os.path.join(folder, "chained.emd")).read())
+    log = "\n".join(result["log"]["info"])
+    assert log.count("Learning-rate finder suggests") == 1  # the trainer did not search again
+    assert f"suggests {definition['LearningRate']:.2e}" in log
+    assert definition["EpochsRun"] == 2

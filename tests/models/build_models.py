@@ -1,0 +1,70 @@
+"""Rebuild the .model3 graphical models used by the tests (run with QGIS's Python).
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/models/build_models.py
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from qgis.core import (
+    QgsApplication,
+    QgsProcessingModelAlgorithm,
+    QgsProcessingModelChildAlgorithm,
+    QgsProcessingModelChildParameterSource,
+    QgsProcessingModelOutput,
+    QgsProcessingModelParameter,
+    QgsProcessingParameterFile,
+)
+
+HERE = Path(__file__).resolve().parent
+Source = QgsProcessingModelChildParameterSource
+
+
+def child(algorithm: str, child_id: str, **static) -> QgsProcessingModelChildAlgorithm:
+    step = QgsProcessingModelChildAlgorithm(f"sceneclassifier:{algorithm}")
+    step.setChildId(child_id)
+    step.setDescription(child_id)
+    for name, value in static.items():
+        step.addParameterSources(name, [Source.fromStaticValue(value)])
+    return step
+
+
+def find_then_train() -> QgsProcessingModelAlgorithm:
+    """findlearningrate's LEARNING_RATE feeds trainclassifier's LEARNING_RATE."""
+    model = QgsProcessingModelAlgorithm("Find rate then train", "Scene Classifier tests")
+    chips = QgsProcessingParameterFile("chips", "Chips folder",
+                                       behavior=QgsProcessingParameterFile.Folder)
+    model.addModelParameter(chips, QgsProcessingModelParameter("chips"))
+    common = dict(BACKBONE=0, PRETRAINED=False, CHIP_SIZE=24, BATCH_SIZE=16, DEVICE=1)
+    find = child("findlearningrate", "find", **common)
+    find.addParameterSources("INPUT_FOLDER", [Source.fromModelParameter("chips")])
+    model.addChildAlgorithm(find)
+    train = child("trainclassifier", "train", EPOCHS=2, MODEL_NAME="chained", **common)
+    train.addParameterSources("INPUT_FOLDER", [Source.fromModelParameter("chips")])
+    train.addParameterSources("LEARNING_RATE", [Source.fromChildOutput("find", "LEARNING_RATE")])
+    output = QgsProcessingModelOutput("models", "Model folder")
+    output.setChildId("train")
+    output.setChildOutputName("OUTPUT_FOLDER")
+    train.setModelOutputs({"models": output})
+    model.addChildAlgorithm(train)
+    model.updateDestinationParameters()
+    return model
+
+
+def main() -> None:
+    app = QgsApplication([], False)
+    app.initQgis()
+    with tempfile.TemporaryDirectory() as plugins:
+        (Path(plugins) / "scene_classifier").symlink_to(HERE.parents[1])
+        sys.path.insert(0, plugins)
+        import scene_classifier
+
+        scene_classifier.classFactory(None).initProcessing()
+        find_then_train().toFile(str(HERE / "find_then_train.model3"))
+
+
+if __name__ == "__main__":
+    main()
