@@ -94,14 +94,19 @@ def core_feedback(feedback) -> Feedback:
 
 
 # --- parameters shared by the training algorithms --------------------------------------------
-def add_training_data_parameters(alg: SceneClassifierAlgorithm) -> None:
-    """INPUT_FOLDER, EXTRA_FOLDERS, CHIP_SIZE, BATCH_SIZE, VAL_SPLIT_PCT, OVERSAMPLE."""
+def add_input_folder_parameter(alg: SceneClassifierAlgorithm) -> None:
+    """INPUT_FOLDER: the labelled chips."""
     alg.add_parameter(
         QgsProcessingParameterFile("INPUT_FOLDER", alg.tr("Folder of labelled chips"),
                                    behavior=QgsProcessingParameterFile.Folder),
         "Chips in ImageNet layout: <folder>/<class>/*.jpg or <folder>/images/<class>/*.jpg. "
         "Class names are the sub-folder names. jpg, png, bmp and tif (any band count, 8 or 16 "
         "bit) are read.")
+
+
+def add_training_data_parameters(alg: SceneClassifierAlgorithm) -> None:
+    """INPUT_FOLDER, EXTRA_FOLDERS, CHIP_SIZE, BATCH_SIZE, VAL_SPLIT_PCT, OVERSAMPLE."""
+    add_input_folder_parameter(alg)
     alg.add_parameter(
         QgsProcessingParameterString("EXTRA_FOLDERS", alg.tr("More chip folders (';'-separated)"),
                                      optional=True),

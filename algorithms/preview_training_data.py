@@ -2,12 +2,11 @@
 
 from qgis.core import (
     QgsProcessingOutputNumber,
-    QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
 )
 
-from .base import SceneClassifierAlgorithm
+from .base import SceneClassifierAlgorithm, add_input_folder_parameter
 
 
 class PreviewTrainingData(SceneClassifierAlgorithm):
@@ -22,10 +21,7 @@ class PreviewTrainingData(SceneClassifierAlgorithm):
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS's name)
-        self.add_parameter(
-            QgsProcessingParameterFile("INPUT_FOLDER", self.tr("Folder of labelled chips"),
-                                       behavior=QgsProcessingParameterFile.Folder),
-            "Chips in ImageNet layout: <folder>/<class>/*.jpg or <folder>/images/<class>/*.")
+        add_input_folder_parameter(self)
         self.add_parameter(
             QgsProcessingParameterNumber("ROWS", self.tr("Rows of chips"),
                                          QgsProcessingParameterNumber.Integer, 4, False, 1, 8),

@@ -15,13 +15,18 @@ import numpy as np
 
 from . import report
 from .backbones import DEFAULT_BACKBONE, create_model
-from .dataset import (TrainingData, load_training_data, resize_chip, scan_folders,
-                      split_folder_list)
+from .dataset import TrainingData, load_training_data, resize_chip, scan_folders, split_folder_list
 from .feedback import Feedback
 from .imagery import read_image
 from .metrics import confusion_matrix, per_class_metrics
-from .package import (ModelPackage, PackagePaths, check_model_name, load_package,
-                      model_definition, save_package)
+from .package import (
+    ModelPackage,
+    PackagePaths,
+    check_model_name,
+    load_package,
+    model_definition,
+    save_package,
+)
 from .training import LRFinderResult, Trainer, resolve_device
 
 RESULT_TILES = 36
@@ -121,7 +126,8 @@ class SceneClassifier:
         return report.confusion_figure(self.confusion_matrix(), self.data.classes)
 
     # --- saving -----------------------------------------------------------------------------
-    def save(self, name: str, output_folder: str = ".", report_path: str | None = None) -> PackagePaths:
+    def save(self, name: str, output_folder: str = ".",
+             report_path: str | None = None) -> PackagePaths:
         """Write OUTPUT/<name>/ with .emd, .pth, .dlpk and an HTML report."""
         name = check_model_name(name)
         per_class = self.per_class_metrics()

@@ -28,7 +28,8 @@ def create_model(backbone: str, num_classes: int, band_count: int = 3, pretraine
     import torchvision
 
     if backbone not in BACKBONES:
-        raise BackboneError(f"Unknown backbone '{backbone}'. Choose one of: {', '.join(BACKBONES)}.")
+        raise BackboneError(
+            f"Unknown backbone '{backbone}'. Choose one of: {', '.join(BACKBONES)}.")
     if pretrained and weights_file:
         raise BackboneError("Give either PRETRAINED or WEIGHTS_FILE, not both.")
     builder = getattr(torchvision.models, backbone)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
 
-def confusion_matrix(truth: Sequence[int], predicted: Sequence[int], class_count: int) -> np.ndarray:
+def confusion_matrix(truth: Sequence[int], predicted: Sequence[int],
+                     class_count: int) -> np.ndarray:
     """Counts of (truth, predicted) pairs as a class_count x class_count int matrix."""
     matrix = np.zeros((class_count, class_count), dtype=np.int64)
     np.add.at(matrix, (np.asarray(truth, dtype=np.int64), np.asarray(predicted, dtype=np.int64)), 1)

@@ -183,7 +183,8 @@ TRAINING_TEMPLATE = """{% extends "base.html" %}
 <tbody>
 {% for r in per_class %}
 <tr{% if r.avg %} class="avg"{% endif %}><td>{{ r.name }}</td><td class="n">{{ r.precision }}</td>
-<td class="n">{{ r.recall }}</td><td class="n">{{ r.f1 }}</td><td class="n">{{ r.support }}</td></tr>
+<td class="n">{{ r.recall }}</td><td class="n">{{ r.f1 }}</td>
+<td class="n">{{ r.support }}</td></tr>
 {% endfor %}
 </tbody>
 </table>
@@ -217,7 +218,8 @@ LR_TEMPLATE = """{% extends "base.html" %}
 {{ data_summary(summary) }}
 {% endif %}
 <h2>Learning rate finder</h2>
-{% if lr_suggestion %}<p>Suggested learning rate</p><p class="big">{{ lr_suggestion }}</p>{% endif %}
+{% if lr_suggestion %}<p>Suggested learning rate</p>
+<p class="big">{{ lr_suggestion }}</p>{% endif %}
 {% if lr_png %}{{ image(lr_png, "Learning rate finder") }}
 {% else %}<p class="note">{{ lr_note }}</p>{% endif %}
 {% endblock %}

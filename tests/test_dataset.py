@@ -7,12 +7,17 @@ import shutil
 import numpy as np
 import pytest
 import torch
-from conftest import SAMPLE_RSSCN7, SAMPLE_SAT6, copy_subset
 from osgeo import gdal
 from PIL import Image
 
-from core.dataset import (Normalization, load_training_data, scan_folders, split_folder_list,
-                          stratified_split)
+from conftest import SAMPLE_RSSCN7, SAMPLE_SAT6, copy_subset
+from core.dataset import (
+    Normalization,
+    load_training_data,
+    scan_folders,
+    split_folder_list,
+    stratified_split,
+)
 from core.errors import DataError
 from core.feedback import Feedback
 
@@ -38,7 +43,7 @@ def two_class_folder(root, count=3, name="img", ext=".png", size=20):
 
 def test_both_layouts_and_merge_by_class_name(tmp_path):
     plain = two_class_folder(tmp_path / "plain")
-    nested = two_class_folder(tmp_path / "nested" / "images", name="other")
+    two_class_folder(tmp_path / "nested" / "images", name="other")
     (tmp_path / "nested" / "labels").mkdir()  # ignored: classes come from images/
     scan = scan_folders(split_folder_list(str(plain), f" {tmp_path / 'nested'} ;"))
     assert scan.classes == ["a", "b"]

@@ -11,8 +11,8 @@ import zipfile
 import numpy as np
 import pytest
 import torch
-from conftest import SAMPLE_RSSCN7
 
+from conftest import SAMPLE_RSSCN7
 from core.api import SceneClassifier
 from core.errors import ModelPackageError
 from core.package import check_model_name, load_package, safe_extract

@@ -8,7 +8,6 @@ import sys
 import textwrap
 
 from conftest import ROOT, SAMPLE_RSSCN7
-
 from core import __version__
 
 NO_TORCH_SCRIPT = textwrap.dedent("""

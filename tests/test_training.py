@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from conftest import SAMPLE_SAT6
 
+from conftest import SAMPLE_SAT6
 from core.api import SceneClassifier, prepare_data
 from core.augment import augment_batch
 from core.errors import DeviceError
