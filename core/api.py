@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -53,7 +53,6 @@ class SceneClassifier:
                  feedback: Feedback | None = None) -> None:
         import torch
 
-        resolve_device(device)
         torch.manual_seed(data.seed)
         self.data = data
         self.backbone = backbone
@@ -219,10 +218,6 @@ class TrainSettings:
     model_name: str = "model"
     output_folder: str = "."
     report_path: str | None = None
-    folders: list[str] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.folders = split_folder_list(self.input_folder, self.extra_folders)
 
 
 @dataclass
@@ -234,6 +229,7 @@ class TrainOutcome:
 
 
 def _classifier(settings: TrainSettings, feedback: Feedback) -> SceneClassifier:
+    resolve_device(settings.device)  # fail before reading any chips
     data = prepare_data(settings.input_folder, settings.batch_size, settings.val_split_pct,
                         settings.chip_size, settings.extra_folders, settings.seed, feedback)
     feedback.log(f"{len(data.classes)} classes, {len(data.train_labels)} training and "

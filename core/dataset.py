@@ -218,15 +218,11 @@ class TrainingData:
         return torch.multinomial(weights, len(labels), replacement=True, generator=generator)
 
 
-def batches(images, labels, batch_size: int, order=None) -> Iterator[tuple[object, object]]:
-    """Yield (images, labels) batches in the given order (default: as stored)."""
-    count = len(labels)
-    for start in range(0, count, batch_size):
-        if order is None:
-            yield images[start:start + batch_size], labels[start:start + batch_size]
-        else:
-            index = order[start:start + batch_size]
-            yield images[index], labels[index]
+def batches(images, labels, batch_size: int, order) -> Iterator[tuple[object, object]]:
+    """Yield (images, labels) batches in the given order of indices."""
+    for start in range(0, len(order), batch_size):
+        index = order[start:start + batch_size]
+        yield images[index], labels[index]
 
 
 def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_pct: float = 20,

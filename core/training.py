@@ -235,8 +235,9 @@ class Trainer:
         self.model.eval()
         outputs = []
         with torch.inference_mode():
-            for chunk, _ in batches(images, images, self.data.batch_size):
+            for start in range(0, len(images), self.data.batch_size):
                 self.feedback.check_cancelled()
+                chunk = images[start:start + self.data.batch_size]
                 with self._autocast():
                     logits = self.model(self._prepare(chunk, train=False))
                 outputs.append(torch.softmax(logits.float(), dim=1).cpu())

@@ -101,3 +101,21 @@ def test_cuda_request_without_gpu_is_a_clear_error():
     with pytest.raises(DeviceError, match="sees no CUDA GPU"):
         resolve_device("cuda")
     assert resolve_device("auto").type == "cpu"
+
+
+def test_cancel_stops_training_and_writes_nothing(rsscn7_small, tmp_path):
+    from core.api import TrainSettings, train_classifier
+    from core.errors import Cancelled
+    from core.feedback import Feedback
+
+    texts = []
+    calls = iter(range(10_000))
+    feedback = Feedback(progress=lambda fraction, text: texts.append(text),
+                        is_cancelled=lambda: next(calls) > 30, text_interval_s=0)
+    settings = TrainSettings(str(rsscn7_small), backbone="resnet18", pretrained=False,
+                             chip_size=16, batch_size=8, epochs=50, learning_rate=1e-3,
+                             device="cpu", output_folder=str(tmp_path / "out"))
+    with pytest.raises(Cancelled):
+        train_classifier(settings, feedback)
+    assert any(text.startswith("epoch 1/50 · batch ") for text in texts)
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
