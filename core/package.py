@@ -82,6 +82,7 @@ def save_package(output_folder: str, name: str, state_dict: dict, definition: di
     import torch
 
     name = check_model_name(name)
+    output_folder = os.path.abspath(output_folder)
     os.makedirs(output_folder, exist_ok=True)
     final = os.path.join(output_folder, name)
     staging = tempfile.mkdtemp(prefix=f".{name}.partial-", dir=output_folder)
