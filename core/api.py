@@ -9,12 +9,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import report
 from .backbones import DEFAULT_BACKBONE, create_model
+from .classify import ClassifyOptions, FeatureClassifier
 from .dataset import TrainingData, load_training_data, resize_chip, scan_folders, split_folder_list
 from .feedback import Feedback
 from .imagery import read_image
@@ -170,30 +172,43 @@ class SceneClassifier:
 
 
 class LoadedClassifier:
-    """A classifier loaded from a package; ``predict`` takes an image path or an array."""
+    """A classifier loaded from a package: ``predict`` one chip, ``classify`` features."""
 
     def __init__(self, package: ModelPackage, device: str = "auto") -> None:
+        from .predictor import Predictor
+
         self.package = package
-        self.device = resolve_device(device)
-        self.model = package.build_model().to(self.device)
+        self.predictor = Predictor(package, device)
         self.classes = package.classes
+
+    @property
+    def device(self):
+        return self.predictor.device
 
     def predict(self, image: str | np.ndarray) -> tuple[str, float]:
         """(class name, confidence) for a file path or a (bands, H, W) array."""
-        import torch
-
         array = read_image(image) if isinstance(image, str) else np.asarray(image)
         if array.ndim == 2:
             array = array[np.newaxis]
         if array.shape[0] != self.package.band_count:
             raise ValueError(f"The model takes {self.package.band_count} bands, the image has "
                              f"{array.shape[0]}.")
-        chip = torch.from_numpy(resize_chip(array, self.package.chip_size)).float()[None]
-        with torch.inference_mode():
-            logits = self.model(self.package.normalization.apply(chip).to(self.device))
-            probabilities = torch.softmax(logits.float(), dim=1)[0].cpu()
+        chip = resize_chip(array, self.package.chip_size)[np.newaxis]
+        probabilities = self.predictor.probabilities(chip)[0]
         index = int(probabilities.argmax())
         return self.classes[index], float(probabilities[index])
+
+    def classify(self, raster: str, geometries, options: ClassifyOptions | None = None,
+                 feedback: Feedback | None = None) -> Iterator[tuple[str | None, float | None]]:
+        """(class name or None, confidence or None) per WKB geometry, from the raster under it.
+
+        Geometries are in the raster's CRS unless ``options.geometry_crs`` says otherwise.
+        """
+        options = options or ClassifyOptions(device=str(self.device))
+        classifier = FeatureClassifier(self.package, raster, options, feedback)
+        for prediction in classifier.classify(geometries):
+            name = None if prediction.class_index is None else self.classes[prediction.class_index]
+            yield name, prediction.confidence
 
 
 # --- workflows for the Processing algorithms --------------------------------------------------

@@ -1,7 +1,10 @@
 """Batched augmentation for overhead imagery, on whatever device the batch lives.
 
 Overhead chips have no "up": each chip gets one of the 8 flips/90° rotations, a mild zoom
-and a mild brightness change, all in one affine resampling per batch.
+and a mild brightness change, all in one affine resampling per batch. RGB chips also get
+colour changes (saturation, contrast, sometimes grey): seasons, sensors and processing
+change colours far more than textures, and a model that learns "forest = green" fails on
+leaf-off imagery.
 """
 
 from __future__ import annotations
@@ -10,6 +13,10 @@ import math
 
 SCALE_RANGE = (0.9, 1.1)
 BRIGHTNESS_RANGE = (0.9, 1.1)
+SATURATION_RANGE = (0.6, 1.4)
+CONTRAST_RANGE = (0.8, 1.2)
+GREY_PROBABILITY = 0.2
+LUMA = (0.299, 0.587, 0.114)
 
 
 def augment_batch(images, generator):
@@ -37,7 +44,24 @@ def augment_batch(images, generator):
     grid = F.affine_grid(theta, list(images.shape), align_corners=False)
     out = F.grid_sample(images, grid, mode="bilinear", padding_mode="reflection",
                         align_corners=False)
-    return out * brightness.to(device=images.device, dtype=images.dtype).view(-1, 1, 1, 1)
+    out = out * brightness.to(device=images.device, dtype=images.dtype).view(-1, 1, 1, 1)
+    return jitter_colours(out, generator) if images.shape[1] == 3 else out
+
+
+def jitter_colours(images, generator):
+    """Random saturation (sometimes none: grey) and contrast for RGB batches."""
+    import torch
+
+    count = images.shape[0]
+    saturation = _uniform(count, SATURATION_RANGE, generator)
+    saturation[torch.rand(count, generator=generator) < GREY_PROBABILITY] = 0.0
+    contrast = _uniform(count, CONTRAST_RANGE, generator)
+    like = {"device": images.device, "dtype": images.dtype}
+    luma = torch.tensor(LUMA, **like).view(1, 3, 1, 1)
+    grey = (images * luma).sum(dim=1, keepdim=True)
+    out = grey + saturation.to(**like).view(-1, 1, 1, 1) * (images - grey)
+    mean = grey.mean(dim=(2, 3), keepdim=True)
+    return mean + contrast.to(**like).view(-1, 1, 1, 1) * (out - mean)
 
 
 def _uniform(count: int, bounds: tuple[float, float], generator):

@@ -16,6 +16,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SAMPLE_RSSCN7 = ROOT / "resources" / "sample" / "rsscn7"
 SAMPLE_SAT6 = ROOT / "resources" / "sample" / "sat6"
+SAMPLE_MASSACHUSETTS = ROOT / "resources" / "sample" / "massachusetts"
+MASSACHUSETTS_TIF = SAMPLE_MASSACHUSETTS / "massachusetts_22978945_15.tif"
+MASSACHUSETTS_BUILDINGS = SAMPLE_MASSACHUSETTS / "buildings.gpkg"
 QGIS_PROCESS = shutil.which("qgis_process.bin") or "qgis_process.bin"
 
 
@@ -32,6 +35,29 @@ def copy_subset(source: Path, target: Path, per_class: int) -> Path:
 def rsscn7_small(tmp_path_factory) -> Path:
     """7 classes x 24 real RSSCN7 chips (128 px JPEG)."""
     return copy_subset(SAMPLE_RSSCN7, tmp_path_factory.mktemp("rsscn7_small"), 24)
+
+
+def write_raster(path: Path, pixels, origin=(500000.0, 4000000.0), resolution=1.0,
+                 epsg=32633, nodata=None) -> Path:
+    """A north-up GeoTIFF of a (bands, rows, columns) numpy array."""
+    import numpy as np
+    from osgeo import gdal, gdal_array, osr
+
+    pixels = np.asarray(pixels)
+    bands, rows, columns = pixels.shape
+    data_type = gdal_array.NumericTypeCodeToGDALTypeCode(pixels.dtype)
+    dataset = gdal.GetDriverByName("GTiff").Create(str(path), columns, rows, bands, data_type)
+    dataset.SetGeoTransform((origin[0], resolution, 0, origin[1], 0, -resolution))
+    crs = osr.SpatialReference()
+    crs.ImportFromEPSG(epsg)
+    dataset.SetProjection(crs.ExportToWkt())
+    for index in range(bands):
+        band = dataset.GetRasterBand(index + 1)
+        band.WriteArray(pixels[index])
+        if nodata is not None:
+            band.SetNoDataValue(nodata)
+    dataset = None
+    return path
 
 
 class QgisProcess:

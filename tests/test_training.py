@@ -86,6 +86,9 @@ def test_augmentation_is_a_dihedral_copy_at_unit_zoom(monkeypatch):
 
     monkeypatch.setattr(augment, "SCALE_RANGE", (1.0, 1.0))
     monkeypatch.setattr(augment, "BRIGHTNESS_RANGE", (1.0, 1.0))
+    monkeypatch.setattr(augment, "SATURATION_RANGE", (1.0, 1.0))
+    monkeypatch.setattr(augment, "CONTRAST_RANGE", (1.0, 1.0))
+    monkeypatch.setattr(augment, "GREY_PROBABILITY", 0.0)
     images = torch.arange(2 * 3 * 6 * 6, dtype=torch.float32).reshape(2, 3, 6, 6)
     out = augment_batch(images, torch.Generator().manual_seed(0))
     for original, augmented in zip(images, out):

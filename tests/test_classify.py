@@ -1,0 +1,240 @@
+"""Classifying features from a raster with a trained model (core, no QGIS)."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from osgeo import gdal, ogr, osr
+
+from conftest import MASSACHUSETTS_BUILDINGS, MASSACHUSETTS_TIF, write_raster
+from core.classify import (
+    CLASSIFIED,
+    NO_DATA,
+    NO_GEOMETRY,
+    OUTSIDE_EXTENT,
+    OUTSIDE_RASTER,
+    ClassifyOptions,
+    FeatureClassifier,
+    classify_geometries,
+)
+from core.errors import DataError, ModelPackageError
+from core.features import grid_cells
+
+
+def wkb(wkt: str) -> bytes:
+    return bytes(ogr.CreateGeometryFromWkt(wkt).ExportToWkb())
+
+
+def buildings() -> list[bytes]:
+    layer_source = ogr.Open(str(MASSACHUSETTS_BUILDINGS))
+    return [bytes(f.GetGeometryRef().ExportToWkb()) for f in layer_source.GetLayer()]
+
+
+def grid(cell: float = 100.0) -> list[bytes]:
+    dataset = gdal.Open(str(MASSACHUSETTS_TIF))
+    x0, res, _, y0, _, res_y = dataset.GetGeoTransform()
+    extent = (x0, y0 + dataset.RasterYSize * res_y, x0 + dataset.RasterXSize * res, y0)
+    return [c.wkb() for c in grid_cells(extent, cell)]
+
+
+@pytest.fixture(scope="module")
+def model(trained):
+    return trained[1].definition
+
+
+@pytest.fixture(scope="module")
+def stripes_model(tmp_path_factory):
+    """A 16 px model that tells 1-pixel stripes from flat grey: the answer depends on scale."""
+    from PIL import Image
+
+    from core.api import SceneClassifier, prepare_data
+
+    folder = tmp_path_factory.mktemp("stripes_chips")
+    rng = np.random.default_rng(0)
+    for name in ("flat", "stripes"):
+        (folder / name).mkdir()
+        for index in range(40):
+            if name == "flat":
+                chip = np.full((16, 16), rng.integers(90, 170), np.float64)
+            else:
+                low, high = rng.integers(20, 60), rng.integers(190, 235)
+                chip = np.where((np.arange(16) + index) % 2, high, low) * np.ones((16, 1))
+                chip = chip.T if index % 2 else chip
+            chip = np.clip(chip + rng.normal(0, 4, chip.shape), 0, 255).astype(np.uint8)
+            Image.fromarray(np.stack([chip] * 3, axis=2)).save(folder / name / f"{index}.png")
+    data = prepare_data(str(folder), batch_size=16, chip_size=16, seed=0)
+    classifier = SceneClassifier(data, backbone="resnet18", pretrained=False, device="cpu")
+    classifier.fit(8, lr=2e-3)
+    assert classifier.best_accuracy == 1.0
+    return classifier.save("stripes", str(tmp_path_factory.mktemp("stripes_model"))).definition
+
+
+def test_cell_size_changes_the_read_resolution(stripes_model, tmp_path):
+    stripes = np.where(np.arange(200) % 2, 215, 40).astype(np.uint8) * np.ones((200, 1), np.uint8)
+    raster = write_raster(tmp_path / "stripes.tif", np.stack([stripes] * 3), origin=(0.0, 200.0))
+    centre = [wkb("POINT (100 100)")]
+    classes = ["flat", "stripes"]
+    native = next(classify_geometries(str(raster), centre, stripes_model))
+    coarse = next(classify_geometries(str(raster), centre, stripes_model,
+                                      ClassifyOptions(cell_size=4.0, device="cpu")))
+    assert classes[native.class_index] == "stripes"
+    assert classes[coarse.class_index] == "flat"  # four 1 m stripes average to grey
+
+
+def test_every_grid_cell_gets_a_class(model):
+    classifier = FeatureClassifier(model, str(MASSACHUSETTS_TIF), ClassifyOptions(device="cpu"))
+    predictions = list(classifier.classify(grid()))
+    assert len(predictions) == 9 * 12
+    assert all(p.status == CLASSIFIED and 0 < p.confidence <= 1 for p in predictions)
+    assert all(p.area == pytest.approx(10_000) for p in predictions)
+    summary = classifier.summary()
+    for prediction in predictions:
+        summary.add(prediction)
+    rows = summary.rows()
+    assert sum(r["count"] for r in rows) == 108
+    assert sum(r["area_share"] for r in rows) == pytest.approx(1.0)
+
+
+def test_native_raster_and_a_finer_copy_give_the_same_labels(model, tmp_path):
+    dataset = gdal.Open(str(MASSACHUSETTS_TIF))
+    resolution = dataset.GetGeoTransform()[1]
+    finer = tmp_path / "half_metre.tif"
+    gdal.Translate(str(finer), dataset, xRes=resolution / 2, yRes=resolution / 2,
+                   resampleAlg="near")
+    options = ClassifyOptions(cell_size=resolution, device="cpu")
+    native = list(classify_geometries(str(MASSACHUSETTS_TIF), grid(), model, options))
+    resampled = list(classify_geometries(str(finer), grid(), model, options))
+    assert [p.class_index for p in native] == [p.class_index for p in resampled]
+    assert [p.confidence for p in native] == pytest.approx([p.confidence for p in resampled])
+
+
+def test_features_in_another_crs_match_the_projected_ones(model):
+    to_wgs84 = osr.CoordinateTransformation(_crs(26986), _crs(4326))
+    geographic = []
+    for cell in grid():
+        geometry = ogr.CreateGeometryFromWkb(cell)
+        geometry.Transform(to_wgs84)
+        geographic.append(bytes(geometry.ExportToWkb()))
+    projected = list(classify_geometries(str(MASSACHUSETTS_TIF), grid(), model,
+                                         ClassifyOptions(device="cpu")))
+    from_wgs84 = list(classify_geometries(
+        str(MASSACHUSETTS_TIF), geographic, model,
+        ClassifyOptions(device="cpu", geometry_crs="EPSG:4326")))
+    assert [p.class_index for p in from_wgs84] == [p.class_index for p in projected]
+
+
+def test_points_lines_multipolygons_and_missing_geometries(model):
+    x, y = 229600.0, 894400.0
+    geometries = [
+        wkb(f"POINT ({x} {y})"),
+        wkb(f"LINESTRING ({x - 30} {y}, {x + 30} {y + 10})"),
+        wkb(f"MULTIPOLYGON ((({x} {y},{x + 20} {y},{x + 20} {y + 20},{x} {y})),"
+            f"(({x + 40} {y},{x + 60} {y},{x + 60} {y + 20},{x + 40} {y})))"),
+        None,
+        wkb("POLYGON EMPTY"),
+        b"not a geometry",
+        wkb("POINT (0 0)"),
+    ]
+    predictions = list(classify_geometries(str(MASSACHUSETTS_TIF), geometries, model,
+                                           ClassifyOptions(device="cpu",
+                                                           crop_mode="bounding_box")))
+    assert [p.status for p in predictions] == [CLASSIFIED] * 3 + [NO_GEOMETRY] * 3 + [
+        OUTSIDE_RASTER]
+    assert predictions[2].area == pytest.approx(400.0)
+    assert all(p.class_index is None and p.confidence is None for p in predictions[3:])
+
+
+def test_only_nodata_under_a_feature_gives_no_result(model, tmp_path):
+    raster = write_raster(tmp_path / "empty.tif", np.full((3, 64, 64), 255, np.uint8),
+                          origin=(0.0, 64.0), nodata=255)
+    prediction = next(classify_geometries(str(raster), [wkb("POINT (32 32)")], model,
+                                          ClassifyOptions(device="cpu")))
+    assert prediction.status == NO_DATA and prediction.class_index is None
+
+
+def test_extent_keeps_only_the_features_it_touches(model):
+    extent = (229018.0, 894500.0, 229500.0, 894871.0)
+    predictions = list(classify_geometries(str(MASSACHUSETTS_TIF), grid(), model,
+                                           ClassifyOptions(extent=extent, device="cpu")))
+    inside = [p for p in predictions if p.status == CLASSIFIED]
+    assert len(predictions) == 108
+    assert 0 < len(inside) < 108
+    assert {p.status for p in predictions} == {CLASSIFIED, OUTSIDE_EXTENT}
+
+
+def test_results_come_back_in_input_order_whatever_the_batching(model):
+    features = buildings()
+    big = list(classify_geometries(str(MASSACHUSETTS_TIF), features, model,
+                                   ClassifyOptions(device="cpu", batch_size=64)))
+    # batches of 3 make many chunks of 48 features, each re-ordered for reading
+    small = list(classify_geometries(str(MASSACHUSETTS_TIF), features, model,
+                                     ClassifyOptions(device="cpu", batch_size=3, workers=3)))
+    one_by_one = [next(classify_geometries(str(MASSACHUSETTS_TIF), [f], model,
+                                           ClassifyOptions(device="cpu")))
+                  for f in features[:40]]
+    assert [p.class_index for p in small] == [p.class_index for p in big]
+    assert [p.class_index for p in one_by_one] == [p.class_index for p in big[:40]]
+    assert [p.confidence for p in small] == pytest.approx([p.confidence for p in big], abs=1e-4)
+
+
+def test_features_stream_through_without_being_held(model):
+    endless = itertools.cycle(grid())
+    results = classify_geometries(str(MASSACHUSETTS_TIF), endless, model,
+                                  ClassifyOptions(device="cpu", batch_size=8))
+    first = list(itertools.islice(results, 300))
+    assert len(first) == 300 and all(p.status == CLASSIFIED for p in first)
+
+
+def test_test_time_augmentation_averages_the_eight_views(model):
+    plain = list(classify_geometries(str(MASSACHUSETTS_TIF), grid()[:8], model,
+                                     ClassifyOptions(device="cpu")))
+    averaged = list(classify_geometries(str(MASSACHUSETTS_TIF), grid()[:8], model,
+                                        ClassifyOptions(device="cpu", tta=True)))
+    assert all(p.status == CLASSIFIED for p in averaged)
+    assert [p.confidence for p in averaged] != [p.confidence for p in plain]
+
+
+def test_notebook_api_classifies_geometries(model):
+    from core.api import SceneClassifier
+
+    classifier = SceneClassifier.from_model(model, device="cpu")
+    labels = list(classifier.classify(str(MASSACHUSETTS_TIF), grid()[:5] + [None]))
+    assert all(name in classifier.classes for name, _ in labels[:5])
+    assert labels[5] == (None, None)
+
+
+@pytest.mark.parametrize("make_raster, message", [
+    (lambda path: write_raster(path, np.zeros((1, 32, 32), np.uint8)),
+     "reads bands 1, 2, 3 but .* has 1 band"),
+    (lambda path: write_raster(path, np.zeros((3, 32, 32), np.uint16)),
+     "trained on uint8 imagery but .* holds uint16"),
+])
+def test_rasters_the_model_cannot_read_are_refused(model, tmp_path, make_raster, message):
+    raster = make_raster(tmp_path / "raster.tif")
+    with pytest.raises(DataError, match=message):
+        FeatureClassifier(model, str(raster), ClassifyOptions(device="cpu"))
+
+
+def test_bad_models_and_options_are_refused_before_any_work(model, tmp_path):
+    raster = str(MASSACHUSETTS_TIF)
+    with pytest.raises(ModelPackageError, match="Model file not found"):
+        FeatureClassifier(str(tmp_path / "missing.emd"), raster)
+    broken = tmp_path / "broken.emd"
+    broken.write_text("{ not json")
+    with pytest.raises(ModelPackageError, match="Cannot read model definition"):
+        FeatureClassifier(str(broken), raster)
+    with pytest.raises(DataError, match="Cell size must be 0"):
+        FeatureClassifier(model, raster, ClassifyOptions(cell_size=-1.0, device="cpu"))
+    with pytest.raises(DataError, match="does not overlap the raster"):
+        FeatureClassifier(model, raster, ClassifyOptions(extent=(0, 0, 1, 1), device="cpu"))
+    with pytest.raises(DataError, match="Cannot open raster"):
+        FeatureClassifier(model, str(broken), ClassifyOptions(device="cpu"))
+
+
+def _crs(epsg: int):
+    crs = osr.SpatialReference()
+    crs.ImportFromEPSG(epsg)
+    crs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    return crs
