@@ -5,6 +5,8 @@ import os
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
+from .algorithms.classify_grid import ClassifyGrid
+from .algorithms.classify_objects import ClassifyObjects
 from .algorithms.find_learning_rate import FindLearningRate
 from .algorithms.preview_training_data import PreviewTrainingData
 from .algorithms.train_classifier import TrainClassifier
@@ -31,5 +33,6 @@ class SceneClassifierProvider(QgsProcessingProvider):
         return ICON
 
     def loadAlgorithms(self) -> None:  # noqa: N802 (QGIS's name)
-        for algorithm in (TrainClassifier(), FindLearningRate(), PreviewTrainingData()):
+        for algorithm in (TrainClassifier(), FindLearningRate(), PreviewTrainingData(),
+                          ClassifyObjects(), ClassifyGrid()):
             self.addAlgorithm(algorithm)

@@ -31,7 +31,7 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
     NAME = ""
     DISPLAY_NAME = ""
     GROUP_ID = "training"
-    GROUPS = {"training": "Training"}
+    GROUPS = {"training": "Training", "classification": "Classification"}
     HELP = ""
     NEEDS_TORCH = True
 
@@ -66,6 +66,22 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
         if advanced:
             parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
         self.addParameter(parameter)
+
+    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS's name)
+        """QGIS's checks, saying what a refused number or file should have been."""
+        for definition in self.parameterDefinitions():
+            value = parameters.get(definition.name())
+            if value is None or definition.checkValueIsAcceptable(value, context):
+                continue
+            label = f"{definition.description()} ({definition.name()})"
+            if isinstance(definition, QgsProcessingParameterNumber):
+                low, high = definition.minimum(), definition.maximum()
+                allowed = f"at least {low:g}" if high > 1e300 else f"from {low:g} to {high:g}"
+                return False, self.tr(f"{label} must be {allowed}; got {value}.")
+            if isinstance(definition, QgsProcessingParameterFile) and definition.fileFilter():
+                return False, self.tr(f"{label} must be one of {definition.fileFilter()}; "
+                                      f"got {value}.")
+        return super().checkParameterValues(parameters, context)
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS's name)
         """Check dependencies, run, and turn core errors into clean Processing errors."""
@@ -148,12 +164,17 @@ def add_model_parameters(alg: SceneClassifierAlgorithm) -> None:
         "another machine. Use with 'Start from ImageNet weights' off.", advanced=True)
 
 
-def add_device_parameters(alg: SceneClassifierAlgorithm) -> None:
-    """DEVICE and SEED."""
+def add_device_parameter(alg: SceneClassifierAlgorithm) -> None:
+    """DEVICE: auto, cpu or cuda."""
     alg.add_parameter(
         QgsProcessingParameterEnum("DEVICE", alg.tr("Processor"), options=list(DEVICES),
                                    defaultValue=0),
         "auto uses the GPU (CUDA) when PyTorch sees one, else the CPU.")
+
+
+def add_device_parameters(alg: SceneClassifierAlgorithm) -> None:
+    """DEVICE and SEED."""
+    add_device_parameter(alg)
     alg.add_parameter(
         QgsProcessingParameterNumber("SEED", alg.tr("Random seed"),
                                      QgsProcessingParameterNumber.Integer, 42, False, 0),

@@ -17,6 +17,7 @@ from qgis.core import (
     QgsProcessingModelOutput,
     QgsProcessingModelParameter,
     QgsProcessingParameterFile,
+    QgsProcessingParameterRasterLayer,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -54,6 +55,33 @@ def find_then_train() -> QgsProcessingModelAlgorithm:
     return model
 
 
+def train_then_grid() -> QgsProcessingModelAlgorithm:
+    """trainclassifier's MODEL_DEFINITION feeds classifygrid's MODEL: a land-use map."""
+    model = QgsProcessingModelAlgorithm("Train then map a grid", "Scene Classifier tests")
+    chips = QgsProcessingParameterFile("chips", "Chips folder",
+                                       behavior=QgsProcessingParameterFile.Folder)
+    model.addModelParameter(chips, QgsProcessingModelParameter("chips"))
+    raster = QgsProcessingParameterRasterLayer("raster", "Raster to map")
+    model.addModelParameter(raster, QgsProcessingModelParameter("raster"))
+    train = child("trainclassifier", "train", BACKBONE=0, PRETRAINED=False, CHIP_SIZE=24,
+                  BATCH_SIZE=16, EPOCHS=2, LEARNING_RATE=0.002, DEVICE=1, MODEL_NAME="mapper")
+    train.addParameterSources("INPUT_FOLDER", [Source.fromModelParameter("chips")])
+    model.addChildAlgorithm(train)
+    grid = child("classifygrid", "grid", GRID_SIZE=100, DEVICE=1)
+    grid.addParameterSources("INPUT_RASTER", [Source.fromModelParameter("raster")])
+    grid.addParameterSources("MODEL", [Source.fromChildOutput("train", "MODEL_DEFINITION")])
+    outputs = {}
+    for name, child_output in (("map", "OUTPUT"), ("summary", "OUTPUT_SUMMARY")):
+        output = QgsProcessingModelOutput(name, name)
+        output.setChildId("grid")
+        output.setChildOutputName(child_output)
+        outputs[name] = output
+    grid.setModelOutputs(outputs)
+    model.addChildAlgorithm(grid)
+    model.updateDestinationParameters()
+    return model
+
+
 def main() -> None:
     app = QgsApplication([], False)
     app.initQgis()
@@ -64,6 +92,7 @@ def main() -> None:
 
         scene_classifier.classFactory(None).initProcessing()
         find_then_train().toFile(str(HERE / "find_then_train.model3"))
+        train_then_grid().toFile(str(HERE / "train_then_grid.model3"))
 
 
 if __name__ == "__main__":

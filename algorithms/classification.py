@@ -1,0 +1,259 @@
+"""What the classify algorithms share: their parameters, the model + raster check, the result
+fields, streaming features through core's classifier into the sink, and the summary table."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCsException,
+    QgsFeature,
+    QgsFeatureSink,
+    QgsField,
+    QgsFields,
+    QgsGeometry,
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterExtent,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterString,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QVariant
+
+from .base import DEVICES, SceneClassifierAlgorithm, add_device_parameter
+
+CROP_MODES = ("as the model definition says", "fixed size around the feature centre",
+              "feature bounding box")
+CORE_CROP_MODES = (None, "fixed", "bounding_box")
+BLACKEN_CHOICES = ("as the model definition says", "yes", "no")
+CORE_BLACKEN = (None, True, False)
+RESULT_FIELDS = (("CLASS_LABEL_FIELD", "ClassLabel", QVariant.String, "Class label field",
+                  "Text field for the class name."),
+                 ("CLASS_VALUE_FIELD", "ClassValue", QVariant.Int, "Class value field",
+                  "Integer field for the class value (the model's Classes Value)."),
+                 ("CONFIDENCE_FIELD", "Confidence", QVariant.Double, "Confidence field",
+                  "Real field for the model's probability of that class (0 to 1)."))
+
+
+def add_raster_and_model_parameters(alg: SceneClassifierAlgorithm) -> None:
+    """INPUT_RASTER and MODEL."""
+    alg.add_parameter(
+        QgsProcessingParameterRasterLayer("INPUT_RASTER", alg.tr("Input raster")),
+        "The imagery to classify: a raster file GDAL reads (GeoTIFF, VRT …), north-up, with "
+        "the bands and data type the model was trained on.")
+    alg.add_parameter(
+        QgsProcessingParameterFile("MODEL", alg.tr("Model definition (.emd or .dlpk)"),
+                                   fileFilter="Model packages (*.emd *.dlpk)"),
+        "A package saved by 'Train scene classifier'. Packages are data: nothing in them is "
+        "executed.")
+
+
+def add_classify_parameters(alg: SceneClassifierAlgorithm, extent_help: str) -> None:
+    """CELL_SIZE, EXTENT, the chip options, the result field names, BATCH_SIZE, DEVICE, TTA."""
+    alg.add_parameter(
+        QgsProcessingParameterNumber("CELL_SIZE", alg.tr("Cell size (raster CRS units, 0 = "
+                                                         "native)"),
+                                     QgsProcessingParameterNumber.Double, 0.0, False, 0.0),
+        "The ground size of one chip pixel. Match the resolution the model was trained at: "
+        "the raster is averaged when read coarser and interpolated when read finer. 0 reads "
+        "the raster at its own resolution.")
+    alg.add_parameter(
+        QgsProcessingParameterExtent("EXTENT", alg.tr("Processing extent"), optional=True),
+        extent_help)
+    alg.add_parameter(
+        QgsProcessingParameterEnum("CROP_MODE", alg.tr("Chip around each feature"),
+                                   options=list(CROP_MODES), defaultValue=0),
+        "Fixed: the model's chip size in pixels at the cell size, centred on the feature "
+        "(points always use this). Bounding box: the feature's bounding box plus the padding, "
+        "resampled to the model's chip size.", advanced=True)
+    alg.add_parameter(
+        QgsProcessingParameterNumber("PADDING", alg.tr("Padding around the bounding box "
+                                                       "(pixels)"),
+                                     QgsProcessingParameterNumber.Integer, 0, False, 0, 10000),
+        "Extra pixels (at the cell size) on each side of the bounding box.", advanced=True)
+    alg.add_parameter(
+        QgsProcessingParameterEnum("BLACKEN_AROUND_FEATURE", alg.tr("Blacken around the "
+                                                                    "feature"),
+                                   options=list(BLACKEN_CHOICES), defaultValue=0),
+        "Set the pixels outside a polygon to 0 before classifying it.", advanced=True)
+    for name, default, _, label, help_text in RESULT_FIELDS:
+        alg.add_parameter(QgsProcessingParameterString(name, alg.tr(label), default), help_text,
+                          advanced=True)
+    alg.add_parameter(
+        QgsProcessingParameterNumber("BATCH_SIZE", alg.tr("Batch size"),
+                                     QgsProcessingParameterNumber.Integer, 64, False, 1, 4096),
+        "Chips classified at once. Lower it if the GPU runs out of memory.", advanced=True)
+    add_device_parameter(alg)
+    alg.add_parameter(
+        QgsProcessingParameterBoolean("TEST_TIME_AUGMENTATION", alg.tr("Test-time augmentation"),
+                                      False),
+        "Average the predictions of the 8 flips and rotations of each chip: a little more "
+        "accurate, 8 times slower.", advanced=True)
+
+
+def add_output_parameters(alg: SceneClassifierAlgorithm, output_label: str,
+                          geometry_type: int) -> None:
+    """OUTPUT and the optional OUTPUT_SUMMARY table."""
+    alg.add_parameter(QgsProcessingParameterFeatureSink("OUTPUT", alg.tr(output_label),
+                                                        geometry_type))
+    alg.add_parameter(
+        QgsProcessingParameterFeatureSink("OUTPUT_SUMMARY", alg.tr("Class summary"),
+                                          QgsProcessing.TypeVector, optional=True,
+                                          createByDefault=False),
+        "A table with one row per class: count, area (square units of the raster CRS) and "
+        "share of the classified area and count.")
+
+
+def raster_layer(alg: SceneClassifierAlgorithm, parameters, context):
+    """INPUT_RASTER, checked to be a file GDAL reads."""
+    layer = alg.parameterAsRasterLayer(parameters, "INPUT_RASTER", context)
+    if layer is None:
+        raise QgsProcessingException(alg.invalidRasterError(parameters, "INPUT_RASTER"))
+    if layer.providerType() != "gdal":
+        raise QgsProcessingException(
+            f"INPUT_RASTER '{layer.name()}' comes from the {layer.providerType()} provider; "
+            "use a raster file (GeoTIFF, VRT …). Save web or virtual rasters to a file first.")
+    return layer
+
+
+def feature_classifier(alg: SceneClassifierAlgorithm, parameters, context, core, layer):
+    """Core's FeatureClassifier: the model loaded and checked against the raster."""
+    from ..core.classify import ClassifyOptions, FeatureClassifier
+
+    cell_size = alg.parameterAsDouble(parameters, "CELL_SIZE", context)
+    extent = None
+    if parameters.get("EXTENT") not in (None, ""):
+        rectangle = alg.parameterAsExtent(parameters, "EXTENT", context, layer.crs())
+        if not rectangle.isNull():
+            extent = (rectangle.xMinimum(), rectangle.yMinimum(), rectangle.xMaximum(),
+                      rectangle.yMaximum())
+    options = ClassifyOptions(
+        cell_size=cell_size, extent=extent,
+        crop_mode=CORE_CROP_MODES[alg.parameterAsEnum(parameters, "CROP_MODE", context)],
+        padding=alg.parameterAsInt(parameters, "PADDING", context),
+        blacken=CORE_BLACKEN[alg.parameterAsEnum(parameters, "BLACKEN_AROUND_FEATURE", context)],
+        batch_size=alg.parameterAsInt(parameters, "BATCH_SIZE", context),
+        device=DEVICES[alg.parameterAsEnum(parameters, "DEVICE", context)],
+        tta=alg.parameterAsBoolean(parameters, "TEST_TIME_AUGMENTATION", context))
+    model = alg.parameterAsFile(parameters, "MODEL", context)
+    classifier = FeatureClassifier(model, layer.source(), options, core)
+    core.log(f"Model: {len(classifier.classes)} classes, {classifier.settings.chip_size} px "
+             f"chips of bands {[b + 1 for b in classifier.settings.bands]}, "
+             f"{classifier.settings.crop_mode.replace('_', ' ')} crop, on "
+             f"{classifier.predictor.device}.")
+    return classifier
+
+
+def result_fields(alg: SceneClassifierAlgorithm, parameters, context,
+                  existing: QgsFields) -> QgsFields:
+    """The input fields plus the three result fields; clashes are refused by name."""
+    taken = {field.name().lower(): field.name() for field in existing}
+    fields = QgsFields(existing)
+    for name, _, kind, label, _ in RESULT_FIELDS:
+        field_name = alg.parameterAsString(parameters, name, context).strip()
+        if not field_name:
+            raise QgsProcessingException(f"{label} ({name}) is empty; give a field name.")
+        if field_name.lower() in taken:
+            raise QgsProcessingException(
+                f"{label} '{field_name}' ({name}) clashes with the existing field "
+                f"'{taken[field_name.lower()]}'. Choose another name for {name}.")
+        taken[field_name.lower()] = field_name
+        fields.append(QgsField(field_name, kind))
+    return fields
+
+
+def geometries_in(crs, layer, context):
+    """A function turning a QgsGeometry in ``crs`` into WKB in the raster's CRS (or None)."""
+    from qgis.core import QgsCoordinateTransform
+
+    transform = None
+    if crs.isValid() and layer.crs().isValid() and crs != layer.crs():
+        transform = QgsCoordinateTransform(crs, layer.crs(), context.transformContext())
+
+    def to_wkb(geometry: QgsGeometry) -> bytes | None:
+        if geometry is None or geometry.isNull() or geometry.isEmpty():
+            return None
+        if transform is not None:
+            geometry = QgsGeometry(geometry)
+            try:
+                geometry.transform(transform)
+            except QgsCsException:
+                return None
+        return bytes(geometry.asWkb())
+
+    return to_wkb
+
+
+def write_predictions(classifier, features: Iterable[tuple[QgsFeature, bytes | None]], sink,
+                      feedback, total: int | None = None):
+    """Classify and write each feature with its class label, value and confidence.
+
+    Features come back in the order given; those outside the processing extent are skipped.
+    Returns the class summary.
+    """
+    from ..core.classify import OUTSIDE_EXTENT
+
+    pending: deque[QgsFeature] = deque()
+
+    def geometries() -> Iterator[bytes | None]:
+        for feature, wkb in features:
+            pending.append(feature)
+            yield wkb
+
+    summary = classifier.summary()
+    classes, values = classifier.classes, classifier.class_values
+    for prediction in classifier.classify(geometries(), total):
+        feature = pending.popleft()
+        summary.add(prediction)
+        if prediction.status == OUTSIDE_EXTENT:
+            continue
+        if prediction.class_index is None:
+            results = [None, None, None]
+        else:
+            index = prediction.class_index
+            results = [classes[index], values[index], prediction.confidence]
+        feature.setAttributes(feature.attributes() + results)
+        if not sink.addFeature(feature, QgsFeatureSink.FastInsert):
+            raise QgsProcessingException(f"Could not write feature {feature.id()} to OUTPUT.")
+    report_summary(summary, feedback)
+    return summary
+
+
+def report_summary(summary, feedback) -> None:
+    """The class counts in the log; features left out or left empty, with the reason."""
+    from ..core.classify import OUTSIDE_EXTENT
+
+    feedback.pushInfo(summary.text())
+    if summary.statuses[OUTSIDE_EXTENT]:
+        feedback.pushInfo(f"{summary.statuses[OUTSIDE_EXTENT]} features outside the processing "
+                          "extent were left out.")
+    warning = summary.unclassified_text()
+    if warning:
+        feedback.pushWarning(warning)
+
+
+def write_summary_table(alg: SceneClassifierAlgorithm, parameters, context, summary):
+    """OUTPUT_SUMMARY, when asked for: returns its destination id or None."""
+    fields = QgsFields()
+    for name, kind in (("class_value", QVariant.Int), ("class_label", QVariant.String),
+                       ("count", QVariant.Int), ("area", QVariant.Double),
+                       ("area_share", QVariant.Double), ("count_share", QVariant.Double)):
+        fields.append(QgsField(name, kind))
+    sink, destination = alg.parameterAsSink(parameters, "OUTPUT_SUMMARY", context, fields,
+                                            QgsWkbTypes.NoGeometry,
+                                            QgsCoordinateReferenceSystem())
+    if sink is None:
+        return None
+    for row in summary.rows():
+        feature = QgsFeature(fields)
+        feature.setAttributes([row[field.name()] for field in fields])
+        sink.addFeature(feature, QgsFeatureSink.FastInsert)
+    return destination

@@ -1,0 +1,91 @@
+"""sceneclassifier:classifygrid — a land-use map: classify a grid of square cells."""
+
+from qgis.core import (
+    QgsFeature,
+    QgsField,
+    QgsFields,
+    QgsGeometry,
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterNumber,
+    QgsRectangle,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QVariant
+
+from .base import SceneClassifierAlgorithm
+from .classification import (
+    add_classify_parameters,
+    add_output_parameters,
+    add_raster_and_model_parameters,
+    feature_classifier,
+    raster_layer,
+    result_fields,
+    write_predictions,
+    write_summary_table,
+)
+
+
+class ClassifyGrid(SceneClassifierAlgorithm):
+    NAME = "classifygrid"
+    DISPLAY_NAME = "Classify raster grid"
+    GROUP_ID = "classification"
+    HELP = (
+        "Maps a whole image in one step: lays a grid (fishnet) of square cells over the raster "
+        "and classifies every cell with a trained scene classifier, like 'Classify objects' "
+        "on a grid of polygons.<br><br>"
+        "Grid size: the side of a cell in the raster's CRS units; 0 makes cells exactly one "
+        "chip (the model's chip size x the cell size). The grid starts at the top-left corner "
+        "of the processing extent (default: the raster) and keeps the cells whose centre lies "
+        "inside it.<br><br>"
+        "Output: the cells (raster CRS) with their row, column, class label, class value and "
+        "confidence; the optional summary table gives each class's count and share of the "
+        "area.<br><br>Needs PyTorch and torchvision in QGIS's Python."
+    )
+
+    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS's name)
+        add_raster_and_model_parameters(self)
+        self.add_parameter(
+            QgsProcessingParameterNumber("GRID_SIZE", self.tr("Grid size (raster CRS units, 0 = "
+                                                              "one chip)"),
+                                         QgsProcessingParameterNumber.Double, 0.0, False, 0.0),
+            "Side of a grid cell. 0: the model's chip size times the cell size, so each cell is "
+            "one chip.")
+        add_classify_parameters(
+            self, "The area to cover with the grid, in any CRS; empty = the whole raster.")
+        add_output_parameters(self, "Classified grid", QgsProcessing.TypeVectorPolygon)
+        self.addOutput(QgsProcessingOutputNumber("CELL_COUNT", self.tr("Number of cells")))
+
+    def process(self, parameters, context, feedback, core):
+        from ..core.features import grid_cells, grid_shape
+
+        layer = raster_layer(self, parameters, context)
+        classifier = feature_classifier(self, parameters, context, core, layer)
+        grid_size = self.parameterAsDouble(parameters, "GRID_SIZE", context)
+        if grid_size <= 0:
+            cell = classifier.settings.cell_size or classifier.source.resolution[0]
+            grid_size = classifier.settings.chip_size * cell
+        extent = classifier.source.readable
+        rows, columns = grid_shape(extent, grid_size)
+        core.log(f"Grid: {rows} rows x {columns} columns of {grid_size:g} x {grid_size:g} "
+                 "raster CRS units.")
+        fields = QgsFields()
+        for name in ("cell_id", "row", "col"):
+            fields.append(QgsField(name, QVariant.Int))
+        fields = result_fields(self, parameters, context, fields)
+        sink, destination = self.parameterAsSink(parameters, "OUTPUT", context, fields,
+                                                 QgsWkbTypes.Polygon, layer.crs())
+        if sink is None:
+            raise QgsProcessingException(self.invalidSinkError(parameters, "OUTPUT"))
+
+        def features():
+            for number, cell in enumerate(grid_cells(extent, grid_size), start=1):
+                feature = QgsFeature(fields)
+                feature.setGeometry(QgsGeometry.fromRect(QgsRectangle(*cell.extent)))
+                feature.setAttributes([number, cell.row, cell.column])
+                yield feature, cell.wkb()
+
+        summary = write_predictions(classifier, features(), sink, feedback, rows * columns)
+        return {"OUTPUT": destination, "CELL_COUNT": rows * columns,
+                "OUTPUT_SUMMARY": write_summary_table(self, parameters, context, summary)}

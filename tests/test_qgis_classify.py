@@ -1,0 +1,205 @@
+"""Headless qgis_process runs of classifyobjects and classifygrid, and a modeler chain."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+
+import numpy as np
+import pytest
+from osgeo import ogr
+
+from conftest import MASSACHUSETTS_BUILDINGS, MASSACHUSETTS_TIF, ROOT, write_raster
+
+RESULT_FIELDS = ["ClassLabel", "ClassValue", "Confidence"]
+
+
+@pytest.fixture(scope="module")
+def model(trained):
+    return trained[1].definition
+
+
+def read_layer(path) -> tuple[list[str], list[dict]]:
+    """Field names and the features' attributes (with 'fid' and 'wkt') of a vector file."""
+    source = ogr.Open(str(path))
+    layer = source.GetLayer(0)
+    definition = layer.GetLayerDefn()
+    names = [definition.GetFieldDefn(i).GetName() for i in range(definition.GetFieldCount())]
+    rows = []
+    for feature in layer:
+        row = {name: feature.GetField(name) for name in names}
+        geometry = feature.GetGeometryRef()
+        row.update(fid=feature.GetFID(), wkt=geometry.ExportToWkt() if geometry else None)
+        rows.append(row)
+    return names, rows
+
+
+def read_csv(path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8") as file:
+        return list(csv.DictReader(file))
+
+
+def test_provider_lists_the_classify_algorithms(qgis_process):
+    listing = qgis_process.call("list").stdout
+    assert "sceneclassifier:classifyobjects" in listing
+    assert "sceneclassifier:classifygrid" in listing
+
+
+def test_classify_objects_writes_every_field_and_a_summary(qgis_process, model, tmp_path):
+    output, summary = tmp_path / "buildings.gpkg", tmp_path / "summary.csv"
+    done, result = qgis_process.run(
+        "classifyobjects", INPUT_RASTER=MASSACHUSETTS_TIF, INPUT_FEATURES=MASSACHUSETTS_BUILDINGS,
+        MODEL=model, CROP_MODE=2, PADDING=8, DEVICE=1, OUTPUT=output, OUTPUT_SUMMARY=summary)
+    assert done.returncode == 0, done.stdout + done.stderr
+    names, rows = read_layer(output)
+    assert names == ["class"] + RESULT_FIELDS  # the input's own field is kept
+    assert len(rows) == 405
+    classes = {row["Name"]: row["Value"] for row in json.loads(open(model).read())["Classes"]}
+    classified = [row for row in rows if row["ClassLabel"] is not None]
+    assert len(classified) >= 400  # a few footprints at the tile's edge may miss it
+    for row in classified:
+        assert classes[row["ClassLabel"]] == row["ClassValue"] and 0 < row["Confidence"] <= 1
+    table = read_csv(summary)
+    assert [row["class_label"] for row in table] == list(classes)
+    assert sum(int(row["count"]) for row in table) == len(classified)
+    assert sum(float(row["area_share"]) for row in table) == pytest.approx(1.0)
+
+
+def test_classify_objects_in_another_crs_with_missing_and_outside_features(qgis_process, model,
+                                                                         tmp_path):
+    projected = tmp_path / "projected.gpkg"
+    subprocess.run(["ogr2ogr", "-f", "GPKG", "-limit", "30", str(projected),
+                    str(MASSACHUSETTS_BUILDINGS)], check=True)
+    geographic = tmp_path / "wgs84.geojson"
+    subprocess.run(["ogr2ogr", "-f", "GeoJSON", "-t_srs", "EPSG:4326", str(geographic),
+                    str(projected)], check=True)
+    collection = json.loads(geographic.read_text())
+    collection["features"] += [
+        {"type": "Feature", "properties": {"class": 98}, "geometry": None},
+        {"type": "Feature", "properties": {"class": 99},
+         "geometry": {"type": "Point", "coordinates": [-71.0, 42.0]}},  # far from the tile
+    ]
+    geographic.write_text(json.dumps(collection))
+    runs = {}
+    for name, features in (("projected", projected), ("geographic", geographic)):
+        done, result = qgis_process.run("classifyobjects", INPUT_RASTER=MASSACHUSETTS_TIF,
+                                        INPUT_FEATURES=features, MODEL=model, DEVICE=1,
+                                        OUTPUT=tmp_path / f"{name}_out.gpkg")
+        assert done.returncode == 0, done.stdout + done.stderr
+        runs[name] = (read_layer(tmp_path / f"{name}_out.gpkg")[1], result)
+    projected_rows, _ = runs["projected"]
+    geographic_rows, result = runs["geographic"]
+    assert len(geographic_rows) == 32
+    assert [r["ClassLabel"] for r in geographic_rows[:30]] == [
+        r["ClassLabel"] for r in projected_rows]
+    assert [r["ClassLabel"] for r in geographic_rows[30:]] == [None, None]
+    warning = "2 features were written with NULL results: "
+    assert any(line.startswith(warning) for line in result["log"]["warning"])
+    log = " ".join(result["log"]["warning"])
+    assert "1 with a NULL or empty geometry" in log and "1 entirely outside the raster" in log
+
+
+def test_classify_objects_extent_keeps_the_features_it_touches(qgis_process, model, tmp_path):
+    output = tmp_path / "part.gpkg"
+    done, result = qgis_process.run(
+        "classifyobjects", INPUT_RASTER=MASSACHUSETTS_TIF, INPUT_FEATURES=MASSACHUSETTS_BUILDINGS,
+        MODEL=model, DEVICE=1, EXTENT=north_west_quarter_in_wgs84(), OUTPUT=output)
+    assert done.returncode == 0, done.stdout + done.stderr
+    _, rows = read_layer(output)
+    assert 0 < len(rows) < 405
+    assert all(row["ClassLabel"] is not None for row in rows)
+    left_out = f"{405 - len(rows)} features outside the processing extent were left out."
+    assert left_out in result["log"]["info"]
+
+
+def north_west_quarter_in_wgs84() -> str:
+    """The raster's north-west quarter as a qgis_process extent in EPSG:4326."""
+    from osgeo import gdal, osr
+
+    dataset = gdal.Open(str(MASSACHUSETTS_TIF))
+    x0, res, _, y0, _, res_y = dataset.GetGeoTransform()
+    x1, y1 = x0 + dataset.RasterXSize * res / 2, y0 + dataset.RasterYSize * res_y / 2
+    source, target = osr.SpatialReference(), osr.SpatialReference()
+    source.ImportFromWkt(dataset.GetProjection())
+    target.ImportFromEPSG(4326)
+    target.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    lon0, lat0, lon1, lat1 = osr.CoordinateTransformation(source, target).TransformBounds(
+        x0, y1, x1, y0, 21)
+    return f"{lon0},{lon1},{lat0},{lat1} [EPSG:4326]"
+
+
+def test_classify_grid_maps_the_raster(qgis_process, model, tmp_path):
+    output, summary = tmp_path / "grid.gpkg", tmp_path / "grid.csv"
+    done, result = qgis_process.run("classifygrid", INPUT_RASTER=MASSACHUSETTS_TIF, MODEL=model,
+                                    GRID_SIZE=100, DEVICE=1, OUTPUT=output,
+                                    OUTPUT_SUMMARY=summary)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert result["results"]["CELL_COUNT"] == 108
+    names, rows = read_layer(output)
+    assert names == ["cell_id", "row", "col"] + RESULT_FIELDS
+    assert [row["cell_id"] for row in rows] == list(range(1, 109))
+    assert all(row["ClassLabel"] is not None for row in rows)
+    assert ogr.CreateGeometryFromWkt(rows[0]["wkt"]).GetArea() == pytest.approx(10_000)
+    assert sum(int(row["count"]) for row in read_csv(summary)) == 108
+    assert "Grid: 9 rows x 12 columns of 100 x 100 raster CRS units." in result["log"]["info"]
+
+
+def test_default_grid_is_one_chip_per_cell(qgis_process, model, tmp_path):
+    done, result = qgis_process.run("classifygrid", INPUT_RASTER=MASSACHUSETTS_TIF, MODEL=model,
+                                    CELL_SIZE=4, DEVICE=1, OUTPUT=tmp_path / "grid.gpkg")
+    assert done.returncode == 0, done.stdout + done.stderr
+    chip = json.loads(open(model).read())["ImageWidth"]
+    rows, columns = round(901 / (4 * chip)), round(1182 / (4 * chip))
+    assert result["results"]["CELL_COUNT"] == rows * columns
+
+
+@pytest.mark.parametrize("parameters, message", [
+    ({"MODEL": "missing.emd"}, "Model file not found"),
+    ({"MODEL": str(MASSACHUSETTS_BUILDINGS)}, "must be one of Model packages (*.emd *.dlpk)"),
+    ({"CELL_SIZE": -2}, "CELL_SIZE) must be at least 0; got -2"),
+    ({"EXTENT": "0,1,0,1 [EPSG:4326]"}, "does not overlap the raster"),
+    ({"CLASS_LABEL_FIELD": "CLASS"}, "'CLASS' (CLASS_LABEL_FIELD) clashes with the existing "
+                                     "field 'class'"),
+    ({"CONFIDENCE_FIELD": "ClassLabel"}, "'ClassLabel' (CONFIDENCE_FIELD) clashes"),
+])
+def test_bad_input_fails_cleanly_before_any_work(qgis_process, model, tmp_path, parameters,
+                                                 message):
+    output = tmp_path / "out.gpkg"
+    arguments = dict(INPUT_RASTER=MASSACHUSETTS_TIF, INPUT_FEATURES=MASSACHUSETTS_BUILDINGS,
+                     MODEL=model, DEVICE=1, OUTPUT=output)
+    done, _ = qgis_process.run("classifyobjects", **{**arguments, **parameters})
+    assert done.returncode != 0
+    assert message in done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert "classifying features" not in done.stdout
+    assert not output.exists()
+
+
+@pytest.mark.parametrize("pixels, message", [
+    (np.zeros((1, 64, 64), np.uint8), "reads bands 1, 2, 3 but"),
+    (np.zeros((3, 64, 64), np.uint16), "trained on uint8 imagery"),
+])
+def test_rasters_the_model_cannot_take_fail_cleanly(qgis_process, model, tmp_path, pixels,
+                                                    message):
+    raster = write_raster(tmp_path / "raster.tif", pixels)
+    done, _ = qgis_process.run("classifygrid", INPUT_RASTER=raster, MODEL=model, DEVICE=1,
+                               OUTPUT=tmp_path / "grid.gpkg")
+    assert done.returncode != 0
+    assert message in done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_modeler_chain_train_then_map_a_grid(qgis_process, rsscn7_small, tmp_path):
+    """tests/models/train_then_grid.model3: the trainer's MODEL_DEFINITION feeds classifygrid."""
+    model = ROOT / "tests" / "models" / "train_then_grid.model3"
+    done = qgis_process.call(
+        "run", str(model), "--json", "--", f"chips={rsscn7_small}", f"raster={MASSACHUSETTS_TIF}",
+        f"grid:map={tmp_path / 'map.gpkg'}",
+        f"grid:summary={tmp_path / 'summary.csv'}")
+    assert done.returncode == 0, done.stdout + done.stderr
+    _, rows = read_layer(tmp_path / "map.gpkg")
+    assert len(rows) == 108 and all(row["ClassLabel"] for row in rows)
+    log = "\n".join(json.loads(done.stdout[done.stdout.index("{"):])["log"]["info"])
+    assert "Best epoch" in log and "Grid: 9 rows x 12 columns" in log
+    assert sum(int(row["count"]) for row in read_csv(tmp_path / "summary.csv")) == 108
