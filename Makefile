@@ -15,6 +15,18 @@ DEMO_TRAIN = run sceneclassifier:trainclassifier --json -- \
 	INPUT_FOLDER=resources/sample/rsscn7 BACKBONE=0 PRETRAINED=false CHIP_SIZE=64 \
 	BATCH_SIZE=32 EPOCHS=8 LEARNING_RATE=0 DEVICE=1 MODEL_NAME=rsscn7_demo \
 	OUTPUT_FOLDER=$(DEMO_OUT)
+DEMO_RASTER := resources/sample/massachusetts/massachusetts_22978945_15.tif
+DEMO_GRID = run sceneclassifier:classifygrid --json -- INPUT_RASTER=$(DEMO_RASTER) \
+	MODEL=$(DEMO_OUT)/rsscn7_demo/rsscn7_demo.emd GRID_SIZE=100 CELL_SIZE=2 DEVICE=1 \
+	OUTPUT=$(DEMO_OUT)/landuse_grid.gpkg OUTPUT_SUMMARY=$(DEMO_OUT)/landuse_summary.csv
+PRINT_TRAINING = import json; r = json.load(open('$(DEMO_OUT)/train.json'))['results']; \
+	print('\nValidation accuracy: %.3f (learning rate %.2e)' % (r['ACCURACY'], r['LEARNING_RATE'])); \
+	print('Model package:', r['MODEL_PACKAGE']); print('Report:       ', r['OUTPUT_REPORT'])
+PRINT_SUMMARY = import csv; \
+	print('\nLand use of a 100 m grid over $(DEMO_RASTER):'); \
+	[print('  %-12s %4d cells %6.1f %%' % (r['class_label'], int(r['count']), 100 * float(r['area_share'] or 0))) \
+	 for r in csv.DictReader(open('$(DEMO_OUT)/landuse_summary.csv'))]; \
+	print('Map (open it in QGIS): $(DEMO_OUT)/landuse_grid.gpkg')
 
 .PHONY: setup qgis venv profile demo test lint clean
 
@@ -23,7 +35,7 @@ setup: qgis venv profile
 qgis:
 	@command -v qgis_process.bin >/dev/null || { \
 	  echo "Installing QGIS from the distribution's packages"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    qgis python3-qgis python3-venv >/dev/null; }
 
 venv: $(VENV)/.installed
@@ -36,14 +48,16 @@ $(VENV)/.installed: requirements-dev.txt | qgis
 profile: venv
 	mkdir -p $(dir $(PLUGIN_LINK))
 	ln -sfn $(CURDIR) $(PLUGIN_LINK)
-	$(QGIS_PROCESS) plugins enable scene_classifier >/dev/null
+	@# Enabling an already-enabled plugin exits 1 with "Plugin is already enabled!": that is fine.
+	out=$$($(QGIS_PROCESS) plugins enable scene_classifier 2>&1) || { \
+	  grep -q "already enabled" <<<"$$out" || { echo "$$out" >&2; exit 1; }; }
 
 demo: setup
 	mkdir -p $(DEMO_OUT)
 	$(QGIS_PROCESS) $(DEMO_TRAIN) > $(DEMO_OUT)/train.json
-	@$(PYTHON) -c "import json; r = json.load(open('$(DEMO_OUT)/train.json'))['results']; \
-	  print(f\"\nValidation accuracy: {r['ACCURACY']:.3f} (learning rate {r['LEARNING_RATE']:.2e})\"); \
-	  print('Model package:', r['MODEL_PACKAGE']); print('Report:       ', r['OUTPUT_REPORT'])"
+	@$(PYTHON) -c "$(PRINT_TRAINING)"
+	$(QGIS_PROCESS) $(DEMO_GRID) > $(DEMO_OUT)/grid.json
+	@$(PYTHON) -c "$(PRINT_SUMMARY)"
 
 test: setup
 	QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest tests -q -p no:cacheprovider

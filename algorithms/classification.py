@@ -148,7 +148,7 @@ def feature_classifier(alg: SceneClassifierAlgorithm, parameters, context, core,
     core.log(f"Model: {len(classifier.classes)} classes, {classifier.settings.chip_size} px "
              f"chips of bands {[b + 1 for b in classifier.settings.bands]}, "
              f"{classifier.settings.crop_mode.replace('_', ' ')} crop, on "
-             f"{classifier.predictor.device}.")
+             f"{classifier.predictor.device} ({classifier.predictor.precision}).")
     return classifier
 
 

@@ -210,8 +210,13 @@ class ChipReader:
 
     def read_window(self, window: Window) -> tuple[np.ndarray, np.ndarray]:
         """(pixels (bands, rows, columns), valid (rows, columns)) of one window."""
+        data = np.zeros((len(self.source.bands), window.rows, window.columns), self.source.dtype)
+        return data, self._read(window, data)
+
+    def _read(self, window: Window, data: np.ndarray) -> np.ndarray:
+        """Read ``window`` into ``data``, which must be 0 wherever the window misses the
+        readable area; returns the valid (inside and not nodata) pixels."""
         source = self.source
-        data = np.zeros((len(source.bands), window.rows, window.columns), source.dtype)
         valid = np.zeros((window.rows, window.columns), bool)
         scale_x, scale_y = window.scale
         left, top, right, bottom = source.readable_pixels
@@ -220,7 +225,7 @@ class ChipReader:
         r0 = max(0, math.ceil((top - window.y) / scale_y - 0.5))
         r1 = min(window.rows, math.floor((bottom - window.y) / scale_y + 0.5))
         if c1 <= c0 or r1 <= r0:
-            return data, valid
+            return valid
         x0, x1 = max(left, window.x + c0 * scale_x), min(right, window.x + c1 * scale_x)
         y0, y1 = max(top, window.y + r0 * scale_y), min(bottom, window.y + r1 * scale_y)
         part = data[:, r0:r1, c0:c1]
@@ -228,14 +233,27 @@ class ChipReader:
         self.dataset.ReadAsArray(x0, y0, x1 - x0, y1 - y0, buf_obj=part,
                                  band_list=self.band_list, resample_alg=method)
         valid[r0:r1, c0:c1] = ~_clear_nodata(part, source.nodata)
-        return data, valid
+        return valid
+
+    def _inside(self, window: Window) -> bool:
+        left, top, right, bottom = self.source.readable_pixels
+        return (window.x >= left and window.y >= top and window.x + window.width <= right
+                and window.y + window.height <= bottom)
 
     def read_chips(self, windows: Sequence[Window], footprints: Sequence[Footprint],
                    out: np.ndarray) -> np.ndarray:
         """Fill ``out[i]`` (bands, S, S) with chip i; returns whether each has valid pixels."""
         has_data = np.zeros(len(windows), bool)
+        size = self.settings.chip_size
         for group in self._strips(windows):
             strip = windows[group[0]]
+            if (len(group) == 1 and strip.columns == strip.rows == size
+                    and out.dtype == self.source.dtype and not self.settings.blacken):
+                # the common case: straight into the batch, no copy
+                if not self._inside(strip):
+                    out[group[0]] = 0
+                has_data[group[0]] = self._read(strip, out[group[0]]).any()
+                continue
             if len(group) > 1:
                 last = windows[group[-1]]
                 width = last.x + last.width - strip.x
@@ -254,7 +272,7 @@ class ChipReader:
                     chip = np.where(inside, chip, 0)
                     chip_valid = chip_valid & inside
                 has_data[index] = chip_valid.any()
-                out[index] = _fit(chip, self.settings.chip_size)
+                out[index] = _fit(chip, size)
         return has_data
 
     def _strips(self, windows: Sequence[Window]) -> list[list[int]]:
@@ -294,16 +312,15 @@ def _whole(value: float) -> bool:
 
 def _clear_nodata(pixels: np.ndarray, nodata: Sequence[float | None]) -> np.ndarray:
     """Set nodata (and NaN) to 0 in place; returns where every band was nodata."""
-    empty = np.ones(pixels.shape[1:], bool)
-    for band, value in zip(pixels, nodata):
-        missing = np.zeros(band.shape, bool)
-        if pixels.dtype.kind == "f":
-            missing |= np.isnan(band)
-        if value is not None and not math.isnan(value):
-            missing |= band == value
-        band[missing] = 0
-        empty &= missing
-    return empty
+    values = [np.nan if value is None else value for value in nodata]
+    if all(math.isnan(v) for v in values) and pixels.dtype.kind != "f":
+        return np.zeros(pixels.shape[1:], bool)
+    missing = pixels == np.asarray(values, pixels.dtype if pixels.dtype.kind == "f"
+                                   else np.float64)[:, None, None]
+    if pixels.dtype.kind == "f":
+        missing |= np.isnan(pixels)
+    np.putmask(pixels, missing, 0)
+    return missing.all(axis=0)
 
 
 def _fit(chip: np.ndarray, size: int) -> np.ndarray:

@@ -51,7 +51,7 @@ class ClassifyOptions:
     device: str = "auto"
     tta: bool = False  # average the 8 flips/rotations
     geometry_crs: str | None = None  # CRS of the geometries when it is not the raster's
-    workers: int = 0  # chip-reading threads; 0 = up to 4
+    workers: int | None = None  # chip-reading threads; 0 = read between batches; None = auto
 
 
 @dataclass
@@ -132,7 +132,8 @@ class FeatureClassifier:
         self.predictor = Predictor(self.package, options.device, options.batch_size,
                                    options.tta, self.feedback)
         self.geometries = GeometryReader(options.geometry_crs, self.source.crs_wkt or None)
-        self.workers = options.workers or max(1, min(4, os.cpu_count() or 1))
+        self.workers = options.workers if options.workers is not None else default_workers(
+            self.predictor.device.type)
         self.batch_type = np.uint8 if self.source.dtype == np.uint8 else np.float32
         self._local = threading.local()
 
@@ -160,24 +161,25 @@ class FeatureClassifier:
                 for start in range(0, len(chunk.order), batch_size):
                     yield chunk, chunk.order[start:start + batch_size]
 
+        pool = ThreadPoolExecutor(self.workers, "chips") if self.workers else None
+        submit = pool.submit if pool else _run_now
+        reads = _read_ahead(batches(), lambda job: submit(
+            self._read, [job[0].pending[p] for p in job[1]]), 2 * self.workers)
         done = 0
-        with ThreadPoolExecutor(self.workers, thread_name_prefix="chips") as pool:
-            reads = _read_ahead(
-                batches(), lambda job: pool.submit(self._read, [job[0].pending[p] for p in job[1]]),
-                2 * self.workers)
-            try:
-                for chunk, positions, future in reads:
-                    self.feedback.check_cancelled()
-                    chips, has_data = future.result()
-                    probabilities = self.predictor.probabilities(chips[has_data])
-                    chunk.fill(positions, has_data, probabilities)
-                    done += len(positions)
-                    self._report(done, total)
-                    while chunks and chunks[0].complete:
-                        yield from chunks.popleft().predictions
-                while chunks:
+        try:
+            for chunk, positions, future in reads:
+                self.feedback.check_cancelled()
+                chips, has_data = future.result()
+                probabilities = self.predictor.probabilities(chips[has_data])
+                chunk.fill(positions, has_data, probabilities)
+                done += len(positions)
+                self._report(done, total)
+                while chunks and chunks[0].complete:
                     yield from chunks.popleft().predictions
-            finally:
+            while chunks:
+                yield from chunks.popleft().predictions
+        finally:
+            if pool:
                 pool.shutdown(wait=True, cancel_futures=True)
 
     def _plan(self, items: list[bytes | None]) -> _Chunk:
@@ -243,6 +245,22 @@ class _Chunk:
             else:
                 self.predictions[position] = Prediction(NO_DATA, area=area)
         self.remaining -= len(positions)
+
+
+def default_workers(device_type: str) -> int:
+    """Reading threads: none on the CPU, where the model already uses every core and a
+    reader thread only slows its threads down (measured in docs/benchmarks.md); on a GPU,
+    half the cores (1 to 8) read ahead while the GPU computes."""
+    if device_type == "cpu":
+        return 0
+    return max(1, min(8, (os.cpu_count() or 2) // 2))
+
+
+def _run_now(function, *args) -> Future:
+    """A finished Future: reading in the calling thread, between batches."""
+    future: Future = Future()
+    future.set_result(function(*args))
+    return future
 
 
 def _chunked(items: Iterable, size: int) -> Iterator[list]:
