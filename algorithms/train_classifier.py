@@ -55,7 +55,8 @@ class TrainClassifier(SceneClassifierAlgorithm):
             "first; connect 'Find learning rate' here in a model.")
         self.add_parameter(
             QgsProcessingParameterBoolean("EARLY_STOPPING", self.tr("Stop early"), True),
-            "Stop when the validation loss has not improved for 5 epochs.", advanced=True)
+            "Stop when the validation loss has not improved for 5 epochs (counted after the "
+            "first quarter of the epochs, while the rate still rises).", advanced=True)
         add_device_parameters(self)
         self.add_parameter(
             QgsProcessingParameterString("MODEL_NAME", self.tr("Model name"), "model"),

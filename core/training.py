@@ -19,6 +19,7 @@ from .errors import DeviceError, SceneClassifierError
 from .feedback import Feedback
 
 EARLY_STOPPING_PATIENCE = 5
+WARMUP_SHARE = 0.25  # of the one-cycle schedule
 WEIGHT_DECAY = 0.01
 
 
@@ -134,14 +135,20 @@ class Trainer:
         return float(loss.detach())
 
     def _steps_per_epoch(self) -> int:
-        return math.ceil(len(self.data.train_labels) / self.data.batch_size)
+        full, rest = divmod(len(self.data.train_labels), self.data.batch_size)
+        return full + (rest > 1)
 
     def _train_batches(self):
-        """Endless stream of augmented-order training batches, epoch after epoch."""
+        """Endless stream of augmented-order training batches, epoch after epoch.
+
+        A last batch of one chip is left out: batch normalisation cannot train on it.
+        """
         while True:
             order = self.data.train_order(self.generator, self.oversample)
-            yield from batches(self.data.train_images, self.data.train_labels,
-                               self.data.batch_size, order)
+            for images, labels in batches(self.data.train_images, self.data.train_labels,
+                                          self.data.batch_size, order):
+                if len(labels) > 1:
+                    yield images, labels
 
     # --- learning-rate finder --------------------------------------------------------------
     def lr_find(self, start_lr: float = 1e-7, end_lr: float = 10.0,
@@ -193,7 +200,10 @@ class Trainer:
         steps = self._steps_per_epoch()
         optimizer = self._make_optimizer(lr)
         scheduler = torch.optim.lr_scheduler.OneCycleLR(
-            optimizer, max_lr=lr, total_steps=epochs * steps, pct_start=0.25)
+            optimizer, max_lr=lr, total_steps=epochs * steps,
+            pct_start=warmup_share(epochs * steps))
+        # While the rate still rises the validation loss is noisy: patience starts after.
+        warmup_epochs = math.ceil(epochs * WARMUP_SHARE)
         scaler = self._make_scaler()
         best_loss, best_state, stale = math.inf, None, 0
         self.history = []
@@ -218,7 +228,7 @@ class Trainer:
                 best_loss, stale, self.best_epoch = valid_loss, 0, epoch
                 best_state = {k: v.detach().to("cpu", copy=True)
                               for k, v in self.model.state_dict().items()}
-            else:
+            elif epoch > warmup_epochs:
                 stale += 1
                 if early_stopping and stale >= EARLY_STOPPING_PATIENCE and epoch < epochs:
                     self.feedback.log(f"Early stopping: valid_loss has not improved for {stale} "
@@ -252,6 +262,13 @@ class Trainer:
         loss = torch.nn.functional.nll_loss(torch.log(probabilities.clamp_min(1e-12)), labels)
         accuracy = (probabilities.argmax(dim=1) == labels).float().mean()
         return float(loss), float(accuracy)
+
+
+def warmup_share(total_steps: int) -> float:
+    """The one-cycle warm-up share: WARMUP_SHARE, but at least 1.5 steps, so that very short
+    runs (a few chips, few epochs) never get a warm-up of zero steps (a division by zero in
+    torch's OneCycleLR)."""
+    return min(0.9, max(WARMUP_SHARE, 1.5 / total_steps))
 
 
 def suggest_learning_rate(lrs: list[float], losses: list[float]) -> float:

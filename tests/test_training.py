@@ -122,3 +122,22 @@ def test_cancel_stops_training_and_writes_nothing(rsscn7_small, tmp_path):
         train_classifier(settings, feedback)
     assert any(text.startswith("epoch 1/50 · batch ") for text in texts)
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_a_last_batch_of_one_chip_is_left_out(rsscn7_small):
+    """BatchNorm cannot train on one chip: 7 x 24 chips, 20 % kept aside, leave 133 for
+    training; batches of 12 end with one chip."""
+    data = prepare_data(str(rsscn7_small), batch_size=12, chip_size=16, val_split_pct=20)
+    assert len(data.train_labels) % 12 == 1
+    classifier = SceneClassifier(data, backbone="resnet18", pretrained=False, device="cpu")
+    assert classifier.trainer._steps_per_epoch() == len(data.train_labels) // 12
+    assert np.isfinite(classifier.fit(1, lr=1e-3)[0]["train_loss"])
+
+
+@pytest.mark.parametrize("epochs, batch_size", [(1, 16), (2, 70), (1, 200)])
+def test_very_short_runs_train(rsscn7_small, epochs, batch_size):
+    """A handful of steps in all (as with a few exported chips) still makes a schedule."""
+    data = prepare_data(str(rsscn7_small), batch_size=batch_size, chip_size=16)
+    classifier = SceneClassifier(data, backbone="resnet18", pretrained=False, device="cpu")
+    history = classifier.fit(epochs, lr=1e-3)
+    assert len(history) == epochs and np.isfinite(history[-1]["valid_loss"])
