@@ -7,6 +7,8 @@ from qgis.PyQt.QtGui import QIcon
 
 from .algorithms.classify_grid import ClassifyGrid
 from .algorithms.classify_objects import ClassifyObjects
+from .algorithms.evaluate_classifier import EvaluateClassifier
+from .algorithms.export_training_chips import ExportTrainingChips
 from .algorithms.find_learning_rate import FindLearningRate
 from .algorithms.preview_training_data import PreviewTrainingData
 from .algorithms.train_classifier import TrainClassifier
@@ -34,5 +36,6 @@ class SceneClassifierProvider(QgsProcessingProvider):
 
     def loadAlgorithms(self) -> None:  # noqa: N802 (QGIS's name)
         for algorithm in (TrainClassifier(), FindLearningRate(), PreviewTrainingData(),
-                          ClassifyObjects(), ClassifyGrid()):
+                          ClassifyObjects(), ClassifyGrid(), ExportTrainingChips(),
+                          EvaluateClassifier()):
             self.addAlgorithm(algorithm)

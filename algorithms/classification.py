@@ -7,6 +7,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 
 from qgis.core import (
+    NULL,
     QgsCoordinateReferenceSystem,
     QgsCsException,
     QgsFeature,
@@ -43,12 +44,17 @@ RESULT_FIELDS = (("CLASS_LABEL_FIELD", "ClassLabel", QVariant.String, "Class lab
                   "Real field for the model's probability of that class (0 to 1)."))
 
 
-def add_raster_and_model_parameters(alg: SceneClassifierAlgorithm) -> None:
-    """INPUT_RASTER and MODEL."""
+def add_raster_parameter(alg: SceneClassifierAlgorithm, optional: bool = False) -> None:
+    """INPUT_RASTER."""
     alg.add_parameter(
-        QgsProcessingParameterRasterLayer("INPUT_RASTER", alg.tr("Input raster")),
-        "The imagery to classify: a raster file GDAL reads (GeoTIFF, VRT …), north-up, with "
+        QgsProcessingParameterRasterLayer("INPUT_RASTER", alg.tr("Input raster"),
+                                          optional=optional),
+        "The imagery: a raster file GDAL reads (GeoTIFF, VRT …), north-up; to classify, with "
         "the bands and data type the model was trained on.")
+
+
+def add_model_parameter(alg: SceneClassifierAlgorithm) -> None:
+    """MODEL: a .emd or .dlpk."""
     alg.add_parameter(
         QgsProcessingParameterFile("MODEL", alg.tr("Model definition (.emd or .dlpk)"),
                                    fileFilter="Model packages (*.emd *.dlpk)"),
@@ -56,29 +62,52 @@ def add_raster_and_model_parameters(alg: SceneClassifierAlgorithm) -> None:
         "executed.")
 
 
-def add_classify_parameters(alg: SceneClassifierAlgorithm, extent_help: str) -> None:
-    """CELL_SIZE, EXTENT, the chip options, the result field names, BATCH_SIZE, DEVICE, TTA."""
+def add_raster_and_model_parameters(alg: SceneClassifierAlgorithm) -> None:
+    """INPUT_RASTER and MODEL."""
+    add_raster_parameter(alg)
+    add_model_parameter(alg)
+
+
+def add_chip_parameters(alg: SceneClassifierAlgorithm, extent_help: str,
+                        crop_modes: tuple[str, ...] = CROP_MODES,
+                        crop_advanced: bool = True) -> None:
+    """CELL_SIZE, EXTENT, CROP_MODE and PADDING: how chips are cut around features."""
     alg.add_parameter(
         QgsProcessingParameterNumber("CELL_SIZE", alg.tr("Cell size (raster CRS units, 0 = "
                                                          "native)"),
                                      QgsProcessingParameterNumber.Double, 0.0, False, 0.0),
-        "The ground size of one chip pixel. Match the resolution the model was trained at: "
-        "the raster is averaged when read coarser and interpolated when read finer. 0 reads "
-        "the raster at its own resolution.")
+        "The ground size of one chip pixel. Match the resolution the model was (or will be) "
+        "trained at: the raster is averaged when read coarser and interpolated when read "
+        "finer. 0 reads the raster at its own resolution.")
     alg.add_parameter(
         QgsProcessingParameterExtent("EXTENT", alg.tr("Processing extent"), optional=True),
         extent_help)
     alg.add_parameter(
         QgsProcessingParameterEnum("CROP_MODE", alg.tr("Chip around each feature"),
-                                   options=list(CROP_MODES), defaultValue=0),
-        "Fixed: the model's chip size in pixels at the cell size, centred on the feature "
-        "(points always use this). Bounding box: the feature's bounding box plus the padding, "
-        "resampled to the model's chip size.", advanced=True)
+                                   options=list(crop_modes), defaultValue=0),
+        "Fixed: the chip size in pixels at the cell size, centred on the feature (points "
+        "always use this). Bounding box: the feature's bounding box plus the padding, "
+        "resampled to the chip size.", advanced=crop_advanced)
     alg.add_parameter(
         QgsProcessingParameterNumber("PADDING", alg.tr("Padding around the bounding box "
                                                        "(pixels)"),
                                      QgsProcessingParameterNumber.Integer, 0, False, 0, 10000),
         "Extra pixels (at the cell size) on each side of the bounding box.", advanced=True)
+
+
+def add_batch_and_device_parameters(alg: SceneClassifierAlgorithm) -> None:
+    """BATCH_SIZE and DEVICE."""
+    alg.add_parameter(
+        QgsProcessingParameterNumber("BATCH_SIZE", alg.tr("Batch size"),
+                                     QgsProcessingParameterNumber.Integer, 64, False, 1, 4096),
+        "Chips classified at once. Lower it if the GPU runs out of memory.", advanced=True)
+    add_device_parameter(alg)
+
+
+def add_classify_parameters(alg: SceneClassifierAlgorithm, extent_help: str) -> None:
+    """The chip parameters, BLACKEN_AROUND_FEATURE, the result field names, BATCH_SIZE,
+    DEVICE and TEST_TIME_AUGMENTATION."""
+    add_chip_parameters(alg, extent_help)
     alg.add_parameter(
         QgsProcessingParameterEnum("BLACKEN_AROUND_FEATURE", alg.tr("Blacken around the "
                                                                     "feature"),
@@ -87,11 +116,7 @@ def add_classify_parameters(alg: SceneClassifierAlgorithm, extent_help: str) -> 
     for name, default, _, label, help_text in RESULT_FIELDS:
         alg.add_parameter(QgsProcessingParameterString(name, alg.tr(label), default), help_text,
                           advanced=True)
-    alg.add_parameter(
-        QgsProcessingParameterNumber("BATCH_SIZE", alg.tr("Batch size"),
-                                     QgsProcessingParameterNumber.Integer, 64, False, 1, 4096),
-        "Chips classified at once. Lower it if the GPU runs out of memory.", advanced=True)
-    add_device_parameter(alg)
+    add_batch_and_device_parameters(alg)
     alg.add_parameter(
         QgsProcessingParameterBoolean("TEST_TIME_AUGMENTATION", alg.tr("Test-time augmentation"),
                                       False),
@@ -128,15 +153,9 @@ def feature_classifier(alg: SceneClassifierAlgorithm, parameters, context, core,
     """Core's FeatureClassifier: the model loaded and checked against the raster."""
     from ..core.classify import ClassifyOptions, FeatureClassifier
 
-    cell_size = alg.parameterAsDouble(parameters, "CELL_SIZE", context)
-    extent = None
-    if parameters.get("EXTENT") not in (None, ""):
-        rectangle = alg.parameterAsExtent(parameters, "EXTENT", context, layer.crs())
-        if not rectangle.isNull():
-            extent = (rectangle.xMinimum(), rectangle.yMinimum(), rectangle.xMaximum(),
-                      rectangle.yMaximum())
     options = ClassifyOptions(
-        cell_size=cell_size, extent=extent,
+        cell_size=alg.parameterAsDouble(parameters, "CELL_SIZE", context),
+        extent=extent_in(alg, parameters, context, layer),
         crop_mode=CORE_CROP_MODES[alg.parameterAsEnum(parameters, "CROP_MODE", context)],
         padding=alg.parameterAsInt(parameters, "PADDING", context),
         blacken=CORE_BLACKEN[alg.parameterAsEnum(parameters, "BLACKEN_AROUND_FEATURE", context)],
@@ -150,6 +169,63 @@ def feature_classifier(alg: SceneClassifierAlgorithm, parameters, context, core,
              f"{classifier.settings.crop_mode.replace('_', ' ')} crop, on "
              f"{classifier.predictor.device} ({classifier.predictor.precision}).")
     return classifier
+
+
+def extent_in(alg: SceneClassifierAlgorithm, parameters, context, layer):
+    """EXTENT in the raster's CRS as (min x, min y, max x, max y), or None when not given."""
+    if parameters.get("EXTENT") in (None, ""):
+        return None
+    rectangle = alg.parameterAsExtent(parameters, "EXTENT", context, layer.crs())
+    if rectangle.isNull():
+        return None
+    return rectangle.xMinimum(), rectangle.yMinimum(), rectangle.xMaximum(), rectangle.yMaximum()
+
+
+def feature_source(alg: SceneClassifierAlgorithm, parameters, context, name="INPUT_FEATURES"):
+    """A feature source parameter, or a clean error naming it."""
+    source = alg.parameterAsSource(parameters, name, context)
+    if source is None:
+        raise QgsProcessingException(alg.invalidSourceError(parameters, name))
+    return source
+
+
+def features_with_wkb(source, layer, context):
+    """(feature, WKB in the raster's CRS) for every feature; invalid polygons included (they
+    still have a centre and a bounding box)."""
+    from qgis.core import QgsFeatureRequest, QgsProcessingFeatureSource
+
+    to_wkb = geometries_in(source.sourceCrs(), layer, context)
+    request = QgsFeatureRequest()
+    flags = QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks
+    return ((feature, to_wkb(feature.geometry()))
+            for feature in source.getFeatures(request, flags))
+
+
+CLASS_FIELD_TYPES = (QVariant.String, QVariant.Int, QVariant.LongLong, QVariant.UInt,
+                     QVariant.ULongLong)
+
+
+def class_field_index(alg: SceneClassifierAlgorithm, parameters, context, source,
+                      name: str) -> int:
+    """The index of a text or integer field that holds classes, or a clean error."""
+    field_name = alg.parameterAsString(parameters, name, context)
+    index = source.fields().lookupField(field_name)
+    if index < 0:
+        raise QgsProcessingException(f"{name} '{field_name}' is not a field of INPUT_FEATURES.")
+    field = source.fields().at(index)
+    if field.type() not in CLASS_FIELD_TYPES:
+        raise QgsProcessingException(f"{name} '{field_name}' is a {field.typeName()} field; "
+                                     "choose a text or integer field.")
+    return index
+
+
+def attribute_value(attribute):
+    """An attribute with QGIS's NULL as None."""
+    return None if attribute is None or attribute == NULL else attribute
+
+
+def feature_count(source) -> int | None:
+    return source.featureCount() if source.featureCount() > 0 else None
 
 
 def result_fields(alg: SceneClassifierAlgorithm, parameters, context,

@@ -1,12 +1,6 @@
 """sceneclassifier:classifyobjects — label every feature of a vector layer from the raster."""
 
-from qgis.core import (
-    QgsFeatureRequest,
-    QgsProcessing,
-    QgsProcessingException,
-    QgsProcessingFeatureSource,
-    QgsProcessingParameterFeatureSource,
-)
+from qgis.core import QgsProcessing, QgsProcessingException, QgsProcessingParameterFeatureSource
 
 from .base import SceneClassifierAlgorithm
 from .classification import (
@@ -14,7 +8,9 @@ from .classification import (
     add_output_parameters,
     add_raster_and_model_parameters,
     feature_classifier,
-    geometries_in,
+    feature_count,
+    feature_source,
+    features_with_wkb,
     raster_layer,
     result_fields,
     write_predictions,
@@ -57,20 +53,14 @@ class ClassifyObjects(SceneClassifierAlgorithm):
 
     def process(self, parameters, context, feedback, core):
         layer = raster_layer(self, parameters, context)
-        source = self.parameterAsSource(parameters, "INPUT_FEATURES", context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, "INPUT_FEATURES"))
+        source = feature_source(self, parameters, context)
         classifier = feature_classifier(self, parameters, context, core, layer)
         fields = result_fields(self, parameters, context, source.fields())
         sink, destination = self.parameterAsSink(parameters, "OUTPUT", context, fields,
                                                  source.wkbType(), source.sourceCrs())
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, "OUTPUT"))
-        to_wkb = geometries_in(source.sourceCrs(), layer, context)
-        # Invalid (e.g. self-intersecting) polygons still have a centre and a bounding box.
-        features = ((feature, to_wkb(feature.geometry())) for feature in source.getFeatures(
-            QgsFeatureRequest(), QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks))
-        summary = write_predictions(classifier, features, sink, feedback,
-                                    source.featureCount() if source.featureCount() > 0 else None)
+        summary = write_predictions(classifier, features_with_wkb(source, layer, context), sink,
+                                    feedback, feature_count(source))
         return {"OUTPUT": destination,
                 "OUTPUT_SUMMARY": write_summary_table(self, parameters, context, summary)}

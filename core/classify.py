@@ -32,9 +32,11 @@ NO_GEOMETRY = "no geometry"
 OUTSIDE_RASTER = "outside the raster"
 NO_DATA = "only nodata under it"
 OUTSIDE_EXTENT = "outside the processing extent"
-REASONS = {NO_GEOMETRY: "with a NULL or empty geometry",
+REASONS = {OUTSIDE_EXTENT: "outside the processing extent",
+           NO_GEOMETRY: "with a NULL or empty geometry",
            OUTSIDE_RASTER: "entirely outside the raster",
-           NO_DATA: "with only nodata under them"}
+           NO_DATA: "with no raster pixels under their chip (nodata, or a fixed-size chip "
+                    "that misses the raster)"}
 CHUNK_BATCHES = 16  # features are re-ordered for reading within chunks of 16 batches
 
 
@@ -62,6 +64,7 @@ class Prediction:
     class_index: int | None = None
     confidence: float | None = None
     area: float = 0.0
+    chip: np.ndarray | None = None  # the chip read, when asked for (evaluation reports)
 
 
 @dataclass
@@ -148,9 +151,10 @@ class FeatureClassifier:
     def summary(self) -> ClassSummary:
         return ClassSummary(self.classes, self.class_values)
 
-    def classify(self, geometries: Iterable[bytes | None],
-                 total: int | None = None) -> Iterator[Prediction]:
-        """One Prediction per geometry (WKB or None), in the order given."""
+    def classify(self, geometries: Iterable[bytes | None], total: int | None = None,
+                 keep_chips: bool = False) -> Iterator[Prediction]:
+        """One Prediction per geometry (WKB or None), in the order given; with
+        ``keep_chips``, classified predictions carry their chip."""
         batch_size = self.predictor.batch_size
         chunks: deque[_Chunk] = deque()
 
@@ -171,7 +175,7 @@ class FeatureClassifier:
                 self.feedback.check_cancelled()
                 chips, has_data = future.result()
                 probabilities = self.predictor.probabilities(chips[has_data])
-                chunk.fill(positions, has_data, probabilities)
+                chunk.fill(positions, has_data, probabilities, chips if keep_chips else None)
                 done += len(positions)
                 self._report(done, total)
                 while chunks and chunks[0].complete:
@@ -187,14 +191,14 @@ class FeatureClassifier:
         extent = self.options.extent
         chunk = _Chunk(len(items))
         for position, wkb in enumerate(items):
-            footprint = self.geometries.footprint(wkb, extent)
+            footprint = self.geometries.footprint(wkb, extent, self.source.readable)
             if footprint is None:
                 chunk.predictions[position] = Prediction(NO_GEOMETRY)
             elif not footprint.in_extent:
                 chunk.predictions[position] = Prediction(OUTSIDE_EXTENT)
             else:
                 window = self.source.window(footprint, self.settings)
-                if window is None:
+                if window is None or not footprint.on_raster:
                     chunk.predictions[position] = Prediction(OUTSIDE_RASTER, area=footprint.area)
                 else:
                     chunk.pending[position] = (window, footprint)
@@ -234,14 +238,17 @@ class _Chunk:
     def complete(self) -> bool:
         return self.remaining == 0
 
-    def fill(self, positions: list[int], has_data: np.ndarray, probabilities: np.ndarray) -> None:
+    def fill(self, positions: list[int], has_data: np.ndarray, probabilities: np.ndarray,
+             chips: np.ndarray | None = None) -> None:
         rows = iter(probabilities)
-        for position, data in zip(positions, has_data):
+        for index, (position, data) in enumerate(zip(positions, has_data)):
             area = self.pending.pop(position)[1].area
             if data:
                 row = next(rows)
                 best = int(row.argmax())
-                self.predictions[position] = Prediction(CLASSIFIED, best, float(row[best]), area)
+                chip = None if chips is None else chips[index]
+                self.predictions[position] = Prediction(CLASSIFIED, best, float(row[best]), area,
+                                                        chip)
             else:
                 self.predictions[position] = Prediction(NO_DATA, area=area)
         self.remaining -= len(positions)

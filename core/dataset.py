@@ -57,8 +57,11 @@ def class_root(folder: str) -> str:
     return images if os.path.isdir(images) else folder
 
 
-def scan_folders(folders: Sequence[str]) -> FolderScan:
-    """Find the classes and image files; raise DataError when the layout is unusable."""
+def scan_folders(folders: Sequence[str], for_training: bool = True) -> FolderScan:
+    """Find the classes and image files; raise DataError when the layout is unusable.
+
+    For training, at least 2 classes of at least 2 images each; else any labelled image.
+    """
     files_by_class: dict[str, list[str]] = {}
     ignored = 0
     for folder in folders:
@@ -80,7 +83,11 @@ def scan_folders(folders: Sequence[str]) -> FolderScan:
                         ignored += 1
             files_by_class.setdefault(name, [])
     classes = sorted(files_by_class)
-    if len(classes) < 2:
+    if not for_training:
+        classes = [name for name in classes if files_by_class[name]]
+        if not classes:
+            raise DataError(f"No images found in {', '.join(folders)}. {LAYOUT_HINT}")
+    elif len(classes) < 2:
         raise DataError(
             f"Found {len(classes)} class ({', '.join(classes)}) in {', '.join(folders)}; "
             f"a classifier needs at least 2 classes. {LAYOUT_HINT}"
@@ -88,7 +95,8 @@ def scan_folders(folders: Sequence[str]) -> FolderScan:
     paths = [p for name in classes for p in files_by_class[name]]
     labels = [i for i, name in enumerate(classes) for _ in files_by_class[name]]
     scan = FolderScan(list(folders), classes, paths, labels, ignored)
-    _check_class_sizes(scan.class_counts(), "image files")
+    if for_training:
+        _check_class_sizes(scan.class_counts(), "image files")
     return scan
 
 

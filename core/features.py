@@ -30,6 +30,7 @@ class Footprint:
     is_point: bool
     polygon_wkb: bytes | None = None  # only for polygons: to blacken around the feature
     in_extent: bool = True  # False when the geometry misses the processing extent
+    on_raster: bool = True  # False when it misses the raster (inside that extent)
 
     def intersects(self, extent: Extent) -> bool:
         """True when the envelope touches ``extent``."""
@@ -53,16 +54,18 @@ class GeometryReader:
             if not source.IsSame(target):
                 self._transform = osr.CoordinateTransformation(source, target)
 
-    def footprint(self, wkb: bytes | None, extent: Extent | None = None) -> Footprint | None:
+    def footprint(self, wkb: bytes | None, extent: Extent | None = None,
+                  raster: Extent | None = None) -> Footprint | None:
         """The footprint, or None for NULL, empty or unreadable geometries.
 
-        With ``extent``, ``in_extent`` says whether the geometry intersects it (exact test).
+        ``in_extent`` and ``on_raster`` say whether the geometry intersects ``extent`` and
+        ``raster`` (exact tests; True when not given).
         """
         ogr = self._ogr
         if not wkb:
             return None
         if self._transform is None and _is_plain_point(wkb):
-            return _point_footprint(bytes(wkb), extent)
+            return _point_footprint(bytes(wkb), extent, raster)
         self._gdal.PushErrorHandler("CPLQuietErrorHandler")
         try:
             geometry = ogr.CreateGeometryFromWkb(bytes(wkb))
@@ -78,6 +81,7 @@ class GeometryReader:
         if not all(math.isfinite(v) for v in (min_x, max_x, min_y, max_y)):
             return None
         in_extent = extent is None or geometry.Intersects(extent_polygon(extent, ogr))
+        on_raster = raster is None or geometry.Intersects(extent_polygon(raster, ogr))
         dimension = geometry.GetDimension()
         centre = geometry.Centroid()
         if centre is None or centre.IsEmpty():
@@ -90,7 +94,7 @@ class GeometryReader:
             area=geometry.GetArea() if is_polygon else 0.0,
             is_point=dimension == 0,
             polygon_wkb=bytes(geometry.ExportToWkb()) if is_polygon else None,
-            in_extent=in_extent)
+            in_extent=in_extent, on_raster=on_raster)
 
 
 def _is_plain_point(wkb: bytes) -> bool:
@@ -100,14 +104,19 @@ def _is_plain_point(wkb: bytes) -> bool:
     return struct.unpack("<I" if wkb[0] == 1 else ">I", bytes(wkb[1:5]))[0] == 1
 
 
-def _point_footprint(wkb: bytes, extent: Extent | None) -> Footprint | None:
+def _point_footprint(wkb: bytes, extent: Extent | None,
+                     raster: Extent | None) -> Footprint | None:
     """A plain point's footprint without OGR (parsing it with OGR costs more than reading
     its chip)."""
     x, y = struct.unpack("<dd" if wkb[0] == 1 else ">dd", wkb[5:])
     if not (math.isfinite(x) and math.isfinite(y)):
         return None
-    in_extent = extent is None or (extent[0] <= x <= extent[2] and extent[1] <= y <= extent[3])
-    return Footprint(x, y, x, y, x, y, 0.0, True, None, in_extent)
+    return Footprint(x, y, x, y, x, y, 0.0, True, None, _contains(extent, x, y),
+                     _contains(raster, x, y))
+
+
+def _contains(extent: Extent | None, x: float, y: float) -> bool:
+    return extent is None or (extent[0] <= x <= extent[2] and extent[1] <= y <= extent[3])
 
 
 def _spatial_reference(definition: str, osr):

@@ -133,10 +133,35 @@ MACROS_TEMPLATE = """
 {{ defs_table(s.model_rows) }}
 {% endif %}
 {%- endmacro %}
+
+{% macro accuracy_sections(what, overall_accuracy, confusion_png, per_class) -%}
+<h2>Confusion matrix ({{ what }})</h2>
+{% if confusion_png %}
+<p>Overall accuracy: <strong>{{ overall_accuracy }}</strong>
+ (rows: actual class, columns: predicted class)</p>
+{{ image(confusion_png, "Confusion matrix", scroll=True) }}
+{% else %}<p class="note">No confusion matrix.</p>{% endif %}
+
+<h2>Per-class metrics</h2>
+{% if per_class %}
+<table class="num">
+<thead><tr><th>Class</th><th class="n">Precision (user's accuracy)</th>
+<th class="n">Recall (producer's accuracy)</th><th class="n">F1</th>
+<th class="n">Support</th></tr></thead>
+<tbody>
+{% for r in per_class %}
+<tr{% if r.avg %} class="avg"{% endif %}><td>{{ r.name }}</td><td class="n">{{ r.precision }}</td>
+<td class="n">{{ r.recall }}</td><td class="n">{{ r.f1 }}</td>
+<td class="n">{{ r.support }}</td></tr>
+{% endfor %}
+</tbody>
+</table>
+{% else %}<p class="note">No per-class metrics.</p>{% endif %}
+{%- endmacro %}
 """
 
 TRAINING_TEMPLATE = """{% extends "base.html" %}
-{% from "macros.html" import image, figure_or_note, data_summary %}
+{% from "macros.html" import image, figure_or_note, data_summary, accuracy_sections %}
 {% block content %}
 <h2>Data summary</h2>
 {{ data_summary(summary) }}
@@ -168,27 +193,7 @@ TRAINING_TEMPLATE = """{% extends "base.html" %}
 {{ figure_or_note(history_png, "Training curves", "No curves.") }}
 {% else %}<p class="note">No epochs were run.</p>{% endif %}
 
-<h2>Confusion matrix (validation)</h2>
-{% if confusion_png %}
-<p>Overall accuracy: <strong>{{ overall_accuracy }}</strong>
- (rows: actual class, columns: predicted class)</p>
-{{ image(confusion_png, "Confusion matrix", scroll=True) }}
-{% else %}<p class="note">No confusion matrix.</p>{% endif %}
-
-<h2>Per-class metrics</h2>
-{% if per_class %}
-<table class="num">
-<thead><tr><th>Class</th><th class="n">Precision</th><th class="n">Recall</th>
-<th class="n">F1</th><th class="n">Support</th></tr></thead>
-<tbody>
-{% for r in per_class %}
-<tr{% if r.avg %} class="avg"{% endif %}><td>{{ r.name }}</td><td class="n">{{ r.precision }}</td>
-<td class="n">{{ r.recall }}</td><td class="n">{{ r.f1 }}</td>
-<td class="n">{{ r.support }}</td></tr>
-{% endfor %}
-</tbody>
-</table>
-{% else %}<p class="note">No per-class metrics.</p>{% endif %}
+{{ accuracy_sections("validation", overall_accuracy, confusion_png, per_class) }}
 
 <h2>Validation results (mistakes first)</h2>
 <p class="note">Tile titles: actual / predicted (confidence);
@@ -225,6 +230,32 @@ LR_TEMPLATE = """{% extends "base.html" %}
 {% endblock %}
 """
 
+EVALUATION_TEMPLATE = """{% extends "base.html" %}
+{% from "macros.html" import defs_table, figure_or_note, accuracy_sections %}
+{% block content %}
+<h2>Summary</h2>
+{{ defs_table(facts) }}
+{% if unknown %}
+<h3>Truth values that are not classes of the model (not counted)</h3>
+<table class="num"><thead><tr><th>Value</th><th class="n">Samples</th></tr></thead><tbody>
+{% for value, count in unknown %}<tr><td>{{ value }}</td><td class="n">{{ count }}</td></tr>
+{% endfor %}</tbody></table>
+{% endif %}
+{% if skipped %}
+<h3>Not evaluated</h3>
+<table class="num"><thead><tr><th>Reason</th><th class="n">Samples</th></tr></thead><tbody>
+{% for reason, count in skipped %}<tr><td>{{ reason }}</td><td class="n">{{ count }}</td></tr>
+{% endfor %}</tbody></table>
+{% endif %}
+
+{{ accuracy_sections("ground truth", overall_accuracy, confusion_png, per_class) }}
+
+<h2>Misclassified examples ({{ mistake_count }} in all)</h2>
+<p class="note">Tile titles: actual / predicted (confidence).</p>
+{{ figure_or_note(mistakes_png, "Misclassified chips", "No mistakes to show.") }}
+{% endblock %}
+"""
+
 _ENV = Environment(
     loader=DictLoader({
         "base.html": BASE_TEMPLATE,
@@ -232,6 +263,7 @@ _ENV = Environment(
         "training.html": TRAINING_TEMPLATE,
         "preview.html": PREVIEW_TEMPLATE,
         "lr.html": LR_TEMPLATE,
+        "evaluation.html": EVALUATION_TEMPLATE,
     }),
     autoescape=True,
     trim_blocks=True,
@@ -564,7 +596,7 @@ def _lr_context(lr_finder: dict | None) -> dict:
 # --------------------------------------------------------------------------- writing
 
 
-def _write_atomic(path: str, text: str) -> None:
+def write_atomic(path: str, text: str) -> None:
     """Write text to path via a temporary file in the same folder and os.replace."""
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
@@ -581,14 +613,14 @@ def _write_atomic(path: str, text: str) -> None:
 def copy_report(source: str, destination: str) -> None:
     """Copy a finished report to where the user asked for it, atomically."""
     with open(source, encoding="utf-8") as file:
-        _write_atomic(destination, file.read())
+        write_atomic(destination, file.read())
 
 
 def _render(template: str, path: str, title: str, **context: Any) -> None:
     """Render a template with the common context and write it atomically."""
     generated = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
     html = _ENV.get_template(template).render(title=title, generated=generated, **context)
-    _write_atomic(path, html)
+    write_atomic(path, html)
 
 
 def write_training_report(
@@ -637,4 +669,27 @@ def write_lr_report(
         "lr.html", path, title,
         summary=_summary_context(summary) if summary else None,
         **_lr_context(lr_finder),
+    )
+
+
+def write_evaluation_report(
+    path: str, *, title: str, facts: list[tuple[str, Any]], classes: list[str],
+    confusion: np.ndarray, per_class: list[dict], unknown: dict[str, int],
+    skipped: dict[str, int], mistakes: list[tuple[np.ndarray, str, str, float]],
+    mistake_count: int,
+) -> None:
+    """Write the evaluation report: measures, confusion matrix, per-class table, mistakes."""
+    cm = np.asarray(confusion)
+    total = cm.sum() if cm.size else 0
+    mistakes = mistakes[:MAX_TILES]
+    _render(
+        "evaluation.html", path, title,
+        facts=[(label, _fmt(label.lower(), value)) for label, value in facts],
+        unknown=sorted(unknown.items(), key=lambda item: -item[1]),
+        skipped=sorted(skipped.items(), key=lambda item: -item[1]),
+        confusion_png=_confusion_png(cm, classes),
+        overall_accuracy=f"{np.trace(cm) / total:.2%}" if total else "-",
+        per_class=_per_class_rows(per_class),
+        mistakes_png=_chip_grid(_result_tiles(mistakes), math.ceil(math.sqrt(len(mistakes)))),
+        mistake_count=mistake_count,
     )

@@ -16,8 +16,10 @@ from qgis.core import (
     QgsProcessingModelChildParameterSource,
     QgsProcessingModelOutput,
     QgsProcessingModelParameter,
+    QgsProcessingParameterField,
     QgsProcessingParameterFile,
     QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterVectorLayer,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -82,6 +84,42 @@ def train_then_grid() -> QgsProcessingModelAlgorithm:
     return model
 
 
+def export_train_evaluate() -> QgsProcessingModelAlgorithm:
+    """Chips exported from labelled polygons train a model, which is evaluated on them."""
+    model = QgsProcessingModelAlgorithm("Export, train, evaluate", "Scene Classifier tests")
+    raster = QgsProcessingParameterRasterLayer("raster", "Raster")
+    model.addModelParameter(raster, QgsProcessingModelParameter("raster"))
+    polygons = QgsProcessingParameterVectorLayer("polygons", "Labelled polygons")
+    model.addModelParameter(polygons, QgsProcessingModelParameter("polygons"))
+    field = QgsProcessingParameterField("class_field", "Class field",
+                                        parentLayerParameterName="polygons")
+    model.addModelParameter(field, QgsProcessingModelParameter("class_field"))
+    export = child("exporttrainingchips", "export", CHIP_SIZE=32, CROP_MODE=1, PADDING=4)
+    export.addParameterSources("INPUT_RASTER", [Source.fromModelParameter("raster")])
+    export.addParameterSources("INPUT_FEATURES", [Source.fromModelParameter("polygons")])
+    export.addParameterSources("CLASS_FIELD", [Source.fromModelParameter("class_field")])
+    model.addChildAlgorithm(export)
+    train = child("trainclassifier", "train", BACKBONE=0, PRETRAINED=False, CHIP_SIZE=32,
+                  BATCH_SIZE=4, EPOCHS=2, LEARNING_RATE=0.001, DEVICE=1, VAL_SPLIT_PCT=30,
+                  MODEL_NAME="exported")
+    train.addParameterSources("INPUT_FOLDER", [Source.fromChildOutput("export", "OUTPUT_FOLDER")])
+    model.addChildAlgorithm(train)
+    evaluate = child("evaluateclassifier", "evaluate", DEVICE=1)
+    evaluate.addParameterSources("MODEL", [Source.fromChildOutput("train", "MODEL_DEFINITION")])
+    evaluate.addParameterSources("INPUT_FOLDER",
+                                 [Source.fromChildOutput("export", "OUTPUT_FOLDER")])
+    outputs = {}
+    for name, child_output in (("report", "OUTPUT_REPORT"), ("confusion", "OUTPUT_CONFUSION")):
+        output = QgsProcessingModelOutput(name, name)
+        output.setChildId("evaluate")
+        output.setChildOutputName(child_output)
+        outputs[name] = output
+    evaluate.setModelOutputs(outputs)
+    model.addChildAlgorithm(evaluate)
+    model.updateDestinationParameters()
+    return model
+
+
 def main() -> None:
     app = QgsApplication([], False)
     app.initQgis()
@@ -93,6 +131,7 @@ def main() -> None:
         scene_classifier.classFactory(None).initProcessing()
         find_then_train().toFile(str(HERE / "find_then_train.model3"))
         train_then_grid().toFile(str(HERE / "train_then_grid.model3"))
+        export_train_evaluate().toFile(str(HERE / "export_train_evaluate.model3"))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,182 @@
+"""sceneclassifier:evaluateclassifier — a model's accuracy against ground truth."""
+
+import io
+
+from qgis.core import (
+    QgsFeatureRequest,
+    QgsFeatureSink,
+    QgsField,
+    QgsFields,
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+)
+from qgis.PyQt.QtCore import QVariant
+
+from .base import DEVICES, SceneClassifierAlgorithm
+from .classification import (
+    CORE_CROP_MODES,
+    add_batch_and_device_parameters,
+    add_chip_parameters,
+    add_model_parameter,
+    add_raster_parameter,
+    attribute_value,
+    class_field_index,
+    extent_in,
+    feature_count,
+    feature_source,
+    features_with_wkb,
+    raster_layer,
+)
+
+ERROR_FIELDS = (("truth", QVariant.String), ("predicted", QVariant.String),
+                ("confidence", QVariant.Double))
+
+
+class EvaluateClassifier(SceneClassifierAlgorithm):
+    NAME = "evaluateclassifier"
+    DISPLAY_NAME = "Evaluate classifier"
+    GROUP_ID = "classification"
+    HELP = (
+        "Measures a trained model against ground truth, with the accuracy measures remote "
+        "sensing reports: overall accuracy, Cohen's kappa, per-class producer's accuracy "
+        "(recall), user's accuracy (precision) and F1, macro F1 and the confusion matrix."
+        "<br><br>"
+        "Ground truth is either a folder of labelled chips in ImageNet layout (INPUT_FOLDER, "
+        "e.g. from 'Export training chips'), or labelled features classified in place from a "
+        "raster (INPUT_RASTER, INPUT_FEATURES and TRUTH_FIELD, with the chip options of "
+        "'Classify objects'). Both give the same numbers for the same chips.<br><br>"
+        "Truth values that are not classes of the model are reported, not counted. Output: "
+        "an HTML report (confusion matrix, per-class table, misclassified chips), the "
+        "confusion matrix as CSV (truth classes as rows, predicted as columns) and, for "
+        "features, optionally the misclassified features with truth, prediction and "
+        "confidence.<br><br>Needs PyTorch and torchvision in QGIS's Python."
+    )
+
+    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS's name)
+        add_model_parameter(self)
+        self.add_parameter(
+            QgsProcessingParameterFile("INPUT_FOLDER", self.tr("Folder of labelled chips"),
+                                       behavior=QgsProcessingParameterFile.Folder,
+                                       optional=True),
+            "Either this: chips in ImageNet layout, <folder>/<class>/* or "
+            "<folder>/images/<class>/*.")
+        add_raster_parameter(self, optional=True)
+        self.add_parameter(
+            QgsProcessingParameterFeatureSource(
+                "INPUT_FEATURES", self.tr("Labelled features"),
+                [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint], optional=True),
+            "Or this, with INPUT_RASTER and TRUTH_FIELD: features classified in place.")
+        self.add_parameter(
+            QgsProcessingParameterField("TRUTH_FIELD", self.tr("Truth field"),
+                                        parentLayerParameterName="INPUT_FEATURES",
+                                        optional=True),
+            "Text or integer field holding each feature's true class.")
+        add_chip_parameters(
+            self, "Only features intersecting this extent are evaluated, and only the raster "
+            "inside it is read. Any CRS; empty = everything.")
+        add_batch_and_device_parameters(self)
+        self.add_parameter(
+            QgsProcessingParameterFileDestination("OUTPUT_REPORT", self.tr("Evaluation report"),
+                                                  "HTML files (*.html)"),
+            "Measures, confusion matrix, per-class table and misclassified chips.")
+        self.add_parameter(
+            QgsProcessingParameterFileDestination("OUTPUT_CONFUSION",
+                                                  self.tr("Confusion matrix (CSV)"),
+                                                  "CSV files (*.csv)"),
+            "Rows: true classes; columns: predicted classes.")
+        self.add_parameter(
+            QgsProcessingParameterFeatureSink("OUTPUT_ERRORS", self.tr("Misclassified features"),
+                                              QgsProcessing.TypeVectorAnyGeometry, optional=True,
+                                              createByDefault=False),
+            "With INPUT_FEATURES: the misclassified features with truth, predicted and "
+            "confidence.")
+        for name, label in (("OVERALL_ACCURACY", "Overall accuracy"), ("KAPPA", "Cohen's kappa"),
+                            ("MACRO_F1", "Macro F1")):
+            self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
+
+    def process(self, parameters, context, feedback, core):
+        from ..core.classify import ClassifyOptions
+        from ..core.evaluate import evaluate_features, evaluate_folder
+        from ..core.report import write_atomic
+
+        model = self.parameterAsFile(parameters, "MODEL", context)
+        folder = self.parameterAsFile(parameters, "INPUT_FOLDER", context)
+        on_features = parameters.get("INPUT_FEATURES") not in (None, "")
+        if bool(folder) == on_features:
+            raise QgsProcessingException(
+                "Give either INPUT_FOLDER (labelled chips) or INPUT_RASTER, INPUT_FEATURES and "
+                "TRUTH_FIELD (labelled features), not both and not neither.")
+        batch_size = self.parameterAsInt(parameters, "BATCH_SIZE", context)
+        device = DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)]
+        source = None
+        if folder:
+            evaluation = evaluate_folder(model, folder, batch_size, device, core)
+        else:
+            if parameters.get("INPUT_RASTER") in (None, ""):
+                raise QgsProcessingException("INPUT_FEATURES needs INPUT_RASTER, the imagery "
+                                             "to classify them from.")
+            if not self.parameterAsString(parameters, "TRUTH_FIELD", context):
+                raise QgsProcessingException("INPUT_FEATURES needs TRUTH_FIELD, the field with "
+                                             "their true class.")
+            layer = raster_layer(self, parameters, context)
+            source = feature_source(self, parameters, context)
+            index = class_field_index(self, parameters, context, source, "TRUTH_FIELD")
+            options = ClassifyOptions(
+                cell_size=self.parameterAsDouble(parameters, "CELL_SIZE", context),
+                extent=extent_in(self, parameters, context, layer),
+                crop_mode=CORE_CROP_MODES[self.parameterAsEnum(parameters, "CROP_MODE",
+                                                               context)],
+                padding=self.parameterAsInt(parameters, "PADDING", context),
+                batch_size=batch_size, device=device)
+            features = ((feature.id(), attribute_value(feature.attribute(index)), wkb)
+                        for feature, wkb in features_with_wkb(source, layer, context))
+            evaluation = evaluate_features(model, layer.source(), features, options, core,
+                                           feature_count(source))
+        feedback.pushInfo(evaluation.text())
+        report = self.parameterAsFileOutput(parameters, "OUTPUT_REPORT", context)
+        confusion = self.parameterAsFileOutput(parameters, "OUTPUT_CONFUSION", context)
+        evaluation.write_report(report, model)
+        text = io.StringIO()
+        evaluation.write_csv(text)
+        write_atomic(confusion, text.getvalue())
+        return {
+            "OUTPUT_REPORT": report, "OUTPUT_CONFUSION": confusion,
+            "OUTPUT_ERRORS": self._write_errors(parameters, context, feedback, source,
+                                                evaluation),
+            "OVERALL_ACCURACY": evaluation.overall_accuracy, "KAPPA": evaluation.kappa,
+            "MACRO_F1": evaluation.macro_f1,
+        }
+
+    def _write_errors(self, parameters, context, feedback, source, evaluation):
+        """OUTPUT_ERRORS: the misclassified features, when asked for and possible."""
+        if parameters.get("OUTPUT_ERRORS") in (None, ""):
+            return None
+        if source is None:
+            feedback.pushWarning("OUTPUT_ERRORS needs INPUT_FEATURES; none written for a "
+                                 "folder of chips.")
+            return None
+        fields = QgsFields(source.fields())
+        taken = {field.name().lower() for field in fields}
+        names = []
+        for name, kind in ERROR_FIELDS:
+            while name.lower() in taken:
+                name = f"{name}_"
+            taken.add(name.lower())
+            names.append(name)
+            fields.append(QgsField(name, kind))
+        sink, destination = self.parameterAsSink(parameters, "OUTPUT_ERRORS", context, fields,
+                                                 source.wkbType(), source.sourceCrs())
+        mistakes = {m.source: m for m in evaluation.mistakes}
+        request = QgsFeatureRequest().setFilterFids(list(mistakes))
+        for feature in source.getFeatures(request):
+            mistake = mistakes[feature.id()]
+            feature.setAttributes(feature.attributes() + [mistake.truth, mistake.predicted,
+                                                          mistake.confidence])
+            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+        return destination

@@ -1,0 +1,104 @@
+"""sceneclassifier:exporttrainingchips — chips of labelled features, ready for training."""
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterNumber,
+)
+
+from .base import SceneClassifierAlgorithm
+from .classification import (
+    add_chip_parameters,
+    add_raster_parameter,
+    attribute_value,
+    class_field_index,
+    extent_in,
+    feature_count,
+    feature_source,
+    features_with_wkb,
+    raster_layer,
+)
+
+EXPORT_CROP_MODES = ("fixed size around the feature centre", "feature bounding box")
+FORMATS = (("tif", "TIFF (all bands, original data type, georeferenced)"),
+           ("png", "PNG (8-bit RGB)"), ("jpg", "JPEG (8-bit RGB)"))
+
+
+class ExportTrainingChips(SceneClassifierAlgorithm):
+    NAME = "exporttrainingchips"
+    DISPLAY_NAME = "Export training chips"
+    HELP = (
+        "Cuts one image chip per labelled feature (polygons or points) from a raster, in the "
+        "ImageNet layout 'Train scene classifier' reads, like ArcGIS's 'Export Training Data "
+        "For Deep Learning' (Imagenet metadata format).<br><br>"
+        "Chips: the chip size in pixels at the cell size around the feature's centre, or the "
+        "feature's bounding box plus padding resampled to the chip size; pixels outside the "
+        "raster or nodata are 0. The same chip cutting is used to classify and evaluate, so a "
+        "model sees the same pixels in all three.<br><br>"
+        "Output: OUTPUT_FOLDER/images/&lt;class&gt;/&lt;feature id&gt;.tif|png|jpg and "
+        "OUTPUT_FOLDER/chips.csv (file, class, folder, feature id, chip bounds in the raster "
+        "CRS). Class values become safe folder names (the mapping is in chips.csv and the "
+        "log). Features with a NULL class, a NULL or empty geometry, outside the raster or "
+        "the processing extent are skipped and counted in the log. The chips replace an "
+        "earlier export in the same folder once all are written.<br><br>"
+        "Needs no PyTorch."
+    )
+    NEEDS_TORCH = False
+
+    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS's name)
+        add_raster_parameter(self)
+        self.add_parameter(
+            QgsProcessingParameterFeatureSource(
+                "INPUT_FEATURES", self.tr("Labelled features"),
+                [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]),
+            "Polygons or points with a class field, in any CRS.")
+        self.add_parameter(
+            QgsProcessingParameterField("CLASS_FIELD", self.tr("Class field"),
+                                        parentLayerParameterName="INPUT_FEATURES"),
+            "Text or integer field holding each feature's class; it names the chip folders.")
+        self.add_parameter(
+            QgsProcessingParameterNumber("CHIP_SIZE", self.tr("Chip size (pixels)"),
+                                         QgsProcessingParameterNumber.Integer, 224, False, 8,
+                                         4096),
+            "Width and height of the chips. Train at this size for the same pixels in training "
+            "and classification.")
+        add_chip_parameters(
+            self, "Only features intersecting this extent are exported, and only the raster "
+            "inside it is read. Any CRS; empty = everything.", EXPORT_CROP_MODES,
+            crop_advanced=False)
+        self.add_parameter(
+            QgsProcessingParameterEnum("FORMAT", self.tr("Chip format"),
+                                       options=[label for _, label in FORMATS], defaultValue=0),
+            "TIFF keeps every band, the data type and the georeferencing; PNG and JPEG are "
+            "8-bit RGB (the first three bands of an 8-bit raster).")
+        self.add_parameter(
+            QgsProcessingParameterFolderDestination("OUTPUT_FOLDER", self.tr("Output folder")),
+            "Receives images/<class>/ and chips.csv; give it to 'Train scene classifier'.")
+        self.addOutput(QgsProcessingOutputNumber("CHIP_COUNT", self.tr("Chips written")))
+
+    def process(self, parameters, context, feedback, core):
+        from ..core.export import ExportSettings, export_chips
+
+        layer = raster_layer(self, parameters, context)
+        source = feature_source(self, parameters, context)
+        index = class_field_index(self, parameters, context, source, "CLASS_FIELD")
+        settings = ExportSettings(
+            chip_size=self.parameterAsInt(parameters, "CHIP_SIZE", context),
+            cell_size=self.parameterAsDouble(parameters, "CELL_SIZE", context),
+            extent=extent_in(self, parameters, context, layer),
+            crop_mode=("fixed", "bounding_box")[
+                self.parameterAsEnum(parameters, "CROP_MODE", context)],
+            padding=self.parameterAsInt(parameters, "PADDING", context),
+            format=FORMATS[self.parameterAsEnum(parameters, "FORMAT", context)][0])
+        folder = self.parameterAsString(parameters, "OUTPUT_FOLDER", context)
+        features = ((feature.id(), attribute_value(feature.attribute(index)), wkb)
+                    for feature, wkb in features_with_wkb(source, layer, context))
+        summary = export_chips(layer.source(), features, folder, settings, core,
+                               feature_count(source))
+        feedback.pushInfo(summary.text())
+        return {"OUTPUT_FOLDER": summary.folder, "CHIP_COUNT": summary.chip_count}
+

@@ -1,0 +1,228 @@
+"""Training chips cut from a labelled layer, in the ImageNet layout the trainer reads.
+
+    OUTPUT/images/<class>/<feature id>.tif|png|jpg   one chip per usable feature
+    OUTPUT/chips.csv                                 file, class, folder, feature id, bounds
+
+Chips come from the same chip path as classification (core.chips), so a model evaluated on
+exported chips and on the features in place sees the same pixels. Everything is written to a
+staging folder and moved into place at the end: a cancelled or failed export leaves nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .chips import FIXED, ChipReader, ChipSettings, RasterSource
+from .errors import DataError
+from .features import Extent, GeometryReader
+from .feedback import Feedback
+
+FORMATS = {"tif": "GeoTIFF, all bands, original data type", "png": "8-bit RGB PNG",
+           "jpg": "8-bit RGB JPEG"}
+NULL_CLASS = "a NULL class"
+NO_GEOMETRY = "a NULL or empty geometry"
+OUTSIDE_EXTENT = "outside the processing extent"
+OUTSIDE_RASTER = "outside the raster"
+NO_DATA = ("no raster pixels under their chip (nodata, or a fixed-size chip that misses "
+           "the raster)")
+CSV_COLUMNS = ("file", "class", "folder", "feature_id", "min_x", "min_y", "max_x", "max_y")
+RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                  *(f"lpt{i}" for i in range(1, 10))}
+JPEG_QUALITY = 95
+
+
+@dataclass
+class ExportSettings:
+    """How chips are cut and written."""
+
+    chip_size: int = 224
+    cell_size: float = 0.0
+    extent: Extent | None = None
+    crop_mode: str = FIXED
+    padding: int = 0
+    format: str = "tif"
+    geometry_crs: str | None = None  # CRS of the geometries when it is not the raster's
+
+
+@dataclass
+class ExportSummary:
+    """What was written, per class folder, and what was skipped and why."""
+
+    folder: str
+    counts: Counter = field(default_factory=Counter)  # chips per class folder
+    skipped: Counter = field(default_factory=Counter)  # features per reason
+    folders: dict[str, str] = field(default_factory=dict)  # class value -> folder name
+
+    @property
+    def chip_count(self) -> int:
+        return sum(self.counts.values())
+
+    def text(self) -> str:
+        lines = [f"Wrote {self.chip_count} chips to {self.folder}: " + ", ".join(
+            f"{name} {count}" for name, count in sorted(self.counts.items()))]
+        renamed = {v: f for v, f in self.folders.items() if v != f}
+        if renamed:
+            lines.append("Class values renamed as folders: " + ", ".join(
+                f"{value!r} → {folder}" for value, folder in renamed.items()))
+        if self.skipped:
+            lines.append(f"Skipped {sum(self.skipped.values())} features: " + ", ".join(
+                f"{count} with {reason}" if not reason.startswith("outside") else
+                f"{count} {reason}" for reason, count in self.skipped.items()))
+        return "\n".join(lines)
+
+
+def class_folder_name(value: object) -> str:
+    """A class value as a folder name that is safe on every system ("Hydro/Eau" → "Hydro_Eau").
+
+    Whole numbers stored as reals ("3.0") become "3".
+    """
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    name = re.sub(r"[^\w .\-]+", "_", str(value), flags=re.UNICODE).strip(" .")
+    if not name:
+        name = "class"
+    if name.lower() in RESERVED_NAMES:
+        name += "_"
+    return name[:100]
+
+
+def export_chips(raster: str, features: Iterable[tuple[object, object, bytes | None]],
+                 output_folder: str, settings: ExportSettings | None = None,
+                 feedback: Feedback | None = None, total: int | None = None) -> ExportSummary:
+    """Write one chip per usable (feature id, class value, WKB) and chips.csv."""
+    settings = settings or ExportSettings()
+    feedback = feedback or Feedback()
+    if settings.format not in FORMATS:
+        raise DataError(f"Unknown chip format '{settings.format}'; use one of "
+                        f"{', '.join(FORMATS)}.")
+    if settings.chip_size < 8:
+        raise DataError(f"Chip size must be at least 8 pixels, got {settings.chip_size}.")
+    source = _raster_for(raster, settings)
+    chip_settings = ChipSettings(settings.chip_size, source.bands, settings.crop_mode,
+                                 settings.padding, False, settings.cell_size)
+    reader = ChipReader(source, chip_settings)
+    geometries = GeometryReader(settings.geometry_crs, source.crs_wkt or None)
+    output_folder = os.path.abspath(output_folder)
+    os.makedirs(output_folder, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=".export-partial-", dir=output_folder)
+    summary = ExportSummary(output_folder)
+    chip = np.empty((1, len(source.bands), settings.chip_size, settings.chip_size), source.dtype)
+    try:
+        with open(os.path.join(staging, "chips.csv"), "w", newline="",
+                  encoding="utf-8") as table:
+            rows = csv.writer(table)
+            rows.writerow(CSV_COLUMNS)
+            for done, (feature_id, value, wkb) in enumerate(features, start=1):
+                if done % 16 == 0:
+                    feedback.check_cancelled()
+                    fraction = done / total if total else 0.0
+                    feedback.report(fraction, f"exporting chips {done}" +
+                                    (f"/{total}" if total else ""))
+                reason = _export_one(feature_id, value, wkb, source, chip_settings, reader,
+                                     geometries, settings, staging, chip, rows, summary)
+                if reason:
+                    summary.skipped[reason] += 1
+        _move_into_place(staging, output_folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return summary
+
+
+def _raster_for(raster: str, settings: ExportSettings) -> RasterSource:
+    """All bands for TIFF; the first three, 8-bit, for PNG and JPEG."""
+    probe = RasterSource(raster, (0,))
+    if settings.format == "tif":
+        return RasterSource(raster, range(probe.band_count), settings.extent)
+    if probe.dtype != np.uint8 or probe.band_count < 3:
+        raise DataError(
+            f"{settings.format.upper()} chips are 8-bit RGB, but {raster} has "
+            f"{probe.band_count} band(s) of {probe.dtype.name}. Export TIFF chips, which keep "
+            "every band and the data type.")
+    return RasterSource(raster, (0, 1, 2), settings.extent)
+
+
+def _export_one(feature_id, value, wkb, source: RasterSource, chip_settings: ChipSettings,
+                reader: ChipReader, geometries: GeometryReader, settings: ExportSettings,
+                staging: str, chip: np.ndarray, rows, summary: ExportSummary) -> str | None:
+    """Write one feature's chip; returns the reason when it is skipped."""
+    if value is None:
+        return NULL_CLASS
+    footprint = geometries.footprint(wkb, settings.extent, source.readable)
+    if footprint is None:
+        return NO_GEOMETRY
+    if not footprint.in_extent:
+        return OUTSIDE_EXTENT
+    window = source.window(footprint, chip_settings)
+    if window is None or not footprint.on_raster:
+        return OUTSIDE_RASTER
+    if not reader.read_chips([window], [footprint], chip)[0]:
+        return NO_DATA
+    folder = summary.folders.setdefault(str(value), _unique_folder(value, summary.folders))
+    relative = os.path.join("images", folder, f"{class_folder_name(feature_id)}."
+                            f"{settings.format}")
+    path = os.path.join(staging, relative)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    transform = source.window_transform(window)
+    # a bounding box resampled to the chip size: the pixels grow, the bounds stay
+    transform = (transform[0], transform[1] * window.columns / settings.chip_size, 0.0,
+                 transform[3], 0.0, transform[5] * window.rows / settings.chip_size)
+    _write_chip(path, chip[0], settings.format, transform, source.crs_wkt)
+    right = transform[0] + transform[1] * settings.chip_size
+    bottom = transform[3] + transform[5] * settings.chip_size
+    rows.writerow([relative.replace(os.sep, "/"), value, folder, feature_id,
+                   transform[0], bottom, right, transform[3]])
+    summary.counts[folder] += 1
+    return None
+
+
+def _unique_folder(value: object, taken: dict[str, str]) -> str:
+    name = class_folder_name(value)
+    used = {folder.lower() for folder in taken.values()}
+    candidate, number = name, 2
+    while candidate.lower() in used:
+        candidate, number = f"{name}_{number}", number + 1
+    return candidate
+
+
+def _write_chip(path: str, pixels: np.ndarray, kind: str, transform, crs_wkt: str) -> None:
+    if kind == "tif":
+        from osgeo import gdal, gdal_array
+
+        bands, rows, columns = pixels.shape
+        data_type = gdal_array.NumericTypeCodeToGDALTypeCode(pixels.dtype)
+        dataset = gdal.GetDriverByName("GTiff").Create(path, columns, rows, bands, data_type)
+        dataset.SetGeoTransform(transform)
+        if crs_wkt:
+            dataset.SetProjection(crs_wkt)
+        for index, band in enumerate(pixels, start=1):
+            dataset.GetRasterBand(index).WriteArray(band)
+        dataset.FlushCache()
+        return
+    from PIL import Image
+
+    image = Image.fromarray(np.ascontiguousarray(pixels.transpose(1, 2, 0)), "RGB")
+    options = {"quality": JPEG_QUALITY} if kind == "jpg" else {}
+    image.save(path, **options)
+
+
+def _move_into_place(staging: str, output_folder: str) -> None:
+    """Replace OUTPUT/images and OUTPUT/chips.csv with the staged ones."""
+    old = tempfile.mkdtemp(prefix=".export-old-", dir=output_folder)
+    for name in ("images", "chips.csv"):
+        if os.path.exists(os.path.join(output_folder, name)):
+            os.replace(os.path.join(output_folder, name), os.path.join(old, name))
+    os.makedirs(os.path.join(staging, "images"), exist_ok=True)
+    for name in ("images", "chips.csv"):
+        os.replace(os.path.join(staging, name), os.path.join(output_folder, name))
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(staging, ignore_errors=True)

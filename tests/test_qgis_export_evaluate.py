@@ -1,0 +1,119 @@
+"""Headless qgis_process runs of exporttrainingchips and evaluateclassifier, and the modeler
+chain export → train → evaluate."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from osgeo import ogr
+
+from conftest import ROOT
+
+NB = ROOT / "resources" / "sample" / "new_brunswick"
+NB_RASTER = NB / "new_brunswick_23322E759967N_clipped_2of2.tif"
+NB_POLYGONS = NB / "baker_lake_2017.gpkg"
+
+
+def read_csv(path) -> list[list[str]]:
+    with open(path, newline="", encoding="utf-8") as file:
+        return list(csv.reader(file))
+
+
+def test_provider_lists_export_and_evaluate(qgis_process):
+    listing = qgis_process.call("list").stdout
+    assert "sceneclassifier:exporttrainingchips" in listing
+    assert "sceneclassifier:evaluateclassifier" in listing
+
+
+def test_export_training_chips_writes_the_class_folders(qgis_process, tmp_path):
+    done, result = qgis_process.run("exporttrainingchips", INPUT_RASTER=NB_RASTER,
+                                    INPUT_FEATURES=NB_POLYGONS, CLASS_FIELD="Niveau_2",
+                                    OUTPUT_FOLDER=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert result["results"]["CHIP_COUNT"] == 13
+    folders = sorted(p.name for p in (tmp_path / "images").iterdir())
+    assert folders == ["Building", "Hydro", "Road", "Train", "Vegetation"]
+    assert len(read_csv(tmp_path / "chips.csv")) == 14
+    assert "Skipped 30 features: 30 outside the raster" in "\n".join(result["log"]["info"])
+
+
+@pytest.fixture(scope="module")
+def nb_export(qgis_process, tmp_path_factory):
+    """Bounding-box chips of the man / nature classes, and a model trained on them."""
+    folder = tmp_path_factory.mktemp("nb_export")
+    done, _ = qgis_process.run("exporttrainingchips", INPUT_RASTER=NB_RASTER,
+                               INPUT_FEATURES=NB_POLYGONS, CLASS_FIELD="Niveau_1", CHIP_SIZE=32,
+                               CROP_MODE=1, PADDING=4, FORMAT=1, OUTPUT_FOLDER=folder)
+    assert done.returncode == 0, done.stdout + done.stderr
+    models = tmp_path_factory.mktemp("nb_models")
+    done, result = qgis_process.run("trainclassifier", INPUT_FOLDER=folder, BACKBONE=0,
+                                    PRETRAINED="false", CHIP_SIZE=32, BATCH_SIZE=4, EPOCHS=3,
+                                    LEARNING_RATE=0.001, VAL_SPLIT_PCT=30, DEVICE=1,
+                                    MODEL_NAME="nb", OUTPUT_FOLDER=models)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return folder, result["results"]["MODEL_DEFINITION"]
+
+
+def test_evaluate_on_chips_and_on_features_in_place_agree(qgis_process, nb_export, tmp_path):
+    folder, model = nb_export
+    done, on_chips = qgis_process.run("evaluateclassifier", MODEL=model, INPUT_FOLDER=folder,
+                                      DEVICE=1, OUTPUT_REPORT=tmp_path / "chips.html",
+                                      OUTPUT_CONFUSION=tmp_path / "chips.csv")
+    assert done.returncode == 0, done.stdout + done.stderr
+    done, in_place = qgis_process.run(
+        "evaluateclassifier", MODEL=model, INPUT_RASTER=NB_RASTER, INPUT_FEATURES=NB_POLYGONS,
+        TRUTH_FIELD="Niveau_1", CROP_MODE=2, PADDING=4, DEVICE=1,
+        OUTPUT_REPORT=tmp_path / "features.html", OUTPUT_CONFUSION=tmp_path / "features.csv",
+        OUTPUT_ERRORS=tmp_path / "errors.gpkg")
+    assert done.returncode == 0, done.stdout + done.stderr
+    for key in ("OVERALL_ACCURACY", "KAPPA", "MACRO_F1"):
+        assert on_chips["results"][key] == in_place["results"][key]
+    matrix = read_csv(tmp_path / "chips.csv")
+    assert matrix == read_csv(tmp_path / "features.csv")
+    assert matrix[0] == ["truth \\ predicted", "man", "nature"]
+    assert sum(int(v) for row in matrix[1:] for v in row[1:]) == 13
+    errors_file = ogr.Open(str(tmp_path / "errors.gpkg"))  # keep: the layer needs it
+    errors = errors_file.GetLayer()
+    wrong = 13 - sum(int(matrix[i][i]) for i in (1, 2))
+    assert errors.GetFeatureCount() == wrong
+    for feature in errors:
+        assert feature.GetField("truth") != feature.GetField("predicted")
+        assert feature.GetField("truth") == feature.GetField("Niveau_1")
+    html = (tmp_path / "features.html").read_text(encoding="utf-8")
+    assert "Cohen&#39;s kappa" in html and "Recall (producer's accuracy)" in html
+
+
+@pytest.mark.parametrize("parameters, message", [
+    ({}, "Give either INPUT_FOLDER"),
+    ({"INPUT_FOLDER": str(NB), "INPUT_FEATURES": str(NB_POLYGONS)}, "not both"),
+    ({"INPUT_FEATURES": str(NB_POLYGONS), "TRUTH_FIELD": "Niveau_1"}, "needs INPUT_RASTER"),
+    ({"INPUT_FEATURES": str(NB_POLYGONS), "INPUT_RASTER": str(NB_RASTER)}, "needs TRUTH_FIELD"),
+    ({"INPUT_FEATURES": str(NB_POLYGONS), "INPUT_RASTER": str(NB_RASTER), "TRUTH_FIELD": "m2"},
+     "'m2' is a Real field; choose a text or integer field"),
+])
+def test_evaluate_refuses_incomplete_input(qgis_process, nb_export, tmp_path, parameters,
+                                           message):
+    _, model = nb_export
+    done, _ = qgis_process.run("evaluateclassifier", MODEL=model, DEVICE=1,
+                               OUTPUT_REPORT=tmp_path / "r.html",
+                               OUTPUT_CONFUSION=tmp_path / "c.csv", **parameters)
+    assert done.returncode != 0
+    assert message in done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_modeler_chain_export_train_evaluate(qgis_process, tmp_path):
+    """tests/models/export_train_evaluate.model3: chips → model → its evaluation."""
+    model = ROOT / "tests" / "models" / "export_train_evaluate.model3"
+    done = qgis_process.call(
+        "run", str(model), "--json", "--", f"raster={NB_RASTER}", f"polygons={NB_POLYGONS}",
+        "class_field=Niveau_1", f"evaluate:report={tmp_path / 'report.html'}",
+        f"evaluate:confusion={tmp_path / 'confusion.csv'}")
+    assert done.returncode == 0, done.stdout + done.stderr
+    log = "\n".join(json.loads(done.stdout[done.stdout.index("{"):])["log"]["info"])
+    assert "Wrote 13 chips" in log and "Best epoch" in log and "Evaluated 13 samples" in log
+    assert (tmp_path / "report.html").is_file()
+    assert read_csv(tmp_path / "confusion.csv")[0][1:] == ["man", "nature"]
