@@ -125,10 +125,10 @@ def add_classify_parameters(alg: SceneClassifierAlgorithm, extent_help: str) -> 
 
 
 def add_output_parameters(alg: SceneClassifierAlgorithm, output_label: str,
-                          geometry_type: int) -> None:
+                          geometry_type: int, output_help: str) -> None:
     """OUTPUT and the optional OUTPUT_SUMMARY table."""
     alg.add_parameter(QgsProcessingParameterFeatureSink("OUTPUT", alg.tr(output_label),
-                                                        geometry_type))
+                                                        geometry_type), output_help)
     alg.add_parameter(
         QgsProcessingParameterFeatureSink("OUTPUT_SUMMARY", alg.tr("Class summary"),
                                           QgsProcessing.TypeVector, optional=True,

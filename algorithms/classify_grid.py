@@ -54,7 +54,10 @@ class ClassifyGrid(SceneClassifierAlgorithm):
             "one chip.")
         add_classify_parameters(
             self, "The area to cover with the grid, in any CRS; empty = the whole raster.")
-        add_output_parameters(self, "Classified grid", QgsProcessing.TypeVectorPolygon)
+        add_output_parameters(
+            self, "Classified grid", QgsProcessing.TypeVectorPolygon,
+            "The grid cells in the raster's CRS with cell_id, row, col, class label, class "
+            "value and confidence.")
         self.addOutput(QgsProcessingOutputNumber("CELL_COUNT", self.tr("Number of cells")))
 
     def process(self, parameters, context, feedback, core):

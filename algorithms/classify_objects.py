@@ -49,7 +49,10 @@ class ClassifyObjects(SceneClassifierAlgorithm):
         add_classify_parameters(
             self, "Only features intersecting this extent are classified and written, and only "
             "the raster inside it is read. Any CRS; empty = everything.")
-        add_output_parameters(self, "Classified features", QgsProcessing.TypeVectorAnyGeometry)
+        add_output_parameters(
+            self, "Classified features", QgsProcessing.TypeVectorAnyGeometry,
+            "The input features (in their CRS) with every input field plus the class label, "
+            "class value and confidence.")
 
     def process(self, parameters, context, feedback, core):
         layer = raster_layer(self, parameters, context)

@@ -73,3 +73,40 @@ def test_plugin_loads_without_torch_and_says_how_to_install_it(tmp_path):
     assert lines["PREVIEW"] == "PREVIEW True 7"  # the preview needs no torch
     assert lines["UNLOADED"] == "UNLOADED True"
     assert not (tmp_path / "models").exists()
+
+
+HELP_SCRIPT = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, {plugins!r})
+    from qgis.core import QgsApplication
+    app = QgsApplication([], False)
+    app.initQgis()
+    import scene_classifier
+    plugin = scene_classifier.classFactory(None)  # keep it: it owns the provider's wrapper
+    plugin.initProcessing()
+    provider = QgsApplication.processingRegistry().providerById("sceneclassifier")
+    for algorithm in provider.algorithms():
+        print("ALG", algorithm.id(), bool(algorithm.shortHelpString().strip()),
+              algorithm.group())
+        for parameter in algorithm.parameterDefinitions():
+            print("PARAM", algorithm.id(), parameter.name(), bool(parameter.help().strip()))
+""")
+
+
+def test_every_algorithm_and_parameter_has_help(tmp_path):
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "scene_classifier").symlink_to(ROOT, target_is_directory=True)
+    done = subprocess.run([sys.executable, "-c", HELP_SCRIPT.format(plugins=str(plugins))],
+                          capture_output=True, text=True, timeout=300,
+                          env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin"})
+    assert done.returncode == 0, done.stderr
+    algorithms = [line.split() for line in done.stdout.splitlines() if line.startswith("ALG")]
+    assert sorted(a[1] for a in algorithms) == sorted(
+        f"sceneclassifier:{name}" for name in (
+            "trainclassifier", "findlearningrate", "previewtrainingdata", "classifyobjects",
+            "classifygrid", "exporttrainingchips", "evaluateclassifier"))
+    assert all(a[2] == "True" for a in algorithms)
+    missing = [line for line in done.stdout.splitlines()
+               if line.startswith("PARAM") and line.endswith("False")]
+    assert not missing
