@@ -13,7 +13,7 @@ QGIS_PROCESS = $(QGIS_ENV) qgis_process.bin
 DEMO_OUT := demo_output
 DEMO_TRAIN = run sceneclassifier:trainclassifier --json -- \
 	INPUT_FOLDER=resources/sample/rsscn7 BACKBONE=0 PRETRAINED=false CHIP_SIZE=64 \
-	BATCH_SIZE=32 EPOCHS=8 LEARNING_RATE=0 DEVICE=1 MODEL_NAME=rsscn7_demo \
+	BATCH_SIZE=32 EPOCHS=20 LEARNING_RATE=0 DEVICE=1 MODEL_NAME=rsscn7_demo \
 	OUTPUT_FOLDER=$(DEMO_OUT)
 DEMO_RASTER := resources/sample/massachusetts/massachusetts_22978945_15.tif
 DEMO_GRID = run sceneclassifier:classifygrid --json -- INPUT_RASTER=$(DEMO_RASTER) \

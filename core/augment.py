@@ -12,9 +12,9 @@ from __future__ import annotations
 import math
 
 SCALE_RANGE = (0.9, 1.1)
-BRIGHTNESS_RANGE = (0.9, 1.1)
+BRIGHTNESS_RANGE = (0.7, 1.3)
 SATURATION_RANGE = (0.6, 1.4)
-CONTRAST_RANGE = (0.8, 1.2)
+CONTRAST_RANGE = (0.7, 1.3)
 GREY_PROBABILITY = 0.2
 LUMA = (0.299, 0.587, 0.114)
 

@@ -255,11 +255,11 @@ class _Chunk:
 
 
 def default_workers(device_type: str) -> int:
-    """Reading threads: none on the CPU, where the model already uses every core and a
-    reader thread only slows its threads down (measured in docs/benchmarks.md); on a GPU,
-    half the cores (1 to 8) read ahead while the GPU computes."""
+    """Reading threads. On the CPU one: the model already uses every core, a second reader
+    only slows its threads down, and one hides the waits of slow disks and network rasters
+    (docs/benchmarks.md). On a GPU half the cores (1 to 8) read ahead while it computes."""
     if device_type == "cpu":
-        return 0
+        return 1
     return max(1, min(8, (os.cpu_count() or 2) // 2))
 
 
