@@ -18,6 +18,7 @@ from . import report
 from .backbones import DEFAULT_BACKBONE, create_model
 from .classify import ClassifyOptions, FeatureClassifier
 from .dataset import TrainingData, load_training_data, resize_chip, scan_folders, split_folder_list
+from .devices import resolve_device
 from .feedback import Feedback
 from .imagery import read_image
 from .metrics import confusion_matrix, per_class_metrics
@@ -29,7 +30,7 @@ from .package import (
     model_definition,
     save_package,
 )
-from .training import LRFinderResult, Trainer, resolve_device
+from .training import LRFinderResult, Trainer
 
 RESULT_TILES = 36
 SAMPLE_TILES = 16
@@ -37,13 +38,16 @@ SAMPLE_TILES = 16
 
 def prepare_data(path: str, batch_size: int = 64, val_split_pct: float = 20,
                  chip_size: int = 224, extra_folders: str | list[str] | None = None,
-                 seed: int = 42, feedback: Feedback | None = None) -> TrainingData:
-    """Read ImageNet-layout chip folders into memory, split and ready to train."""
+                 seed: int = 42, feedback: Feedback | None = None,
+                 data_path: str | None = None) -> TrainingData:
+    """Read ImageNet-layout chip folders, split and ready to train: decoded into memory, or
+    streamed from disk when they would not fit (``data_path`` forces one of
+    core.datapath.MEMORY and core.datapath.STREAM)."""
     from .deps import require_torch
 
     require_torch()
     return load_training_data(split_folder_list(path, extra_folders), chip_size, val_split_pct,
-                              batch_size, seed, feedback)
+                              batch_size, seed, feedback, data_path)
 
 
 class SceneClassifier:
@@ -94,7 +98,7 @@ class SceneClassifier:
     def validation_predictions(self) -> tuple[np.ndarray, np.ndarray]:
         """(probabilities, truth) on the validation chips, computed once per fit."""
         if self._validation is None:
-            probabilities = self.trainer.predict(self.data.valid_images).numpy()
+            probabilities = self.trainer.predict().numpy()
             self._validation = probabilities, self.data.valid_labels.numpy()
         return self._validation
 

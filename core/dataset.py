@@ -1,20 +1,22 @@
 """Training chips from folders in ImageNet layout.
 
 ``<folder>/images/<class>/*`` or ``<folder>/<class>/*``; classes are the sub-folder names,
-merged by name across folders and sorted. Every usable chip is decoded once, resized to the
-chip size and kept in memory, so epochs never decode JPEGs again.
+merged by name across folders and sorted. Every usable chip is decoded once and resized to
+the chip size; the chips are kept in memory, so epochs never decode JPEGs again, unless they
+would not fit (core.datapath): then they are read from disk every epoch.
 """
 
 from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from .datapath import STREAM, DataPath, StreamedChips, host_path
 from .errors import DataError
 from .feedback import Feedback
 from .imagery import is_image_file, read_image
@@ -144,13 +146,13 @@ class Normalization:
         return cls(255.0, list(IMAGENET_MEAN), list(IMAGENET_STD))
 
     @classmethod
-    def from_chips(cls, chips) -> Normalization:
-        """Per-band statistics of a (N, bands, H, W) tensor of raw pixel values."""
-        import torch
-
-        values = chips.transpose(0, 1).reshape(chips.shape[1], -1).to(torch.float64)
-        mean = values.mean(dim=1)
-        std = values.std(dim=1).clamp_min(1e-6)
+    def from_sums(cls, band_sums: np.ndarray, pixels_per_chip: int) -> Normalization:
+        """Per-band mean and standard deviation from per-chip (sum, sum of squares) pairs,
+        shape (chips, 2, bands), of raw pixel values."""
+        count = len(band_sums) * pixels_per_chip
+        total, squares = band_sums.sum(axis=0)
+        mean = total / count
+        std = np.sqrt(np.maximum(squares / count - mean**2, 0.0)).clip(min=1e-6)
         return cls(1.0, [float(v) for v in mean], [float(v) for v in std])
 
     def to_dict(self) -> dict:
@@ -187,6 +189,7 @@ class TrainingData:
     batch_size: int = 64
     skipped: list[tuple[str, str]] = field(default_factory=list)
     seed: int = 42
+    data_path: DataPath | None = None
 
     def summary(self) -> dict:
         """Facts about the data, for the report and the model definition."""
@@ -226,86 +229,129 @@ class TrainingData:
         return torch.multinomial(weights, len(labels), replacement=True, generator=generator)
 
 
-def batches(images, labels, batch_size: int, order) -> Iterator[tuple[object, object]]:
-    """Yield (images, labels) batches in the given order of indices."""
-    for start in range(0, len(order), batch_size):
-        index = order[start:start + batch_size]
-        yield images[index], labels[index]
-
-
 def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_pct: float = 20,
-                       batch_size: int = 64, seed: int = 42,
-                       feedback: Feedback | None = None) -> TrainingData:
-    """Scan, decode, resize and split the chips; compute the normalisation."""
-    import torch
+                       batch_size: int = 64, seed: int = 42, feedback: Feedback | None = None,
+                       data_path: str | None = None) -> TrainingData:
+    """Scan, split, decode and resize the chips; compute the normalisation.
 
+    Every file is decoded once. The chips are kept in host memory when they fit its budget
+    (see core.datapath), else they are only checked now and read from disk every epoch.
+    ``data_path`` forces core.datapath.MEMORY or core.datapath.STREAM.
+    """
     feedback = feedback or Feedback()
     if chip_size < 8:
         raise DataError(f"Chip size must be at least 8 pixels, got {chip_size}.")
     scan = scan_folders(folders)
     if scan.ignored_files:
         feedback.log(f"Ignored {scan.ignored_files} files that are not images.")
-    chips, labels, skipped = _decode_all(scan, chip_size, feedback)
-    if skipped:
-        shown = "; ".join(f"{path} ({reason})" for path, reason in skipped[:5])
-        more = f" … and {len(skipped) - 5} more" if len(skipped) > 5 else ""
-        feedback.log(f"Skipped {len(skipped)} unreadable files: {shown}{more}")
-    counts = Counter(labels)
-    _check_class_sizes({c: counts.get(i, 0) for i, c in enumerate(scan.classes)},
-                       "images", f" Skipped {len(skipped)} unreadable files." if skipped else "")
-    band_counts = {chip.shape[0] for chip, _ in chips}
-    if len(band_counts) > 1:
-        first_bands = chips[0][0].shape[0]
-        odd_bands, odd = next((c.shape[0], p) for c, p in chips if c.shape[0] != first_bands)
-        raise DataError(
-            f"Images have different band counts: {chips[0][1]} has {first_bands} bands but "
-            f"{odd} has {odd_bands}. All chips must have the same bands."
-        )
-    source_types = Counter(chip.dtype.name for chip, _ in chips)
-    all_bytes = set(source_types) == {"uint8"}
-    images = torch.from_numpy(np.stack([
-        chip if all_bytes else chip.astype(np.float32) for chip, _ in chips]))
-    del chips
-    labels_tensor = torch.tensor(labels, dtype=torch.int64)
-    train_index, valid_index = stratified_split(labels, val_split_pct, seed)
-    train_index, valid_index = torch.from_numpy(train_index), torch.from_numpy(valid_index)
-    band_count = images.shape[1]
-    train_images = images[train_index]
-    if band_count == 3 and all_bytes:
+    train_index, valid_index = stratified_split(scan.labels, val_split_pct, seed)
+    order = np.concatenate([train_index, valid_index])
+    first_path, first = _first_readable(scan.paths, order)
+    bands, source_type = first.shape[0], first.dtype
+    keep_type = np.uint8 if source_type == np.uint8 else np.float32
+    imagenet_like = bands == 3 and source_type == np.uint8
+    chip_bytes = len(order) * bands * chip_size * chip_size * np.dtype(keep_type).itemsize
+    path = host_path(chip_bytes, data_path)
+    decoded = _decode_all([scan.paths[i] for i in order], chip_size, (first_path, bands),
+                          keep_type, path.place != STREAM, not imagenet_like, feedback)
+    if decoded.skipped:
+        shown = "; ".join(f"{p} ({reason})" for p, reason in decoded.skipped[:5])
+        more = f" … and {len(decoded.skipped) - 5} more" if len(decoded.skipped) > 5 else ""
+        feedback.log(f"Skipped {len(decoded.skipped)} files: {shown}{more}")
+    labels = np.asarray(scan.labels)[order][decoded.kept]
+    n_train = int(np.count_nonzero(decoded.kept < len(train_index)))
+    _check_class_sizes(dict(zip(scan.classes, np.bincount(labels, minlength=len(scan.classes)))),
+                       "images", f" Skipped {len(decoded.skipped)} files that could not be used."
+                       if decoded.skipped else "")
+    untrained = sorted(set(scan.classes) - {scan.classes[i] for i in labels[:n_train]})
+    if untrained:
+        raise DataError(f"No readable training chips left in: {', '.join(untrained)} (their "
+                        "other chips were set aside for validation). Add images to these "
+                        "classes or replace the unreadable ones.")
+    if imagenet_like:
         normalization = Normalization.imagenet()
     else:
-        normalization = Normalization.from_chips(train_images)
+        normalization = Normalization.from_sums(decoded.band_sums[:n_train],
+                                                chip_size * chip_size)
+    if path.place == STREAM:
+        kept_paths = [scan.paths[i] for i in order[decoded.kept]]
+        train_images = StreamedChips(kept_paths[:n_train], chip_size, bands, keep_type)
+        valid_images = StreamedChips(kept_paths[n_train:], chip_size, bands, keep_type)
+    else:
+        train_images, valid_images = decoded.images[:n_train], decoded.images[n_train:]
+    import torch
+
+    labels_tensor = torch.from_numpy(labels.astype(np.int64))
     return TrainingData(
-        classes=scan.classes, train_images=train_images, train_labels=labels_tensor[train_index],
-        valid_images=images[valid_index], valid_labels=labels_tensor[valid_index],
-        normalization=normalization, chip_size=chip_size, band_count=band_count,
-        data_type=source_types.most_common(1)[0][0], folders=list(scan.folders),
-        batch_size=batch_size, skipped=skipped, seed=seed)
+        classes=scan.classes, train_images=train_images, train_labels=labels_tensor[:n_train],
+        valid_images=valid_images, valid_labels=labels_tensor[n_train:],
+        normalization=normalization, chip_size=chip_size, band_count=bands,
+        data_type=source_type.name, folders=list(scan.folders), batch_size=batch_size,
+        skipped=decoded.skipped, seed=seed,
+        data_path=DataPath(path.place, len(labels) * chip_bytes // len(order), path.budget))
 
 
-def _decode_all(scan: FolderScan, chip_size: int, feedback: Feedback):
-    """Decode and resize every file in threads; unreadable files are skipped."""
-    total = len(scan.paths)
+def _first_readable(paths: Sequence[str], order) -> tuple[str, np.ndarray]:
+    """The first decodable file in split order: it sets the band count and data type."""
+    for index in order:
+        try:
+            return paths[index], read_image(paths[index])
+        except Exception:  # noqa: BLE001 - reported with the others by _decode_all
+            continue
+    raise DataError("None of the image files could be read; see the skipped files above.")
+
+
+@dataclass
+class _Decoded:
+    images: object  # torch.Tensor (kept, bands, S, S), or None when only checked
+    kept: np.ndarray  # positions (in the decoding order) of the readable files
+    band_sums: np.ndarray  # (kept, 2, bands): per-chip sum and sum of squares per band
+    skipped: list[tuple[str, str]]
+
+
+def _decode_all(paths: list[str], chip_size: int, first: tuple[str, int], keep_type,
+                keep: bool, band_sums: bool, feedback: Feedback) -> _Decoded:
+    """Decode and resize every file in threads, into one preallocated tensor when ``keep``;
+    per-band sums for the normalisation when ``band_sums``.
+
+    Unreadable files, and files whose band count differs from the first file's, are skipped.
+    """
+    import torch
+
+    first_path, bands = first
+    total = len(paths)
+    images = torch.empty((total if keep else 0, bands, chip_size, chip_size),
+                         dtype=torch.uint8 if keep_type == np.uint8 else torch.float32)
 
     def decode(path: str):
         try:
-            return resize_chip(read_image(path), chip_size), None
+            chip = read_image(path)
         except Exception as error:  # any decoder failure means "unreadable"
             return None, f"{type(error).__name__}: {error}".strip()
+        if chip.shape[0] != bands:
+            return None, f"{chip.shape[0]} bands where {first_path} has {bands}"
+        chip = resize_chip(chip, chip_size).astype(keep_type, copy=False)
+        if not band_sums:
+            return chip, np.zeros((2, bands))
+        values = chip.reshape(bands, -1).astype(np.float64)
+        return chip, np.stack([values.sum(axis=1), np.square(values).sum(axis=1)])
 
-    chips, labels, skipped = [], [], []
+    kept, sums, skipped = [], [], []
     with ThreadPoolExecutor(max_workers=max(1, min(8, os.cpu_count() or 1))) as pool:
-        for done, (path, label, (chip, problem)) in enumerate(
-                zip(scan.paths, scan.labels, pool.map(decode, scan.paths)), start=1):
+        for position, (path, (chip, result)) in enumerate(zip(paths, pool.map(decode, paths))):
             if chip is None:
-                skipped.append((path, problem))
+                skipped.append((path, result))
             else:
-                chips.append((chip, path))
-                labels.append(label)
+                if keep:
+                    images[len(kept)] = torch.from_numpy(chip)
+                kept.append(position)
+                sums.append(result)
+            done = position + 1
             if done % 64 == 0 or done == total:
                 feedback.check_cancelled()
                 feedback.report(done / total, f"reading chips {done}/{total}")
-    return chips, labels, skipped
+    return _Decoded(images[:len(kept)] if keep else None, np.asarray(kept, dtype=np.int64),
+                    np.asarray(sums).reshape(len(kept), 2, bands), skipped)
 
 
 def resize_chip(chip: np.ndarray, size: int) -> np.ndarray:

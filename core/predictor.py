@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .devices import autocast, memory_format, mixed_precision, resolve_device
 from .errors import SceneClassifierError
 from .feedback import Feedback
 from .package import ModelPackage
-from .training import resolve_device
 
 
 class Predictor:
@@ -26,9 +26,8 @@ class Predictor:
         self.batch_size = max(1, int(batch_size))
         self.tta = tta
         self.feedback = feedback or Feedback()
-        self.amp_dtype = inference_precision(self.device)
-        self.memory_format = (torch.channels_last if self.amp_dtype is not None
-                              else torch.contiguous_format)
+        self.amp_dtype = mixed_precision(self.device)
+        self.memory_format = memory_format(self.amp_dtype)
         if self.device.type == "cuda":
             torch.backends.cudnn.benchmark = True
         self.model = package.build_model().to(self.device, memory_format=self.memory_format)
@@ -86,28 +85,11 @@ class Predictor:
             return (total / len(views)).cpu().numpy()
 
     def _autocast(self):
-        import torch
-
-        if self.amp_dtype is None:
-            return torch.autocast("cpu", enabled=False)
-        return torch.autocast(self.device.type, dtype=self.amp_dtype)
+        return autocast(self.device, self.amp_dtype)
 
     @property
     def precision(self) -> str:
         return "float32" if self.amp_dtype is None else str(self.amp_dtype).split(".")[-1]
-
-
-def inference_precision(device):
-    """bfloat16 where the hardware computes it natively (CUDA GPUs from Ampere, CPUs with
-    AVX512-BF16 or AMX: about 2 x faster on the CPU, same labels), float16 on older GPUs,
-    else None (float32)."""
-    import torch
-
-    if device.type == "cuda":
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-    native = getattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)() or getattr(
-        torch.cpu, "_is_amx_tile_supported", lambda: False)()
-    return torch.bfloat16 if native else None
 
 
 def dihedral_views(batch) -> list:

@@ -14,8 +14,10 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from .augment import augment_batch
-from .dataset import TrainingData, batches
-from .errors import DeviceError, SceneClassifierError
+from .datapath import GPU, PINNED, StreamedChips, chip_batches, device_path
+from .dataset import TrainingData
+from .devices import autocast, memory_format, mixed_precision, resolve_device
+from .errors import SceneClassifierError
 from .feedback import Feedback
 
 EARLY_STOPPING_PATIENCE = 5
@@ -54,23 +56,6 @@ class LRFinderResult:
         return asdict(self)
 
 
-def resolve_device(name: str = "auto"):
-    """torch.device for 'auto', 'cpu' or 'cuda'; a clear error when CUDA is missing."""
-    import torch
-
-    name = (name or "auto").lower()
-    if name not in ("auto", "cpu", "cuda"):
-        raise DeviceError(f"Unknown device '{name}'. Choose auto, cpu or cuda.")
-    if name == "auto":
-        name = "cuda" if torch.cuda.is_available() else "cpu"
-    if name == "cuda" and not torch.cuda.is_available():
-        raise DeviceError(
-            f"DEVICE is cuda but PyTorch {torch.__version__} sees no CUDA GPU. Choose auto or "
-            "cpu, or install a CUDA build of torch and a current NVIDIA driver."
-        )
-    return torch.device(name)
-
-
 class Trainer:
     """Trains one model on one TrainingData on one device."""
 
@@ -84,16 +69,30 @@ class Trainer:
         self.feedback = feedback or Feedback()
         self.generator = torch.Generator().manual_seed(data.seed)
         self.on_cuda = self.device.type == "cuda"
-        memory_format = torch.channels_last if self.on_cuda else torch.contiguous_format
-        self.memory_format = memory_format
-        self.model = model.to(self.device, memory_format=memory_format)
-        self.amp_dtype = None
+        self.amp_dtype = mixed_precision(self.device)
+        self.memory_format = memory_format(self.amp_dtype)
+        self.model = model.to(self.device, memory_format=self.memory_format)
         if self.on_cuda:
-            self.amp_dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
             torch.backends.cudnn.benchmark = True
-        self.criterion = torch.nn.CrossEntropyLoss()
+        self.train_images, self.valid_images = self._place_chips()
+        self.criterion = torch.nn.CrossEntropyLoss(ignore_index=-1)
         self.history: list[EpochStats] = []
         self.best_epoch = 0
+
+    def _place_chips(self):
+        """Training and validation chips where the batches are cheapest to gather: in GPU
+        memory when they fit its budget, else pinned for fast copies; logs the choice."""
+        data = self.data
+        place = data.data_path
+        images = data.train_images, data.valid_images
+        if self.on_cuda and not isinstance(data.train_images, StreamedChips):
+            place = device_path(place.chip_bytes, self.device)
+            if place.place == GPU:
+                images = tuple(chips.to(self.device) for chips in images)
+            elif place.place == PINNED:
+                images = tuple(chips.pin_memory() for chips in images)
+        self.feedback.log(place.describe(len(data.train_labels) + len(data.valid_labels)))
+        return images
 
     # --- one batch ---------------------------------------------------------------------------
     def _prepare(self, images, train: bool):
@@ -104,11 +103,7 @@ class Trainer:
         return images.contiguous(memory_format=self.memory_format)
 
     def _autocast(self):
-        import torch
-
-        if self.amp_dtype is None:
-            return torch.autocast("cpu", enabled=False)
-        return torch.autocast("cuda", dtype=self.amp_dtype)
+        return autocast(self.device, self.amp_dtype)
 
     def _make_optimizer(self, lr: float):
         import torch
@@ -125,7 +120,6 @@ class Trainer:
 
     def _train_step(self, images, labels, optimizer, scaler) -> float:
         images = self._prepare(images, train=True)
-        labels = labels.to(self.device, non_blocking=True)
         with self._autocast():
             loss = self.criterion(self.model(images), labels)
         optimizer.zero_grad(set_to_none=True)
@@ -145,8 +139,8 @@ class Trainer:
         """
         while True:
             order = self.data.train_order(self.generator, self.oversample)
-            for images, labels in batches(self.data.train_images, self.data.train_labels,
-                                          self.data.batch_size, order):
+            for images, labels in chip_batches(self.train_images, self.data.train_labels,
+                                               self.data.batch_size, order, self.device):
                 if len(labels) > 1:
                     yield images, labels
 
@@ -238,16 +232,18 @@ class Trainer:
         return self.history
 
     # --- evaluation -------------------------------------------------------------------------
-    def predict(self, images):
-        """Class probabilities (N, classes) as a CPU float tensor for raw chips."""
+    def predict(self, images=None):
+        """Class probabilities (N, classes) as a CPU float tensor for raw chips (by default
+        the validation chips)."""
         import torch
 
+        images = self.valid_images if images is None else images
         self.model.eval()
         outputs = []
         with torch.inference_mode():
-            for start in range(0, len(images), self.data.batch_size):
+            for chunk, _ in chip_batches(images, None, self.data.batch_size,
+                                         range(len(images)), self.device):
                 self.feedback.check_cancelled()
-                chunk = images[start:start + self.data.batch_size]
                 with self._autocast():
                     logits = self.model(self._prepare(chunk, train=False))
                 outputs.append(torch.softmax(logits.float(), dim=1).cpu())
@@ -257,7 +253,7 @@ class Trainer:
         """(valid_loss, accuracy) on the validation chips."""
         import torch
 
-        probabilities = self.predict(self.data.valid_images)
+        probabilities = self.predict()
         labels = self.data.valid_labels
         loss = torch.nn.functional.nll_loss(torch.log(probabilities.clamp_min(1e-12)), labels)
         accuracy = (probabilities.argmax(dim=1) == labels).float().mean()

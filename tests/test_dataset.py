@@ -145,7 +145,7 @@ def test_corrupt_files_are_skipped_and_reported(tmp_path):
     data = load_training_data([str(tmp_path)], chip_size=8, feedback=Feedback(log=lines.append))
     assert sorted(p.rsplit("/", 1)[1] for p, _ in data.skipped) == [
         "broken.jpg", "empty.png", "truncated.jpg"]
-    assert any(line.startswith("Skipped 3 unreadable files: ") for line in lines)
+    assert any(line.startswith("Skipped 3 files: ") for line in lines)
     assert any("1 files that are not images" in line for line in lines)
     assert len(data.train_labels) + len(data.valid_labels) == 8
 
@@ -154,12 +154,16 @@ def test_too_few_readable_images_after_skipping(tmp_path):
     two_class_folder(tmp_path, count=3)
     for i in range(2):
         (tmp_path / "a" / f"img{i}.png").write_bytes(b"broken")
-    with pytest.raises(DataError, match="'a' \\(1\\).*Skipped 2 unreadable"):
+    with pytest.raises(DataError, match="'a' \\(1\\).*Skipped 2 files"):
         load_training_data([str(tmp_path)], chip_size=8)
 
 
-def test_mixed_band_counts_name_a_file(tmp_path):
+def test_chips_with_another_band_count_are_skipped_and_named(tmp_path):
     two_class_folder(tmp_path, count=2)
     write_tif(tmp_path / "b" / "four_bands.tif", np.zeros((4, 20, 20), np.uint8))
-    with pytest.raises(DataError, match="four_bands.tif has 4"):
-        load_training_data([str(tmp_path)], chip_size=8)
+    lines = []
+    data = load_training_data([str(tmp_path)], chip_size=8, feedback=Feedback(log=lines.append))
+    assert data.band_count == 3
+    assert [(p.rsplit("/", 1)[1], reason) for p, reason in data.skipped] == [
+        ("four_bands.tif", f"4 bands where {tmp_path / 'a' / 'img0.png'} has 3")]
+    assert any(line.startswith("Skipped 1 files: ") for line in lines)

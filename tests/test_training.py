@@ -9,8 +9,9 @@ import torch
 from conftest import SAMPLE_SAT6
 from core.api import SceneClassifier, prepare_data
 from core.augment import augment_batch
+from core.devices import resolve_device
 from core.errors import DeviceError
-from core.training import resolve_device, suggest_learning_rate
+from core.training import suggest_learning_rate
 
 
 def test_training_beats_chance_clearly(trained):

@@ -1,0 +1,254 @@
+"""Training throughput: the product's trainer against the plain torchvision way.
+
+In one run, training images/s (median of --rounds alternating rounds) of
+  (a) the product's Trainer: chips decoded once and kept (on the GPU when they fit),
+      augmented on the device in batches, bf16/channels-last where the hardware has it,
+  (b) a plain torchvision loop: ImageFolder + PIL transforms + DataLoader workers, fp32,
+  (c) the model-only limit: the product's training step on random tensors already on the
+      device.
+The small real set given with --data is replicated (symbolic links) to --epoch-size images,
+so a small folder can stand in for RESISC45's 25,200 training chips.
+
+    .venv/bin/python bench/train_throughput.py --device cpu --data resources/sample/rsscn7 \\
+        --backbone resnet18 --chip-size 64 --batches 20
+Last line: ratio_vs_naive=X ratio_vs_model_only=Y
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from core.backbones import create_model  # noqa: E402
+from core.dataset import load_training_data  # noqa: E402
+from core.feedback import Feedback  # noqa: E402
+from core.imagery import is_image_file  # noqa: E402
+from core.training import Trainer  # noqa: E402
+
+WARMUP_BATCHES = 3
+
+
+def replicate(source: Path, target: Path, size: int) -> Path:
+    """An ImageFolder of ``size`` images made of links to the source's images."""
+    root = source / "images" if (source / "images").is_dir() else source
+    per_class = [[(c.name, f) for f in sorted(c.iterdir()) if is_image_file(f.name)]
+                 for c in sorted(p for p in root.iterdir() if p.is_dir())]
+    # Classes interleaved, so that any epoch size holds every class.
+    files = [item for group in itertools.zip_longest(*per_class) for item in group if item]
+    for index in range(size):
+        name, file = files[index % len(files)]
+        folder = target / name
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{index:06d}{file.suffix}").symlink_to(file.resolve())
+    return target
+
+
+def timed(batches, step, count: int, batch_size: int) -> float:
+    """Images/s of ``step`` over ``count`` batches, after a warm-up."""
+    import torch
+
+    iterator = iter(batches)
+    for _ in range(WARMUP_BATCHES):
+        step(*next(iterator))
+    _sync()
+    started = time.perf_counter()
+    for _ in range(count):
+        step(*next(iterator))
+    _sync()
+    del torch
+    return count * batch_size / (time.perf_counter() - started)
+
+
+def _sync() -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+
+
+def product(data, args) -> float:
+    """(a) the product's trainer, as fit() runs it."""
+    trainer = _trainer(data, args)
+    optimizer, scaler = trainer._make_optimizer(1e-3), trainer._make_scaler()
+    trainer.model.train()
+    return timed(trainer._train_batches(),
+                 lambda images, labels: trainer._train_step(images, labels, optimizer, scaler),
+                 args.batches, args.batch_size)
+
+
+def model_only(data, args) -> float:
+    """(c) the product's training step on random tensors already on the device."""
+    import torch
+
+    trainer = _trainer(data, args)
+    optimizer, scaler = trainer._make_optimizer(1e-3), trainer._make_scaler()
+    trainer.model.train()
+    shape = (args.batch_size, data.band_count, args.chip_size, args.chip_size)
+    images = torch.rand(shape, device=trainer.device).contiguous(
+        memory_format=trainer.memory_format)
+    labels = torch.randint(0, len(data.classes), (args.batch_size,), device=trainer.device)
+
+    def step(images, labels):
+        with trainer._autocast():
+            loss = trainer.criterion(trainer.model(images), labels)
+        optimizer.zero_grad(set_to_none=True)
+        scaler.scale(loss).backward()
+        scaler.step(optimizer)
+        scaler.update()
+
+    return timed(iter(lambda: (images, labels), None), step, args.batches, args.batch_size)
+
+
+def plain(folder: Path, classes: int, args) -> float:
+    """(b) ImageFolder + PIL transforms + DataLoader, fp32: the way most scripts do it."""
+    import torch
+    from torchvision import datasets, transforms
+
+    device = torch.device(args.device)
+    transform = transforms.Compose([
+        transforms.Resize((args.chip_size, args.chip_size)),
+        transforms.RandomHorizontalFlip(), transforms.RandomVerticalFlip(),
+        transforms.ToTensor(),
+        transforms.Normalize((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))])
+    loader = torch.utils.data.DataLoader(
+        datasets.ImageFolder(str(folder), transform), batch_size=args.batch_size, shuffle=True,
+        num_workers=args.workers, pin_memory=device.type == "cuda", drop_last=True,
+        persistent_workers=args.workers > 0)
+    torch.manual_seed(0)
+    model = create_model(args.backbone, classes).to(device).train()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    criterion = torch.nn.CrossEntropyLoss()
+
+    def step(images, labels):
+        images, labels = images.to(device, non_blocking=True), labels.to(device)
+        loss = criterion(model(images), labels)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+
+    def endless():
+        while True:
+            yield from loader
+
+    return timed(endless(), step, args.batches, args.batch_size)
+
+
+def accuracy_check(args) -> None:
+    """Both pipelines trained --accuracy-epochs epochs on the same split, same schedule and
+    seed: the product's fast path must not lose accuracy."""
+    import torch
+    from torchvision import datasets, transforms
+
+    from core.dataset import scan_folders, stratified_split
+    from core.training import WEIGHT_DECAY, warmup_share
+
+    data = load_training_data([args.data], args.chip_size, 20, args.batch_size, 0, Feedback())
+    trainer = _trainer(data, args)
+    product_accuracy = trainer.fit(args.accuracy_epochs, args.lr, early_stopping=False)[-1]
+    scan = scan_folders([args.data])
+    train_index, valid_index = stratified_split(scan.labels, 20, 0)
+    resize = [transforms.Resize((args.chip_size, args.chip_size)), transforms.ToTensor(),
+              transforms.Normalize((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))]
+    augment = [transforms.RandomHorizontalFlip(), transforms.RandomVerticalFlip()]
+    folder = datasets.ImageFolder(args.data, transforms.Compose(augment + resize))
+    plain_valid = datasets.ImageFolder(args.data, transforms.Compose(resize))
+    loader = torch.utils.data.DataLoader(
+        torch.utils.data.Subset(folder, train_index.tolist()), batch_size=args.batch_size,
+        shuffle=True, num_workers=args.workers, drop_last=True)
+    valid = torch.utils.data.DataLoader(torch.utils.data.Subset(plain_valid,
+                                                                valid_index.tolist()),
+                                        batch_size=args.batch_size)
+    torch.manual_seed(0)
+    device = torch.device(args.device)
+    model = create_model(args.backbone, len(scan.classes)).to(device)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=WEIGHT_DECAY)
+    steps = args.accuracy_epochs * len(loader)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, args.lr, total_steps=steps,
+                                                   pct_start=warmup_share(steps))
+    for _ in range(args.accuracy_epochs):
+        model.train()
+        for images, labels in loader:
+            loss = torch.nn.functional.cross_entropy(model(images.to(device)), labels.to(device))
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+    model.eval()
+    with torch.inference_mode():
+        hits = sum(int((model(images.to(device)).argmax(1).cpu() == labels).sum())
+                   for images, labels in valid)
+    print(f"accuracy after {args.accuracy_epochs} epochs on {len(valid_index)} validation "
+          f"chips: product {product_accuracy.accuracy:.4f}, plain {hits / len(valid_index):.4f}")
+
+
+def _trainer(data, args) -> Trainer:
+    import torch
+
+    torch.manual_seed(0)
+    model = create_model(args.backbone, len(data.classes), data.band_count)
+    return Trainer(model, data, args.device)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
+    parser.add_argument("--data", default=str(ROOT / "resources" / "sample" / "rsscn7"))
+    parser.add_argument("--backbone", default="resnet18")
+    parser.add_argument("--chip-size", type=int, default=64)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--batches", type=int, default=20, help="timed batches per round")
+    parser.add_argument("--epoch-size", type=int, default=2000,
+                        help="replicate the data to this many images (RESISC45: 25200)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="DataLoader worker processes of the plain loop")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--accuracy-epochs", type=int, default=0,
+                        help="also train both pipelines this many epochs on --data itself "
+                             "and compare their validation accuracy")
+    parser.add_argument("--lr", type=float, default=2e-3, help="for --accuracy-epochs")
+    args = parser.parse_args()
+
+    import torch
+
+    print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} CPUs, torch "
+          f"{torch.__version__} ({torch.get_num_threads()} threads)")
+    if args.device == "cuda":
+        print(f"GPU: {torch.cuda.get_device_name(0)}")
+    with tempfile.TemporaryDirectory(prefix="train-bench-") as scratch:
+        folder = replicate(Path(args.data), Path(scratch) / "chips", args.epoch_size)
+        started = time.perf_counter()
+        data = load_training_data([str(folder)], args.chip_size, 10, args.batch_size, 0,
+                                  Feedback())
+        decode = time.perf_counter() - started
+        print(f"data: {args.epoch_size} images from {args.data}, {len(data.classes)} classes; "
+              f"decoded once in {decode:.1f} s ({args.epoch_size / decode:.0f} images/s)")
+        print(f"model: {args.backbone}, {args.chip_size} px, batch {args.batch_size}, device "
+              f"{args.device}; plain loop with {args.workers} DataLoader workers")
+        rates: dict[str, list[float]] = {"a": [], "b": [], "c": []}
+        for _ in range(args.rounds):
+            rates["a"].append(product(data, args))
+            rates["b"].append(plain(folder, len(data.classes), args))
+            rates["c"].append(model_only(data, args))
+    if args.accuracy_epochs:
+        accuracy_check(args)
+    rate_a, rate_b, rate_c = (statistics.median(rates[key]) for key in "abc")
+    for key, label in (("a", "(a) product trainer:          "),
+                       ("b", "(b) plain torchvision loop:   "),
+                       ("c", "(c) model only, synthetic:    ")):
+        values = ", ".join(f"{v:.0f}" for v in rates[key])
+        print(f"{label}{statistics.median(rates[key]):9.1f} images/s (rounds: {values})")
+    print(f"ratio_vs_naive={rate_a / rate_b:.2f} ratio_vs_model_only={rate_a / rate_c:.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,213 @@
+"""Where the training chips live: GPU memory, (pinned) host memory, or streamed from disk.
+
+Chips are decoded once and kept, resized, as uint8 (or float32 for other data types):
+on the GPU when they fit half its free memory, else in host memory (pinned for fast copies
+to a GPU) when they fit half the available RAM, else they are read from disk every epoch by
+worker processes. Augmentation then runs on the device, in batches, whatever the place.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+GPU_SHARE = 0.5  # of the free GPU memory the chips may take; the rest is for the model
+HOST_SHARE = 0.5  # of the available RAM
+GPU, PINNED, MEMORY, STREAM = "GPU memory", "pinned host memory", "host memory", "streamed"
+
+
+def available_memory() -> int | None:
+    """Bytes of RAM available to new allocations, or None where it cannot be told."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as file:
+            for line in file:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        import psutil
+
+        return int(psutil.virtual_memory().available)
+    except ImportError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+@dataclass(frozen=True)
+class DataPath:
+    """The place chosen for the chips, with the figures behind the choice."""
+
+    place: str
+    chip_bytes: int
+    budget: int | None
+
+    def describe(self, count: int) -> str:
+        where = {GPU: "kept in GPU memory", PINNED: "kept in pinned host memory",
+                 MEMORY: "kept in host memory", STREAM: "read from disk every epoch by "
+                 "worker processes"}[self.place]
+        budget = "" if self.budget is None else f" (budget {_gib(self.budget)})"
+        return f"Training data path: {count} chips, {_gib(self.chip_bytes)} decoded, " \
+               f"{where}{budget}."
+
+
+def _gib(size: int) -> str:
+    return f"{size / 1024**3:.2f} GiB"
+
+
+def host_path(chip_bytes: int, force: str | None = None) -> DataPath:
+    """In memory, or streamed when the decoded chips would not fit half the available RAM."""
+    available = available_memory()
+    budget = None if available is None else int(available * HOST_SHARE)
+    if force:
+        return DataPath(force, chip_bytes, budget)
+    fits = budget is None or chip_bytes <= budget
+    return DataPath(MEMORY if fits else STREAM, chip_bytes, budget)
+
+
+def device_path(chip_bytes: int, device) -> DataPath:
+    """For chips in host memory: on the GPU when they fit half its free memory, else pinned."""
+    import torch
+
+    if device.type != "cuda":
+        return DataPath(MEMORY, chip_bytes, None)
+    free, _ = torch.cuda.mem_get_info(device)
+    return gpu_path(chip_bytes, free)
+
+
+def gpu_path(chip_bytes: int, free_gpu_bytes: int) -> DataPath:
+    """GPU memory when the chips fit GPU_SHARE of the free GPU memory, else pinned host."""
+    budget = int(free_gpu_bytes * GPU_SHARE)
+    return DataPath(GPU if chip_bytes <= budget else PINNED, chip_bytes, budget)
+
+
+def stream_workers() -> int:
+    """Worker processes for streamed chips: one per core (at most 8) where processes can be
+    forked (Linux); elsewhere 0, as a spawned worker would start QGIS itself, not Python."""
+    if not sys.platform.startswith("linux"):
+        return 0
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+class StreamedChips:
+    """Chips read from their files when needed: a torch Dataset, and enough of a tensor's
+    interface (len, shape, dtype, indexing) for the rest of the trainer."""
+
+    def __init__(self, paths: Sequence[str], chip_size: int, band_count: int,
+                 dtype: np.dtype) -> None:
+        self.paths = list(paths)
+        self.chip_size = chip_size
+        self.band_count = band_count
+        self.np_dtype = np.dtype(dtype)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return len(self.paths), self.band_count, self.chip_size, self.chip_size
+
+    @property
+    def dtype(self):
+        import torch
+
+        return torch.uint8 if self.np_dtype == np.uint8 else torch.float32
+
+    def decode(self, index: int):
+        """One chip as a tensor; zeros for a file that no longer reads (it is counted)."""
+        import torch
+
+        from .dataset import resize_chip
+        from .imagery import read_image
+
+        try:
+            chip = resize_chip(read_image(self.paths[index]), self.chip_size)
+            if chip.shape[0] != self.band_count:
+                raise ValueError("band count changed")
+        except Exception:  # a file changed or broke since it was scanned
+            return torch.zeros(self.shape[1:], dtype=self.dtype), False
+        return torch.from_numpy(chip.astype(self.np_dtype, copy=False)), True
+
+    def __getitem__(self, index):
+        import torch
+
+        if isinstance(index, (int, np.integer)):
+            return self.decode(int(index))[0]
+        indices = range(len(self))[index] if isinstance(index, slice) else index
+        return torch.stack([self.decode(int(i))[0] for i in indices])
+
+
+class _Streamed:
+    """The torch Dataset view of StreamedChips (picklable for worker processes); a chip that
+    no longer reads gets the label -1, which the loss ignores."""
+
+    def __init__(self, chips: StreamedChips, labels) -> None:
+        self.chips = chips
+        self.labels = labels
+
+    def __len__(self) -> int:
+        return len(self.chips)
+
+    def __getitem__(self, index: int):
+        chip, ok = self.chips.decode(index)
+        return chip, int(self.labels[index]) if ok and self.labels is not None else -1
+
+
+def chip_batches(images, labels, batch_size: int, order, device) -> Iterator[tuple[object, object]]:
+    """(images, labels) batches on ``device`` in the given order of indices.
+
+    Chips already on the device are indexed there; chips in host memory are gathered (into
+    pinned buffers when they are pinned) and copied asynchronously; streamed chips are
+    decoded by worker processes (label -1 for a file that no longer reads). ``labels`` may
+    be None (prediction): the batches then carry None.
+    """
+    import torch
+
+    if isinstance(images, StreamedChips):
+        yield from _streamed_batches(images, labels, batch_size, order, device)
+        return
+    order = torch.as_tensor(order)
+    on_device = images.device == device
+    pinned = images.device.type == "cpu" and images.is_pinned()
+    buffers = []
+    for number, start in enumerate(range(0, len(order), batch_size)):
+        index = order[start:start + batch_size]
+        batch_labels = None if labels is None else labels[index]
+        if on_device:
+            yield images[index.to(device)], _to(batch_labels, device)
+            continue
+        if pinned:
+            if len(buffers) < 2:  # two, so one fills while the other is being copied
+                buffers.append(torch.empty((batch_size, *images.shape[1:]),
+                                           dtype=images.dtype).pin_memory())
+            batch = buffers[number % 2][:len(index)]
+            torch.index_select(images, 0, index, out=batch)
+        else:
+            batch = images[index]
+        yield batch.to(device, non_blocking=pinned), _to(batch_labels, device)
+
+
+def _to(labels, device):
+    return None if labels is None else labels.to(device, non_blocking=True)
+
+
+def _streamed_batches(images: StreamedChips, labels, batch_size: int, order, device):
+    import torch
+
+    order = [int(i) for i in order]
+    workers = stream_workers()
+    loader = torch.utils.data.DataLoader(
+        _Streamed(images, labels),
+        batch_sampler=[order[i:i + batch_size] for i in range(0, len(order), batch_size)],
+        num_workers=workers, multiprocessing_context="fork" if workers else None,
+        pin_memory=device.type == "cuda")
+    for chips, chip_labels in loader:
+        yield chips.to(device, non_blocking=True), (
+            None if labels is None else chip_labels.to(device, non_blocking=True))
