@@ -31,7 +31,8 @@ class TrainClassifier(SceneClassifierAlgorithm):
         "'Learning rate' is 0, then the network is trained with a one-cycle schedule and "
         "overhead-imagery augmentation (flips, 90° rotations, mild zoom, brightness, and "
         "colour for RGB chips). The "
-        "epoch with the lowest validation loss is kept.<br><br>"
+        "epoch with the lowest validation loss is kept. After every epoch a checkpoint is "
+        "saved, so a cancelled or killed run can continue with 'Resume'.<br><br>"
         "Output: OUTPUT_FOLDER/MODEL_NAME/ with MODEL_NAME.emd (Esri-compatible model "
         "definition), MODEL_NAME.pth (weights), MODEL_NAME.dlpk (the package in one file) and "
         "an HTML report (chips, learning-rate curve, epoch table, confusion matrix, per-class "
@@ -57,6 +58,12 @@ class TrainClassifier(SceneClassifierAlgorithm):
             QgsProcessingParameterBoolean("EARLY_STOPPING", self.tr("Stop early"), True),
             "Stop when the validation loss has not improved for 5 epochs (counted after the "
             "first quarter of the epochs, while the rate still rises).", advanced=True)
+        self.add_parameter(
+            QgsProcessingParameterBoolean("RESUME", self.tr("Resume an interrupted run"), False),
+            "Continue from the last finished epoch of an earlier run of this model that was "
+            "cancelled or killed (its checkpoint is in OUTPUT_FOLDER/MODEL_NAME.partial/). "
+            "Give the same inputs and settings as that run. Without a checkpoint, training "
+            "starts at epoch 1.")
         add_device_parameters(self)
         self.add_parameter(
             QgsProcessingParameterString("MODEL_NAME", self.tr("Model name"), "model"),
@@ -88,6 +95,7 @@ class TrainClassifier(SceneClassifierAlgorithm):
             model_name=self.parameterAsString(parameters, "MODEL_NAME", context),
             output_folder=self.parameterAsString(parameters, "OUTPUT_FOLDER", context),
             report_path=self.parameterAsFileOutput(parameters, "OUTPUT_REPORT", context) or None,
+            resume=self.parameterAsBoolean(parameters, "RESUME", context),
         )
         outcome = train_classifier(settings, core)
         return {

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -16,9 +17,17 @@ import numpy as np
 
 from . import report
 from .backbones import DEFAULT_BACKBONE, create_model
+from .checkpoint import (
+    check_same_run,
+    load_checkpoint,
+    partial_folder,
+    remove_checkpoint,
+    save_checkpoint,
+)
 from .classify import ClassifyOptions, FeatureClassifier
 from .dataset import TrainingData, load_training_data, resize_chip, scan_folders, split_folder_list
 from .devices import resolve_device
+from .errors import Cancelled
 from .feedback import Feedback
 from .imagery import read_image
 from .metrics import confusion_matrix, per_class_metrics
@@ -81,12 +90,40 @@ class SceneClassifier:
         self.feedback.log(f"Learning-rate finder suggests {self.lr_finder.suggestion:.2e}.")
         return self.lr_finder.suggestion
 
-    def fit(self, epochs: int, lr: float | None = None, early_stopping: bool = True) -> list[dict]:
-        """Train; ``lr=None`` finds the learning rate first. Returns the epoch table."""
-        self.learning_rate = lr if lr else self.lr_find()
-        history = self.trainer.fit(epochs, self.learning_rate, early_stopping)
+    def fit(self, epochs: int, lr: float | None = None, early_stopping: bool = True,
+            checkpoint_folder: str | None = None, resume: bool = False) -> list[dict]:
+        """Train; ``lr=None`` finds the learning rate first. Returns the epoch table.
+
+        With ``checkpoint_folder`` the state is saved there after every epoch; ``resume``
+        continues from the checkpoint found there (made with the same data and settings).
+        """
+        run = self._run_facts(epochs, lr, early_stopping)
+        state = load_checkpoint(checkpoint_folder) if resume and checkpoint_folder else None
+        if resume and state is None:
+            self.feedback.log(f"RESUME: no checkpoint in {checkpoint_folder}; starting at "
+                              "epoch 1.")
+        if state is not None:
+            check_same_run(state["run"], run, checkpoint_folder)
+            self.learning_rate = state["learning_rate"]
+            self.lr_finder = LRFinderResult(**state["lr_finder"]) if state["lr_finder"] else None
+        else:
+            self.learning_rate = lr if lr else self.lr_find()
+        extras = {"run": run, "learning_rate": self.learning_rate,
+                  "lr_finder": self.lr_finder.to_dict() if self.lr_finder else None}
+        save = None if checkpoint_folder is None else (
+            lambda trainer_state: save_checkpoint(checkpoint_folder, {**trainer_state, **extras}))
+        history = self.trainer.fit(epochs, self.learning_rate, early_stopping, save, state)
         self._validation = None
         return [vars(row) for row in history]
+
+    def _run_facts(self, epochs: int, lr: float | None, early_stopping: bool) -> dict:
+        """What a resumed run must share with the interrupted one."""
+        data = self.data
+        return {"classes": data.classes, "training chips": len(data.train_labels),
+                "validation chips": len(data.valid_labels), "chip size": data.chip_size,
+                "bands": data.band_count, "batch size": data.batch_size, "seed": data.seed,
+                "backbone": self.backbone, "epochs": epochs, "learning rate": lr or 0.0,
+                "early stopping": early_stopping, "oversample": self.trainer.oversample}
 
     @property
     def best_accuracy(self) -> float:
@@ -237,6 +274,7 @@ class TrainSettings:
     model_name: str = "model"
     output_folder: str = "."
     report_path: str | None = None
+    resume: bool = False
 
 
 @dataclass
@@ -266,10 +304,18 @@ def train_classifier(settings: TrainSettings, feedback: Feedback | None = None) 
     feedback = feedback or Feedback()
     check_model_name(settings.model_name)
     classifier = _classifier(settings, feedback)
-    history = classifier.fit(settings.epochs, settings.learning_rate or None,
-                             settings.early_stopping)
+    partial = partial_folder(settings.output_folder, settings.model_name)
+    try:
+        history = classifier.fit(settings.epochs, settings.learning_rate or None,
+                                 settings.early_stopping, partial, settings.resume)
+    except Cancelled:
+        if os.path.isdir(partial):
+            feedback.log(f"Cancelled. The last finished epoch is kept in {partial}: run again "
+                         "with RESUME to continue from there.")
+        raise
     feedback.report(1.0, "saving the model package", force=True)
     paths = classifier.save(settings.model_name, settings.output_folder, settings.report_path)
+    remove_checkpoint(partial)
     feedback.log(f"Best epoch {classifier.trainer.best_epoch}: validation accuracy "
                  f"{classifier.best_accuracy:.4f}. Model package: {paths.folder}")
     return TrainOutcome(paths, classifier.best_accuracy, float(classifier.learning_rate), history)

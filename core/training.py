@@ -10,6 +10,7 @@ import copy
 import math
 import time
 from dataclasses import asdict, dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -187,8 +188,14 @@ class Trainer:
         return LRFinderResult(lrs, losses, suggest_learning_rate(lrs, losses))
 
     # --- fit --------------------------------------------------------------------------------
-    def fit(self, epochs: int, lr: float, early_stopping: bool = True) -> list[EpochStats]:
-        """One-cycle training; keeps the weights of the epoch with the lowest valid loss."""
+    def fit(self, epochs: int, lr: float, early_stopping: bool = True,
+            checkpoint: Callable[[dict], None] | None = None,
+            resume: dict | None = None) -> list[EpochStats]:
+        """One-cycle training; keeps the weights of the epoch with the lowest valid loss.
+
+        After each epoch ``checkpoint`` receives the whole training state; ``resume`` (such
+        a state) continues a run from the epoch after the one it was saved at.
+        """
         import torch
 
         steps = self._steps_per_epoch()
@@ -199,11 +206,16 @@ class Trainer:
         # While the rate still rises the validation loss is noisy: patience starts after.
         warmup_epochs = math.ceil(epochs * WARMUP_SHARE)
         scaler = self._make_scaler()
-        best_loss, best_state, stale = math.inf, None, 0
-        self.history = []
+        best = {"loss": math.inf, "state": None, "stale": 0}
+        self.history, first_epoch = [], 1
+        if resume is not None:
+            first_epoch = self._restore(resume, optimizer, scheduler, scaler, best)
+            self.feedback.log(f"Resuming at epoch {first_epoch} of {epochs}.")
         self.feedback.log(EPOCH_TABLE_HEADER)
+        for row in self.history:
+            self.feedback.log(row.as_row())
         stream = self._train_batches()
-        for epoch in range(1, epochs + 1):
+        for epoch in range(first_epoch, epochs + 1):
             started = time.perf_counter()
             self.model.train()
             total = 0.0
@@ -218,18 +230,53 @@ class Trainer:
                                time.perf_counter() - started)
             self.history.append(stats)
             self.feedback.log(stats.as_row())
-            if valid_loss < best_loss:
-                best_loss, stale, self.best_epoch = valid_loss, 0, epoch
-                best_state = {k: v.detach().to("cpu", copy=True)
-                              for k, v in self.model.state_dict().items()}
+            if valid_loss < best["loss"]:
+                best.update(loss=valid_loss, stale=0, state=self._weights_on_cpu())
+                self.best_epoch = epoch
             elif epoch > warmup_epochs:
-                stale += 1
-                if early_stopping and stale >= EARLY_STOPPING_PATIENCE and epoch < epochs:
-                    self.feedback.log(f"Early stopping: valid_loss has not improved for {stale} "
-                                      f"epochs; keeping epoch {self.best_epoch}.")
-                    break
-        self.model.load_state_dict(best_state)
+                best["stale"] += 1
+            if checkpoint is not None:
+                checkpoint(self._state(epoch, optimizer, scheduler, scaler, best))
+            if (early_stopping and epoch > warmup_epochs
+                    and best["stale"] >= EARLY_STOPPING_PATIENCE and epoch < epochs):
+                self.feedback.log(f"Early stopping: valid_loss has not improved for "
+                                  f"{best['stale']} epochs; keeping epoch {self.best_epoch}.")
+                break
+        self.model.load_state_dict(best["state"])
         return self.history
+
+    def _weights_on_cpu(self) -> dict:
+        return {k: v.detach().to("cpu", copy=True) for k, v in self.model.state_dict().items()}
+
+    def _state(self, epoch: int, optimizer, scheduler, scaler, best: dict) -> dict:
+        """Everything needed to continue after ``epoch`` exactly as if never interrupted."""
+        import torch
+
+        return {
+            "epoch": epoch, "model": self._weights_on_cpu(), "optimizer": optimizer.state_dict(),
+            "scheduler": scheduler.state_dict(), "scaler": scaler.state_dict(),
+            "generator": self.generator.get_state(), "torch_rng": torch.get_rng_state(),
+            "cuda_rng": torch.cuda.get_rng_state_all() if self.on_cuda else [],
+            "history": [asdict(row) for row in self.history], "best_epoch": self.best_epoch,
+            "best_loss": best["loss"], "best_state": best["state"], "stale": best["stale"],
+        }
+
+    def _restore(self, state: dict, optimizer, scheduler, scaler, best: dict) -> int:
+        """Load a saved state (see _state); returns the epoch to continue with."""
+        import torch
+
+        self.model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        scaler.load_state_dict(state["scaler"])
+        self.generator.set_state(state["generator"])
+        torch.set_rng_state(state["torch_rng"])
+        if self.on_cuda and state["cuda_rng"]:
+            torch.cuda.set_rng_state_all(state["cuda_rng"])
+        self.history = [EpochStats(**row) for row in state["history"]]
+        self.best_epoch = state["best_epoch"]
+        best.update(loss=state["best_loss"], state=state["best_state"], stale=state["stale"])
+        return state["epoch"] + 1
 
     # --- evaluation -------------------------------------------------------------------------
     def predict(self, images=None):

@@ -113,3 +113,40 @@ def test_modeler_chain_find_rate_then_train(qgis_process, rsscn7_small, tmp_path
     assert log.count("Learning-rate finder suggests") == 1  # the trainer did not search again
     assert f"suggests {definition['LearningRate']:.2e}" in log
     assert definition["EpochsRun"] == 2
+
+
+def test_kill_9_then_resume_finishes_from_the_last_epoch(qgis_process, rsscn7_small, tmp_path):
+    """A real SIGKILL of a headless training run: no package appears, and RESUME=true
+    continues from the last checkpointed epoch and finishes."""
+    import signal
+    import subprocess
+    import time
+
+    from conftest import QGIS_PROCESS
+    from core.checkpoint import load_checkpoint
+
+    out = tmp_path / "models"
+    args = [f"INPUT_FOLDER={rsscn7_small}", "BACKBONE=0", "PRETRAINED=false", "CHIP_SIZE=16",
+            "BATCH_SIZE=16", "EPOCHS=10", "LEARNING_RATE=0.002", "EARLY_STOPPING=false",
+            "DEVICE=1", "MODEL_NAME=m", f"OUTPUT_FOLDER={out}"]
+    run = subprocess.Popen([QGIS_PROCESS, "run", "sceneclassifier:trainclassifier", "--", *args],
+                           env=qgis_process.env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, start_new_session=True)
+    checkpoint = out / "m.partial" / "checkpoint.pth"
+    deadline = time.monotonic() + 600
+    while not checkpoint.exists() and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(run.pid, signal.SIGKILL)
+    assert run.wait() == -signal.SIGKILL, "training ended before it could be killed"
+    finished = load_checkpoint(str(out / "m.partial"))["epoch"]
+    assert 1 <= finished < 10
+    assert not (out / "m").exists()  # no package, no .emd in the final place
+
+    done, result = qgis_process.run("trainclassifier", RESUME="true",
+                                    **dict(arg.split("=", 1) for arg in args))
+    assert done.returncode == 0, done.stdout + done.stderr
+    log = result["log"]["info"]
+    assert f"Resuming at epoch {finished + 1} of 10." in log
+    assert sorted(os.listdir(out)) == ["m"]  # the checkpoint folder is gone
+    assert load_package(str(out / "m" / "m.emd")).classes == sorted(
+        p.name for p in rsscn7_small.iterdir())

@@ -1,0 +1,69 @@
+"""Checkpoints: a training run that is killed resumes from its last finished epoch.
+
+After every epoch the whole training state (model, optimizer, schedule, random generators,
+epoch table, best epoch so far) goes to ``<output folder>/<name>.partial/checkpoint.pth``,
+written to a temporary file and renamed, so a kill at any moment leaves the previous
+complete checkpoint. The folder is removed once the finished package is in place. A
+checkpoint is data like a package: it loads with ``weights_only=True``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from .errors import SceneClassifierError
+
+CHECKPOINT_FILE = "checkpoint.pth"
+
+
+class CheckpointError(SceneClassifierError):
+    """A checkpoint that cannot be resumed."""
+
+
+def partial_folder(output_folder: str, name: str) -> str:
+    """Where an unfinished run of the package ``name`` keeps its checkpoint."""
+    return os.path.join(os.path.abspath(output_folder), f"{name}.partial")
+
+
+def save_checkpoint(folder: str, state: dict) -> None:
+    """Write ``state`` atomically: a kill leaves the old checkpoint or the new, never half."""
+    import torch
+
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, CHECKPOINT_FILE)
+    torch.save(state, path + ".tmp")
+    os.replace(path + ".tmp", path)
+
+
+def load_checkpoint(folder: str) -> dict | None:
+    """The saved state, or None when there is no checkpoint."""
+    import torch
+
+    path = os.path.join(folder, CHECKPOINT_FILE)
+    if not os.path.isfile(path):
+        return None
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as error:  # any unpickling failure: refuse, never run anything
+        raise CheckpointError(
+            f"The checkpoint {path} cannot be read ({type(error).__name__}: {error}). Delete "
+            f"{folder} and train without RESUME.") from error
+    if not isinstance(state, dict) or "epoch" not in state or "run" not in state:
+        raise CheckpointError(f"{path} is not a training checkpoint. Delete {folder} and train "
+                              "without RESUME.")
+    return state
+
+
+def check_same_run(saved: dict, current: dict, folder: str) -> None:
+    """Refuse to resume a checkpoint made with other data or settings (names the first)."""
+    for key, value in current.items():
+        if saved.get(key) != value:
+            raise CheckpointError(
+                f"The checkpoint in {folder} was made with {key} = {saved.get(key)!r}, this run "
+                f"has {value!r}. Run with the settings of the interrupted run, or without "
+                "RESUME to start again.")
+
+
+def remove_checkpoint(folder: str) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
