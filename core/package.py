@@ -300,6 +300,9 @@ def safe_extract(zip_path: str, target: str, max_bytes: int = MAX_PACKAGE_BYTES)
             _extract_members(archive, zip_path, root, max_bytes)
     except (zipfile.BadZipFile, EOFError, NotImplementedError, ValueError) as error:
         raise ModelPackageError(f"{zip_path} is a damaged .dlpk (zip) file: {error}.") from error
+    except OSError as error:  # entries that clash (a file and a folder of one name), too long
+        raise ModelPackageError(f"{zip_path} cannot be unpacked: {error.strerror} "
+                                f"({os.path.basename(error.filename or '')}).") from error
 
 
 def _extract_members(archive: zipfile.ZipFile, zip_path: str, root: str, max_bytes: int) -> None:
