@@ -79,6 +79,7 @@ class Trainer:
         self.criterion = torch.nn.CrossEntropyLoss(ignore_index=-1)
         self.history: list[EpochStats] = []
         self.best_epoch = 0
+        self.parts = 1  # each batch runs in this many parts (more after out-of-memory errors)
 
     def _place_chips(self):
         """Training and validation chips where the batches are cheapest to gather: in GPU
@@ -120,14 +121,46 @@ class Trainer:
         return torch.amp.GradScaler("cuda", enabled=enabled)
 
     def _train_step(self, images, labels, optimizer, scaler) -> float:
+        """One optimizer step on a batch; out of GPU memory, the batch is cut in more parts
+        whose gradients add up to the same step (logged), down to one chip per part."""
+        import torch
+
+        while True:
+            try:
+                return self._accumulated_step(images, labels, optimizer, scaler)
+            except torch.OutOfMemoryError:
+                optimizer.zero_grad(set_to_none=True)
+                self._halve_parts(len(labels), "training", smallest=2)
+
+    def _accumulated_step(self, images, labels, optimizer, scaler) -> float:
         images = self._prepare(images, train=True)
-        with self._autocast():
-            loss = self.criterion(self.model(images), labels)
         optimizer.zero_grad(set_to_none=True)
-        scaler.scale(loss).backward()
+        total = 0.0
+        parts = max(1, min(self.parts, len(labels) // 2))  # batch norm needs 2 chips a part
+        for part, part_labels in zip(images.tensor_split(parts), labels.tensor_split(parts)):
+            with self._autocast():
+                loss = self.criterion(self.model(part), part_labels) * (
+                    len(part_labels) / len(labels))
+            scaler.scale(loss).backward()
+            total += float(loss.detach())
         scaler.step(optimizer)
         scaler.update()
-        return float(loss.detach())
+        return total
+
+    def _halve_parts(self, batch: int, task: str, smallest: int) -> None:
+        import torch
+
+        if math.ceil(batch / self.parts) <= smallest:
+            raise SceneClassifierError(
+                f"Out of GPU memory while {task} even with {smallest} chip(s) at a time. Choose "
+                "a smaller CHIP_SIZE or backbone, close other programs using the GPU, or use "
+                "DEVICE cpu.")
+        self.parts *= 2
+        if self.on_cuda:
+            torch.cuda.empty_cache()
+        self.feedback.log(f"Out of GPU memory while {task}: halving the batch to "
+                          f"{math.ceil(batch / self.parts)} chips ({self.parts} parts per batch; "
+                          "in training their gradients add up to one step, as before).")
 
     def _steps_per_epoch(self) -> int:
         full, rest = divmod(len(self.data.train_labels), self.data.batch_size)
@@ -291,10 +324,22 @@ class Trainer:
             for chunk, _ in chip_batches(images, None, self.data.batch_size,
                                          range(len(images)), self.device):
                 self.feedback.check_cancelled()
-                with self._autocast():
-                    logits = self.model(self._prepare(chunk, train=False))
-                outputs.append(torch.softmax(logits.float(), dim=1).cpu())
+                while True:
+                    try:
+                        parts = [self._probabilities(part)
+                                 for part in chunk.tensor_split(self.parts)]
+                        break
+                    except torch.OutOfMemoryError:
+                        self._halve_parts(len(chunk), "validating", smallest=1)
+                outputs.extend(parts)
         return torch.cat(outputs)
+
+    def _probabilities(self, images):
+        import torch
+
+        with self._autocast():
+            logits = self.model(self._prepare(images, train=False))
+        return torch.softmax(logits.float(), dim=1).cpu()
 
     def validate(self) -> tuple[float, float]:
         """(valid_loss, accuracy) on the validation chips."""

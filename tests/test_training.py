@@ -143,3 +143,44 @@ def test_very_short_runs_train(rsscn7_small, epochs, batch_size):
     classifier = SceneClassifier(data, backbone="resnet18", pretrained=False, device="cpu")
     history = classifier.fit(epochs, lr=1e-3)
     assert len(history) == epochs and np.isfinite(history[-1]["valid_loss"])
+
+
+class RunsOutOfMemory(torch.nn.Module):
+    """Wraps a model; raises CUDA's out-of-memory error for batches above ``limit`` chips."""
+
+    def __init__(self, model, limit: int) -> None:
+        super().__init__()
+        self.model, self.limit, self.largest = model, limit, 0
+
+    def forward(self, images):
+        if len(images) > self.limit:
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        self.largest = max(self.largest, len(images))
+        return self.model(images)
+
+
+def test_out_of_memory_halves_the_batch_and_training_goes_on(rsscn7_small):
+    from core.backbones import create_model
+    from core.feedback import Feedback
+    from core.training import Trainer
+
+    data = prepare_data(str(rsscn7_small), batch_size=16, chip_size=16)
+    lines = []
+    wrapped = RunsOutOfMemory(create_model("resnet18", len(data.classes)), limit=5)
+    trainer = Trainer(wrapped, data, "cpu", feedback=Feedback(log=lines.append))
+    history = trainer.fit(1, 1e-3)
+    assert len(history) == 1 and history[0].train_loss > 0
+    assert wrapped.largest <= 5 and trainer.parts == 4
+    assert "Out of GPU memory while training: halving the batch to 8 chips" in "\n".join(lines)
+
+
+def test_out_of_memory_at_one_chip_fails_clearly(rsscn7_small):
+    from core.backbones import create_model
+    from core.errors import SceneClassifierError
+    from core.training import Trainer
+
+    data = prepare_data(str(rsscn7_small), batch_size=4, chip_size=16)
+    trainer = Trainer(RunsOutOfMemory(create_model("resnet18", len(data.classes)), limit=0),
+                      data, "cpu")
+    with pytest.raises(SceneClassifierError, match="even with 2 chip\\(s\\) at a time"):
+        trainer.fit(1, 1e-3)
