@@ -3,8 +3,8 @@ fields, streaming features through core's classifier into the sink, and the summ
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Iterable, Iterator
+from array import array
+from collections.abc import Callable, Iterable
 
 from qgis.core import (
     NULL,
@@ -189,15 +189,15 @@ def feature_source(alg: SceneClassifierAlgorithm, parameters, context, name="INP
     return source
 
 
-def features_with_wkb(source, layer, context):
-    """(feature, WKB in the raster's CRS) for every feature; invalid polygons included (they
-    still have a centre and a bounding box)."""
+def features_with_wkb(source, layer, context, with_geometry: bool = True):
+    """(feature, WKB in the raster's CRS, or None without ``with_geometry``) for every
+    feature; invalid polygons included (they still have a centre and a bounding box)."""
     from qgis.core import QgsFeatureRequest, QgsProcessingFeatureSource
 
     to_wkb = geometries_in(source.sourceCrs(), layer, context)
     request = QgsFeatureRequest()
     flags = QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks
-    return ((feature, to_wkb(feature.geometry()))
+    return ((feature, to_wkb(feature.geometry()) if with_geometry else None)
             for feature in source.getFeatures(request, flags))
 
 
@@ -268,39 +268,52 @@ def geometries_in(crs, layer, context):
     return to_wkb
 
 
-def write_predictions(classifier, features: Iterable[tuple[QgsFeature, bytes | None]], sink,
-                      feedback, total: int | None = None):
-    """Classify and write each feature with its class label, value and confidence.
+def write_predictions(classifier, features: Callable[[bool], Iterable[tuple[QgsFeature, object]]],
+                      open_sink: Callable[[], tuple], feedback, total: int | None = None):
+    """Classify every feature, then write each with its class label, value and confidence.
 
-    Features come back in the order given; those outside the processing extent are skipped.
-    Returns the class summary.
+    ``features(True)`` yields (feature or None, WKB in the raster CRS) to classify,
+    ``features(False)`` (feature, anything) to write: the same features in the same order. The
+    output is opened with ``open_sink()`` only once every feature is classified, so a
+    cancelled or failed run leaves no partial output; meanwhile only the results are kept
+    (12 bytes a feature). Features outside the processing extent are not written. Returns
+    (class summary, OUTPUT destination id).
     """
     from ..core.classify import OUTSIDE_EXTENT
 
-    pending: deque[QgsFeature] = deque()
-
-    def geometries() -> Iterator[bytes | None]:
-        for feature, wkb in features:
-            pending.append(feature)
-            yield wkb
-
     summary = classifier.summary()
-    classes, values = classifier.classes, classifier.class_values
-    for prediction in classifier.classify(geometries(), total):
-        feature = pending.popleft()
+    codes, confidences = array("i"), array("d")  # class index, -1: no result, -2: left out
+    for prediction in classifier.classify((wkb for _, wkb in features(True)), total):
         summary.add(prediction)
         if prediction.status == OUTSIDE_EXTENT:
-            continue
-        if prediction.class_index is None:
-            results = [None, None, None]
+            codes.append(-2)
         else:
-            index = prediction.class_index
-            results = [classes[index], values[index], prediction.confidence]
+            codes.append(-1 if prediction.class_index is None else prediction.class_index)
+        confidences.append(prediction.confidence or 0.0)
+    report_summary(summary, feedback)
+    feedback.setProgressText(f"writing {len(codes) - codes.count(-2)} features")
+    sink, destination = open_sink()
+    classes, values = classifier.classes, classifier.class_values
+    for (feature, _), code, confidence in zip(features(False), codes, confidences):
+        if code == -2:
+            continue
+        results = [None, None, None] if code < 0 else [classes[code], values[code], confidence]
         feature.setAttributes(feature.attributes() + results)
         if not sink.addFeature(feature, QgsFeatureSink.FastInsert):
             raise QgsProcessingException(f"Could not write feature {feature.id()} to OUTPUT.")
-    report_summary(summary, feedback)
-    return summary
+    return summary, destination
+
+
+def output_opener(alg: SceneClassifierAlgorithm, parameters, context, fields, wkb_type, crs):
+    """A function that creates the OUTPUT sink, returning (sink, destination id)."""
+    def open_sink():
+        sink, destination = alg.parameterAsSink(parameters, "OUTPUT", context, fields, wkb_type,
+                                                crs)
+        if sink is None:
+            raise QgsProcessingException(alg.invalidSinkError(parameters, "OUTPUT"))
+        return sink, destination
+
+    return open_sink
 
 
 def report_summary(summary, feedback) -> None:

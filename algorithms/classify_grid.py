@@ -6,7 +6,6 @@ from qgis.core import (
     QgsFields,
     QgsGeometry,
     QgsProcessing,
-    QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterNumber,
     QgsRectangle,
@@ -20,6 +19,7 @@ from .classification import (
     add_output_parameters,
     add_raster_and_model_parameters,
     feature_classifier,
+    output_opener,
     raster_layer,
     result_fields,
     write_predictions,
@@ -77,18 +77,20 @@ class ClassifyGrid(SceneClassifierAlgorithm):
         for name in ("cell_id", "row", "col"):
             fields.append(QgsField(name, QVariant.Int))
         fields = result_fields(self, parameters, context, fields)
-        sink, destination = self.parameterAsSink(parameters, "OUTPUT", context, fields,
-                                                 QgsWkbTypes.Polygon, layer.crs())
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, "OUTPUT"))
 
-        def features():
+        def features(classifying: bool):
             for number, cell in enumerate(grid_cells(extent, grid_size), start=1):
+                if classifying:
+                    yield None, cell.wkb()
+                    continue
                 feature = QgsFeature(fields)
                 feature.setGeometry(QgsGeometry.fromRect(QgsRectangle(*cell.extent)))
                 feature.setAttributes([number, cell.row, cell.column])
-                yield feature, cell.wkb()
+                yield feature, None
 
-        summary = write_predictions(classifier, features(), sink, feedback, rows * columns)
+        summary, destination = write_predictions(
+            classifier, features,
+            output_opener(self, parameters, context, fields, QgsWkbTypes.Polygon, layer.crs()),
+            feedback, rows * columns)
         return {"OUTPUT": destination, "CELL_COUNT": rows * columns,
                 "OUTPUT_SUMMARY": write_summary_table(self, parameters, context, summary)}

@@ -1,6 +1,6 @@
 """sceneclassifier:classifyobjects — label every feature of a vector layer from the raster."""
 
-from qgis.core import QgsProcessing, QgsProcessingException, QgsProcessingParameterFeatureSource
+from qgis.core import QgsProcessing, QgsProcessingParameterFeatureSource
 
 from .base import SceneClassifierAlgorithm
 from .classification import (
@@ -11,6 +11,7 @@ from .classification import (
     feature_count,
     feature_source,
     features_with_wkb,
+    output_opener,
     raster_layer,
     result_fields,
     write_predictions,
@@ -59,11 +60,11 @@ class ClassifyObjects(SceneClassifierAlgorithm):
         source = feature_source(self, parameters, context)
         classifier = feature_classifier(self, parameters, context, core, layer)
         fields = result_fields(self, parameters, context, source.fields())
-        sink, destination = self.parameterAsSink(parameters, "OUTPUT", context, fields,
-                                                 source.wkbType(), source.sourceCrs())
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, "OUTPUT"))
-        summary = write_predictions(classifier, features_with_wkb(source, layer, context), sink,
-                                    feedback, feature_count(source))
+        summary, destination = write_predictions(
+            classifier, lambda with_geometry: features_with_wkb(source, layer, context,
+                                                               with_geometry),
+            output_opener(self, parameters, context, fields, source.wkbType(),
+                          source.sourceCrs()),
+            feedback, feature_count(source))
         return {"OUTPUT": destination,
                 "OUTPUT_SUMMARY": write_summary_table(self, parameters, context, summary)}
