@@ -143,9 +143,37 @@ def plain(folder: Path, classes: int, args) -> float:
     return timed(endless(), step, args.batches, args.batch_size)
 
 
+def same_augmentation():
+    """The product's augmentation (core.augment) in torchvision's PIL transforms: one of the
+    8 flips/quarter turns, zoom 0.9-1.1, brightness, contrast, saturation, sometimes grey."""
+    from torchvision import transforms
+
+    from core import augment
+
+    def quarter_turn(image):
+        return image.rotate(90 * int(torch_randint(4)))
+
+    return [transforms.RandomHorizontalFlip(), transforms.Lambda(quarter_turn),
+            transforms.RandomAffine(0, scale=augment.SCALE_RANGE),
+            transforms.ColorJitter(brightness=_spread(augment.BRIGHTNESS_RANGE),
+                                   contrast=_spread(augment.CONTRAST_RANGE),
+                                   saturation=_spread(augment.SATURATION_RANGE)),
+            transforms.RandomGrayscale(augment.GREY_PROBABILITY)]
+
+
+def torch_randint(high: int) -> int:
+    import torch
+
+    return int(torch.randint(high, ()))
+
+
+def _spread(bounds: tuple[float, float]) -> float:
+    return (bounds[1] - bounds[0]) / 2
+
+
 def accuracy_check(args) -> None:
-    """Both pipelines trained --accuracy-epochs epochs on the same split, same schedule and
-    seed: the product's fast path must not lose accuracy."""
+    """Both pipelines trained --accuracy-epochs epochs on the same split, with the same
+    augmentation, schedule and seed: the product's fast path must not lose accuracy."""
     import torch
     from torchvision import datasets, transforms
 
@@ -159,8 +187,7 @@ def accuracy_check(args) -> None:
     train_index, valid_index = stratified_split(scan.labels, 20, 0)
     resize = [transforms.Resize((args.chip_size, args.chip_size)), transforms.ToTensor(),
               transforms.Normalize((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))]
-    augment = [transforms.RandomHorizontalFlip(), transforms.RandomVerticalFlip()]
-    folder = datasets.ImageFolder(args.data, transforms.Compose(augment + resize))
+    folder = datasets.ImageFolder(args.data, transforms.Compose(same_augmentation() + resize))
     plain_valid = datasets.ImageFolder(args.data, transforms.Compose(resize))
     loader = torch.utils.data.DataLoader(
         torch.utils.data.Subset(folder, train_index.tolist()), batch_size=args.batch_size,

@@ -108,11 +108,16 @@ class Trainer:
         return autocast(self.device, self.amp_dtype)
 
     def _make_optimizer(self, lr: float):
+        """AdamW, fused (one kernel for all parameters) where torch has it: on CUDA, and on
+        the CPU since torch 2.4 (1.24 x faster training steps there, docs/benchmarks.md)."""
         import torch
 
-        fused = {"fused": True} if self.on_cuda else {}
-        return torch.optim.AdamW(self.model.parameters(), lr=lr, weight_decay=WEIGHT_DECAY,
-                                 **fused)
+        try:
+            return torch.optim.AdamW(self.model.parameters(), lr=lr,
+                                     weight_decay=WEIGHT_DECAY, fused=True)
+        except (RuntimeError, TypeError):  # an older torch, or a device without the kernel
+            return torch.optim.AdamW(self.model.parameters(), lr=lr,
+                                     weight_decay=WEIGHT_DECAY)
 
     def _make_scaler(self):
         import torch
