@@ -94,9 +94,9 @@ def assert_stopped_in_time(result: dict) -> None:
 
 def test_cancel_training(tmp_path, rsscn7_small):
     out = tmp_path / "models"
-    result = run_and_cancel(tmp_path, "trainclassifier", "batch 3/", dict(
+    result = run_and_cancel(tmp_path, "trainclassifier", "epoch ", dict(
         INPUT_FOLDER=rsscn7_small, BACKBONE=0, PRETRAINED=False, CHIP_SIZE=64, BATCH_SIZE=32,
-        EPOCHS=20, LEARNING_RATE=0.001, DEVICE=1, MODEL_NAME="m", OUTPUT_FOLDER=out))
+        EPOCHS=200, LEARNING_RATE=0.001, DEVICE=1, MODEL_NAME="m", OUTPUT_FOLDER=out))
     assert_stopped_in_time(result)
     assert not (out / "m").exists()
 
