@@ -243,9 +243,14 @@ def main() -> None:
                         help="also train both pipelines this many epochs on --data itself "
                              "and compare their validation accuracy")
     parser.add_argument("--lr", type=float, default=2e-3, help="for --accuracy-epochs")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="torch threads (0: torch's default, one per core)")
     args = parser.parse_args()
 
     import torch
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
 
     print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} CPUs, torch "
           f"{torch.__version__} ({torch.get_num_threads()} threads)")
