@@ -3,6 +3,7 @@ fields, streaming features through core's classifier into the sink, and the summ
 
 from __future__ import annotations
 
+import os
 from array import array
 from collections.abc import Callable, Iterable
 
@@ -305,7 +306,16 @@ def write_predictions(classifier, features: Callable[[bool], Iterable[tuple[QgsF
 
 
 def output_opener(alg: SceneClassifierAlgorithm, parameters, context, fields, wkb_type, crs):
-    """A function that creates the OUTPUT sink, returning (sink, destination id)."""
+    """A function that creates the OUTPUT sink, returning (sink, destination id).
+
+    The sink is created at the end; a file destination in a folder that cannot be written is
+    refused now, before any work."""
+    destination = alg.parameterAsOutputLayer(parameters, "OUTPUT", context)
+    folder = os.path.dirname(destination) if os.path.isabs(destination) else ""
+    if folder and os.path.isdir(folder) and not os.access(folder, os.W_OK):
+        raise QgsProcessingException(f"OUTPUT cannot be written: the folder {folder} is not "
+                                     "writable. Choose another destination.")
+
     def open_sink():
         sink, destination = alg.parameterAsSink(parameters, "OUTPUT", context, fields, wkb_type,
                                                 crs)
