@@ -76,6 +76,7 @@ class Trainer:
         if self.on_cuda:
             torch.backends.cudnn.benchmark = True
         self.train_images, self.valid_images = self._place_chips()
+        self._check_cancel_inside_steps()
         self.criterion = torch.nn.CrossEntropyLoss(ignore_index=-1)
         self.history: list[EpochStats] = []
         self.best_epoch = 0
@@ -95,6 +96,19 @@ class Trainer:
                 images = tuple(chips.pin_memory() for chips in images)
         self.feedback.log(place.describe(len(data.train_labels) + len(data.valid_labels)))
         return images
+
+    def _check_cancel_inside_steps(self) -> None:
+        """Check for cancellation after every block of the network, in the forward and the
+        backward pass: a large batch on a CPU can take seconds, and a cancelled run must
+        stop within a fraction of that (nothing of the step is kept)."""
+        def after_block(module, inputs, output) -> None:
+            self.feedback.check_cancelled()
+            if getattr(output, "requires_grad", False):
+                output.register_hook(lambda grad: self.feedback.check_cancelled())
+
+        for name, module in self.model.named_modules():
+            if 1 <= name.count(".") + 1 <= 2:  # the blocks: children and grandchildren
+                module.register_forward_hook(after_block)
 
     # --- one batch ---------------------------------------------------------------------------
     def _prepare(self, images, train: bool):

@@ -113,9 +113,9 @@ def test_cancel_stops_training_and_writes_nothing(rsscn7_small, tmp_path):
     from core.feedback import Feedback
 
     texts = []
-    calls = iter(range(10_000))
     feedback = Feedback(progress=lambda fraction, text: texts.append(text),
-                        is_cancelled=lambda: next(calls) > 30, text_interval_s=0)
+                        is_cancelled=lambda: "epoch 1/50 · batch 3/17" in texts,
+                        text_interval_s=0)
     settings = TrainSettings(str(rsscn7_small), backbone="resnet18", pretrained=False,
                              chip_size=16, batch_size=8, epochs=50, learning_rate=1e-3,
                              device="cpu", output_folder=str(tmp_path / "out"))
@@ -184,3 +184,23 @@ def test_out_of_memory_at_one_chip_fails_clearly(rsscn7_small):
                       data, "cpu")
     with pytest.raises(SceneClassifierError, match="even with 2 chip\\(s\\) at a time"):
         trainer.fit(1, 1e-3)
+
+
+def test_cancel_stops_inside_a_training_step(rsscn7_small):
+    """Cancelled during the forward pass of the first batch: the run stops before that
+    step changes a single weight (it does not wait for the end of the batch)."""
+    from core.backbones import create_model
+    from core.errors import Cancelled
+    from core.feedback import Feedback
+    from core.training import Trainer
+
+    data = prepare_data(str(rsscn7_small), batch_size=16, chip_size=16)
+    model = create_model("resnet18", len(data.classes))
+    cancelled = []
+    model.layer2.register_forward_hook(lambda *_: cancelled.append(True))
+    trainer = Trainer(model, data, "cpu", feedback=Feedback(is_cancelled=lambda: bool(cancelled)))
+    before = {name: value.clone() for name, value in model.named_parameters()}
+    with pytest.raises(Cancelled):
+        trainer.fit(1, 1e-3)
+    assert cancelled == [True]  # layer2 ran once: the first forward pass was the last
+    assert all(torch.equal(before[name], value) for name, value in model.named_parameters())
