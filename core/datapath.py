@@ -73,11 +73,10 @@ def host_path(chip_bytes: int, force: str | None = None) -> DataPath:
 
 
 def device_path(chip_bytes: int, device) -> DataPath:
-    """For chips in host memory: on the GPU when they fit half its free memory, else pinned."""
+    """For chips in host memory, training on the CUDA ``device``: on the GPU when they fit
+    half its free memory, else pinned."""
     import torch
 
-    if device.type != "cuda":
-        return DataPath(MEMORY, chip_bytes, None)
     free, _ = torch.cuda.mem_get_info(device)
     return gpu_path(chip_bytes, free)
 
@@ -91,14 +90,16 @@ def gpu_path(chip_bytes: int, free_gpu_bytes: int) -> DataPath:
 def stream_workers() -> int:
     """Worker processes for streamed chips: one per core (at most 8) where processes can be
     forked (Linux); elsewhere 0, as a spawned worker would start QGIS itself, not Python."""
+    from .imagery import parallel_decoders
+
     if not sys.platform.startswith("linux"):
         return 0
-    return max(1, min(8, os.cpu_count() or 1))
+    return parallel_decoders()
 
 
 class StreamedChips:
     """Chips read from their files when needed: a torch Dataset, and enough of a tensor's
-    interface (len, shape, dtype, indexing) for the rest of the trainer."""
+    interface (len, shape, dtype, indexing by one index) for the rest of the trainer."""
 
     def __init__(self, paths: Sequence[str], chip_size: int, band_count: int,
                  dtype: np.dtype) -> None:
@@ -121,27 +122,20 @@ class StreamedChips:
         return torch.uint8 if self.np_dtype == np.uint8 else torch.float32
 
     def decode(self, index: int):
-        """One chip as a tensor; zeros for a file that no longer reads (it is counted)."""
+        """(chip as a tensor, True), or (zeros, False) for a file that no longer reads."""
         import torch
 
-        from .dataset import resize_chip
-        from .imagery import read_image
+        from .dataset import training_chip
 
         try:
-            chip = resize_chip(read_image(self.paths[index]), self.chip_size)
-            if chip.shape[0] != self.band_count:
-                raise ValueError("band count changed")
+            chip = training_chip(self.paths[index], self.chip_size, self.band_count,
+                                 self.np_dtype)
         except Exception:  # a file changed or broke since it was scanned
             return torch.zeros(self.shape[1:], dtype=self.dtype), False
-        return torch.from_numpy(chip.astype(self.np_dtype, copy=False)), True
+        return torch.from_numpy(chip), True
 
-    def __getitem__(self, index):
-        import torch
-
-        if isinstance(index, (int, np.integer)):
-            return self.decode(int(index))[0]
-        indices = range(len(self))[index] if isinstance(index, slice) else index
-        return torch.stack([self.decode(int(i))[0] for i in indices])
+    def __getitem__(self, index: int):
+        return self.decode(int(index))[0]
 
 
 class _Streamed:

@@ -19,7 +19,7 @@ import numpy as np
 from .datapath import STREAM, DataPath, StreamedChips, host_path
 from .errors import DataError
 from .feedback import Feedback
-from .imagery import is_image_file, read_image
+from .imagery import is_image_file, parallel_decoders, read_image
 
 LAYOUT_HINT = (
     "Expected one sub-folder per class: <folder>/<class>/*.jpg or <folder>/images/<class>/*.jpg "
@@ -325,19 +325,18 @@ def _decode_all(paths: list[str], chip_size: int, first: tuple[str, int], keep_t
 
     def decode(path: str):
         try:
-            chip = read_image(path)
+            chip = training_chip(path, chip_size, bands, keep_type)
+        except BandCountError as error:
+            return None, f"{error.found} bands where {first_path} has {bands}"
         except Exception as error:  # any decoder failure means "unreadable"
             return None, f"{type(error).__name__}: {error}".strip()
-        if chip.shape[0] != bands:
-            return None, f"{chip.shape[0]} bands where {first_path} has {bands}"
-        chip = resize_chip(chip, chip_size).astype(keep_type, copy=False)
         if not band_sums:
             return chip, np.zeros((2, bands))
         values = chip.reshape(bands, -1).astype(np.float64)
         return chip, np.stack([values.sum(axis=1), np.square(values).sum(axis=1)])
 
     kept, sums, skipped = [], [], []
-    with ThreadPoolExecutor(max_workers=max(1, min(8, os.cpu_count() or 1))) as pool:
+    with ThreadPoolExecutor(max_workers=parallel_decoders()) as pool:
         for position, (path, (chip, result)) in enumerate(zip(paths, pool.map(decode, paths))):
             if chip is None:
                 skipped.append((path, result))
@@ -352,6 +351,23 @@ def _decode_all(paths: list[str], chip_size: int, first: tuple[str, int], keep_t
                 feedback.report(done / total, f"reading chips {done}/{total}")
     return _Decoded(images[:len(kept)] if keep else None, np.asarray(kept, dtype=np.int64),
                     np.asarray(sums).reshape(len(kept), 2, bands), skipped)
+
+
+class BandCountError(ValueError):
+    """A chip with another band count than the others."""
+
+    def __init__(self, found: int) -> None:
+        super().__init__(f"{found} bands")
+        self.found = found
+
+
+def training_chip(path: str, chip_size: int, band_count: int, dtype) -> np.ndarray:
+    """One training chip: decoded, checked to have ``band_count`` bands (else
+    BandCountError), resized to ``chip_size`` and converted to ``dtype``."""
+    chip = read_image(path)
+    if chip.shape[0] != band_count:
+        raise BandCountError(chip.shape[0])
+    return resize_chip(chip, chip_size).astype(dtype, copy=False)
 
 
 def resize_chip(chip: np.ndarray, size: int) -> np.ndarray:

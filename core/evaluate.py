@@ -23,7 +23,7 @@ from .dataset import resize_chip, scan_folders, split_folder_list
 from .errors import DataError
 from .export import class_folder_name
 from .feedback import Feedback
-from .imagery import read_image
+from .imagery import parallel_decoders, read_image
 from .metrics import confusion_matrix, kappa, overall_accuracy, per_class_metrics
 from .package import ModelPackage, load_package
 from .predictor import Predictor
@@ -177,7 +177,7 @@ def evaluate_folder(model: str | ModelPackage, folder: str, batch_size: int = 64
         return resize_chip(chip, package.chip_size), None
 
     total = len(scan.paths)
-    with ThreadPoolExecutor(max(1, min(8, os.cpu_count() or 1))) as pool:
+    with ThreadPoolExecutor(parallel_decoders()) as pool:
         for start in range(0, total, predictor.batch_size):
             feedback.check_cancelled()
             paths = scan.paths[start:start + predictor.batch_size]

@@ -6,10 +6,18 @@ and the original data type (Pillow is the fallback where GDAL is not installed).
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff")
 TIFF_EXTENSIONS = (".tif", ".tiff")
+
+
+def parallel_decoders() -> int:
+    """How many images to decode at once (threads or worker processes): one per core, at
+    most 8."""
+    return max(1, min(8, os.cpu_count() or 1))
 
 
 def is_image_file(path: str) -> bool:
