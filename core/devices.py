@@ -47,6 +47,13 @@ def autocast(device, dtype):
     return torch.autocast(device.type, dtype=dtype)
 
 
+def is_out_of_memory(error: BaseException) -> bool:
+    """True for an out-of-memory error of a device (CUDA's, or another backend's message)."""
+    import torch
+
+    return isinstance(error, torch.OutOfMemoryError) or "out of memory" in str(error)
+
+
 def memory_format(dtype):
     """channels_last with mixed precision (where the fast kernels want it), else default."""
     import torch

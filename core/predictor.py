@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .devices import autocast, memory_format, mixed_precision, resolve_device
+from .devices import (
+    autocast,
+    is_out_of_memory,
+    memory_format,
+    mixed_precision,
+    resolve_device,
+)
 from .errors import SceneClassifierError
 from .feedback import Feedback
 from .package import ModelPackage
@@ -46,7 +52,7 @@ class Predictor:
             try:
                 outputs.append(self._run(chunk))
             except Exception as error:
-                if not _is_out_of_memory(error):
+                if not is_out_of_memory(error):
                     raise
                 self._halve_batch(error)
                 continue
@@ -99,8 +105,3 @@ def dihedral_views(batch) -> list:
     turns = [torch.rot90(batch, k, dims=(2, 3)) for k in range(4)]
     return turns + [torch.flip(view, dims=(3,)) for view in turns]
 
-
-def _is_out_of_memory(error: Exception) -> bool:
-    import torch
-
-    return isinstance(error, torch.cuda.OutOfMemoryError) or "out of memory" in str(error)

@@ -17,7 +17,13 @@ import numpy as np
 from .augment import augment_batch
 from .datapath import GPU, PINNED, StreamedChips, chip_batches, device_path
 from .dataset import TrainingData
-from .devices import autocast, memory_format, mixed_precision, resolve_device
+from .devices import (
+    autocast,
+    is_out_of_memory,
+    memory_format,
+    mixed_precision,
+    resolve_device,
+)
 from .errors import SceneClassifierError
 from .feedback import Feedback
 
@@ -141,13 +147,14 @@ class Trainer:
 
     def _train_step(self, images, labels, optimizer, scaler) -> float:
         """One optimizer step on a batch; out of GPU memory, the batch is cut in more parts
-        whose gradients add up to the same step (logged), down to one chip per part."""
-        import torch
-
+        whose gradients add up to the same step (logged), down to two chips per part (batch
+        normalisation needs two)."""
         while True:
             try:
                 return self._accumulated_step(images, labels, optimizer, scaler)
-            except torch.OutOfMemoryError:
+            except RuntimeError as error:
+                if not is_out_of_memory(error):
+                    raise
                 optimizer.zero_grad(set_to_none=True)
                 self._halve_parts(len(labels), "training", smallest=2)
 
@@ -348,7 +355,9 @@ class Trainer:
                         parts = [self._probabilities(part)
                                  for part in chunk.tensor_split(self.parts)]
                         break
-                    except torch.OutOfMemoryError:
+                    except RuntimeError as error:
+                        if not is_out_of_memory(error):
+                            raise
                         self._halve_parts(len(chunk), "validating", smallest=1)
                 outputs.extend(parts)
         return torch.cat(outputs)
