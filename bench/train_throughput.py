@@ -55,8 +55,6 @@ def replicate(source: Path, target: Path, size: int) -> Path:
 
 def timed(batches, step, count: int, batch_size: int) -> float:
     """Images/s of ``step`` over ``count`` batches, after a warm-up."""
-    import torch
-
     iterator = iter(batches)
     for _ in range(WARMUP_BATCHES):
         step(*next(iterator))
@@ -65,7 +63,6 @@ def timed(batches, step, count: int, batch_size: int) -> float:
     for _ in range(count):
         step(*next(iterator))
     _sync()
-    del torch
     return count * batch_size / (time.perf_counter() - started)
 
 

@@ -190,10 +190,10 @@ def evaluate_folder(model: str | ModelPackage, folder: str, batch_size: int = 64
                 continue
             chips = np.stack([decoded[i][0] for i in usable])
             probabilities = predictor.probabilities(chips)
-            for row, index in zip(probabilities, usable):
+            for row, chip, index in zip(probabilities, chips, usable):
                 best = int(row.argmax())
                 tally.add(paths[index], scan.classes[scan.labels[start + index]], best,
-                          float(row[best]), chips[usable.index(index)])
+                          float(row[best]), chip)
             done = min(start + predictor.batch_size, total)
             feedback.report(done / total, f"evaluating chips {done}/{total}")
     return tally.result()

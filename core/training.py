@@ -113,7 +113,7 @@ class Trainer:
                 output.register_hook(lambda grad: self.feedback.check_cancelled())
 
         for name, module in self.model.named_modules():
-            if 1 <= name.count(".") + 1 <= 2:  # the blocks: children and grandchildren
+            if name and name.count(".") <= 1:  # the blocks: children and grandchildren
                 module.register_forward_hook(after_block)
 
     # --- one batch ---------------------------------------------------------------------------
