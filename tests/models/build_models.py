@@ -35,6 +35,18 @@ def child(algorithm: str, child_id: str, **static) -> QgsProcessingModelChildAlg
     return step
 
 
+def expose(step: QgsProcessingModelChildAlgorithm, outputs: dict[str, str],
+           descriptions: dict[str, str] | None = None) -> None:
+    """Make the step's outputs (model output name -> child output name) outputs of the model."""
+    exposed = {}
+    for name, child_output in outputs.items():
+        output = QgsProcessingModelOutput(name, (descriptions or {}).get(name, name))
+        output.setChildId(step.childId())
+        output.setChildOutputName(child_output)
+        exposed[name] = output
+    step.setModelOutputs(exposed)
+
+
 def find_then_train() -> QgsProcessingModelAlgorithm:
     """findlearningrate's LEARNING_RATE feeds trainclassifier's LEARNING_RATE."""
     model = QgsProcessingModelAlgorithm("Find rate then train", "Scene Classifier tests")
@@ -48,10 +60,7 @@ def find_then_train() -> QgsProcessingModelAlgorithm:
     train = child("trainclassifier", "train", EPOCHS=2, MODEL_NAME="chained", **common)
     train.addParameterSources("INPUT_FOLDER", [Source.fromModelParameter("chips")])
     train.addParameterSources("LEARNING_RATE", [Source.fromChildOutput("find", "LEARNING_RATE")])
-    output = QgsProcessingModelOutput("models", "Model folder")
-    output.setChildId("train")
-    output.setChildOutputName("OUTPUT_FOLDER")
-    train.setModelOutputs({"models": output})
+    expose(train, {"models": "OUTPUT_FOLDER"}, {"models": "Model folder"})
     model.addChildAlgorithm(train)
     model.updateDestinationParameters()
     return model
@@ -72,13 +81,7 @@ def train_then_grid() -> QgsProcessingModelAlgorithm:
     grid = child("classifygrid", "grid", GRID_SIZE=100, DEVICE=1)
     grid.addParameterSources("INPUT_RASTER", [Source.fromModelParameter("raster")])
     grid.addParameterSources("MODEL", [Source.fromChildOutput("train", "MODEL_DEFINITION")])
-    outputs = {}
-    for name, child_output in (("map", "OUTPUT"), ("summary", "OUTPUT_SUMMARY")):
-        output = QgsProcessingModelOutput(name, name)
-        output.setChildId("grid")
-        output.setChildOutputName(child_output)
-        outputs[name] = output
-    grid.setModelOutputs(outputs)
+    expose(grid, {"map": "OUTPUT", "summary": "OUTPUT_SUMMARY"})
     model.addChildAlgorithm(grid)
     model.updateDestinationParameters()
     return model
@@ -108,13 +111,7 @@ def export_train_evaluate() -> QgsProcessingModelAlgorithm:
     evaluate.addParameterSources("MODEL", [Source.fromChildOutput("train", "MODEL_DEFINITION")])
     evaluate.addParameterSources("INPUT_FOLDER",
                                  [Source.fromChildOutput("export", "OUTPUT_FOLDER")])
-    outputs = {}
-    for name, child_output in (("report", "OUTPUT_REPORT"), ("confusion", "OUTPUT_CONFUSION")):
-        output = QgsProcessingModelOutput(name, name)
-        output.setChildId("evaluate")
-        output.setChildOutputName(child_output)
-        outputs[name] = output
-    evaluate.setModelOutputs(outputs)
+    expose(evaluate, {"report": "OUTPUT_REPORT", "confusion": "OUTPUT_CONFUSION"})
     model.addChildAlgorithm(evaluate)
     model.updateDestinationParameters()
     return model
