@@ -68,12 +68,13 @@ class SceneClassifier:
                  feedback: Feedback | None = None) -> None:
         import torch
 
-        torch.manual_seed(data.seed)
         self.data = data
         self.backbone = backbone
         self.feedback = feedback or Feedback()
-        model = create_model(backbone, len(data.classes), data.band_count, pretrained,
-                             weights_file)
+        with torch.random.fork_rng(devices=[]):  # seeded weights; the caller's state kept
+            torch.manual_seed(data.seed)
+            model = create_model(backbone, len(data.classes), data.band_count, pretrained,
+                                 weights_file)
         self.trainer = Trainer(model, data, device, oversample, self.feedback)
         self.lr_finder: LRFinderResult | None = None
         self.learning_rate: float | None = None

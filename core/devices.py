@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import re
+
 from .errors import DeviceError
 
 
@@ -22,24 +25,71 @@ def resolve_device(name: str = "auto"):
     return torch.device(name)
 
 
-def mixed_precision(device):
-    """The autocast type for a device, or None for float32.
+# Two faults in the oneDNN kernels that PyTorch runs bfloat16 with on the CPU make results
+# depend on stale memory: NaN now and then in a long-running process (QGIS, a test session, a
+# notebook, where freed memory holds old values), never in a fresh one.
+# - The weight gradient of a strided, padded convolution whose input is one pixel (resnet's
+#   last stage at chips under 32 px) reads memory it never wrote (measured here, oneDNN 3.12,
+#   AVX512-BF16): chips under SMALLEST_BF16_CHIP train in float32, which costs little at
+#   that size.
+# - The AMX matrix kernels before oneDNN 3.14 read past the last valid column of a row when
+#   the inner dimension is not a multiple of 32 (a batch of 70, a last partial batch) and
+#   rely on zeros in the other operand to cancel it, which stale NaN or Inf does not
+#   (uxlfoundation/oneDNN issue 5717, fixed by pull request 5723): CPUs with AMX run in
+#   float32 until PyTorch carries the fix. Capping oneDNN below AMX (ONEDNN_MAX_CPU_ISA) is
+#   no alternative: it is process-wide and read once, at oneDNN's first use, which inside
+#   QGIS or a notebook may already have happened.
+SMALLEST_BF16_CHIP = 32
+ONEDNN_AMX_FIXED = (3, 14)
+
+
+@functools.cache
+def onednn_version() -> tuple[int, int] | None:
+    """(major, minor) of the oneDNN built into this PyTorch, or None if it cannot be told."""
+    import torch
+
+    match = re.search(r"(?:MKL-DNN|oneDNN)\D*v(\d+)\.(\d+)", torch.__config__.show())
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def cpu_precision(chip_size: int):
+    """(autocast type or None for float32, why) for networks on chips of ``chip_size`` px
+    on this CPU."""
+    import torch
+
+    amx = getattr(torch.cpu, "_is_amx_tile_supported", lambda: False)()
+    if not (amx or getattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)()):
+        return None, "float32 (this CPU has no native bfloat16)"
+    if chip_size < SMALLEST_BF16_CHIP:
+        return None, (f"float32 (oneDNN's bfloat16 kernels are unsound for chips under "
+                      f"{SMALLEST_BF16_CHIP} px)")
+    found = onednn_version()
+    if amx and (found is None or found < ONEDNN_AMX_FIXED):
+        version = "of unknown version" if found is None else ".".join(map(str, found))
+        fixed = ".".join(map(str, ONEDNN_AMX_FIXED))
+        return None, (f"float32 (this CPU has AMX, whose bfloat16 kernels in oneDNN {version}, "
+                      f"part of PyTorch {torch.__version__}, can turn results into NaN; "
+                      f"oneDNN {fixed} fixes that)")
+    return torch.bfloat16, "bfloat16 (native on this CPU)"
+
+
+def mixed_precision(device, chip_size: int):
+    """The autocast type for a network on chips of ``chip_size`` px, or None for float32.
 
     bfloat16 where the hardware computes it natively: CUDA GPUs from Ampere on, and CPUs with
-    AVX512-BF16 or AMX (about 2 x faster there, see docs/benchmarks.md); float16 on older
-    GPUs (with a gradient scaler when training); float32 on other CPUs.
+    AVX512-BF16 or AMX (about 2 x faster there, see docs/benchmarks.md) where oneDNN's
+    kernels are sound (see cpu_precision); float16 on older GPUs (with a gradient scaler when
+    training); float32 on other CPUs.
     """
     import torch
 
     if device.type == "cuda":
         return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-    native = getattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)() or getattr(
-        torch.cpu, "_is_amx_tile_supported", lambda: False)()
-    return torch.bfloat16 if native else None
+    return cpu_precision(chip_size)[0]
 
 
 def autocast(device, dtype):
-    """The autocast context for ``mixed_precision(device)`` (a no-op for None)."""
+    """The autocast context for ``mixed_precision(device, chip_size)`` (a no-op for None)."""
     import torch
 
     if dtype is None:

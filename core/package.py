@@ -8,6 +8,7 @@ and .dlpk entries that would leave their folder are refused.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
@@ -91,7 +92,7 @@ def save_package(output_folder: str, name: str, state_dict: dict, definition: di
         validate_definition(definition)
         torch.save(state_dict, os.path.join(staging, f"{name}.pth"))
         with open(os.path.join(staging, f"{name}.emd"), "w", encoding="utf-8") as file:
-            json.dump(definition, file, indent=2)
+            json.dump(definition, file, indent=2, allow_nan=False)  # strict JSON
         if write_report is not None:
             write_report(os.path.join(staging, f"{name}_report.html"))
         _zip_folder(staging, os.path.join(staging, f"{name}.dlpk"))
@@ -214,6 +215,10 @@ def validate_definition(definition: object, source: str = "model definition") ->
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise ModelPackageError(f"{source}: '{key}' should be a {kind.__name__}, "
                                     f"not {type(value).__name__}.")
+    not_finite = first_non_finite(definition)
+    if not_finite:
+        raise ModelPackageError(f"{source}: '{not_finite}' is not a finite number (NaN or "
+                                "infinity); the package is damaged or was trained badly.")
     if definition["ModelType"] != MODEL_TYPE:
         raise ModelPackageError(f"{source}: ModelType is '{definition['ModelType']}'; "
                                 f"Scene Classifier runs '{MODEL_TYPE}' models only.")
@@ -241,6 +246,23 @@ def validate_definition(definition: object, source: str = "model definition") ->
 
     if definition["Backbone"] not in BACKBONES:
         raise ModelPackageError(f"{source}: unknown backbone '{definition['Backbone']}'.")
+
+
+def first_non_finite(value: object) -> str | None:
+    """The key path (e.g. 'Normalization.Std[2]') of the first NaN or infinite number in a
+    JSON value, or None; walked without recursion."""
+    pending: list[tuple[str, object]] = [("", value)]
+    while pending:
+        path, item = pending.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return path
+        if isinstance(item, dict):
+            pending.extend((f"{path}.{key}" if path else str(key), child)
+                           for key, child in reversed(item.items()))
+        elif isinstance(item, list):
+            pending.extend((f"{path}[{index}]", child)
+                           for index, child in reversed(list(enumerate(item))))
+    return None
 
 
 def _weights_path(emd_path: str, model_file: str) -> str:

@@ -32,7 +32,7 @@ class Predictor:
         self.batch_size = max(1, int(batch_size))
         self.tta = tta
         self.feedback = feedback or Feedback()
-        self.amp_dtype = mixed_precision(self.device)
+        self.amp_dtype = mixed_precision(self.device, package.chip_size)
         self.memory_format = memory_format(self.amp_dtype)
         if self.device.type == "cuda":
             torch.backends.cudnn.benchmark = True

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import math
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Callable
 
@@ -19,6 +20,7 @@ from .datapath import GPU, PINNED, StreamedChips, chip_batches, device_path
 from .dataset import TrainingData
 from .devices import (
     autocast,
+    cpu_precision,
     is_out_of_memory,
     memory_format,
     mixed_precision,
@@ -28,6 +30,7 @@ from .errors import SceneClassifierError
 from .feedback import Feedback
 
 EARLY_STOPPING_PATIENCE = 5
+NON_FINITE_LIMIT = 3  # training steps in a row whose loss or gradients are not finite
 WARMUP_SHARE = 0.25  # of the one-cycle schedule
 WEIGHT_DECAY = 0.01
 
@@ -63,6 +66,10 @@ class LRFinderResult:
         return asdict(self)
 
 
+class NonFiniteLoss(Exception):
+    """Training diverged: losses or gradients are NaN or infinite."""
+
+
 class Trainer:
     """Trains one model on one TrainingData on one device."""
 
@@ -76,12 +83,13 @@ class Trainer:
         self.feedback = feedback or Feedback()
         self.generator = torch.Generator().manual_seed(data.seed)
         self.on_cuda = self.device.type == "cuda"
-        self.amp_dtype = mixed_precision(self.device)
+        self.amp_dtype = mixed_precision(self.device, data.chip_size)
         self.memory_format = memory_format(self.amp_dtype)
         self.model = model.to(self.device, memory_format=self.memory_format)
         if self.on_cuda:
             torch.backends.cudnn.benchmark = True
         self.train_images, self.valid_images = self._place_chips()
+        self.feedback.log(self.describe_precision())
         self._check_cancel_inside_steps()
         self.criterion = torch.nn.CrossEntropyLoss(ignore_index=-1)
         self.history: list[EpochStats] = []
@@ -102,6 +110,29 @@ class Trainer:
                 images = tuple(chips.pin_memory() for chips in images)
         self.feedback.log(place.describe(len(data.train_labels) + len(data.valid_labels)))
         return images
+
+    def describe_precision(self) -> str:
+        """The precision the network computes in and, on the CPU, the thread count: a run
+        is reproducible for the same seed, data, settings, thread count and PyTorch."""
+        import torch
+
+        if self.on_cuda:
+            precision = str(self.amp_dtype).split(".")[-1]
+            return f"Precision: {precision} on {torch.cuda.get_device_name(self.device)}."
+        note = cpu_precision(self.data.chip_size)[1]
+        return f"Precision: {note}; {torch.get_num_threads()} CPU threads."
+
+    @contextmanager
+    def _own_random_numbers(self):
+        """Random numbers owned by the run (dropout, augmentation): seeded with the data's
+        seed, whatever ran before in the process, and the caller's state restored after."""
+        import torch
+
+        devices = [self.device] if self.on_cuda else []
+        with torch.random.fork_rng(devices=devices):
+            torch.manual_seed(self.data.seed)
+            self.generator.manual_seed(self.data.seed)
+            yield
 
     def _check_cancel_inside_steps(self) -> None:
         """Check for cancellation after every block of the network, in the forward and the
@@ -146,9 +177,10 @@ class Trainer:
         return torch.amp.GradScaler("cuda", enabled=enabled)
 
     def _train_step(self, images, labels, optimizer, scaler) -> float:
-        """One optimizer step on a batch; out of GPU memory, the batch is cut in more parts
-        whose gradients add up to the same step (logged), down to two chips per part (batch
-        normalisation needs two)."""
+        """One optimizer step on a batch; returns its loss. Out of GPU memory, the batch is
+        cut in more parts whose gradients add up to the same step (logged), down to two chips
+        per part (batch normalisation needs two). A step whose loss or gradients are not
+        finite changes no weight and returns NaN."""
         while True:
             try:
                 return self._accumulated_step(images, labels, optimizer, scaler)
@@ -169,9 +201,19 @@ class Trainer:
                     len(part_labels) / len(labels))
             scaler.scale(loss).backward()
             total += float(loss.detach())
+        if not math.isfinite(total) or not (scaler.is_enabled() or self._gradients_finite()):
+            # (with float16 the scaler itself skips steps whose scaled gradients overflow)
+            optimizer.zero_grad(set_to_none=True)
+            return math.nan
         scaler.step(optimizer)
         scaler.update()
         return total
+
+    def _gradients_finite(self) -> bool:
+        import torch
+
+        grads = [p.grad for p in self.model.parameters() if p.grad is not None]
+        return bool(torch.isfinite(torch.nn.utils.get_total_norm(grads)))
 
     def _halve_parts(self, batch: int, task: str, smallest: int) -> None:
         import torch
@@ -207,7 +249,8 @@ class Trainer:
     # --- learning-rate finder --------------------------------------------------------------
     def lr_find(self, start_lr: float = 1e-7, end_lr: float = 10.0,
                 iterations: int = 100) -> LRFinderResult:
-        """Exponential sweep; suggests the rate where the smoothed loss falls fastest.
+        """Exponential sweep of the learning rate, one training step per rate; suggests a
+        tenth of the rate at the lowest smoothed loss (see suggest_learning_rate).
 
         The model's weights are restored afterwards.
         """
@@ -219,24 +262,25 @@ class Trainer:
         average, best = 0.0, math.inf
         self.model.train()
         try:
-            stream = self._train_batches()
-            for step in range(iterations):
-                self.feedback.check_cancelled()
-                lr = start_lr * factor**step
-                for group in optimizer.param_groups:
-                    group["lr"] = lr
-                loss = self._train_step(*next(stream), optimizer, scaler)
-                average = 0.98 * average + 0.02 * loss
-                smoothed = average / (1 - 0.98 ** (step + 1))
-                if not math.isfinite(smoothed):
-                    break
-                lrs.append(lr)
-                losses.append(smoothed)
-                best = min(best, smoothed)
-                self.feedback.report((step + 1) / iterations,
-                                     f"finding learning rate · step {step + 1}/{iterations}")
-                if step > 10 and smoothed > 4 * best:
-                    break
+            with self._own_random_numbers():
+                stream = self._train_batches()
+                for step in range(iterations):
+                    self.feedback.check_cancelled()
+                    lr = start_lr * factor**step
+                    for group in optimizer.param_groups:
+                        group["lr"] = lr
+                    loss = self._train_step(*next(stream), optimizer, scaler)
+                    average = 0.98 * average + 0.02 * loss
+                    smoothed = average / (1 - 0.98 ** (step + 1))
+                    if not math.isfinite(smoothed):
+                        break
+                    lrs.append(lr)
+                    losses.append(smoothed)
+                    best = min(best, smoothed)
+                    self.feedback.report((step + 1) / iterations,
+                                         f"finding learning rate · step {step + 1}/{iterations}")
+                    if step > 10 and smoothed > 4 * best:
+                        break
         finally:
             self.model.load_state_dict(saved)
         if len(lrs) < 10:
@@ -253,7 +297,9 @@ class Trainer:
         """One-cycle training; keeps the weights of the epoch with the lowest valid loss.
 
         After each epoch ``checkpoint`` receives the whole training state; ``resume`` (such
-        a state) continues a run from the epoch after the one it was saved at.
+        a state) continues a run from the epoch after the one it was saved at. A training
+        step whose loss is not finite is skipped (logged); NON_FINITE_LIMIT of them in a row,
+        or a validation loss that is not finite, end training at the best epoch so far.
         """
         import torch
 
@@ -267,42 +313,79 @@ class Trainer:
         scaler = self._make_scaler()
         best = {"loss": math.inf, "state": None, "stale": 0}
         self.history, first_epoch = [], 1
-        if resume is not None:
-            first_epoch = self._restore(resume, optimizer, scheduler, scaler, best)
-            self.feedback.log(f"Resuming at epoch {first_epoch} of {epochs}.")
-        self.feedback.log(EPOCH_TABLE_HEADER)
-        for row in self.history:
-            self.feedback.log(row.as_row())
-        stream = self._train_batches()
-        for epoch in range(first_epoch, epochs + 1):
-            started = time.perf_counter()
-            self.model.train()
-            total = 0.0
-            for step in range(1, steps + 1):
-                self.feedback.check_cancelled()
-                total += self._train_step(*next(stream), optimizer, scaler)
-                scheduler.step()
-                self.feedback.report(((epoch - 1) * steps + step) / (epochs * steps),
-                                     f"epoch {epoch}/{epochs} · batch {step}/{steps}")
-            valid_loss, accuracy = self.validate()
-            stats = EpochStats(epoch, total / steps, valid_loss, accuracy,
-                               time.perf_counter() - started)
-            self.history.append(stats)
-            self.feedback.log(stats.as_row())
-            if valid_loss < best["loss"]:
-                best.update(loss=valid_loss, stale=0, state=self._weights_on_cpu())
-                self.best_epoch = epoch
-            elif epoch > warmup_epochs:
-                best["stale"] += 1
-            if checkpoint is not None:
-                checkpoint(self._state(epoch, optimizer, scheduler, scaler, best))
-            if (early_stopping and epoch > warmup_epochs
-                    and best["stale"] >= EARLY_STOPPING_PATIENCE and epoch < epochs):
-                self.feedback.log(f"Early stopping: valid_loss has not improved for "
-                                  f"{best['stale']} epochs; keeping epoch {self.best_epoch}.")
-                break
+        with self._own_random_numbers():
+            if resume is not None:
+                first_epoch = self._restore(resume, optimizer, scheduler, scaler, best)
+                self.feedback.log(f"Resuming at epoch {first_epoch} of {epochs}.")
+            self.feedback.log(EPOCH_TABLE_HEADER)
+            for row in self.history:
+                self.feedback.log(row.as_row())
+            stream = self._train_batches()
+            for epoch in range(first_epoch, epochs + 1):
+                started = time.perf_counter()
+                try:
+                    train_loss = self._train_epoch(epoch, epochs, steps, stream, optimizer,
+                                                   scheduler, scaler)
+                    valid_loss, accuracy = self.validate()
+                    if not math.isfinite(valid_loss):
+                        raise NonFiniteLoss(f"the validation loss of epoch {epoch} is not "
+                                            "finite")
+                except NonFiniteLoss as problem:
+                    self._end_non_finite(problem, best)
+                    break
+                stats = EpochStats(epoch, train_loss, valid_loss, accuracy,
+                                   time.perf_counter() - started)
+                self.history.append(stats)
+                self.feedback.log(stats.as_row())
+                if valid_loss < best["loss"]:
+                    best.update(loss=valid_loss, stale=0, state=self._weights_on_cpu())
+                    self.best_epoch = epoch
+                elif epoch > warmup_epochs:
+                    best["stale"] += 1
+                if checkpoint is not None:
+                    checkpoint(self._state(epoch, optimizer, scheduler, scaler, best))
+                if (early_stopping and epoch > warmup_epochs
+                        and best["stale"] >= EARLY_STOPPING_PATIENCE and epoch < epochs):
+                    self.feedback.log(f"Early stopping: valid_loss has not improved for "
+                                      f"{best['stale']} epochs; keeping epoch "
+                                      f"{self.best_epoch}.")
+                    break
         self.model.load_state_dict(best["state"])
         return self.history
+
+    def _train_epoch(self, epoch: int, epochs: int, steps: int, stream, optimizer, scheduler,
+                     scaler) -> float:
+        """One epoch of training steps; returns the mean loss of the steps that counted."""
+        self.model.train()
+        total, counted, failed = 0.0, 0, 0
+        for step in range(1, steps + 1):
+            self.feedback.check_cancelled()
+            loss = self._train_step(*next(stream), optimizer, scaler)
+            scheduler.step()
+            if math.isfinite(loss):
+                total, counted, failed = total + loss, counted + 1, 0
+            else:
+                failed += 1
+                self.feedback.log(f"Epoch {epoch}, batch {step}: the training loss or its "
+                                  "gradients are not finite; this step is skipped.")
+                if failed >= NON_FINITE_LIMIT:
+                    raise NonFiniteLoss(f"{failed} training steps in a row had a loss or "
+                                        "gradients that are not finite")
+            self.feedback.report(((epoch - 1) * steps + step) / (epochs * steps),
+                                 f"epoch {epoch}/{epochs} · batch {step}/{steps}")
+        if not counted:
+            raise NonFiniteLoss(f"no training step of epoch {epoch} had a finite loss")
+        return total / counted
+
+    def _end_non_finite(self, problem: NonFiniteLoss, best: dict) -> None:
+        """Log why training ends early; without any good epoch there is nothing to keep."""
+        advice = ("Lower LEARNING_RATE (or let the finder choose it), try another "
+                  "BATCH_SIZE, or train with DEVICE cpu on a CPU without bfloat16 (float32).")
+        if best["state"] is None:
+            raise SceneClassifierError(f"Training failed: {problem}, and no epoch finished "
+                                       f"with a finite validation loss. {advice}")
+        self.feedback.log(f"Training stopped: {problem}. Keeping epoch {self.best_epoch}, the "
+                          f"best finished one. {advice}")
 
     def _weights_on_cpu(self) -> dict:
         return {k: v.detach().to("cpu", copy=True) for k, v in self.model.state_dict().items()}

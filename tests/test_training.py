@@ -51,13 +51,41 @@ def test_suggestion_is_a_tenth_of_the_minimum():
     assert suggest_learning_rate(lrs, losses) == pytest.approx(lrs[40] / 10)
 
 
-def test_cpu_training_is_reproducible(rsscn7_small):
-    def run():
+def test_cpu_training_is_reproducible_whatever_ran_before(rsscn7_small):
+    def run(backbone="resnet18"):
         data = prepare_data(str(rsscn7_small), batch_size=16, chip_size=16, seed=3)
-        classifier = SceneClassifier(data, backbone="resnet18", pretrained=False, device="cpu")
+        classifier = SceneClassifier(data, backbone=backbone, pretrained=False, device="cpu")
         return [(r.train_loss, r.valid_loss) for r in classifier.trainer.fit(2, 1e-3)]
 
-    assert run() == run()
+    first = run()
+    torch.manual_seed(12345)
+    torch.rand(10_000)
+    callers_state = torch.get_rng_state()
+    assert run() == first
+    assert torch.equal(torch.get_rng_state(), callers_state)  # the caller's numbers untouched
+    # dropout (in mobilenet's head) draws from the run's own generator too
+    with_dropout = run("mobilenet_v3_large")
+    torch.rand(10_000)
+    assert run("mobilenet_v3_large") == with_dropout
+
+
+@pytest.mark.parametrize("bf16, amx, onednn, chip, expected", [
+    (True, False, (3, 12), 32, torch.bfloat16),  # AVX512-BF16 without AMX
+    (True, False, (3, 12), 31, None),  # one-pixel stages: float32
+    (True, True, (3, 12), 224, None),  # AMX with oneDNN's K-tail fault: float32
+    (True, True, None, 224, None),  # AMX, oneDNN version unknown: float32
+    (True, True, (3, 14), 224, torch.bfloat16),  # AMX with the fixed oneDNN
+    (False, False, (3, 12), 224, None),  # no native bf16
+])
+def test_cpu_precision_avoids_onednns_unsound_kernels(monkeypatch, bf16, amx, onednn, chip,
+                                                      expected):
+    import core.devices as devices
+
+    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: bf16)
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: amx)
+    monkeypatch.setattr(devices, "onednn_version", lambda: onednn)
+    assert devices.mixed_precision(torch.device("cpu"), chip) == expected
+    assert devices.cpu_precision(chip)[1].startswith("bfloat16" if expected else "float32")
 
 
 def test_oversampling_balances_classes(rsscn7_small):
@@ -204,3 +232,93 @@ def test_cancel_stops_inside_a_training_step(rsscn7_small):
         trainer.fit(1, 1e-3)
     assert cancelled == [True]  # layer2 ran once: the first forward pass was the last
     assert all(torch.equal(before[name], value) for name, value in model.named_parameters())
+
+
+class TurnsNonFinite(torch.nn.Module):
+    """Wraps a model; its outputs become NaN for the training calls in ``train_calls`` and
+    for the validation passes from ``valid_pass`` on (a pass = one validate())."""
+
+    def __init__(self, model, train_calls=(), valid_pass=None) -> None:
+        super().__init__()
+        self.model, self.train_calls, self.valid_pass = model, set(train_calls), valid_pass
+        self.calls = 0
+        self.passes = 0
+
+    def forward(self, images):
+        out = self.model(images)
+        if self.training:
+            self.calls += 1
+            poisoned = self.calls in self.train_calls
+        else:
+            poisoned = self.valid_pass is not None and self.passes >= self.valid_pass
+        return out * float("nan") if poisoned else out
+
+
+def non_finite_trainer(rsscn7_small, **poison):
+    from core.backbones import create_model
+    from core.feedback import Feedback
+    from core.training import Trainer
+
+    data = prepare_data(str(rsscn7_small), batch_size=16, chip_size=16)
+    lines = []
+    model = TurnsNonFinite(create_model("resnet18", len(data.classes)), **poison)
+    trainer = Trainer(model, data, "cpu", feedback=Feedback(log=lines.append))
+    validate = trainer.validate
+
+    def counting_validate():
+        result = validate()
+        model.passes += 1
+        return result
+
+    trainer.validate = counting_validate
+    return trainer, lines
+
+
+def test_a_non_finite_step_is_skipped_and_logged(rsscn7_small):
+    trainer, lines = non_finite_trainer(rsscn7_small, train_calls={3})
+    history = trainer.fit(2, 1e-3)
+    assert len(history) == 2
+    assert all(np.isfinite([row.train_loss, row.valid_loss]).all() for row in history)
+    assert "Epoch 1, batch 3: the training loss or its gradients are not finite; this step " \
+           "is skipped." in lines
+    assert all(torch.isfinite(p).all() for p in trainer.model.parameters())
+
+
+def test_non_finite_losses_in_a_row_stop_training_at_the_best_epoch(rsscn7_small):
+    steps = 9  # 134 training chips in batches of 16: 8 full ones and one of 6
+    trainer, lines = non_finite_trainer(rsscn7_small, train_calls=range(steps + 1, 100))
+    assert trainer._steps_per_epoch() == steps
+    history = trainer.fit(4, 1e-3)
+    assert [row.epoch for row in history] == [1] and trainer.best_epoch == 1
+    log = "\n".join(lines)
+    assert "Training stopped: 3 training steps in a row had a loss or gradients that are " \
+           "not finite. Keeping epoch 1, the best finished one. Lower LEARNING_RATE" in log
+    assert trainer.validate()[0] == pytest.approx(history[0].valid_loss, rel=1e-4)
+
+
+def test_a_non_finite_validation_loss_is_never_the_best_epoch(rsscn7_small):
+    trainer, lines = non_finite_trainer(rsscn7_small, valid_pass=1)
+    history = trainer.fit(3, 1e-3)
+    assert len(history) == 1 and trainer.best_epoch == 1
+    assert np.isfinite(history[0].valid_loss)
+    assert "Training stopped: the validation loss of epoch 2 is not finite." in "\n".join(lines)
+
+
+def test_no_finite_epoch_at_all_is_a_clear_error(rsscn7_small):
+    from core.errors import SceneClassifierError
+
+    trainer, _ = non_finite_trainer(rsscn7_small, valid_pass=0)
+    with pytest.raises(SceneClassifierError, match="no epoch finished with a finite "
+                       "validation loss. Lower LEARNING_RATE"):
+        trainer.fit(2, 1e-3)
+
+
+def test_a_package_never_holds_nan(tmp_path):
+    from core.errors import ModelPackageError
+
+    data = prepare_data(str(SAMPLE_SAT6), batch_size=16, chip_size=28)
+    classifier = SceneClassifier(data, backbone="resnet18", pretrained=False, device="cpu")
+    classifier.learning_rate = float("nan")
+    with pytest.raises(ModelPackageError, match="'LearningRate' is not a finite number"):
+        classifier.save("m", str(tmp_path))
+    assert not any(tmp_path.iterdir())
