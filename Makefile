@@ -32,11 +32,12 @@ PRINT_SUMMARY = import csv; \
 
 setup: qgis venv profile
 
+# xvfb: the desktop test runs the real QGIS on a virtual display.
 qgis:
-	@command -v qgis_process.bin >/dev/null || { \
-	  echo "Installing QGIS from the distribution's packages"; \
+	@command -v qgis_process.bin >/dev/null && command -v xvfb-run >/dev/null || { \
+	  echo "Installing QGIS and Xvfb from the distribution's packages"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    qgis python3-qgis python3-venv >/dev/null; }
+	    qgis python3-qgis python3-venv xvfb xauth >/dev/null; }
 
 venv: $(VENV)/.installed
 

@@ -1,5 +1,27 @@
 """Scene Classifier: deep-learning scene and object classification for QGIS Processing."""
 
+import sys
+
+
+def _keep_triton_out_of_qgis() -> None:
+    """Make ``import triton`` fail inside QGIS, before torch is first imported.
+
+    torchvision imports torch._dynamo, which imports triton when it is installed (it comes
+    with Linux builds of torch). Triton's native library runs LLVM's static initialisers,
+    which collide with the LLVM that Mesa's OpenGL driver has already loaded into the QGIS
+    desktop: QGIS dies with signal 11 (Intel, AMD and virtual machines with Mesa). The plugin
+    never compiles kernels (no torch.compile), so it needs no triton; torch checks for it
+    with ``import triton`` and ``importlib.util.find_spec``, and a None entry in
+    sys.modules answers both with "not installed". Only QGIS loads this package, so
+    notebooks and the command line keep triton. When torch (and so perhaps triton) is
+    already loaded, by another plugin, it is too late and nothing is changed.
+    """
+    if "torch" not in sys.modules:
+        sys.modules.setdefault("triton", None)
+
+
+_keep_triton_out_of_qgis()
+
 
 def classFactory(iface):  # noqa: N802 (QGIS's name)
     """QGIS entry point; ``iface`` is None under qgis_process."""

@@ -1,0 +1,50 @@
+"""Run inside the real QGIS desktop (``qgis --code``): train a tiny model and classify a grid
+through processing.runAndLoadResults, as a user would from the toolbox, then quit.
+
+Reads SCENE_CLASSIFIER_TEST_OUT (a folder) and SCENE_CLASSIFIER_TEST_DATA (chips folder) and
+SCENE_CLASSIFIER_TEST_RASTER from the environment; writes steps.json there after each step,
+so the test can tell how far QGIS got if it dies.
+"""
+
+import json
+import os
+
+import processing
+from qgis.core import QgsApplication, QgsProject
+from qgis.PyQt.QtCore import QTimer
+
+OUT = os.environ["SCENE_CLASSIFIER_TEST_OUT"]
+steps = {}
+
+
+def record(name, value) -> None:
+    steps[name] = value
+    with open(os.path.join(OUT, "steps.json"), "w", encoding="utf-8") as file:
+        json.dump(steps, file, indent=1)
+
+
+def main() -> None:
+    with open("/proc/self/maps", encoding="utf-8") as maps:
+        record("opengl_llvm_loaded", "libLLVM" in maps.read())
+    trained = processing.runAndLoadResults("sceneclassifier:trainclassifier", {
+        "INPUT_FOLDER": os.environ["SCENE_CLASSIFIER_TEST_DATA"], "BACKBONE": 0,
+        "PRETRAINED": False, "CHIP_SIZE": 32, "BATCH_SIZE": 16, "EPOCHS": 1,
+        "LEARNING_RATE": 0.001, "DEVICE": 1, "MODEL_NAME": "desktop",
+        "OUTPUT_FOLDER": os.path.join(OUT, "models")})
+    record("trained", {key: trained.get(key) for key in ("MODEL_DEFINITION", "ACCURACY")})
+    grid = processing.runAndLoadResults("sceneclassifier:classifygrid", {
+        "INPUT_RASTER": os.environ["SCENE_CLASSIFIER_TEST_RASTER"],
+        "MODEL": trained["MODEL_DEFINITION"], "GRID_SIZE": 200, "CELL_SIZE": 4, "DEVICE": 1,
+        "OUTPUT": os.path.join(OUT, "grid.gpkg")})
+    layers = [layer.name() for layer in QgsProject.instance().mapLayers().values()]
+    record("grid", {"CELL_COUNT": grid.get("CELL_COUNT"), "layers": layers})
+    with open("/proc/self/maps", encoding="utf-8") as maps:
+        record("triton_loaded", "libtriton" in maps.read())
+
+
+try:
+    main()
+except Exception as error:  # reported to the test, which fails with it
+    record("error", f"{type(error).__name__}: {error}")
+finally:
+    QTimer.singleShot(0, lambda: QgsApplication.exit(0))

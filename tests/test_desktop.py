@@ -1,0 +1,50 @@
+"""The real QGIS desktop under Xvfb, with Mesa's OpenGL loaded: the plugin must not crash it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sysconfig
+
+from conftest import MASSACHUSETTS_TIF, ROOT, SAMPLE_RSSCN7, copy_subset
+
+SCRIPT = ROOT / "tests" / "desktop" / "run_algorithms.py"
+
+
+def start_desktop(tmp_path, script, **env) -> tuple[subprocess.CompletedProcess, dict]:
+    """Run ``qgis --code script`` in an isolated profile with the plugin enabled; returns the
+    process and the steps.json the script wrote."""
+    for tool in ("qgis", "xvfb-run"):
+        assert shutil.which(tool), f"{tool} not found: make setup installs it"
+    profile = tmp_path / "profiles" / "default"
+    (profile / "python" / "plugins").mkdir(parents=True)
+    (profile / "python" / "plugins" / "scene_classifier").symlink_to(ROOT)
+    (profile / "QGIS").mkdir()
+    (profile / "QGIS" / "QGIS3.ini").write_text("[PythonPlugins]\nscene_classifier=true\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    environment = dict(os.environ, QT_QPA_PLATFORM="xcb", SCENE_CLASSIFIER_TEST_OUT=str(out),
+                       PYTHONPATH=sysconfig.get_paths()["purelib"], **env)
+    done = subprocess.run(
+        ["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", "qgis", "--noversioncheck",
+         "--nologo", "--profiles-path", str(tmp_path), "--code", str(script)],
+        env=environment, capture_output=True, text=True, timeout=900)
+    steps_file = out / "steps.json"
+    steps = json.loads(steps_file.read_text()) if steps_file.exists() else {}
+    return done, steps
+
+
+def test_desktop_trains_and_classifies_without_crashing(tmp_path):
+    chips = copy_subset(SAMPLE_RSSCN7, tmp_path / "chips", 12)
+    done, steps = start_desktop(tmp_path / "qgis", SCRIPT,
+                                SCENE_CLASSIFIER_TEST_DATA=str(chips),
+                                SCENE_CLASSIFIER_TEST_RASTER=str(MASSACHUSETTS_TIF))
+    log = f"exit {done.returncode}, steps {steps}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    assert steps.get("opengl_llvm_loaded"), "Mesa's OpenGL (libLLVM) was not loaded: " + log
+    assert "error" not in steps, log
+    assert done.returncode == 0, "QGIS died: " + log
+    assert steps["trained"]["MODEL_DEFINITION"].endswith("desktop.emd")
+    assert steps["grid"]["CELL_COUNT"] > 0 and len(steps["grid"]["layers"]) >= 1
+    assert steps["triton_loaded"] is False
