@@ -14,7 +14,7 @@ DEMO_OUT := demo_output
 DEMO_TRAIN = run sceneclassifier:trainclassifier --json -- \
 	INPUT_FOLDER=resources/sample/rsscn7 BACKBONE=0 PRETRAINED=false CHIP_SIZE=64 \
 	BATCH_SIZE=32 EPOCHS=20 LEARNING_RATE=0 DEVICE=1 MODEL_NAME=rsscn7_demo \
-	OUTPUT_FOLDER=$(DEMO_OUT)
+	OUTPUT_FOLDER=$(DEMO_OUT) OVERWRITE=true
 DEMO_RASTER := resources/sample/massachusetts/massachusetts_22978945_15.tif
 DEMO_GRID = run sceneclassifier:classifygrid --json -- INPUT_RASTER=$(DEMO_RASTER) \
 	MODEL=$(DEMO_OUT)/rsscn7_demo/rsscn7_demo.emd GRID_SIZE=100 CELL_SIZE=2 DEVICE=1 \

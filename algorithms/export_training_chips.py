@@ -3,6 +3,7 @@
 from qgis.core import (
     QgsProcessing,
     QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
@@ -43,8 +44,10 @@ class ExportTrainingChips(SceneClassifierAlgorithm):
         "OUTPUT_FOLDER/chips.csv (file, class, folder, feature id, chip bounds in the raster "
         "CRS). Class values become safe folder names (the mapping is in chips.csv and the "
         "log). Features with a NULL class, a NULL or empty geometry, outside the raster or "
-        "the processing extent are skipped and counted in the log. The chips replace an "
-        "earlier export in the same folder once all are written.<br><br>"
+        "the processing extent are skipped and counted in the log. The output folder must "
+        "be new or empty; one that holds an earlier export is refused unless 'Replace an "
+        "earlier export' is checked, and then its chips are replaced once all new ones are "
+        "written.<br><br>"
         "Needs no PyTorch."
     )
     NEEDS_TORCH = False
@@ -77,7 +80,14 @@ class ExportTrainingChips(SceneClassifierAlgorithm):
             "8-bit RGB (the first three bands of an 8-bit raster).")
         self.add_parameter(
             QgsProcessingParameterFolderDestination("OUTPUT_FOLDER", self.tr("Output folder")),
-            "Receives images/<class>/ and chips.csv; give it to 'Train scene classifier'.")
+            "Receives images/<class>/ and chips.csv; give it to 'Train scene classifier'. "
+            "New or empty, or an earlier export with 'Replace an earlier export'.")
+        self.add_parameter(
+            QgsProcessingParameterBoolean("OVERWRITE", self.tr("Replace an earlier export"),
+                                          False),
+            "Replace the images/ and chips.csv of an earlier export in the output folder, once "
+            "all new chips are written. A folder holding anything else is never changed.",
+            advanced=True)
         self.addOutput(QgsProcessingOutputNumber("CHIP_COUNT", self.tr("Chips written")))
 
     def process(self, parameters, context, feedback, core):
@@ -98,7 +108,8 @@ class ExportTrainingChips(SceneClassifierAlgorithm):
         features = ((feature.id(), attribute_value(feature.attribute(index)), wkb)
                     for feature, wkb in features_with_wkb(source, layer, context))
         summary = export_chips(layer.source(), features, folder, settings, core,
-                               feature_count(source))
+                               feature_count(source),
+                               self.parameterAsBoolean(parameters, "OVERWRITE", context))
         feedback.pushInfo(summary.text())
         return {"OUTPUT_FOLDER": summary.folder, "CHIP_COUNT": summary.chip_count}
 

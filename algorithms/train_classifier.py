@@ -70,8 +70,16 @@ class TrainClassifier(SceneClassifierAlgorithm):
             "Name of the package folder and its files.")
         self.add_parameter(
             QgsProcessingParameterFolderDestination("OUTPUT_FOLDER", self.tr("Output folder")),
-            "The package is written to OUTPUT_FOLDER/MODEL_NAME/ once training has finished; "
-            "a package of the same name there is replaced.")
+            "The package is written to OUTPUT_FOLDER/MODEL_NAME/ once training has finished. "
+            "It must lie outside the training data. An existing folder of that name is never "
+            "replaced, unless it is an earlier model package and 'Replace an existing model "
+            "package' is checked.")
+        self.add_parameter(
+            QgsProcessingParameterBoolean("OVERWRITE",
+                                          self.tr("Replace an existing model package"), False),
+            "Replace an earlier package of the same name in the output folder (only once the "
+            "new one is complete; a folder that is not a model package is never replaced). "
+            "Off: such a run stops before training.", advanced=True)
         self.add_parameter(
             QgsProcessingParameterFileDestination("OUTPUT_REPORT", self.tr("Training report"),
                                                   "HTML files (*.html)", optional=True,
@@ -96,6 +104,7 @@ class TrainClassifier(SceneClassifierAlgorithm):
             output_folder=self.parameterAsString(parameters, "OUTPUT_FOLDER", context),
             report_path=self.parameterAsFileOutput(parameters, "OUTPUT_REPORT", context) or None,
             resume=self.parameterAsBoolean(parameters, "RESUME", context),
+            overwrite=self.parameterAsBoolean(parameters, "OVERWRITE", context),
         )
         outcome = train_classifier(settings, core)
         return {

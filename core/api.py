@@ -34,7 +34,7 @@ from .metrics import confusion_matrix, per_class_metrics
 from .package import (
     ModelPackage,
     PackagePaths,
-    check_model_name,
+    check_package_target,
     load_package,
     model_definition,
     save_package,
@@ -169,10 +169,14 @@ class SceneClassifier:
         return report.confusion_figure(self.confusion_matrix(), self.data.classes)
 
     # --- saving -----------------------------------------------------------------------------
-    def save(self, name: str, output_folder: str = ".",
-             report_path: str | None = None) -> PackagePaths:
-        """Write OUTPUT/<name>/ with .emd, .pth, .dlpk and an HTML report."""
-        name = check_model_name(name)
+    def save(self, name: str, output_folder: str = ".", report_path: str | None = None,
+             overwrite: bool = True) -> PackagePaths:
+        """Write OUTPUT/<name>/ with .emd, .pth, .dlpk and an HTML report.
+
+        An earlier package of that name is replaced (unless ``overwrite`` is False) once the
+        new one is complete; a folder of that name that is not a package is never touched.
+        """
+        name = check_package_target(output_folder, name, overwrite, self.data.folders)
         per_class = self.per_class_metrics()
         summary = self.data.summary()
         definition = model_definition(
@@ -183,7 +187,8 @@ class SceneClassifier:
             best_epoch=self.trainer.best_epoch, best_accuracy=self.best_accuracy,
             per_class=per_class, data_summary=summary)
         state = {k: v.detach().cpu() for k, v in self.model.state_dict().items()}
-        paths = save_package(output_folder, name, state, definition, self.write_report)
+        paths = save_package(output_folder, name, state, definition, self.write_report,
+                             overwrite, self.data.folders)
         if report_path:
             report.copy_report(paths.report, report_path)
             paths.report = report_path
@@ -276,6 +281,7 @@ class TrainSettings:
     output_folder: str = "."
     report_path: str | None = None
     resume: bool = False
+    overwrite: bool = False
 
 
 @dataclass
@@ -303,7 +309,8 @@ def _classifier(settings: TrainSettings, feedback: Feedback) -> SceneClassifier:
 def train_classifier(settings: TrainSettings, feedback: Feedback | None = None) -> TrainOutcome:
     """Read the chips, (find the rate,) train, and save the package and report."""
     feedback = feedback or Feedback()
-    check_model_name(settings.model_name)
+    check_package_target(settings.output_folder, settings.model_name, settings.overwrite,
+                         split_folder_list(settings.input_folder, settings.extra_folders))
     classifier = _classifier(settings, feedback)
     partial = partial_folder(settings.output_folder, settings.model_name)
     try:
@@ -315,7 +322,8 @@ def train_classifier(settings: TrainSettings, feedback: Feedback | None = None) 
                          "with RESUME to continue from there.")
         raise
     feedback.report(1.0, "saving the model package", force=True)
-    paths = classifier.save(settings.model_name, settings.output_folder, settings.report_path)
+    paths = classifier.save(settings.model_name, settings.output_folder, settings.report_path,
+                            settings.overwrite)
     remove_checkpoint(partial)
     feedback.log(f"Best epoch {classifier.trainer.best_epoch}: validation accuracy "
                  f"{classifier.best_accuracy:.4f}. Model package: {paths.folder}")

@@ -9,8 +9,8 @@ checkpoint is data like a package: it loads with ``weights_only=True``.
 
 from __future__ import annotations
 
+import contextlib
 import os
-import shutil
 
 from .errors import SceneClassifierError
 
@@ -66,4 +66,9 @@ def check_same_run(saved: dict, current: dict, folder: str) -> None:
 
 
 def remove_checkpoint(folder: str) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
+    """Delete the checkpoint, and its folder once empty (never anything else in it)."""
+    for name in (CHECKPOINT_FILE, CHECKPOINT_FILE + ".tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(os.path.join(folder, name))
+    with contextlib.suppress(OSError):
+        os.rmdir(folder)

@@ -34,3 +34,8 @@ class Cancelled(SceneClassifierError):
 
     def __init__(self, message: str = "Cancelled by the user; nothing was written.") -> None:
         super().__init__(message)
+
+
+class OutputError(SceneClassifierError):
+    """An output would replace or lose files that the run did not create, or cannot be
+    written where it was asked to go."""

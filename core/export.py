@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .chips import FIXED, ChipReader, ChipSettings, RasterSource
-from .errors import DataError
+from .errors import DataError, OutputError
 from .features import Extent, GeometryReader
 from .feedback import Feedback
 
@@ -95,12 +95,51 @@ def class_folder_name(value: object) -> str:
     return name[:100]
 
 
+def check_export_target(output_folder: str, overwrite: bool) -> None:
+    """Refuse an output folder that holds anything but an earlier export, or an earlier
+    export unless ``overwrite`` (then only its images/ and chips.csv are replaced)."""
+    folder = os.path.abspath(output_folder)
+    if os.path.isfile(folder):
+        raise OutputError(f"Output folder {folder} is a file, not a folder. Choose a folder.")
+    if not os.path.isdir(folder):
+        return
+    entries = sorted(name for name in os.listdir(folder)
+                     if not name.startswith((".export-partial-", ".export-old-")))
+    if not entries:
+        return
+    if not _is_export(folder):
+        shown = ", ".join(entries[:5]) + (" …" if len(entries) > 5 else "")
+        raise OutputError(f"Output folder {folder} is not empty ({shown}) and holds no "
+                          "earlier export; nothing was changed. Choose an empty or new folder.")
+    if not overwrite:
+        raise OutputError(f"Output folder {folder} holds an earlier export. Choose another "
+                          "folder, or set OVERWRITE to replace its images/ and chips.csv once "
+                          "the new chips are written.")
+
+
+def _is_export(folder: str) -> bool:
+    """An earlier export: chips.csv with our columns (and images/ when it has chips)."""
+    try:
+        with open(os.path.join(folder, "chips.csv"), newline="", encoding="utf-8") as table:
+            header = next(csv.reader(table), None)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return False
+    images = os.path.join(folder, "images")
+    return tuple(header or ()) == CSV_COLUMNS and (os.path.isdir(images) or
+                                                    not os.path.lexists(images))
+
+
 def export_chips(raster: str, features: Iterable[tuple[object, object, bytes | None]],
                  output_folder: str, settings: ExportSettings | None = None,
-                 feedback: Feedback | None = None, total: int | None = None) -> ExportSummary:
-    """Write one chip per usable (feature id, class value, WKB) and chips.csv."""
+                 feedback: Feedback | None = None, total: int | None = None,
+                 overwrite: bool = False) -> ExportSummary:
+    """Write one chip per usable (feature id, class value, WKB) and chips.csv.
+
+    The output folder must be new or empty, or hold an earlier export and ``overwrite``
+    be set (check_export_target)."""
     settings = settings or ExportSettings()
     feedback = feedback or Feedback()
+    check_export_target(output_folder, overwrite)
     if settings.format not in FORMATS:
         raise DataError(f"Unknown chip format '{settings.format}'; use one of "
                         f"{', '.join(FORMATS)}.")

@@ -14,6 +14,7 @@ import re
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import PurePosixPath
@@ -21,9 +22,11 @@ from typing import Callable
 
 from . import __version__
 from .dataset import Normalization
-from .errors import ModelPackageError
+from .errors import ModelPackageError, OutputError
+from .outputs import check_apart
 
 MODEL_TYPE = "ObjectClassification"
+MODEL_CONFIGURATION = "SceneClassifier"
 FRAMEWORK = "PyTorch"
 MAX_PACKAGE_BYTES = 4 * 1024**3
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\- ]{0,99}$")
@@ -74,15 +77,62 @@ def class_entries(classes: list[str]) -> list[dict]:
             for i, name in enumerate(classes)]
 
 
+def package_files(name: str) -> set[str]:
+    """The files a package folder holds: nothing else is ever in it."""
+    return {f"{name}.emd", f"{name}.pth", f"{name}.dlpk", f"{name}_report.html"}
+
+
+def check_package_target(output_folder: str, name: str, overwrite: bool,
+                         input_folders: Sequence[str] = ()) -> str:
+    """Refuse, before any work, a package folder ``output_folder/name`` that would replace
+    something other than an earlier package of ours, or an earlier package unless
+    ``overwrite``, or that is, contains or lies inside an input folder; returns the name."""
+    name = check_model_name(name)
+    target = os.path.join(os.path.abspath(output_folder), name)
+    check_apart(target, "model folder", input_folders, "training data folder")
+    if os.path.isfile(output_folder):
+        raise OutputError(f"Output folder {os.path.abspath(output_folder)} is a file, not a "
+                          "folder. Choose a folder.")
+    if not os.path.lexists(target):
+        return name
+    if not os.path.isdir(target) or os.path.islink(target):
+        raise OutputError(f"{target} exists and is not a model package folder; nothing was "
+                          "changed. Choose another MODEL_NAME or OUTPUT_FOLDER.")
+    others = sorted(set(os.listdir(target)) - package_files(name))
+    if others or not _is_our_definition(os.path.join(target, f"{name}.emd")):
+        shown = f" (it holds {', '.join(others[:5])}{' …' if len(others) > 5 else ''})" \
+            if others else ""
+        raise OutputError(f"{target} exists and is not a Scene Classifier model package"
+                          f"{shown}; nothing was changed. Choose another MODEL_NAME or "
+                          "OUTPUT_FOLDER.")
+    if not overwrite:
+        raise OutputError(f"A model package already exists in {target}. Choose another "
+                          "MODEL_NAME, or set OVERWRITE to replace it (the old package is "
+                          "replaced only once the new one is complete).")
+    return name
+
+
+def _is_our_definition(path: str) -> bool:
+    try:
+        with open(path, encoding="utf-8") as file:
+            definition = json.load(file)
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(definition, dict) and definition.get("ModelConfiguration") == \
+        MODEL_CONFIGURATION
+
+
 def save_package(output_folder: str, name: str, state_dict: dict, definition: dict,
-                 write_report: Callable[[str], None] | None = None) -> PackagePaths:
+                 write_report: Callable[[str], None] | None = None, overwrite: bool = False,
+                 input_folders: Sequence[str] = ()) -> PackagePaths:
     """Write the package into a temporary folder, then move it to ``output_folder/name``.
 
-    An existing package of the same name is replaced only once the new one is complete.
+    An earlier package of the same name is replaced, with ``overwrite``, only once the new
+    one is complete; anything else there is never replaced (check_package_target).
     """
     import torch
 
-    name = check_model_name(name)
+    name = check_package_target(output_folder, name, overwrite, input_folders)
     output_folder = os.path.abspath(output_folder)
     os.makedirs(output_folder, exist_ok=True)
     final = os.path.join(output_folder, name)
@@ -362,7 +412,7 @@ def model_definition(*, name: str, backbone: str, classes: list[str], chip_size:
     return {
         "Framework": FRAMEWORK,
         "ModelType": MODEL_TYPE,
-        "ModelConfiguration": "SceneClassifier",
+        "ModelConfiguration": MODEL_CONFIGURATION,
         "ModelFile": f"{name}.pth",
         "ModelName": name,
         "ImageHeight": chip_size,

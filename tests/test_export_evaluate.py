@@ -11,7 +11,7 @@ from osgeo import gdal, ogr
 
 from conftest import ROOT, SAMPLE_RSSCN7, write_raster
 from core.classify import ClassifyOptions
-from core.errors import Cancelled, DataError
+from core.errors import Cancelled, DataError, OutputError
 from core.evaluate import Evaluation, evaluate_features, evaluate_folder, match_class
 from core.export import ExportSettings, class_folder_name, export_chips
 from core.feedback import Feedback
@@ -119,14 +119,18 @@ def test_png_chips_train_and_need_eight_bit_rgb(tmp_path):
 
 def test_a_new_export_replaces_the_old_and_a_cancelled_one_changes_nothing(tmp_path):
     export_chips(str(NB_RASTER), nb_features(), str(tmp_path), ExportSettings(chip_size=32))
+    with pytest.raises(OutputError, match="holds an earlier export. Choose another folder, or "
+                       "set OVERWRITE"):
+        export_chips(str(NB_RASTER), nb_features("Niveau_1"), str(tmp_path),
+                     ExportSettings(chip_size=32))
     export_chips(str(NB_RASTER), nb_features("Niveau_1"), str(tmp_path),
-                 ExportSettings(chip_size=32))
+                 ExportSettings(chip_size=32), overwrite=True)
     assert sorted(p.name for p in (tmp_path / "images").iterdir()) == ["man", "nature"]
     calls = iter(range(1000))
     stop = Feedback(is_cancelled=lambda: next(calls) > 0)
     with pytest.raises(Cancelled):
         export_chips(str(NB_RASTER), nb_features(), str(tmp_path), ExportSettings(chip_size=32),
-                     stop)
+                     stop, overwrite=True)
     assert sorted(p.name for p in (tmp_path / "images").iterdir()) == ["man", "nature"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["chips.csv", "images"]
 
@@ -208,3 +212,15 @@ def test_folder_evaluation_of_a_trained_model_beats_chance(trained, tmp_path):
     evaluation.write_report(str(tmp_path / "report.html"), paths.dlpk)
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Cohen&#39;s kappa" in html and html.count("data:image/png") == 2
+
+
+def test_an_export_never_touches_a_folder_of_other_files(tmp_path):
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "holiday.jpg").write_bytes(b"photo")
+    (tmp_path / "chips.csv").write_text("name,amount\n")
+    with pytest.raises(OutputError, match="is not empty \\(chips.csv, images\\) and holds no "
+                       "earlier export; nothing was changed"):
+        export_chips(str(NB_RASTER), nb_features(), str(tmp_path), overwrite=True)
+    assert (tmp_path / "images" / "holiday.jpg").read_bytes() == b"photo"
+    assert (tmp_path / "chips.csv").read_text() == "name,amount\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chips.csv", "images"]

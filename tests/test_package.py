@@ -14,7 +14,7 @@ import torch
 
 from conftest import SAMPLE_RSSCN7
 from core.api import SceneClassifier
-from core.errors import ModelPackageError
+from core.errors import ModelPackageError, OutputError
 from core.package import check_model_name, load_package, safe_extract
 
 ESRI_KEYS = {"Framework", "ModelType", "ModelFile", "ModelName", "ImageHeight", "ImageWidth",
@@ -154,11 +154,40 @@ def test_unsafe_model_names(name):
 def test_saving_again_replaces_the_package_whole(trained, tmp_path):
     classifier, _ = trained
     first = classifier.save("again", str(tmp_path))
-    (tmp_path / "again" / "stale.txt").write_text("old")
+    with pytest.raises(OutputError, match="A model package already exists in .*again. Choose "
+                       "another MODEL_NAME, or set OVERWRITE"):
+        classifier.save("again", str(tmp_path), overwrite=False)
     second = classifier.save("again", str(tmp_path))
     assert first.folder == second.folder
     assert sorted(os.listdir(tmp_path)) == ["again"]
-    assert not (tmp_path / "again" / "stale.txt").exists()
     state = torch.load(second.weights, weights_only=True)
     assert all(isinstance(v, torch.Tensor) for v in state.values())
     assert np.isfinite(json.loads(open(second.definition).read())["LearningRate"])
+
+
+def test_a_folder_that_is_not_our_package_is_never_replaced(trained, tmp_path):
+    classifier, _ = trained
+    classifier.save("again", str(tmp_path))
+    (tmp_path / "again" / "notes.txt").write_text("mine")
+    before = {p: p.read_bytes() for p in (tmp_path / "again").iterdir()}
+    with pytest.raises(OutputError, match="is not a Scene Classifier model package \\(it holds "
+                       "notes.txt\\); nothing was changed"):
+        classifier.save("again", str(tmp_path))
+    assert {p: p.read_bytes() for p in (tmp_path / "again").iterdir()} == before
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "plain" / "plain.emd").write_text("{}")
+    with pytest.raises(OutputError, match="is not a Scene Classifier model package; nothing"):
+        classifier.save("plain", str(tmp_path))
+    assert (tmp_path / "plain" / "plain.emd").read_text() == "{}"
+
+
+def test_a_package_is_never_saved_into_its_training_data(trained):
+    classifier, _ = trained
+    data_folder = classifier.data.folders[0]
+    with pytest.raises(OutputError, match="lies inside the training data folder"):
+        classifier.save("inside", data_folder)
+    with pytest.raises(OutputError, match=" is the training data folder"):
+        classifier.save(os.path.basename(data_folder), os.path.dirname(data_folder))
+    parent = os.path.dirname(data_folder)
+    with pytest.raises(OutputError, match="contains the training data folder"):
+        classifier.save(os.path.basename(parent), os.path.dirname(parent))
