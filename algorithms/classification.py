@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from array import array
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 
 from qgis.core import (
     NULL,
@@ -31,6 +32,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from .base import DEVICES, SceneClassifierAlgorithm, add_device_parameter
+from .staged_sinks import staged_sink
 
 CROP_MODES = ("as the model definition says", "fixed size around the feature centre",
               "feature bounding box")
@@ -270,15 +272,16 @@ def geometries_in(crs, layer, context):
 
 
 def write_predictions(classifier, features: Callable[[bool], Iterable[tuple[QgsFeature, object]]],
-                      open_sink: Callable[[], tuple], feedback, total: int | None = None):
+                      open_output: Callable[[], AbstractContextManager], feedback,
+                      total: int | None = None):
     """Classify every feature, then write each with its class label, value and confidence.
 
     ``features(True)`` yields (feature or None, WKB in the raster CRS) to classify,
     ``features(False)`` (feature, anything) to write: the same features in the same order. The
-    output is opened with ``open_sink()`` only once every feature is classified, so a
-    cancelled or failed run leaves no partial output; meanwhile only the results are kept
-    (12 bytes a feature). Features outside the processing extent are not written. Returns
-    (class summary, OUTPUT destination id).
+    output is opened with ``open_output()`` (a staged_sink) only once every feature is
+    classified, so a cancelled or failed run leaves no partial output; meanwhile only the
+    results are kept (12 bytes a feature). Features outside the processing extent are not
+    written. Returns (class summary, OUTPUT destination id).
     """
     from ..core.classify import OUTSIDE_EXTENT
 
@@ -293,20 +296,22 @@ def write_predictions(classifier, features: Callable[[bool], Iterable[tuple[QgsF
         confidences.append(prediction.confidence or 0.0)
     report_summary(summary, feedback)
     feedback.setProgressText(f"writing {len(codes) - codes.count(-2)} features")
-    sink, destination = open_sink()
     classes, values = classifier.classes, classifier.class_values
-    for (feature, _), code, confidence in zip(features(False), codes, confidences):
-        if code == -2:
-            continue
-        results = [None, None, None] if code < 0 else [classes[code], values[code], confidence]
-        feature.setAttributes(feature.attributes() + results)
-        if not sink.addFeature(feature, QgsFeatureSink.FastInsert):
-            raise QgsProcessingException(f"Could not write feature {feature.id()} to OUTPUT.")
+    with open_output() as (sink, destination):
+        for (feature, _), code, confidence in zip(features(False), codes, confidences):
+            if code == -2:
+                continue
+            results = [None, None, None] if code < 0 else [classes[code], values[code],
+                                                            confidence]
+            feature.setAttributes(feature.attributes() + results)
+            if not sink.addFeature(feature, QgsFeatureSink.FastInsert):
+                raise QgsProcessingException(f"Could not write feature {feature.id()} to "
+                                             "OUTPUT.")
     return summary, destination
 
 
 def output_opener(alg: SceneClassifierAlgorithm, parameters, context, fields, wkb_type, crs):
-    """A function that creates the OUTPUT sink, returning (sink, destination id).
+    """A function that opens the OUTPUT sink (a staged_sink context).
 
     The sink is created at the end; a file destination in a folder that cannot be written is
     refused now, before any work."""
@@ -315,15 +320,7 @@ def output_opener(alg: SceneClassifierAlgorithm, parameters, context, fields, wk
     if folder and os.path.isdir(folder) and not os.access(folder, os.W_OK):
         raise QgsProcessingException(f"OUTPUT cannot be written: the folder {folder} is not "
                                      "writable. Choose another destination.")
-
-    def open_sink():
-        sink, destination = alg.parameterAsSink(parameters, "OUTPUT", context, fields, wkb_type,
-                                                crs)
-        if sink is None:
-            raise QgsProcessingException(alg.invalidSinkError(parameters, "OUTPUT"))
-        return sink, destination
-
-    return open_sink
+    return lambda: staged_sink(alg, parameters, context, "OUTPUT", fields, wkb_type, crs)
 
 
 def report_summary(summary, feedback) -> None:
@@ -346,13 +343,11 @@ def write_summary_table(alg: SceneClassifierAlgorithm, parameters, context, summ
                        ("count", QVariant.Int), ("area", QVariant.Double),
                        ("area_share", QVariant.Double), ("count_share", QVariant.Double)):
         fields.append(QgsField(name, kind))
-    sink, destination = alg.parameterAsSink(parameters, "OUTPUT_SUMMARY", context, fields,
-                                            QgsWkbTypes.NoGeometry,
-                                            QgsCoordinateReferenceSystem())
-    if sink is None:
-        return None
-    for row in summary.rows():
-        feature = QgsFeature(fields)
-        feature.setAttributes([row[field.name()] for field in fields])
-        sink.addFeature(feature, QgsFeatureSink.FastInsert)
+    with staged_sink(alg, parameters, context, "OUTPUT_SUMMARY", fields,
+                     QgsWkbTypes.NoGeometry, QgsCoordinateReferenceSystem()) as (sink,
+                                                                                  destination):
+        for row in summary.rows() if sink is not None else ():
+            feature = QgsFeature(fields)
+            feature.setAttributes([row[field.name()] for field in fields])
+            sink.addFeature(feature, QgsFeatureSink.FastInsert)
     return destination

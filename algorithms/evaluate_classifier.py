@@ -33,6 +33,7 @@ from .classification import (
     features_with_wkb,
     raster_layer,
 )
+from .staged_sinks import staged_sink
 
 ERROR_FIELDS = (("truth", QVariant.String), ("predicted", QVariant.String),
                 ("confidence", QVariant.Double))
@@ -170,13 +171,13 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
             taken.add(name.lower())
             names.append(name)
             fields.append(QgsField(name, kind))
-        sink, destination = self.parameterAsSink(parameters, "OUTPUT_ERRORS", context, fields,
-                                                 source.wkbType(), source.sourceCrs())
         mistakes = {m.source: m for m in evaluation.mistakes}
         request = QgsFeatureRequest().setFilterFids(list(mistakes))
-        for feature in source.getFeatures(request):
-            mistake = mistakes[feature.id()]
-            feature.setAttributes(feature.attributes() + [mistake.truth, mistake.predicted,
-                                                          mistake.confidence])
-            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+        with staged_sink(self, parameters, context, "OUTPUT_ERRORS", fields, source.wkbType(),
+                         source.sourceCrs()) as (sink, destination):
+            for feature in source.getFeatures(request):
+                mistake = mistakes[feature.id()]
+                feature.setAttributes(feature.attributes() + [mistake.truth, mistake.predicted,
+                                                              mistake.confidence])
+                sink.addFeature(feature, QgsFeatureSink.FastInsert)
         return destination

@@ -19,6 +19,9 @@ SAMPLE_SAT6 = ROOT / "resources" / "sample" / "sat6"
 SAMPLE_MASSACHUSETTS = ROOT / "resources" / "sample" / "massachusetts"
 MASSACHUSETTS_TIF = SAMPLE_MASSACHUSETTS / "massachusetts_22978945_15.tif"
 MASSACHUSETTS_BUILDINGS = SAMPLE_MASSACHUSETTS / "buildings.gpkg"
+NB = ROOT / "resources" / "sample" / "new_brunswick"
+NB_RASTER = NB / "new_brunswick_23322E759967N_clipped_2of2.tif"
+NB_POLYGONS = NB / "baker_lake_2017.gpkg"
 QGIS_PROCESS = shutil.which("qgis_process.bin") or "qgis_process.bin"
 
 

@@ -46,5 +46,7 @@ def test_desktop_trains_and_classifies_without_crashing(tmp_path):
     assert "error" not in steps, log
     assert done.returncode == 0, "QGIS died: " + log
     assert steps["trained"]["MODEL_DEFINITION"].endswith("desktop.emd")
-    assert steps["grid"]["CELL_COUNT"] > 0 and len(steps["grid"]["layers"]) >= 1
+    grid = steps["grid"]
+    assert grid["CELL_COUNT"] > 0 and grid["OUTPUT"] == str(tmp_path / "qgis" / "out" / "grid.gpkg")
+    assert [source for source in grid["layer_sources"] if "grid" in source] == [grid["OUTPUT"]]
     assert steps["triton_loaded"] is False

@@ -9,16 +9,12 @@ import numpy as np
 import pytest
 from osgeo import gdal, ogr
 
-from conftest import ROOT, SAMPLE_RSSCN7, write_raster
+from conftest import NB_POLYGONS, NB_RASTER, SAMPLE_RSSCN7, write_raster
 from core.classify import ClassifyOptions
 from core.errors import Cancelled, DataError, OutputError
 from core.evaluate import Evaluation, evaluate_features, evaluate_folder, match_class
 from core.export import ExportSettings, class_folder_name, export_chips
 from core.feedback import Feedback
-
-NB = ROOT / "resources" / "sample" / "new_brunswick"
-NB_RASTER = NB / "new_brunswick_23322E759967N_clipped_2of2.tif"
-NB_POLYGONS = NB / "baker_lake_2017.gpkg"
 
 
 def nb_features(field: str = "Niveau_2") -> list[tuple[int, str, bytes]]:

@@ -9,11 +9,7 @@ import json
 import pytest
 from osgeo import ogr
 
-from conftest import ROOT
-
-NB = ROOT / "resources" / "sample" / "new_brunswick"
-NB_RASTER = NB / "new_brunswick_23322E759967N_clipped_2of2.tif"
-NB_POLYGONS = NB / "baker_lake_2017.gpkg"
+from conftest import NB, NB_POLYGONS, NB_RASTER, ROOT
 
 
 def read_csv(path) -> list[list[str]]:

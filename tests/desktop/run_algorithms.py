@@ -36,8 +36,9 @@ def main() -> None:
         "INPUT_RASTER": os.environ["SCENE_CLASSIFIER_TEST_RASTER"],
         "MODEL": trained["MODEL_DEFINITION"], "GRID_SIZE": 200, "CELL_SIZE": 4, "DEVICE": 1,
         "OUTPUT": os.path.join(OUT, "grid.gpkg")})
-    layers = [layer.name() for layer in QgsProject.instance().mapLayers().values()]
-    record("grid", {"CELL_COUNT": grid.get("CELL_COUNT"), "layers": layers})
+    layers = [layer.source() for layer in QgsProject.instance().mapLayers().values()]
+    record("grid", {"CELL_COUNT": grid.get("CELL_COUNT"), "OUTPUT": grid.get("OUTPUT"),
+                    "layer_sources": layers})
     with open("/proc/self/maps", encoding="utf-8") as maps:
         record("triton_loaded", "libtriton" in maps.read())
 

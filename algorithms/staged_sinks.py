@@ -1,0 +1,81 @@
+"""Vector outputs written beside their target and moved into place at the end.
+
+A file destination (a GeoPackage, shapefile, CSV... given as a path) is written into a hidden
+folder next to it under its own file name, so layer names inside stay right; once every
+feature is written the sink is closed and its files replace the target's. A run that fails,
+is cancelled or is killed before that leaves an earlier file of that name as it was. Other
+destinations (memory layers, a table inside a database) are written by QGIS as usual.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from qgis.core import QgsProcessingException, QgsProcessingOutputLayerDefinition, QgsProperty
+from qgis.PyQt import sip
+
+STAGING_PREFIX = ".scene_classifier-partial-"
+
+
+def is_file_destination(destination: str) -> bool:
+    """A plain path to a file (not a memory layer, a provider URI or a layer in a file)."""
+    return bool(destination) and os.path.isabs(destination) and "|" not in destination
+
+
+@contextmanager
+def staged_sink(alg, parameters, context, name: str, fields, wkb_type,
+                crs) -> Iterator[tuple[object, str | None]]:
+    """``with staged_sink(...) as (sink, destination):`` write features to ``sink``; the
+    output ``name`` is in place at ``destination`` when the block ends without error. An
+    output that was not asked for gives (None, None)."""
+    destination = alg.parameterAsOutputLayer(parameters, name, context)
+    if not destination:
+        yield None, None
+        return
+    if not is_file_destination(destination):
+        sink, destination = _open(alg, parameters, context, name, fields, wkb_type, crs)
+        yield sink, destination
+        return
+    folder = os.path.dirname(destination)
+    os.makedirs(folder, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder)
+    staged = os.path.join(staging, os.path.basename(destination))
+    try:
+        redirected = dict(parameters, **{name: _redirected(parameters.get(name), staged)})
+        sink, staged_id = _open(alg, redirected, context, name, fields, wkb_type, crs)
+        yield sink, destination
+        sip.delete(sink)  # closes the file: everything is on disk
+        for file in os.listdir(staging):
+            os.replace(os.path.join(staging, file), os.path.join(folder, file))
+        _load_on_completion_from(context, staged_id, destination)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _open(alg, parameters, context, name: str, fields, wkb_type, crs):
+    sink, destination = alg.parameterAsSink(parameters, name, context, fields, wkb_type, crs)
+    if sink is None:
+        raise QgsProcessingException(alg.invalidSinkError(parameters, name))
+    return sink, destination
+
+
+def _redirected(value, path: str):
+    """The parameter value with its file replaced by ``path``, keeping what else it says
+    (load into the project, under which name, with which encoding)."""
+    if isinstance(value, QgsProcessingOutputLayerDefinition):
+        value = QgsProcessingOutputLayerDefinition(value)
+        value.sink = QgsProperty.fromValue(path)
+        return value
+    return path
+
+
+def _load_on_completion_from(context, staged: str, destination: str) -> None:
+    """The layer QGIS loads once the algorithm finishes: the target, not the staged file."""
+    layers = context.layersToLoadOnCompletion()
+    if staged in layers:
+        layers[destination] = layers.pop(staged)
+        context.setLayersToLoadOnCompletion(layers)

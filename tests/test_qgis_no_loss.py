@@ -1,0 +1,136 @@
+"""No run deletes or replaces a user's files: each refusal through headless qgis_process says
+why and how to fix it, exits non-zero and leaves every file that was there as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import MASSACHUSETTS_TIF, NB_POLYGONS, NB_RASTER, QGIS_PROCESS
+
+TINY_TRAINING = {"BACKBONE": 0, "PRETRAINED": "false", "CHIP_SIZE": 32, "BATCH_SIZE": 16,
+                 "EPOCHS": 1, "LEARNING_RATE": 0.001, "DEVICE": 1}
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """Every file and folder under ``root``, with a hash of each file's content."""
+    return {str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+            if path.is_file() else "folder" for path in sorted(root.rglob("*"))}
+
+
+def a_folder_of_my_own(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "thesis.docx").write_bytes(b"years of work")
+    (folder / "model.emd").write_text('{"not": "ours"}')
+    return folder
+
+
+def an_earlier_package(qgis_process, chips: Path, out: Path) -> None:
+    done, _ = qgis_process.run("trainclassifier", INPUT_FOLDER=chips, MODEL_NAME="model",
+                               OUTPUT_FOLDER=out, **TINY_TRAINING)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def an_earlier_export(qgis_process, out: Path) -> None:
+    done, _ = qgis_process.run("exporttrainingchips", INPUT_RASTER=NB_RASTER,
+                               INPUT_FEATURES=NB_POLYGONS, CLASS_FIELD="Niveau_2",
+                               CHIP_SIZE=32, OUTPUT_FOLDER=out)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+CASES = {
+    "train into a folder that is not a model package": (
+        lambda qp, chips, tmp: a_folder_of_my_own(tmp / "out" / "model"),
+        "trainclassifier", lambda chips, tmp: dict(
+            INPUT_FOLDER=chips, MODEL_NAME="model", OUTPUT_FOLDER=tmp / "out", OVERWRITE="true",
+            **TINY_TRAINING),
+        "is not a Scene Classifier model package (it holds thesis.docx); nothing "
+        "was changed. Choose another MODEL_NAME or OUTPUT_FOLDER."),
+    "train into the training data": (
+        lambda qp, chips, tmp: None, "trainclassifier", lambda chips, tmp: dict(
+            INPUT_FOLDER=chips, MODEL_NAME="model", OUTPUT_FOLDER=chips, **TINY_TRAINING),
+        "lies inside the training data folder"),
+    "train over an earlier package without OVERWRITE": (
+        lambda qp, chips, tmp: an_earlier_package(qp, chips, tmp / "out"),
+        "trainclassifier", lambda chips, tmp: dict(
+            INPUT_FOLDER=chips, MODEL_NAME="model", OUTPUT_FOLDER=tmp / "out", **TINY_TRAINING),
+        "A model package already exists in"),
+    "export into a folder of other files": (
+        lambda qp, chips, tmp: a_folder_of_my_own(tmp / "out"), "exporttrainingchips",
+        lambda chips, tmp: dict(INPUT_RASTER=NB_RASTER, INPUT_FEATURES=NB_POLYGONS,
+                                CLASS_FIELD="Niveau_2", OUTPUT_FOLDER=tmp / "out",
+                                OVERWRITE="true"),
+        "is not empty (model.emd, thesis.docx) and holds no earlier export; nothing was "
+        "changed. Choose an empty or new folder."),
+    "export over an earlier export without OVERWRITE": (
+        lambda qp, chips, tmp: an_earlier_export(qp, tmp / "out"), "exporttrainingchips",
+        lambda chips, tmp: dict(INPUT_RASTER=NB_RASTER, INPUT_FEATURES=NB_POLYGONS,
+                                CLASS_FIELD="Niveau_1", OUTPUT_FOLDER=tmp / "out"),
+        "holds an earlier export. Choose another folder, or set OVERWRITE"),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_a_refused_output_changes_nothing(qgis_process, rsscn7_small, tmp_path, case):
+    prepare, algorithm, parameters, message = CASES[case]
+    chips = tmp_path / "chips"
+    shutil.copytree(rsscn7_small, chips)
+    prepare(qgis_process, chips, tmp_path)
+    before = snapshot(tmp_path)
+    done, _ = qgis_process.run(algorithm, **parameters(chips, tmp_path))
+    output = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert message in output, output
+    assert "Traceback" not in output
+    assert snapshot(tmp_path) == before
+
+
+def test_overwrite_replaces_an_earlier_package(qgis_process, rsscn7_small, tmp_path):
+    an_earlier_package(qgis_process, rsscn7_small, tmp_path / "out")
+    before = snapshot(tmp_path / "out")
+    done, _ = qgis_process.run("trainclassifier", INPUT_FOLDER=rsscn7_small, MODEL_NAME="model",
+                               OUTPUT_FOLDER=tmp_path / "out", OVERWRITE="true",
+                               **dict(TINY_TRAINING, EPOCHS=2))
+    assert done.returncode == 0, done.stdout + done.stderr
+    after = snapshot(tmp_path / "out")
+    assert sorted(after) == sorted(before)  # the same files, and nothing else
+    assert after["model/model.pth"] != before["model/model.pth"]
+
+
+def test_a_classification_killed_while_writing_leaves_the_earlier_output(qgis_process,
+                                                                         trained, tmp_path):
+    """The earlier OUTPUT survives a kill -9 in the middle of writing the new one."""
+    output = tmp_path / "grid.gpkg"
+
+    def grid(size: int) -> list[str]:
+        return [QGIS_PROCESS, "run", "sceneclassifier:classifygrid", "--",
+                f"INPUT_RASTER={MASSACHUSETTS_TIF}", f"MODEL={trained[1].definition}",
+                f"GRID_SIZE={size}", "CELL_SIZE=0.5", "DEVICE=1", f"OUTPUT={output}"]
+
+    done = subprocess.run(grid(300), env=qgis_process.env, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    earlier, earlier_stat = snapshot(tmp_path), output.stat()
+
+    def writing() -> bool:  # into a staging folder, or (were there none) into OUTPUT itself
+        staged = any(p.name.startswith(".scene_classifier-partial-") and any(p.iterdir())
+                     for p in tmp_path.iterdir())
+        current = output.stat() if output.exists() else None
+        return staged or current is None or current.st_mtime_ns != earlier_stat.st_mtime_ns
+
+    run = subprocess.Popen(grid(20), env=qgis_process.env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 600
+    while run.poll() is None and time.monotonic() < deadline and not writing():
+        time.sleep(0.002)
+    os.killpg(run.pid, signal.SIGKILL)
+    assert run.wait() == -signal.SIGKILL, "the run ended before it could be killed"
+    assert {name: digest for name, digest in snapshot(tmp_path).items()
+            if not name.startswith(".scene_classifier-partial-")} == earlier
