@@ -20,8 +20,6 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterEnum,
-    QgsProcessingParameterExtent,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
@@ -32,13 +30,9 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from .base import DEVICES, SceneClassifierAlgorithm, add_device_parameter
+from .chip_parameters import add_chip_parameters, chip_option_values
 from .staged_sinks import staged_sink
 
-CROP_MODES = ("as the model definition says", "fixed size around the feature centre",
-              "feature bounding box")
-CORE_CROP_MODES = (None, "fixed", "bounding_box")
-BLACKEN_CHOICES = ("as the model definition says", "yes", "no")
-CORE_BLACKEN = (None, True, False)
 RESULT_FIELDS = (("CLASS_LABEL_FIELD", "ClassLabel", QVariant.String, "Class label field",
                   "Text field for the class name."),
                  ("CLASS_VALUE_FIELD", "ClassValue", QVariant.Int, "Class value field",
@@ -71,33 +65,6 @@ def add_raster_and_model_parameters(alg: SceneClassifierAlgorithm) -> None:
     add_model_parameter(alg)
 
 
-def add_chip_parameters(alg: SceneClassifierAlgorithm, extent_help: str,
-                        crop_modes: tuple[str, ...] = CROP_MODES,
-                        crop_advanced: bool = True) -> None:
-    """CELL_SIZE, EXTENT, CROP_MODE and PADDING: how chips are cut around features."""
-    alg.add_parameter(
-        QgsProcessingParameterNumber("CELL_SIZE", alg.tr("Cell size (raster CRS units, 0 = "
-                                                         "native)"),
-                                     QgsProcessingParameterNumber.Double, 0.0, False, 0.0),
-        "The ground size of one chip pixel. Match the resolution the model was (or will be) "
-        "trained at: the raster is averaged when read coarser and interpolated when read "
-        "finer. 0 reads the raster at its own resolution.")
-    alg.add_parameter(
-        QgsProcessingParameterExtent("EXTENT", alg.tr("Processing extent"), optional=True),
-        extent_help)
-    alg.add_parameter(
-        QgsProcessingParameterEnum("CROP_MODE", alg.tr("Chip around each feature"),
-                                   options=list(crop_modes), defaultValue=0),
-        "Fixed: the chip size in pixels at the cell size, centred on the feature (points "
-        "always use this). Bounding box: the feature's bounding box plus the padding, "
-        "resampled to the chip size.", advanced=crop_advanced)
-    alg.add_parameter(
-        QgsProcessingParameterNumber("PADDING", alg.tr("Padding around the bounding box "
-                                                       "(pixels)"),
-                                     QgsProcessingParameterNumber.Integer, 0, False, 0, 10000),
-        "Extra pixels (at the cell size) on each side of the bounding box.", advanced=True)
-
-
 def add_batch_and_device_parameters(alg: SceneClassifierAlgorithm) -> None:
     """BATCH_SIZE and DEVICE."""
     alg.add_parameter(
@@ -110,12 +77,7 @@ def add_batch_and_device_parameters(alg: SceneClassifierAlgorithm) -> None:
 def add_classify_parameters(alg: SceneClassifierAlgorithm, extent_help: str) -> None:
     """The chip parameters, BLACKEN_AROUND_FEATURE, the result field names, BATCH_SIZE,
     DEVICE and TEST_TIME_AUGMENTATION."""
-    add_chip_parameters(alg, extent_help)
-    alg.add_parameter(
-        QgsProcessingParameterEnum("BLACKEN_AROUND_FEATURE", alg.tr("Blacken around the "
-                                                                    "feature"),
-                                   options=list(BLACKEN_CHOICES), defaultValue=0),
-        "Set the pixels outside a polygon to 0 before classifying it.", advanced=True)
+    add_chip_parameters(alg, extent_help, blacken=True)
     for name, default, _, label, help_text in RESULT_FIELDS:
         alg.add_parameter(QgsProcessingParameterString(name, alg.tr(label), default), help_text,
                           advanced=True)
@@ -157,11 +119,7 @@ def feature_classifier(alg: SceneClassifierAlgorithm, parameters, context, core,
     from ..core.classify import ClassifyOptions, FeatureClassifier
 
     options = ClassifyOptions(
-        cell_size=alg.parameterAsDouble(parameters, "CELL_SIZE", context),
-        extent=extent_in(alg, parameters, context, layer),
-        crop_mode=CORE_CROP_MODES[alg.parameterAsEnum(parameters, "CROP_MODE", context)],
-        padding=alg.parameterAsInt(parameters, "PADDING", context),
-        blacken=CORE_BLACKEN[alg.parameterAsEnum(parameters, "BLACKEN_AROUND_FEATURE", context)],
+        **chip_option_values(alg, parameters, context, layer),
         batch_size=alg.parameterAsInt(parameters, "BATCH_SIZE", context),
         device=DEVICES[alg.parameterAsEnum(parameters, "DEVICE", context)],
         tta=alg.parameterAsBoolean(parameters, "TEST_TIME_AUGMENTATION", context))
@@ -172,16 +130,6 @@ def feature_classifier(alg: SceneClassifierAlgorithm, parameters, context, core,
              f"{classifier.settings.crop_mode.replace('_', ' ')} crop, on "
              f"{classifier.predictor.device} ({classifier.predictor.precision}).")
     return classifier
-
-
-def extent_in(alg: SceneClassifierAlgorithm, parameters, context, layer):
-    """EXTENT in the raster's CRS as (min x, min y, max x, max y), or None when not given."""
-    if parameters.get("EXTENT") in (None, ""):
-        return None
-    rectangle = alg.parameterAsExtent(parameters, "EXTENT", context, layer.crs())
-    if rectangle.isNull():
-        return None
-    return rectangle.xMinimum(), rectangle.yMinimum(), rectangle.xMaximum(), rectangle.yMaximum()
 
 
 def feature_source(alg: SceneClassifierAlgorithm, parameters, context, name="INPUT_FEATURES"):

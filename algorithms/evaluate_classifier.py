@@ -19,15 +19,13 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from .base import DEVICES, SceneClassifierAlgorithm
+from .chip_parameters import add_chip_parameters, chip_option_values
 from .classification import (
-    CORE_CROP_MODES,
     add_batch_and_device_parameters,
-    add_chip_parameters,
     add_model_parameter,
     add_raster_parameter,
     attribute_value,
     class_field_index,
-    extent_in,
     feature_count,
     feature_source,
     features_with_wkb,
@@ -128,13 +126,8 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
             layer = raster_layer(self, parameters, context)
             source = feature_source(self, parameters, context)
             index = class_field_index(self, parameters, context, source, "TRUTH_FIELD")
-            options = ClassifyOptions(
-                cell_size=self.parameterAsDouble(parameters, "CELL_SIZE", context),
-                extent=extent_in(self, parameters, context, layer),
-                crop_mode=CORE_CROP_MODES[self.parameterAsEnum(parameters, "CROP_MODE",
-                                                               context)],
-                padding=self.parameterAsInt(parameters, "PADDING", context),
-                batch_size=batch_size, device=device)
+            options = ClassifyOptions(**chip_option_values(self, parameters, context, layer),
+                                      batch_size=batch_size, device=device)
             features = ((feature.id(), attribute_value(feature.attribute(index)), wkb)
                         for feature, wkb in features_with_wkb(source, layer, context))
             evaluation = evaluate_features(model, layer.source(), features, options, core,

@@ -12,19 +12,17 @@ from qgis.core import (
 )
 
 from .base import SceneClassifierAlgorithm
+from .chip_parameters import add_chip_parameters, chip_option_values
 from .classification import (
-    add_chip_parameters,
     add_raster_parameter,
     attribute_value,
     class_field_index,
-    extent_in,
     feature_count,
     feature_source,
     features_with_wkb,
     raster_layer,
 )
 
-EXPORT_CROP_MODES = ("fixed size around the feature centre", "feature bounding box")
 FORMATS = (("tif", "TIFF (all bands, original data type, georeferenced)"),
            ("png", "PNG (8-bit RGB)"), ("jpg", "JPEG (8-bit RGB)"))
 
@@ -71,8 +69,7 @@ class ExportTrainingChips(SceneClassifierAlgorithm):
             "and classification.")
         add_chip_parameters(
             self, "Only features intersecting this extent are exported, and only the raster "
-            "inside it is read. Any CRS; empty = everything.", EXPORT_CROP_MODES,
-            crop_advanced=False)
+            "inside it is read. Any CRS; empty = everything.", from_model=False)
         self.add_parameter(
             QgsProcessingParameterEnum("FORMAT", self.tr("Chip format"),
                                        options=[label for _, label in FORMATS], defaultValue=0),
@@ -98,11 +95,7 @@ class ExportTrainingChips(SceneClassifierAlgorithm):
         index = class_field_index(self, parameters, context, source, "CLASS_FIELD")
         settings = ExportSettings(
             chip_size=self.parameterAsInt(parameters, "CHIP_SIZE", context),
-            cell_size=self.parameterAsDouble(parameters, "CELL_SIZE", context),
-            extent=extent_in(self, parameters, context, layer),
-            crop_mode=("fixed", "bounding_box")[
-                self.parameterAsEnum(parameters, "CROP_MODE", context)],
-            padding=self.parameterAsInt(parameters, "PADDING", context),
+            **chip_option_values(self, parameters, context, layer),
             format=FORMATS[self.parameterAsEnum(parameters, "FORMAT", context)][0])
         folder = self.parameterAsString(parameters, "OUTPUT_FOLDER", context)
         features = ((feature.id(), attribute_value(feature.attribute(index)), wkb)

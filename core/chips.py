@@ -31,6 +31,19 @@ ORDER_ROWS = 256  # raster-friendly order: bands of 256 raster rows, left to rig
 SNAP = 1e-6  # pixel positions closer than this to a whole pixel are taken as whole
 
 
+@dataclass
+class ChipOptions:
+    """The user's choices of how chips are cut around features, shared by classify, evaluate
+    and export. None means "as the model definition says" (classify and evaluate)."""
+
+    cell_size: float = 0.0  # raster CRS units; 0 = the raster's resolution
+    extent: Extent | None = None  # raster CRS; only features intersecting it are used
+    crop_mode: str | None = None  # FIXED, BOUNDING_BOX or None
+    padding: int = 0  # pixels at the cell size, around the bounding box
+    blacken: bool | None = None  # set pixels outside the polygon to 0
+    geometry_crs: str | None = None  # CRS of the geometries when it is not the raster's
+
+
 @dataclass(frozen=True)
 class ChipSettings:
     """How chips are cut: the model's size and bands, and the user's choices."""

@@ -20,9 +20,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .chips import BOUNDING_BOX, FIXED, ChipReader, ChipSettings, RasterSource, Window
+from .chips import (
+    BOUNDING_BOX,
+    FIXED,
+    ChipOptions,
+    ChipReader,
+    ChipSettings,
+    RasterSource,
+    Window,
+)
 from .errors import DataError
-from .features import Extent, Footprint, GeometryReader
+from .features import Footprint, GeometryReader
 from .feedback import Feedback
 from .package import ModelPackage, load_package
 from .predictor import Predictor
@@ -41,18 +49,12 @@ CHUNK_BATCHES = 16  # features are re-ordered for reading within chunks of 16 ba
 
 
 @dataclass
-class ClassifyOptions:
-    """The user's choices; None means "as the model definition says"."""
+class ClassifyOptions(ChipOptions):
+    """The chip options and how the model runs."""
 
-    cell_size: float = 0.0  # raster CRS units; 0 = the raster's resolution
-    extent: Extent | None = None  # raster CRS; only features intersecting it are classified
-    crop_mode: str | None = None  # "fixed" or "bounding_box"
-    padding: int = 0
-    blacken: bool | None = None
     batch_size: int = 64
     device: str = "auto"
     tta: bool = False  # average the 8 flips/rotations
-    geometry_crs: str | None = None  # CRS of the geometries when it is not the raster's
     workers: int | None = None  # chip-reading threads; 0 = read between batches; None = auto
 
 

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .chips import FIXED, ChipReader, ChipSettings, RasterSource
+from .chips import FIXED, ChipOptions, ChipReader, ChipSettings, RasterSource
 from .errors import DataError, OutputError
-from .features import Extent, GeometryReader
+from .features import GeometryReader
 from .feedback import Feedback
 
 FORMATS = {"tif": "GeoTIFF, all bands, original data type", "png": "8-bit RGB PNG",
@@ -41,16 +41,13 @@ JPEG_QUALITY = 95
 
 
 @dataclass
-class ExportSettings:
-    """How chips are cut and written."""
+class ExportSettings(ChipOptions):
+    """How chips are cut (there is no model: the crop mode is FIXED or BOUNDING_BOX, never
+    None) and written."""
 
-    chip_size: int = 224
-    cell_size: float = 0.0
-    extent: Extent | None = None
     crop_mode: str = FIXED
-    padding: int = 0
+    chip_size: int = 224
     format: str = "tif"
-    geometry_crs: str | None = None  # CRS of the geometries when it is not the raster's
 
 
 @dataclass
@@ -147,7 +144,7 @@ def export_chips(raster: str, features: Iterable[tuple[object, object, bytes | N
         raise DataError(f"Chip size must be at least 8 pixels, got {settings.chip_size}.")
     source = _raster_for(raster, settings)
     chip_settings = ChipSettings(settings.chip_size, source.bands, settings.crop_mode,
-                                 settings.padding, False, settings.cell_size)
+                                 settings.padding, bool(settings.blacken), settings.cell_size)
     reader = ChipReader(source, chip_settings)
     geometries = GeometryReader(settings.geometry_crs, source.crs_wkt or None)
     output_folder = os.path.abspath(output_folder)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import configparser
+import json
 import subprocess
 import sys
 import textwrap
@@ -75,7 +76,7 @@ def test_plugin_loads_without_torch_and_says_how_to_install_it(tmp_path):
     assert not (tmp_path / "models").exists()
 
 
-HELP_SCRIPT = textwrap.dedent("""
+PROVIDER_SCRIPT = textwrap.dedent("""
     import sys
     sys.path.insert(0, {plugins!r})
     from qgis.core import QgsApplication
@@ -85,21 +86,46 @@ HELP_SCRIPT = textwrap.dedent("""
     plugin = scene_classifier.classFactory(None)  # keep it: it owns the provider's wrapper
     plugin.initProcessing()
     provider = QgsApplication.processingRegistry().providerById("sceneclassifier")
-    for algorithm in provider.algorithms():
-        print("ALG", algorithm.id(), bool(algorithm.shortHelpString().strip()),
-              algorithm.group())
-        for parameter in algorithm.parameterDefinitions():
-            print("PARAM", algorithm.id(), parameter.name(), bool(parameter.help().strip()))
 """)
+HELP_SCRIPT = """
+for algorithm in provider.algorithms():
+    print("ALG", algorithm.id(), bool(algorithm.shortHelpString().strip()),
+          algorithm.group())
+    for parameter in algorithm.parameterDefinitions():
+        print("PARAM", algorithm.id(), parameter.name(), bool(parameter.help().strip()))
+"""
+CROP_MODE_SCRIPT = """
+import json
+for algorithm in provider.algorithms():
+    crop = algorithm.parameterDefinition("CROP_MODE")
+    if crop is not None:
+        print(json.dumps([algorithm.name(), crop.options(), crop.defaultValue()]))
+"""
 
 
-def test_every_algorithm_and_parameter_has_help(tmp_path):
+def run_with_provider(tmp_path, script: str) -> subprocess.CompletedProcess:
+    """Run ``script`` in a QGIS Python with the plugin's provider loaded as ``provider``."""
     plugins = tmp_path / "plugins"
     plugins.mkdir()
     (plugins / "scene_classifier").symlink_to(ROOT, target_is_directory=True)
-    done = subprocess.run([sys.executable, "-c", HELP_SCRIPT.format(plugins=str(plugins))],
-                          capture_output=True, text=True, timeout=300,
+    return subprocess.run([sys.executable, "-c", PROVIDER_SCRIPT.format(plugins=str(plugins))
+                           + script], capture_output=True, text=True, timeout=300,
                           env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin"})
+
+
+def test_crop_mode_indexes_are_the_same_in_every_algorithm(tmp_path):
+    done = run_with_provider(tmp_path, CROP_MODE_SCRIPT)
+    assert done.returncode == 0, done.stderr
+    found = {name: (options, default) for name, options, default in
+             map(json.loads, done.stdout.splitlines())}
+    both = ["fixed size around the feature centre", "feature bounding box"]
+    with_model = (both + ["as the model definition says"], 2)
+    assert found == {"classifyobjects": with_model, "classifygrid": with_model,
+                     "evaluateclassifier": with_model, "exporttrainingchips": (both, 0)}
+
+
+def test_every_algorithm_and_parameter_has_help(tmp_path):
+    done = run_with_provider(tmp_path, HELP_SCRIPT)
     assert done.returncode == 0, done.stderr
     algorithms = [line.split() for line in done.stdout.splitlines() if line.startswith("ALG")]
     assert sorted(a[1] for a in algorithms) == sorted(

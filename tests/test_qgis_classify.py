@@ -50,8 +50,9 @@ def test_classify_objects_writes_every_field_and_a_summary(qgis_process, model, 
     output, summary = tmp_path / "buildings.gpkg", tmp_path / "summary.csv"
     done, result = qgis_process.run(
         "classifyobjects", INPUT_RASTER=MASSACHUSETTS_TIF, INPUT_FEATURES=MASSACHUSETTS_BUILDINGS,
-        MODEL=model, CROP_MODE=2, PADDING=8, DEVICE=1, OUTPUT=output, OUTPUT_SUMMARY=summary)
+        MODEL=model, CROP_MODE=1, PADDING=8, DEVICE=1, OUTPUT=output, OUTPUT_SUMMARY=summary)
     assert done.returncode == 0, done.stdout + done.stderr
+    assert "bounding box crop" in "\n".join(result["log"]["info"])  # CROP_MODE=1, as export
     names, rows = read_layer(output)
     assert names == ["class"] + RESULT_FIELDS  # the input's own field is kept
     assert len(rows) == 405

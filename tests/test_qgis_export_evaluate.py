@@ -60,7 +60,7 @@ def test_evaluate_on_chips_and_on_features_in_place_agree(qgis_process, nb_expor
     assert done.returncode == 0, done.stdout + done.stderr
     done, in_place = qgis_process.run(
         "evaluateclassifier", MODEL=model, INPUT_RASTER=NB_RASTER, INPUT_FEATURES=NB_POLYGONS,
-        TRUTH_FIELD="Niveau_1", CROP_MODE=2, PADDING=4, DEVICE=1,
+        TRUTH_FIELD="Niveau_1", CROP_MODE=1, PADDING=4, DEVICE=1,
         OUTPUT_REPORT=tmp_path / "features.html", OUTPUT_CONFUSION=tmp_path / "features.csv",
         OUTPUT_ERRORS=tmp_path / "errors.gpkg")
     assert done.returncode == 0, done.stdout + done.stderr
