@@ -120,6 +120,23 @@ def add_input_folder_parameter(alg: SceneClassifierAlgorithm) -> None:
         "bit) are read.")
 
 
+def add_chip_size_parameter(alg: SceneClassifierAlgorithm, help_text: str) -> None:
+    """CHIP_SIZE: 8 to 4096 pixels (what a model definition allows), 224 by default."""
+    alg.add_parameter(
+        QgsProcessingParameterNumber("CHIP_SIZE", alg.tr("Chip size (pixels)"),
+                                     QgsProcessingParameterNumber.Integer, 224, False, 8, 4096),
+        help_text)
+
+
+def add_batch_size_parameter(alg: SceneClassifierAlgorithm, help_text: str,
+                             advanced: bool = False) -> None:
+    """BATCH_SIZE: 1 to 4096 chips, 64 by default."""
+    alg.add_parameter(
+        QgsProcessingParameterNumber("BATCH_SIZE", alg.tr("Batch size"),
+                                     QgsProcessingParameterNumber.Integer, 64, False, 1, 4096),
+        help_text, advanced=advanced)
+
+
 def add_training_data_parameters(alg: SceneClassifierAlgorithm) -> None:
     """INPUT_FOLDER, EXTRA_FOLDERS, CHIP_SIZE, BATCH_SIZE, VAL_SPLIT_PCT, OVERSAMPLE."""
     add_input_folder_parameter(alg)
@@ -127,15 +144,10 @@ def add_training_data_parameters(alg: SceneClassifierAlgorithm) -> None:
         QgsProcessingParameterString("EXTRA_FOLDERS", alg.tr("More chip folders (';'-separated)"),
                                      optional=True),
         "Further folders in the same layout; classes are merged by name.", advanced=True)
-    alg.add_parameter(
-        QgsProcessingParameterNumber("CHIP_SIZE", alg.tr("Chip size (pixels)"),
-                                     QgsProcessingParameterNumber.Integer, 224, False, 8, 2048),
-        "Chips are resized to this width and height. 224 suits ImageNet backbones; smaller "
-        "trains faster.")
-    alg.add_parameter(
-        QgsProcessingParameterNumber("BATCH_SIZE", alg.tr("Batch size"),
-                                     QgsProcessingParameterNumber.Integer, 64, False, 1, 4096),
-        "Chips per training step. Lower it if the GPU runs out of memory.")
+    add_chip_size_parameter(alg, "Chips are resized to this width and height. 224 suits "
+                            "ImageNet backbones; smaller trains faster.")
+    add_batch_size_parameter(alg, "Chips per training step. Lower it if the GPU runs out of "
+                             "memory.")
     alg.add_parameter(
         QgsProcessingParameterNumber("VAL_SPLIT_PCT", alg.tr("Validation share (%)"),
                                      QgsProcessingParameterNumber.Double, 20, False, 1, 90),

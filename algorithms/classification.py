@@ -22,14 +22,18 @@ from qgis.core import (
     QgsProcessingParameterBoolean,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFile,
-    QgsProcessingParameterNumber,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
     QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QVariant
 
-from .base import DEVICES, SceneClassifierAlgorithm, add_device_parameter
+from .base import (
+    DEVICES,
+    SceneClassifierAlgorithm,
+    add_batch_size_parameter,
+    add_device_parameter,
+)
 from .chip_parameters import add_chip_parameters, chip_option_values
 from .staged_sinks import staged_sink
 
@@ -67,10 +71,8 @@ def add_raster_and_model_parameters(alg: SceneClassifierAlgorithm) -> None:
 
 def add_batch_and_device_parameters(alg: SceneClassifierAlgorithm) -> None:
     """BATCH_SIZE and DEVICE."""
-    alg.add_parameter(
-        QgsProcessingParameterNumber("BATCH_SIZE", alg.tr("Batch size"),
-                                     QgsProcessingParameterNumber.Integer, 64, False, 1, 4096),
-        "Chips classified at once. Lower it if the GPU runs out of memory.", advanced=True)
+    add_batch_size_parameter(alg, "Chips classified at once. Lower it if the GPU runs out of "
+                             "memory.", advanced=True)
     add_device_parameter(alg)
 
 

@@ -8,10 +8,9 @@ from qgis.core import (
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFolderDestination,
-    QgsProcessingParameterNumber,
 )
 
-from .base import SceneClassifierAlgorithm
+from .base import SceneClassifierAlgorithm, add_chip_size_parameter
 from .chip_parameters import add_chip_parameters, chip_option_values
 from .classification import (
     add_raster_parameter,
@@ -61,12 +60,8 @@ class ExportTrainingChips(SceneClassifierAlgorithm):
             QgsProcessingParameterField("CLASS_FIELD", self.tr("Class field"),
                                         parentLayerParameterName="INPUT_FEATURES"),
             "Text or integer field holding each feature's class; it names the chip folders.")
-        self.add_parameter(
-            QgsProcessingParameterNumber("CHIP_SIZE", self.tr("Chip size (pixels)"),
-                                         QgsProcessingParameterNumber.Integer, 224, False, 8,
-                                         4096),
-            "Width and height of the chips. Train at this size for the same pixels in training "
-            "and classification.")
+        add_chip_size_parameter(self, "Width and height of the chips. Train at this size for "
+                                "the same pixels in training and classification.")
         add_chip_parameters(
             self, "Only features intersecting this extent are exported, and only the raster "
             "inside it is read. Any CRS; empty = everything.", from_model=False)
