@@ -35,8 +35,8 @@ sys.path.insert(0, str(ROOT))
 from core.backbones import create_model  # noqa: E402
 from core.chips import ChipReader  # noqa: E402
 from core.classify import ClassifyOptions, FeatureClassifier  # noqa: E402
-from core.dataset import Normalization  # noqa: E402
 from core.features import GeometryReader  # noqa: E402
+from core.normalization import Normalization  # noqa: E402
 from core.package import model_definition, save_package  # noqa: E402
 
 TILE = ROOT / "resources" / "sample" / "massachusetts" / "massachusetts_22978945_15.tif"

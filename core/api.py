@@ -25,11 +25,11 @@ from .checkpoint import (
     save_checkpoint,
 )
 from .classify import ClassifyOptions, FeatureClassifier
-from .dataset import TrainingData, load_training_data, resize_chip, scan_folders, split_folder_list
+from .dataset import TrainingData, load_training_data, scan_folders, split_folder_list
 from .devices import resolve_device
 from .errors import Cancelled
 from .feedback import Feedback
-from .imagery import read_image
+from .imagery import read_image, resize_chip
 from .metrics import confusion_matrix, per_class_metrics
 from .package import (
     ModelPackage,

@@ -21,6 +21,7 @@ import numpy as np
 
 from .errors import DataError
 from .features import Extent, Footprint
+from .imagery import resize_chip
 
 FIXED = "fixed"
 BOUNDING_BOX = "bounding_box"
@@ -285,7 +286,7 @@ class ChipReader:
                     chip = np.where(inside, chip, 0)
                     chip_valid = chip_valid & inside
                 has_data[index] = chip_valid.any()
-                out[index] = _fit(chip, size)
+                out[index] = resize_chip(chip, size)
         return has_data
 
     def _strips(self, windows: Sequence[Window]) -> list[list[int]]:
@@ -334,12 +335,6 @@ def _clear_nodata(pixels: np.ndarray, nodata: Sequence[float | None]) -> np.ndar
         missing |= np.isnan(pixels)
     np.putmask(pixels, missing, 0)
     return missing.all(axis=0)
-
-
-def _fit(chip: np.ndarray, size: int) -> np.ndarray:
-    from .dataset import resize_chip
-
-    return chip if chip.shape[1:] == (size, size) else resize_chip(chip, size)
 
 
 def polygon_mask(wkb: bytes, transform: Sequence[float], columns: int, rows: int) -> np.ndarray:

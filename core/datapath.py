@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .imagery import parallel_decoders, training_chip
+
 GPU_SHARE = 0.5  # of the free GPU memory the chips may take; the rest is for the model
 HOST_SHARE = 0.5  # of the available RAM
 GPU, PINNED, MEMORY, STREAM = "GPU memory", "pinned host memory", "host memory", "streamed"
@@ -90,8 +92,6 @@ def gpu_path(chip_bytes: int, free_gpu_bytes: int) -> DataPath:
 def stream_workers() -> int:
     """Worker processes for streamed chips: one per core (at most 8) where processes can be
     forked (Linux); elsewhere 0, as a spawned worker would start QGIS itself, not Python."""
-    from .imagery import parallel_decoders
-
     if not sys.platform.startswith("linux"):
         return 0
     return parallel_decoders()
@@ -124,8 +124,6 @@ class StreamedChips:
     def decode(self, index: int):
         """(chip as a tensor, True), or (zeros, False) for a file that no longer reads."""
         import torch
-
-        from .dataset import training_chip
 
         try:
             chip = training_chip(self.paths[index], self.chip_size, self.band_count,

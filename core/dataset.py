@@ -19,14 +19,19 @@ import numpy as np
 from .datapath import STREAM, DataPath, StreamedChips, host_path
 from .errors import DataError
 from .feedback import Feedback
-from .imagery import is_image_file, parallel_decoders, read_image
+from .imagery import (
+    BandCountError,
+    is_image_file,
+    parallel_decoders,
+    read_image,
+    training_chip,
+)
+from .normalization import Normalization
 
 LAYOUT_HINT = (
     "Expected one sub-folder per class: <folder>/<class>/*.jpg or <folder>/images/<class>/*.jpg "
     "(jpg, jpeg, png, bmp, tif, tiff)."
 )
-IMAGENET_MEAN = (0.485, 0.456, 0.406)
-IMAGENET_STD = (0.229, 0.224, 0.225)
 MIN_IMAGES_PER_CLASS = 2
 
 
@@ -131,45 +136,6 @@ def stratified_split(labels: Sequence[int], val_split_pct: float,
         valid.append(members[:n_valid])
         train.append(members[n_valid:])
     return np.sort(np.concatenate(train)), np.sort(np.concatenate(valid))
-
-
-@dataclass
-class Normalization:
-    """``(pixel / scale - mean) / std`` per band, as the model was trained."""
-
-    scale: float
-    mean: list[float]
-    std: list[float]
-
-    @classmethod
-    def imagenet(cls) -> Normalization:
-        return cls(255.0, list(IMAGENET_MEAN), list(IMAGENET_STD))
-
-    @classmethod
-    def from_sums(cls, band_sums: np.ndarray, pixels_per_chip: int) -> Normalization:
-        """Per-band mean and standard deviation from per-chip (sum, sum of squares) pairs,
-        shape (chips, 2, bands), of raw pixel values."""
-        count = len(band_sums) * pixels_per_chip
-        total, squares = band_sums.sum(axis=0)
-        mean = total / count
-        std = np.sqrt(np.maximum(squares / count - mean**2, 0.0)).clip(min=1e-6)
-        return cls(1.0, [float(v) for v in mean], [float(v) for v in std])
-
-    def to_dict(self) -> dict:
-        return {"Scale": self.scale, "Mean": self.mean, "Std": self.std}
-
-    @classmethod
-    def from_dict(cls, values: dict) -> Normalization:
-        return cls(float(values["Scale"]), [float(v) for v in values["Mean"]],
-                   [float(v) for v in values["Std"]])
-
-    def apply(self, images):
-        """Normalise a float tensor (N, bands, H, W) of raw pixel values."""
-        import torch
-
-        mean = torch.tensor(self.mean, device=images.device, dtype=images.dtype)
-        std = torch.tensor(self.std, device=images.device, dtype=images.dtype)
-        return (images / self.scale - mean.view(1, -1, 1, 1)) / std.view(1, -1, 1, 1)
 
 
 @dataclass
@@ -351,35 +317,3 @@ def _decode_all(paths: list[str], chip_size: int, first: tuple[str, int], keep_t
                 feedback.report(done / total, f"reading chips {done}/{total}")
     return _Decoded(images[:len(kept)] if keep else None, np.asarray(kept, dtype=np.int64),
                     np.asarray(sums).reshape(len(kept), 2, bands), skipped)
-
-
-class BandCountError(ValueError):
-    """A chip with another band count than the others."""
-
-    def __init__(self, found: int) -> None:
-        super().__init__(f"{found} bands")
-        self.found = found
-
-
-def training_chip(path: str, chip_size: int, band_count: int, dtype) -> np.ndarray:
-    """One training chip: decoded, checked to have ``band_count`` bands (else
-    BandCountError), resized to ``chip_size`` and converted to ``dtype``."""
-    chip = read_image(path)
-    if chip.shape[0] != band_count:
-        raise BandCountError(chip.shape[0])
-    return resize_chip(chip, chip_size).astype(dtype, copy=False)
-
-
-def resize_chip(chip: np.ndarray, size: int) -> np.ndarray:
-    """Resize (bands, H, W) to (bands, size, size) with antialiased bilinear resampling."""
-    import torch
-    import torch.nn.functional as F
-
-    if chip.shape[1:] == (size, size):
-        return chip
-    tensor = torch.from_numpy(chip.astype(np.float32, copy=False))[None]
-    resized = F.interpolate(tensor, size=(size, size), mode="bilinear", antialias=True,
-                            align_corners=False)[0]
-    if chip.dtype == np.uint8:
-        return resized.round_().clamp_(0, 255).to(torch.uint8).numpy()
-    return resized.numpy().astype(chip.dtype if chip.dtype.kind == "f" else np.float32)

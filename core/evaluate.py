@@ -19,11 +19,11 @@ import numpy as np
 
 from . import report
 from .classify import REASONS, ClassifyOptions, FeatureClassifier
-from .dataset import resize_chip, scan_folders, split_folder_list
+from .dataset import scan_folders, split_folder_list
 from .errors import DataError
 from .export import class_folder_name
 from .feedback import Feedback
-from .imagery import parallel_decoders, read_image
+from .imagery import parallel_decoders, read_image, resize_chip
 from .metrics import confusion_matrix, kappa, overall_accuracy, per_class_metrics
 from .package import ModelPackage, load_package
 from .predictor import Predictor

@@ -1,4 +1,4 @@
-"""Read image files as band-first numpy arrays.
+"""Read image files as band-first numpy arrays, and make training chips of them.
 
 JPEG, PNG and BMP are read as 8-bit RGB with Pillow; TIFF through GDAL, keeping every band
 and the original data type (Pillow is the fallback where GDAL is not installed).
@@ -67,3 +67,36 @@ def _read_tiff(path: str) -> np.ndarray:
     if array.ndim == 2:
         array = array[np.newaxis]
     return np.ascontiguousarray(array)
+
+
+class BandCountError(ValueError):
+    """A chip with another band count than the others."""
+
+    def __init__(self, found: int) -> None:
+        super().__init__(f"{found} bands")
+        self.found = found
+
+
+def training_chip(path: str, chip_size: int, band_count: int, dtype) -> np.ndarray:
+    """One training chip: decoded, checked to have ``band_count`` bands (else
+    BandCountError), resized to ``chip_size`` and converted to ``dtype``."""
+    chip = read_image(path)
+    if chip.shape[0] != band_count:
+        raise BandCountError(chip.shape[0])
+    return resize_chip(chip, chip_size).astype(dtype, copy=False)
+
+
+def resize_chip(chip: np.ndarray, size: int) -> np.ndarray:
+    """Resize (bands, H, W) to (bands, size, size) with bilinear resampling, antialiased when
+    shrinking (as torchvision's antialias=True, within one grey level); needs no PyTorch."""
+    from PIL import Image
+
+    if chip.shape[1:] == (size, size):
+        return chip
+    resized = np.empty((chip.shape[0], size, size), np.float32)
+    for index, band in enumerate(chip.astype(np.float32, copy=False)):
+        resized[index] = np.asarray(Image.fromarray(band, "F").resize((size, size),
+                                                                     Image.BILINEAR))
+    if chip.dtype == np.uint8:
+        return np.clip(np.rint(resized), 0, 255).astype(np.uint8)
+    return resized.astype(chip.dtype if chip.dtype.kind == "f" else np.float32, copy=False)

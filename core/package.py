@@ -21,8 +21,8 @@ from pathlib import PurePosixPath
 from typing import Callable
 
 from . import __version__
-from .dataset import Normalization
 from .errors import ModelPackageError, OutputError
+from .normalization import Normalization
 from .outputs import check_apart
 
 MODEL_TYPE = "ObjectClassification"

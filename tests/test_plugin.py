@@ -8,7 +8,7 @@ import subprocess
 import sys
 import textwrap
 
-from conftest import ROOT, SAMPLE_RSSCN7
+from conftest import NB_POLYGONS, NB_RASTER, ROOT, SAMPLE_RSSCN7
 from core import __version__
 
 NO_TORCH_SCRIPT = textwrap.dedent("""
@@ -31,6 +31,7 @@ NO_TORCH_SCRIPT = textwrap.dedent("""
 
     def run(algorithm, parameters):
         feedback = Feedback()
+        feedback.errors = []
         alg = registry.createAlgorithmById("sceneclassifier:" + algorithm)
         results, ok = alg.run(parameters, QgsProcessingContext(), feedback)
         return ok, results, feedback.errors
@@ -41,6 +42,14 @@ NO_TORCH_SCRIPT = textwrap.dedent("""
     ok, results, _ = run("previewtrainingdata", {{"INPUT_FOLDER": {sample!r}, "ROWS": 2,
                                                   "OUTPUT_REPORT": {report!r}}})
     print("PREVIEW", ok, results.get("CLASS_COUNT"))
+    for mode in (0, 1):  # fixed size, bounding box (which resizes every chip)
+        ok, results, errors = run("exporttrainingchips", {{
+            "INPUT_RASTER": {raster!r}, "INPUT_FEATURES": {polygons!r},
+            "CLASS_FIELD": "Niveau_2", "CHIP_SIZE": 32, "CROP_MODE": mode,
+            "OUTPUT_FOLDER": {output!r} + "/export" + str(mode)}})
+        print("EXPORT" + str(mode), ok, results.get("CHIP_COUNT"), errors)
+    print("TORCH_LOADED", "torch" in [name.split(".")[0] for name, module in sys.modules.items()
+                                      if module is not None])
     plugin.unload()
     print("UNLOADED", registry.providerById("sceneclassifier") is None)
 """)
@@ -63,7 +72,8 @@ def test_plugin_loads_without_torch_and_says_how_to_install_it(tmp_path):
     (plugins / "scene_classifier").symlink_to(ROOT, target_is_directory=True)
     script = NO_TORCH_SCRIPT.format(plugins=str(plugins), sample=str(SAMPLE_RSSCN7),
                                     output=str(tmp_path / "models"),
-                                    report=str(tmp_path / "preview.html"))
+                                    report=str(tmp_path / "preview.html"),
+                                    raster=str(NB_RASTER), polygons=str(NB_POLYGONS))
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=300, env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin"})
     lines = {line.split(" ", 1)[0]: line for line in done.stdout.splitlines()}
@@ -72,8 +82,12 @@ def test_plugin_loads_without_torch_and_says_how_to_install_it(tmp_path):
     assert "needs PyTorch and torchvision" in lines["TRAIN"]
     assert f'"{sys.executable}" -m pip install torch torchvision' in lines["TRAIN"]
     assert lines["PREVIEW"] == "PREVIEW True 7"  # the preview needs no torch
+    assert lines["EXPORT0"] == "EXPORT0 True 10 []"  # nor does export, in both crop modes
+    assert lines["EXPORT1"] == "EXPORT1 True 13 []"  # (3 fixed chips miss the raster)
+    assert lines["TORCH_LOADED"] == "TORCH_LOADED False"
     assert lines["UNLOADED"] == "UNLOADED True"
-    assert not (tmp_path / "models").exists()
+    assert not (tmp_path / "models").exists() or sorted(
+        p.name for p in (tmp_path / "models").iterdir()) == ["export0", "export1"]
 
 
 PROVIDER_SCRIPT = textwrap.dedent("""
@@ -136,3 +150,52 @@ def test_every_algorithm_and_parameter_has_help(tmp_path):
     missing = [line for line in done.stdout.splitlines()
                if line.startswith("PARAM") and line.endswith("False")]
     assert not missing
+
+
+CORE_IMPORT_SCRIPT = """
+import importlib, pkgutil, sys
+sys.modules["qgis"] = None  # any import of qgis now fails
+sys.path.insert(0, {parent!r})
+import {package}.core as core
+for module in pkgutil.iter_modules(core.__path__):
+    importlib.import_module("{package}.core." + module.name)
+    print("IMPORTED", module.name)
+"""
+
+
+def test_core_never_imports_qgis(tmp_path):
+    (tmp_path / "scene_classifier").symlink_to(ROOT, target_is_directory=True)
+    done = subprocess.run([sys.executable, "-c", CORE_IMPORT_SCRIPT.format(
+        parent=str(tmp_path), package="scene_classifier")], capture_output=True, text=True,
+        timeout=300)
+    assert done.returncode == 0, done.stderr
+    imported = {line.split()[1] for line in done.stdout.splitlines()}
+    assert {path.stem for path in (ROOT / "core").glob("*.py")} - {"__init__"} <= imported
+
+
+def test_core_modules_import_in_one_direction():
+    """No cycle among core's modules (imports at any depth in a module count)."""
+    import ast
+
+    graph = {}
+    for path in (ROOT / "core").glob("*.py"):
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                found |= {node.module} if node.module else {a.name for a in node.names}
+        graph[path.stem] = found & {p.stem for p in (ROOT / "core").glob("*.py")}
+    done, cycles = set(), []
+
+    def visit(module, path):
+        if module in path:
+            cycles.append(path[path.index(module):] + [module])
+            return
+        if module in done:
+            return
+        for imported in sorted(graph[module]):
+            visit(imported, path + [module])
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, [])
+    assert not cycles
