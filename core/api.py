@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import report
+from . import figures, report
 from .backbones import DEFAULT_BACKBONE, create_model
 from .checkpoint import (
     check_same_run,
@@ -158,15 +158,15 @@ class SceneClassifier:
 
     def show_batch(self, rows: int = 4):
         """A figure of random training chips with their labels."""
-        return report.chip_grid_figure(self.data.sample(rows * rows), ncols=rows)
+        return figures.chip_grid_figure(self.data.sample(rows * rows), ncols=rows)
 
     def show_results(self, rows: int = 4):
         """A figure of validation chips: truth / prediction, mistakes first."""
-        return report.results_figure(self.results(rows * rows))
+        return figures.results_figure(self.results(rows * rows))
 
     def plot_confusion_matrix(self):
         """A figure of the validation confusion matrix."""
-        return report.confusion_figure(self.confusion_matrix(), self.data.classes)
+        return figures.confusion_figure(self.confusion_matrix(), self.data.classes)
 
     # --- saving -----------------------------------------------------------------------------
     def save(self, name: str, output_folder: str = ".", report_path: str | None = None,

@@ -22,9 +22,9 @@ def python_executable() -> str:
     return shutil.which("python3") or exe or "python3"
 
 
-def pip_command() -> str:
-    """The exact command that installs torch and torchvision for this Python."""
-    return f'"{python_executable()}" -m pip install torch torchvision'
+def pip_command(packages: str = "torch torchvision") -> str:
+    """The exact command that installs ``packages`` for this Python."""
+    return f'"{python_executable()}" -m pip install {packages}'
 
 
 def require_torch() -> None:
@@ -37,4 +37,18 @@ def require_torch() -> None:
             f"Scene Classifier needs PyTorch and torchvision, which are not installed for the "
             f"Python that runs QGIS ({error}). Install them with:\n  {pip_command()}\n"
             "then restart QGIS. See the plugin's README for Windows and macOS."
+        ) from error
+
+
+def require_report_libraries() -> None:
+    """Raise DependencyError with the install command when Jinja2 or matplotlib (which QGIS
+    usually ships) are missing: reports and figures need them."""
+    try:
+        import jinja2  # noqa: F401
+        import matplotlib  # noqa: F401
+    except ImportError as error:
+        raise DependencyError(
+            f"Scene Classifier's reports need Jinja2 and matplotlib, which are not installed "
+            f"for the Python that runs QGIS ({error}). Install them with:\n  "
+            f"{pip_command('jinja2 matplotlib')}\nthen restart QGIS."
         ) from error

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.report import display_rgb, write_lr_report, write_preview_report, write_training_report
+from core.figures import display_rgb
+from core.report import write_lr_report, write_preview_report, write_training_report
 
 IMG = '<img class="fig" src="data:image/png;base64,'
 CLASSES = ["forest", "water", "urban", "crops", "<script>"]
@@ -145,3 +146,25 @@ def test_lr_report(tmp_path) -> None:
     write_lr_report(str(path), title="LR", lr_finder=_lr_finder(), summary=_summary())
     assert "Data summary" in path.read_text(encoding="utf-8")
     _no_tmp_left(tmp_path)
+
+
+def test_missing_report_libraries_are_named_with_the_install_command(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    script = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); sys.modules['matplotlib'] = None\n"
+              "from core.errors import DependencyError\n"
+              "from core.report import write_lr_report\n"
+              "try:\n"
+              f"    write_lr_report({str(tmp_path / 'lr.html')!r}, title='t',\n"
+              "    lr_finder={'lrs': [1e-3], 'losses': [1.0], 'suggestion': 1e-4})\n"
+              "except DependencyError as error:\n"
+              "    print(error)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "reports need Jinja2 and matplotlib" in done.stdout
+    assert f'"{sys.executable}" -m pip install jinja2 matplotlib' in done.stdout
+    assert not (tmp_path / "lr.html").exists()
