@@ -48,15 +48,15 @@ SAMPLE_TILES = 16
 def prepare_data(path: str, batch_size: int = 64, val_split_pct: float = 20,
                  chip_size: int = 224, extra_folders: str | list[str] | None = None,
                  seed: int = 42, feedback: Feedback | None = None,
-                 data_path: str | None = None) -> TrainingData:
+                 chip_storage: str | None = None) -> TrainingData:
     """Read ImageNet-layout chip folders, split and ready to train: decoded into memory, or
-    streamed from disk when they would not fit (``data_path`` forces one of
-    core.datapath.MEMORY and core.datapath.STREAM)."""
+    streamed from disk when they would not fit (``chip_storage`` forces one of
+    core.chip_store.MEMORY and core.chip_store.STREAM)."""
     from .deps import require_torch
 
     require_torch()
     return load_training_data(split_folder_list(path, extra_folders), chip_size, val_split_pct,
-                              batch_size, seed, feedback, data_path)
+                              batch_size, seed, feedback, chip_storage)
 
 
 class SceneClassifier:

@@ -3,7 +3,7 @@
 ``<folder>/images/<class>/*`` or ``<folder>/<class>/*``; classes are the sub-folder names,
 merged by name across folders and sorted. Every usable chip is decoded once and resized to
 the chip size; the chips are kept in memory, so epochs never decode JPEGs again, unless they
-would not fit (core.datapath): then they are read from disk every epoch.
+would not fit (core.chip_store): then they are read from disk every epoch.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .datapath import STREAM, DataPath, StreamedChips, host_path
+from .chip_store import STREAM, ChipStore, StreamedChips, host_store
 from .errors import DataError
 from .feedback import Feedback
 from .imagery import (
@@ -155,7 +155,7 @@ class TrainingData:
     batch_size: int = 64
     skipped: list[tuple[str, str]] = field(default_factory=list)
     seed: int = 42
-    data_path: DataPath | None = None
+    chip_store: ChipStore | None = None
 
     def summary(self) -> dict:
         """Facts about the data, for the report and the model definition."""
@@ -197,12 +197,12 @@ class TrainingData:
 
 def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_pct: float = 20,
                        batch_size: int = 64, seed: int = 42, feedback: Feedback | None = None,
-                       data_path: str | None = None) -> TrainingData:
+                       chip_storage: str | None = None) -> TrainingData:
     """Scan, split, decode and resize the chips; compute the normalisation.
 
     Every file is decoded once. The chips are kept in host memory when they fit its budget
-    (see core.datapath), else they are only checked now and read from disk every epoch.
-    ``data_path`` forces core.datapath.MEMORY or core.datapath.STREAM.
+    (see core.chip_store), else they are only checked now and read from disk every epoch.
+    ``chip_storage`` forces core.chip_store.MEMORY or core.chip_store.STREAM.
     """
     feedback = feedback or Feedback()
     if chip_size < 8:
@@ -217,9 +217,9 @@ def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_p
     keep_type = np.uint8 if source_type == np.uint8 else np.float32
     imagenet_like = bands == 3 and source_type == np.uint8
     chip_bytes = len(order) * bands * chip_size * chip_size * np.dtype(keep_type).itemsize
-    path = host_path(chip_bytes, data_path)
+    store = host_store(chip_bytes, chip_storage)
     decoded = _decode_all([scan.paths[i] for i in order], chip_size, (first_path, bands),
-                          keep_type, path.place != STREAM, not imagenet_like, feedback)
+                          keep_type, store.place != STREAM, not imagenet_like, feedback)
     if decoded.skipped:
         shown = "; ".join(f"{p} ({reason})" for p, reason in decoded.skipped[:5])
         more = f" … and {len(decoded.skipped) - 5} more" if len(decoded.skipped) > 5 else ""
@@ -239,7 +239,7 @@ def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_p
     else:
         normalization = Normalization.from_sums(decoded.band_sums[:n_train],
                                                 chip_size * chip_size)
-    if path.place == STREAM:
+    if store.place == STREAM:
         kept_paths = [scan.paths[i] for i in order[decoded.kept]]
         train_images = StreamedChips(kept_paths[:n_train], chip_size, bands, keep_type)
         valid_images = StreamedChips(kept_paths[n_train:], chip_size, bands, keep_type)
@@ -254,7 +254,7 @@ def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_p
         normalization=normalization, chip_size=chip_size, band_count=bands,
         data_type=source_type.name, folders=list(scan.folders), batch_size=batch_size,
         skipped=decoded.skipped, seed=seed,
-        data_path=DataPath(path.place, len(labels) * chip_bytes // len(order), path.budget))
+        chip_store=ChipStore(store.place, len(labels) * chip_bytes // len(order), store.budget))
 
 
 def _first_readable(paths: Sequence[str], order) -> tuple[str, np.ndarray]:

@@ -16,7 +16,7 @@ from typing import Callable
 import numpy as np
 
 from .augment import augment_batch
-from .datapath import GPU, PINNED, StreamedChips, chip_batches, device_path
+from .chip_store import GPU, PINNED, StreamedChips, chip_batches, device_store
 from .dataset import TrainingData
 from .devices import (
     autocast,
@@ -100,10 +100,10 @@ class Trainer:
         """Training and validation chips where the batches are cheapest to gather: in GPU
         memory when they fit its budget, else pinned for fast copies; logs the choice."""
         data = self.data
-        place = data.data_path
+        place = data.chip_store
         images = data.train_images, data.valid_images
         if self.on_cuda and not isinstance(data.train_images, StreamedChips):
-            place = device_path(place.chip_bytes, self.device)
+            place = device_store(place.chip_bytes, self.device)
             if place.place == GPU:
                 images = tuple(chips.to(self.device) for chips in images)
             elif place.place == PINNED:

@@ -8,9 +8,9 @@ import pytest
 import torch
 
 from conftest import SAMPLE_SAT6
-from core import datapath
+from core import chip_store
 from core.backbones import create_model
-from core.datapath import GPU, MEMORY, PINNED, STREAM, StreamedChips, chip_batches
+from core.chip_store import GPU, MEMORY, PINNED, STREAM, StreamedChips, chip_batches
 from core.dataset import load_training_data
 from core.feedback import Feedback
 from core.training import Trainer
@@ -21,13 +21,13 @@ def both_paths(rsscn7_small):
     """The same folder loaded into memory and streamed (the GPU-resident path is the
     in-memory path on another device: same tensors, same indexing)."""
     return {place: load_training_data([str(rsscn7_small)], chip_size=32, batch_size=16,
-                                      data_path=place) for place in (MEMORY, STREAM)}
+                                      chip_storage=place) for place in (MEMORY, STREAM)}
 
 
 def test_streamed_chips_are_the_decoded_chips(both_paths):
     memory, streamed = both_paths[MEMORY], both_paths[STREAM]
     assert isinstance(streamed.train_images, StreamedChips)
-    assert memory.data_path.place == MEMORY and streamed.data_path.place == STREAM
+    assert memory.chip_store.place == MEMORY and streamed.chip_store.place == STREAM
     assert torch.equal(memory.train_labels, streamed.train_labels)
     assert torch.equal(memory.valid_labels, streamed.valid_labels)
     assert streamed.train_images.shape == tuple(memory.train_images.shape)
@@ -60,7 +60,7 @@ def test_every_path_trains(both_paths, place):
     assert len(history) == 2 and all(np.isfinite(row.train_loss) for row in history)
     assert trainer.predict().shape == (len(data.valid_labels), len(data.classes))
     count = len(data.train_labels) + len(data.valid_labels)
-    assert f"Training data path: {count} chips" in "\n".join(lines)
+    assert f"Chip storage: {count} chips" in "\n".join(lines)
 
 
 def test_the_same_seed_trains_the_same_model_on_either_path(both_paths):
@@ -73,26 +73,26 @@ def test_the_same_seed_trains_the_same_model_on_either_path(both_paths):
 
 
 def test_chips_that_would_not_fit_are_streamed(monkeypatch, rsscn7_small):
-    monkeypatch.setattr(datapath, "available_memory", lambda: 2 * 1024**2)  # 2 MiB free
+    monkeypatch.setattr(chip_store, "available_memory", lambda: 2 * 1024**2)  # 2 MiB free
     lines = []
     data = load_training_data([str(rsscn7_small)], chip_size=64,
                               feedback=Feedback(log=lines.append))
-    assert data.data_path.place == STREAM  # 168 chips x 12 KiB = 1.97 MiB > 1 MiB budget
+    assert data.chip_store.place == STREAM  # 168 chips x 12 KiB = 1.97 MiB > 1 MiB budget
     assert isinstance(data.train_images, StreamedChips)
-    assert "read from disk every epoch" in data.data_path.describe(168)
+    assert "read from disk every epoch" in data.chip_store.describe(168)
     small = load_training_data([str(rsscn7_small)], chip_size=32)
-    assert small.data_path.place == MEMORY  # 0.5 MiB fits
+    assert small.chip_store.place == MEMORY  # 0.5 MiB fits
 
 
 def test_gpu_budget_picks_gpu_memory_then_pinned_memory():
-    assert datapath.gpu_path(10 * 1024**3, free_gpu_bytes=40 * 1024**3).place == GPU
-    pinned = datapath.gpu_path(30 * 1024**3, free_gpu_bytes=40 * 1024**3)
+    assert chip_store.gpu_store(10 * 1024**3, free_gpu_bytes=40 * 1024**3).place == GPU
+    pinned = chip_store.gpu_store(30 * 1024**3, free_gpu_bytes=40 * 1024**3)
     assert pinned.place == PINNED and pinned.budget == 20 * 1024**3
     assert "pinned host memory (budget 20.00 GiB)" in pinned.describe(25200)
 
 
 def test_multiband_normalisation_matches_the_chips():
-    data = load_training_data([str(SAMPLE_SAT6)], chip_size=28, data_path=STREAM)
+    data = load_training_data([str(SAMPLE_SAT6)], chip_size=28, chip_storage=STREAM)
     chips = torch.stack([data.train_images[i] for i in range(len(data.train_labels))])
     values = chips.double().transpose(0, 1).reshape(4, -1)
     assert np.allclose(data.normalization.mean, values.mean(dim=1).numpy())

@@ -44,7 +44,7 @@ def available_memory() -> int | None:
 
 
 @dataclass(frozen=True)
-class DataPath:
+class ChipStore:
     """The place chosen for the chips, with the figures behind the choice."""
 
     place: str
@@ -56,7 +56,7 @@ class DataPath:
                  MEMORY: "kept in host memory", STREAM: "read from disk every epoch by "
                  "worker processes"}[self.place]
         budget = "" if self.budget is None else f" (budget {_gib(self.budget)})"
-        return f"Training data path: {count} chips, {_gib(self.chip_bytes)} decoded, " \
+        return f"Chip storage: {count} chips, {_gib(self.chip_bytes)} decoded, " \
                f"{where}{budget}."
 
 
@@ -64,29 +64,29 @@ def _gib(size: int) -> str:
     return f"{size / 1024**3:.2f} GiB"
 
 
-def host_path(chip_bytes: int, force: str | None = None) -> DataPath:
+def host_store(chip_bytes: int, force: str | None = None) -> ChipStore:
     """In memory, or streamed when the decoded chips would not fit half the available RAM."""
     available = available_memory()
     budget = None if available is None else int(available * HOST_SHARE)
     if force:
-        return DataPath(force, chip_bytes, budget)
+        return ChipStore(force, chip_bytes, budget)
     fits = budget is None or chip_bytes <= budget
-    return DataPath(MEMORY if fits else STREAM, chip_bytes, budget)
+    return ChipStore(MEMORY if fits else STREAM, chip_bytes, budget)
 
 
-def device_path(chip_bytes: int, device) -> DataPath:
+def device_store(chip_bytes: int, device) -> ChipStore:
     """For chips in host memory, training on the CUDA ``device``: on the GPU when they fit
     half its free memory, else pinned."""
     import torch
 
     free, _ = torch.cuda.mem_get_info(device)
-    return gpu_path(chip_bytes, free)
+    return gpu_store(chip_bytes, free)
 
 
-def gpu_path(chip_bytes: int, free_gpu_bytes: int) -> DataPath:
+def gpu_store(chip_bytes: int, free_gpu_bytes: int) -> ChipStore:
     """GPU memory when the chips fit GPU_SHARE of the free GPU memory, else pinned host."""
     budget = int(free_gpu_bytes * GPU_SHARE)
-    return DataPath(GPU if chip_bytes <= budget else PINNED, chip_bytes, budget)
+    return ChipStore(GPU if chip_bytes <= budget else PINNED, chip_bytes, budget)
 
 
 def stream_workers() -> int:
