@@ -94,7 +94,7 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
         except SceneClassifierError as error:
             raise QgsProcessingException(str(error)) from error
 
-    def process(self, parameters, context, feedback, core: Feedback) -> dict:
+    def process(self, parameters, context, feedback, core_feedback: Feedback) -> dict:
         raise NotImplementedError
 
 

@@ -14,7 +14,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from .base import SceneClassifierAlgorithm
-from .classification import (
+from .classify_shared import (
     add_classify_parameters,
     add_output_parameters,
     add_raster_and_model_parameters,
@@ -60,18 +60,18 @@ class ClassifyGrid(SceneClassifierAlgorithm):
             "value and confidence.")
         self.addOutput(QgsProcessingOutputNumber("CELL_COUNT", self.tr("Number of cells")))
 
-    def process(self, parameters, context, feedback, core):
+    def process(self, parameters, context, feedback, core_feedback):
         from ..core.features import grid_cells, grid_shape
 
         layer = raster_layer(self, parameters, context)
-        classifier = feature_classifier(self, parameters, context, core, layer)
+        classifier = feature_classifier(self, parameters, context, core_feedback, layer)
         grid_size = self.parameterAsDouble(parameters, "GRID_SIZE", context)
         if grid_size <= 0:
             cell = classifier.settings.cell_size or classifier.source.resolution[0]
             grid_size = classifier.settings.chip_size * cell
         extent = classifier.source.readable
         rows, columns = grid_shape(extent, grid_size)
-        core.log(f"Grid: {rows} rows x {columns} columns of {grid_size:g} x {grid_size:g} "
+        core_feedback.log(f"Grid: {rows} rows x {columns} columns of {grid_size:g} x {grid_size:g} "
                  "raster CRS units.")
         fields = QgsFields()
         for name in ("cell_id", "row", "col"):

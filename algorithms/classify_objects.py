@@ -3,7 +3,7 @@
 from qgis.core import QgsProcessing, QgsProcessingParameterFeatureSource
 
 from .base import SceneClassifierAlgorithm
-from .classification import (
+from .classify_shared import (
     add_classify_parameters,
     add_output_parameters,
     add_raster_and_model_parameters,
@@ -55,10 +55,10 @@ class ClassifyObjects(SceneClassifierAlgorithm):
             "The input features (in their CRS) with every input field plus the class label, "
             "class value and confidence.")
 
-    def process(self, parameters, context, feedback, core):
+    def process(self, parameters, context, feedback, core_feedback):
         layer = raster_layer(self, parameters, context)
         source = feature_source(self, parameters, context)
-        classifier = feature_classifier(self, parameters, context, core, layer)
+        classifier = feature_classifier(self, parameters, context, core_feedback, layer)
         fields = result_fields(self, parameters, context, source.fields())
         summary, destination = write_predictions(
             classifier, lambda with_geometry: features_with_wkb(source, layer, context,

@@ -20,7 +20,7 @@ from qgis.PyQt.QtCore import QVariant
 
 from .base import DEVICES, SceneClassifierAlgorithm
 from .chip_parameters import add_chip_parameters, chip_option_values
-from .classification import (
+from .classify_shared import (
     add_batch_and_device_parameters,
     add_model_parameter,
     add_raster_parameter,
@@ -30,6 +30,7 @@ from .classification import (
     feature_source,
     features_with_wkb,
     raster_layer,
+    refuse_clashes,
 )
 from .staged_sinks import staged_sink
 
@@ -99,7 +100,7 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
                             ("MACRO_F1", "Macro F1")):
             self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
 
-    def process(self, parameters, context, feedback, core):
+    def process(self, parameters, context, feedback, core_feedback):
         from ..core.classify import ClassifyOptions
         from ..core.evaluate import evaluate_features, evaluate_folder
         from ..core.report import write_atomic
@@ -115,7 +116,7 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
         device = DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)]
         source = None
         if folder:
-            evaluation = evaluate_folder(model, folder, batch_size, device, core)
+            evaluation = evaluate_folder(model, folder, batch_size, device, core_feedback)
         else:
             if parameters.get("INPUT_RASTER") in (None, ""):
                 raise QgsProcessingException("INPUT_FEATURES needs INPUT_RASTER, the imagery "
@@ -125,12 +126,17 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
                                              "their true class.")
             layer = raster_layer(self, parameters, context)
             source = feature_source(self, parameters, context)
+            if parameters.get("OUTPUT_ERRORS") not in (None, ""):
+                refuse_clashes(source.fields(), [
+                    (name, f"OUTPUT_ERRORS's field '{name}'", "Rename that field of "
+                     "INPUT_FEATURES, or leave OUTPUT_ERRORS empty.")
+                    for name, _ in ERROR_FIELDS])
             index = class_field_index(self, parameters, context, source, "TRUTH_FIELD")
             options = ClassifyOptions(**chip_option_values(self, parameters, context, layer),
                                       batch_size=batch_size, device=device)
             features = ((feature.id(), attribute_value(feature.attribute(index)), wkb)
                         for feature, wkb in features_with_wkb(source, layer, context))
-            evaluation = evaluate_features(model, layer.source(), features, options, core,
+            evaluation = evaluate_features(model, layer.source(), features, options, core_feedback,
                                            feature_count(source))
         feedback.pushInfo(evaluation.text())
         report = self.parameterAsFileOutput(parameters, "OUTPUT_REPORT", context)
@@ -156,13 +162,7 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
                                  "folder of chips.")
             return None
         fields = QgsFields(source.fields())
-        taken = {field.name().lower() for field in fields}
-        names = []
         for name, kind in ERROR_FIELDS:
-            while name.lower() in taken:
-                name = f"{name}_"
-            taken.add(name.lower())
-            names.append(name)
             fields.append(QgsField(name, kind))
         mistakes = {m.source: m for m in evaluation.mistakes}
         request = QgsFeatureRequest().setFilterFids(list(mistakes))

@@ -12,7 +12,7 @@ from qgis.core import (
 
 from .base import SceneClassifierAlgorithm, add_chip_size_parameter
 from .chip_parameters import add_chip_parameters, chip_option_values
-from .classification import (
+from .classify_shared import (
     add_raster_parameter,
     attribute_value,
     class_field_index,
@@ -82,7 +82,7 @@ class ExportTrainingChips(SceneClassifierAlgorithm):
             advanced=True)
         self.addOutput(QgsProcessingOutputNumber("CHIP_COUNT", self.tr("Chips written")))
 
-    def process(self, parameters, context, feedback, core):
+    def process(self, parameters, context, feedback, core_feedback):
         from ..core.export import ExportSettings, export_chips
 
         layer = raster_layer(self, parameters, context)
@@ -95,7 +95,7 @@ class ExportTrainingChips(SceneClassifierAlgorithm):
         folder = self.parameterAsString(parameters, "OUTPUT_FOLDER", context)
         features = ((feature.id(), attribute_value(feature.attribute(index)), wkb)
                     for feature, wkb in features_with_wkb(source, layer, context))
-        summary = export_chips(layer.source(), features, folder, settings, core,
+        summary = export_chips(layer.source(), features, folder, settings, core_feedback,
                                feature_count(source),
                                self.parameterAsBoolean(parameters, "OVERWRITE", context))
         feedback.pushInfo(summary.text())

@@ -34,9 +34,9 @@ class FindLearningRate(SceneClassifierAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("LEARNING_RATE",
                                                  self.tr("Suggested learning rate")))
 
-    def process(self, parameters, context, feedback, core):
+    def process(self, parameters, context, feedback, core_feedback):
         from ..core.api import find_learning_rate
 
         report = self.parameterAsFileOutput(parameters, "OUTPUT_REPORT", context)
-        rate = find_learning_rate(train_settings(self, parameters, context), report, core)
+        rate = find_learning_rate(train_settings(self, parameters, context), report, core_feedback)
         return {"LEARNING_RATE": rate, "OUTPUT_REPORT": report}

@@ -33,12 +33,12 @@ class PreviewTrainingData(SceneClassifierAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("CLASS_COUNT", self.tr("Number of classes")))
         self.addOutput(QgsProcessingOutputNumber("IMAGE_COUNT", self.tr("Number of chips")))
 
-    def process(self, parameters, context, feedback, core):
+    def process(self, parameters, context, feedback, core_feedback):
         from ..core.api import preview_training_data
 
         report = self.parameterAsFileOutput(parameters, "OUTPUT_REPORT", context)
         summary = preview_training_data(
             self.parameterAsFile(parameters, "INPUT_FOLDER", context),
-            self.parameterAsInt(parameters, "ROWS", context), report, feedback=core)
+            self.parameterAsInt(parameters, "ROWS", context), report, feedback=core_feedback)
         return {"OUTPUT_REPORT": report, "CLASS_COUNT": len(summary["classes"]),
                 "IMAGE_COUNT": sum(summary["class_counts"].values())}

@@ -92,7 +92,7 @@ class TrainClassifier(SceneClassifierAlgorithm):
                                                  self.tr("Best validation accuracy")))
         self.addOutput(QgsProcessingOutputNumber("LEARNING_RATE", self.tr("Learning rate used")))
 
-    def process(self, parameters, context, feedback, core):
+    def process(self, parameters, context, feedback, core_feedback):
         from ..core.api import train_classifier
 
         settings = train_settings(
@@ -106,7 +106,7 @@ class TrainClassifier(SceneClassifierAlgorithm):
             resume=self.parameterAsBoolean(parameters, "RESUME", context),
             overwrite=self.parameterAsBoolean(parameters, "OVERWRITE", context),
         )
-        outcome = train_classifier(settings, core)
+        outcome = train_classifier(settings, core_feedback)
         return {
             "MODEL_DEFINITION": outcome.paths.definition,
             "MODEL_PACKAGE": outcome.paths.dlpk,

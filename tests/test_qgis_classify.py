@@ -160,7 +160,7 @@ def test_default_grid_is_one_chip_per_cell(qgis_process, model, tmp_path):
     ({"MODEL": str(MASSACHUSETTS_BUILDINGS)}, "must be one of Model packages (*.emd *.dlpk)"),
     ({"CELL_SIZE": -2}, "CELL_SIZE) must be at least 0; got -2"),
     ({"EXTENT": "0,1,0,1 [EPSG:4326]"}, "does not overlap the raster"),
-    ({"CLASS_LABEL_FIELD": "CLASS"}, "'CLASS' (CLASS_LABEL_FIELD) clashes with the existing "
+    ({"CLASS_LABEL_FIELD": "CLASS"}, "'CLASS' (CLASS_LABEL_FIELD) clashes with the "
                                      "field 'class'"),
     ({"CONFIDENCE_FIELD": "ClassLabel"}, "'ClassLabel' (CONFIDENCE_FIELD) clashes"),
 ])

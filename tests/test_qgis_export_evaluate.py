@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
 
 import pytest
 from osgeo import ogr
@@ -113,3 +114,22 @@ def test_modeler_chain_export_train_evaluate(qgis_process, tmp_path):
     assert "Wrote 13 chips" in log and "Best epoch" in log and "Evaluated 13 samples" in log
     assert (tmp_path / "report.html").is_file()
     assert read_csv(tmp_path / "confusion.csv")[0][1:] == ["man", "nature"]
+
+
+def test_evaluate_refuses_an_errors_field_that_clashes_before_any_work(qgis_process, nb_export,
+                                                                       tmp_path):
+    _, model = nb_export
+    features = tmp_path / "with_predicted.gpkg"
+    subprocess.run(["ogr2ogr", "-f", "GPKG", str(features), str(NB_POLYGONS), "-sql",
+                    "SELECT *, 'mine' AS Predicted FROM baker_lake_2017"], check=True)
+    done, _ = qgis_process.run("evaluateclassifier", MODEL=model, DEVICE=1,
+                               INPUT_RASTER=NB_RASTER, INPUT_FEATURES=features,
+                               TRUTH_FIELD="Niveau_2", OUTPUT_REPORT=tmp_path / "r.html",
+                               OUTPUT_CONFUSION=tmp_path / "c.csv",
+                               OUTPUT_ERRORS=tmp_path / "errors.gpkg")
+    output = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert "OUTPUT_ERRORS's field 'predicted' clashes with the field 'Predicted'. Rename that " \
+           "field of INPUT_FEATURES, or leave OUTPUT_ERRORS empty." in output, output
+    assert "classifying features" not in done.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["with_predicted.gpkg"]

@@ -116,7 +116,8 @@ def raster_layer(alg: SceneClassifierAlgorithm, parameters, context):
     return layer
 
 
-def feature_classifier(alg: SceneClassifierAlgorithm, parameters, context, core, layer):
+def feature_classifier(alg: SceneClassifierAlgorithm, parameters, context, core_feedback,
+                       layer):
     """Core's FeatureClassifier: the model loaded and checked against the raster."""
     from ..core.classify import ClassifyOptions, FeatureClassifier
 
@@ -126,11 +127,12 @@ def feature_classifier(alg: SceneClassifierAlgorithm, parameters, context, core,
         device=DEVICES[alg.parameterAsEnum(parameters, "DEVICE", context)],
         tta=alg.parameterAsBoolean(parameters, "TEST_TIME_AUGMENTATION", context))
     model = alg.parameterAsFile(parameters, "MODEL", context)
-    classifier = FeatureClassifier(model, layer.source(), options, core)
-    core.log(f"Model: {len(classifier.classes)} classes, {classifier.settings.chip_size} px "
-             f"chips of bands {[b + 1 for b in classifier.settings.bands]}, "
-             f"{classifier.settings.crop_mode.replace('_', ' ')} crop, on "
-             f"{classifier.predictor.device} ({classifier.predictor.precision}).")
+    classifier = FeatureClassifier(model, layer.source(), options, core_feedback)
+    settings = classifier.settings
+    core_feedback.log(
+        f"Model: {len(classifier.classes)} classes, {settings.chip_size} px chips of bands "
+        f"{[b + 1 for b in settings.bands]}, {settings.crop_mode.replace('_', ' ')} crop, on "
+        f"{classifier.predictor.device} ({classifier.predictor.precision}).")
     return classifier
 
 
@@ -184,19 +186,30 @@ def feature_count(source) -> int | None:
 def result_fields(alg: SceneClassifierAlgorithm, parameters, context,
                   existing: QgsFields) -> QgsFields:
     """The input fields plus the three result fields; clashes are refused by name."""
-    taken = {field.name().lower(): field.name() for field in existing}
-    fields = QgsFields(existing)
-    for name, _, kind, label, _ in RESULT_FIELDS:
+    names = []
+    for name, _, _, label, _ in RESULT_FIELDS:
         field_name = alg.parameterAsString(parameters, name, context).strip()
         if not field_name:
             raise QgsProcessingException(f"{label} ({name}) is empty; give a field name.")
-        if field_name.lower() in taken:
-            raise QgsProcessingException(
-                f"{label} '{field_name}' ({name}) clashes with the existing field "
-                f"'{taken[field_name.lower()]}'. Choose another name for {name}.")
-        taken[field_name.lower()] = field_name
+        names.append((field_name, f"{label} '{field_name}' ({name})",
+                      f"Choose another name for {name}."))
+    refuse_clashes(existing, names)
+    fields = QgsFields(existing)
+    for (field_name, _, _), (_, _, kind, _, _) in zip(names, RESULT_FIELDS):
         fields.append(QgsField(field_name, kind))
     return fields
+
+
+def refuse_clashes(existing: QgsFields, new: list[tuple[str, str, str]]) -> None:
+    """The one policy for field names an output adds: a name that an input field (or an
+    earlier new field) already has, in any case, is refused. ``new`` holds (name, what it
+    is, how to fix it)."""
+    taken = {field.name().lower(): field.name() for field in existing}
+    for name, what, fix in new:
+        if name.lower() in taken:
+            raise QgsProcessingException(f"{what} clashes with the field "
+                                         f"'{taken[name.lower()]}'. {fix}")
+        taken[name.lower()] = name
 
 
 def geometries_in(crs, layer, context):
