@@ -76,10 +76,10 @@ def _sync() -> None:
 def product(data, args) -> float:
     """(a) the product's trainer, as fit() runs it."""
     trainer = _trainer(data, args)
-    optimizer, scaler = trainer._make_optimizer(1e-3), trainer._make_scaler()
+    optimizer, scaler = trainer.make_optimizer(1e-3), trainer.make_scaler()
     trainer.model.train()
-    return timed(trainer._train_batches(),
-                 lambda images, labels: trainer._train_step(images, labels, optimizer, scaler),
+    return timed(trainer.train_batches(),
+                 lambda images, labels: trainer.train_step(images, labels, optimizer, scaler),
                  args.batches, args.batch_size)
 
 
@@ -88,15 +88,15 @@ def model_only(data, args) -> float:
     import torch
 
     trainer = _trainer(data, args)
-    optimizer, scaler = trainer._make_optimizer(1e-3), trainer._make_scaler()
+    optimizer, scaler = trainer.make_optimizer(1e-3), trainer.make_scaler()
     trainer.model.train()
     shape = (args.batch_size, data.band_count, args.chip_size, args.chip_size)
     images = torch.rand(shape, device=trainer.device).contiguous(
-        memory_format=trainer.memory_format)
+        memory_format=trainer.network.memory_format)
     labels = torch.randint(0, len(data.classes), (args.batch_size,), device=trainer.device)
 
     def step(images, labels):
-        with trainer._autocast():
+        with trainer.network.autocast():
             loss = trainer.criterion(trainer.model(images), labels)
         optimizer.zero_grad(set_to_none=True)
         scaler.scale(loss).backward()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
+import math
 import re
 
-from .errors import DeviceError
+from .errors import DeviceError, SceneClassifierError
 
 
 def resolve_device(name: str = "auto"):
@@ -109,3 +110,78 @@ def memory_format(dtype):
     import torch
 
     return torch.contiguous_format if dtype is None else torch.channels_last
+
+
+class DeviceModel:
+    """A network on a device, in the precision that device computes best (mixed_precision),
+    with the normalisation its chips need: what the trainer and the predictor share."""
+
+    def __init__(self, model, device: str, chip_size: int, normalization) -> None:
+        import torch
+
+        self.device = resolve_device(device)
+        self.amp_dtype = mixed_precision(self.device, chip_size)
+        self.memory_format = memory_format(self.amp_dtype)
+        if self.device.type == "cuda":
+            torch.backends.cudnn.benchmark = True
+        self.model = model.to(self.device, memory_format=self.memory_format)
+        self.normalization = normalization
+
+    @property
+    def precision(self) -> str:
+        return "float32" if self.amp_dtype is None else str(self.amp_dtype).split(".")[-1]
+
+    def autocast(self):
+        return autocast(self.device, self.amp_dtype)
+
+    def to_device(self, images):
+        """Raw chips (a tensor on any device) as float on this device."""
+        return images.to(self.device, non_blocking=True).float()
+
+    def normalize(self, images):
+        """Float chips on this device, normalised, in the memory format of the network."""
+        return self.normalization.apply(images).contiguous(memory_format=self.memory_format)
+
+    def probabilities(self, images):
+        """Softmax probabilities (float32, on the device) for prepared chips."""
+        import torch
+
+        with self.autocast():
+            logits = self.model(images)
+        return torch.softmax(logits.float(), dim=1)
+
+
+class BatchParts:
+    """How many parts each batch runs in: one, doubled after every out-of-memory error of
+    the device (logged), until a part would be smaller than ``smallest`` chips."""
+
+    def __init__(self, feedback, device) -> None:
+        self.parts = 1
+        self.feedback = feedback
+        self.device = device
+
+    def run(self, batch: int, task: str, smallest: int, step):
+        """``step(parts)``, again in twice the parts after each out-of-memory error."""
+        while True:
+            try:
+                return step(max(1, min(self.parts, batch // smallest)))
+            except RuntimeError as error:
+                if not is_out_of_memory(error):
+                    raise
+                self._halve(batch, task, smallest)
+
+    def _halve(self, batch: int, task: str, smallest: int) -> None:
+        import torch
+
+        if math.ceil(batch / self.parts) <= smallest:
+            raise SceneClassifierError(
+                f"Out of GPU memory while {task} even with {smallest} chip(s) at a time. Choose "
+                "a smaller CHIP_SIZE, BATCH_SIZE or backbone, close other programs using the "
+                "GPU, or use DEVICE cpu.")
+        self.parts *= 2
+        if self.device.type == "cuda":
+            torch.cuda.empty_cache()
+        note = "; their gradients add up to one step, as before" if task == "training" else ""
+        self.feedback.log(f"Out of GPU memory while {task}: halving the batch to "
+                          f"{math.ceil(batch / self.parts)} chips ({self.parts} parts per batch"
+                          f"{note}).")

@@ -18,14 +18,7 @@ import numpy as np
 from .augment import augment_batch
 from .chip_store import GPU, PINNED, StreamedChips, chip_batches, device_store
 from .dataset import TrainingData
-from .devices import (
-    autocast,
-    cpu_precision,
-    is_out_of_memory,
-    memory_format,
-    mixed_precision,
-    resolve_device,
-)
+from .devices import BatchParts, DeviceModel, cpu_precision
 from .errors import SceneClassifierError
 from .feedback import Feedback
 
@@ -77,24 +70,24 @@ class Trainer:
                  feedback: Feedback | None = None) -> None:
         import torch
 
-        self.device = resolve_device(device)
+        self.network = DeviceModel(model, device, data.chip_size, data.normalization)
+        self.device = self.network.device
         self.data = data
         self.oversample = oversample
         self.feedback = feedback or Feedback()
         self.generator = torch.Generator().manual_seed(data.seed)
         self.on_cuda = self.device.type == "cuda"
-        self.amp_dtype = mixed_precision(self.device, data.chip_size)
-        self.memory_format = memory_format(self.amp_dtype)
-        self.model = model.to(self.device, memory_format=self.memory_format)
-        if self.on_cuda:
-            torch.backends.cudnn.benchmark = True
+        self.batch_parts = BatchParts(self.feedback, self.device)
         self.train_images, self.valid_images = self._place_chips()
         self.feedback.log(self.describe_precision())
         self._check_cancel_inside_steps()
         self.criterion = torch.nn.CrossEntropyLoss(ignore_index=-1)
         self.history: list[EpochStats] = []
         self.best_epoch = 0
-        self.parts = 1  # each batch runs in this many parts (more after out-of-memory errors)
+
+    @property
+    def model(self):
+        return self.network.model
 
     def _place_chips(self):
         """Training and validation chips where the batches are cheapest to gather: in GPU
@@ -117,8 +110,8 @@ class Trainer:
         import torch
 
         if self.on_cuda:
-            precision = str(self.amp_dtype).split(".")[-1]
-            return f"Precision: {precision} on {torch.cuda.get_device_name(self.device)}."
+            name = torch.cuda.get_device_name(self.device)
+            return f"Precision: {self.network.precision} on {name}."
         note = cpu_precision(self.data.chip_size)[1]
         return f"Precision: {note}; {torch.get_num_threads()} CPU threads."
 
@@ -149,16 +142,10 @@ class Trainer:
 
     # --- one batch ---------------------------------------------------------------------------
     def _prepare(self, images, train: bool):
-        images = images.to(self.device, non_blocking=True).float()
-        if train:
-            images = augment_batch(images, self.generator)
-        images = self.data.normalization.apply(images)
-        return images.contiguous(memory_format=self.memory_format)
+        images = self.network.to_device(images)
+        return self.network.normalize(augment_batch(images, self.generator) if train else images)
 
-    def _autocast(self):
-        return autocast(self.device, self.amp_dtype)
-
-    def _make_optimizer(self, lr: float):
+    def make_optimizer(self, lr: float):
         """AdamW, fused (one kernel for all parameters) where torch has it: on CUDA, and on
         the CPU since torch 2.4 (1.24 x faster training steps there, docs/benchmarks.md)."""
         import torch
@@ -170,33 +157,27 @@ class Trainer:
             return torch.optim.AdamW(self.model.parameters(), lr=lr,
                                      weight_decay=WEIGHT_DECAY)
 
-    def _make_scaler(self):
+    def make_scaler(self):
+        """The gradient scaler: active for float16 only (bfloat16 and float32 need none)."""
         import torch
 
-        enabled = self.amp_dtype is not None and self.amp_dtype == torch.float16
+        enabled = self.network.amp_dtype == torch.float16
         return torch.amp.GradScaler("cuda", enabled=enabled)
 
-    def _train_step(self, images, labels, optimizer, scaler) -> float:
+    def train_step(self, images, labels, optimizer, scaler) -> float:
         """One optimizer step on a batch; returns its loss. Out of GPU memory, the batch is
         cut in more parts whose gradients add up to the same step (logged), down to two chips
         per part (batch normalisation needs two). A step whose loss or gradients are not
         finite changes no weight and returns NaN."""
-        while True:
-            try:
-                return self._accumulated_step(images, labels, optimizer, scaler)
-            except RuntimeError as error:
-                if not is_out_of_memory(error):
-                    raise
-                optimizer.zero_grad(set_to_none=True)
-                self._halve_parts(len(labels), "training", smallest=2)
+        return self.batch_parts.run(len(labels), "training", 2, lambda parts: (
+            self._accumulated_step(images, labels, optimizer, scaler, parts)))
 
-    def _accumulated_step(self, images, labels, optimizer, scaler) -> float:
+    def _accumulated_step(self, images, labels, optimizer, scaler, parts: int) -> float:
         images = self._prepare(images, train=True)
         optimizer.zero_grad(set_to_none=True)
         total = 0.0
-        parts = max(1, min(self.parts, len(labels) // 2))  # batch norm needs 2 chips a part
         for part, part_labels in zip(images.tensor_split(parts), labels.tensor_split(parts)):
-            with self._autocast():
+            with self.network.autocast():
                 loss = self.criterion(self.model(part), part_labels) * (
                     len(part_labels) / len(labels))
             scaler.scale(loss).backward()
@@ -215,26 +196,11 @@ class Trainer:
         grads = [p.grad for p in self.model.parameters() if p.grad is not None]
         return bool(torch.isfinite(torch.nn.utils.get_total_norm(grads)))
 
-    def _halve_parts(self, batch: int, task: str, smallest: int) -> None:
-        import torch
-
-        if math.ceil(batch / self.parts) <= smallest:
-            raise SceneClassifierError(
-                f"Out of GPU memory while {task} even with {smallest} chip(s) at a time. Choose "
-                "a smaller CHIP_SIZE or backbone, close other programs using the GPU, or use "
-                "DEVICE cpu.")
-        self.parts *= 2
-        if self.on_cuda:
-            torch.cuda.empty_cache()
-        self.feedback.log(f"Out of GPU memory while {task}: halving the batch to "
-                          f"{math.ceil(batch / self.parts)} chips ({self.parts} parts per batch; "
-                          "in training their gradients add up to one step, as before).")
-
     def _steps_per_epoch(self) -> int:
         full, rest = divmod(len(self.data.train_labels), self.data.batch_size)
         return full + (rest > 1)
 
-    def _train_batches(self):
+    def train_batches(self):
         """Endless stream of augmented-order training batches, epoch after epoch.
 
         A last batch of one chip is left out: batch normalisation cannot train on it.
@@ -255,21 +221,21 @@ class Trainer:
         The model's weights are restored afterwards.
         """
         saved = copy.deepcopy(self.model.state_dict())
-        optimizer = self._make_optimizer(start_lr)
-        scaler = self._make_scaler()
+        optimizer = self.make_optimizer(start_lr)
+        scaler = self.make_scaler()
         factor = (end_lr / start_lr) ** (1 / (iterations - 1))
         lrs, losses = [], []
         average, best = 0.0, math.inf
         self.model.train()
         try:
             with self._own_random_numbers():
-                stream = self._train_batches()
+                stream = self.train_batches()
                 for step in range(iterations):
                     self.feedback.check_cancelled()
                     lr = start_lr * factor**step
                     for group in optimizer.param_groups:
                         group["lr"] = lr
-                    loss = self._train_step(*next(stream), optimizer, scaler)
+                    loss = self.train_step(*next(stream), optimizer, scaler)
                     average = 0.98 * average + 0.02 * loss
                     smoothed = average / (1 - 0.98 ** (step + 1))
                     if not math.isfinite(smoothed):
@@ -304,13 +270,13 @@ class Trainer:
         import torch
 
         steps = self._steps_per_epoch()
-        optimizer = self._make_optimizer(lr)
+        optimizer = self.make_optimizer(lr)
         scheduler = torch.optim.lr_scheduler.OneCycleLR(
             optimizer, max_lr=lr, total_steps=epochs * steps,
             pct_start=warmup_share(epochs * steps))
         # While the rate still rises the validation loss is noisy: patience starts after.
         warmup_epochs = math.ceil(epochs * WARMUP_SHARE)
-        scaler = self._make_scaler()
+        scaler = self.make_scaler()
         best = {"loss": math.inf, "state": None, "stale": 0}
         self.history, first_epoch = [], 1
         with self._own_random_numbers():
@@ -320,7 +286,7 @@ class Trainer:
             self.feedback.log(EPOCH_TABLE_HEADER)
             for row in self.history:
                 self.feedback.log(row.as_row())
-            stream = self._train_batches()
+            stream = self.train_batches()
             for epoch in range(first_epoch, epochs + 1):
                 started = time.perf_counter()
                 try:
@@ -360,7 +326,7 @@ class Trainer:
         total, counted, failed = 0.0, 0, 0
         for step in range(1, steps + 1):
             self.feedback.check_cancelled()
-            loss = self._train_step(*next(stream), optimizer, scaler)
+            loss = self.train_step(*next(stream), optimizer, scaler)
             scheduler.step()
             if math.isfinite(loss):
                 total, counted, failed = total + loss, counted + 1, 0
@@ -433,24 +399,14 @@ class Trainer:
             for chunk, _ in chip_batches(images, None, self.data.batch_size,
                                          range(len(images)), self.device):
                 self.feedback.check_cancelled()
-                while True:
-                    try:
-                        parts = [self._probabilities(part)
-                                 for part in chunk.tensor_split(self.parts)]
-                        break
-                    except RuntimeError as error:
-                        if not is_out_of_memory(error):
-                            raise
-                        self._halve_parts(len(chunk), "validating", smallest=1)
-                outputs.extend(parts)
+                outputs.extend(self.batch_parts.run(
+                    len(chunk), "validating", 1,
+                    lambda parts, chunk=chunk: self._probabilities(chunk, parts)))
         return torch.cat(outputs)
 
-    def _probabilities(self, images):
-        import torch
-
-        with self._autocast():
-            logits = self.model(self._prepare(images, train=False))
-        return torch.softmax(logits.float(), dim=1).cpu()
+    def _probabilities(self, chunk, parts: int) -> list:
+        return [self.network.probabilities(self._prepare(part, train=False)).cpu()
+                for part in chunk.tensor_split(parts)]
 
     def validate(self) -> tuple[float, float]:
         """(valid_loss, accuracy) on the validation chips."""

@@ -51,7 +51,7 @@ def test_round_trip_predicts_like_the_trained_model(trained, which):
     label, confidence = loaded.predict(chip)
     assert label == classifier.data.classes[int(expected.argmax())]
     # the loaded model infers in bfloat16 where the CPU has it (3 significant digits)
-    tolerance = 1e-4 if loaded.predictor.amp_dtype is None else 1e-2
+    tolerance = 1e-4 if loaded.predictor.network.amp_dtype is None else 1e-2
     assert confidence == pytest.approx(float(expected.max()), abs=tolerance)
     image = next((SAMPLE_RSSCN7 / "eForest").iterdir())
     assert loaded.predict(str(image))[0] in loaded.classes

@@ -198,7 +198,7 @@ def test_out_of_memory_halves_the_batch_and_training_goes_on(rsscn7_small):
     trainer = Trainer(wrapped, data, "cpu", feedback=Feedback(log=lines.append))
     history = trainer.fit(1, 1e-3)
     assert len(history) == 1 and history[0].train_loss > 0
-    assert wrapped.largest <= 5 and trainer.parts == 4
+    assert wrapped.largest <= 5 and trainer.batch_parts.parts == 4
     assert "Out of GPU memory while training: halving the batch to 8 chips" in "\n".join(lines)
 
 
@@ -322,3 +322,23 @@ def test_a_package_never_holds_nan(tmp_path):
     with pytest.raises(ModelPackageError, match="'LearningRate' is not a finite number"):
         classifier.save("m", str(tmp_path))
     assert not any(tmp_path.iterdir())
+
+
+def test_the_predictor_halves_its_batches_out_of_memory_too(trained):
+    """Trainer and predictor share one out-of-memory rule (core.devices.BatchParts)."""
+    from core.feedback import Feedback
+    from core.package import load_package
+    from core.predictor import Predictor
+
+    classifier, paths = trained
+    chips = classifier.data.valid_images[:16].numpy()
+    lines = []
+    predictor = Predictor(load_package(paths.definition), "cpu", batch_size=16,
+                          feedback=Feedback(log=lines.append))
+    expected = predictor.probabilities(chips)
+    wrapped = RunsOutOfMemory(predictor.network.model, limit=5)
+    predictor.network.model = wrapped
+    got = predictor.probabilities(chips)
+    assert wrapped.largest <= 5 and predictor.batch_parts.parts == 4
+    assert "Out of GPU memory while classifying: halving the batch to 8 chips" in "\n".join(lines)
+    assert np.allclose(got, expected, atol=1e-2)
