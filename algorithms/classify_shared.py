@@ -246,13 +246,13 @@ def write_predictions(classifier, features: Callable[[bool], Iterable[tuple[QgsF
     results are kept (12 bytes a feature). Features outside the processing extent are not
     written. Returns (class summary, OUTPUT destination id).
     """
-    from ..core.classify import OUTSIDE_EXTENT
+    from ..core.feature_chips import Status
 
     summary = classifier.summary()
     codes, confidences = array("i"), array("d")  # class index, -1: no result, -2: left out
     for prediction in classifier.classify((wkb for _, wkb in features(True)), total):
         summary.add(prediction)
-        if prediction.status == OUTSIDE_EXTENT:
+        if prediction.status is Status.OUTSIDE_EXTENT:
             codes.append(-2)
         else:
             codes.append(-1 if prediction.class_index is None else prediction.class_index)
@@ -288,12 +288,12 @@ def output_opener(alg: SceneClassifierAlgorithm, parameters, context, fields, wk
 
 def report_summary(summary, feedback) -> None:
     """The class counts in the log; features left out or left empty, with the reason."""
-    from ..core.classify import OUTSIDE_EXTENT
+    from ..core.feature_chips import Status
 
     feedback.pushInfo(summary.text())
-    if summary.statuses[OUTSIDE_EXTENT]:
-        feedback.pushInfo(f"{summary.statuses[OUTSIDE_EXTENT]} features outside the processing "
-                          "extent were left out.")
+    left_out = summary.statuses[Status.OUTSIDE_EXTENT]
+    if left_out:
+        feedback.pushInfo(f"{left_out} features {Status.OUTSIDE_EXTENT.value} were left out.")
     warning = summary.unclassified_text()
     if warning:
         feedback.pushWarning(warning)

@@ -1,51 +1,24 @@
-"""Classify features from the raster under them: a streaming, bounded-memory pipeline.
-
-    geometries (WKB) ─► footprints ─► windows, sorted raster-friendly within a chunk
-        ─► chips read in background threads (one GDAL handle each) ─► batches on the model
-        ─► one Prediction per input geometry, in the input's order
-
-However many features there are, only one chunk of them (plus the batches being read ahead)
-is held at a time.
+"""Classify features from the raster under them, on the one feature path (core.feature_chips):
+chips cut in raster order by reading threads, classified a batch at a time, one Prediction
+per input geometry in the input's order, in bounded memory.
 """
 
 from __future__ import annotations
 
-import itertools
 import os
-import threading
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .chips import (
-    BOUNDING_BOX,
-    FIXED,
-    ChipOptions,
-    ChipReader,
-    ChipSettings,
-    RasterSource,
-    Window,
-)
+from .chips import BOUNDING_BOX, FIXED, ChipOptions, ChipSettings, RasterSource
 from .errors import DataError
-from .features import Footprint, GeometryReader
+from .feature_chips import FeatureChip, FeatureChips, Status
+from .features import GeometryReader
 from .feedback import Feedback
 from .package import ModelPackage, load_package
 from .predictor import Predictor
-
-CLASSIFIED = "classified"
-NO_GEOMETRY = "no geometry"
-OUTSIDE_RASTER = "outside the raster"
-NO_DATA = "only nodata under it"
-OUTSIDE_EXTENT = "outside the processing extent"
-REASONS = {OUTSIDE_EXTENT: "outside the processing extent",
-           NO_GEOMETRY: "with a NULL or empty geometry",
-           OUTSIDE_RASTER: "entirely outside the raster",
-           NO_DATA: "with no raster pixels under their chip (nodata, or a fixed-size chip "
-                    "that misses the raster)"}
-CHUNK_BATCHES = 16  # features are re-ordered for reading within chunks of 16 batches
 
 
 @dataclass
@@ -62,7 +35,7 @@ class ClassifyOptions(ChipOptions):
 class Prediction:
     """The result for one input geometry."""
 
-    status: str
+    status: Status  # CHIPPED: classified
     class_index: int | None = None
     confidence: float | None = None
     area: float = 0.0
@@ -94,17 +67,17 @@ class ClassSummary:
                  "count_share": self.counts[index] / total_count if total_count else None}
                 for index, (name, value) in enumerate(zip(self.classes, self.values))]
 
-    def unclassified(self) -> dict[str, int]:
+    def unclassified(self) -> dict[Status, int]:
         """Features written with empty results, by reason."""
         return {status: count for status, count in self.statuses.items()
-                if status not in (CLASSIFIED, OUTSIDE_EXTENT)}
+                if status not in (Status.CHIPPED, Status.OUTSIDE_EXTENT)}
 
     def unclassified_text(self) -> str:
         """A warning line, or '' when every feature in the extent was classified."""
         reasons = self.unclassified()
         if not reasons:
             return ""
-        parts = ", ".join(f"{count} {REASONS[status]}" for status, count in reasons.items())
+        parts = ", ".join(f"{count} {status.value}" for status, count in reasons.items())
         return f"{sum(reasons.values())} features were written with NULL results: {parts}."
 
     def text(self) -> str:
@@ -136,11 +109,13 @@ class FeatureClassifier:
         _check_data_type(definition.get("DataType"), self.source)
         self.predictor = Predictor(self.package, options.device, options.batch_size,
                                    options.tta, self.feedback)
-        self.geometries = GeometryReader(options.geometry_crs, self.source.crs_wkt or None)
-        self.workers = options.workers if options.workers is not None else default_workers(
+        workers = options.workers if options.workers is not None else default_workers(
             self.predictor.device.type)
-        self.batch_type = np.uint8 if self.source.dtype == np.uint8 else np.float32
-        self._local = threading.local()
+        self.chips = FeatureChips(
+            self.source, self.settings,
+            GeometryReader(options.geometry_crs, self.source.crs_wkt or None), options.extent,
+            self.predictor.batch_size, workers,
+            np.uint8 if self.source.dtype == np.uint8 else np.float32, self.feedback)
 
     @property
     def classes(self) -> list[str]:
@@ -157,68 +132,13 @@ class FeatureClassifier:
                  keep_chips: bool = False) -> Iterator[Prediction]:
         """One Prediction per geometry (WKB or None), in the order given; with
         ``keep_chips``, classified predictions carry their chip."""
-        batch_size = self.predictor.batch_size
-        chunks: deque[_Chunk] = deque()
+        def work(chips: np.ndarray, _features) -> list:
+            rows = self.predictor.probabilities(chips)
+            return list(zip(rows, chips if keep_chips else [None] * len(rows)))
 
-        def batches() -> Iterator[tuple[_Chunk, list[int]]]:
-            for items in _chunked(geometries, batch_size * CHUNK_BATCHES):
-                chunk = self._plan(items)
-                chunks.append(chunk)
-                for start in range(0, len(chunk.order), batch_size):
-                    yield chunk, chunk.order[start:start + batch_size]
-
-        pool = ThreadPoolExecutor(self.workers, "chips") if self.workers else None
-        submit = pool.submit if pool else _run_now
-        reads = _read_ahead(batches(), lambda job: submit(
-            self._read, [job[0].pending[p] for p in job[1]]), 2 * self.workers)
-        done = 0
-        try:
-            for chunk, positions, future in reads:
-                self.feedback.check_cancelled()
-                chips, has_data = future.result()
-                probabilities = self.predictor.probabilities(chips[has_data])
-                chunk.fill(positions, has_data, probabilities, chips if keep_chips else None)
-                done += len(positions)
-                self._report(done, total)
-                while chunks and chunks[0].complete:
-                    yield from chunks.popleft().predictions
-            while chunks:
-                yield from chunks.popleft().predictions
-        finally:
-            if pool:
-                pool.shutdown(wait=True, cancel_futures=True)
-
-    def _plan(self, items: list[bytes | None]) -> _Chunk:
-        """Predictions for what needs no chip; windows, in reading order, for the rest."""
-        extent = self.options.extent
-        chunk = _Chunk(len(items))
-        for position, wkb in enumerate(items):
-            footprint = self.geometries.footprint(wkb, extent, self.source.readable)
-            if footprint is None:
-                chunk.predictions[position] = Prediction(NO_GEOMETRY)
-            elif not footprint.in_extent:
-                chunk.predictions[position] = Prediction(OUTSIDE_EXTENT)
-            else:
-                window = self.source.window(footprint, self.settings)
-                if window is None or not footprint.on_raster:
-                    chunk.predictions[position] = Prediction(OUTSIDE_RASTER, area=footprint.area)
-                else:
-                    chunk.pending[position] = (window, footprint)
-        chunk.order = sorted(chunk.pending, key=lambda p: chunk.pending[p][0].order_key())
-        chunk.remaining = len(chunk.order)
-        return chunk
-
-    def _read(self, jobs: list[tuple[Window, Footprint]]) -> tuple[np.ndarray, np.ndarray]:
-        """Runs in a reading thread: the chips of one batch and whether each has data."""
-        reader = getattr(self._local, "reader", None)
-        if reader is None:
-            reader = self._local.reader = ChipReader(self.source, self.settings)
-        windows = [window for window, _ in jobs]
-        footprints = [footprint for _, footprint in jobs]
-        size = self.settings.chip_size
-        chips = np.empty((len(jobs), len(self.settings.bands), size, size), self.batch_type)
-        has_data = reader.read_chips(windows, footprints, chips)
-        return chips, has_data
+        for feature in self.chips.run(((None, wkb) for wkb in geometries), work,
+                                      lambda done: self._report(done, total)):
+            yield _prediction(feature)
 
     def _report(self, done: int, total: int | None) -> None:
         if total:
@@ -227,33 +147,15 @@ class FeatureClassifier:
             self.feedback.report(0.0, f"classified {done} features")
 
 
-class _Chunk:
-    """Up to CHUNK_BATCHES batches of features, re-ordered for reading, answered in order."""
-
-    def __init__(self, size: int) -> None:
-        self.predictions: list[Prediction | None] = [None] * size
-        self.pending: dict[int, tuple[Window, Footprint]] = {}
-        self.order: list[int] = []
-        self.remaining = 0
-
-    @property
-    def complete(self) -> bool:
-        return self.remaining == 0
-
-    def fill(self, positions: list[int], has_data: np.ndarray, probabilities: np.ndarray,
-             chips: np.ndarray | None = None) -> None:
-        rows = iter(probabilities)
-        for index, (position, data) in enumerate(zip(positions, has_data)):
-            area = self.pending.pop(position)[1].area
-            if data:
-                row = next(rows)
-                best = int(row.argmax())
-                chip = None if chips is None else chips[index]
-                self.predictions[position] = Prediction(CLASSIFIED, best, float(row[best]), area,
-                                                        chip)
-            else:
-                self.predictions[position] = Prediction(NO_DATA, area=area)
-        self.remaining -= len(positions)
+def _prediction(feature: FeatureChip) -> Prediction:
+    """A feature's outcome as a Prediction: the best class of its probabilities."""
+    area = 0.0 if feature.status in (Status.NO_GEOMETRY, Status.OUTSIDE_EXTENT) else \
+        feature.footprint.area
+    if feature.status is not Status.CHIPPED:
+        return Prediction(feature.status, area=area)
+    row, chip = feature.result
+    best = int(row.argmax())
+    return Prediction(Status.CHIPPED, best, float(row[best]), area, chip)
 
 
 def default_workers(device_type: str) -> int:
@@ -263,32 +165,6 @@ def default_workers(device_type: str) -> int:
     if device_type == "cpu":
         return 1
     return max(1, min(8, (os.cpu_count() or 2) // 2))
-
-
-def _run_now(function, *args) -> Future:
-    """A finished Future: reading in the calling thread, between batches."""
-    future: Future = Future()
-    future.set_result(function(*args))
-    return future
-
-
-def _chunked(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk
-
-
-def _read_ahead(jobs: Iterator[tuple], submit, depth: int) -> Iterator[tuple]:
-    """Yield (*job, future) in order, keeping ``depth`` reads in flight."""
-    in_flight: deque[tuple[tuple, Future]] = deque()
-    for job in jobs:
-        in_flight.append((job, submit(job)))
-        if len(in_flight) > depth:
-            job, future = in_flight.popleft()
-            yield (*job, future)
-    while in_flight:
-        job, future = in_flight.popleft()
-        yield (*job, future)
 
 
 def _check_data_type(model_type: str | None, source: RasterSource) -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import report
-from .classify import REASONS, ClassifyOptions, FeatureClassifier
+from .classify import ClassifyOptions, FeatureClassifier
 from .dataset import scan_folders, split_folder_list
 from .errors import DataError
 from .export import class_folder_name
@@ -218,7 +218,7 @@ def evaluate_features(model: str | ModelPackage, raster: str,
         if truth is None:
             tally.evaluation.skipped[NULL_TRUTH] += 1
         elif prediction.class_index is None:
-            tally.evaluation.skipped[REASONS.get(prediction.status, prediction.status)] += 1
+            tally.evaluation.skipped[prediction.status.value] += 1
         else:
             tally.add(source, truth, prediction.class_index, prediction.confidence,
                       prediction.chip)

@@ -16,24 +16,22 @@ import re
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .chips import FIXED, ChipOptions, ChipReader, ChipSettings, RasterSource
+from .chips import FIXED, ChipOptions, ChipSettings, RasterSource
 from .errors import DataError, OutputError
+from .feature_chips import FeatureChip, FeatureChips, Status
 from .features import GeometryReader
 from .feedback import Feedback
+from .imagery import parallel_decoders
 
 FORMATS = {"tif": "GeoTIFF, all bands, original data type", "png": "8-bit RGB PNG",
            "jpg": "8-bit RGB JPEG"}
-NULL_CLASS = "a NULL class"
-NO_GEOMETRY = "a NULL or empty geometry"
-OUTSIDE_EXTENT = "outside the processing extent"
-OUTSIDE_RASTER = "outside the raster"
-NO_DATA = ("no raster pixels under their chip (nodata, or a fixed-size chip that misses "
-           "the raster)")
+NULL_CLASS = "with a NULL class"
+EXPORT_BATCH = 8  # chips cut per reading job; a chunk of 16 jobs is held until written
 CSV_COLUMNS = ("file", "class", "folder", "feature_id", "min_x", "min_y", "max_x", "max_y")
 RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                   *(f"lpt{i}" for i in range(1, 10))}
@@ -72,7 +70,6 @@ class ExportSummary:
                 f"{value!r} → {folder}" for value, folder in renamed.items()))
         if self.skipped:
             lines.append(f"Skipped {sum(self.skipped.values())} features: " + ", ".join(
-                f"{count} with {reason}" if not reason.startswith("outside") else
                 f"{count} {reason}" for reason, count in self.skipped.items()))
         return "\n".join(lines)
 
@@ -145,28 +142,36 @@ def export_chips(raster: str, features: Iterable[tuple[object, object, bytes | N
     source = _raster_for(raster, settings)
     chip_settings = ChipSettings(settings.chip_size, source.bands, settings.crop_mode,
                                  settings.padding, bool(settings.blacken), settings.cell_size)
-    reader = ChipReader(source, chip_settings)
-    geometries = GeometryReader(settings.geometry_crs, source.crs_wkt or None)
+    stream = FeatureChips(source, chip_settings,
+                          GeometryReader(settings.geometry_crs, source.crs_wkt or None),
+                          settings.extent, EXPORT_BATCH, parallel_decoders(), source.dtype,
+                          feedback)
     output_folder = os.path.abspath(output_folder)
     os.makedirs(output_folder, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=".export-partial-", dir=output_folder)
     summary = ExportSummary(output_folder)
-    chip = np.empty((1, len(source.bands), settings.chip_size, settings.chip_size), source.dtype)
+
+    def labelled() -> Iterator[tuple[tuple[object, object], bytes | None]]:
+        for feature_id, value, wkb in features:
+            if value is None:
+                summary.skipped[NULL_CLASS] += 1
+            else:
+                yield (feature_id, value), wkb
+
+    def progress(done: int) -> None:
+        feedback.report(done / total if total else 0.0,
+                        f"exporting chips {done}" + (f"/{total}" if total else ""))
+
     try:
         with open(os.path.join(staging, "chips.csv"), "w", newline="",
                   encoding="utf-8") as table:
             rows = csv.writer(table)
             rows.writerow(CSV_COLUMNS)
-            for done, (feature_id, value, wkb) in enumerate(features, start=1):
-                if done % 16 == 0:
-                    feedback.check_cancelled()
-                    fraction = done / total if total else 0.0
-                    feedback.report(fraction, f"exporting chips {done}" +
-                                    (f"/{total}" if total else ""))
-                reason = _export_one(feature_id, value, wkb, source, chip_settings, reader,
-                                     geometries, settings, staging, chip, rows, summary)
-                if reason:
-                    summary.skipped[reason] += 1
+            for feature in stream.run(labelled(), lambda chips, _: list(chips), progress):
+                if feature.status is Status.CHIPPED:
+                    _write_feature(feature, source, settings, staging, rows, summary)
+                else:
+                    summary.skipped[feature.status.value] += 1
         _move_into_place(staging, output_folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -187,38 +192,26 @@ def _raster_for(raster: str, settings: ExportSettings) -> RasterSource:
     return RasterSource(raster, (0, 1, 2), settings.extent)
 
 
-def _export_one(feature_id, value, wkb, source: RasterSource, chip_settings: ChipSettings,
-                reader: ChipReader, geometries: GeometryReader, settings: ExportSettings,
-                staging: str, chip: np.ndarray, rows, summary: ExportSummary) -> str | None:
-    """Write one feature's chip; returns the reason when it is skipped."""
-    if value is None:
-        return NULL_CLASS
-    footprint = geometries.footprint(wkb, settings.extent, source.readable)
-    if footprint is None:
-        return NO_GEOMETRY
-    if not footprint.in_extent:
-        return OUTSIDE_EXTENT
-    window = source.window(footprint, chip_settings)
-    if window is None or not footprint.on_raster:
-        return OUTSIDE_RASTER
-    if not reader.read_chips([window], [footprint], chip)[0]:
-        return NO_DATA
+def _write_feature(feature: FeatureChip, source: RasterSource, settings: ExportSettings,
+                   staging: str, rows, summary: ExportSummary) -> None:
+    """Write one feature's chip, georeferenced, and its row of chips.csv."""
+    feature_id, value = feature.key
     folder = summary.folders.setdefault(str(value), _unique_folder(value, summary.folders))
     relative = os.path.join("images", folder, f"{class_folder_name(feature_id)}."
                             f"{settings.format}")
     path = os.path.join(staging, relative)
     os.makedirs(os.path.dirname(path), exist_ok=True)
+    window = feature.window
     transform = source.window_transform(window)
     # a bounding box resampled to the chip size: the pixels grow, the bounds stay
     transform = (transform[0], transform[1] * window.columns / settings.chip_size, 0.0,
                  transform[3], 0.0, transform[5] * window.rows / settings.chip_size)
-    _write_chip(path, chip[0], settings.format, transform, source.crs_wkt)
+    _write_chip(path, feature.result, settings.format, transform, source.crs_wkt)
     right = transform[0] + transform[1] * settings.chip_size
     bottom = transform[3] + transform[5] * settings.chip_size
     rows.writerow([relative.replace(os.sep, "/"), value, folder, feature_id,
                    transform[0], bottom, right, transform[3]])
     summary.counts[folder] += 1
-    return None
 
 
 def _unique_folder(value: object, taken: dict[str, str]) -> str:

@@ -10,16 +10,12 @@ from osgeo import gdal, ogr, osr
 
 from conftest import MASSACHUSETTS_BUILDINGS, MASSACHUSETTS_TIF, write_raster
 from core.classify import (
-    CLASSIFIED,
-    NO_DATA,
-    NO_GEOMETRY,
-    OUTSIDE_EXTENT,
-    OUTSIDE_RASTER,
     ClassifyOptions,
     FeatureClassifier,
     classify_geometries,
 )
 from core.errors import DataError, ModelPackageError
+from core.feature_chips import Status
 from core.features import grid_cells
 
 
@@ -87,7 +83,7 @@ def test_every_grid_cell_gets_a_class(model):
     classifier = FeatureClassifier(model, str(MASSACHUSETTS_TIF), ClassifyOptions(device="cpu"))
     predictions = list(classifier.classify(grid()))
     assert len(predictions) == 9 * 12
-    assert all(p.status == CLASSIFIED and 0 < p.confidence <= 1 for p in predictions)
+    assert all(p.status == Status.CHIPPED and 0 < p.confidence <= 1 for p in predictions)
     assert all(p.area == pytest.approx(10_000) for p in predictions)
     summary = classifier.summary()
     for prediction in predictions:
@@ -140,8 +136,8 @@ def test_points_lines_multipolygons_and_missing_geometries(model):
     predictions = list(classify_geometries(str(MASSACHUSETTS_TIF), geometries, model,
                                            ClassifyOptions(device="cpu",
                                                            crop_mode="bounding_box")))
-    assert [p.status for p in predictions] == [CLASSIFIED] * 3 + [NO_GEOMETRY] * 3 + [
-        OUTSIDE_RASTER]
+    assert [p.status for p in predictions] == [Status.CHIPPED] * 3 + [Status.NO_GEOMETRY] * 3 + [
+        Status.OUTSIDE_RASTER]
     assert predictions[2].area == pytest.approx(400.0)
     assert all(p.class_index is None and p.confidence is None for p in predictions[3:])
 
@@ -151,17 +147,17 @@ def test_only_nodata_under_a_feature_gives_no_result(model, tmp_path):
                           origin=(0.0, 64.0), nodata=255)
     prediction = next(classify_geometries(str(raster), [wkb("POINT (32 32)")], model,
                                           ClassifyOptions(device="cpu")))
-    assert prediction.status == NO_DATA and prediction.class_index is None
+    assert prediction.status == Status.NO_DATA and prediction.class_index is None
 
 
 def test_extent_keeps_only_the_features_it_touches(model):
     extent = (229018.0, 894500.0, 229500.0, 894871.0)
     predictions = list(classify_geometries(str(MASSACHUSETTS_TIF), grid(), model,
                                            ClassifyOptions(extent=extent, device="cpu")))
-    inside = [p for p in predictions if p.status == CLASSIFIED]
+    inside = [p for p in predictions if p.status == Status.CHIPPED]
     assert len(predictions) == 108
     assert 0 < len(inside) < 108
-    assert {p.status for p in predictions} == {CLASSIFIED, OUTSIDE_EXTENT}
+    assert {p.status for p in predictions} == {Status.CHIPPED, Status.OUTSIDE_EXTENT}
 
 
 def test_results_come_back_in_input_order_whatever_the_batching(model):
@@ -184,7 +180,7 @@ def test_features_stream_through_without_being_held(model):
     results = classify_geometries(str(MASSACHUSETTS_TIF), endless, model,
                                   ClassifyOptions(device="cpu", batch_size=8))
     first = list(itertools.islice(results, 300))
-    assert len(first) == 300 and all(p.status == CLASSIFIED for p in first)
+    assert len(first) == 300 and all(p.status == Status.CHIPPED for p in first)
 
 
 def test_test_time_augmentation_averages_the_eight_views(model):
@@ -192,7 +188,7 @@ def test_test_time_augmentation_averages_the_eight_views(model):
                                      ClassifyOptions(device="cpu")))
     averaged = list(classify_geometries(str(MASSACHUSETTS_TIF), grid()[:8], model,
                                         ClassifyOptions(device="cpu", tta=True)))
-    assert all(p.status == CLASSIFIED for p in averaged)
+    assert all(p.status == Status.CHIPPED for p in averaged)
     assert [p.confidence for p in averaged] != [p.confidence for p in plain]
 
 

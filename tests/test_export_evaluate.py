@@ -45,7 +45,7 @@ def test_export_writes_one_chip_per_polygon_touching_the_raster(tmp_path):
     expected = touching_the_raster()
     assert len(expected) == 13
     assert {int(row["feature_id"]) for row in rows} == expected
-    assert summary.chip_count == 13 and summary.skipped == {"outside the raster": 30}
+    assert summary.chip_count == 13 and summary.skipped == {"entirely outside the raster": 30}
     folders = sorted(p.name for p in (tmp_path / "images").iterdir())
     assert folders == ["Building", "Hydro", "Road", "Train", "Vegetation"]
     for row in rows:
@@ -86,7 +86,7 @@ def test_each_skip_case_is_counted(tmp_path):
     summary = export_chips(str(raster), features, str(tmp_path / "out"),
                            ExportSettings(chip_size=8, extent=(0.0, 0.0, 30.0, 30.0)))
     assert summary.counts == {"a": 1}
-    assert summary.skipped == {"a NULL class": 1, "a NULL or empty geometry": 2,
+    assert summary.skipped == {"with a NULL class": 1, "with a NULL or empty geometry": 2,
                                "outside the processing extent": 2}
     assert "Skipped 5 features" in summary.text()
 

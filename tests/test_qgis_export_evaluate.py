@@ -33,7 +33,7 @@ def test_export_training_chips_writes_the_class_folders(qgis_process, tmp_path):
     folders = sorted(p.name for p in (tmp_path / "images").iterdir())
     assert folders == ["Building", "Hydro", "Road", "Train", "Vegetation"]
     assert len(read_csv(tmp_path / "chips.csv")) == 14
-    assert "Skipped 30 features: 30 outside the raster" in "\n".join(result["log"]["info"])
+    assert "Skipped 30 features: 30 entirely outside the raster" in "\n".join(result["log"]["info"])
 
 
 @pytest.fixture(scope="module")
