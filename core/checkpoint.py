@@ -55,6 +55,33 @@ def load_checkpoint(folder: str) -> dict | None:
     return state
 
 
+def capture_run(weights: dict, optimizer, scheduler, scaler, generator,
+                on_cuda: bool) -> dict:
+    """The state of a run's torch objects: weights, optimizer, schedule, gradient scaler and
+    every random generator it draws from."""
+    import torch
+
+    return {"model": weights, "optimizer": optimizer.state_dict(),
+            "scheduler": scheduler.state_dict(), "scaler": scaler.state_dict(),
+            "generator": generator.get_state(), "torch_rng": torch.get_rng_state(),
+            "cuda_rng": torch.cuda.get_rng_state_all() if on_cuda else []}
+
+
+def restore_run(state: dict, model, optimizer, scheduler, scaler, generator,
+                on_cuda: bool) -> None:
+    """Put a capture_run state back into the run's torch objects."""
+    import torch
+
+    model.load_state_dict(state["model"])
+    optimizer.load_state_dict(state["optimizer"])
+    scheduler.load_state_dict(state["scheduler"])
+    scaler.load_state_dict(state["scaler"])
+    generator.set_state(state["generator"])
+    torch.set_rng_state(state["torch_rng"])
+    if on_cuda and state["cuda_rng"]:
+        torch.cuda.set_rng_state_all(state["cuda_rng"])
+
+
 def check_same_run(saved: dict, current: dict, folder: str) -> None:
     """Refuse to resume a checkpoint made with other data or settings (names the first)."""
     for key, value in current.items():

@@ -16,6 +16,7 @@ from typing import Callable
 import numpy as np
 
 from .augment import augment_batch
+from .checkpoint import capture_run, restore_run
 from .chip_store import GPU, PINNED, StreamedChips, chip_batches, device_store
 from .dataset import TrainingData
 from .devices import BatchParts, DeviceModel, cpu_precision
@@ -358,29 +359,17 @@ class Trainer:
 
     def _state(self, epoch: int, optimizer, scheduler, scaler, best: dict) -> dict:
         """Everything needed to continue after ``epoch`` exactly as if never interrupted."""
-        import torch
-
         return {
-            "epoch": epoch, "model": self._weights_on_cpu(), "optimizer": optimizer.state_dict(),
-            "scheduler": scheduler.state_dict(), "scaler": scaler.state_dict(),
-            "generator": self.generator.get_state(), "torch_rng": torch.get_rng_state(),
-            "cuda_rng": torch.cuda.get_rng_state_all() if self.on_cuda else [],
+            "epoch": epoch, **capture_run(self._weights_on_cpu(), optimizer, scheduler, scaler,
+                                          self.generator, self.on_cuda),
             "history": [asdict(row) for row in self.history], "best_epoch": self.best_epoch,
             "best_loss": best["loss"], "best_state": best["state"], "stale": best["stale"],
         }
 
     def _restore(self, state: dict, optimizer, scheduler, scaler, best: dict) -> int:
         """Load a saved state (see _state); returns the epoch to continue with."""
-        import torch
-
-        self.model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        scheduler.load_state_dict(state["scheduler"])
-        scaler.load_state_dict(state["scaler"])
-        self.generator.set_state(state["generator"])
-        torch.set_rng_state(state["torch_rng"])
-        if self.on_cuda and state["cuda_rng"]:
-            torch.cuda.set_rng_state_all(state["cuda_rng"])
+        restore_run(state, self.model, optimizer, scheduler, scaler, self.generator,
+                    self.on_cuda)
         self.history = [EpochStats(**row) for row in state["history"]]
         self.best_epoch = state["best_epoch"]
         best.update(loss=state["best_loss"], state=state["best_state"], stale=state["stale"])
