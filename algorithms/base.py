@@ -196,7 +196,7 @@ def add_device_parameters(alg: SceneClassifierAlgorithm) -> None:
 
 def train_settings(alg: SceneClassifierAlgorithm, parameters, context, **extra):
     """Read the shared training parameters into core's TrainSettings."""
-    from ..core.api import TrainSettings
+    from ..core.workflows import TrainSettings
 
     def value(kind: str, name: str):
         return getattr(alg, f"parameterAs{kind}")(parameters, name, context)

@@ -34,7 +34,7 @@ class PreviewTrainingData(SceneClassifierAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("IMAGE_COUNT", self.tr("Number of chips")))
 
     def process(self, parameters, context, feedback, core_feedback):
-        from ..core.api import preview_training_data
+        from ..core.workflows import preview_training_data
 
         report = self.parameterAsFileOutput(parameters, "OUTPUT_REPORT", context)
         summary = preview_training_data(

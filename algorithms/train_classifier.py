@@ -93,7 +93,7 @@ class TrainClassifier(SceneClassifierAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("LEARNING_RATE", self.tr("Learning rate used")))
 
     def process(self, parameters, context, feedback, core_feedback):
-        from ..core.api import train_classifier
+        from ..core.workflows import train_classifier
 
         settings = train_settings(
             self, parameters, context,

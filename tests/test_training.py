@@ -136,9 +136,9 @@ def test_cuda_request_without_gpu_is_a_clear_error():
 
 
 def test_cancel_stops_training_and_writes_nothing(rsscn7_small, tmp_path):
-    from core.api import TrainSettings, train_classifier
     from core.errors import Cancelled
     from core.feedback import Feedback
+    from core.workflows import TrainSettings, train_classifier
 
     texts = []
     feedback = Feedback(progress=lambda fraction, text: texts.append(text),

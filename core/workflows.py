@@ -1,0 +1,130 @@
+"""The workflows behind the Processing algorithms (and the command line): train, find the
+learning rate, preview training data. Each takes plain settings and a Feedback, built on the
+notebook API (core.api)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import report
+from .api import SceneClassifier, prepare_data
+from .backbones import DEFAULT_BACKBONE
+from .checkpoint import partial_folder, remove_checkpoint
+from .dataset import scan_folders, split_folder_list
+from .devices import resolve_device
+from .errors import Cancelled
+from .feedback import Feedback
+from .imagery import read_image
+from .package import PackagePaths, check_package_target
+
+
+@dataclass
+class TrainSettings:
+    """Everything the train and find-learning-rate algorithms ask for."""
+
+    input_folder: str
+    extra_folders: str = ""
+    backbone: str = DEFAULT_BACKBONE
+    pretrained: bool = True
+    weights_file: str | None = None
+    chip_size: int = 224
+    batch_size: int = 64
+    epochs: int = 20
+    learning_rate: float = 0.0
+    val_split_pct: float = 20.0
+    oversample: bool = False
+    early_stopping: bool = True
+    device: str = "auto"
+    seed: int = 42
+    model_name: str = "model"
+    output_folder: str = "."
+    report_path: str | None = None
+    resume: bool = False
+    overwrite: bool = False
+
+
+@dataclass
+class TrainOutcome:
+    paths: PackagePaths
+    accuracy: float
+    learning_rate: float
+    history: list[dict]
+
+
+def _classifier(settings: TrainSettings, feedback: Feedback) -> SceneClassifier:
+    resolve_device(settings.device)  # fail before reading any chips
+    data = prepare_data(settings.input_folder, settings.batch_size, settings.val_split_pct,
+                        settings.chip_size, settings.extra_folders, settings.seed, feedback)
+    feedback.log(f"{len(data.classes)} classes, {len(data.train_labels)} training and "
+                 f"{len(data.valid_labels)} validation chips, {data.band_count} bands "
+                 f"({data.data_type}).")
+    classifier = SceneClassifier(data, settings.backbone, settings.pretrained,
+                                 settings.weights_file or None, settings.oversample,
+                                 settings.device, feedback)
+    feedback.log(f"Training {settings.backbone} on {classifier.trainer.device}.")
+    return classifier
+
+
+def train_classifier(settings: TrainSettings, feedback: Feedback | None = None) -> TrainOutcome:
+    """Read the chips, (find the rate,) train, and save the package and report."""
+    feedback = feedback or Feedback()
+    check_package_target(settings.output_folder, settings.model_name, settings.overwrite,
+                         split_folder_list(settings.input_folder, settings.extra_folders))
+    classifier = _classifier(settings, feedback)
+    partial = partial_folder(settings.output_folder, settings.model_name)
+    try:
+        history = classifier.fit(settings.epochs, settings.learning_rate or None,
+                                 settings.early_stopping, partial, settings.resume)
+    except Cancelled:
+        if os.path.isdir(partial):
+            feedback.log(f"Cancelled. The last finished epoch is kept in {partial}: run again "
+                         "with RESUME to continue from there.")
+        raise
+    feedback.report(1.0, "saving the model package", force=True)
+    paths = classifier.save(settings.model_name, settings.output_folder, settings.report_path,
+                            settings.overwrite)
+    remove_checkpoint(partial)
+    feedback.log(f"Best epoch {classifier.trainer.best_epoch}: validation accuracy "
+                 f"{classifier.best_accuracy:.4f}. Model package: {paths.folder}")
+    return TrainOutcome(paths, classifier.best_accuracy, float(classifier.learning_rate), history)
+
+
+def find_learning_rate(settings: TrainSettings, report_path: str,
+                       feedback: Feedback | None = None) -> float:
+    """Run the learning-rate finder and write its curve to ``report_path``."""
+    feedback = feedback or Feedback()
+    classifier = _classifier(settings, feedback)
+    rate = classifier.lr_find()
+    report.write_lr_report(report_path, title="Learning rate finder",
+                           lr_finder=classifier.lr_finder.to_dict(),
+                           summary=dict(classifier.data.summary(), backbone=settings.backbone))
+    return rate
+
+
+def preview_training_data(folder: str, rows: int, report_path: str, seed: int = 42,
+                          feedback: Feedback | None = None) -> dict:
+    """Write a grid of random chips with labels and the class counts; needs no torch."""
+    feedback = feedback or Feedback()
+    scan = scan_folders(split_folder_list(folder))
+    rng = np.random.default_rng(seed)
+    samples, skipped = [], []
+    for index in rng.permutation(len(scan.paths)):
+        if len(samples) == rows * rows:
+            break
+        feedback.check_cancelled()
+        try:
+            samples.append((read_image(scan.paths[index]), scan.classes[scan.labels[index]]))
+        except Exception as error:  # shown in the report, not fatal for a preview
+            skipped.append([scan.paths[index], str(error)])
+    counts = scan.class_counts()
+    summary = {"folders": scan.folders, "classes": scan.classes, "class_counts": counts,
+               "skipped": skipped, "chips_found": sum(counts.values()),
+               "files_ignored": scan.ignored_files}
+    if samples:
+        summary.update(band_count=samples[0][0].shape[0], data_type=samples[0][0].dtype.name)
+    report.write_preview_report(report_path, title="Training data preview", summary=summary,
+                                samples=samples, rows=rows)
+    return summary
