@@ -24,6 +24,7 @@ from .classify import ClassifyOptions, FeatureClassifier
 from .dataset import TrainingData, load_training_data, split_folder_list
 from .feedback import Feedback
 from .imagery import read_image, resize_chip
+from .lr_finder import LRFinderResult
 from .metrics import confusion_matrix, per_class_metrics
 from .package import (
     ModelPackage,
@@ -33,7 +34,7 @@ from .package import (
     model_definition,
     save_package,
 )
-from .training import LRFinderResult, Trainer
+from .training import Trainer
 
 RESULT_TILES = 36
 SAMPLE_TILES = 16

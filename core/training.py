@@ -6,14 +6,11 @@ through a :class:`~core.feedback.Feedback`.
 
 from __future__ import annotations
 
-import copy
 import math
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Callable
-
-import numpy as np
 
 from .augment import augment_batch
 from .checkpoint import capture_run, restore_run
@@ -22,6 +19,7 @@ from .dataset import TrainingData
 from .devices import BatchParts, DeviceModel, cpu_precision
 from .errors import SceneClassifierError
 from .feedback import Feedback
+from .lr_finder import LRFinderResult, sweep_learning_rates
 
 EARLY_STOPPING_PATIENCE = 5
 NON_FINITE_LIMIT = 3  # training steps in a row whose loss or gradients are not finite
@@ -46,18 +44,6 @@ class EpochStats:
 
 
 EPOCH_TABLE_HEADER = f"{'epoch':>5}  {'train_loss':>10}  {'valid_loss':>10}  {'accuracy':>8}  time"
-
-
-@dataclass
-class LRFinderResult:
-    """The learning-rate sweep (smoothed losses) and the suggested rate."""
-
-    lrs: list[float]
-    losses: list[float]
-    suggestion: float
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 class NonFiniteLoss(Exception):
@@ -117,7 +103,7 @@ class Trainer:
         return f"Precision: {note}; {torch.get_num_threads()} CPU threads."
 
     @contextmanager
-    def _own_random_numbers(self):
+    def own_random_numbers(self):
         """Random numbers owned by the run (dropout, augmentation): seeded with the data's
         seed, whatever ran before in the process, and the caller's state restored after."""
         import torch
@@ -216,46 +202,8 @@ class Trainer:
     # --- learning-rate finder --------------------------------------------------------------
     def lr_find(self, start_lr: float = 1e-7, end_lr: float = 10.0,
                 iterations: int = 100) -> LRFinderResult:
-        """Exponential sweep of the learning rate, one training step per rate; suggests a
-        tenth of the rate at the lowest smoothed loss (see suggest_learning_rate).
-
-        The model's weights are restored afterwards.
-        """
-        saved = copy.deepcopy(self.model.state_dict())
-        optimizer = self.make_optimizer(start_lr)
-        scaler = self.make_scaler()
-        factor = (end_lr / start_lr) ** (1 / (iterations - 1))
-        lrs, losses = [], []
-        average, best = 0.0, math.inf
-        self.model.train()
-        try:
-            with self._own_random_numbers():
-                stream = self.train_batches()
-                for step in range(iterations):
-                    self.feedback.check_cancelled()
-                    lr = start_lr * factor**step
-                    for group in optimizer.param_groups:
-                        group["lr"] = lr
-                    loss = self.train_step(*next(stream), optimizer, scaler)
-                    average = 0.98 * average + 0.02 * loss
-                    smoothed = average / (1 - 0.98 ** (step + 1))
-                    if not math.isfinite(smoothed):
-                        break
-                    lrs.append(lr)
-                    losses.append(smoothed)
-                    best = min(best, smoothed)
-                    self.feedback.report((step + 1) / iterations,
-                                         f"finding learning rate · step {step + 1}/{iterations}")
-                    if step > 10 and smoothed > 4 * best:
-                        break
-        finally:
-            self.model.load_state_dict(saved)
-        if len(lrs) < 10:
-            raise SceneClassifierError(
-                "The learning-rate finder diverged at once; give LEARNING_RATE explicitly "
-                "(e.g. 0.001) or check the training chips."
-            )
-        return LRFinderResult(lrs, losses, suggest_learning_rate(lrs, losses))
+        """The learning-rate sweep (core.lr_finder); the model's weights are restored after."""
+        return sweep_learning_rates(self, start_lr, end_lr, iterations)
 
     # --- fit --------------------------------------------------------------------------------
     def fit(self, epochs: int, lr: float, early_stopping: bool = True,
@@ -280,7 +228,7 @@ class Trainer:
         scaler = self.make_scaler()
         best = {"loss": math.inf, "state": None, "stale": 0}
         self.history, first_epoch = [], 1
-        with self._own_random_numbers():
+        with self.own_random_numbers():
             if resume is not None:
                 first_epoch = self._restore(resume, optimizer, scheduler, scaler, best)
                 self.feedback.log(f"Resuming at epoch {first_epoch} of {epochs}.")
@@ -413,13 +361,3 @@ def warmup_share(total_steps: int) -> float:
     runs (a few chips, few epochs) never get a warm-up of zero steps (a division by zero in
     torch's OneCycleLR)."""
     return min(0.9, max(WARMUP_SHARE, 1.5 / total_steps))
-
-
-def suggest_learning_rate(lrs: list[float], losses: list[float]) -> float:
-    """One tenth of the rate at the lowest smoothed loss (Smith's rule, fastai's "minimum").
-
-    The lowest point is where training starts to become unstable; a tenth of it is still on
-    the steep, falling part of the curve and, unlike the single steepest point, is not moved
-    about by noise in the curve's flat start.
-    """
-    return float(max(lrs[int(np.argmin(losses))] / 10, lrs[0]))

@@ -11,7 +11,7 @@ from core.api import SceneClassifier, prepare_data
 from core.augment import augment_batch
 from core.devices import resolve_device
 from core.errors import DeviceError
-from core.training import suggest_learning_rate
+from core.lr_finder import suggest_learning_rate
 
 
 def test_training_beats_chance_clearly(trained):
