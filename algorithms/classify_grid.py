@@ -90,7 +90,8 @@ class ClassifyGrid(SceneClassifierAlgorithm):
 
         summary, destination = write_predictions(
             classifier, features,
-            output_opener(self, parameters, context, fields, QgsWkbTypes.Polygon, layer.crs()),
+            output_opener(self, parameters, context, fields, QgsWkbTypes.Polygon, layer.crs(),
+                          classifier),
             feedback, rows * columns)
         return {"OUTPUT": destination, "CELL_COUNT": rows * columns,
                 "OUTPUT_SUMMARY": write_summary_table(self, parameters, context, summary)}

@@ -64,7 +64,7 @@ class ClassifyObjects(SceneClassifierAlgorithm):
             classifier, lambda with_geometry: features_with_wkb(source, layer, context,
                                                                with_geometry),
             output_opener(self, parameters, context, fields, source.wkbType(),
-                          source.sourceCrs()),
+                          source.sourceCrs(), classifier),
             feedback, feature_count(source))
         return {"OUTPUT": destination,
                 "OUTPUT_SUMMARY": write_summary_table(self, parameters, context, summary)}

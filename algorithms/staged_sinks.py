@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from qgis.core import QgsProcessingException, QgsProcessingOutputLayerDefinition, QgsProperty
@@ -27,11 +27,13 @@ def is_file_destination(destination: str) -> bool:
 
 
 @contextmanager
-def staged_sink(alg, parameters, context, name: str, fields, wkb_type,
-                crs) -> Iterator[tuple[object, str | None]]:
+def staged_sink(alg, parameters, context, name: str, fields, wkb_type, crs,
+                finish: Callable[[str], None] | None = None,
+                ) -> Iterator[tuple[object, str | None]]:
     """``with staged_sink(...) as (sink, destination):`` write features to ``sink``; the
     output ``name`` is in place at ``destination`` when the block ends without error. An
-    output that was not asked for gives (None, None)."""
+    output that was not asked for gives (None, None). ``finish(path)`` may add to a written
+    file (a style) before it is moved into place."""
     destination = alg.parameterAsOutputLayer(parameters, name, context)
     if not destination:
         yield None, None
@@ -49,6 +51,8 @@ def staged_sink(alg, parameters, context, name: str, fields, wkb_type,
         sink, staged_id = _open(alg, redirected, context, name, fields, wkb_type, crs)
         yield sink, destination
         sip.delete(sink)  # closes the file: everything is on disk
+        if finish is not None:
+            finish(staged)
         for file in os.listdir(staging):
             os.replace(os.path.join(staging, file), os.path.join(folder, file))
         _load_on_completion_from(context, staged_id, destination)

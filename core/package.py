@@ -21,6 +21,7 @@ from pathlib import PurePosixPath
 from typing import Callable
 
 from . import __version__
+from .class_colors import class_colors
 from .errors import ModelPackageError, OutputError
 from .normalization import Normalization
 from .outputs import check_apart
@@ -43,10 +44,6 @@ REQUIRED_KEYS: dict[str, type | tuple[type, ...]] = {
     "BandCount": int,
     "Normalization": dict,
 }
-PALETTE = [
-    (31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
-    (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207),
-]
 
 
 @dataclass
@@ -73,8 +70,8 @@ def check_model_name(name: str) -> str:
 
 def class_entries(classes: list[str]) -> list[dict]:
     """Esri's Classes list: Value (1-based like Esri), Name, Color."""
-    return [{"Value": i + 1, "Name": name, "Color": list(PALETTE[i % len(PALETTE)])}
-            for i, name in enumerate(classes)]
+    return [{"Value": i + 1, "Name": name, "Color": list(color)}
+            for i, (name, color) in enumerate(zip(classes, class_colors(classes)))]
 
 
 def package_files(name: str) -> set[str]:

@@ -144,6 +144,15 @@ def test_classify_grid_maps_the_raster(qgis_process, model, tmp_path):
     assert ogr.CreateGeometryFromWkt(rows[0]["wkt"]).GetArea() == pytest.approx(10_000)
     assert sum(int(row["count"]) for row in read_csv(summary)) == 108
     assert "Grid: 9 rows x 12 columns of 100 x 100 raster CRS units." in result["log"]["info"]
+    # the GeoPackage carries its map style: categories by ClassLabel in the model's colours
+    styles = ogr.Open(str(output)).ExecuteSQL(
+        "SELECT styleName, useAsDefault, styleQML FROM layer_styles")
+    (name, default, qml), = [(f.GetField(0), f.GetField(1), f.GetField(2)) for f in styles]
+    assert name == "Scene Classifier classes" and default == 1
+    assert 'type="categorizedSymbol"' in qml and 'attr="ClassLabel"' in qml
+    for entry in json.loads(open(model).read())["Classes"]:
+        red, green, blue = entry["Color"]
+        assert f'label="{entry["Name"]}"' in qml and f"{red},{green},{blue},255" in qml
 
 
 def test_default_grid_is_one_chip_per_cell(qgis_process, model, tmp_path):

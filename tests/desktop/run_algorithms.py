@@ -36,9 +36,15 @@ def main() -> None:
         "INPUT_RASTER": os.environ["SCENE_CLASSIFIER_TEST_RASTER"],
         "MODEL": trained["MODEL_DEFINITION"], "GRID_SIZE": 200, "CELL_SIZE": 4, "DEVICE": 1,
         "OUTPUT": os.path.join(OUT, "grid.gpkg")})
-    layers = [layer.source() for layer in QgsProject.instance().mapLayers().values()]
+    layers = list(QgsProject.instance().mapLayers().values())
+    styled = [layer for layer in layers if layer.source() == grid.get("OUTPUT")]
     record("grid", {"CELL_COUNT": grid.get("CELL_COUNT"), "OUTPUT": grid.get("OUTPUT"),
-                    "layer_sources": layers})
+                    "layer_sources": [layer.source() for layer in layers],
+                    "names": [layer.name() for layer in styled],
+                    "renderers": [layer.renderer().type() for layer in styled],
+                    "categories": [[c.label() for c in layer.renderer().categories()]
+                                   for layer in styled if hasattr(layer.renderer(),
+                                                                  "categories")]})
     with open("/proc/self/maps", encoding="utf-8") as maps:
         record("triton_loaded", "libtriton" in maps.read())
 

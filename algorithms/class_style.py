@@ -1,0 +1,74 @@
+"""Classified layers as readable maps: categorised by class label in the model's colours,
+a semi-transparent fill with an outline so the imagery shows through, named after the model.
+
+The style is saved into a GeoPackage output as its default style (it comes back whenever the
+file is opened, also after qgis_process), and a layer post-processor applies it to the layer
+QGIS loads when the algorithm ends (toolbox, modeler and batch runs alike).
+"""
+
+from __future__ import annotations
+
+import os
+
+from qgis.core import (
+    QgsCategorizedSymbolRenderer,
+    QgsFillSymbol,
+    QgsProcessingLayerPostProcessorInterface,
+    QgsRendererCategory,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtGui import QColor
+
+FILL_OPACITY = 0.45
+STYLE_NAME = "Scene Classifier classes"
+
+
+def class_renderer(label_field: str, classes: list[dict]) -> QgsCategorizedSymbolRenderer:
+    """Categories by ``label_field`` for the model's Classes entries (Name, Color)."""
+    categories = []
+    for entry in classes:
+        red, green, blue = entry["Color"][:3]
+        fill = QColor(red, green, blue, round(255 * FILL_OPACITY))
+        symbol = QgsFillSymbol.createSimple({
+            "color": f"{fill.red()},{fill.green()},{fill.blue()},{fill.alpha()}",
+            "outline_color": f"{red},{green},{blue},255", "outline_width": "0.4"})
+        categories.append(QgsRendererCategory(entry["Name"], symbol, entry["Name"]))
+    return QgsCategorizedSymbolRenderer(label_field, categories)
+
+
+def save_default_style(path: str, label_field: str, classes: list[dict]) -> None:
+    """Store the class style in a GeoPackage as its default style (other formats: nothing)."""
+    if not path.lower().endswith(".gpkg"):
+        return
+    layer = QgsVectorLayer(path, os.path.splitext(os.path.basename(path))[0], "ogr")
+    if not layer.isValid():
+        return
+    layer.setRenderer(class_renderer(label_field, classes))
+    layer.saveStyleToDatabase(STYLE_NAME, "Classes in the model's colours", True, "")
+
+
+class ClassStyle(QgsProcessingLayerPostProcessorInterface):
+    """Styles and names the output layer QGIS loads once the algorithm has finished."""
+
+    instances: list[ClassStyle] = []  # QGIS holds no reference: keep them alive
+
+    def __init__(self, label_field: str, classes: list[dict]) -> None:
+        super().__init__()
+        self.label_field, self.classes = label_field, classes
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS's name)
+        if isinstance(layer, QgsVectorLayer) and layer.fields().indexOf(self.label_field) >= 0:
+            layer.setRenderer(class_renderer(self.label_field, self.classes))
+            layer.triggerRepaint()
+
+    @classmethod
+    def attach(cls, context, destination: str, label_field: str, classes: list[dict],
+               layer_name: str) -> None:
+        """Style and name ``destination`` when QGIS loads it on completion."""
+        if not destination or not context.willLoadLayerOnCompletion(destination):
+            return
+        style = cls(label_field, classes)
+        cls.instances.append(style)
+        details = context.layerToLoadOnCompletionDetails(destination)
+        details.name = layer_name
+        details.setPostProcessor(style)
