@@ -36,7 +36,7 @@ from .base import (
 )
 from .chip_parameters import add_chip_parameters, chip_option_values
 from .class_style import ClassStyle, save_default_style
-from .staged_sinks import staged_sink
+from .staged_sinks import staged_sink, write_csv_types
 
 RESULT_FIELDS = (("CLASS_LABEL_FIELD", "ClassLabel", QVariant.String, "Class label field",
                   "Text field for the class name."),
@@ -322,8 +322,8 @@ def write_summary_table(alg: SceneClassifierAlgorithm, parameters, context, summ
                        ("area_share", QVariant.Double), ("count_share", QVariant.Double)):
         fields.append(QgsField(name, kind))
     with staged_sink(alg, parameters, context, "OUTPUT_SUMMARY", fields,
-                     QgsWkbTypes.NoGeometry, QgsCoordinateReferenceSystem()) as (sink,
-                                                                                  destination):
+                     QgsWkbTypes.NoGeometry, QgsCoordinateReferenceSystem(),
+                     lambda path: write_csv_types(path, fields)) as (sink, destination):
         for row in summary.rows() if sink is not None else ():
             feature = QgsFeature(fields)
             feature.setAttributes([row[field.name()] for field in fields])

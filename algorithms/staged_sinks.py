@@ -17,6 +17,7 @@ from contextlib import contextmanager
 
 from qgis.core import QgsProcessingException, QgsProcessingOutputLayerDefinition, QgsProperty
 from qgis.PyQt import sip
+from qgis.PyQt.QtCore import QVariant
 
 STAGING_PREFIX = ".scene_classifier-partial-"
 
@@ -83,3 +84,13 @@ def _load_on_completion_from(context, staged: str, destination: str) -> None:
     if staged in layers:
         layers[destination] = layers.pop(staged)
         context.setLayersToLoadOnCompletion(layers)
+
+
+def write_csv_types(path: str, fields) -> None:
+    """For a CSV output, a .csvt file naming each column's type, so that GDAL and QGIS read
+    numbers as numbers (other formats keep their types themselves)."""
+    if not path.lower().endswith(".csv"):
+        return
+    kinds = {QVariant.Int: "Integer", QVariant.LongLong: "Integer64", QVariant.Double: "Real"}
+    with open(os.path.splitext(path)[0] + ".csvt", "w", encoding="utf-8") as file:
+        file.write(",".join(f'"{kinds.get(field.type(), "String")}"' for field in fields))

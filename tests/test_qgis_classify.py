@@ -143,11 +143,16 @@ def test_classify_grid_maps_the_raster(qgis_process, model, tmp_path):
     assert all(row["ClassLabel"] is not None for row in rows)
     assert ogr.CreateGeometryFromWkt(rows[0]["wkt"]).GetArea() == pytest.approx(10_000)
     assert sum(int(row["count"]) for row in read_csv(summary)) == 108
+    table = ogr.Open(str(summary))  # numbers read as numbers
+    columns = table.GetLayer().GetLayerDefn()
+    assert [columns.GetFieldDefn(i).GetTypeName() for i in range(columns.GetFieldCount())] == [
+        "Integer", "String", "Integer", "Real", "Real", "Real"]
     assert "Grid: 9 rows x 12 columns of 100 x 100 raster CRS units." in result["log"]["info"]
     # the GeoPackage carries its map style: categories by ClassLabel in the model's colours
-    styles = ogr.Open(str(output)).ExecuteSQL(
-        "SELECT styleName, useAsDefault, styleQML FROM layer_styles")
+    grid = ogr.Open(str(output))
+    styles = grid.ExecuteSQL("SELECT styleName, useAsDefault, styleQML FROM layer_styles")
     (name, default, qml), = [(f.GetField(0), f.GetField(1), f.GetField(2)) for f in styles]
+    grid.ReleaseResultSet(styles)
     assert name == "Scene Classifier classes" and default == 1
     assert 'type="categorizedSymbol"' in qml and 'attr="ClassLabel"' in qml
     for entry in json.loads(open(model).read())["Classes"]:
