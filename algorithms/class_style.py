@@ -13,7 +13,9 @@ import os
 from qgis.core import (
     QgsCategorizedSymbolRenderer,
     QgsFillSymbol,
+    QgsPalettedRasterRenderer,
     QgsProcessingLayerPostProcessorInterface,
+    QgsRasterLayer,
     QgsRendererCategory,
     QgsVectorLayer,
 )
@@ -48,18 +50,21 @@ def save_default_style(path: str, label_field: str, classes: list[dict]) -> None
 
 
 class ClassStyle(QgsProcessingLayerPostProcessorInterface):
-    """Styles and names the output layer QGIS loads once the algorithm has finished."""
+    """Styles and names the output layer QGIS loads once the algorithm has finished (Processing
+    loads layers without their default style)."""
 
     instances: list[ClassStyle] = []  # QGIS holds no reference: keep them alive
 
-    def __init__(self, label_field: str, classes: list[dict]) -> None:
+    def __init__(self, label_field: str, classes: list[dict]) -> None:  # "": a class map
         super().__init__()
         self.label_field, self.classes = label_field, classes
 
     def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS's name)
-        if isinstance(layer, QgsVectorLayer) and layer.fields().indexOf(self.label_field) >= 0:
+        if isinstance(layer, QgsRasterLayer):
+            layer.setRenderer(paletted_renderer(layer, self.classes))
+        elif isinstance(layer, QgsVectorLayer) and layer.fields().indexOf(self.label_field) >= 0:
             layer.setRenderer(class_renderer(self.label_field, self.classes))
-            layer.triggerRepaint()
+        layer.triggerRepaint()
 
     @classmethod
     def attach(cls, context, destination: str, label_field: str, classes: list[dict],
@@ -72,3 +77,28 @@ class ClassStyle(QgsProcessingLayerPostProcessorInterface):
         details = context.layerToLoadOnCompletionDetails(destination)
         details.name = layer_name
         details.setPostProcessor(style)
+
+
+def write_class_raster(context, destination: str, codes, confidences,
+                       shape: tuple[int, int], transform, crs_wkt: str, classifier) -> None:
+    """OUTPUT_RASTER (core.class_map), written aside with a .qml style beside it (a paletted
+    legend named by class), moved into place, and named after the model when loaded."""
+    from ..core.class_map import write_class_map
+    from .staged_sinks import staged_file
+
+    definition = classifier.package.definition
+    classes = definition["Classes"]
+    with staged_file(destination) as staged:
+        write_class_map(staged, codes, confidences, shape, transform, crs_wkt, classes)
+        layer = QgsRasterLayer(staged, "class map", "gdal")
+        layer.setRenderer(paletted_renderer(layer, classes))
+        layer.saveNamedStyle(os.path.splitext(staged)[0] + ".qml")  # QGIS's default style
+        del layer
+    ClassStyle.attach(context, destination, "", classes, f"{definition['ModelName']}: class map")
+
+
+def paletted_renderer(layer, classes: list[dict]) -> QgsPalettedRasterRenderer:
+    """Band 1 of a class map in the model's colours, the legend naming the classes."""
+    return QgsPalettedRasterRenderer(layer.dataProvider(), 1, [
+        QgsPalettedRasterRenderer.Class(int(entry["Value"]), QColor(*entry["Color"][:3]),
+                                        entry["Name"]) for entry in classes])

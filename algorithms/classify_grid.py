@@ -6,14 +6,17 @@ from qgis.core import (
     QgsFields,
     QgsGeometry,
     QgsProcessing,
+    QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterDestination,
     QgsRectangle,
     QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QVariant
 
 from .base import SceneClassifierAlgorithm
+from .class_style import write_class_raster
 from .classify_shared import (
     add_classify_parameters,
     add_output_parameters,
@@ -41,7 +44,9 @@ class ClassifyGrid(SceneClassifierAlgorithm):
         "inside it.<br><br>"
         "Output: the cells (raster CRS) with their row, column, class label, class value and "
         "confidence; the optional summary table gives each class's count and share of the "
-        "area.<br><br>Needs PyTorch and torchvision in QGIS's Python."
+        "area; the optional class map is a GeoTIFF with one pixel per cell (band 1 the class "
+        "value in the model's colours, 0 = no result; band 2 the confidence in %)."
+        "<br><br>Needs PyTorch and torchvision in QGIS's Python."
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS's name)
@@ -58,6 +63,13 @@ class ClassifyGrid(SceneClassifierAlgorithm):
             self, "Classified grid", QgsProcessing.TypeVectorPolygon,
             "The grid cells in the raster's CRS with cell_id, row, col, class label, class "
             "value and confidence.")
+        self.add_parameter(
+            QgsProcessingParameterRasterDestination(
+                "OUTPUT_RASTER", self.tr("Class map (GeoTIFF, one pixel per cell)"),
+                optional=True, createByDefault=False),
+            "A raster land-use map: band 1 the class value (Byte, the model's colours, class "
+            "names in its attribute table and legend, 0 = no result), band 2 the confidence "
+            "in percent.")
         self.addOutput(QgsProcessingOutputNumber("CELL_COUNT", self.tr("Number of cells")))
 
     def process(self, parameters, context, feedback, core_feedback):
@@ -88,10 +100,22 @@ class ClassifyGrid(SceneClassifierAlgorithm):
                 feature.setAttributes([number, cell.row, cell.column])
                 yield feature, None
 
-        summary, destination = write_predictions(
+        class_map = self.parameterAsOutputLayer(parameters, "OUTPUT_RASTER", context)
+        classes = classifier.package.definition["Classes"]
+        if class_map and max(int(entry["Value"]) for entry in classes) > 255:
+            raise QgsProcessingException(
+                "OUTPUT_RASTER stores class values 1 to 255 in bytes; this model has values up "
+                "to {}. Leave OUTPUT_RASTER empty.".format(
+                    max(int(entry["Value"]) for entry in classes)))
+        summary, destination, codes, confidences = write_predictions(
             classifier, features,
             output_opener(self, parameters, context, fields, QgsWkbTypes.Polygon, layer.crs(),
                           classifier),
             feedback, rows * columns)
+        if class_map:
+            write_class_raster(context, class_map, codes, confidences, (rows, columns),
+                               (extent[0], grid_size, 0.0, extent[3], 0.0, -grid_size),
+                               layer.crs().toWkt(), classifier)
         return {"OUTPUT": destination, "CELL_COUNT": rows * columns,
+                "OUTPUT_RASTER": class_map or None,
                 "OUTPUT_SUMMARY": write_summary_table(self, parameters, context, summary)}

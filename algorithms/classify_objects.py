@@ -60,7 +60,7 @@ class ClassifyObjects(SceneClassifierAlgorithm):
         source = feature_source(self, parameters, context)
         classifier = feature_classifier(self, parameters, context, core_feedback, layer)
         fields = result_fields(self, parameters, context, source.fields())
-        summary, destination = write_predictions(
+        summary, destination, _, _ = write_predictions(
             classifier, lambda with_geometry: features_with_wkb(source, layer, context,
                                                                with_geometry),
             output_opener(self, parameters, context, fields, source.wkbType(),

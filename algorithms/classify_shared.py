@@ -245,7 +245,8 @@ def write_predictions(classifier, features: Callable[[bool], Iterable[tuple[QgsF
     output is opened with ``open_output()`` (a staged_sink) only once every feature is
     classified, so a cancelled or failed run leaves no partial output; meanwhile only the
     results are kept (12 bytes a feature). Features outside the processing extent are not
-    written. Returns (class summary, OUTPUT destination id).
+    written. Returns (class summary, OUTPUT destination id, class index per feature (-1: no
+    result, -2: left out), confidence per feature).
     """
     from ..core.feature_chips import Status
 
@@ -271,7 +272,7 @@ def write_predictions(classifier, features: Callable[[bool], Iterable[tuple[QgsF
             if not sink.addFeature(feature, QgsFeatureSink.FastInsert):
                 raise QgsProcessingException(f"Could not write feature {feature.id()} to "
                                              "OUTPUT.")
-    return summary, destination
+    return summary, destination, codes, confidences
 
 
 def output_opener(alg: SceneClassifierAlgorithm, parameters, context, fields, wkb_type, crs,

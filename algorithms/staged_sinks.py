@@ -43,20 +43,28 @@ def staged_sink(alg, parameters, context, name: str, fields, wkb_type, crs,
         sink, destination = _open(alg, parameters, context, name, fields, wkb_type, crs)
         yield sink, destination
         return
-    folder = os.path.dirname(destination)
-    os.makedirs(folder, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder)
-    staged = os.path.join(staging, os.path.basename(destination))
-    try:
+    with staged_file(destination) as staged:
         redirected = dict(parameters, **{name: _redirected(parameters.get(name), staged)})
         sink, staged_id = _open(alg, redirected, context, name, fields, wkb_type, crs)
         yield sink, destination
         sip.delete(sink)  # closes the file: everything is on disk
         if finish is not None:
             finish(staged)
+    _load_on_completion_from(context, staged_id, destination)
+
+
+@contextmanager
+def staged_file(destination: str) -> Iterator[str]:
+    """``with staged_file(path) as staged:`` write ``staged`` (and any side files beside it,
+    of the same name); they replace the files at ``path`` when the block ends without
+    error, and are removed when it does not."""
+    folder = os.path.dirname(destination)
+    os.makedirs(folder, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder)
+    try:
+        yield os.path.join(staging, os.path.basename(destination))
         for file in os.listdir(staging):
             os.replace(os.path.join(staging, file), os.path.join(folder, file))
-        _load_on_completion_from(context, staged_id, destination)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

@@ -48,9 +48,11 @@ def test_desktop_trains_and_classifies_without_crashing(tmp_path):
     assert steps["trained"]["MODEL_DEFINITION"].endswith("desktop.emd")
     grid = steps["grid"]
     assert grid["CELL_COUNT"] > 0 and grid["OUTPUT"] == str(tmp_path / "qgis" / "out" / "grid.gpkg")
-    assert [source for source in grid["layer_sources"] if "grid" in source] == [grid["OUTPUT"]]
+    assert [source for source in grid["layer_sources"] if "grid.gpkg" in source] == [grid["OUTPUT"]]
     # loaded as a map: categorised by class in the model's colours, named after the model
     assert grid["names"] == ["desktop: Classify raster grid"]
     assert grid["renderers"] == ["categorizedSymbol"]
     assert grid["categories"] == [sorted(p.name for p in chips.iterdir())]
+    assert steps["class_map"] == {"names": ["desktop: class map"], "renderers": ["paletted"],
+                                  "labels": grid["categories"]}
     assert steps["triton_loaded"] is False

@@ -8,7 +8,7 @@ import subprocess
 
 import numpy as np
 import pytest
-from osgeo import ogr
+from osgeo import gdal, ogr
 
 from conftest import MASSACHUSETTS_BUILDINGS, MASSACHUSETTS_TIF, ROOT, write_raster
 
@@ -132,9 +132,10 @@ def north_west_quarter_in_wgs84() -> str:
 
 def test_classify_grid_maps_the_raster(qgis_process, model, tmp_path):
     output, summary = tmp_path / "grid.gpkg", tmp_path / "grid.csv"
+    class_map = tmp_path / "grid.tif"
     done, result = qgis_process.run("classifygrid", INPUT_RASTER=MASSACHUSETTS_TIF, MODEL=model,
                                     GRID_SIZE=100, DEVICE=1, OUTPUT=output,
-                                    OUTPUT_SUMMARY=summary)
+                                    OUTPUT_SUMMARY=summary, OUTPUT_RASTER=class_map)
     assert done.returncode == 0, done.stdout + done.stderr
     assert result["results"]["CELL_COUNT"] == 108
     names, rows = read_layer(output)
@@ -148,6 +149,26 @@ def test_classify_grid_maps_the_raster(qgis_process, model, tmp_path):
     assert [columns.GetFieldDefn(i).GetTypeName() for i in range(columns.GetFieldCount())] == [
         "Integer", "String", "Integer", "Real", "Real", "Real"]
     assert "Grid: 9 rows x 12 columns of 100 x 100 raster CRS units." in result["log"]["info"]
+    # the class map: one pixel per cell, class values in the model's colours, confidence %
+    raster = gdal.Open(str(class_map))
+    assert (raster.RasterXSize, raster.RasterYSize, raster.RasterCount) == (12, 9, 2)
+    assert raster.GetGeoTransform()[1] == 100 and raster.GetGeoTransform()[5] == -100
+    values, percent = raster.ReadAsArray()
+    assert [int(values[row["row"], row["col"]]) for row in rows] == [
+        row["ClassValue"] for row in rows]
+    assert [int(percent[row["row"], row["col"]]) for row in rows] == [
+        round(100 * row["Confidence"]) for row in rows]
+    band = raster.GetRasterBand(1)
+    classes = json.loads(open(model).read())["Classes"]
+    assert band.GetNoDataValue() == 0 and band.DataType == gdal.GDT_Byte
+    assert [band.GetColorTable().GetColorEntry(c["Value"])[:3] for c in classes] == [
+        tuple(c["Color"]) for c in classes]
+    table = band.GetDefaultRAT()
+    assert [table.GetValueAsString(i, 1) for i in range(table.GetRowCount())] == [
+        c["Name"] for c in classes]
+    style = (tmp_path / "grid.qml").read_text()
+    assert 'type="paletted"' in style and all(f'label="{c["Name"]}"' in style for c in classes)
+    raster = None
     # the GeoPackage carries its map style: categories by ClassLabel in the model's colours
     grid = ogr.Open(str(output))
     styles = grid.ExecuteSQL("SELECT styleName, useAsDefault, styleQML FROM layer_styles")

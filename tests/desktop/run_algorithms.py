@@ -35,7 +35,8 @@ def main() -> None:
     grid = processing.runAndLoadResults("sceneclassifier:classifygrid", {
         "INPUT_RASTER": os.environ["SCENE_CLASSIFIER_TEST_RASTER"],
         "MODEL": trained["MODEL_DEFINITION"], "GRID_SIZE": 200, "CELL_SIZE": 4, "DEVICE": 1,
-        "OUTPUT": os.path.join(OUT, "grid.gpkg")})
+        "OUTPUT": os.path.join(OUT, "grid.gpkg"),
+        "OUTPUT_RASTER": os.path.join(OUT, "grid.tif")})
     layers = list(QgsProject.instance().mapLayers().values())
     styled = [layer for layer in layers if layer.source() == grid.get("OUTPUT")]
     record("grid", {"CELL_COUNT": grid.get("CELL_COUNT"), "OUTPUT": grid.get("OUTPUT"),
@@ -45,6 +46,11 @@ def main() -> None:
                     "categories": [[c.label() for c in layer.renderer().categories()]
                                    for layer in styled if hasattr(layer.renderer(),
                                                                   "categories")]})
+    rasters = [layer for layer in layers if layer.source() == grid.get("OUTPUT_RASTER")]
+    record("class_map", {"names": [layer.name() for layer in rasters],
+                         "renderers": [layer.renderer().type() for layer in rasters],
+                         "labels": [[c.label for c in layer.renderer().classes()]
+                                    for layer in rasters]})
     with open("/proc/self/maps", encoding="utf-8") as maps:
         record("triton_loaded", "libtriton" in maps.read())
 
@@ -54,4 +60,10 @@ try:
 except Exception as error:  # reported to the test, which fails with it
     record("error", f"{type(error).__name__}: {error}")
 finally:
-    QTimer.singleShot(0, lambda: QgsApplication.exit(0))
+    def quit_cleanly() -> None:
+        """Close the project, then quit: QGIS 3.22 can crash when it removes layers from a
+        half-destroyed main window at exit, which its own File > Exit avoids the same way."""
+        QgsProject.instance().clear()
+        QgsApplication.exit(0)
+
+    QTimer.singleShot(0, quit_cleanly)
