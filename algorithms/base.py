@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 from qgis.core import (
     QgsProcessingAlgorithm,
@@ -51,7 +52,7 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
         return self.GROUP_ID
 
     def shortHelpString(self) -> str:  # noqa: N802 (QGIS's name)
-        return self.tr(self.HELP)
+        return as_html(self.tr(self.HELP))
 
     def icon(self) -> QIcon:
         return QIcon(ICON)
@@ -62,7 +63,7 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
     def add_parameter(self, parameter, help_text: str = "", advanced: bool = False) -> None:
         """Add a parameter with its tooltip help; advanced ones go under 'Advanced'."""
         if help_text:
-            parameter.setHelp(self.tr(help_text))
+            parameter.setHelp(as_html(self.tr(help_text)))
         if advanced:
             parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
         self.addParameter(parameter)
@@ -96,6 +97,12 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
 
     def process(self, parameters, context, feedback, core_feedback: Feedback) -> dict:
         raise NotImplementedError
+
+
+def as_html(text: str) -> str:
+    """Help text as QGIS shows it (HTML): placeholders such as <folder>/<class> are escaped
+    so they are shown, not eaten as tags; the line breaks (<br>) stay."""
+    return re.sub(r"<(?!br>)([^<>]*)>", r"&lt;\1&gt;", text)
 
 
 def core_feedback(feedback) -> Feedback:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import configparser
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -107,6 +108,8 @@ for algorithm in provider.algorithms():
           algorithm.group())
     for parameter in algorithm.parameterDefinitions():
         print("PARAM", algorithm.id(), parameter.name(), bool(parameter.help().strip()))
+        print("HTML", algorithm.id(), repr(parameter.help()))
+    print("HTML", algorithm.id(), repr(algorithm.shortHelpString()))
 """
 CROP_MODE_SCRIPT = """
 import json
@@ -150,6 +153,10 @@ def test_every_algorithm_and_parameter_has_help(tmp_path):
     missing = [line for line in done.stdout.splitlines()
                if line.startswith("PARAM") and line.endswith("False")]
     assert not missing
+    # the help panel renders HTML: a placeholder like <folder> must be escaped to be shown
+    html = [line for line in done.stdout.splitlines() if line.startswith("HTML")]
+    assert any("&lt;folder&gt;/&lt;class&gt;/*.jpg" in line for line in html)
+    assert not [line for line in html if re.search(r"<(?!br>)[^<>]*>", line)]
 
 
 CORE_IMPORT_SCRIPT = """
