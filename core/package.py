@@ -56,6 +56,16 @@ class PackagePaths:
     dlpk: str
     report: str
 
+    @classmethod
+    def in_folder(cls, folder: str, name: str) -> PackagePaths:
+        """The files of package ``name`` in ``folder``: nothing else is ever in it."""
+        return cls(folder, *(os.path.join(folder, f"{name}{suffix}")
+                             for suffix in (".emd", ".pth", ".dlpk", "_report.html")))
+
+    def files(self) -> set[str]:
+        return {os.path.basename(path)
+                for path in (self.definition, self.weights, self.dlpk, self.report)}
+
 
 def check_model_name(name: str) -> str:
     """Model names become file names: letters, digits, space, '_', '-', '.' only."""
@@ -74,11 +84,6 @@ def class_entries(classes: list[str]) -> list[dict]:
             for i, (name, color) in enumerate(zip(classes, class_colors(classes)))]
 
 
-def package_files(name: str) -> set[str]:
-    """The files a package folder holds: nothing else is ever in it."""
-    return {f"{name}.emd", f"{name}.pth", f"{name}.dlpk", f"{name}_report.html"}
-
-
 def check_package_target(output_folder: str, name: str, overwrite: bool,
                          input_folders: Sequence[str] = ()) -> str:
     """Refuse, before any work, a package folder ``output_folder/name`` that would replace
@@ -95,8 +100,9 @@ def check_package_target(output_folder: str, name: str, overwrite: bool,
     if not os.path.isdir(target) or os.path.islink(target):
         raise OutputError(f"{target} exists and is not a model package folder; nothing was "
                           "changed. Choose another MODEL_NAME or OUTPUT_FOLDER.")
-    others = sorted(set(os.listdir(target)) - package_files(name))
-    if others or not _is_our_definition(os.path.join(target, f"{name}.emd")):
+    paths = PackagePaths.in_folder(target, name)
+    others = sorted(set(os.listdir(target)) - paths.files())
+    if others or not _is_our_definition(paths.definition):
         shown = f" (it holds {', '.join(others[:5])}{' …' if len(others) > 5 else ''})" \
             if others else ""
         raise OutputError(f"{target} exists and is not a Scene Classifier model package"
@@ -134,22 +140,21 @@ def save_package(output_folder: str, name: str, state_dict: dict, definition: di
     os.makedirs(output_folder, exist_ok=True)
     final = os.path.join(output_folder, name)
     staging = tempfile.mkdtemp(prefix=f".{name}.partial-", dir=output_folder)
+    staged = PackagePaths.in_folder(staging, name)
     try:
-        definition = dict(definition, ModelFile=f"{name}.pth", ModelName=name)
+        definition = dict(definition, ModelFile=os.path.basename(staged.weights), ModelName=name)
         validate_definition(definition)
-        torch.save(state_dict, os.path.join(staging, f"{name}.pth"))
-        with open(os.path.join(staging, f"{name}.emd"), "w", encoding="utf-8") as file:
+        torch.save(state_dict, staged.weights)
+        with open(staged.definition, "w", encoding="utf-8") as file:
             json.dump(definition, file, indent=2, allow_nan=False)  # strict JSON
         if write_report is not None:
-            write_report(os.path.join(staging, f"{name}_report.html"))
-        _zip_folder(staging, os.path.join(staging, f"{name}.dlpk"))
+            write_report(staged.report)
+        _zip_folder(staging, staged.dlpk)
         _replace_folder(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return PackagePaths(final, os.path.join(final, f"{name}.emd"),
-                        os.path.join(final, f"{name}.pth"), os.path.join(final, f"{name}.dlpk"),
-                        os.path.join(final, f"{name}_report.html"))
+    return PackagePaths.in_folder(final, name)
 
 
 def _zip_folder(folder: str, zip_path: str) -> None:
