@@ -132,7 +132,7 @@ class FeatureClassifier:
                  keep_chips: bool = False) -> Iterator[Prediction]:
         """One Prediction per geometry (WKB or None), in the order given; with
         ``keep_chips``, classified predictions carry their chip."""
-        def work(chips: np.ndarray, _features) -> list:
+        def work(chips: np.ndarray) -> list:
             rows = self.predictor.probabilities(chips)
             return list(zip(rows, chips if keep_chips else [None] * len(rows)))
 

@@ -167,7 +167,7 @@ def export_chips(raster: str, features: Iterable[tuple[object, object, bytes | N
                   encoding="utf-8") as table:
             rows = csv.writer(table)
             rows.writerow(CSV_COLUMNS)
-            for feature in stream.run(labelled(), lambda chips, _: list(chips), progress):
+            for feature in stream.run(labelled(), list, progress):
                 if feature.status is Status.CHIPPED:
                     _write_feature(feature, source, settings, staging, rows, summary)
                 else:

@@ -81,10 +81,10 @@ class FeatureChips:
         self._local = threading.local()
 
     def run(self, features: Iterable[tuple[object, bytes | None]],
-            work: Callable[[np.ndarray, list[FeatureChip]], list],
+            work: Callable[[np.ndarray], list],
             progress: Callable[[int], None] | None = None) -> Iterator[FeatureChip]:
-        """One FeatureChip per (key, WKB), in the order given. ``work(chips, features)`` gets
-        each batch's chips that have data and returns one result per chip; ``progress(done)``
+        """One FeatureChip per (key, WKB), in the order given. ``work(chips)`` gets each
+        batch's chips that have data and returns one result per chip; ``progress(done)``
         hears how many features are through."""
         chunks: deque[_Chunk] = deque()
 
@@ -106,7 +106,7 @@ class FeatureChips:
                 self.feedback.check_cancelled()
                 chips, has_data = future.result()
                 with_data = [chunk.results[p] for p, data in zip(positions, has_data) if data]
-                for feature, result in zip(with_data, work(chips[has_data], with_data)):
+                for feature, result in zip(with_data, work(chips[has_data])):
                     feature.result = result
                 for position, data in zip(positions, has_data):
                     if not data:
