@@ -119,8 +119,8 @@ def raster_layer(alg: SceneClassifierAlgorithm, parameters, context):
 
 def feature_classifier(alg: SceneClassifierAlgorithm, parameters, context, core_feedback,
                        layer):
-    """Core's FeatureClassifier: the model loaded and checked against the raster."""
-    from ..core.classify import ClassifyOptions, FeatureClassifier
+    """Core's RasterClassifier: the model loaded and checked against the raster."""
+    from ..core.classify import ClassifyOptions, RasterClassifier
 
     options = ClassifyOptions(
         **chip_option_values(alg, parameters, context, layer),
@@ -128,7 +128,7 @@ def feature_classifier(alg: SceneClassifierAlgorithm, parameters, context, core_
         device=DEVICES[alg.parameterAsEnum(parameters, "DEVICE", context)],
         tta=alg.parameterAsBoolean(parameters, "TEST_TIME_AUGMENTATION", context))
     model = alg.parameterAsFile(parameters, "MODEL", context)
-    classifier = FeatureClassifier(model, layer.source(), options, core_feedback)
+    classifier = RasterClassifier(model, layer.source(), options, core_feedback)
     settings = classifier.settings
     core_feedback.log(
         f"Model: {len(classifier.classes)} classes, {settings.chip_size} px chips of bands "

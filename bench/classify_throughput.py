@@ -2,7 +2,7 @@
 
 In one run, the median of --rounds alternating rounds (so that drifts in the machine's speed
 hit all three alike), features/s of
-  (a) the product end to end: FeatureClassifier.classify over point WKBs (geometry parsing,
+  (a) the product end to end: RasterClassifier.classify over point WKBs (geometry parsing,
       windows, threaded GDAL reads, batches on the model, results in input order),
   (b) the same model on the same chips already in memory, batched (the model-only limit),
   (c) a naive per-feature loop: one GDAL read and a batch of one per feature.
@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from core.backbones import create_model  # noqa: E402
 from core.chips import ChipReader  # noqa: E402
-from core.classify import ClassifyOptions, FeatureClassifier  # noqa: E402
+from core.classify import ClassifyOptions, RasterClassifier  # noqa: E402
 from core.features import GeometryReader  # noqa: E402
 from core.normalization import Normalization  # noqa: E402
 from core.package import model_definition, save_package  # noqa: E402
@@ -124,7 +124,7 @@ def random_points(raster: str, count: int, margin_px: int, seed: int) -> Iterato
 def product(model: str, raster: str, points: Iterable[bytes], total: int,
             options: ClassifyOptions) -> float:
     """(a) features/s of the product end to end (points are streamed, not held)."""
-    classifier = FeatureClassifier(model, raster, options)
+    classifier = RasterClassifier(model, raster, options)
     started = time.perf_counter()
     count = sum(1 for _ in classifier.classify(points, total))
     return count / (time.perf_counter() - started)
@@ -132,7 +132,7 @@ def product(model: str, raster: str, points: Iterable[bytes], total: int,
 
 def model_only(model: str, raster: str, points: list[bytes], options: ClassifyOptions) -> float:
     """(b) features/s of the same predictor on the same chips already in memory."""
-    classifier = FeatureClassifier(model, raster, options)
+    classifier = RasterClassifier(model, raster, options)
     reader = ChipReader(classifier.source, classifier.settings)
     geometries = GeometryReader()
     footprints = [geometries.footprint(p) for p in points]

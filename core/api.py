@@ -1,10 +1,13 @@
 """The notebook API, close to arcgis.learn's names (the Processing workflows are in core.workflows).
 
     data = prepare_data("NWPU-RESISC45", batch_size=64, val_split_pct=20, chip_size=224)
-    classifier = SceneClassifier(data, backbone="resnet34", oversample=True)
+    classifier = FeatureClassifier(data, backbone="resnet34", oversample=True)
     classifier.fit(20)                      # finds the learning rate first
     classifier.save("resisc45", "models")   # models/resisc45/resisc45.emd, .pth, .dlpk, report
-    SceneClassifier.from_model("models/resisc45/resisc45.dlpk").predict("chip.jpg")
+    FeatureClassifier.from_model("models/resisc45/resisc45.dlpk").predict("chip.jpg")
+
+One class, FeatureClassifier, does every job a notebook has: train, show, save, load, predict
+chips and classify features (the last through core.classify.RasterClassifier).
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ from .checkpoint import (
     load_checkpoint,
     save_checkpoint,
 )
-from .classify import ClassifyOptions, FeatureClassifier
+from .classify import ClassifyOptions, RasterClassifier
 from .dataset import TrainingData, load_training_data, split_folder_list
+from .errors import DataError
 from .feedback import Feedback
 from .imagery import read_image, resize_chip
 from .lr_finder import LRFinderResult
@@ -54,8 +58,10 @@ def prepare_data(path: str, batch_size: int = 64, val_split_pct: float = 20,
                               batch_size, seed, feedback, chip_storage)
 
 
-class SceneClassifier:
-    """A scene classifier: train it on TrainingData, or load it from a package to predict."""
+class FeatureClassifier:
+    """A scene classifier, as arcgis.learn's FeatureClassifier: built on TrainingData to
+    train, or loaded from a package with ``from_model`` to predict and classify (and, given
+    data, to train further)."""
 
     def __init__(self, data: TrainingData, backbone: str = DEFAULT_BACKBONE,
                  pretrained: bool = True, weights_file: str | None = None,
@@ -63,26 +69,64 @@ class SceneClassifier:
                  feedback: Feedback | None = None) -> None:
         import torch
 
-        self.data = data
-        self.backbone = backbone
-        self.feedback = feedback or Feedback()
         with torch.random.fork_rng(devices=[]):  # seeded weights; the caller's state kept
             torch.manual_seed(data.seed)
             model = create_model(backbone, len(data.classes), data.band_count, pretrained,
                                  weights_file)
-        self.trainer = Trainer(model, data, device, oversample, self.feedback)
+        self._start(data, backbone, model, oversample, device, feedback)
+
+    def _start(self, data: TrainingData | None, backbone: str, model, oversample: bool,
+               device: str, feedback: Feedback | None, package: ModelPackage | None = None,
+               ) -> None:
+        self.data = data
+        self.backbone = backbone
+        self.feedback = feedback or Feedback()
+        self.device_name = device
+        self.package = package
+        self.trainer = None if data is None else Trainer(model, data, device, oversample,
+                                                         self.feedback)
         self.lr_finder: LRFinderResult | None = None
         self.learning_rate: float | None = None
         self._validation: tuple[np.ndarray, np.ndarray] | None = None
+        self._predictor = None
+
+    @classmethod
+    def from_model(cls, path: str, data: TrainingData | None = None, device: str = "auto",
+                   feedback: Feedback | None = None) -> FeatureClassifier:
+        """Load a saved package (.emd or .dlpk) to predict and classify; with ``data`` (the
+        same classes, chip size and bands) it can also be trained further."""
+        from .deps import require_torch
+
+        require_torch()
+        package = load_package(path)
+        model = None
+        if data is not None:
+            _check_same_shape(package, data)
+            data.normalization = package.normalization  # the network learnt on these
+            model = package.build_model()
+        classifier = cls.__new__(cls)
+        classifier._start(data, package.backbone, model, False, device, feedback, package)
+        return classifier
+
+    @property
+    def classes(self) -> list[str]:
+        return self.package.classes if self.data is None else self.data.classes
 
     @property
     def model(self):
-        return self.trainer.model
+        return self._training().model
+
+    def _training(self) -> Trainer:
+        if self.trainer is None:
+            raise DataError("This classifier was loaded without data. To train or show "
+                            "results, load it with FeatureClassifier.from_model(path, "
+                            "data=prepare_data(...)).")
+        return self.trainer
 
     # --- training ---------------------------------------------------------------------------
     def lr_find(self) -> float:
         """Sweep the learning rate; returns (and remembers) the suggested rate."""
-        self.lr_finder = self.trainer.lr_find()
+        self.lr_finder = self._training().lr_find()
         self.feedback.log(f"Learning-rate finder suggests {self.lr_finder.suggestion:.2e}.")
         return self.lr_finder.suggestion
 
@@ -93,6 +137,7 @@ class SceneClassifier:
         With ``checkpoint_folder`` the state is saved there after every epoch; ``resume``
         continues from the checkpoint found there (made with the same data and settings).
         """
+        trainer = self._training()
         run = self._run_facts(epochs, lr, early_stopping)
         state = load_checkpoint(checkpoint_folder) if resume and checkpoint_folder else None
         if resume and state is None:
@@ -108,8 +153,8 @@ class SceneClassifier:
                   "lr_finder": self.lr_finder.to_dict() if self.lr_finder else None}
         save = None if checkpoint_folder is None else (
             lambda trainer_state: save_checkpoint(checkpoint_folder, {**trainer_state, **extras}))
-        history = self.trainer.fit(epochs, self.learning_rate, early_stopping, save, state)
-        self._validation = None
+        history = trainer.fit(epochs, self.learning_rate, early_stopping, save, state)
+        self._validation = self._predictor = None
         return [vars(row) for row in history]
 
     def _run_facts(self, epochs: int, lr: float | None, early_stopping: bool) -> dict:
@@ -124,14 +169,14 @@ class SceneClassifier:
     @property
     def best_accuracy(self) -> float:
         """Validation accuracy of the kept (best) epoch."""
-        history = self.trainer.history
+        history = self._training().history
         return history[self.trainer.best_epoch - 1].accuracy if history else 0.0
 
     # --- results ----------------------------------------------------------------------------
     def validation_predictions(self) -> tuple[np.ndarray, np.ndarray]:
         """(probabilities, truth) on the validation chips, computed once per fit."""
         if self._validation is None:
-            probabilities = self.trainer.predict().numpy()
+            probabilities = self._training().predict().numpy()
             self._validation = probabilities, self.data.valid_labels.numpy()
         return self._validation
 
@@ -153,6 +198,7 @@ class SceneClassifier:
 
     def show_batch(self, rows: int = 4):
         """A figure of random training chips with their labels."""
+        self._training()
         return figures.chip_grid_figure(self.data.sample(rows * rows), ncols=rows)
 
     def show_results(self, rows: int = 4):
@@ -171,23 +217,28 @@ class SceneClassifier:
         An earlier package of that name is replaced (unless ``overwrite`` is False) once the
         new one is complete; a folder of that name that is not a package is never touched.
         """
+        self._training()
         name = check_package_target(output_folder, name, overwrite, self.data.folders)
-        per_class = self.per_class_metrics()
-        summary = self.data.summary()
-        definition = model_definition(
-            name=name, backbone=self.backbone, classes=self.data.classes,
-            chip_size=self.data.chip_size, band_count=self.data.band_count,
-            data_type=self.data.data_type, normalization=self.data.normalization,
-            learning_rate=float(self.learning_rate or 0), epochs_run=len(self.trainer.history),
-            best_epoch=self.trainer.best_epoch, best_accuracy=self.best_accuracy,
-            per_class=per_class, data_summary=summary)
-        state = {k: v.detach().cpu() for k, v in self.model.state_dict().items()}
-        paths = save_package(output_folder, name, state, definition, self.write_report,
-                             overwrite, self.data.folders)
+        paths = save_package(output_folder, name, self._weights(), self._definition(name),
+                             self.write_report, overwrite, self.data.folders)
         if report_path:
             report.copy_report(paths.report, report_path)
             paths.report = report_path
         return paths
+
+    def _definition(self, name: str) -> dict:
+        """The .emd of the model as trained so far."""
+        data = self.data
+        return model_definition(
+            name=name, backbone=self.backbone, classes=data.classes,
+            chip_size=data.chip_size, band_count=data.band_count,
+            data_type=data.data_type, normalization=data.normalization,
+            learning_rate=float(self.learning_rate or 0), epochs_run=len(self.trainer.history),
+            best_epoch=self.trainer.best_epoch, best_accuracy=self.best_accuracy,
+            per_class=self.per_class_metrics(), data_summary=data.summary())
+
+    def _weights(self) -> dict:
+        return {k: v.detach().cpu() for k, v in self.model.state_dict().items()}
 
     def write_report(self, path: str) -> None:
         """The training report: data, chips, learning rate, epochs, confusion, results."""
@@ -204,50 +255,55 @@ class SceneClassifier:
             results=self.results())
 
     # --- inference --------------------------------------------------------------------------
-    @classmethod
-    def from_model(cls, path: str, device: str = "auto") -> LoadedClassifier:
-        """Load a saved package (.emd or .dlpk) for prediction."""
-        from .deps import require_torch
+    def _current_package(self) -> ModelPackage:
+        """The loaded package, or the model as trained so far (not saved anywhere)."""
+        if self.trainer is None or (self.package is not None and not self.trainer.history):
+            return self.package
+        return ModelPackage(self._definition("unsaved"), self._weights(), "(in memory)")
 
-        require_torch()
-        return LoadedClassifier(load_package(path), device)
-
-
-class LoadedClassifier:
-    """A classifier loaded from a package: ``predict`` one chip, ``classify`` features."""
-
-    def __init__(self, package: ModelPackage, device: str = "auto") -> None:
+    def predictor(self):
+        """The batched predictor of core.predictor for the current weights."""
         from .predictor import Predictor
 
-        self.package = package
-        self.predictor = Predictor(package, device)
-        self.classes = package.classes
-
-    @property
-    def device(self):
-        return self.predictor.device
+        if self._predictor is None:
+            self._predictor = Predictor(self._current_package(), self.device_name,
+                                        feedback=self.feedback)
+        return self._predictor
 
     def predict(self, image: str | np.ndarray) -> tuple[str, float]:
         """(class name, confidence) for a file path or a (bands, H, W) array."""
+        package = self._current_package() if self._predictor is None else \
+            self._predictor.package
         array = read_image(image) if isinstance(image, str) else np.asarray(image)
         if array.ndim == 2:
             array = array[np.newaxis]
-        if array.shape[0] != self.package.band_count:
-            raise ValueError(f"The model takes {self.package.band_count} bands, the image has "
-                             f"{array.shape[0]}.")
-        chip = resize_chip(array, self.package.chip_size)[np.newaxis]
-        probabilities = self.predictor.probabilities(chip)[0]
+        if array.shape[0] != package.band_count:
+            raise DataError(f"The model takes {package.band_count} bands, the image has "
+                            f"{array.shape[0]}.")
+        chip = resize_chip(array, package.chip_size)[np.newaxis]
+        probabilities = self.predictor().probabilities(chip)[0]
         index = int(probabilities.argmax())
         return self.classes[index], float(probabilities[index])
 
     def classify(self, raster: str, geometries, options: ClassifyOptions | None = None,
-                 feedback: Feedback | None = None) -> Iterator[tuple[str | None, float | None]]:
+                 ) -> Iterator[tuple[str | None, float | None]]:
         """(class name or None, confidence or None) per WKB geometry, from the raster under it.
 
         Geometries are in the raster's CRS unless ``options.geometry_crs`` says otherwise.
         """
-        options = options or ClassifyOptions(device=str(self.device))
-        classifier = FeatureClassifier(self.package, raster, options, feedback)
+        options = options or ClassifyOptions(device=self.device_name)
+        classifier = RasterClassifier(self._current_package(), raster, options, self.feedback)
         for prediction in classifier.classify(geometries):
             name = None if prediction.class_index is None else self.classes[prediction.class_index]
             yield name, prediction.confidence
+
+
+def _check_same_shape(package: ModelPackage, data: TrainingData) -> None:
+    """Data to train a loaded package further must have its classes, chip size and bands."""
+    ours = (package.classes, package.chip_size, package.band_count)
+    theirs = (data.classes, data.chip_size, data.band_count)
+    if ours != theirs:
+        raise DataError(f"The model {package.path} has classes {ours[0]}, {ours[1]} px chips "
+                        f"and {ours[2]} bands; the data has {theirs[0]}, {theirs[1]} px and "
+                        f"{theirs[2]} bands. Prepare the data with the model's classes and "
+                        "chip_size, or train a new FeatureClassifier.")

@@ -88,8 +88,9 @@ class ClassSummary:
         return "\n".join(lines)
 
 
-class FeatureClassifier:
-    """A model and a raster, checked against each other: classify geometries with it."""
+class RasterClassifier:
+    """A model and a raster, checked against each other: classify geometries (WKB, in the
+    raster's CRS unless ``options.geometry_crs`` says otherwise) from the pixels under them."""
 
     def __init__(self, model: str | ModelPackage, raster: str,
                  options: ClassifyOptions | None = None, feedback: Feedback | None = None) -> None:
@@ -180,13 +181,3 @@ def _gdal_type(numpy_type: str) -> str:
     return {"uint8": "Byte", "uint16": "UInt16", "int16": "Int16", "uint32": "UInt32",
             "int32": "Int32", "float32": "Float32", "float64": "Float64"}.get(numpy_type,
                                                                              numpy_type)
-
-
-def classify_geometries(raster: str, geometries: Iterable[bytes | None],
-                        model: str | ModelPackage, options: ClassifyOptions | None = None,
-                        feedback: Feedback | None = None) -> Iterator[Prediction]:
-    """Classify each geometry (WKB, raster CRS unless ``options.geometry_crs``) from the raster.
-
-    ``model`` is a .emd/.dlpk path or a loaded package. Yields one Prediction per geometry.
-    """
-    return FeatureClassifier(model, raster, options, feedback).classify(geometries)

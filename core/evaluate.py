@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import report
-from .classify import ClassifyOptions, FeatureClassifier
+from .classify import ClassifyOptions, RasterClassifier
 from .dataset import scan_folders, split_folder_list
 from .errors import DataError
 from .export import class_folder_name
@@ -204,7 +204,7 @@ def evaluate_features(model: str | ModelPackage, raster: str,
                       options: ClassifyOptions | None = None, feedback: Feedback | None = None,
                       total: int | None = None) -> Evaluation:
     """Evaluate on (feature id, truth value, WKB) classified in place from the raster."""
-    classifier = FeatureClassifier(model, raster, options, feedback)
+    classifier = RasterClassifier(model, raster, options, feedback)
     tally = _Tally(classifier.classes, f"labelled features over {os.path.abspath(raster)}")
     pending: deque[tuple[object, object]] = deque()
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import report
-from .api import SceneClassifier, prepare_data
+from .api import FeatureClassifier, prepare_data
 from .backbones import DEFAULT_BACKBONE
 from .checkpoint import partial_folder, remove_checkpoint
 from .dataset import scan_folders, split_folder_list
@@ -54,14 +54,14 @@ class TrainOutcome:
     history: list[dict]
 
 
-def _classifier(settings: TrainSettings, feedback: Feedback) -> SceneClassifier:
+def _classifier(settings: TrainSettings, feedback: Feedback) -> FeatureClassifier:
     resolve_device(settings.device)  # fail before reading any chips
     data = prepare_data(settings.input_folder, settings.batch_size, settings.val_split_pct,
                         settings.chip_size, settings.extra_folders, settings.seed, feedback)
     feedback.log(f"{len(data.classes)} classes, {len(data.train_labels)} training and "
                  f"{len(data.valid_labels)} validation chips, {data.band_count} bands "
                  f"({data.data_type}).")
-    classifier = SceneClassifier(data, settings.backbone, settings.pretrained,
+    classifier = FeatureClassifier(data, settings.backbone, settings.pretrained,
                                  settings.weights_file or None, settings.oversample,
                                  settings.device, feedback)
     feedback.log(f"Training {settings.backbone} on {classifier.trainer.device}.")

@@ -101,10 +101,10 @@ def qgis_process(tmp_path_factory) -> QgisProcess:
 @pytest.fixture(scope="session")
 def trained(tmp_path_factory):
     """A resnet18 trained from scratch on the bundled RSSCN7 sample, and its saved package."""
-    from core.api import SceneClassifier, prepare_data
+    from core.api import FeatureClassifier, prepare_data
 
     data = prepare_data(str(SAMPLE_RSSCN7), batch_size=32, chip_size=32, seed=1)
-    classifier = SceneClassifier(data, backbone="resnet18", pretrained=False, device="cpu")
+    classifier = FeatureClassifier(data, backbone="resnet18", pretrained=False, device="cpu")
     classifier.fit(6, lr=2e-3)
     paths = classifier.save("rsscn7 test", str(tmp_path_factory.mktemp("models")))
     return classifier, paths

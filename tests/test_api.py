@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from matplotlib.figure import Figure
 
-from core.api import SceneClassifier
+from core.api import FeatureClassifier
 
 
 def test_notebook_figures(trained):
@@ -30,6 +31,34 @@ def test_results_put_mistakes_first_and_metrics_agree(trained):
 
 def test_predict_takes_paths_and_arrays(trained):
     _, paths = trained
-    loaded = SceneClassifier.from_model(paths.dlpk, device="cpu")
+    loaded = FeatureClassifier.from_model(paths.dlpk, device="cpu")
     label, confidence = loaded.predict(np.zeros((3, 100, 80), np.uint8))
     assert label in loaded.classes and 0 < confidence <= 1
+
+
+def test_a_trained_classifier_predicts_like_its_saved_package(trained):
+    classifier, paths = trained
+    chip = classifier.data.valid_images[0].numpy()
+    loaded = FeatureClassifier.from_model(paths.definition, device="cpu")
+    assert classifier.predict(chip)[0] == loaded.predict(chip)[0]
+
+
+def test_a_loaded_classifier_trains_further_only_with_matching_data(trained, tmp_path):
+    from core.api import prepare_data
+    from core.errors import DataError
+
+    classifier, paths = trained
+    loaded = FeatureClassifier.from_model(paths.definition, device="cpu")
+    with pytest.raises(DataError, match="loaded without data"):
+        loaded.fit(1, lr=1e-3)
+    wrong = prepare_data(classifier.data.folders[0], batch_size=32, chip_size=48, seed=1)
+    with pytest.raises(DataError, match="32 px chips"):
+        FeatureClassifier.from_model(paths.definition, data=wrong, device="cpu")
+    data = prepare_data(classifier.data.folders[0], batch_size=32, chip_size=32, seed=1)
+    further = FeatureClassifier.from_model(paths.definition, data=data, device="cpu")
+    assert data.normalization == loaded.package.normalization
+    before = further.validation_predictions()[0].argmax(axis=1)
+    assert (before == classifier.validation_predictions()[0].argmax(axis=1)).mean() > 0.9
+    further.fit(1, lr=1e-4)
+    saved = further.save("further", str(tmp_path))
+    assert FeatureClassifier.from_model(saved.definition, device="cpu").classes == data.classes

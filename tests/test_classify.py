@@ -11,12 +11,16 @@ from osgeo import gdal, ogr, osr
 from conftest import MASSACHUSETTS_BUILDINGS, MASSACHUSETTS_TIF, write_raster
 from core.classify import (
     ClassifyOptions,
-    FeatureClassifier,
-    classify_geometries,
+    RasterClassifier,
 )
 from core.errors import DataError, ModelPackageError
 from core.feature_chips import Status
 from core.features import grid_cells
+
+
+def classify_geometries(raster: str, geometries, model, options=None):
+    """Predictions per geometry: the core engine as the algorithms and notebooks use it."""
+    return RasterClassifier(model, raster, options).classify(geometries)
 
 
 def wkb(wkt: str) -> bytes:
@@ -45,7 +49,7 @@ def stripes_model(tmp_path_factory):
     """A 16 px model that tells 1-pixel stripes from flat grey: the answer depends on scale."""
     from PIL import Image
 
-    from core.api import SceneClassifier, prepare_data
+    from core.api import FeatureClassifier, prepare_data
 
     folder = tmp_path_factory.mktemp("stripes_chips")
     rng = np.random.default_rng(0)
@@ -61,7 +65,7 @@ def stripes_model(tmp_path_factory):
             chip = np.clip(chip + rng.normal(0, 4, chip.shape), 0, 255).astype(np.uint8)
             Image.fromarray(np.stack([chip] * 3, axis=2)).save(folder / name / f"{index}.png")
     data = prepare_data(str(folder), batch_size=16, chip_size=16, seed=0)
-    classifier = SceneClassifier(data, backbone="resnet18", pretrained=False, device="cpu")
+    classifier = FeatureClassifier(data, backbone="resnet18", pretrained=False, device="cpu")
     classifier.fit(8, lr=2e-3)
     assert classifier.best_accuracy == 1.0
     return classifier.save("stripes", str(tmp_path_factory.mktemp("stripes_model"))).definition
@@ -80,7 +84,7 @@ def test_cell_size_changes_the_read_resolution(stripes_model, tmp_path):
 
 
 def test_every_grid_cell_gets_a_class(model):
-    classifier = FeatureClassifier(model, str(MASSACHUSETTS_TIF), ClassifyOptions(device="cpu"))
+    classifier = RasterClassifier(model, str(MASSACHUSETTS_TIF), ClassifyOptions(device="cpu"))
     predictions = list(classifier.classify(grid()))
     assert len(predictions) == 9 * 12
     assert all(p.status == Status.CHIPPED and 0 < p.confidence <= 1 for p in predictions)
@@ -193,9 +197,9 @@ def test_test_time_augmentation_averages_the_eight_views(model):
 
 
 def test_notebook_api_classifies_geometries(model):
-    from core.api import SceneClassifier
+    from core.api import FeatureClassifier
 
-    classifier = SceneClassifier.from_model(model, device="cpu")
+    classifier = FeatureClassifier.from_model(model, device="cpu")
     labels = list(classifier.classify(str(MASSACHUSETTS_TIF), grid()[:5] + [None]))
     assert all(name in classifier.classes for name, _ in labels[:5])
     assert labels[5] == (None, None)
@@ -210,23 +214,23 @@ def test_notebook_api_classifies_geometries(model):
 def test_rasters_the_model_cannot_read_are_refused(model, tmp_path, make_raster, message):
     raster = make_raster(tmp_path / "raster.tif")
     with pytest.raises(DataError, match=message):
-        FeatureClassifier(model, str(raster), ClassifyOptions(device="cpu"))
+        RasterClassifier(model, str(raster), ClassifyOptions(device="cpu"))
 
 
 def test_bad_models_and_options_are_refused_before_any_work(model, tmp_path):
     raster = str(MASSACHUSETTS_TIF)
     with pytest.raises(ModelPackageError, match="Model file not found"):
-        FeatureClassifier(str(tmp_path / "missing.emd"), raster)
+        RasterClassifier(str(tmp_path / "missing.emd"), raster)
     broken = tmp_path / "broken.emd"
     broken.write_text("{ not json")
     with pytest.raises(ModelPackageError, match="Cannot read model definition"):
-        FeatureClassifier(str(broken), raster)
+        RasterClassifier(str(broken), raster)
     with pytest.raises(DataError, match="Cell size must be 0"):
-        FeatureClassifier(model, raster, ClassifyOptions(cell_size=-1.0, device="cpu"))
+        RasterClassifier(model, raster, ClassifyOptions(cell_size=-1.0, device="cpu"))
     with pytest.raises(DataError, match="does not overlap the raster"):
-        FeatureClassifier(model, raster, ClassifyOptions(extent=(0, 0, 1, 1), device="cpu"))
+        RasterClassifier(model, raster, ClassifyOptions(extent=(0, 0, 1, 1), device="cpu"))
     with pytest.raises(DataError, match="Cannot open raster"):
-        FeatureClassifier(model, str(broken), ClassifyOptions(device="cpu"))
+        RasterClassifier(model, str(broken), ClassifyOptions(device="cpu"))
 
 
 def _crs(epsg: int):

@@ -13,7 +13,7 @@ import pytest
 import torch
 
 from conftest import SAMPLE_RSSCN7
-from core.api import SceneClassifier
+from core.api import FeatureClassifier
 from core.errors import ModelPackageError, OutputError
 from core.package import check_model_name, load_package, safe_extract
 
@@ -44,14 +44,14 @@ def test_package_files_and_definition(trained):
 @pytest.mark.parametrize("which", ["definition", "dlpk"])
 def test_round_trip_predicts_like_the_trained_model(trained, which):
     classifier, paths = trained
-    loaded = SceneClassifier.from_model(getattr(paths, which), device="cpu")
+    loaded = FeatureClassifier.from_model(getattr(paths, which), device="cpu")
     assert loaded.classes == classifier.data.classes
     chip = classifier.data.valid_images[0].numpy()
     expected = classifier.trainer.predict(classifier.data.valid_images[:1])[0]
     label, confidence = loaded.predict(chip)
     assert label == classifier.data.classes[int(expected.argmax())]
     # the loaded model infers in bfloat16 where the CPU has it (3 significant digits)
-    tolerance = 1e-4 if loaded.predictor.network.amp_dtype is None else 1e-2
+    tolerance = 1e-4 if loaded.predictor().network.amp_dtype is None else 1e-2
     assert confidence == pytest.approx(float(expected.max()), abs=tolerance)
     image = next((SAMPLE_RSSCN7 / "eForest").iterdir())
     assert loaded.predict(str(image))[0] in loaded.classes

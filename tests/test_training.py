@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from conftest import SAMPLE_SAT6
-from core.api import SceneClassifier, prepare_data
+from core.api import FeatureClassifier, prepare_data
 from core.augment import augment_batch
 from core.devices import resolve_device
 from core.errors import DeviceError
@@ -36,7 +36,7 @@ def test_kept_weights_are_the_best_epoch(trained):
 
 def test_lr_finder_returns_a_rate_inside_its_sweep(rsscn7_small):
     data = prepare_data(str(rsscn7_small), batch_size=16, chip_size=24)
-    classifier = SceneClassifier(data, backbone="resnet18", pretrained=False, device="cpu")
+    classifier = FeatureClassifier(data, backbone="resnet18", pretrained=False, device="cpu")
     before = {k: v.clone() for k, v in classifier.model.state_dict().items()}
     result = classifier.trainer.lr_find(iterations=40)
     assert 1e-7 <= result.lrs[0] < result.suggestion < result.lrs[-1] <= 10
@@ -54,7 +54,7 @@ def test_suggestion_is_a_tenth_of_the_minimum():
 def test_cpu_training_is_reproducible_whatever_ran_before(rsscn7_small):
     def run(backbone="resnet18"):
         data = prepare_data(str(rsscn7_small), batch_size=16, chip_size=16, seed=3)
-        classifier = SceneClassifier(data, backbone=backbone, pretrained=False, device="cpu")
+        classifier = FeatureClassifier(data, backbone=backbone, pretrained=False, device="cpu")
         return [(r.train_loss, r.valid_loss) for r in classifier.trainer.fit(2, 1e-3)]
 
     first = run()
@@ -104,7 +104,7 @@ def test_oversampling_balances_classes(rsscn7_small):
 
 def test_multiband_training_runs():
     data = prepare_data(str(SAMPLE_SAT6), batch_size=16, chip_size=28)
-    classifier = SceneClassifier(data, backbone="mobilenet_v3_large", pretrained=False,
+    classifier = FeatureClassifier(data, backbone="mobilenet_v3_large", pretrained=False,
                                  device="cpu")
     history = classifier.fit(1, lr=1e-3)
     assert np.isfinite(history[0]["valid_loss"])
@@ -159,7 +159,7 @@ def test_a_last_batch_of_one_chip_is_left_out(rsscn7_small):
     training; batches of 12 end with one chip."""
     data = prepare_data(str(rsscn7_small), batch_size=12, chip_size=16, val_split_pct=20)
     assert len(data.train_labels) % 12 == 1
-    classifier = SceneClassifier(data, backbone="resnet18", pretrained=False, device="cpu")
+    classifier = FeatureClassifier(data, backbone="resnet18", pretrained=False, device="cpu")
     assert classifier.trainer._steps_per_epoch() == len(data.train_labels) // 12
     assert np.isfinite(classifier.fit(1, lr=1e-3)[0]["train_loss"])
 
@@ -168,7 +168,7 @@ def test_a_last_batch_of_one_chip_is_left_out(rsscn7_small):
 def test_very_short_runs_train(rsscn7_small, epochs, batch_size):
     """A handful of steps in all (as with a few exported chips) still makes a schedule."""
     data = prepare_data(str(rsscn7_small), batch_size=batch_size, chip_size=16)
-    classifier = SceneClassifier(data, backbone="resnet18", pretrained=False, device="cpu")
+    classifier = FeatureClassifier(data, backbone="resnet18", pretrained=False, device="cpu")
     history = classifier.fit(epochs, lr=1e-3)
     assert len(history) == epochs and np.isfinite(history[-1]["valid_loss"])
 
@@ -317,7 +317,7 @@ def test_a_package_never_holds_nan(tmp_path):
     from core.errors import ModelPackageError
 
     data = prepare_data(str(SAMPLE_SAT6), batch_size=16, chip_size=28)
-    classifier = SceneClassifier(data, backbone="resnet18", pretrained=False, device="cpu")
+    classifier = FeatureClassifier(data, backbone="resnet18", pretrained=False, device="cpu")
     classifier.learning_rate = float("nan")
     with pytest.raises(ModelPackageError, match="'LearningRate' is not a finite number"):
         classifier.save("m", str(tmp_path))
