@@ -61,7 +61,7 @@ demo: setup
 	@$(PYTHON) -c "$(PRINT_SUMMARY)"
 
 test: setup
-	QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest tests -q -p no:cacheprovider
+	QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest tests -q -rs -p no:cacheprovider
 
 lint: venv
 	$(VENV)/bin/ruff check .

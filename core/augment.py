@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 
+from .devices import host_values
+
 SCALE_RANGE = (0.9, 1.1)
 BRIGHTNESS_RANGE = (0.7, 1.3)
 SATURATION_RANGE = (0.6, 1.4)
@@ -40,11 +42,11 @@ def augment_batch(images, generator):
     theta[:, 0, 1] = -sin / zoom
     theta[:, 1, 0] = sin * flips / zoom
     theta[:, 1, 1] = cos / zoom
-    theta = theta.to(device=images.device, dtype=images.dtype)
+    theta = host_values(theta, images)
     grid = F.affine_grid(theta, list(images.shape), align_corners=False)
     out = F.grid_sample(images, grid, mode="bilinear", padding_mode="reflection",
                         align_corners=False)
-    out = out * brightness.to(device=images.device, dtype=images.dtype).view(-1, 1, 1, 1)
+    out = out * host_values(brightness, images).view(-1, 1, 1, 1)
     return jitter_colours(out, generator) if images.shape[1] == 3 else out
 
 
@@ -56,12 +58,11 @@ def jitter_colours(images, generator):
     saturation = _uniform(count, SATURATION_RANGE, generator)
     saturation[torch.rand(count, generator=generator) < GREY_PROBABILITY] = 0.0
     contrast = _uniform(count, CONTRAST_RANGE, generator)
-    like = {"device": images.device, "dtype": images.dtype}
-    luma = torch.tensor(LUMA, **like).view(1, 3, 1, 1)
+    luma = host_values(LUMA, images).view(1, 3, 1, 1)
     grey = (images * luma).sum(dim=1, keepdim=True)
-    out = grey + saturation.to(**like).view(-1, 1, 1, 1) * (images - grey)
+    out = grey + host_values(saturation, images).view(-1, 1, 1, 1) * (images - grey)
     mean = grey.mean(dim=(2, 3), keepdim=True)
-    return mean + contrast.to(**like).view(-1, 1, 1, 1) * (out - mean)
+    return mean + host_values(contrast, images).view(-1, 1, 1, 1) * (out - mean)
 
 
 def _uniform(count: int, bounds: tuple[float, float], generator):

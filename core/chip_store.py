@@ -173,7 +173,7 @@ def chip_batches(images, labels, batch_size: int, order, device) -> Iterator[tup
         index = order[start:start + batch_size]
         batch_labels = None if labels is None else labels[index]
         if on_device:
-            yield images[index.to(device)], _to(batch_labels, device)
+            yield images[index.to(device, non_blocking=True)], _to(batch_labels, device)
             continue
         if pinned:
             if len(buffers) < 2:  # two, so one fills while the other is being copied

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from contextlib import contextmanager
 
 from .errors import DeviceError, SceneClassifierError
 
@@ -90,12 +91,41 @@ def mixed_precision(device, chip_size: int):
 
 
 def autocast(device, dtype):
-    """The autocast context for ``mixed_precision(device, chip_size)`` (a no-op for None)."""
+    """The autocast context for ``mixed_precision(device, chip_size)`` (a no-op for None).
+
+    Without autocast's cache of cast weights: each weight is used once per pass anyway, and
+    CUDA graphs (core.cuda_graphs) cannot be captured with it."""
     import torch
 
     if dtype is None:
         return torch.autocast("cpu", enabled=False)
-    return torch.autocast(device.type, dtype=dtype)
+    return torch.autocast(device.type, dtype=dtype, cache_enabled=False)
+
+
+def host_values(values, like):
+    """Host numbers (a list or a CPU tensor) as a tensor on ``like``'s device, in its dtype,
+    copied without making the host wait for the device (a plain copy to a GPU waits)."""
+    import torch
+
+    return torch.as_tensor(values, dtype=like.dtype).to(like.device, non_blocking=True)
+
+
+@contextmanager
+def host_reads():
+    """Where the host means to wait for the GPU (reading losses back, an epoch's end):
+    allowed even while ``torch.cuda.set_sync_debug_mode("error")`` guards the rest of
+    training against waits nobody meant (tests/test_cuda.py)."""
+    import torch
+
+    if not torch.cuda.is_available():
+        yield
+        return
+    mode = torch.cuda.get_sync_debug_mode()
+    torch.cuda.set_sync_debug_mode(0)
+    try:
+        yield
+    finally:
+        torch.cuda.set_sync_debug_mode(mode)
 
 
 def is_out_of_memory(error: BaseException) -> bool:

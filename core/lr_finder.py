@@ -44,7 +44,8 @@ def sweep_learning_rates(trainer, start_lr: float = 1e-7, end_lr: float = 10.0,
                 lr = start_lr * factor**step
                 for group in optimizer.param_groups:
                     group["lr"] = lr
-                loss = trainer.train_step(*next(stream), optimizer, scaler)
+                loss, finite = trainer.train_step(*next(stream), optimizer, scaler)
+                loss = float(loss) if bool(finite) else math.nan  # the sweep reads every step
                 average = 0.98 * average + 0.02 * loss
                 smoothed = average / (1 - 0.98 ** (step + 1))
                 if not math.isfinite(smoothed):

@@ -42,8 +42,7 @@ class Normalization:
 
     def apply(self, images):
         """Normalise a float tensor (N, bands, H, W) of raw pixel values."""
-        import torch
+        from .devices import host_values
 
-        mean = torch.tensor(self.mean, device=images.device, dtype=images.dtype)
-        std = torch.tensor(self.std, device=images.device, dtype=images.dtype)
+        mean, std = host_values(self.mean, images), host_values(self.std, images)
         return (images / self.scale - mean.view(1, -1, 1, 1)) / std.view(1, -1, 1, 1)

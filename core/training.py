@@ -6,6 +6,7 @@ through a :class:`~core.feedback.Feedback`.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from contextlib import contextmanager
@@ -15,14 +16,16 @@ from typing import Callable
 from .augment import augment_batch
 from .checkpoint import capture_run, restore_run
 from .chip_store import GPU, PINNED, StreamedChips, chip_batches, device_store
+from .cuda_graphs import GraphedForward, worth_capturing
 from .dataset import TrainingData
-from .devices import BatchParts, DeviceModel, cpu_precision
+from .devices import BatchParts, DeviceModel, cpu_precision, host_reads
 from .errors import SceneClassifierError
 from .feedback import Feedback
 from .lr_finder import LRFinderResult, sweep_learning_rates
 
 EARLY_STOPPING_PATIENCE = 5
 NON_FINITE_LIMIT = 3  # training steps in a row whose loss or gradients are not finite
+READ_INTERVAL_S = 2.0  # how often the losses of a GPU's steps are read back while it trains
 WARMUP_SHARE = 0.25  # of the one-cycle schedule
 WEIGHT_DECAY = 0.01
 
@@ -67,7 +70,9 @@ class Trainer:
         self.batch_parts = BatchParts(self.feedback, self.device)
         self.train_images, self.valid_images = self._place_chips()
         self.feedback.log(self.describe_precision())
-        self._check_cancel_inside_steps()
+        if not self.on_cuda:
+            self._check_cancel_inside_steps()
+        self.forward = self.model
         self.criterion = torch.nn.CrossEntropyLoss(ignore_index=-1)
         self.history: list[EpochStats] = []
         self.best_epoch = 0
@@ -117,7 +122,9 @@ class Trainer:
     def _check_cancel_inside_steps(self) -> None:
         """Check for cancellation after every block of the network, in the forward and the
         backward pass: a large batch on a CPU can take seconds, and a cancelled run must
-        stop within a fraction of that (nothing of the step is kept)."""
+        stop within a fraction of that (nothing of the step is kept). A GPU's step lasts
+        milliseconds: there the check between steps is enough, and hooks would only add
+        Python work to every block (and keep the step from being a CUDA graph)."""
         def after_block(module, inputs, output) -> None:
             self.feedback.check_cancelled()
             if getattr(output, "requires_grad", False):
@@ -145,45 +152,58 @@ class Trainer:
                                      weight_decay=WEIGHT_DECAY)
 
     def make_scaler(self):
-        """The gradient scaler: active for float16 only (bfloat16 and float32 need none)."""
+        """The gradient scaler. On a GPU it is always on: with float16 it scales the loss, as
+        usual; with bfloat16 or float32 it keeps a scale of 1 and serves only to skip a step
+        whose gradients are not finite on the GPU itself, without waiting for it (the fused
+        optimizer takes the skip flag as a tensor). On the CPU, where reading a flag costs
+        nothing, it is off."""
         import torch
 
-        enabled = self.network.amp_dtype == torch.float16
-        return torch.amp.GradScaler("cuda", enabled=enabled)
+        if not self.on_cuda:
+            return torch.amp.GradScaler("cpu", enabled=False)
+        if self.network.amp_dtype == torch.float16:
+            return torch.amp.GradScaler("cuda")
+        return torch.amp.GradScaler("cuda", init_scale=1.0, growth_interval=2**30)
 
-    def train_step(self, images, labels, optimizer, scaler) -> float:
-        """One optimizer step on a batch; returns its loss. Out of GPU memory, the batch is
-        cut in more parts whose gradients add up to the same step (logged), down to two chips
-        per part (batch normalisation needs two). A step whose loss or gradients are not
-        finite changes no weight and returns NaN."""
+    def train_step(self, images, labels, optimizer, scaler):
+        """One optimizer step on a batch; returns (loss, finite) as tensors on the device,
+        so that a GPU never waits for the host. Out of GPU memory, the batch is cut in more
+        parts whose gradients add up to the same step (logged), down to two chips per part
+        (batch normalisation needs two). A step whose loss or gradients are not finite
+        changes no weight."""
         return self.batch_parts.run(len(labels), "training", 2, lambda parts: (
             self._accumulated_step(images, labels, optimizer, scaler, parts)))
 
-    def _accumulated_step(self, images, labels, optimizer, scaler, parts: int) -> float:
+    def _accumulated_step(self, images, labels, optimizer, scaler, parts: int):
+        import torch
+
         images = self._prepare(images, train=True)
         optimizer.zero_grad(set_to_none=True)
-        total = 0.0
+        total = None
         for part, part_labels in zip(images.tensor_split(parts), labels.tensor_split(parts)):
             with self.network.autocast():
-                loss = self.criterion(self.model(part), part_labels) * (
+                loss = self.criterion(self.forward(part), part_labels) * (
                     len(part_labels) / len(labels))
             scaler.scale(loss).backward()
-            total += float(loss.detach())
-        if not math.isfinite(total) or not (scaler.is_enabled() or self._gradients_finite()):
+            total = loss.detach() if total is None else total + loss.detach()
+        finite = torch.isfinite(total)
+        if self.network.amp_dtype != torch.float16:
             # (with float16 the scaler itself skips steps whose scaled gradients overflow)
-            optimizer.zero_grad(set_to_none=True)
-            return math.nan
-        scaler.step(optimizer)
-        scaler.update()
-        return total
+            finite &= self._gradients_finite()
+        if scaler.is_enabled():
+            scaler.step(optimizer)  # skipped on the GPU where the gradients are not finite
+            scaler.update()
+        elif finite:
+            optimizer.step()
+        return total, finite
 
-    def _gradients_finite(self) -> bool:
+    def _gradients_finite(self):
         import torch
 
         grads = [p.grad for p in self.model.parameters() if p.grad is not None]
-        return bool(torch.isfinite(torch.nn.utils.get_total_norm(grads)))
+        return torch.isfinite(torch.nn.utils.get_total_norm(grads))
 
-    def _steps_per_epoch(self) -> int:
+    def steps_per_epoch(self) -> int:
         full, rest = divmod(len(self.data.train_labels), self.data.batch_size)
         return full + (rest > 1)
 
@@ -218,7 +238,7 @@ class Trainer:
         """
         import torch
 
-        steps = self._steps_per_epoch()
+        steps = self.steps_per_epoch()
         optimizer = self.make_optimizer(lr)
         scheduler = torch.optim.lr_scheduler.OneCycleLR(
             optimizer, max_lr=lr, total_steps=epochs * steps,
@@ -235,13 +255,15 @@ class Trainer:
             self.feedback.log(EPOCH_TABLE_HEADER)
             for row in self.history:
                 self.feedback.log(row.as_row())
-            stream = self.train_batches()
+            stream = self.fastest_forward((epochs - first_epoch + 1) * steps,
+                                          self.train_batches())
             for epoch in range(first_epoch, epochs + 1):
                 started = time.perf_counter()
                 try:
                     train_loss = self._train_epoch(epoch, epochs, steps, stream, optimizer,
                                                    scheduler, scaler)
-                    valid_loss, accuracy = self.validate()
+                    with host_reads():
+                        valid_loss, accuracy = self.validate()
                     if not math.isfinite(valid_loss):
                         raise NonFiniteLoss(f"the validation loss of epoch {epoch} is not "
                                             "finite")
@@ -252,45 +274,93 @@ class Trainer:
                                    time.perf_counter() - started)
                 self.history.append(stats)
                 self.feedback.log(stats.as_row())
-                if valid_loss < best["loss"]:
-                    best.update(loss=valid_loss, stale=0, state=self._weights_on_cpu())
-                    self.best_epoch = epoch
-                elif epoch > warmup_epochs:
-                    best["stale"] += 1
-                if checkpoint is not None:
-                    checkpoint(self._state(epoch, optimizer, scheduler, scaler, best))
+                with host_reads():
+                    self._keep_best(epoch, valid_loss, warmup_epochs, best)
+                    if checkpoint is not None:
+                        checkpoint(self._state(epoch, optimizer, scheduler, scaler, best))
                 if (early_stopping and epoch > warmup_epochs
                         and best["stale"] >= EARLY_STOPPING_PATIENCE and epoch < epochs):
                     self.feedback.log(f"Early stopping: valid_loss has not improved for "
                                       f"{best['stale']} epochs; keeping epoch "
                                       f"{self.best_epoch}.")
                     break
-        self.model.load_state_dict(best["state"])
+        self.forward = self.model
+        with host_reads():
+            self.model.load_state_dict(best["state"])
         return self.history
+
+    def _keep_best(self, epoch: int, valid_loss: float, warmup_epochs: int, best: dict) -> None:
+        if valid_loss < best["loss"]:
+            best.update(loss=valid_loss, stale=0, state=self._weights_on_cpu())
+            self.best_epoch = epoch
+        elif epoch > warmup_epochs:
+            best["stale"] += 1
+
+    def fastest_forward(self, steps: int, batches):
+        """Train the next ``steps`` steps with the network's forward and backward passes as
+        CUDA graphs where that many steps repay the capture (core.cuda_graphs); returns the
+        batches to go on with (the first one, used for the capture, is still in them)."""
+        self.forward = self.model
+        if not (self.on_cuda and worth_capturing(steps, self.feedback)):
+            return batches
+        batch = next(batches)
+        with host_reads():
+            self.forward = GraphedForward.capture(
+                self.model, self._prepare(batch[0], train=True), self.network.autocast,
+                self.feedback)
+        return itertools.chain([batch], batches)
 
     def _train_epoch(self, epoch: int, epochs: int, steps: int, stream, optimizer, scheduler,
                      scaler) -> float:
-        """One epoch of training steps; returns the mean loss of the steps that counted."""
+        """One epoch of training steps; returns the mean loss of the steps that counted.
+
+        Losses stay on the device and are read back every READ_INTERVAL_S and at the end
+        of the epoch: a GPU then runs ahead of Python instead of waiting after every step.
+        """
+        import torch
+
         self.model.train()
-        total, counted, failed = 0.0, 0, 0
+        total = torch.zeros((), device=self.device)
+        counted = torch.zeros((), device=self.device, dtype=torch.long)
+        unread: list[tuple[int, object]] = []
+        failed, last_read, mean, finished = 0, time.monotonic(), math.nan, 0
         for step in range(1, steps + 1):
             self.feedback.check_cancelled()
-            loss = self.train_step(*next(stream), optimizer, scaler)
+            loss, finite = self.train_step(*next(stream), optimizer, scaler)
             scheduler.step()
-            if math.isfinite(loss):
-                total, counted, failed = total + loss, counted + 1, 0
-            else:
-                failed += 1
-                self.feedback.log(f"Epoch {epoch}, batch {step}: the training loss or its "
-                                  "gradients are not finite; this step is skipped.")
-                if failed >= NON_FINITE_LIMIT:
-                    raise NonFiniteLoss(f"{failed} training steps in a row had a loss or "
-                                        "gradients that are not finite")
+            total += torch.where(finite, loss, 0.0)
+            counted += finite
+            unread.append((step, finite))
+            if step == steps or time.monotonic() - last_read >= READ_INTERVAL_S:
+                with host_reads():
+                    failed = self._read_steps(epoch, unread, failed)
+                    finished = int(counted)
+                    mean = float(total) / max(1, finished)
+                unread, last_read = [], time.monotonic()
+            known = "" if math.isnan(mean) else f" · training loss {mean:.3f}"
             self.feedback.report(((epoch - 1) * steps + step) / (epochs * steps),
-                                 f"epoch {epoch}/{epochs} · batch {step}/{steps}")
-        if not counted:
+                                 f"epoch {epoch}/{epochs} · batch {step}/{steps}{known}")
+        if not finished:
             raise NonFiniteLoss(f"no training step of epoch {epoch} had a finite loss")
-        return total / counted
+        return mean
+
+    def _read_steps(self, epoch: int, unread: list, failed: int) -> int:
+        """Log the steps that were skipped for a non-finite loss or gradients; returns the
+        count of such steps in a row, and ends training at NON_FINITE_LIMIT of them."""
+        import torch
+
+        flags = torch.stack([finite for _, finite in unread]).tolist()
+        for (step, _), finite in zip(unread, flags):
+            if finite:
+                failed = 0
+                continue
+            failed += 1
+            self.feedback.log(f"Epoch {epoch}, batch {step}: the training loss or its "
+                              "gradients are not finite; this step is skipped.")
+            if failed >= NON_FINITE_LIMIT:
+                raise NonFiniteLoss(f"{failed} training steps in a row had a loss or "
+                                    "gradients that are not finite")
+        return failed
 
     def _end_non_finite(self, problem: NonFiniteLoss, best: dict) -> None:
         """Log why training ends early; without any good epoch there is nothing to keep."""
@@ -326,7 +396,7 @@ class Trainer:
     # --- evaluation -------------------------------------------------------------------------
     def predict(self, images=None):
         """Class probabilities (N, classes) as a CPU float tensor for raw chips (by default
-        the validation chips)."""
+        the validation chips); they stay on the device until all are computed."""
         import torch
 
         images = self.valid_images if images is None else images
@@ -339,10 +409,10 @@ class Trainer:
                 outputs.extend(self.batch_parts.run(
                     len(chunk), "validating", 1,
                     lambda parts, chunk=chunk: self._probabilities(chunk, parts)))
-        return torch.cat(outputs)
+        return torch.cat(outputs).cpu()
 
     def _probabilities(self, chunk, parts: int) -> list:
-        return [self.network.probabilities(self._prepare(part, train=False)).cpu()
+        return [self.network.probabilities(self._prepare(part, train=False))
                 for part in chunk.tensor_split(parts)]
 
     def validate(self) -> tuple[float, float]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -142,7 +144,8 @@ def test_cancel_stops_training_and_writes_nothing(rsscn7_small, tmp_path):
 
     texts = []
     feedback = Feedback(progress=lambda fraction, text: texts.append(text),
-                        is_cancelled=lambda: "epoch 1/50 · batch 3/17" in texts,
+                        is_cancelled=lambda: any(re.match(r"epoch 1/50 · batch 3/17\b", text)
+                                                 for text in texts),
                         text_interval_s=0)
     settings = TrainSettings(str(rsscn7_small), backbone="resnet18", pretrained=False,
                              chip_size=16, batch_size=8, epochs=50, learning_rate=1e-3,
@@ -160,7 +163,7 @@ def test_a_last_batch_of_one_chip_is_left_out(rsscn7_small):
     data = prepare_data(str(rsscn7_small), batch_size=12, chip_size=16, val_split_pct=20)
     assert len(data.train_labels) % 12 == 1
     classifier = FeatureClassifier(data, backbone="resnet18", pretrained=False, device="cpu")
-    assert classifier.trainer._steps_per_epoch() == len(data.train_labels) // 12
+    assert classifier.trainer.steps_per_epoch() == len(data.train_labels) // 12
     assert np.isfinite(classifier.fit(1, lr=1e-3)[0]["train_loss"])
 
 
@@ -287,7 +290,7 @@ def test_a_non_finite_step_is_skipped_and_logged(rsscn7_small):
 def test_non_finite_losses_in_a_row_stop_training_at_the_best_epoch(rsscn7_small):
     steps = 9  # 134 training chips in batches of 16: 8 full ones and one of 6
     trainer, lines = non_finite_trainer(rsscn7_small, train_calls=range(steps + 1, 100))
-    assert trainer._steps_per_epoch() == steps
+    assert trainer.steps_per_epoch() == steps
     history = trainer.fit(4, 1e-3)
     assert [row.epoch for row in history] == [1] and trainer.best_epoch == 1
     log = "\n".join(lines)
