@@ -15,7 +15,9 @@ import time
 
 from .feedback import Feedback
 
-MIN_STEPS = 300  # training steps that repay a capture of about a second (docs/benchmarks.md)
+# Capturing takes 3 to 7 s (H200, resnet34/50 at 224 px) and saves about 5 ms a step at
+# batch 64 (docs/benchmarks.md): from about a thousand steps on, the graphs pay.
+MIN_STEPS = 1000
 
 
 def worth_capturing(steps: int, feedback: Feedback) -> bool:

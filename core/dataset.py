@@ -288,6 +288,10 @@ def _decode_all(paths: list[str], chip_size: int, first: tuple[str, int], keep_t
     total = len(paths)
     images = torch.empty((total if keep else 0, bands, chip_size, chip_size),
                          dtype=torch.uint8 if keep_type == np.uint8 else torch.float32)
+    # filled through numpy: a torch copy of a chip wakes torch's thread pool for every chip,
+    # whose spinning threads take the cores from the decoders (RSSCN7 at 224 px on 2 cores:
+    # 507 images/s that way, 727 this way)
+    slots = images.numpy()
 
     def decode(path: str):
         try:
@@ -308,7 +312,7 @@ def _decode_all(paths: list[str], chip_size: int, first: tuple[str, int], keep_t
                 skipped.append((path, result))
             else:
                 if keep:
-                    images[len(kept)] = torch.from_numpy(chip)
+                    slots[len(kept)] = chip
                 kept.append(position)
                 sums.append(result)
             done = position + 1

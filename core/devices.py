@@ -24,6 +24,8 @@ def resolve_device(name: str = "auto"):
             f"DEVICE is cuda but PyTorch {torch.__version__} sees no CUDA GPU. Choose auto or "
             "cpu, or install a CUDA build of torch and a current NVIDIA driver."
         )
+    if name == "cuda":  # with its index, as tensors on it report it: devices compare equal
+        return torch.device("cuda", torch.cuda.current_device())
     return torch.device(name)
 
 
