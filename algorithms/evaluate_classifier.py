@@ -1,6 +1,7 @@
 """sceneclassifier:evaluateclassifier — a model's accuracy against ground truth."""
 
 import io
+import os
 
 from qgis.core import (
     QgsFeatureRequest,
@@ -83,13 +84,17 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
         add_batch_and_device_parameters(self)
         self.add_parameter(
             QgsProcessingParameterFileDestination("OUTPUT_REPORT", self.tr("Evaluation report"),
-                                                  "HTML files (*.html)"),
-            "Measures, confusion matrix, per-class table and misclassified chips.")
+                                                  "HTML files (*.html)", optional=True),
+            "Measures, confusion matrix, per-class table and misclassified chips. Left empty "
+            "or at 'Save to temporary file', it is saved in ~/SceneClassifier/evaluations/ as "
+            "'<model> <date> <time>.html' (kept after QGIS closes; the path is in the log).")
         self.add_parameter(
             QgsProcessingParameterFileDestination("OUTPUT_CONFUSION",
                                                   self.tr("Confusion matrix (CSV)"),
-                                                  "CSV files (*.csv)"),
-            "Rows: true classes; columns: predicted classes.")
+                                                  "CSV files (*.csv)", optional=True),
+            "Rows: true classes; columns: predicted classes. Left empty or at 'Save to "
+            "temporary file', it is saved beside the report as '<model> <date> <time> "
+            "confusion.csv'.")
         self.add_parameter(
             QgsProcessingParameterFeatureSink("OUTPUT_ERRORS", self.tr("Misclassified features"),
                                               QgsProcessing.TypeVectorAnyGeometry, optional=True,
@@ -106,6 +111,7 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
         from ..core.report import write_atomic
 
         model = self.parameterAsFile(parameters, "MODEL", context)
+        report, confusion = self._report_paths(parameters, context, model)
         folder = self.parameterAsFile(parameters, "INPUT_FOLDER", context)
         on_features = parameters.get("INPUT_FEATURES") not in (None, "")
         if bool(folder) == on_features:
@@ -139,12 +145,11 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
             evaluation = evaluate_features(model, layer.source(), features, options, core_feedback,
                                            feature_count(source))
         feedback.pushInfo(evaluation.text())
-        report = self.parameterAsFileOutput(parameters, "OUTPUT_REPORT", context)
-        confusion = self.parameterAsFileOutput(parameters, "OUTPUT_CONFUSION", context)
         evaluation.write_report(report, model)
         text = io.StringIO()
         evaluation.write_csv(text)
         write_atomic(confusion, text.getvalue())
+        feedback.pushInfo(f"Report: {report}\nConfusion matrix: {confusion}")
         return {
             "OUTPUT_REPORT": report, "OUTPUT_CONFUSION": confusion,
             "OUTPUT_ERRORS": self._write_errors(parameters, context, feedback, source,
@@ -152,6 +157,21 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
             "OVERALL_ACCURACY": evaluation.overall_accuracy, "KAPPA": evaluation.kappa,
             "MACRO_F1": evaluation.macro_f1,
         }
+
+    def _report_paths(self, parameters, context, model: str) -> tuple[str, str]:
+        """OUTPUT_REPORT and OUTPUT_CONFUSION; where left at a temporary file, a file in
+        ~/SceneClassifier/evaluations named after the model and the time (logged)."""
+        from ..core.outputs import evaluation_paths
+
+        defaults = evaluation_paths(model)
+        paths = []
+        for name, default in zip(("OUTPUT_REPORT", "OUTPUT_CONFUSION"), defaults):
+            if parameters.get(name) in (None, "", QgsProcessing.TEMPORARY_OUTPUT):
+                os.makedirs(os.path.dirname(default), exist_ok=True)
+                paths.append(default)
+            else:
+                paths.append(self.parameterAsFileOutput(parameters, name, context))
+        return paths[0], paths[1]
 
     def _write_errors(self, parameters, context, feedback, source, evaluation):
         """OUTPUT_ERRORS: the misclassified features, when asked for and possible."""

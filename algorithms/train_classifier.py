@@ -1,6 +1,7 @@
 """sceneclassifier:trainclassifier — train a scene classifier and save a model package."""
 
 from qgis.core import (
+    QgsProcessing,
     QgsProcessingOutputFile,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
@@ -10,6 +11,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from ..core.outputs import default_models_folder
 from .base import (
     SceneClassifierAlgorithm,
     add_device_parameters,
@@ -33,9 +35,9 @@ class TrainClassifier(SceneClassifierAlgorithm):
         "colour for RGB chips). The "
         "epoch with the lowest validation loss is kept. After every epoch a checkpoint is "
         "saved, so a cancelled or killed run can continue with 'Resume'.<br><br>"
-        "Output: OUTPUT_FOLDER/MODEL_NAME/ with MODEL_NAME.emd (Esri-compatible model "
-        "definition), MODEL_NAME.pth (weights), MODEL_NAME.dlpk (the package in one file) and "
-        "an HTML report (chips, learning-rate curve, epoch table, confusion matrix, per-class "
+        "Output: <output folder>/<model name>/ with <model name>.emd (Esri-compatible model "
+        "definition), <model name>.pth (weights), <model name>.dlpk (the package in one file) "
+        "and an HTML report (chips, learning-rate curve, epoch table, confusion matrix, per-class "
         "precision/recall/F1, validation results). Use the .emd or .dlpk to classify features."
         "<br><br>Needs PyTorch and torchvision in QGIS's Python."
     )
@@ -61,7 +63,7 @@ class TrainClassifier(SceneClassifierAlgorithm):
         self.add_parameter(
             QgsProcessingParameterBoolean("RESUME", self.tr("Resume an interrupted run"), False),
             "Continue from the last finished epoch of an earlier run of this model that was "
-            "cancelled or killed (its checkpoint is in OUTPUT_FOLDER/MODEL_NAME.partial/). "
+            "cancelled or killed (its checkpoint is in <output folder>/<model name>.partial/). "
             "Give the same inputs and settings as that run. Without a checkpoint, training "
             "starts at epoch 1.")
         add_device_parameters(self)
@@ -69,11 +71,14 @@ class TrainClassifier(SceneClassifierAlgorithm):
             QgsProcessingParameterString("MODEL_NAME", self.tr("Model name"), "model"),
             "Name of the package folder and its files.")
         self.add_parameter(
-            QgsProcessingParameterFolderDestination("OUTPUT_FOLDER", self.tr("Output folder")),
-            "The package is written to OUTPUT_FOLDER/MODEL_NAME/ once training has finished. "
-            "It must lie outside the training data. An existing folder of that name is never "
-            "replaced, unless it is an earlier model package and 'Replace an existing model "
-            "package' is checked.")
+            QgsProcessingParameterFolderDestination("OUTPUT_FOLDER", self.tr("Output folder"),
+                                                    defaultValue=default_models_folder(),
+                                                    optional=True),
+            "The package is written to <output folder>/<model name>/ once training has "
+            f"finished. Default: {default_models_folder()} (kept after QGIS closes; made if "
+            "missing). It must lie outside the training data. An existing folder of that name "
+            "is never replaced, unless it is an earlier model package and 'Replace an existing "
+            "model package' is checked.")
         self.add_parameter(
             QgsProcessingParameterBoolean("OVERWRITE",
                                           self.tr("Replace an existing model package"), False),
@@ -81,16 +86,25 @@ class TrainClassifier(SceneClassifierAlgorithm):
             "new one is complete; a folder that is not a model package is never replaced). "
             "Off: such a run stops before training.", advanced=True)
         self.add_parameter(
-            QgsProcessingParameterFileDestination("OUTPUT_REPORT", self.tr("Training report"),
+            QgsProcessingParameterFileDestination("OUTPUT_REPORT",
+                                                  self.tr("Extra copy of the training report"),
                                                   "HTML files (*.html)", optional=True,
                                                   createByDefault=False),
-            "Also save the HTML report here (it is always saved inside the package).")
+            "The HTML report is always saved inside the model package; give a file here for an "
+            "extra copy elsewhere (optional).")
         self.addOutput(QgsProcessingOutputFile("MODEL_DEFINITION",
                                                self.tr("Model definition (.emd)")))
         self.addOutput(QgsProcessingOutputFile("MODEL_PACKAGE", self.tr("Model package (.dlpk)")))
         self.addOutput(QgsProcessingOutputNumber("ACCURACY",
                                                  self.tr("Best validation accuracy")))
         self.addOutput(QgsProcessingOutputNumber("LEARNING_RATE", self.tr("Learning rate used")))
+
+    def _output_folder(self, parameters, context) -> str:
+        """OUTPUT_FOLDER, or the models folder in the user's home when none (or a temporary
+        folder, which would vanish with QGIS) is given."""
+        if parameters.get("OUTPUT_FOLDER") in (None, "", QgsProcessing.TEMPORARY_OUTPUT):
+            return default_models_folder()
+        return self.parameterAsString(parameters, "OUTPUT_FOLDER", context)
 
     def process(self, parameters, context, feedback, core_feedback):
         from ..core.workflows import train_classifier
@@ -101,7 +115,7 @@ class TrainClassifier(SceneClassifierAlgorithm):
             learning_rate=self.parameterAsDouble(parameters, "LEARNING_RATE", context),
             early_stopping=self.parameterAsBoolean(parameters, "EARLY_STOPPING", context),
             model_name=self.parameterAsString(parameters, "MODEL_NAME", context),
-            output_folder=self.parameterAsString(parameters, "OUTPUT_FOLDER", context),
+            output_folder=self._output_folder(parameters, context),
             report_path=self.parameterAsFileOutput(parameters, "OUTPUT_REPORT", context) or None,
             resume=self.parameterAsBoolean(parameters, "RESUME", context),
             overwrite=self.parameterAsBoolean(parameters, "OVERWRITE", context),

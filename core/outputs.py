@@ -4,6 +4,7 @@ lands inside the data it reads."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable
 
 from .errors import OutputError
@@ -37,3 +38,24 @@ def check_apart(output: str, output_label: str, inputs: Iterable[str],
                 f"{output_label} {real(output)} {how} the {input_label} {real(folder)}: the "
                 "results would mix with (or replace) the data they are made from. Choose an "
                 f"{output_label} outside the {input_label}.")
+
+
+def work_folder(*parts: str) -> str:
+    """A folder in the user's home for what the plugin makes when no place is given
+    (``~/SceneClassifier/...``): unlike a temporary folder, it outlives the QGIS session."""
+    return os.path.join(os.path.expanduser("~"), "SceneClassifier", *parts)
+
+
+def default_models_folder() -> str:
+    """Where trained model packages go unless told otherwise."""
+    return work_folder("models")
+
+
+def evaluation_paths(model_path: str) -> tuple[str, str]:
+    """(report .html, confusion .csv) for an evaluation of ``model_path`` when no place is
+    given: in ``~/SceneClassifier/evaluations``, named after the model and the time, so that
+    no earlier evaluation is replaced."""
+    name = os.path.splitext(os.path.basename(model_path))[0] or "model"
+    stem = os.path.join(work_folder("evaluations"),
+                        f"{name} {time.strftime('%Y-%m-%d %H%M%S')}")
+    return f"{stem}.html", f"{stem} confusion.csv"

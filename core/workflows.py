@@ -73,6 +73,8 @@ def train_classifier(settings: TrainSettings, feedback: Feedback | None = None) 
     feedback = feedback or Feedback()
     check_package_target(settings.output_folder, settings.model_name, settings.overwrite,
                          split_folder_list(settings.input_folder, settings.extra_folders))
+    feedback.log(f"The model package will be written to "
+                 f"{os.path.join(settings.output_folder, settings.model_name)}.")
     classifier = _classifier(settings, feedback)
     partial = partial_folder(settings.output_folder, settings.model_name)
     try:

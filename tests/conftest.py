@@ -70,8 +70,10 @@ class QgisProcess:
         plugins = profile / "profiles" / "default" / "python" / "plugins"
         plugins.mkdir(parents=True)
         (plugins / "scene_classifier").symlink_to(ROOT, target_is_directory=True)
+        self.home = profile / "home"  # where outputs without a given place go (~)
+        self.home.mkdir()
         self.env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
-                        QGIS_CUSTOM_CONFIG_PATH=str(profile),
+                        QGIS_CUSTOM_CONFIG_PATH=str(profile), HOME=str(self.home),
                         PYTHONPATH=sysconfig.get_paths()["purelib"])
         enable = self.call("plugins", "enable", "scene_classifier")
         assert enable.returncode == 0, enable.stdout + enable.stderr

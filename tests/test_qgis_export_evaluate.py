@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import subprocess
+from pathlib import Path
 
 import pytest
 from osgeo import ogr
@@ -133,3 +134,29 @@ def test_evaluate_refuses_an_errors_field_that_clashes_before_any_work(qgis_proc
            "field of INPUT_FEATURES, or leave OUTPUT_ERRORS empty." in output, output
     assert "classifying features" not in done.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["with_predicted.gpkg"]
+
+
+def test_outputs_left_at_their_defaults_are_kept_in_the_users_home(qgis_process, nb_export):
+    """Train and evaluate with no output places: nothing goes to a temporary folder that
+    vanishes with QGIS; the log says where everything went."""
+    folder, model = nb_export
+    done, trained = qgis_process.run("trainclassifier", INPUT_FOLDER=folder, BACKBONE=0,
+                                     PRETRAINED="false", CHIP_SIZE=32, BATCH_SIZE=4, EPOCHS=1,
+                                     LEARNING_RATE=0.001, DEVICE=1, MODEL_NAME="kept")
+    assert done.returncode == 0, done.stdout + done.stderr
+    models = qgis_process.home / "SceneClassifier" / "models"
+    assert trained["results"]["MODEL_PACKAGE"] == str(models / "kept" / "kept.dlpk")
+    assert f"The model package will be written to {models / 'kept'}." in \
+        trained["log"]["info"]
+    done, evaluated = qgis_process.run("evaluateclassifier", MODEL=model, INPUT_FOLDER=folder,
+                                       DEVICE=1)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = Path(evaluated["results"]["OUTPUT_REPORT"])
+    confusion = Path(evaluated["results"]["OUTPUT_CONFUSION"])
+    evaluations = qgis_process.home / "SceneClassifier" / "evaluations"
+    assert report.parent == confusion.parent == evaluations
+    assert report.name.startswith("nb ") and report.suffix == ".html"
+    assert confusion.name.endswith(" confusion.csv")
+    assert "<table" in report.read_text(encoding="utf-8")
+    assert read_csv(confusion)[0] == ["truth \\ predicted", "man", "nature"]
+    assert any(line.startswith(f"Report: {report}") for line in evaluated["log"]["info"])
