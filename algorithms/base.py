@@ -52,7 +52,13 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
         return self.GROUP_ID
 
     def shortHelpString(self) -> str:  # noqa: N802 (QGIS's name)
-        return as_html(self.tr(self.HELP))
+        """The help panel; it opens with the install command while PyTorch is missing."""
+        from ..core.deps import missing_torch_note, torch_installed
+
+        text = self.tr(self.HELP)
+        if self.NEEDS_TORCH and not torch_installed():
+            text = missing_torch_note().replace("\n", "<br>") + "<br><br>" + text
+        return as_html(text)
 
     def icon(self) -> QIcon:
         return QIcon(ICON)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import sys
+import sysconfig
 
 from .errors import DependencyError
 
@@ -22,9 +24,40 @@ def python_executable() -> str:
     return shutil.which("python3") or exe or "python3"
 
 
+def externally_managed() -> bool:
+    """True where this Python's packages belong to the system (PEP 668: Debian, Ubuntu,
+    Fedora, Homebrew): pip refuses a plain install there."""
+    marker = os.path.join(sysconfig.get_paths()["stdlib"], "EXTERNALLY-MANAGED")
+    return sys.prefix == sys.base_prefix and os.path.isfile(marker)
+
+
 def pip_command(packages: str = "torch torchvision") -> str:
-    """The exact command that installs ``packages`` for this Python."""
-    return f'"{python_executable()}" -m pip install {packages}'
+    """The exact command that installs ``packages`` for this Python: into the user's own
+    site-packages where the system owns Python's, with numpy held at the version QGIS's GDAL
+    bindings were built against."""
+    flags = " --user --break-system-packages" if externally_managed() else ""
+    try:
+        import numpy
+
+        pin = f' "numpy=={numpy.__version__}"'
+    except ImportError:
+        pin = ""
+    return f'"{python_executable()}" -m pip install{flags} {packages}{pin}'
+
+
+def torch_installed() -> bool:
+    """True when torch and torchvision can be imported; only looks for them (cheap)."""
+    try:
+        return all(importlib.util.find_spec(name) is not None
+                   for name in ("torch", "torchvision"))
+    except (ImportError, ValueError):
+        return False
+
+
+def missing_torch_note() -> str:
+    """What a training or classification dialog says first while PyTorch is missing."""
+    return ("PyTorch is not installed for the Python that runs QGIS: this tool cannot run "
+            f"until it is. Install it with\n{pip_command()}\nthen restart QGIS.")
 
 
 def require_torch() -> None:

@@ -37,6 +37,10 @@ NO_TORCH_SCRIPT = textwrap.dedent("""
         results, ok = alg.run(parameters, QgsProcessingContext(), feedback)
         return ok, results, feedback.errors
 
+    help_text = registry.algorithmById("sceneclassifier:trainclassifier").shortHelpString()
+    print("HELP", help_text.split("<br><br>")[0].replace("<br>", " | "))
+    print("PREVIEWHELP", registry.algorithmById(
+        "sceneclassifier:previewtrainingdata").shortHelpString()[:30])
     ok, _, errors = run("trainclassifier", {{"INPUT_FOLDER": {sample!r},
                                              "OUTPUT_FOLDER": {output!r}}})
     print("TRAIN", ok, errors)
@@ -81,7 +85,12 @@ def test_plugin_loads_without_torch_and_says_how_to_install_it(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert lines["TRAIN"].startswith("TRAIN False")
     assert "needs PyTorch and torchvision" in lines["TRAIN"]
-    assert f'"{sys.executable}" -m pip install torch torchvision' in lines["TRAIN"]
+    command = f'"{sys.executable}" -m pip install torch torchvision "numpy=='
+    assert command in lines["TRAIN"]
+    assert lines["HELP"].startswith("HELP PyTorch is not installed for the Python that runs "
+                                    "QGIS: this tool cannot run until it is. Install it with | "
+                                    + command)  # the dialog's help says so first
+    assert lines["PREVIEWHELP"] == "PREVIEWHELP Shows random chips of a traini"
     assert lines["PREVIEW"] == "PREVIEW True 7"  # the preview needs no torch
     assert lines["EXPORT0"] == "EXPORT0 True 10 []"  # nor does export, in both crop modes
     assert lines["EXPORT1"] == "EXPORT1 True 13 []"  # (3 fixed chips miss the raster)
@@ -206,3 +215,18 @@ def test_core_modules_import_in_one_direction():
     for module in sorted(graph):
         visit(module, [])
     assert not cycles
+
+
+def test_the_install_command_suits_a_python_the_system_owns(monkeypatch):
+    """Debian's Python (QGIS's on Debian and Ubuntu) refuses a plain pip install (PEP 668):
+    the command installs into the user's site-packages and holds numpy for GDAL."""
+    import numpy
+
+    from core import deps
+
+    monkeypatch.setattr(deps, "externally_managed", lambda: True)
+    assert deps.pip_command().endswith(
+        f' -m pip install --user --break-system-packages torch torchvision '
+        f'"numpy=={numpy.__version__}"')
+    monkeypatch.undo()
+    assert not deps.externally_managed()  # a virtual environment's packages are its own
