@@ -28,7 +28,7 @@ PRINT_SUMMARY = import csv; \
 	 for r in csv.DictReader(open('$(DEMO_OUT)/landuse_summary.csv'))]; \
 	print('Map (open it in QGIS): $(DEMO_OUT)/landuse_grid.gpkg')
 
-.PHONY: setup qgis venv profile demo test lint clean
+.PHONY: setup qgis venv profile demo test screenshots lint clean
 
 setup: qgis venv profile
 
@@ -62,6 +62,11 @@ demo: setup
 
 test: setup
 	QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest tests -q -rs -p no:cacheprovider
+
+screenshots: setup  # the README's pictures, taken by the desktop test in the real QGIS
+	mkdir -p docs/images
+	SCENE_CLASSIFIER_SCREENSHOTS=$(CURDIR)/docs/images QT_QPA_PLATFORM=offscreen \
+		$(PYTHON) -m pytest tests/test_desktop.py -q -p no:cacheprovider
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -8,6 +8,7 @@ evaluate; export, which has no model, offers 0 and 1).
 from __future__ import annotations
 
 from qgis.core import (
+    QgsProcessingParameterDistance,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
     QgsProcessingParameterNumber,
@@ -27,12 +28,12 @@ def add_chip_parameters(alg, extent_help: str, from_model: bool = True,
     cut around features. ``from_model``: CROP_MODE offers (and defaults to) "as the model
     definition says", and is an advanced parameter."""
     alg.add_parameter(
-        QgsProcessingParameterNumber("CELL_SIZE", alg.tr("Cell size (raster CRS units, 0 = "
-                                                         "native)"),
-                                     QgsProcessingParameterNumber.Double, 0.0, False, 0.0),
-        "The ground size of one chip pixel. Match the resolution the model was (or will be) "
-        "trained at: the raster is averaged when read coarser and interpolated when read "
-        "finer. 0 reads the raster at its own resolution.")
+        QgsProcessingParameterDistance("CELL_SIZE", alg.tr("Cell size (0 = the raster's own)"),
+                                       0.0, "INPUT_RASTER", minValue=0.0),
+        "The ground size of one chip pixel, in the raster's map units (shown beside the "
+        "value). Match the resolution the model was (or will be) trained at: the raster is "
+        "averaged when read coarser and interpolated when read finer. 0 reads the raster at "
+        "its own resolution.")
     alg.add_parameter(
         QgsProcessingParameterExtent("EXTENT", alg.tr("Processing extent"), optional=True),
         extent_help)

@@ -8,7 +8,7 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingOutputNumber,
-    QgsProcessingParameterNumber,
+    QgsProcessingParameterDistance,
     QgsProcessingParameterRasterDestination,
     QgsRectangle,
     QgsWkbTypes,
@@ -52,11 +52,10 @@ class ClassifyGrid(SceneClassifierAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS's name)
         add_raster_and_model_parameters(self)
         self.add_parameter(
-            QgsProcessingParameterNumber("GRID_SIZE", self.tr("Grid size (raster CRS units, 0 = "
-                                                              "one chip)"),
-                                         QgsProcessingParameterNumber.Double, 0.0, False, 0.0),
-            "Side of a grid cell. 0: the model's chip size times the cell size, so each cell is "
-            "one chip.")
+            QgsProcessingParameterDistance("GRID_SIZE", self.tr("Grid size (0 = one chip)"),
+                                           0.0, "INPUT_RASTER", minValue=0.0),
+            "Side of a grid cell, in the raster's map units (shown beside the value). 0: the "
+            "model's chip size times the cell size, so that each cell is one chip.")
         add_classify_parameters(
             self, "The area to cover with the grid, in any CRS; empty = the whole raster.")
         add_output_parameters(

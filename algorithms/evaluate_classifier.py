@@ -21,6 +21,7 @@ from qgis.PyQt.QtCore import QVariant
 
 from .base import DEVICES, SceneClassifierAlgorithm
 from .chip_parameters import add_chip_parameters, chip_option_values
+from .class_style import ClassStyle, save_default_style
 from .classify_shared import (
     add_batch_and_device_parameters,
     add_model_parameter,
@@ -48,10 +49,12 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
         "sensing reports: overall accuracy, Cohen's kappa, per-class producer's accuracy "
         "(recall), user's accuracy (precision) and F1, macro F1 and the confusion matrix."
         "<br><br>"
-        "Ground truth is either a folder of labelled chips in ImageNet layout (INPUT_FOLDER, "
-        "e.g. from 'Export training chips'), or labelled features classified in place from a "
-        "raster (INPUT_RASTER, INPUT_FEATURES and TRUTH_FIELD, with the chip options of "
-        "'Classify objects'). Both give the same numbers for the same chips.<br><br>"
+        "Give the ground truth in one of two ways, not both:<br>"
+        "1. 'Folder of labelled chips' alone: chips in ImageNet layout, e.g. from 'Export "
+        "training chips'; or<br>"
+        "2. 'Input raster', 'Labelled features' and 'Truth field' together: the features are "
+        "classified in place from the raster, with the chip options of 'Classify objects'."
+        "<br>Both give the same numbers for the same chips.<br><br>"
         "Truth values that are not classes of the model are reported, not counted. Output: "
         "an HTML report (confusion matrix, per-class table, misclassified chips), the "
         "confusion matrix as CSV (truth classes as rows, predicted as columns) and, for "
@@ -65,14 +68,14 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
             QgsProcessingParameterFile("INPUT_FOLDER", self.tr("Folder of labelled chips"),
                                        behavior=QgsProcessingParameterFile.Folder,
                                        optional=True),
-            "Either this: chips in ImageNet layout, <folder>/<class>/* or "
+            "Way 1 (alone): chips in ImageNet layout, <folder>/<class>/* or "
             "<folder>/images/<class>/*.")
         add_raster_parameter(self, optional=True)
         self.add_parameter(
             QgsProcessingParameterFeatureSource(
                 "INPUT_FEATURES", self.tr("Labelled features"),
                 [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint], optional=True),
-            "Or this, with INPUT_RASTER and TRUTH_FIELD: features classified in place.")
+            "Way 2, with 'Input raster' and 'Truth field': features classified in place.")
         self.add_parameter(
             QgsProcessingParameterField("TRUTH_FIELD", self.tr("Truth field"),
                                         parentLayerParameterName="INPUT_FEATURES",
@@ -99,8 +102,8 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
             QgsProcessingParameterFeatureSink("OUTPUT_ERRORS", self.tr("Misclassified features"),
                                               QgsProcessing.TypeVectorAnyGeometry, optional=True,
                                               createByDefault=False),
-            "With INPUT_FEATURES: the misclassified features with truth, predicted and "
-            "confidence.")
+            "With 'Labelled features' (way 2): the misclassified features with truth, "
+            "predicted and confidence.")
         for name, label in (("OVERALL_ACCURACY", "Overall accuracy"), ("KAPPA", "Cohen's kappa"),
                             ("MACRO_F1", "Macro F1")):
             self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
@@ -116,8 +119,9 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
         on_features = parameters.get("INPUT_FEATURES") not in (None, "")
         if bool(folder) == on_features:
             raise QgsProcessingException(
-                "Give either INPUT_FOLDER (labelled chips) or INPUT_RASTER, INPUT_FEATURES and "
-                "TRUTH_FIELD (labelled features), not both and not neither.")
+                "Give either 'Folder of labelled chips' (INPUT_FOLDER) alone, or 'Input raster' "
+                "(INPUT_RASTER), 'Labelled features' (INPUT_FEATURES) and 'Truth field' "
+                "(TRUTH_FIELD) together: one of the two ways, not both and not neither.")
         batch_size = self.parameterAsInt(parameters, "BATCH_SIZE", context)
         device = DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)]
         source = None
@@ -125,11 +129,13 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
             evaluation = evaluate_folder(model, folder, batch_size, device, core_feedback)
         else:
             if parameters.get("INPUT_RASTER") in (None, ""):
-                raise QgsProcessingException("INPUT_FEATURES needs INPUT_RASTER, the imagery "
-                                             "to classify them from.")
+                raise QgsProcessingException("'Labelled features' (INPUT_FEATURES) needs "
+                                             "'Input raster' (INPUT_RASTER), the imagery to "
+                                             "classify them from.")
             if not self.parameterAsString(parameters, "TRUTH_FIELD", context):
-                raise QgsProcessingException("INPUT_FEATURES needs TRUTH_FIELD, the field with "
-                                             "their true class.")
+                raise QgsProcessingException("'Labelled features' (INPUT_FEATURES) needs 'Truth "
+                                             "field' (TRUTH_FIELD), the field with their true "
+                                             "class.")
             layer = raster_layer(self, parameters, context)
             source = feature_source(self, parameters, context)
             if parameters.get("OUTPUT_ERRORS") not in (None, ""):
@@ -153,7 +159,7 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
         return {
             "OUTPUT_REPORT": report, "OUTPUT_CONFUSION": confusion,
             "OUTPUT_ERRORS": self._write_errors(parameters, context, feedback, source,
-                                                evaluation),
+                                                evaluation, model),
             "OVERALL_ACCURACY": evaluation.overall_accuracy, "KAPPA": evaluation.kappa,
             "MACRO_F1": evaluation.macro_f1,
         }
@@ -173,7 +179,7 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
                 paths.append(self.parameterAsFileOutput(parameters, name, context))
         return paths[0], paths[1]
 
-    def _write_errors(self, parameters, context, feedback, source, evaluation):
+    def _write_errors(self, parameters, context, feedback, source, evaluation, model: str):
         """OUTPUT_ERRORS: the misclassified features, when asked for and possible."""
         if parameters.get("OUTPUT_ERRORS") in (None, ""):
             return None
@@ -186,11 +192,17 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
             fields.append(QgsField(name, kind))
         mistakes = {m.source: m for m in evaluation.mistakes}
         request = QgsFeatureRequest().setFilterFids(list(mistakes))
+        entries = evaluation.class_entries
         with staged_sink(self, parameters, context, "OUTPUT_ERRORS", fields, source.wkbType(),
-                         source.sourceCrs()) as (sink, destination):
+                         source.sourceCrs(),
+                         lambda path: save_default_style(path, "predicted", entries)) as (
+                             sink, destination):
             for feature in source.getFeatures(request):
                 mistake = mistakes[feature.id()]
                 feature.setAttributes(feature.attributes() + [mistake.truth, mistake.predicted,
                                                               mistake.confidence])
                 sink.addFeature(feature, QgsFeatureSink.FastInsert)
+        ClassStyle.attach(context, destination, "predicted", entries,
+                          f"{os.path.splitext(os.path.basename(model))[0]}: misclassified "
+                          "features")
         return destination

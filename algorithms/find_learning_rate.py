@@ -18,8 +18,9 @@ class FindLearningRate(SceneClassifierAlgorithm):
         "Finds a good learning rate for 'Train scene classifier' with the same chips and "
         "backbone: trains briefly while raising the rate exponentially from 1e-7 to 10, and "
         "suggests a tenth of the rate at which the (smoothed) loss is lowest.<br><br>"
-        "Output: LEARNING_RATE, to type into the trainer or to connect to its 'Learning "
-        "rate' in a model, and an HTML report with the loss curve and the suggestion marked."
+        "Output: the suggested learning rate, to type into the trainer or to connect to its "
+        "'Learning rate' in a model, and an HTML report with the loss curve and the "
+        "suggestion marked."
         "<br><br>The trainer does the same by itself when its learning rate is 0."
     )
 

@@ -25,7 +25,7 @@ class PreviewTrainingData(SceneClassifierAlgorithm):
         self.add_parameter(
             QgsProcessingParameterNumber("ROWS", self.tr("Rows of chips"),
                                          QgsProcessingParameterNumber.Integer, 4, False, 1, 8),
-            "The page shows a ROWS x ROWS grid of random chips.")
+            "The page shows a grid of random chips, this many rows and as many columns.")
         self.add_parameter(
             QgsProcessingParameterFileDestination("OUTPUT_REPORT", self.tr("Preview"),
                                                   "HTML files (*.html)"),

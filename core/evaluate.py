@@ -55,6 +55,7 @@ class Evaluation:
     unknown_truth: Counter = field(default_factory=Counter)  # truth values not in the model
     skipped: Counter = field(default_factory=Counter)  # reason -> count
     description: str = ""
+    class_entries: list[dict] = field(default_factory=list)  # the model's, with colours
 
     @property
     def count(self) -> int:
@@ -128,12 +129,12 @@ def match_class(value: object, classes: Sequence[str]) -> int | None:
 class _Tally:
     """Builds an Evaluation one (source, truth, probabilities, chip) at a time."""
 
-    def __init__(self, classes: list[str], description: str) -> None:
-        self.classes = classes
+    def __init__(self, class_entries: list[dict], description: str) -> None:
+        self.classes = classes = [str(entry["Name"]) for entry in class_entries]
         self.truth: list[int] = []
         self.predicted: list[int] = []
         self.evaluation = Evaluation(classes, np.zeros((len(classes),) * 2, np.int64),
-                                     description=description)
+                                     description=description, class_entries=class_entries)
 
     def add(self, source, truth_value, class_index: int, confidence: float, chip) -> None:
         truth = match_class(truth_value, self.classes)
@@ -161,7 +162,7 @@ def evaluate_folder(model: str | ModelPackage, folder: str, batch_size: int = 64
     package = load_package(model) if isinstance(model, str) else model
     predictor = Predictor(package, device, batch_size, feedback=feedback)
     scan = scan_folders(split_folder_list(folder), for_training=False)
-    tally = _Tally(package.classes, f"labelled chips in {os.path.abspath(folder)}")
+    tally = _Tally(package.definition["Classes"], f"labelled chips in {os.path.abspath(folder)}")
     model_type = package.definition.get("DataType")
 
     def decode(path: str):
@@ -205,7 +206,8 @@ def evaluate_features(model: str | ModelPackage, raster: str,
                       total: int | None = None) -> Evaluation:
     """Evaluate on (feature id, truth value, WKB) classified in place from the raster."""
     classifier = RasterClassifier(model, raster, options, feedback)
-    tally = _Tally(classifier.classes, f"labelled features over {os.path.abspath(raster)}")
+    tally = _Tally(classifier.package.definition["Classes"],
+                   f"labelled features over {os.path.abspath(raster)}")
     pending: deque[tuple[object, object]] = deque()
 
     def geometries():

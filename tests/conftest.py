@@ -63,6 +63,17 @@ def write_raster(path: Path, pixels, origin=(500000.0, 4000000.0), resolution=1.
     return path
 
 
+def stored_style(path) -> tuple[str, int, str]:
+    """(name, use as default, QML) of the one style a GeoPackage stores for its layer."""
+    from osgeo import ogr
+
+    dataset = ogr.Open(str(path))  # keep: the result set needs it
+    styles = dataset.ExecuteSQL("SELECT styleName, useAsDefault, styleQML FROM layer_styles")
+    (style,) = [(f.GetField(0), f.GetField(1), f.GetField(2)) for f in styles]
+    dataset.ReleaseResultSet(styles)
+    return style
+
+
 class QgisProcess:
     """Runs ``qgis_process.bin`` headless against an isolated profile with the plugin."""
 

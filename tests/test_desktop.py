@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sysconfig
+from pathlib import Path
 
 from conftest import MASSACHUSETTS_TIF, ROOT, SAMPLE_RSSCN7, copy_subset
 
@@ -56,3 +57,11 @@ def test_desktop_trains_and_classifies_without_crashing(tmp_path):
     assert steps["class_map"] == {"names": ["desktop: class map"], "renderers": ["paletted"],
                                   "labels": grid["categories"]}
     assert steps["triton_loaded"] is False
+    # screenshots of what the user sees (make screenshots copies them to docs/images)
+    shots = [Path(path) for path in steps["screenshots"]]
+    assert [shot.name for shot in shots] == ["grid_map.png", "train_dialog.png"]
+    assert all(shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20000
+               for shot in shots)
+    if os.environ.get("SCENE_CLASSIFIER_SCREENSHOTS"):
+        for shot in shots:
+            shutil.copy(shot, Path(os.environ["SCENE_CLASSIFIER_SCREENSHOTS"]) / shot.name)

@@ -119,6 +119,7 @@ for algorithm in provider.algorithms():
         print("PARAM", algorithm.id(), parameter.name(), bool(parameter.help().strip()))
         print("HTML", algorithm.id(), repr(parameter.help()))
     print("HTML", algorithm.id(), repr(algorithm.shortHelpString()))
+    print("NAMES", algorithm.id(), " ".join(p.name() for p in algorithm.parameterDefinitions()))
 """
 CROP_MODE_SCRIPT = """
 import json
@@ -166,6 +167,12 @@ def test_every_algorithm_and_parameter_has_help(tmp_path):
     html = [line for line in done.stdout.splitlines() if line.startswith("HTML")]
     assert any("&lt;folder&gt;/&lt;class&gt;/*.jpg" in line for line in html)
     assert not [line for line in html if re.search(r"<(?!br>)[^<>]*>", line)]
+    # and in the words on the screen: no parameter id the dialog never shows
+    names = {line.split()[1]: line.split()[2:] for line in done.stdout.splitlines()
+             if line.startswith("NAMES")}
+    named = [(line.split()[1], name) for line in html for name in names[line.split()[1]]
+             if re.search(rf"\b{name}\b", line)]
+    assert not named
 
 
 CORE_IMPORT_SCRIPT = """

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from osgeo import gdal, ogr
 
-from conftest import MASSACHUSETTS_BUILDINGS, MASSACHUSETTS_TIF, ROOT, write_raster
+from conftest import MASSACHUSETTS_BUILDINGS, MASSACHUSETTS_TIF, ROOT, stored_style, write_raster
 
 RESULT_FIELDS = ["ClassLabel", "ClassValue", "Confidence"]
 
@@ -170,10 +170,7 @@ def test_classify_grid_maps_the_raster(qgis_process, model, tmp_path):
     assert 'type="paletted"' in style and all(f'label="{c["Name"]}"' in style for c in classes)
     raster = None
     # the GeoPackage carries its map style: categories by ClassLabel in the model's colours
-    grid = ogr.Open(str(output))
-    styles = grid.ExecuteSQL("SELECT styleName, useAsDefault, styleQML FROM layer_styles")
-    (name, default, qml), = [(f.GetField(0), f.GetField(1), f.GetField(2)) for f in styles]
-    grid.ReleaseResultSet(styles)
+    name, default, qml = stored_style(output)
     assert name == "Scene Classifier classes" and default == 1
     assert 'type="categorizedSymbol"' in qml and 'attr="ClassLabel"' in qml
     for entry in json.loads(open(model).read())["Classes"]:

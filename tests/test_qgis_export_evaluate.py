@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from osgeo import ogr
 
-from conftest import NB, NB_POLYGONS, NB_RASTER, ROOT
+from conftest import NB, NB_POLYGONS, NB_RASTER, ROOT, stored_style
 
 
 def read_csv(path) -> list[list[str]]:
@@ -79,15 +79,20 @@ def test_evaluate_on_chips_and_on_features_in_place_agree(qgis_process, nb_expor
     for feature in errors:
         assert feature.GetField("truth") != feature.GetField("predicted")
         assert feature.GetField("truth") == feature.GetField("Niveau_1")
+    _, _, qml = stored_style(tmp_path / "errors.gpkg")  # a map of what was predicted
+    assert 'type="categorizedSymbol"' in qml and 'attr="predicted"' in qml
+    assert 'label="man"' in qml and 'label="nature"' in qml
     html = (tmp_path / "features.html").read_text(encoding="utf-8")
     assert "Cohen&#39;s kappa" in html and "Recall (producer's accuracy)" in html
 
 
 @pytest.mark.parametrize("parameters, message", [
-    ({}, "Give either INPUT_FOLDER"),
+    ({}, "Give either 'Folder of labelled chips' (INPUT_FOLDER) alone"),
     ({"INPUT_FOLDER": str(NB), "INPUT_FEATURES": str(NB_POLYGONS)}, "not both"),
-    ({"INPUT_FEATURES": str(NB_POLYGONS), "TRUTH_FIELD": "Niveau_1"}, "needs INPUT_RASTER"),
-    ({"INPUT_FEATURES": str(NB_POLYGONS), "INPUT_RASTER": str(NB_RASTER)}, "needs TRUTH_FIELD"),
+    ({"INPUT_FEATURES": str(NB_POLYGONS), "TRUTH_FIELD": "Niveau_1"},
+     "needs 'Input raster' (INPUT_RASTER)"),
+    ({"INPUT_FEATURES": str(NB_POLYGONS), "INPUT_RASTER": str(NB_RASTER)},
+     "needs 'Truth field' (TRUTH_FIELD)"),
     ({"INPUT_FEATURES": str(NB_POLYGONS), "INPUT_RASTER": str(NB_RASTER), "TRUTH_FIELD": "m2"},
      "'m2' is a Real field; choose a text or integer field"),
 ])

@@ -1,17 +1,19 @@
 """Run inside the real QGIS desktop (``qgis --code``): train a tiny model and classify a grid
-through processing.runAndLoadResults, as a user would from the toolbox, then quit.
+through processing.runAndLoadResults, as a user would from the toolbox, take screenshots of
+the map and of the training dialog, then quit.
 
 Reads SCENE_CLASSIFIER_TEST_OUT (a folder) and SCENE_CLASSIFIER_TEST_DATA (chips folder) and
 SCENE_CLASSIFIER_TEST_RASTER from the environment; writes steps.json there after each step,
-so the test can tell how far QGIS got if it dies.
+so the test can tell how far QGIS got if it dies, and the screenshots (PNG) beside it.
 """
 
 import json
 import os
 
 import processing
-from qgis.core import QgsApplication, QgsProject
-from qgis.PyQt.QtCore import QTimer
+from qgis.core import QgsApplication, QgsProject, QgsRasterLayer
+from qgis.PyQt.QtCore import QEventLoop, QTimer
+from qgis.utils import iface
 
 OUT = os.environ["SCENE_CLASSIFIER_TEST_OUT"]
 steps = {}
@@ -51,8 +53,56 @@ def main() -> None:
                          "renderers": [layer.renderer().type() for layer in rasters],
                          "labels": [[c.label for c in layer.renderer().classes()]
                                     for layer in rasters]})
+    record("screenshots", [screenshot_map(styled[0], grid.get("OUTPUT_RASTER")),
+                           screenshot_dialog("sceneclassifier:trainclassifier")])
     with open("/proc/self/maps", encoding="utf-8") as maps:
         record("triton_loaded", "libtriton" in maps.read())
+
+
+def screenshot_map(grid_layer, class_map: str) -> str:
+    """The classified grid over the imagery, as the map canvas shows it (the class-map
+    raster hidden)."""
+    project = QgsProject.instance()
+    imagery = QgsRasterLayer(os.environ["SCENE_CLASSIFIER_TEST_RASTER"], "imagery")
+    project.addMapLayer(imagery, False)
+    root = project.layerTreeRoot()
+    root.addLayer(imagery)  # at the bottom, under the grid
+    for layer in project.mapLayers().values():
+        if layer.source() == class_map:
+            root.findLayer(layer.id()).setItemVisibilityChecked(False)
+    canvas = iface.mapCanvas()
+    iface.mainWindow().resize(1200, 900)
+    canvas.setExtent(grid_layer.extent())
+    wait(canvas.mapCanvasRefreshed, canvas.refresh)
+    return save(canvas.grab(), "grid_map.png")
+
+
+def screenshot_dialog(algorithm: str) -> str:
+    """The algorithm's dialog as the toolbox opens it."""
+    dialog = processing.createAlgorithmDialog(algorithm, {})
+    dialog.resize(1000, 1000)
+    dialog.show()
+    wait(None, None, 500)
+    path = save(dialog.grab(), "train_dialog.png")
+    dialog.close()
+    return path
+
+
+def wait(signal, start, timeout_ms: int = 10000) -> None:
+    """Run ``start`` and process events until ``signal`` fires (or the time is up)."""
+    loop = QEventLoop()
+    if signal is not None:
+        signal.connect(loop.quit)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    if start is not None:
+        start()
+    loop.exec_()
+
+
+def save(pixmap, name: str) -> str:
+    path = os.path.join(OUT, name)
+    pixmap.save(path)
+    return path
 
 
 try:
