@@ -20,7 +20,7 @@ DEMO_GRID = run sceneclassifier:classifygrid --json -- INPUT_RASTER=$(DEMO_RASTE
 	MODEL=$(DEMO_OUT)/rsscn7_demo/rsscn7_demo.emd GRID_SIZE=100 CELL_SIZE=2 DEVICE=1 \
 	OUTPUT=$(DEMO_OUT)/landuse_grid.gpkg OUTPUT_SUMMARY=$(DEMO_OUT)/landuse_summary.csv
 PRINT_TRAINING = import json; r = json.load(open('$(DEMO_OUT)/train.json'))['results']; \
-	print('\nValidation accuracy: %.3f (learning rate %.2e)' % (r['ACCURACY'], r['LEARNING_RATE'])); \
+	print('\nValidation accuracy: %.2f %% (learning rate %.2e)' % (100 * r['ACCURACY'], r['LEARNING_RATE'])); \
 	print('Model package:', r['MODEL_PACKAGE']); print('Report:       ', r['OUTPUT_REPORT'])
 PRINT_SUMMARY = import csv; \
 	print('\nLand use of a 100 m grid over $(DEMO_RASTER):'); \

@@ -12,6 +12,7 @@ chips and classify features (the last through core.classify.RasterClassifier).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import numpy as np
@@ -74,6 +75,8 @@ class FeatureClassifier:
             model = create_model(backbone, len(data.classes), data.band_count, pretrained,
                                  weights_file)
         self._start(data, backbone, model, oversample, device, feedback)
+        self.start_weights = "ImageNet (torchvision)" if pretrained else (
+            f"the file {weights_file}" if weights_file else "none (trained from scratch)")
 
     def _start(self, data: TrainingData | None, backbone: str, model, oversample: bool,
                device: str, feedback: Feedback | None, package: ModelPackage | None = None,
@@ -89,6 +92,7 @@ class FeatureClassifier:
         self.learning_rate: float | None = None
         self._validation: tuple[np.ndarray, np.ndarray] | None = None
         self._predictor = None
+        self.epochs_asked = 0
 
     @classmethod
     def from_model(cls, path: str, data: TrainingData | None = None, device: str = "auto",
@@ -106,6 +110,7 @@ class FeatureClassifier:
             model = package.build_model()
         classifier = cls.__new__(cls)
         classifier._start(data, package.backbone, model, False, device, feedback, package)
+        classifier.start_weights = f"the model {package.path}"
         return classifier
 
     @property
@@ -138,6 +143,7 @@ class FeatureClassifier:
         continues from the checkpoint found there (made with the same data and settings).
         """
         trainer = self._training()
+        self.epochs_asked = epochs
         run = self._run_facts(epochs, lr, early_stopping)
         state = load_checkpoint(checkpoint_folder) if resume and checkpoint_folder else None
         if resume and state is None:
@@ -219,8 +225,10 @@ class FeatureClassifier:
         """
         self._training()
         name = check_package_target(output_folder, name, overwrite, self.data.folders)
+        folder = os.path.abspath(os.path.join(output_folder, name))
         paths = save_package(output_folder, name, self._weights(), self._definition(name),
-                             self.write_report, overwrite, self.data.folders)
+                             lambda path: self.write_report(path, name, folder), overwrite,
+                             self.data.folders)
         if report_path:
             report.copy_report(paths.report, report_path)
             paths.report = report_path
@@ -240,19 +248,44 @@ class FeatureClassifier:
     def _weights(self) -> dict:
         return {k: v.detach().cpu() for k, v in self.model.state_dict().items()}
 
-    def write_report(self, path: str) -> None:
-        """The training report: data, chips, learning rate, epochs, confusion, results."""
-        summary = dict(self.data.summary(), backbone=self.backbone,
-                       device=str(self.trainer.device), learning_rate=self.learning_rate,
-                       epochs_run=len(self.trainer.history), best_epoch=self.trainer.best_epoch,
-                       best_accuracy=self.best_accuracy)
+    def write_report(self, path: str, name: str = "", folder: str = "") -> None:
+        """The training report: the model (its ``name``, settings and package ``folder``),
+        data, chips, learning rate, epochs, confusion and results."""
         report.write_training_report(
-            path, title="Scene classifier training report", summary=summary,
+            path, title=f"Training report: {name}" if name else "Training report",
+            model_facts=self.model_facts(name, folder), summary=self.data.summary(),
             samples=self.data.sample(SAMPLE_TILES),
             lr_finder=self.lr_finder.to_dict() if self.lr_finder else None,
             history=[vars(row) for row in self.trainer.history], classes=self.data.classes,
             confusion=self.confusion_matrix(), per_class=self.per_class_metrics(),
             results=self.results())
+
+    def model_facts(self, name: str = "", folder: str = "") -> list[tuple[str, str]]:
+        """What the report says first: the model, how it was trained and where it is."""
+        data, trainer, history = self.data, self.trainer, self.trainer.history
+        chips = len(data.train_labels) + len(data.valid_labels)
+        rate = f"{self.learning_rate:.2e}" if self.learning_rate else "-"
+        facts = [("Model name", name or "(not saved)"), ("Package", folder or "-"),
+                 ("Backbone", self.backbone), ("Starting weights", self.start_weights),
+                 ("Chips", f"{data.chip_size} px, {data.band_count} bands ({data.data_type})"),
+                 ("Batch size", str(data.batch_size)),
+                 ("Validation chips", f"{len(data.valid_labels)} of {chips} "
+                                      f"({report.percent(len(data.valid_labels) / chips)})"),
+                 ("Oversampling", "yes" if trainer.oversample else "no"),
+                 ("Epochs", f"{len(history)} run of {self.epochs_asked} asked"),
+                 ("Learning rate", rate + (" (found by the finder)" if self.lr_finder else "")),
+                 ("Seed", str(data.seed)),
+                 ("Processor", f"{trainer.device} ({trainer.network.precision})")]
+        if history:
+            kept = history[trainer.best_epoch - 1]
+            top = max(history, key=lambda row: row.accuracy)
+            facts.append(("Kept epoch", f"{kept.epoch} (lowest validation loss): accuracy "
+                                        f"{report.percent(kept.accuracy)}"))
+            if top.epoch != kept.epoch:
+                facts.append(("Highest accuracy of any epoch",
+                              f"{report.percent(top.accuracy)} (epoch {top.epoch}; its "
+                              "weights are not the ones kept)"))
+        return facts
 
     # --- inference --------------------------------------------------------------------------
     def _current_package(self) -> ModelPackage:

@@ -24,8 +24,8 @@ TEXT_COLOR = "#1f2328"
 CORRECT_COLOR = "#1a7f37"
 MISTAKE_COLOR = "#cf222e"
 
-# A grid tile: chip, title labels (joined by " / "), title suffix, title colour.
-Tile = tuple[np.ndarray, list[str], str, str]
+# A grid tile: chip, caption lines, caption colour.
+Tile = tuple[np.ndarray, list[str], str]
 
 
 def _figure(**kwargs) -> Figure:
@@ -37,39 +37,61 @@ def _figure(**kwargs) -> Figure:
     return Figure(**kwargs)
 
 
-def _stretch(band: np.ndarray) -> np.ndarray:
-    """Percentile (2-98) stretch of one band to uint8; constant or empty bands give 0."""
-    band = band.astype(np.float64, copy=False)
-    finite = band[np.isfinite(band)]
-    out = np.zeros(band.shape, dtype=np.uint8)
-    if finite.size == 0:
-        return out
-    lo, hi = np.percentile(finite, [2, 98])
-    if hi <= lo:
-        lo, hi = finite.min(), finite.max()
-    if hi <= lo:
-        return out
-    scaled = (np.nan_to_num(band, nan=lo, posinf=hi, neginf=lo) - lo) / (hi - lo)
-    return np.round(np.clip(scaled, 0.0, 1.0) * 255.0).astype(np.uint8)
+Limits = list[tuple[float, float]]  # (low, high) raw values shown as black and white, per band
 
 
-def display_rgb(chip: np.ndarray) -> np.ndarray:
+def display_limits(chips: list[np.ndarray]) -> Limits | None:
+    """One stretch for a set of chips: per displayed band, the 2nd and 98th percentiles of
+    its finite values over all the chips (so that flat water stays flat and chips can be
+    compared). None when the chips are shown as they are (8-bit, 1 or 3 bands)."""
+    chips = [np.asarray(chip)[np.newaxis] if np.ndim(chip) == 2 else np.asarray(chip)
+             for chip in chips]
+    if not chips or all(_shown_as_is(chip) for chip in chips):
+        return None
+    limits = []
+    for band in range(min(3, max(chip.shape[0] for chip in chips))):
+        values = np.concatenate([chip[band].ravel() for chip in chips
+                                 if chip.shape[0] > band]).astype(np.float64)
+        finite = values[np.isfinite(values)]
+        if finite.size == 0:
+            limits.append((0.0, 0.0))
+            continue
+        low, high = np.percentile(finite, [2, 98])
+        if high <= low:
+            low, high = finite.min(), finite.max()
+        limits.append((float(low), float(high)))
+    return limits
+
+
+def _shown_as_is(chip: np.ndarray) -> bool:
+    return chip.dtype == np.uint8 and chip.shape[0] in (1, 3)
+
+
+def _stretch(band: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Raw values from low to high as 0..255; a band with nothing to stretch gives 0."""
+    if high <= low:
+        return np.zeros(band.shape, dtype=np.uint8)
+    band = np.nan_to_num(band.astype(np.float64, copy=False), nan=low, posinf=high, neginf=low)
+    return np.round(np.clip((band - low) / (high - low), 0.0, 1.0) * 255.0).astype(np.uint8)
+
+
+def display_rgb(chip: np.ndarray, limits: Limits | None = None) -> np.ndarray:
     """Chip (bands, height, width), any dtype -> (height, width, 3) uint8 for display.
 
     uint8 3-band: as is. 1 band: grey. >=3 bands: first three. Non-uint8 or 2/4+ band data:
-    per-band 2-98 percentile stretch to 0..255 (constant bands -> 0). Two bands are shown
-    as (band 1, band 2, mean of both).
+    stretched by ``limits`` (display_limits; by default those of this chip alone). Two bands
+    are shown as (band 1, band 2, mean of both).
     """
     chip = np.asarray(chip)
     if chip.ndim == 2:
         chip = chip[np.newaxis]
     if chip.ndim != 3 or chip.shape[0] == 0:
         raise ValueError(f"expected a (bands, height, width) chip, got shape {chip.shape}")
-    n = chip.shape[0]
-    if chip.dtype == np.uint8 and n in (1, 3):
-        bands = [chip[0]] * 3 if n == 1 else list(chip)
+    if _shown_as_is(chip):
+        bands = [chip[0]] * 3 if chip.shape[0] == 1 else list(chip)
     else:
-        bands = [_stretch(b) for b in chip[: min(n, 3)]]
+        limits = limits or display_limits([chip])
+        bands = [_stretch(band, *limits[i]) for i, band in enumerate(chip[:3])]
         if len(bands) == 1:
             bands = bands * 3
         elif len(bands) == 2:
@@ -92,24 +114,13 @@ def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(1, width - 1)] + "…"
 
 
-def _fit_title(labels: list[str], suffix: str, width: int) -> str:
-    """'a / b' + suffix on one line when it fits, else one shortened label per line."""
-    title = " / ".join(labels) + suffix
-    if len(title) <= width:
-        return title
-    lines = [_shorten(label, width - 2) + " /" for label in labels[:-1]]
-    lines.append(_shorten(labels[-1], width - len(suffix)) + suffix)
-    return "\n".join(lines)
-
-
-
-
 def _sample_tiles(samples: list[tuple[np.ndarray, str]]) -> list[Tile]:
-    return [(chip, [label], "", TEXT_COLOR) for chip, label in samples]
+    return [(chip, [label], TEXT_COLOR) for chip, label in samples]
 
 
 def _result_tiles(results: list[tuple[np.ndarray, str, str, float]]) -> list[Tile]:
-    return [(chip, [truth, pred], f" ({conf:.0%})",
+    """Two caption lines: the actual class, then the predicted one and its confidence."""
+    return [(chip, [truth, f"→ {pred} ({conf:.0%})"],
              CORRECT_COLOR if truth == pred else MISTAKE_COLOR)
             for chip, truth, pred, conf in results]
 
@@ -138,31 +149,37 @@ def _png_or_none(fig: Figure | None) -> str | None:
     return None if fig is None else _png(fig)
 
 
+PAGE_WIDTH_IN = 10.2  # what a report page shows at 100 % zoom (1,020 px at DPI)
+CAPTION_PT = 10
+
+
 def _tile_figure(tiles: list[Tile], ncols: int) -> Figure | None:
-    """One figure with the chips in a grid, laid out by hand (fast for 64 tiles)."""
+    """One figure with the chips in a grid, laid out by hand (fast for 64 tiles): as wide
+    as a report page, so that captions stay legible (10 pt, one line per caption line,
+    shortened with an ellipsis rather than wrapped); all chips in one stretch."""
     tiles = tiles[:MAX_TILES]
     if not tiles:
         return None
     ncols = max(1, min(ncols, len(tiles)))
     nrows = math.ceil(len(tiles) / ncols)
-    tile_in = min(2.2, 11.0 / ncols)
-    fontsize = 8 if ncols <= 6 else 7
-    width = max(8, int(tile_in * 72 / (fontsize * 0.6)))  # characters that fit over a tile
-    titles = [_fit_title(labels, suffix, width) for _, labels, suffix, _ in tiles]
-    line_in = fontsize * 1.25 / 72
-    title_in = max(t.count("\n") + 1 for t in titles) * line_in + 0.06
-    gap = 0.08
+    gap = 0.1
+    tile_in = min(2.2, (PAGE_WIDTH_IN - gap) / ncols - gap)
+    width = max(6, int(tile_in * 72 / (CAPTION_PT * 0.55)))  # characters over a tile
+    lines = max(len(caption) for _, caption, _ in tiles)
+    title_in = lines * CAPTION_PT * 1.2 / 72 + 0.06
     cell_w, cell_h = tile_in + gap, tile_in + title_in + gap
     fig_w, fig_h = ncols * cell_w + gap, nrows * cell_h + gap
     fig = _figure(figsize=(fig_w, fig_h), dpi=DPI)
-    for i, ((chip, _, _, color), title) in enumerate(zip(tiles, titles)):
+    limits = display_limits([chip for chip, _, _ in tiles])
+    for i, (chip, caption, color) in enumerate(tiles):
         row, col = divmod(i, ncols)
         left = gap + col * cell_w
         bottom = fig_h - (row + 1) * cell_h
         ax = fig.add_axes((left / fig_w, bottom / fig_h, tile_in / fig_w, tile_in / fig_h))
         ax.set_axis_off()
-        ax.imshow(display_rgb(chip), interpolation="nearest", aspect="auto")
-        ax.set_title(title, fontsize=fontsize, color=color, pad=3, linespacing=1.1)
+        ax.imshow(display_rgb(chip, limits), interpolation="nearest", aspect="auto")
+        ax.set_title("\n".join(_shorten(line, width) for line in caption),
+                     fontsize=CAPTION_PT, color=color, pad=3, linespacing=1.1)
     return fig
 
 
@@ -178,6 +195,7 @@ def lr_png(lr_finder: dict) -> str | None:
     ax = fig.add_subplot()
     ax.plot(lrs, losses, color="#0969da", linewidth=1.6)
     ax.set_xscale("log")
+    ax.set_ylim(*_useful_loss_range(losses))
     ax.set_xlabel("Learning rate")
     ax.set_ylabel("Loss (smoothed)")
     ax.grid(True, which="both", alpha=0.25)
@@ -190,6 +208,17 @@ def lr_png(lr_finder: dict) -> str | None:
                 label=f"suggested {suggestion:.1e}")
         ax.legend(loc="best")
     return _png(fig)
+
+
+def _useful_loss_range(losses: np.ndarray) -> tuple[float, float]:
+    """The y range where the choice is made: from a little below the lowest loss to a
+    little above the starting loss, so that the final blow-up does not flatten the curve."""
+    finite = losses[np.isfinite(losses)]
+    if finite.size == 0:
+        return 0.0, 1.0
+    start, low = float(np.median(finite[:5])), float(finite.min())
+    span = max(start - low, 1e-3 * max(abs(start), 1.0))
+    return low - 0.1 * span, start + 0.3 * span
 
 
 def history_png(history: list[dict]) -> str | None:
@@ -205,6 +234,9 @@ def history_png(history: list[dict]) -> str | None:
     loss_ax.legend()
     acc_ax.plot(epochs, [h.get("accuracy", np.nan) for h in history], "o-", color="#1a7f37")
     acc_ax.set_title("Validation accuracy")
+    from matplotlib.ticker import PercentFormatter
+
+    acc_ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     for ax in (loss_ax, acc_ax):
         ax.set_xlabel("Epoch")
         ax.grid(True, alpha=0.3)

@@ -22,16 +22,6 @@ from .figures import MAX_TILES
 TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                          "resources", "templates")
 MAX_SKIPPED = 50
-DATA_KEYS = (
-    "folders", "classes", "class_counts", "train_count", "valid_count",
-    "band_count", "data_type", "chip_size", "skipped",
-)
-MODEL_KEYS = (
-    "model_name", "backbone", "device", "learning_rate", "epochs_run", "best_epoch",
-    "best_accuracy", "plugin_version",
-)
-
-
 @functools.cache
 def _environment():
     from .deps import require_report_libraries
@@ -46,17 +36,27 @@ def _environment():
 # --------------------------------------------------------------------------- context
 
 
+def percent(fraction: float) -> str:
+    """A share as every report writes it: 86.90 %."""
+    return f"{100 * fraction:.2f} %"
+
+
 def _fmt(key: str, value: Any) -> str:
     """Human friendly value for the definition tables."""
     if isinstance(value, float):
         if "accuracy" in key and 0.0 <= value <= 1.0:
-            return f"{value:.2%}"
+            return percent(value)
         if "learning_rate" in key or (value != 0 and abs(value) < 1e-3):
             return f"{value:.2e}"
         return f"{value:.4g}"
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+DATA_ROWS = (("band_count", "Bands"), ("data_type", "Data type"),
+             ("chip_size", "Chip size (px)"), ("chips_found", "Chips found"),
+             ("files_ignored", "Other files ignored"))
 
 
 def _summary_context(summary: dict) -> dict:
@@ -71,19 +71,13 @@ def _summary_context(summary: dict) -> dict:
     if valid is not None:
         rows.append(("Validation images", valid))
     rows.append(("Images (all)", total))
-    for key, label in (("band_count", "Bands"), ("data_type", "Data type"),
-                       ("chip_size", "Chip size (px)")):
-        if key in summary:
-            rows.append((label, summary[key]))
+    rows += [(label, summary[key]) for key, label in DATA_ROWS if key in summary]
     skipped = list(summary.get("skipped") or [])
     rows.append(("Skipped files", len(skipped)))
     class_rows = [
         (c, counts.get(c, 0), f"{counts.get(c, 0) / total:.1%}" if total else "-")
         for c in classes
     ]
-    extra = [k for k in MODEL_KEYS if k in summary]
-    extra += sorted(k for k in summary if k not in DATA_KEYS and k not in MODEL_KEYS)
-    model_rows = [(k.replace("_", " ").capitalize(), _fmt(k, summary[k])) for k in extra]
     return {
         "rows": rows,
         "folders": list(summary.get("folders") or []),
@@ -91,7 +85,6 @@ def _summary_context(summary: dict) -> dict:
         "skipped": [(str(s[0]), str(s[1]) if len(s) > 1 else "") for s in skipped[:MAX_SKIPPED]],
         "skipped_count": len(skipped),
         "skipped_more": max(0, len(skipped) - MAX_SKIPPED),
-        "model_rows": model_rows,
     }
 
 
@@ -111,7 +104,7 @@ def _epoch_rows(history: list[dict]) -> list[dict]:
             "epoch": h.get("epoch", i + 1),
             "train_loss": f"{h.get('train_loss', np.nan):.6f}",
             "valid_loss": f"{h.get('valid_loss', np.nan):.6f}",
-            "accuracy": f"{h.get('accuracy', np.nan):.6f}",
+            "accuracy": percent(h.get("accuracy", np.nan)),
             "time": _mmss(h.get("seconds", 0.0)),
             "best": i == best,
         }
@@ -120,21 +113,19 @@ def _epoch_rows(history: list[dict]) -> list[dict]:
 
 
 def _per_class_rows(per_class: list[dict]) -> list[dict]:
-    """Per-class rows (3 decimals) plus a macro-average row."""
-    rows = [
-        {"name": r["name"], "precision": f"{r['precision']:.3f}", "recall": f"{r['recall']:.3f}",
-         "f1": f"{r['f1']:.3f}", "support": int(r["support"]), "avg": False}
-        for r in per_class
-    ]
+    """Per-class rows (user's and producer's accuracy in %, F1 with 3 decimals) plus a
+    macro-average row."""
+    def row(name: str, precision: float, recall: float, f1: float, support: int,
+            avg: bool) -> dict:
+        return {"name": name, "precision": percent(precision), "recall": percent(recall),
+                "f1": f"{f1:.3f}", "support": int(support), "avg": avg}
+
+    rows = [row(r["name"], r["precision"], r["recall"], r["f1"], r["support"], False)
+            for r in per_class]
     if per_class:
-        rows.append({
-            "name": "macro average",
-            "precision": f"{np.mean([r['precision'] for r in per_class]):.3f}",
-            "recall": f"{np.mean([r['recall'] for r in per_class]):.3f}",
-            "f1": f"{np.mean([r['f1'] for r in per_class]):.3f}",
-            "support": int(sum(r["support"] for r in per_class)),
-            "avg": True,
-        })
+        rows.append(row("macro average", *(np.mean([r[key] for r in per_class])
+                                           for key in ("precision", "recall", "f1")),
+                        sum(r["support"] for r in per_class), True))
     return rows
 
 
@@ -186,21 +177,24 @@ def write_training_report(
     path: str, *, title: str, summary: dict, samples: list[tuple[np.ndarray, str]],
     lr_finder: dict | None, history: list[dict], classes: list[str], confusion: np.ndarray,
     per_class: list[dict], results: list[tuple[np.ndarray, str, str, float]],
+    model_facts: list[tuple[str, str]] = (),
 ) -> None:
-    """Write the full training report (data, chips, LR, epochs, confusion, metrics, results)."""
+    """Write the full training report: the model (name, settings, where it is), then data,
+    chips, learning rate, epochs, confusion, metrics and results."""
     samples = samples[:MAX_TILES]
     results = results[:MAX_TILES]
     cm = np.asarray(confusion)
     total = cm.sum() if cm.size else 0
     _render(
         "training.html", path, title,
+        model_facts=list(model_facts),
         summary=_summary_context(summary),
         samples_png=figures.samples_png(samples, math.ceil(math.sqrt(len(samples)))),
         **_lr_context(lr_finder),
         epochs=_epoch_rows(history),
         history_png=figures.history_png(history),
         confusion_png=figures.confusion_png(cm, classes),
-        overall_accuracy=f"{np.trace(cm) / total:.2%}" if total else "-",
+        overall_accuracy=percent(np.trace(cm) / total) if total else "-",
         per_class=_per_class_rows(per_class),
         results_png=figures.results_png(results),
     )
@@ -246,7 +240,7 @@ def write_evaluation_report(
         unknown=sorted(unknown.items(), key=lambda item: -item[1]),
         skipped=sorted(skipped.items(), key=lambda item: -item[1]),
         confusion_png=figures.confusion_png(cm, classes),
-        overall_accuracy=f"{np.trace(cm) / total:.2%}" if total else "-",
+        overall_accuracy=percent(np.trace(cm) / total) if total else "-",
         per_class=_per_class_rows(per_class),
         mistakes_png=figures.results_png(mistakes),
         mistake_count=mistake_count,

@@ -89,8 +89,9 @@ def train_classifier(settings: TrainSettings, feedback: Feedback | None = None) 
     paths = classifier.save(settings.model_name, settings.output_folder, settings.report_path,
                             settings.overwrite)
     remove_checkpoint(partial)
-    feedback.log(f"Best epoch {classifier.trainer.best_epoch}: validation accuracy "
-                 f"{classifier.best_accuracy:.4f}. Model package: {paths.folder}")
+    feedback.log(f"Kept epoch {classifier.trainer.best_epoch} (lowest validation loss): "
+                 f"validation accuracy {report.percent(classifier.best_accuracy)}. Model "
+                 f"package: {paths.folder}")
     return TrainOutcome(paths, classifier.best_accuracy, float(classifier.learning_rate), history)
 
 

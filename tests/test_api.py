@@ -62,3 +62,18 @@ def test_a_loaded_classifier_trains_further_only_with_matching_data(trained, tmp
     further.fit(1, lr=1e-4)
     saved = further.save("further", str(tmp_path))
     assert FeatureClassifier.from_model(saved.definition, device="cpu").classes == data.classes
+
+
+def test_the_training_report_opens_with_the_model_and_its_settings(trained):
+    classifier, paths = trained
+    html = open(paths.report, encoding="utf-8").read()
+    assert html.index("<h2>Model</h2>") < html.index("<h2>Data summary</h2>")
+    for label, value in (("Model name", "rsscn7 test"), ("Package", paths.folder),
+                         ("Starting weights", "none (trained from scratch)"),
+                         ("Batch size", "32"), ("Epochs", "6 run of 6 asked"),
+                         ("Seed", "1")):
+        assert f"<tr><th>{label}</th><td>{value}</td></tr>" in html
+    kept = classifier.trainer.history[classifier.trainer.best_epoch - 1]
+    assert (f"{kept.epoch} (lowest validation loss): accuracy "
+            f"{100 * kept.accuracy:.2f} %") in html
+    assert f"{100 * classifier.best_accuracy:.2f} %" in html

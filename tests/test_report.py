@@ -68,6 +68,39 @@ def test_display_rgb_uint8_rgb_unchanged_and_grey() -> None:
     assert np.array_equal(grey[..., 0], grey[..., 2])
 
 
+def test_chips_of_one_figure_share_one_stretch() -> None:
+    """Flat water stays flat beside bright land: one stretch for all chips, not one each."""
+    from core.figures import display_limits
+
+    water = np.full((4, 8, 8), 300, np.uint16) + np.arange(8, dtype=np.uint16)  # 300-307
+    land = np.full((4, 8, 8), 3000, np.uint16) + 50 * np.arange(8, dtype=np.uint16)
+    limits = display_limits([water, land])
+    shown = display_rgb(water, limits)
+    assert shown.max() - shown.min() <= 5  # alone, it would span 0-255
+    assert display_rgb(water).max() - display_rgb(water).min() > 200
+    assert display_rgb(land, limits).mean() > 200
+    assert display_limits([np.zeros((3, 8, 8), np.uint8)]) is None  # 8-bit RGB: as it is
+
+
+def test_the_learning_rate_plot_shows_the_useful_range() -> None:
+    from core.figures import _useful_loss_range
+
+    losses = np.concatenate([np.full(20, 2.0), np.linspace(2.0, 0.5, 40), [3.0, 40.0, 900.0]])
+    low, high = _useful_loss_range(losses)
+    assert low < 0.5 and 2.0 < high < 3.0  # the blow-up to 900 is cut off
+
+
+def test_result_captions_are_two_legible_lines() -> None:
+    from core.figures import CAPTION_PT, results_figure
+
+    chip = np.zeros((3, 8, 8), np.uint8)
+    figure = results_figure([(chip, "dRiverLake", "eForest", 0.93)] * 36)
+    titles = [axes.title for axes in figure.axes]
+    assert titles[0].get_text() == "dRiverLake\n→ eForest (93%)"
+    assert all(title.get_fontsize() == CAPTION_PT for title in titles)
+    assert figure.get_figwidth() * figure.dpi <= 1030  # shown at 100 %, not scaled down
+
+
 def test_display_rgb_stretch_and_constant_band() -> None:
     chip = _chips(1, 4, np.uint16)[0].astype(np.float32)
     chip[1] = 7.0  # constant band
@@ -89,14 +122,15 @@ def test_training_report(tmp_path) -> None:
     results = [(chips[i], CLASSES[i % n], CLASSES[(i * 2) % n], 0.9) for i in range(10)]
     path = tmp_path / "sub" / "report.html"
     write_training_report(
-        str(path), title="Training <run>", summary=_summary(60, backbone="resnet18", device="cpu"),
+        str(path), title="Training <run>", summary=_summary(60),
+        model_facts=[("Model name", "scenes"), ("Backbone", "resnet18")],
         samples=[(c, CLASSES[i % n]) for i, c in enumerate(_chips(9, 3, np.uint8))],
         lr_finder=_lr_finder(), history=_history(), classes=CLASSES, confusion=confusion,
         per_class=per_class, results=results,
     )
     html = path.read_text(encoding="utf-8")
     assert html.count(IMG) == 5  # chips, lr, curves, confusion, results
-    headings = ["Data summary", "Training chips", "Learning rate", "Training",
+    headings = ["Model", "Data summary", "Training chips", "Learning rate", "Training",
                 "Confusion matrix (validation)", "Per-class metrics",
                 "Validation results (mistakes first)"]
     positions = [html.index(f"<h2>{h}</h2>") for h in headings]
@@ -105,7 +139,8 @@ def test_training_report(tmp_path) -> None:
         assert name in html
     assert "&lt;script&gt;" in html and "<script>" not in html
     assert "Training &lt;run&gt;" in html
-    for value in ("1.200000", "0.700000", "0.812500", "01:05", "00:03"):
+    assert "<h3>Model</h3>" not in html  # the data summary holds only data
+    for value in ("1.200000", "0.700000", "81.25 %", "01:05", "00:03"):
         assert value in html
     assert html.count('class="best"') == 1
     assert "1.2e-03" in html
@@ -130,8 +165,12 @@ def test_training_report_without_finder_and_chips(tmp_path) -> None:
 def test_preview_report(tmp_path) -> None:
     path = tmp_path / "preview.html"
     samples = [(c, CLASSES[i % 5]) for i, c in enumerate(_chips(12, 4, np.uint16))]
-    write_preview_report(str(path), title="Preview", summary=_summary(), samples=samples, rows=3)
+    write_preview_report(str(path), title="Preview", samples=samples, rows=3,
+                         summary=_summary(chips_found=60, files_ignored=2))
     html = path.read_text(encoding="utf-8")
+    assert "Model" not in html  # a preview is about data: no model heading over its counts
+    assert "<th>Chips found</th><td>60</td>" in html
+    assert "<th>Other files ignored</th><td>2</td>" in html
     assert html.count(IMG) == 2  # class counts + chip grid
     assert "/data/bad_0.tif" in html and "&lt;script&gt;" in html
     _no_tmp_left(tmp_path)
