@@ -28,7 +28,7 @@ PRINT_SUMMARY = import csv; \
 	 for r in csv.DictReader(open('$(DEMO_OUT)/landuse_summary.csv'))]; \
 	print('Map (open it in QGIS): $(DEMO_OUT)/landuse_grid.gpkg')
 
-.PHONY: setup qgis venv profile demo test screenshots lint clean
+.PHONY: setup qgis venv profile demo test screenshots package lint clean
 
 setup: qgis venv profile
 
@@ -67,6 +67,9 @@ screenshots: setup  # the README's pictures, taken by the desktop test in the re
 	mkdir -p docs/images
 	SCENE_CLASSIFIER_SCREENSHOTS=$(CURDIR)/docs/images QT_QPA_PLATFORM=offscreen \
 		$(PYTHON) -m pytest tests/test_desktop.py -q -p no:cacheprovider
+
+package:  # dist/scene_classifier-<version>.zip, for QGIS's "Install from ZIP"
+	python3 tools/plugin_zip.py --output dist
 
 lint: venv
 	$(VENV)/bin/ruff check .

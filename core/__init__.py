@@ -1,3 +1,15 @@
 """Scene Classifier core: data, models, training, packages and reports, without QGIS."""
 
-__version__ = "0.1.0"
+import configparser
+import os
+
+
+def _version() -> str:
+    """The plugin's version, from metadata.txt (the one place QGIS also reads it from)."""
+    metadata = configparser.ConfigParser(interpolation=None)
+    metadata.read(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                               "metadata.txt"), encoding="utf-8")
+    return metadata.get("general", "version", fallback="0+unknown")
+
+
+__version__ = _version()
