@@ -43,7 +43,8 @@ venv: $(VENV)/.installed
 
 $(VENV)/.installed: requirements-dev.txt | qgis
 	[ -x $(PYTHON) ] || /usr/bin/python3 -m venv --system-site-packages $(VENV)
-	$(PYTHON) -m pip install -q -r requirements-dev.txt
+	$(PYTHON) -c "import numpy; print('numpy==' + numpy.__version__)" > $(VENV)/constraints.txt
+	$(PYTHON) -m pip install -q -r requirements-dev.txt -c $(VENV)/constraints.txt
 	touch $@
 
 profile: venv

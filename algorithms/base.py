@@ -34,7 +34,7 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
     GROUP_ID = "training"
     GROUPS = {"training": "Training", "classification": "Classification"}
     HELP = ""
-    NEEDS_TORCH = True
+    NEEDS = "torch"  # "torch": PyTorch; "engine": PyTorch or onnxruntime; None: neither
 
     def tr(self, text: str) -> str:
         return QCoreApplication.translate("SceneClassifier", text)
@@ -53,11 +53,17 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
 
     def shortHelpString(self) -> str:  # noqa: N802 (QGIS's name)
         """The help panel; it opens with the install command while PyTorch is missing."""
-        from ..core.deps import missing_torch_note, torch_installed
+        from ..core.deps import missing_engine_note, missing_torch_note, torch_installed
+        from ..core.engines import installed
 
         text = self.tr(self.HELP)
-        if self.NEEDS_TORCH and not torch_installed():
-            text = missing_torch_note().replace("\n", "<br>") + "<br><br>" + text
+        note = None
+        if self.NEEDS == "torch" and not torch_installed():
+            note = missing_torch_note()
+        elif self.NEEDS == "engine" and not (torch_installed() or installed("onnxruntime")):
+            note = missing_engine_note()
+        if note:
+            text = note.replace("\n", "<br>") + "<br><br>" + text
         return as_html(text)
 
     def icon(self) -> QIcon:
@@ -93,7 +99,7 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS's name)
         """Check dependencies, run, and turn core errors into clean Processing errors."""
         try:
-            if self.NEEDS_TORCH:
+            if self.NEEDS == "torch":
                 from ..core.deps import require_torch
 
                 require_torch()

@@ -34,6 +34,7 @@ class ClassifyGrid(SceneClassifierAlgorithm):
     NAME = "classifygrid"
     DISPLAY_NAME = "Classify raster grid"
     GROUP_ID = "classification"
+    NEEDS = "engine"
     HELP = (
         "Maps a whole image in one step: lays a grid (fishnet) of square cells over the raster "
         "and classifies every cell with a trained scene classifier, like 'Classify objects' "
@@ -46,7 +47,7 @@ class ClassifyGrid(SceneClassifierAlgorithm):
         "confidence; the optional summary table gives each class's count and share of the "
         "area; the optional class map is a GeoTIFF with one pixel per cell (band 1 the class "
         "value in the model's colours, 0 = no result; band 2 the confidence in %)."
-        "<br><br>Needs PyTorch and torchvision in QGIS's Python."
+        "<br><br>Needs PyTorch (with torchvision) or onnxruntime in QGIS's Python."
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS's name)

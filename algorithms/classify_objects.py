@@ -23,6 +23,7 @@ class ClassifyObjects(SceneClassifierAlgorithm):
     NAME = "classifyobjects"
     DISPLAY_NAME = "Classify objects"
     GROUP_ID = "classification"
+    NEEDS = "engine"
     HELP = (
         "Classifies each feature of a vector layer (polygons, points or lines) from the raster "
         "under it with a trained scene classifier, like ArcGIS Pro's 'Classify Objects Using "
@@ -38,7 +39,8 @@ class ClassifyObjects(SceneClassifierAlgorithm):
         "extent, only features intersecting it are classified and written.<br><br>"
         "A grid of polygons (Vector ▸ Research Tools ▸ Create Grid, or 'Classify raster grid') "
         "turns this into a land-use map; the optional summary table gives each class's count "
-        "and share of the area.<br><br>Needs PyTorch and torchvision in QGIS's Python."
+        "and share of the area.<br><br>Needs PyTorch (with torchvision) or onnxruntime in "
+        "QGIS's Python."
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS's name)

@@ -20,6 +20,7 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingParameterBoolean,
+    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFile,
     QgsProcessingParameterRasterLayer,
@@ -28,6 +29,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
+from ..core.engines import ENGINES
 from .base import (
     DEVICES,
     SceneClassifierAlgorithm,
@@ -71,10 +73,22 @@ def add_raster_and_model_parameters(alg: SceneClassifierAlgorithm) -> None:
 
 
 def add_batch_and_device_parameters(alg: SceneClassifierAlgorithm) -> None:
-    """BATCH_SIZE and DEVICE."""
+    """BATCH_SIZE, DEVICE and ENGINE."""
     add_batch_size_parameter(alg, "Chips classified at once. Lower it if the GPU runs out of "
                              "memory.", advanced=True)
     add_device_parameter(alg)
+    alg.add_parameter(
+        QgsProcessingParameterEnum("ENGINE", alg.tr("Engine"), options=list(ENGINES),
+                                   defaultValue=0),
+        "What runs the network: auto uses PyTorch when it is installed, else onnxruntime on "
+        "the ONNX copy every model package carries (onnxruntime is about 15 MB; PyTorch "
+        "0.2 to 2 GB). The log names the engine, processor and precision that ran.",
+        advanced=True)
+
+
+def engine_value(alg: SceneClassifierAlgorithm, parameters, context) -> str:
+    """ENGINE as core.engines names it."""
+    return ENGINES[alg.parameterAsEnum(parameters, "ENGINE", context)]
 
 
 def add_classify_parameters(alg: SceneClassifierAlgorithm, extent_help: str) -> None:
@@ -126,14 +140,15 @@ def feature_classifier(alg: SceneClassifierAlgorithm, parameters, context, core_
         **chip_option_values(alg, parameters, context, layer),
         batch_size=alg.parameterAsInt(parameters, "BATCH_SIZE", context),
         device=DEVICES[alg.parameterAsEnum(parameters, "DEVICE", context)],
-        tta=alg.parameterAsBoolean(parameters, "TEST_TIME_AUGMENTATION", context))
+        tta=alg.parameterAsBoolean(parameters, "TEST_TIME_AUGMENTATION", context),
+        engine=engine_value(alg, parameters, context))
     model = alg.parameterAsFile(parameters, "MODEL", context)
     classifier = RasterClassifier(model, layer.source(), options, core_feedback)
     settings = classifier.settings
     core_feedback.log(
         f"Model: {len(classifier.classes)} classes, {settings.chip_size} px chips of bands "
-        f"{[b + 1 for b in settings.bands]}, {settings.crop_mode.replace('_', ' ')} crop, on "
-        f"{classifier.predictor.device} ({classifier.predictor.precision}).")
+        f"{[b + 1 for b in settings.bands]}, {settings.crop_mode.replace('_', ' ')} crop; "
+        f"engine: {classifier.predictor.engine.describe()}.")
     return classifier
 
 

@@ -28,6 +28,7 @@ from .classify_shared import (
     add_raster_parameter,
     attribute_value,
     class_field_index,
+    engine_value,
     feature_count,
     feature_source,
     features_with_wkb,
@@ -44,6 +45,7 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
     NAME = "evaluateclassifier"
     DISPLAY_NAME = "Evaluate classifier"
     GROUP_ID = "classification"
+    NEEDS = "engine"
     HELP = (
         "Measures a trained model against ground truth, with the accuracy measures remote "
         "sensing reports: overall accuracy, Cohen's kappa, per-class producer's accuracy "
@@ -59,7 +61,7 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
         "an HTML report (confusion matrix, per-class table, misclassified chips), the "
         "confusion matrix as CSV (truth classes as rows, predicted as columns) and, for "
         "features, optionally the misclassified features with truth, prediction and "
-        "confidence.<br><br>Needs PyTorch and torchvision in QGIS's Python."
+        "confidence.<br><br>Needs PyTorch (with torchvision) or onnxruntime in QGIS's Python."
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS's name)
@@ -126,7 +128,8 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
         device = DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)]
         source = None
         if folder:
-            evaluation = evaluate_folder(model, folder, batch_size, device, core_feedback)
+            evaluation = evaluate_folder(model, folder, batch_size, device, core_feedback,
+                                         engine_value(self, parameters, context))
         else:
             if parameters.get("INPUT_RASTER") in (None, ""):
                 raise QgsProcessingException("'Labelled features' (INPUT_FEATURES) needs "
@@ -145,7 +148,8 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
                     for name, _ in ERROR_FIELDS])
             index = class_field_index(self, parameters, context, source, "TRUTH_FIELD")
             options = ClassifyOptions(**chip_option_values(self, parameters, context, layer),
-                                      batch_size=batch_size, device=device)
+                                      batch_size=batch_size, device=device,
+                                      engine=engine_value(self, parameters, context))
             features = ((feature.id(), attribute_value(feature.attribute(index)), wkb)
                         for feature, wkb in features_with_wkb(source, layer, context))
             evaluation = evaluate_features(model, layer.source(), features, options, core_feedback,

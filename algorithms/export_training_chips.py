@@ -47,7 +47,7 @@ class ExportTrainingChips(SceneClassifierAlgorithm):
         "written.<br><br>"
         "Needs no PyTorch."
     )
-    NEEDS_TORCH = False
+    NEEDS = None
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS's name)
         add_raster_parameter(self)

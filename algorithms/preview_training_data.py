@@ -12,7 +12,7 @@ from .base import SceneClassifierAlgorithm, add_input_folder_parameter
 class PreviewTrainingData(SceneClassifierAlgorithm):
     NAME = "previewtrainingdata"
     DISPLAY_NAME = "Preview training data"
-    NEEDS_TORCH = False
+    NEEDS = None
     HELP = (
         "Shows random chips of a training folder (ImageNet layout: <folder>/<class>/*.jpg or "
         "<folder>/images/<class>/*) with their class labels, and the number of chips per "

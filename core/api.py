@@ -228,7 +228,7 @@ class FeatureClassifier:
         folder = os.path.abspath(os.path.join(output_folder, name))
         paths = save_package(output_folder, name, self._weights(), self._definition(name),
                              lambda path: self.write_report(path, name, folder), overwrite,
-                             self.data.folders)
+                             self.data.folders, self._write_onnx)
         if report_path:
             report.copy_report(paths.report, report_path)
             paths.report = report_path
@@ -244,6 +244,12 @@ class FeatureClassifier:
             learning_rate=float(self.learning_rate or 0), epochs_run=len(self.trainer.history),
             best_epoch=self.trainer.best_epoch, best_accuracy=self.best_accuracy,
             per_class=self.per_class_metrics(), data_summary=data.summary())
+
+    def _write_onnx(self, path: str) -> None:
+        """The network's ONNX copy, for classifying without PyTorch (core.onnx_model)."""
+        from .onnx_model import export_onnx
+
+        export_onnx(self.model, self.data.band_count, self.data.chip_size, path)
 
     def _weights(self) -> dict:
         return {k: v.detach().cpu() for k, v in self.model.state_dict().items()}

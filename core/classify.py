@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .chips import BOUNDING_BOX, FIXED, ChipOptions, ChipSettings, RasterSource
+from .engines import TORCH, choose_engine
 from .errors import DataError
 from .feature_chips import FeatureChip, FeatureChips, Status
 from .features import GeometryReader
@@ -28,6 +29,7 @@ class ClassifyOptions(ChipOptions):
     batch_size: int = 64
     device: str = "auto"
     tta: bool = False  # average the 8 flips/rotations
+    engine: str = "auto"  # core.engines: auto, torch or onnxruntime
     workers: int | None = None  # chip-reading threads; 0 = read between batches; None = auto
 
 
@@ -96,7 +98,9 @@ class RasterClassifier:
                  options: ClassifyOptions | None = None, feedback: Feedback | None = None) -> None:
         self.options = options = options or ClassifyOptions()
         self.feedback = feedback or Feedback()
-        self.package = load_package(model) if isinstance(model, str) else model
+        engine = choose_engine(options.engine)
+        self.package = load_package(model, torch_weights=engine == TORCH) \
+            if isinstance(model, str) else model
         definition = self.package.definition
         if options.crop_mode is None:
             crop_mode = FIXED if definition.get("CropSizeFixed", 1) else BOUNDING_BOX
@@ -109,9 +113,9 @@ class RasterClassifier:
         self.source = RasterSource(raster, self.settings.bands, options.extent)
         _check_data_type(definition.get("DataType"), self.source)
         self.predictor = Predictor(self.package, options.device, options.batch_size,
-                                   options.tta, self.feedback)
+                                   options.tta, self.feedback, engine)
         workers = options.workers if options.workers is not None else default_workers(
-            self.predictor.device.type)
+            self.predictor.device_type)
         self.chips = FeatureChips(
             self.source, self.settings,
             GeometryReader(options.geometry_crs, self.source.crs_wkt or None), options.extent,

@@ -54,6 +54,14 @@ def torch_installed() -> bool:
         return False
 
 
+def missing_engine_note() -> str:
+    """What a classification dialog says first while neither PyTorch nor onnxruntime is
+    there."""
+    return ("Neither onnxruntime nor PyTorch is installed for the Python that runs QGIS: this "
+            "tool needs one of them. The smaller is onnxruntime; install it with\n"
+            f"{pip_command('onnxruntime')}\nthen restart QGIS.")
+
+
 def missing_torch_note() -> str:
     """What a training or classification dialog says first while PyTorch is missing."""
     return ("PyTorch is not installed for the Python that runs QGIS: this tool cannot run "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import sys
 from contextlib import contextmanager
 
 from .errors import DeviceError, SceneClassifierError
@@ -131,10 +132,13 @@ def host_reads():
 
 
 def is_out_of_memory(error: BaseException) -> bool:
-    """True for an out-of-memory error of a device (CUDA's, or another backend's message)."""
-    import torch
-
-    return isinstance(error, torch.OutOfMemoryError) or "out of memory" in str(error)
+    """True for an out-of-memory error of a device: PyTorch's, another backend's message, or
+    onnxruntime's failed allocation."""
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(error, torch.OutOfMemoryError):
+        return True
+    text = str(error)
+    return "out of memory" in text or "Failed to allocate memory" in text
 
 
 def memory_format(dtype):
@@ -187,31 +191,30 @@ class BatchParts:
     """How many parts each batch runs in: one, doubled after every out-of-memory error of
     the device (logged), until a part would be smaller than ``smallest`` chips."""
 
-    def __init__(self, feedback, device) -> None:
+    def __init__(self, feedback, device_type: str) -> None:
         self.parts = 1
         self.feedback = feedback
-        self.device = device
+        self.device_type = device_type
 
     def run(self, batch: int, task: str, smallest: int, step):
         """``step(parts)``, again in twice the parts after each out-of-memory error."""
         while True:
             try:
                 return step(max(1, min(self.parts, batch // smallest)))
-            except RuntimeError as error:
+            except Exception as error:  # noqa: BLE001 (onnxruntime's errors are no RuntimeError)
                 if not is_out_of_memory(error):
                     raise
                 self._halve(batch, task, smallest)
 
     def _halve(self, batch: int, task: str, smallest: int) -> None:
-        import torch
-
         if math.ceil(batch / self.parts) <= smallest:
             raise SceneClassifierError(
                 f"Out of GPU memory while {task} even with {smallest} chip(s) at a time. Choose "
                 "a smaller CHIP_SIZE, BATCH_SIZE or backbone, close other programs using the "
                 "GPU, or use DEVICE cpu.")
         self.parts *= 2
-        if self.device.type == "cuda":
+        torch = sys.modules.get("torch")
+        if self.device_type == "cuda" and torch is not None:
             torch.cuda.empty_cache()
         note = "; their gradients add up to one step, as before" if task == "training" else ""
         self.feedback.log(f"Out of GPU memory while {task}: halving the batch to "

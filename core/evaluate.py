@@ -20,6 +20,7 @@ import numpy as np
 from . import report
 from .classify import ClassifyOptions, RasterClassifier
 from .dataset import scan_folders, split_folder_list
+from .engines import TORCH, choose_engine
 from .errors import DataError
 from .export import class_folder_name
 from .feedback import Feedback
@@ -156,11 +157,14 @@ class _Tally:
 
 
 def evaluate_folder(model: str | ModelPackage, folder: str, batch_size: int = 64,
-                    device: str = "auto", feedback: Feedback | None = None) -> Evaluation:
+                    device: str = "auto", feedback: Feedback | None = None,
+                    engine: str = "auto") -> Evaluation:
     """Evaluate on labelled chips in ImageNet layout (class = sub-folder name)."""
     feedback = feedback or Feedback()
-    package = load_package(model) if isinstance(model, str) else model
-    predictor = Predictor(package, device, batch_size, feedback=feedback)
+    engine = choose_engine(engine)
+    package = load_package(model, torch_weights=engine == TORCH) if isinstance(model, str) \
+        else model
+    predictor = Predictor(package, device, batch_size, feedback=feedback, engine=engine)
     scan = scan_folders(split_folder_list(folder), for_training=False)
     tally = _Tally(package.definition["Classes"], f"labelled chips in {os.path.abspath(folder)}")
     model_type = package.definition.get("DataType")

@@ -40,6 +40,13 @@ class Normalization:
         return cls(float(values["Scale"]), [float(v) for v in values["Mean"]],
                    [float(v) for v in values["Std"]])
 
+    def apply_numpy(self, chips: np.ndarray) -> np.ndarray:
+        """Normalise raw chips (N, bands, H, W) of any type to float32, in numpy."""
+        mean = np.asarray(self.mean, np.float32).reshape(1, -1, 1, 1)
+        std = np.asarray(self.std, np.float32).reshape(1, -1, 1, 1)
+        return ((chips.astype(np.float32) / np.float32(self.scale) - mean) / std).astype(
+            np.float32, copy=False)
+
     def apply(self, images):
         """Normalise a float tensor (N, bands, H, W) of raw pixel values."""
         from .devices import host_values

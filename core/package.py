@@ -1,8 +1,10 @@
-"""Model packages: ``<name>/<name>.emd`` (JSON), ``<name>.pth`` (weights) and ``<name>.dlpk``.
+"""Model packages: ``<name>/<name>.emd`` (JSON), ``<name>.pth`` (weights), ``<name>.onnx``
+(the same network for onnxruntime) and ``<name>.dlpk`` (all in one file).
 
 The .emd keeps the keys of Esri's object-classification model definition plus our own. A
-package is data: weights load with ``weights_only=True``, nothing in a package is executed,
-and .dlpk entries that would leave their folder are refused.
+package is data: weights load with ``weights_only=True``, the ONNX copy may keep nothing in
+other files, nothing in a package is executed, and .dlpk entries that would leave their
+folder are refused.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from .outputs import check_apart
 MODEL_TYPE = "ObjectClassification"
 MODEL_CONFIGURATION = "SceneClassifier"
 FRAMEWORK = "PyTorch"
+ONNX_KEY = "ModelFileONNX"  # the .emd key naming the ONNX copy
 MAX_PACKAGE_BYTES = 4 * 1024**3
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\- ]{0,99}$")
 REQUIRED_KEYS: dict[str, type | tuple[type, ...]] = {
@@ -55,16 +58,17 @@ class PackagePaths:
     weights: str
     dlpk: str
     report: str
+    onnx: str
 
     @classmethod
     def in_folder(cls, folder: str, name: str) -> PackagePaths:
         """The files of package ``name`` in ``folder``: nothing else is ever in it."""
         return cls(folder, *(os.path.join(folder, f"{name}{suffix}")
-                             for suffix in (".emd", ".pth", ".dlpk", "_report.html")))
+                             for suffix in (".emd", ".pth", ".dlpk", "_report.html", ".onnx")))
 
     def files(self) -> set[str]:
-        return {os.path.basename(path)
-                for path in (self.definition, self.weights, self.dlpk, self.report)}
+        return {os.path.basename(path) for path in (self.definition, self.weights, self.dlpk,
+                                                    self.report, self.onnx)}
 
 
 def check_model_name(name: str) -> str:
@@ -127,8 +131,10 @@ def _is_our_definition(path: str) -> bool:
 
 def save_package(output_folder: str, name: str, state_dict: dict, definition: dict,
                  write_report: Callable[[str], None] | None = None, overwrite: bool = False,
-                 input_folders: Sequence[str] = ()) -> PackagePaths:
-    """Write the package into a temporary folder, then move it to ``output_folder/name``.
+                 input_folders: Sequence[str] = (),
+                 write_onnx: Callable[[str], None] | None = None) -> PackagePaths:
+    """Write the package into a temporary folder, then move it to ``output_folder/name``;
+    ``write_onnx(path)`` writes the network's ONNX copy (named in the .emd).
 
     An earlier package of the same name is replaced, with ``overwrite``, only once the new
     one is complete; anything else there is never replaced (check_package_target).
@@ -143,6 +149,10 @@ def save_package(output_folder: str, name: str, state_dict: dict, definition: di
     staged = PackagePaths.in_folder(staging, name)
     try:
         definition = dict(definition, ModelFile=os.path.basename(staged.weights), ModelName=name)
+        if write_onnx is not None:
+            write_onnx(staged.onnx)
+            definition[ONNX_KEY] = os.path.basename(staged.onnx)
+            _read_onnx(staged.definition, definition)  # checked as it will be read
         validate_definition(definition)
         torch.save(state_dict, staged.weights)
         with open(staged.definition, "w", encoding="utf-8") as file:
@@ -157,12 +167,43 @@ def save_package(output_folder: str, name: str, state_dict: dict, definition: di
     return PackagePaths.in_folder(final, name)
 
 
+def add_onnx_copy(path: str) -> str:
+    """Give a package saved before packages carried an ONNX copy its ``<name>.onnx`` (named
+    in the .emd, and inside the .dlpk), so that it classifies without PyTorch; needs PyTorch.
+    ``path`` is the package's .emd (its .dlpk beside it is rebuilt) or a lone .dlpk (rebuilt
+    in place). Returns the path of the .onnx, or of the .dlpk that holds it."""
+    from .onnx_model import export_onnx
+
+    if path.lower().endswith(".dlpk"):
+        with tempfile.TemporaryDirectory(prefix="sceneclassifier-dlpk-") as folder:
+            safe_extract(path, folder)
+            add_onnx_copy(_find_definition(folder, path))
+            _zip_folder(folder, path)
+        return path
+    package = load_package(path)
+    name = os.path.splitext(os.path.basename(path))[0]
+    target = os.path.join(os.path.dirname(path), f"{name}.onnx")
+    export_onnx(package.build_model(), package.band_count, package.chip_size, target)
+    definition = dict(package.definition, **{ONNX_KEY: os.path.basename(target)})
+    _read_onnx(path, definition)
+    partial = f"{path}.partial"
+    with open(partial, "w", encoding="utf-8") as file:
+        json.dump(definition, file, indent=2, allow_nan=False)
+    os.replace(partial, path)
+    dlpk = os.path.join(os.path.dirname(path), f"{name}.dlpk")
+    if os.path.isfile(dlpk):
+        _zip_folder(os.path.dirname(path), dlpk)
+    return target
+
+
 def _zip_folder(folder: str, zip_path: str) -> None:
+    """The package's files (not an earlier .dlpk) into ``zip_path``, replaced at the end."""
     partial = zip_path + ".partial"
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
         for entry in sorted(os.listdir(folder)):
             path = os.path.join(folder, entry)
-            if os.path.isfile(path) and path != partial:
+            if os.path.isfile(path) and path not in (partial, zip_path) and \
+                    not entry.lower().endswith(".dlpk"):
                 archive.write(path, entry)
     os.replace(partial, zip_path)
 
@@ -185,8 +226,9 @@ class ModelPackage:
     """A validated model definition with its weights, ready to build the model."""
 
     definition: dict
-    state_dict: dict
+    state_dict: dict | None  # None when read for onnxruntime only
     path: str
+    onnx: bytes | None = None  # the ONNX copy, where the package has one
 
     @property
     def classes(self) -> list[str]:
@@ -217,19 +259,20 @@ class ModelPackage:
         return model.eval()
 
 
-def load_package(path: str) -> ModelPackage:
-    """Read and validate a package from its .emd or .dlpk."""
+def load_package(path: str, torch_weights: bool = True) -> ModelPackage:
+    """Read and validate a package from its .emd or .dlpk: the PyTorch weights (unless
+    ``torch_weights`` is False: for onnxruntime, without PyTorch) and the ONNX copy."""
     if not path or not os.path.isfile(path):
         raise ModelPackageError(f"Model file not found: {path}. Choose a .emd or .dlpk file.")
     lower = path.lower()
     if lower.endswith(".dlpk"):
         with tempfile.TemporaryDirectory(prefix="sceneclassifier-dlpk-") as folder:
             safe_extract(path, folder)
-            package = _load_definition_file(_find_definition(folder, path))
+            package = _load_definition_file(_find_definition(folder, path), torch_weights)
         package.path = path
         return package
     if lower.endswith(".emd"):
-        return _load_definition_file(path)
+        return _load_definition_file(path, torch_weights)
     raise ModelPackageError(f"{path} is not a model package: choose a .emd or .dlpk file.")
 
 
@@ -242,17 +285,36 @@ def _find_definition(folder: str, dlpk: str) -> str:
     return found[0]
 
 
-def _load_definition_file(emd_path: str) -> ModelPackage:
+def _load_definition_file(emd_path: str, torch_weights: bool) -> ModelPackage:
     try:
         with open(emd_path, encoding="utf-8") as file:
             definition = json.load(file)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ModelPackageError(f"Cannot read model definition {emd_path}: {error}.") from error
     validate_definition(definition, emd_path)
-    weights = _weights_path(emd_path, definition["ModelFile"])
-    state = _load_weights(weights)
-    _check_weights_match(definition, state, emd_path)
-    return ModelPackage(definition, state, emd_path)
+    state = None
+    if torch_weights:
+        state = _load_weights(_package_file(emd_path, definition["ModelFile"]))
+        _check_weights_match(definition, state, emd_path)
+    return ModelPackage(definition, state, emd_path, _read_onnx(emd_path, definition))
+
+
+def _read_onnx(emd_path: str, definition: dict) -> bytes | None:
+    """The ONNX copy the .emd names, checked (core.onnx_model), or None without one."""
+    from .onnx_model import check_onnx
+
+    name = definition.get(ONNX_KEY)
+    if name is None:
+        return None
+    if not isinstance(name, str):
+        raise ModelPackageError(f"{emd_path}: '{ONNX_KEY}' should be a file name.")
+    path = _package_file(emd_path, name)
+    if os.path.getsize(path) > MAX_PACKAGE_BYTES:
+        raise ModelPackageError(f"{path} is larger than a model package may be.")
+    with open(path, "rb") as file:
+        data = file.read()
+    check_onnx(data, path)
+    return data
 
 
 def validate_definition(definition: object, source: str = "model definition") -> None:
@@ -317,14 +379,15 @@ def first_non_finite(value: object) -> str | None:
     return None
 
 
-def _weights_path(emd_path: str, model_file: str) -> str:
+def _package_file(emd_path: str, model_file: str) -> str:
+    """A file the .emd names (ModelFile, ModelFileONNX): it must lie in the package."""
     parts = PurePosixPath(model_file.replace("\\", "/")).parts
     if not parts or os.path.isabs(model_file) or ".." in parts:
-        raise ModelPackageError(f"{emd_path}: ModelFile must be a file inside the package "
+        raise ModelPackageError(f"{emd_path}: model files must lie inside the package "
                                 f"folder, not '{model_file}'.")
     path = os.path.join(os.path.dirname(emd_path), *parts)
     if not os.path.isfile(path):
-        raise ModelPackageError(f"Weights file {path} named by {emd_path} is missing.")
+        raise ModelPackageError(f"Model file {path} named by {emd_path} is missing.")
     return path
 
 

@@ -67,7 +67,7 @@ class Trainer:
         self.feedback = feedback or Feedback()
         self.generator = torch.Generator().manual_seed(data.seed)
         self.on_cuda = self.device.type == "cuda"
-        self.batch_parts = BatchParts(self.feedback, self.device)
+        self.batch_parts = BatchParts(self.feedback, self.device.type)
         self.train_images, self.valid_images = self._place_chips()
         self.feedback.log(self.describe_precision())
         if not self.on_cuda:

@@ -25,7 +25,8 @@ ESRI_KEYS = {"Framework", "ModelType", "ModelFile", "ModelName", "ImageHeight", 
 def test_package_files_and_definition(trained):
     classifier, paths = trained
     assert sorted(os.listdir(paths.folder)) == sorted(
-        ["rsscn7 test.emd", "rsscn7 test.pth", "rsscn7 test.dlpk", "rsscn7 test_report.html"])
+        ["rsscn7 test.emd", "rsscn7 test.pth", "rsscn7 test.onnx", "rsscn7 test.dlpk",
+         "rsscn7 test_report.html"])
     assert not [n for n in os.listdir(os.path.dirname(paths.folder)) if "partial" in n]
     definition = json.loads(open(paths.definition).read())
     assert ESRI_KEYS <= set(definition)
@@ -36,7 +37,9 @@ def test_package_files_and_definition(trained):
     assert definition["BestValidationAccuracy"] == classifier.best_accuracy
     assert len(definition["PerClassMetrics"]) == 7 and definition["PluginVersion"]
     with zipfile.ZipFile(paths.dlpk) as archive:
-        assert {"rsscn7 test.emd", "rsscn7 test.pth"} <= set(archive.namelist())
+        assert {"rsscn7 test.emd", "rsscn7 test.pth", "rsscn7 test.onnx"} <= set(
+            archive.namelist())
+    assert definition["ModelFileONNX"] == "rsscn7 test.onnx"
     report = open(paths.report, encoding="utf-8").read()
     assert report.count("data:image/png;base64,") >= 4 and "fResident" in report
 
@@ -51,7 +54,7 @@ def test_round_trip_predicts_like_the_trained_model(trained, which):
     label, confidence = loaded.predict(chip)
     assert label == classifier.data.classes[int(expected.argmax())]
     # the loaded model infers in bfloat16 where the CPU has it (3 significant digits)
-    tolerance = 1e-4 if loaded.predictor().network.amp_dtype is None else 1e-2
+    tolerance = 1e-4 if loaded.predictor().engine.network.amp_dtype is None else 1e-2
     assert confidence == pytest.approx(float(expected.max()), abs=tolerance)
     image = next((SAMPLE_RSSCN7 / "eForest").iterdir())
     assert loaded.predict(str(image))[0] in loaded.classes

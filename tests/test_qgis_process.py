@@ -59,7 +59,7 @@ def test_train_classifier_finds_its_rate_and_writes_a_complete_package(qgis_proc
     folder = tmp_path / "models" / "scenes"
     assert results["MODEL_DEFINITION"] == str(folder / "scenes.emd")
     assert results["MODEL_PACKAGE"] == str(folder / "scenes.dlpk")
-    assert sorted(os.listdir(folder)) == ["scenes.dlpk", "scenes.emd", "scenes.pth",
+    assert sorted(os.listdir(folder)) == ["scenes.dlpk", "scenes.emd", "scenes.onnx", "scenes.pth",
                                           "scenes_report.html"]
     assert extra_report.read_text(encoding="utf-8").count("data:image/png") >= 4
     definition = json.loads((folder / "scenes.emd").read_text())

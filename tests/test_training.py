@@ -339,8 +339,8 @@ def test_the_predictor_halves_its_batches_out_of_memory_too(trained):
     predictor = Predictor(load_package(paths.definition), "cpu", batch_size=16,
                           feedback=Feedback(log=lines.append))
     expected = predictor.probabilities(chips)
-    wrapped = RunsOutOfMemory(predictor.network.model, limit=5)
-    predictor.network.model = wrapped
+    wrapped = RunsOutOfMemory(predictor.engine.network.model, limit=5)
+    predictor.engine.network.model = wrapped
     got = predictor.probabilities(chips)
     assert wrapped.largest <= 5 and predictor.batch_parts.parts == 4
     assert "Out of GPU memory while classifying: halving the batch to 8 chips" in "\n".join(lines)

@@ -1,0 +1,155 @@
+"""What runs a package's network on raw chips: PyTorch, or onnxruntime on the package's ONNX
+copy (classification without PyTorch). Both take raw chips (N, bands, size, size) as numpy and
+give class probabilities, with the package's normalisation and optional test-time
+augmentation (the 8 flips and quarter turns, averaged).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+
+import numpy as np
+
+from .deps import pip_command
+from .errors import DependencyError, DeviceError, ModelPackageError
+from .package import ModelPackage
+
+AUTO, TORCH, ONNXRUNTIME = "auto", "torch", "onnxruntime"
+ENGINES = (AUTO, TORCH, ONNXRUNTIME)
+
+
+def installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def choose_engine(engine: str = AUTO) -> str:
+    """TORCH or ONNXRUNTIME for ``engine`` (auto: PyTorch when installed, else onnxruntime),
+    checked to be installed; looks, imports nothing."""
+    engine = (engine or AUTO).lower()
+    if engine not in ENGINES:
+        raise DependencyError(f"Unknown engine '{engine}'. Choose auto, torch or onnxruntime.")
+    torch_there = installed("torch") and installed("torchvision")
+    if engine == AUTO:
+        engine = TORCH if torch_there or not installed("onnxruntime") else ONNXRUNTIME
+    if engine == TORCH and not torch_there:
+        raise DependencyError(
+            "Classifying needs PyTorch or onnxruntime, and neither is installed for this "
+            f"Python. The smaller is onnxruntime:\n  {pip_command('onnxruntime')}\nor "
+            f"PyTorch:\n  {pip_command()}\nthen restart QGIS.")
+    if engine == ONNXRUNTIME and not installed("onnxruntime"):
+        raise DependencyError("ENGINE is onnxruntime, which is not installed for this "
+                              f"Python. Install it with:\n  {pip_command('onnxruntime')}\n"
+                              "then restart QGIS.")
+    return engine
+
+
+def make_engine(name: str, package: ModelPackage, device: str, tta: bool):
+    """The engine ``name`` (choose_engine's answer) for ``package`` on ``device``."""
+    return TorchEngine(package, device, tta) if name == TORCH else \
+        OnnxEngine(package, device, tta)
+
+
+def dihedral_views(batch, rot90, flip) -> list:
+    """The 8 flips and quarter turns of a (N, C, H, W) batch, with the array library's
+    ``rot90(batch, k)`` and ``flip(batch)`` (of the last axis)."""
+    turns = [rot90(batch, k) for k in range(4)]
+    return turns + [flip(view) for view in turns]
+
+
+class TorchEngine:
+    """The package's network in PyTorch, in the precision the device computes best."""
+
+    def __init__(self, package: ModelPackage, device: str, tta: bool) -> None:
+        from .devices import DeviceModel
+
+        self.network = DeviceModel(package.build_model(), device, package.chip_size,
+                                   package.normalization)
+        self.tta = tta
+
+    @property
+    def device_type(self) -> str:
+        return self.network.device.type
+
+    def describe(self) -> str:
+        import torch
+
+        return f"PyTorch {torch.__version__} on {self.network.device} " \
+               f"({self.network.precision})"
+
+    def probabilities(self, chips: np.ndarray) -> np.ndarray:
+        import torch
+
+        with torch.inference_mode():
+            batch = torch.from_numpy(np.ascontiguousarray(chips))
+            if self.device_type == "cuda":
+                batch = batch.pin_memory()
+            batch = self.network.normalize(self.network.to_device(batch))
+            views = dihedral_views(batch, lambda b, k: torch.rot90(b, k, dims=(2, 3)),
+                                   lambda b: torch.flip(b, dims=(3,))) if self.tta else [batch]
+            total = sum(self.network.probabilities(view) for view in views)
+            return (total / len(views)).cpu().numpy()
+
+
+class OnnxEngine:
+    """The package's ONNX copy in onnxruntime: on CUDA with the GPU build and a GPU, else on
+    the CPU with one thread per core; float32."""
+
+    def __init__(self, package: ModelPackage, device: str, tta: bool) -> None:
+        import onnxruntime
+
+        if package.onnx is None:
+            raise ModelPackageError(
+                f"{package.path} has no ONNX copy, which classifying without PyTorch needs. "
+                "Install PyTorch, or add the copy where PyTorch is installed (save the model "
+                "again with this version of Scene Classifier).")
+        self.normalization, self.tta = package.normalization, tta
+        providers = self._providers(onnxruntime, (device or "auto").lower())
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = os.cpu_count() or 1
+        self.session = onnxruntime.InferenceSession(package.onnx, options, providers=providers)
+        self.device_type = "cuda" if providers[0] == "CUDAExecutionProvider" else "cpu"
+        self._check_shapes(package)
+        self.version = onnxruntime.__version__
+
+    @staticmethod
+    def _providers(onnxruntime, device: str) -> list[str]:
+        cuda = "CUDAExecutionProvider" in onnxruntime.get_available_providers()
+        if device == "cuda" and not cuda:
+            raise DeviceError("DEVICE is cuda but this onnxruntime has no CUDA: install "
+                              "onnxruntime-gpu, or choose auto or cpu.")
+        if cuda and device in ("auto", "cuda"):
+            return ["CUDAExecutionProvider", "CPUExecutionProvider"]
+        return ["CPUExecutionProvider"]
+
+    def _check_shapes(self, package: ModelPackage) -> None:
+        """The ONNX copy must take and give what the .emd says."""
+        (chips,), (logits,) = self.session.get_inputs(), self.session.get_outputs()
+        expected = [package.band_count, package.chip_size, package.chip_size]
+        if list(chips.shape[1:]) != expected or logits.shape[1:] != [len(package.classes)]:
+            raise ModelPackageError(
+                f"The ONNX copy in {package.path} takes {chips.shape} and gives "
+                f"{logits.shape}; its .emd describes {expected} chips and "
+                f"{len(package.classes)} classes: they do not belong together.")
+        self.input_name = chips.name
+
+    def describe(self) -> str:
+        threads = f", {os.cpu_count()} threads" if self.device_type == "cpu" else ""
+        return f"onnxruntime {self.version} on {self.device_type} (float32{threads})"
+
+    def probabilities(self, chips: np.ndarray) -> np.ndarray:
+        batch = self.normalization.apply_numpy(chips)
+        views = dihedral_views(batch, lambda b, k: np.rot90(b, k, axes=(2, 3)),
+                               lambda b: np.flip(b, axis=3)) if self.tta else [batch]
+        total = sum(_softmax(self.session.run(None, {self.input_name:
+                                                     np.ascontiguousarray(view)})[0])
+                    for view in views)
+        return (total / len(views)).astype(np.float32)
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits.astype(np.float64) - logits.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
