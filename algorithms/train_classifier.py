@@ -1,7 +1,6 @@
 """sceneclassifier:trainclassifier — train a scene classifier and save a model package."""
 
 from qgis.core import (
-    QgsProcessing,
     QgsProcessingOutputFile,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
@@ -100,9 +99,9 @@ class TrainClassifier(SceneClassifierAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("LEARNING_RATE", self.tr("Learning rate used")))
 
     def _output_folder(self, parameters, context) -> str:
-        """OUTPUT_FOLDER, or the models folder in the user's home when none (or a temporary
-        folder, which would vanish with QGIS) is given."""
-        if parameters.get("OUTPUT_FOLDER") in (None, "", QgsProcessing.TEMPORARY_OUTPUT):
+        """OUTPUT_FOLDER, or the models folder in the user's home when none is given (an
+        explicit temporary folder, such as a model's intermediate output, stays one)."""
+        if parameters.get("OUTPUT_FOLDER") in (None, ""):
             return default_models_folder()
         return self.parameterAsString(parameters, "OUTPUT_FOLDER", context)
 

@@ -7,7 +7,9 @@ hit all three alike), features/s of
   (b) the same model on the same chips already in memory, batched (the model-only limit),
   (c) a naive per-feature loop: one GDAL read and a batch of one per feature.
 The raster is a VRT of at least 100,000 x 100,000 px that repeats a real tile. With --scale N
-the product also classifies N features, and the peak memory (RSS) is reported.
+the product also classifies N features, and the peak memory (RSS) is reported. With --engine
+onnxruntime, (a) and (b) run on the package's ONNX copy in onnxruntime, and (a) also runs on
+PyTorch in the same rounds, to compare the engines end to end.
 
     .venv/bin/python bench/classify_throughput.py --device cpu --features 10000 \\
         --scale 1000000
@@ -24,6 +26,7 @@ import statistics
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -37,6 +40,7 @@ from core.chips import ChipReader  # noqa: E402
 from core.classify import ClassifyOptions, RasterClassifier  # noqa: E402
 from core.features import GeometryReader  # noqa: E402
 from core.normalization import Normalization  # noqa: E402
+from core.onnx_model import export_onnx  # noqa: E402
 from core.package import model_definition, save_package  # noqa: E402
 
 TILE = ROOT / "resources" / "sample" / "massachusetts" / "massachusetts_22978945_15.tif"
@@ -95,13 +99,15 @@ def untrained_package(folder: Path, backbone: str, chip_size: int) -> str:
 
     torch.manual_seed(0)
     classes = [f"class{i}" for i in range(7)]
-    state = create_model(backbone, len(classes)).state_dict()
+    network = create_model(backbone, len(classes))
+    state = network.state_dict()
     definition = model_definition(
         name="bench", backbone=backbone, classes=classes, chip_size=chip_size, band_count=3,
         data_type="uint8", normalization=Normalization.imagenet(), learning_rate=0.0,
         epochs_run=0, best_epoch=0, best_accuracy=0.0, per_class=[],
         data_summary={"folders": [], "class_counts": {}, "train_count": 0, "valid_count": 0})
-    return save_package(str(folder), "bench", state, definition).definition
+    return save_package(str(folder), "bench", state, definition, overwrite=True,
+                        write_onnx=lambda path: export_onnx(network, 3, chip_size, path)).definition
 
 
 def random_points(raster: str, count: int, margin_px: int, seed: int) -> Iterator[bytes]:
@@ -188,6 +194,8 @@ def main() -> None:
     parser.add_argument("--backbone", default="resnet18")
     parser.add_argument("--chip-size", type=int, default=64)
     parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--engine", default="torch", choices=("torch", "onnxruntime"),
+                        help="what runs (a) and (b); onnxruntime also times (a) on torch")
     parser.add_argument("--features", type=int, default=10_000,
                         help="features for (a) and (b)")
     parser.add_argument("--naive-features", type=int, default=500,
@@ -218,12 +226,17 @@ def main() -> None:
     print(f"raster: {mosaic.RasterXSize} x {mosaic.RasterYSize} px VRT repeating {args.tile}")
     print(f"model: {args.backbone}, {args.chip_size} px chips, batch {args.batch_size}, "
           f"device {args.device}")
-    options = ClassifyOptions(batch_size=args.batch_size, device=args.device)
+    options = ClassifyOptions(batch_size=args.batch_size, device=args.device,
+                              engine=args.engine)
     points = list(random_points(raster, args.features, args.chip_size, seed=1))
+    print(f"engine: {RasterClassifier(model, raster, options).predictor.engine.describe()}")
 
-    rates: dict[str, list[float]] = {"a": [], "b": [], "c": []}
+    rates: dict[str, list[float]] = {"a": [], "b": [], "c": [], "t": []}
     for _ in range(args.rounds):  # alternating, so drifts in machine speed hit all three
         rates["a"].append(product(model, raster, points, len(points), options))
+        if args.engine == "onnxruntime":
+            rates["t"].append(product(model, raster, points, len(points),
+                                      replace(options, engine="torch")))
         rates["b"].append(model_only(model, raster, points, options))
         rates["c"].append(naive(model, raster, points[:args.naive_features], args.device))
     rate_a, rate_b, rate_c = (statistics.median(rates[key]) for key in "abc")
@@ -233,6 +246,10 @@ def main() -> None:
           f"{_listed(rates['b'])})")
     print(f"(c) naive per-feature loop:    {rate_c:10.1f} features/s ({args.naive_features} "
           f"points; rounds: {_listed(rates['c'])})")
+    if rates["t"]:
+        rate_t = statistics.median(rates["t"])
+        print(f"(a) on PyTorch instead:        {rate_t:10.1f} features/s (rounds: "
+              f"{_listed(rates['t'])}); onnxruntime / PyTorch = {rate_a / rate_t:.2f}")
     print(f"peak RSS so far: {peak_rss_mib():.0f} MiB")
     if args.scale:
         many = random_points(raster, args.scale, args.chip_size, seed=2)

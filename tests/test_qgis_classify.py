@@ -234,5 +234,5 @@ def test_modeler_chain_train_then_map_a_grid(qgis_process, rsscn7_small, tmp_pat
     _, rows = read_layer(tmp_path / "map.gpkg")
     assert len(rows) == 108 and all(row["ClassLabel"] for row in rows)
     log = "\n".join(json.loads(done.stdout[done.stdout.index("{"):])["log"]["info"])
-    assert "Best epoch" in log and "Grid: 9 rows x 12 columns" in log
+    assert "Kept epoch" in log and "Grid: 9 rows x 12 columns" in log
     assert sum(int(row["count"]) for row in read_csv(tmp_path / "summary.csv")) == 108

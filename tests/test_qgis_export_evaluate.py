@@ -117,7 +117,7 @@ def test_modeler_chain_export_train_evaluate(qgis_process, tmp_path):
         f"evaluate:confusion={tmp_path / 'confusion.csv'}")
     assert done.returncode == 0, done.stdout + done.stderr
     log = "\n".join(json.loads(done.stdout[done.stdout.index("{"):])["log"]["info"])
-    assert "Wrote 13 chips" in log and "Best epoch" in log and "Evaluated 13 samples" in log
+    assert "Wrote 13 chips" in log and "Kept epoch" in log and "Evaluated 13 samples" in log
     assert (tmp_path / "report.html").is_file()
     assert read_csv(tmp_path / "confusion.csv")[0][1:] == ["man", "nature"]
 
