@@ -24,7 +24,12 @@ _keep_triton_out_of_qgis()
 
 
 def classFactory(iface):  # noqa: N802 (QGIS's name)
-    """QGIS entry point; ``iface`` is None under qgis_process."""
+    """QGIS entry point; ``iface`` is None under qgis_process. The packages the Dependencies
+    dialog installed into the profile go on sys.path, after QGIS's own."""
+    from qgis.core import QgsApplication
+
+    from .core.dependencies import packages_folder, use_packages_folder
     from .plugin import SceneClassifierPlugin
 
+    use_packages_folder(packages_folder(QgsApplication.qgisSettingsDirPath()))
     return SceneClassifierPlugin(iface)

@@ -1,25 +1,58 @@
-"""The QGIS plugin: registers the Processing provider (toolbox, modeler, qgis_process)."""
+"""The QGIS plugin: registers the Processing provider (toolbox, modeler, qgis_process) and,
+in the desktop, Plugins ▸ Scene Classifier ▸ Dependencies…."""
 
 from qgis.core import QgsApplication
 
+from .core.dependencies import packages_folder
 from .provider import SceneClassifierProvider
+
+MENU = "Scene Classifier"
 
 
 class SceneClassifierPlugin:
-    """Adds the Scene Classifier provider; it has no other GUI."""
+    """Adds the Scene Classifier provider and the Dependencies dialog."""
 
     def __init__(self, iface) -> None:
         self.iface = iface
         self.provider = None
+        self.action = None
 
     def initProcessing(self) -> None:  # noqa: N802 (QGIS's name)
         self.provider = SceneClassifierProvider()
         QgsApplication.processingRegistry().addProvider(self.provider)
 
     def initGui(self) -> None:  # noqa: N802 (QGIS's name)
+        from qgis.PyQt.QtWidgets import QAction
+
         self.initProcessing()
+        self.action = QAction("Dependencies…", self.iface.mainWindow())
+        self.action.triggered.connect(self.show_dependencies)
+        self.iface.addPluginToMenu(MENU, self.action)
+        self._say_what_is_missing()
+
+    def _say_what_is_missing(self) -> None:
+        """Without PyTorch and onnxruntime no model runs: say so once, with the way out."""
+        from .core.deps import torch_installed
+        from .core.engines import installed
+
+        if not (torch_installed() or installed("onnxruntime")):
+            self.iface.messageBar().pushWarning(
+                MENU, "Neither PyTorch nor onnxruntime is installed: open Plugins ▸ Scene "
+                      "Classifier ▸ Dependencies… to install them.")
+
+    def show_dependencies(self):
+        """Open the Dependencies dialog; returns it (for tests and screenshots)."""
+        from .gui.dependencies_dialog import DependenciesDialog
+
+        dialog = DependenciesDialog(packages_folder(QgsApplication.qgisSettingsDirPath()),
+                                    self.iface.mainWindow())
+        dialog.show()
+        return dialog
 
     def unload(self) -> None:
+        if self.action is not None:
+            self.iface.removePluginMenu(MENU, self.action)
+            self.action = None
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None

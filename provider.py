@@ -5,6 +5,7 @@ import os
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
+from .algorithms.check_dependencies import CheckDependencies
 from .algorithms.classify_grid import ClassifyGrid
 from .algorithms.classify_objects import ClassifyObjects
 from .algorithms.evaluate_classifier import EvaluateClassifier
@@ -37,5 +38,5 @@ class SceneClassifierProvider(QgsProcessingProvider):
     def loadAlgorithms(self) -> None:  # noqa: N802 (QGIS's name)
         for algorithm in (TrainClassifier(), FindLearningRate(), PreviewTrainingData(),
                           ClassifyObjects(), ClassifyGrid(), ExportTrainingChips(),
-                          EvaluateClassifier()):
+                          EvaluateClassifier(), CheckDependencies()):
             self.addAlgorithm(algorithm)

@@ -32,7 +32,7 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
     NAME = ""
     DISPLAY_NAME = ""
     GROUP_ID = "training"
-    GROUPS = {"training": "Training", "classification": "Classification"}
+    GROUPS = {"training": "Training", "classification": "Classification", "setup": "Setup"}
     HELP = ""
     NEEDS = "torch"  # "torch": PyTorch; "engine": PyTorch or onnxruntime; None: neither
 

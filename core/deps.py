@@ -58,14 +58,16 @@ def missing_engine_note() -> str:
     """What a classification dialog says first while neither PyTorch nor onnxruntime is
     there."""
     return ("Neither onnxruntime nor PyTorch is installed for the Python that runs QGIS: this "
-            "tool needs one of them. The smaller is onnxruntime; install it with\n"
-            f"{pip_command('onnxruntime')}\nthen restart QGIS.")
+            "tool needs one of them. The smaller is onnxruntime; install it with Plugins ▸ "
+            f"Scene Classifier ▸ Dependencies…, or with\n{pip_command('onnxruntime')}\nthen "
+            "restart QGIS.")
 
 
 def missing_torch_note() -> str:
     """What a training or classification dialog says first while PyTorch is missing."""
     return ("PyTorch is not installed for the Python that runs QGIS: this tool cannot run "
-            f"until it is. Install it with\n{pip_command()}\nthen restart QGIS.")
+            "until it is. Install it with Plugins ▸ Scene Classifier ▸ Dependencies…, or with"
+            f"\n{pip_command()}\nthen restart QGIS.")
 
 
 def require_torch() -> None:
@@ -76,7 +78,8 @@ def require_torch() -> None:
     except ImportError as error:
         raise DependencyError(
             f"Scene Classifier needs PyTorch and torchvision, which are not installed for the "
-            f"Python that runs QGIS ({error}). Install them with:\n  {pip_command()}\n"
+            f"Python that runs QGIS ({error}). Install them with Plugins ▸ Scene Classifier ▸ "
+            f"Dependencies… in the QGIS desktop, or with:\n  {pip_command()}\n"
             "then restart QGIS. See the plugin's README for Windows and macOS."
         ) from error
 

@@ -245,3 +245,12 @@ def write_evaluation_report(
         mistakes_png=figures.results_png(mistakes),
         mistake_count=mistake_count,
     )
+
+
+def write_dependency_report(path: str, report, commands: list[str]) -> None:
+    """What is installed for the plugin, what the GPU is, and the commands for the rest."""
+    def seen(value) -> str:
+        return "not installed" if value is None else "yes" if value else "no"
+
+    _render("dependencies.html", path, "Scene Classifier dependencies", report=report,
+            commands=commands, seen=seen)

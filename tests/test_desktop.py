@@ -9,7 +9,9 @@ import subprocess
 import sysconfig
 from pathlib import Path
 
-from conftest import MASSACHUSETTS_TIF, ROOT, SAMPLE_RSSCN7, copy_subset
+import numpy
+
+from conftest import MASSACHUSETTS_TIF, ROOT, SAMPLE_RSSCN7, copy_subset, make_wheel
 
 SCRIPT = ROOT / "tests" / "desktop" / "run_algorithms.py"
 
@@ -39,9 +41,14 @@ def start_desktop(tmp_path, script, **env) -> tuple[subprocess.CompletedProcess,
 
 def test_desktop_trains_and_classifies_without_crashing(tmp_path):
     chips = copy_subset(SAMPLE_RSSCN7, tmp_path / "chips", 12)
+    wheels = tmp_path / "wheels"  # what the Dependencies dialog installs from, offline
+    make_wheel(wheels, "onnxruntime", "99.0", requires=("numpy>=1.20",))
+    make_wheel(wheels, "numpy", numpy.__version__)
+    make_wheel(wheels, "numpy", "2.9.9")
     done, steps = start_desktop(tmp_path / "qgis", SCRIPT,
                                 SCENE_CLASSIFIER_TEST_DATA=str(chips),
-                                SCENE_CLASSIFIER_TEST_RASTER=str(MASSACHUSETTS_TIF))
+                                SCENE_CLASSIFIER_TEST_RASTER=str(MASSACHUSETTS_TIF),
+                                PIP_NO_INDEX="1", PIP_FIND_LINKS=str(wheels))
     log = f"exit {done.returncode}, steps {steps}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     assert steps.get("opengl_llvm_loaded"), "Mesa's OpenGL (libLLVM) was not loaded: " + log
     assert "error" not in steps, log
@@ -57,9 +64,19 @@ def test_desktop_trains_and_classifies_without_crashing(tmp_path):
     assert steps["class_map"] == {"names": ["desktop: class map"], "renderers": ["paletted"],
                                   "labels": grid["categories"]}
     assert steps["triton_loaded"] is False
+    # Plugins > Scene Classifier > Dependencies...: Install runs pip into the profile
+    installed = steps["dependencies"]
+    assert installed["rows"] == ["torch", "torchvision", "onnxruntime", "jinja2", "matplotlib"]
+    assert installed["folder"] == str(tmp_path / "qgis" / "profiles" / "default" / "python" /
+                                      "scene_classifier_packages")
+    assert installed["installed"] == [f"numpy-{numpy.__version__}.dist-info",
+                                      "onnxruntime-99.0.dist-info"], installed["log"]
+    assert "--target" in installed["log"] and "Installed: restart QGIS" in installed["log"]
     # screenshots of what the user sees (make screenshots copies them to docs/images)
-    shots = [Path(path) for path in steps["screenshots"]]
-    assert [shot.name for shot in shots] == ["grid_map.png", "train_dialog.png"]
+    shots = [Path(path) for path in steps["screenshots"]] + [
+        tmp_path / "qgis" / "out" / "dependencies_dialog.png"]
+    assert [shot.name for shot in shots] == ["grid_map.png", "train_dialog.png",
+                                             "dependencies_dialog.png"]
     assert all(shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20000
                for shot in shots)
     if os.environ.get("SCENE_CLASSIFIER_SCREENSHOTS"):

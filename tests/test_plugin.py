@@ -88,7 +88,8 @@ def test_plugin_loads_without_torch_and_says_how_to_install_it(tmp_path):
     command = f'"{sys.executable}" -m pip install torch torchvision "numpy=='
     assert command in lines["TRAIN"]
     assert lines["HELP"].startswith("HELP PyTorch is not installed for the Python that runs "
-                                    "QGIS: this tool cannot run until it is. Install it with | "
+                                    "QGIS: this tool cannot run until it is. Install it with "
+                                    "Plugins ▸ Scene Classifier ▸ Dependencies…, or with | "
                                     + command)  # the dialog's help says so first
     assert lines["PREVIEWHELP"] == "PREVIEWHELP Shows random chips of a traini"
     assert lines["PREVIEW"] == "PREVIEW True 7"  # the preview needs no torch
@@ -158,7 +159,7 @@ def test_every_algorithm_and_parameter_has_help(tmp_path):
     assert sorted(a[1] for a in algorithms) == sorted(
         f"sceneclassifier:{name}" for name in (
             "trainclassifier", "findlearningrate", "previewtrainingdata", "classifyobjects",
-            "classifygrid", "exporttrainingchips", "evaluateclassifier"))
+            "classifygrid", "exporttrainingchips", "evaluateclassifier", "checkdependencies"))
     assert all(a[2] == "True" for a in algorithms)
     missing = [line for line in done.stdout.splitlines()
                if line.startswith("PARAM") and line.endswith("False")]

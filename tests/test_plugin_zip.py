@@ -10,7 +10,7 @@ import zipfile
 from conftest import QGIS_PROCESS, ROOT
 
 ALGORITHMS = ("trainclassifier", "findlearningrate", "previewtrainingdata", "classifyobjects",
-              "classifygrid", "exporttrainingchips", "evaluateclassifier")
+              "classifygrid", "exporttrainingchips", "evaluateclassifier", "checkdependencies")
 
 
 def test_the_zip_installs_into_a_fresh_profile_and_lists_every_algorithm(tmp_path):
@@ -24,6 +24,7 @@ def test_the_zip_installs_into_a_fresh_profile_and_lists_every_algorithm(tmp_pat
         archive.extractall(tmp_path / "profile" / "profiles" / "default" / "python" / "plugins")
     assert all(name.startswith("scene_classifier/") for name in names)
     for needed in ("metadata.txt", "LICENSE", "__init__.py", "resources/icon.svg",
+                   "gui/dependencies_dialog.py",
                    "resources/templates/training.html", "core/api.py", "algorithms/base.py"):
         assert f"scene_classifier/{needed}" in names
     for left_out in ("tests/", "bench/", "docs/", "tools/", ".venv", "__pycache__", ".pyc",

@@ -150,3 +150,15 @@ def test_kill_9_then_resume_finishes_from_the_last_epoch(qgis_process, rsscn7_sm
     assert sorted(os.listdir(out)) == ["m"]  # the checkpoint folder is gone
     assert load_package(str(out / "m" / "m.emd")).classes == sorted(
         p.name for p in rsscn7_small.iterdir())
+
+
+def test_check_dependencies_reports_packages_and_the_gpu(qgis_process, tmp_path):
+    done, result = qgis_process.run("checkdependencies", OUTPUT_REPORT=tmp_path / "deps.html")
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = result["results"]
+    assert results["TORCH"] is True and results["ONNXRUNTIME"] is True
+    assert results["CUDA"] is False  # no GPU here (a GPU machine says True)
+    html = (tmp_path / "deps.html").read_text(encoding="utf-8")
+    for name in ("torch", "torchvision", "onnxruntime", "jinja2", "matplotlib"):
+        assert f"<td>{name}</td><td>yes</td>" in html
+    assert "PyTorch sees CUDA</th><td>no</td>" in html

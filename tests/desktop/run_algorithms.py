@@ -55,6 +55,7 @@ def main() -> None:
                                     for layer in rasters]})
     record("screenshots", [screenshot_map(styled[0], grid.get("OUTPUT_RASTER")),
                            screenshot_dialog("sceneclassifier:trainclassifier")])
+    record("dependencies", install_from_the_dependencies_dialog())
     with open("/proc/self/maps", encoding="utf-8") as maps:
         record("triton_loaded", "libtriton" in maps.read())
 
@@ -86,6 +87,26 @@ def screenshot_dialog(algorithm: str) -> str:
     path = save(dialog.grab(), "train_dialog.png")
     dialog.close()
     return path
+
+
+def install_from_the_dependencies_dialog() -> dict:
+    """Plugins ▸ Scene Classifier ▸ Dependencies…: a screenshot, then Install onnxruntime
+    (pip finds it where the test's PIP_FIND_LINKS says, offline)."""
+    from qgis.utils import plugins
+
+    dialog = plugins["scene_classifier"].show_dependencies()
+    wait(None, None, 300)
+    save(dialog.grab(), "dependencies_dialog.png")
+    dialog.buttons["onnxruntime"].click()
+    process = dialog.process
+    wait(process.finished, None, 120000)
+    wait(None, None, 300)
+    found = {"log": dialog.log.toPlainText(), "folder": dialog.packages_folder,
+             "installed": sorted(name for name in os.listdir(dialog.packages_folder)
+                                 if name.endswith(".dist-info")),
+             "rows": [dialog.table.item(row, 0).text() for row in range(dialog.table.rowCount())]}
+    dialog.close()
+    return found
 
 
 def wait(signal, start, timeout_ms: int = 10000) -> None:

@@ -1,0 +1,165 @@
+"""What the plugin needs besides QGIS, whether it is there, and how to install it.
+
+Looked up without importing anything heavy into QGIS: versions come from the packages'
+metadata, the GPU from ``nvidia-smi``, and whether PyTorch and onnxruntime see it from a
+short run of QGIS's own Python in a separate process. Installing runs that Python's pip
+into a folder the plugin owns inside the QGIS profile (never QGIS's own site-packages),
+with numpy held at the version QGIS's GDAL bindings were built against.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+from dataclasses import asdict, dataclass, field
+
+from .deps import python_executable
+from .engines import installed
+
+PACKAGES_FOLDER = "scene_classifier_packages"  # inside the QGIS profile's python folder
+TORCH_CUDA_INDEX = "https://download.pytorch.org/whl/cu126"
+TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+
+
+@dataclass
+class Dependency:
+    """One package: whether it can be imported, its version, and what it enables."""
+
+    name: str
+    purpose: str
+    installed: bool
+    version: str = ""
+
+
+@dataclass
+class DependencyReport:
+    """What is there: the packages, the NVIDIA GPU, and whether the engines see it."""
+
+    packages: list[Dependency]
+    gpu: str = ""  # "name, driver version" from nvidia-smi, "" without an NVIDIA GPU
+    torch_cuda: bool | None = None  # None: PyTorch not installed or not asked
+    onnxruntime_cuda: bool | None = None
+    python: str = field(default_factory=python_executable)
+
+    def has(self, name: str) -> bool:
+        return any(p.name == name and p.installed for p in self.packages)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+PURPOSES = {
+    "torch": "training, and classifying with PyTorch",
+    "torchvision": "the backbones (with PyTorch)",
+    "onnxruntime": "classifying without PyTorch, from a package's ONNX copy (about 15 MB)",
+    "jinja2": "the HTML reports",
+    "matplotlib": "the pictures in reports and notebooks",
+}
+
+
+def _version(name: str) -> str:
+    for distribution in (name, f"{name}-gpu"):
+        try:
+            return importlib.metadata.version(distribution)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return ""
+
+
+def nvidia_gpu() -> str:
+    """"name, driver" of the first NVIDIA GPU, or "" (no driver, no GPU)."""
+    if not shutil.which("nvidia-smi"):
+        return ""
+    try:
+        done = subprocess.run(["nvidia-smi", "--query-gpu=name,driver_version",
+                               "--format=csv,noheader"], capture_output=True, text=True,
+                              timeout=20)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip().splitlines()[0] if done.returncode == 0 and done.stdout else ""
+
+
+def check(ask_engines: bool = False) -> DependencyReport:
+    """The report; with ``ask_engines``, also whether PyTorch and onnxruntime see a GPU
+    (asked in a separate process of QGIS's Python, which takes a few seconds)."""
+    packages = [Dependency(name, purpose, installed(name), _version(name))
+                for name, purpose in PURPOSES.items()]
+    report = DependencyReport(packages, nvidia_gpu())
+    if ask_engines:
+        report.torch_cuda, report.onnxruntime_cuda = _engines_see_cuda(report)
+    return report
+
+
+ENGINE_PROBE = """
+import json
+found = {}
+try:
+    import torch
+    found["torch"] = torch.cuda.is_available()
+except Exception:
+    found["torch"] = None
+try:
+    import onnxruntime
+    found["onnxruntime"] = "CUDAExecutionProvider" in onnxruntime.get_available_providers()
+except Exception:
+    found["onnxruntime"] = None
+print(json.dumps(found))
+"""
+
+
+def _engines_see_cuda(report: DependencyReport) -> tuple[bool | None, bool | None]:
+    try:
+        done = subprocess.run([report.python, "-c", ENGINE_PROBE], capture_output=True,
+                              text=True, timeout=180, env=dict(os.environ,
+                                                               PYTHONPATH=os.pathsep.join(
+                                                                   p for p in sys.path if p)))
+        found = json.loads(done.stdout.strip().splitlines()[-1])
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+        return None, None
+    return found.get("torch"), found.get("onnxruntime")
+
+
+def packages_folder(profile_folder: str) -> str:
+    """The folder the plugin installs into, inside the QGIS profile ``profile_folder``."""
+    return os.path.join(profile_folder, "python", PACKAGES_FOLDER)
+
+
+def use_packages_folder(folder: str) -> None:
+    """Put the plugin's packages folder on sys.path, after everything else: what QGIS
+    itself has (numpy above all) always wins."""
+    if os.path.isdir(folder) and folder not in sys.path:
+        sys.path.append(folder)
+
+
+def install_arguments(what: str, folder: str, gpu: bool, extra: list[str] | None = None,
+                      ) -> list[str]:
+    """The pip command (a list) that installs ``what`` ("torch" for PyTorch and
+    torchvision, or "onnxruntime") into ``folder``, the CUDA build where ``gpu``, with numpy
+    held at this Python's version (a constraints file written into ``folder``)."""
+    os.makedirs(folder, exist_ok=True)
+    constraints = os.path.join(folder, "constraints.txt")
+    try:
+        import numpy
+
+        pin = f"numpy=={numpy.__version__}\n"
+    except ImportError:
+        pin = ""
+    with open(constraints, "w", encoding="utf-8") as file:
+        file.write(pin)
+    arguments = [python_executable(), "-m", "pip", "install", "--target", folder,
+                 "--upgrade", "--no-warn-script-location", "-c", constraints]
+    if what == "torch":
+        arguments += ["torch", "torchvision"]
+        if platform.system() != "Darwin":  # macOS has one build; elsewhere choose CPU/CUDA
+            arguments += ["--extra-index-url", TORCH_CUDA_INDEX if gpu else TORCH_CPU_INDEX]
+    elif what == "onnxruntime":
+        gpu_build = gpu and platform.system() != "Darwin"
+        arguments.append("onnxruntime-gpu" if gpu_build else "onnxruntime")
+    else:
+        raise ValueError(f"Unknown dependency set '{what}': torch or onnxruntime.")
+    return arguments + list(extra or [])

@@ -1,0 +1,1 @@
+"""The plugin's own windows in the QGIS desktop (the algorithms use Processing's dialogs)."""
