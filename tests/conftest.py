@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import textwrap
 import zipfile
 from pathlib import Path
 
@@ -88,6 +89,52 @@ def make_wheel(folder: Path, name: str, version: str, requires: tuple[str, ...] 
         for path, text in files.items():
             archive.writestr(path, text)
     return wheel
+
+
+# The start of a script run by QGIS's Python (format with plugins=<folder holding the plugin>,
+# block_torch=True/False, then append what to run): the plugin's provider loaded, and
+# run(algorithm id, parameters) -> (ok, results, feedback with .lines and .errors).
+ALGORITHM_SCRIPT = textwrap.dedent("""
+    import json, sys
+    if {block_torch}:
+        sys.modules["torch"] = None          # import torch now raises ImportError
+        sys.modules["torchvision"] = None
+    sys.path.insert(0, {plugins!r})
+    from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedback
+    app = QgsApplication([], False)
+    app.initQgis()
+    import scene_classifier
+    plugin = scene_classifier.classFactory(None)
+    plugin.initProcessing()
+    registry = QgsApplication.processingRegistry()
+
+    class Feedback(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.lines, self.errors = [], []
+        def pushInfo(self, info):
+            self.lines.append(info)
+        def reportError(self, error, fatal=False):
+            self.errors.append(error)
+
+    def run(algorithm, parameters):
+        feedback = Feedback()
+        alg = registry.createAlgorithmById("sceneclassifier:" + algorithm)
+        results, ok = alg.run(parameters, QgsProcessingContext(), feedback)
+        return ok, results, feedback
+""")
+
+
+def run_algorithm_script(tmp_path: Path, script: str, block_torch: bool,
+                         **values) -> subprocess.CompletedProcess:
+    """Run ALGORITHM_SCRIPT + ``script`` (formatted with ``values``) in QGIS's Python."""
+    plugins = tmp_path / f"plugins-{block_torch}"
+    plugins.mkdir()
+    (plugins / "scene_classifier").symlink_to(ROOT, target_is_directory=True)
+    code = ALGORITHM_SCRIPT.format(plugins=str(plugins), block_torch=block_torch) + \
+        textwrap.dedent(script).format(block_torch=block_torch, **values)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=600, env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin"})
 
 
 def stored_style(path) -> tuple[str, int, str]:

@@ -5,43 +5,14 @@ agree with the PyTorch engine."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import textwrap
 
-from conftest import MASSACHUSETTS_BUILDINGS, MASSACHUSETTS_TIF, ROOT
+from conftest import MASSACHUSETTS_BUILDINGS, MASSACHUSETTS_TIF, run_algorithm_script
 
-SCRIPT = textwrap.dedent("""
-    import json, sys
-    if {block_torch}:
-        sys.modules["torch"] = None          # import torch now raises ImportError
-        sys.modules["torchvision"] = None
-    sys.path.insert(0, {plugins!r})
+SCRIPT = """
     from osgeo import ogr
-    from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedback
-    app = QgsApplication([], False)
-    app.initQgis()
-    import scene_classifier
     if not {block_torch}:  # PyTorch in float32, to compare probabilities with onnxruntime's
         from scene_classifier.core import devices
         devices.mixed_precision = lambda device, chip_size: None
-    plugin = scene_classifier.classFactory(None)
-    plugin.initProcessing()
-    registry = QgsApplication.processingRegistry()
-
-    class Feedback(QgsProcessingFeedback):
-        lines = []
-        def pushInfo(self, info):
-            self.lines.append(info)
-        def reportError(self, error, fatal=False):
-            self.lines.append("ERROR " + error)
-
-    def run(algorithm, parameters):
-        feedback = Feedback()
-        feedback.lines = []
-        alg = registry.createAlgorithmById("sceneclassifier:" + algorithm)
-        results, ok = alg.run(parameters, QgsProcessingContext(), feedback)
-        return ok, results, feedback.lines
 
     def rows(path):
         source = ogr.Open(path)  # keep: the layer needs it
@@ -50,36 +21,31 @@ SCRIPT = textwrap.dedent("""
 
     out = {out!r}
     found = {{}}
-    ok, results, lines = run("classifyobjects", {{
+    ok, results, feedback = run("classifyobjects", {{
         "INPUT_RASTER": {raster!r}, "INPUT_FEATURES": {buildings!r}, "MODEL": {model!r},
         "DEVICE": 1, "OUTPUT": out + "/objects.gpkg"}})
-    found["objects"] = [ok, rows(out + "/objects.gpkg") if ok else lines]
-    found["engine"] = [line for line in lines if "engine:" in line]
-    ok, results, lines = run("classifygrid", {{
+    found["objects"] = [ok, rows(out + "/objects.gpkg") if ok else feedback.errors]
+    found["engine"] = [line for line in feedback.lines if "engine:" in line]
+    ok, results, feedback = run("classifygrid", {{
         "INPUT_RASTER": {raster!r}, "MODEL": {model!r}, "GRID_SIZE": 40, "DEVICE": 1,
         "OUTPUT": out + "/grid.gpkg"}})
-    found["grid"] = [ok, rows(out + "/grid.gpkg") if ok else lines]
-    ok, results, lines = run("evaluateclassifier", {{
+    found["grid"] = [ok, rows(out + "/grid.gpkg") if ok else feedback.errors]
+    ok, results, feedback = run("evaluateclassifier", {{
         "MODEL": {model!r}, "INPUT_FOLDER": {chips!r}, "DEVICE": 1,
         "OUTPUT_REPORT": out + "/evaluation.html", "OUTPUT_CONFUSION": out + "/confusion.csv"}})
-    found["evaluation"] = [ok, results.get("OVERALL_ACCURACY") if ok else lines]
+    found["evaluation"] = [ok, results.get("OVERALL_ACCURACY") if ok else feedback.errors]
     found["torch_loaded"] = any(name.split(".")[0] == "torch" and module is not None
                                 for name, module in sys.modules.items())
     print("RESULT " + json.dumps(found))
-""")
+"""
 
 
 def classify_everything(tmp_path, model: str, chips, block_torch: bool) -> dict:
-    plugins = tmp_path / f"plugins-{block_torch}"
-    plugins.mkdir()
-    (plugins / "scene_classifier").symlink_to(ROOT, target_is_directory=True)
     out = tmp_path / f"out-{block_torch}"
     out.mkdir()
-    script = SCRIPT.format(block_torch=block_torch, plugins=str(plugins), out=str(out),
-                           raster=str(MASSACHUSETTS_TIF), buildings=str(MASSACHUSETTS_BUILDINGS),
-                           model=model, chips=str(chips))
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=600, env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin"})
+    done = run_algorithm_script(tmp_path, SCRIPT, block_torch, out=str(out),
+                                raster=str(MASSACHUSETTS_TIF), model=model, chips=str(chips),
+                                buildings=str(MASSACHUSETTS_BUILDINGS))
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT "))
     return json.loads(line[len("RESULT "):])

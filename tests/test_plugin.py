@@ -9,55 +9,31 @@ import subprocess
 import sys
 import textwrap
 
-from conftest import NB_POLYGONS, NB_RASTER, ROOT, SAMPLE_RSSCN7
+from conftest import NB_POLYGONS, NB_RASTER, ROOT, SAMPLE_RSSCN7, run_algorithm_script
 from core import __version__
 
-NO_TORCH_SCRIPT = textwrap.dedent("""
-    import sys
-    sys.modules["torch"] = None          # import torch now raises ImportError
-    sys.modules["torchvision"] = None
-    sys.path.insert(0, {plugins!r})
-    from qgis.core import (QgsApplication, QgsProcessingContext, QgsProcessingFeedback)
-    app = QgsApplication([], False)
-    app.initQgis()
-    import scene_classifier
-    plugin = scene_classifier.classFactory(None)
-    plugin.initProcessing()
-    registry = QgsApplication.processingRegistry()
-
-    class Feedback(QgsProcessingFeedback):
-        errors = []
-        def reportError(self, error, fatal=False):
-            self.errors.append(error)
-
-    def run(algorithm, parameters):
-        feedback = Feedback()
-        feedback.errors = []
-        alg = registry.createAlgorithmById("sceneclassifier:" + algorithm)
-        results, ok = alg.run(parameters, QgsProcessingContext(), feedback)
-        return ok, results, feedback.errors
-
+NO_TORCH_SCRIPT = """
     help_text = registry.algorithmById("sceneclassifier:trainclassifier").shortHelpString()
     print("HELP", help_text.split("<br><br>")[0].replace("<br>", " | "))
     print("PREVIEWHELP", registry.algorithmById(
         "sceneclassifier:previewtrainingdata").shortHelpString()[:30])
-    ok, _, errors = run("trainclassifier", {{"INPUT_FOLDER": {sample!r},
-                                             "OUTPUT_FOLDER": {output!r}}})
-    print("TRAIN", ok, errors)
+    ok, _, feedback = run("trainclassifier", {{"INPUT_FOLDER": {sample!r},
+                                               "OUTPUT_FOLDER": {output!r}}})
+    print("TRAIN", ok, feedback.errors)
     ok, results, _ = run("previewtrainingdata", {{"INPUT_FOLDER": {sample!r}, "ROWS": 2,
                                                   "OUTPUT_REPORT": {report!r}}})
     print("PREVIEW", ok, results.get("CLASS_COUNT"))
     for mode in (0, 1):  # fixed size, bounding box (which resizes every chip)
-        ok, results, errors = run("exporttrainingchips", {{
+        ok, results, feedback = run("exporttrainingchips", {{
             "INPUT_RASTER": {raster!r}, "INPUT_FEATURES": {polygons!r},
             "CLASS_FIELD": "Niveau_2", "CHIP_SIZE": 32, "CROP_MODE": mode,
             "OUTPUT_FOLDER": {output!r} + "/export" + str(mode)}})
-        print("EXPORT" + str(mode), ok, results.get("CHIP_COUNT"), errors)
+        print("EXPORT" + str(mode), ok, results.get("CHIP_COUNT"), feedback.errors)
     print("TORCH_LOADED", "torch" in [name.split(".")[0] for name, module in sys.modules.items()
                                       if module is not None])
     plugin.unload()
     print("UNLOADED", registry.providerById("sceneclassifier") is None)
-""")
+"""
 
 
 def test_metadata_matches_the_code():
@@ -72,15 +48,10 @@ def test_metadata_matches_the_code():
 
 
 def test_plugin_loads_without_torch_and_says_how_to_install_it(tmp_path):
-    plugins = tmp_path / "plugins"
-    plugins.mkdir()
-    (plugins / "scene_classifier").symlink_to(ROOT, target_is_directory=True)
-    script = NO_TORCH_SCRIPT.format(plugins=str(plugins), sample=str(SAMPLE_RSSCN7),
-                                    output=str(tmp_path / "models"),
-                                    report=str(tmp_path / "preview.html"),
-                                    raster=str(NB_RASTER), polygons=str(NB_POLYGONS))
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=300, env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin"})
+    done = run_algorithm_script(tmp_path, NO_TORCH_SCRIPT, True, sample=str(SAMPLE_RSSCN7),
+                                output=str(tmp_path / "models"),
+                                report=str(tmp_path / "preview.html"), raster=str(NB_RASTER),
+                                polygons=str(NB_POLYGONS))
     lines = {line.split(" ", 1)[0]: line for line in done.stdout.splitlines()}
     assert done.returncode == 0, done.stdout + done.stderr
     assert lines["TRAIN"].startswith("TRAIN False")
