@@ -1,6 +1,12 @@
-"""Scene Classifier: deep-learning scene and object classification for QGIS Processing."""
+"""Scene Classifier: deep-learning scene and object classification for QGIS Processing.
+
+In a notebook, with the folder that holds this plugin on sys.path, the arcgis.learn names:
+    from scene_classifier import prepare_data, FeatureClassifier
+"""
 
 import sys
+
+NOTEBOOK_API = ("prepare_data", "FeatureClassifier")
 
 
 def _keep_triton_out_of_qgis() -> None:
@@ -10,13 +16,14 @@ def _keep_triton_out_of_qgis() -> None:
     with Linux builds of torch). Triton's native library runs LLVM's static initialisers,
     which collide with the LLVM that Mesa's OpenGL driver has already loaded into the QGIS
     desktop: QGIS dies with signal 11 (Intel, AMD and virtual machines with Mesa). The plugin
-    never compiles kernels (no torch.compile), so it needs no triton; torch checks for it
-    with ``import triton`` and ``importlib.util.find_spec``, and a None entry in
-    sys.modules answers both with "not installed". Only QGIS loads this package, so
-    notebooks and the command line keep triton. When torch (and so perhaps triton) is
-    already loaded, by another plugin, it is too late and nothing is changed.
+    never compiles kernels (no torch.compile; its CUDA graphs need no compiler), so it
+    needs no triton; torch checks for it with ``import triton`` and
+    ``importlib.util.find_spec``, and a None entry in sys.modules answers both with "not
+    installed". Notebooks and the command line, which import this package without QGIS,
+    keep triton. When torch (and so perhaps triton) is already loaded, by another plugin,
+    it is too late and nothing is changed.
     """
-    if "torch" not in sys.modules:
+    if "torch" not in sys.modules and "qgis.core" in sys.modules:
         sys.modules.setdefault("triton", None)
 
 
@@ -33,3 +40,12 @@ def classFactory(iface):  # noqa: N802 (QGIS's name)
 
     use_packages_folder(packages_folder(QgsApplication.qgisSettingsDirPath()))
     return SceneClassifierPlugin(iface)
+
+
+def __getattr__(name: str):
+    """The notebook API (core.api), imported only when asked for."""
+    if name in NOTEBOOK_API:
+        from .core import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'scene_classifier' has no attribute '{name}'")

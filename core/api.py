@@ -1,9 +1,9 @@
 """The notebook API, close to arcgis.learn's names (the Processing workflows are in core.workflows).
 
-    data = prepare_data("NWPU-RESISC45", batch_size=64, val_split_pct=20, chip_size=224)
+    data = prepare_data("NWPU-RESISC45", batch_size=64, val_split_pct=0.2, chip_size=224)
     classifier = FeatureClassifier(data, backbone="resnet34", oversample=True)
     classifier.fit(20)                      # finds the learning rate first
-    classifier.save("resisc45", "models")   # models/resisc45/resisc45.emd, .pth, .dlpk, report
+    classifier.save("resisc45")   # NWPU-RESISC45/models/resisc45/: .emd, .pth, .onnx, .dlpk
     FeatureClassifier.from_model("models/resisc45/resisc45.dlpk").predict("chip.jpg")
 
 One class, FeatureClassifier, does every job a notebook has: train, show, save, load, predict
@@ -25,7 +25,7 @@ from .checkpoint import (
     save_checkpoint,
 )
 from .classify import ClassifyOptions, RasterClassifier
-from .dataset import TrainingData, load_training_data, split_folder_list
+from .dataset import MODELS_FOLDER, TrainingData, load_training_data, split_folder_list
 from .errors import DataError
 from .feedback import Feedback
 from .imagery import read_image, resize_chip
@@ -45,18 +45,32 @@ RESULT_TILES = 36
 SAMPLE_TILES = 16
 
 
-def prepare_data(path: str, batch_size: int = 64, val_split_pct: float = 20,
-                 chip_size: int = 224, extra_folders: str | list[str] | None = None,
-                 seed: int = 42, feedback: Feedback | None = None,
+def prepare_data(path: str, class_mapping: None = None, chip_size: int = 224,
+                 val_split_pct: float = 0.2, batch_size: int = 64,
+                 dataset_type: str | None = "Imagenet", seed: int = 42,
+                 extra_folders: str | list[str] | None = None,
+                 feedback: Feedback | None = None,
                  chip_storage: str | None = None) -> TrainingData:
-    """Read ImageNet-layout chip folders, split and ready to train: decoded into memory, or
+    """arcgis.learn's prepare_data for ImageNet-layout chip folders (``dataset_type``
+    "Imagenet"): read, split and ready to train. ``val_split_pct`` is the fraction kept for
+    validation, as in arcgis.learn (0.2 = 20 %). The chips are decoded into memory, or
     streamed from disk when they would not fit (``chip_storage`` forces one of
     core.chip_store.MEMORY and core.chip_store.STREAM)."""
     from .deps import require_torch
 
+    if dataset_type is not None and str(dataset_type).lower() != "imagenet":
+        raise DataError(f"dataset_type '{dataset_type}' is not supported: Scene Classifier "
+                        "reads folders of chips by class, dataset_type='Imagenet'.")
+    if class_mapping is not None:
+        raise DataError("class_mapping is not supported: the class names are the sub-folder "
+                        "names.")
+    if not 0 < val_split_pct < 1:
+        raise DataError(f"val_split_pct is the fraction of chips kept for validation, as in "
+                        f"arcgis.learn: 0.2 keeps 20 %. Got {val_split_pct}; give a number "
+                        "between 0 and 1.")
     require_torch()
-    return load_training_data(split_folder_list(path, extra_folders), chip_size, val_split_pct,
-                              batch_size, seed, feedback, chip_storage)
+    return load_training_data(split_folder_list(path, extra_folders), chip_size,
+                              100 * val_split_pct, batch_size, seed, feedback, chip_storage)
 
 
 class FeatureClassifier:
@@ -83,7 +97,7 @@ class FeatureClassifier:
                ) -> None:
         self.data = data
         self.backbone = backbone
-        self.feedback = feedback or Feedback()
+        self.feedback = feedback or Feedback.printing()  # a notebook sees the epoch table
         self.device_name = device
         self.package = package
         self.trainer = None if data is None else Trainer(model, data, device, oversample,
@@ -205,7 +219,7 @@ class FeatureClassifier:
     def show_batch(self, rows: int = 4):
         """A figure of random training chips with their labels."""
         self._training()
-        return figures.chip_grid_figure(self.data.sample(rows * rows), ncols=rows)
+        return self.data.show_batch(rows)
 
     def show_results(self, rows: int = 4):
         """A figure of validation chips: truth / prediction, mistakes first."""
@@ -216,19 +230,24 @@ class FeatureClassifier:
         return figures.confusion_figure(self.confusion_matrix(), self.data.classes)
 
     # --- saving -----------------------------------------------------------------------------
-    def save(self, name: str, output_folder: str = ".", report_path: str | None = None,
+    def save(self, name: str, output_folder: str | None = None, report_path: str | None = None,
              overwrite: bool = True) -> PackagePaths:
-        """Write OUTPUT/<name>/ with .emd, .pth, .dlpk and an HTML report.
+        """Write <output_folder>/<name>/ with .emd, .pth, .onnx, .dlpk and an HTML report; by
+        default, as arcgis.learn does, in the ``models`` folder of the training data (which
+        later scans of that folder skip). Returns the paths (``os.fspath`` of it: the folder).
 
         An earlier package of that name is replaced (unless ``overwrite`` is False) once the
         new one is complete; a folder of that name that is not a package is never touched.
         """
         self._training()
-        name = check_package_target(output_folder, name, overwrite, self.data.folders)
+        inputs = self.data.folders
+        if output_folder is None:
+            output_folder, inputs = os.path.join(self.data.folders[0], MODELS_FOLDER), []
+        name = check_package_target(output_folder, name, overwrite, inputs)
         folder = os.path.abspath(os.path.join(output_folder, name))
         paths = save_package(output_folder, name, self._weights(), self._definition(name),
                              lambda path: self.write_report(path, name, folder), overwrite,
-                             self.data.folders, self._write_onnx)
+                             inputs, self._write_onnx)
         if report_path:
             report.copy_report(paths.report, report_path)
             paths.report = report_path

@@ -64,6 +64,15 @@ def class_root(folder: str) -> str:
     return images if os.path.isdir(images) else folder
 
 
+MODELS_FOLDER = "models"  # where arcgis.learn's save() puts packages, inside the data folder
+
+
+def is_models_folder(path: str) -> bool:
+    """A ``models`` folder of saved packages (.emd files) inside a chip folder: not a class."""
+    return os.path.basename(path) == MODELS_FOLDER and any(
+        name.lower().endswith(".emd") for _, _, files in os.walk(path) for name in files)
+
+
 def scan_folders(folders: Sequence[str], for_training: bool = True) -> FolderScan:
     """Find the classes and image files; raise DataError when the layout is unusable.
 
@@ -77,7 +86,8 @@ def scan_folders(folders: Sequence[str], for_training: bool = True) -> FolderSca
         if not os.listdir(folder):
             raise DataError(f"Input folder is empty: {folder}. {LAYOUT_HINT}")
         root = class_root(folder)
-        class_dirs = sorted(e.name for e in os.scandir(root) if e.is_dir() and e.name[0] != ".")
+        class_dirs = sorted(e.name for e in os.scandir(root) if e.is_dir() and e.name[0] != "."
+                            and not is_models_folder(e.path))
         if not class_dirs:
             raise DataError(f"Input folder has no class sub-folders: {root}. {LAYOUT_HINT}")
         for name in class_dirs:
@@ -174,6 +184,13 @@ class TrainingData:
             "chip_size": self.chip_size,
             "skipped": [list(item) for item in self.skipped],
         }
+
+    def show_batch(self, rows: int = 4):
+        """A figure of rows x rows random training chips with their labels (arcgis.learn's
+        data.show_batch); shown inline in Jupyter."""
+        from .figures import chip_grid_figure
+
+        return chip_grid_figure(self.sample(rows * rows), ncols=rows)
 
     def sample(self, count: int, seed: int | None = None) -> list[tuple[np.ndarray, str]]:
         """Random training chips with their class names (show_batch)."""

@@ -70,6 +70,12 @@ class PackagePaths:
         return {os.path.basename(path) for path in (self.definition, self.weights, self.dlpk,
                                                     self.report, self.onnx)}
 
+    def __fspath__(self) -> str:  # os.fspath(paths) and open() see the package folder
+        return self.folder
+
+    def __str__(self) -> str:
+        return self.folder
+
 
 def check_model_name(name: str) -> str:
     """Model names become file names: letters, digits, space, '_', '-', '.' only."""

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import report
-from .api import FeatureClassifier, prepare_data
+from .api import FeatureClassifier
 from .backbones import DEFAULT_BACKBONE
 from .checkpoint import partial_folder, remove_checkpoint
-from .dataset import scan_folders, split_folder_list
+from .dataset import load_training_data, scan_folders, split_folder_list
+from .deps import require_torch
 from .devices import resolve_device
 from .errors import Cancelled
 from .feedback import Feedback
@@ -56,8 +57,10 @@ class TrainOutcome:
 
 def _classifier(settings: TrainSettings, feedback: Feedback) -> FeatureClassifier:
     resolve_device(settings.device)  # fail before reading any chips
-    data = prepare_data(settings.input_folder, settings.batch_size, settings.val_split_pct,
-                        settings.chip_size, settings.extra_folders, settings.seed, feedback)
+    require_torch()
+    data = load_training_data(split_folder_list(settings.input_folder, settings.extra_folders),
+                              settings.chip_size, settings.val_split_pct, settings.batch_size,
+                              settings.seed, feedback)
     feedback.log(f"{len(data.classes)} classes, {len(data.train_labels)} training and "
                  f"{len(data.valid_labels)} validation chips, {data.band_count} bands "
                  f"({data.data_type}).")

@@ -166,7 +166,7 @@ def exported_model(tmp_path_factory):
     folder = tmp_path_factory.mktemp("nb_chips")
     settings = ExportSettings(chip_size=32, crop_mode="bounding_box", padding=4)
     export_chips(str(NB_RASTER), nb_features("Niveau_1"), str(folder), settings)
-    data = prepare_data(str(folder), batch_size=4, chip_size=32, val_split_pct=30, seed=0)
+    data = prepare_data(str(folder), batch_size=4, chip_size=32, val_split_pct=0.3, seed=0)
     classifier = FeatureClassifier(data, backbone="resnet18", pretrained=False, device="cpu")
     classifier.fit(3, lr=1e-3)
     model = classifier.save("nb", str(tmp_path_factory.mktemp("nb_model"))).definition

@@ -160,7 +160,7 @@ def test_cancel_stops_training_and_writes_nothing(rsscn7_small, tmp_path):
 def test_a_last_batch_of_one_chip_is_left_out(rsscn7_small):
     """BatchNorm cannot train on one chip: 7 x 24 chips, 20 % kept aside, leave 133 for
     training; batches of 12 end with one chip."""
-    data = prepare_data(str(rsscn7_small), batch_size=12, chip_size=16, val_split_pct=20)
+    data = prepare_data(str(rsscn7_small), batch_size=12, chip_size=16, val_split_pct=0.2)
     assert len(data.train_labels) % 12 == 1
     classifier = FeatureClassifier(data, backbone="resnet18", pretrained=False, device="cpu")
     assert classifier.trainer.steps_per_epoch() == len(data.train_labels) // 12
