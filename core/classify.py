@@ -101,6 +101,8 @@ class RasterClassifier:
         engine = choose_engine(options.engine)
         self.package = load_package(model, torch_weights=engine == TORCH) \
             if isinstance(model, str) else model
+        for note in self.package.notes:
+            self.feedback.log(note)
         definition = self.package.definition
         if options.crop_mode is None:
             crop_mode = FIXED if definition.get("CropSizeFixed", 1) else BOUNDING_BOX

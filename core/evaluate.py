@@ -164,6 +164,8 @@ def evaluate_folder(model: str | ModelPackage, folder: str, batch_size: int = 64
     engine = choose_engine(engine)
     package = load_package(model, torch_weights=engine == TORCH) if isinstance(model, str) \
         else model
+    for note in package.notes:
+        feedback.log(note)
     predictor = Predictor(package, device, batch_size, feedback=feedback, engine=engine)
     scan = scan_folders(split_folder_list(folder), for_training=False)
     tally = _Tally(package.definition["Classes"], f"labelled chips in {os.path.abspath(folder)}")

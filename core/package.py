@@ -17,7 +17,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import PurePosixPath
 from typing import Callable
@@ -235,6 +235,7 @@ class ModelPackage:
     state_dict: dict | None  # None when read for onnxruntime only
     path: str
     onnx: bytes | None = None  # the ONNX copy, where the package has one
+    notes: list[str] = field(default_factory=list)  # for the log (e.g. an Esri package)
 
     @property
     def classes(self) -> list[str]:
@@ -258,9 +259,7 @@ class ModelPackage:
 
     def build_model(self):
         """The torch model with the package's weights, in eval mode on the CPU."""
-        from .backbones import create_model
-
-        model = create_model(self.backbone, len(self.classes), self.band_count)
+        model = _network(self.definition, self.state_dict)
         model.load_state_dict(self.state_dict)
         return model.eval()
 
@@ -274,7 +273,9 @@ def load_package(path: str, torch_weights: bool = True) -> ModelPackage:
     if lower.endswith(".dlpk"):
         with tempfile.TemporaryDirectory(prefix="sceneclassifier-dlpk-") as folder:
             safe_extract(path, folder)
-            package = _load_definition_file(_find_definition(folder, path), torch_weights)
+            emd = _find_definition(folder, path)
+            package = _load_definition_file(emd, torch_weights,
+                                            f"{path} ({os.path.relpath(emd, folder)})")
         package.path = path
         return package
     if lower.endswith(".emd"):
@@ -291,18 +292,29 @@ def _find_definition(folder: str, dlpk: str) -> str:
     return found[0]
 
 
-def _load_definition_file(emd_path: str, torch_weights: bool) -> ModelPackage:
+def _load_definition_file(emd_path: str, torch_weights: bool,
+                          source: str | None = None) -> ModelPackage:
+    """Read an .emd and what it names; ``source`` names the package in messages (the .dlpk,
+    not its extracted copy)."""
+    from .esri import fastai_state, from_esri, is_esri_definition
+
+    source = source or emd_path
     try:
         with open(emd_path, encoding="utf-8") as file:
             definition = json.load(file)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ModelPackageError(f"Cannot read model definition {emd_path}: {error}.") from error
-    validate_definition(definition, emd_path)
+        raise ModelPackageError(f"Cannot read model definition {source}: {error}.") from error
+    notes, unwrap = [], None
+    if isinstance(definition, dict) and is_esri_definition(definition):
+        definition, notes = from_esri(definition, source)
+        unwrap = fastai_state
+    validate_definition(definition, source)
     state = None
     if torch_weights:
-        state = _load_weights(_package_file(emd_path, definition["ModelFile"]))
-        _check_weights_match(definition, state, emd_path)
-    return ModelPackage(definition, state, emd_path, _read_onnx(emd_path, definition))
+        state = _load_weights(_package_file(emd_path, definition["ModelFile"], source),
+                              unwrap)
+        _check_weights_match(definition, state, source)
+    return ModelPackage(definition, state, emd_path, _read_onnx(emd_path, definition), notes)
 
 
 def _read_onnx(emd_path: str, definition: dict) -> bytes | None:
@@ -314,7 +326,7 @@ def _read_onnx(emd_path: str, definition: dict) -> bytes | None:
         return None
     if not isinstance(name, str):
         raise ModelPackageError(f"{emd_path}: '{ONNX_KEY}' should be a file name.")
-    path = _package_file(emd_path, name)
+    path = _package_file(emd_path, name, emd_path)
     if os.path.getsize(path) > MAX_PACKAGE_BYTES:
         raise ModelPackageError(f"{path} is larger than a model package may be.")
     with open(path, "rb") as file:
@@ -363,8 +375,10 @@ def validate_definition(definition: object, source: str = "model definition") ->
         raise ModelPackageError(f"{source}: Normalization needs a positive scale and one mean "
                                 "and positive std per band.")
     from .backbones import BACKBONES
+    from .esri import FASTAI_BACKBONES, FASTAI_HEAD
 
-    if definition["Backbone"] not in BACKBONES:
+    if definition["Backbone"] not in (
+            FASTAI_BACKBONES if definition.get("Head") == FASTAI_HEAD else BACKBONES):
         raise ModelPackageError(f"{source}: unknown backbone '{definition['Backbone']}'.")
 
 
@@ -385,19 +399,20 @@ def first_non_finite(value: object) -> str | None:
     return None
 
 
-def _package_file(emd_path: str, model_file: str) -> str:
+def _package_file(emd_path: str, model_file: str, source: str) -> str:
     """A file the .emd names (ModelFile, ModelFileONNX): it must lie in the package."""
     parts = PurePosixPath(model_file.replace("\\", "/")).parts
     if not parts or os.path.isabs(model_file) or ".." in parts:
-        raise ModelPackageError(f"{emd_path}: model files must lie inside the package "
+        raise ModelPackageError(f"{source}: model files must lie inside the package "
                                 f"folder, not '{model_file}'.")
     path = os.path.join(os.path.dirname(emd_path), *parts)
     if not os.path.isfile(path):
-        raise ModelPackageError(f"Model file {path} named by {emd_path} is missing.")
+        raise ModelPackageError(f"Model file {model_file} named by {source} is missing.")
     return path
 
 
-def _load_weights(path: str) -> dict:
+def _load_weights(path: str, unwrap: Callable[[object], object] | None = None) -> dict:
+    """A state dict of tensors, loaded as data (``unwrap`` takes it out of a container)."""
     import torch
 
     try:
@@ -407,17 +422,29 @@ def _load_weights(path: str) -> dict:
             f"Refusing to load {path}: it is not a plain PyTorch state dict ({error}). Model "
             "files are data; files that need code to load are never run."
         ) from error
+    if unwrap is not None:
+        state = unwrap(state)
     if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor)
                                               for k, v in state.items()):
         raise ModelPackageError(f"{path} does not hold a state dict of tensors.")
     return state
 
 
-def _check_weights_match(definition: dict, state: dict, source: str) -> None:
-    from .backbones import create_model, head_name
+def _network(definition: dict, state: dict | None = None):
+    """The untrained network a definition describes: ours, or arcgis.learn's (core.esri)."""
+    from .backbones import create_model
+    from .esri import FASTAI_HEAD, fastai_classifier
 
-    model = create_model(definition["Backbone"], len(definition["Classes"]),
-                         definition["BandCount"])
+    if definition.get("Head") == FASTAI_HEAD:
+        return fastai_classifier(definition["Backbone"], len(definition["Classes"]), state)
+    return create_model(definition["Backbone"], len(definition["Classes"]),
+                        definition["BandCount"])
+
+
+def _check_weights_match(definition: dict, state: dict, source: str) -> None:
+    from .backbones import head_name
+
+    model = _network(definition, state)
     head = f"{head_name(model)}.weight"
     if head in state and state[head].shape[0] != len(definition["Classes"]):
         raise ModelPackageError(

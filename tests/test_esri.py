@@ -1,0 +1,200 @@
+"""Packages written by arcgis.learn's FeatureClassifier load and classify like ours, agree
+with the network run directly, and their code is never run."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from osgeo import gdal
+
+from conftest import MASSACHUSETTS_TIF
+from core import devices
+from core.classify import ClassifyOptions, RasterClassifier
+from core.errors import ModelPackageError
+from core.package import load_package
+
+CLASSES = ["forest", "water", "urban"]
+RESNET_CHILDREN = {"conv1": 0, "bn1": 1, "layer1": 4, "layer2": 5, "layer3": 6, "layer4": 7}
+MARKER = "code_was_run.txt"
+
+
+def fastai_weights(seed: int = 0) -> dict:
+    """A fastai create_cnn state dict for resnet18 with random weights and running stats, as
+    arcgis.learn saves it: body "0.*" from torchvision's names, head "1.*"."""
+    import torchvision
+
+    generator = torch.Generator().manual_seed(seed)
+    body = torchvision.models.resnet18(weights=None).state_dict()
+    state = {}
+    for key, value in body.items():
+        child, _, rest = key.partition(".")
+        if child in RESNET_CHILDREN:
+            state[f"0.{RESNET_CHILDREN[child]}.{rest}"] = value
+    for index, size in ((2, 1024), (6, 512)):  # the two BatchNorm1d
+        state[f"1.{index}.weight"] = torch.rand(size, generator=generator) + 0.5
+        state[f"1.{index}.bias"] = torch.randn(size, generator=generator) * 0.1
+        state[f"1.{index}.running_mean"] = torch.randn(size, generator=generator) * 0.1
+        state[f"1.{index}.running_var"] = torch.rand(size, generator=generator) + 0.5
+        state[f"1.{index}.num_batches_tracked"] = torch.tensor(10)
+    state["1.4.weight"] = torch.randn(512, 1024, generator=generator) * 0.05
+    state["1.4.bias"] = torch.randn(512, generator=generator) * 0.05
+    state["1.8.weight"] = torch.randn(len(CLASSES), 512, generator=generator) * 0.05
+    state["1.8.bias"] = torch.randn(len(CLASSES), generator=generator) * 0.05
+    return state
+
+
+def logits_by_hand(state: dict, chips: np.ndarray) -> np.ndarray:
+    """What the network computes, written out with torch.nn.functional (not the product's
+    builder): resnet18's layers, max and average pooled and concatenated, then the head."""
+    import torchvision
+
+    resnet = torchvision.models.resnet18(weights=None).eval()
+    resnet.load_state_dict({f"{name}.{key.split('.', 2)[2]}": value
+                            for key, value in state.items() if key.startswith("0.")
+                            for name, index in RESNET_CHILDREN.items()
+                            if key.split(".")[1] == str(index)}, strict=False)
+    x = torch.from_numpy(chips).float() / 255
+    mean, std = torch.tensor([0.485, 0.456, 0.406]), torch.tensor([0.229, 0.224, 0.225])
+    x = (x - mean.view(1, 3, 1, 1)) / std.view(1, 3, 1, 1)
+    with torch.no_grad():
+        for name in ("conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4"):
+            x = getattr(resnet, name)(x)
+        x = torch.cat([F.adaptive_max_pool2d(x, 1), F.adaptive_avg_pool2d(x, 1)], 1).flatten(1)
+        for norm, linear, last in ((2, 4, False), (6, 8, True)):
+            x = F.batch_norm(x, state[f"1.{norm}.running_mean"], state[f"1.{norm}.running_var"],
+                             state[f"1.{norm}.weight"], state[f"1.{norm}.bias"])
+            x = F.linear(x, state[f"1.{linear}.weight"], state[f"1.{linear}.bias"])
+            x = x if last else F.relu(x)
+    return x.numpy()
+
+
+def esri_definition(**changes) -> dict:
+    definition = {
+        "Framework": "arcgis.learn.models._inferencing",
+        "ModelConfiguration": "_FeatureClassifier",
+        "ModelFile": "esri_model.pth",
+        "ModelType": "ObjectClassification",
+        "ModelName": "FeatureClassifier",
+        "InferenceFunction": "ArcGISObjectClassifier.py",
+        "ImageHeight": 64, "ImageWidth": 64, "ExtractBands": [0, 1, 2],
+        "CropSizeFixed": 1, "BlackenAroundFeature": 0, "IsMultispectral": False,
+        "ModelParameters": {"backbone": "resnet18"},
+        "Classes": [{"Value": i + 1, "Name": name, "Color": [20 * i, 100, 200]}
+                    for i, name in enumerate(CLASSES)],
+    }
+    definition.update(changes)
+    return definition
+
+
+def write_esri_package(folder, definition: dict, state: dict, with_optimizer: bool = True):
+    folder.mkdir(parents=True, exist_ok=True)
+    saved = {"model": state, "opt": {"param_groups": [{"lr": 0.001}]}} if with_optimizer \
+        else state
+    torch.save(saved, folder / definition["ModelFile"])
+    (folder / definition["InferenceFunction"]).write_text(
+        f"open({str(folder / MARKER)!r}, 'w').write('run')\n")
+    emd = folder / "esri_model.emd"
+    emd.write_text(json.dumps(definition))
+    return emd
+
+
+@pytest.fixture(scope="module")
+def esri(tmp_path_factory):
+    state = fastai_weights()
+    folder = tmp_path_factory.mktemp("esri")
+    return write_esri_package(folder / "package", esri_definition(), state), state
+
+
+def corner_points(raster: str, count: int) -> list[tuple[int, int, bytes]]:
+    """Points on pixel corners: a 64 px chip around each is exactly a 64 x 64 window."""
+    import struct
+
+    dataset = gdal.Open(raster)
+    x0, res, _, y0, _, res_y = dataset.GetGeoTransform()
+    rng = np.random.default_rng(0)
+    points = []
+    for _ in range(count):
+        column = int(rng.integers(40, dataset.RasterXSize - 40))
+        row = int(rng.integers(40, dataset.RasterYSize - 40))
+        points.append((column, row, struct.pack("<BIdd", 1, 1, x0 + column * res,
+                                                y0 + row * res_y)))
+    return points
+
+
+@pytest.mark.parametrize("with_optimizer", [True, False])
+def test_an_esri_package_classifies_like_the_network_run_directly(esri, tmp_path, monkeypatch,
+                                                                  with_optimizer):
+    monkeypatch.setattr(devices, "mixed_precision", lambda device, chip_size: None)  # fp32
+    emd, state = esri
+    if not with_optimizer:
+        emd = write_esri_package(tmp_path / "plain", esri_definition(), state, False)
+    lines: list[str] = []
+    from core.feedback import Feedback
+
+    classifier = RasterClassifier(str(emd), str(MASSACHUSETTS_TIF),
+                                  ClassifyOptions(device="cpu"), Feedback(log=lines.append))
+    points = corner_points(str(MASSACHUSETTS_TIF), 24)
+    predictions = list(classifier.classify([wkb for _, _, wkb in points]))
+    dataset = gdal.Open(str(MASSACHUSETTS_TIF))
+    chips = np.stack([dataset.ReadAsArray(c - 32, r - 32, 64, 64) for c, r, _ in points])
+    expected = logits_by_hand(state, chips)
+    probabilities = np.exp(expected) / np.exp(expected).sum(axis=1, keepdims=True)
+    assert [p.class_index for p in predictions] == list(expected.argmax(axis=1))
+    assert np.allclose([p.confidence for p in predictions], probabilities.max(axis=1),
+                       atol=1e-4)
+    assert any("InferenceFunction (ArcGISObjectClassifier.py)" in line and "not run" in line
+               for line in lines), lines
+    assert not (emd.parent / MARKER).exists()
+
+
+def test_an_esri_dlpk_loads_and_its_errors_name_the_dlpk(esri, tmp_path):
+    emd, state = esri
+    dlpk = tmp_path / "esri.dlpk"
+    with zipfile.ZipFile(dlpk, "w") as archive:
+        for path in emd.parent.iterdir():
+            archive.write(path, path.name)
+    package = load_package(str(dlpk))
+    assert package.classes == CLASSES and package.backbone == "resnet18"
+    detector = write_esri_package(tmp_path / "detector",
+                                  esri_definition(ModelConfiguration="_ObjectDetector"), state)
+    broken = tmp_path / "detector.dlpk"
+    with zipfile.ZipFile(broken, "w") as archive:
+        for path in detector.parent.iterdir():
+            archive.write(path, path.name)
+    with pytest.raises(ModelPackageError, match=f"{broken} \\(esri_model.emd\\) is an "
+                       "arcgis.learn '_ObjectDetector' model"):
+        load_package(str(broken))
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"ModelParameters": {"backbone": "vgg16"}}, "uses the backbone 'vgg16'"),
+    ({"IsMultispectral": True}, "multispectral arcgis.learn model"),
+])
+def test_what_is_not_supported_is_named(esri, tmp_path, changes, message):
+    _, state = esri
+    emd = write_esri_package(tmp_path / "other", esri_definition(**changes), state)
+    with pytest.raises(ModelPackageError, match=message):
+        load_package(str(emd))
+
+
+def test_classify_objects_runs_an_esri_package_headless(qgis_process, esri, tmp_path):
+    emd, _ = esri
+    from conftest import MASSACHUSETTS_BUILDINGS
+
+    done, result = qgis_process.run("classifyobjects", INPUT_RASTER=MASSACHUSETTS_TIF,
+                                    INPUT_FEATURES=MASSACHUSETTS_BUILDINGS, MODEL=emd,
+                                    DEVICE=1, OUTPUT=tmp_path / "esri.gpkg")
+    assert done.returncode == 0, done.stdout + done.stderr
+    log = "\n".join(result["log"]["info"])
+    assert "written by arcgis.learn (FeatureClassifier, resnet18)" in log
+    assert not (emd.parent / MARKER).exists()
+    from osgeo import ogr
+
+    output = ogr.Open(str(tmp_path / "esri.gpkg"))  # keep: the layer needs it
+    labels = {feature.GetField("ClassLabel") for feature in output.GetLayer()}
+    assert labels <= set(CLASSES) and labels
