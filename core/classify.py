@@ -113,6 +113,8 @@ class RasterClassifier:
         self.settings = ChipSettings(self.package.chip_size, tuple(definition["ExtractBands"]),
                                      crop_mode, options.padding, blacken, options.cell_size)
         self.source = RasterSource(raster, self.settings.bands, options.extent)
+        warn_about_cell_size(definition, options.cell_size or abs(self.source.transform[1]),
+                             self.feedback)
         _check_data_type(definition.get("DataType"), self.source)
         self.predictor = Predictor(self.package, options.device, options.batch_size,
                                    options.tta, self.feedback, engine)
@@ -163,6 +165,23 @@ def _prediction(feature: FeatureChip) -> Prediction:
     row, chip = feature.result
     best = int(row.argmax())
     return Prediction(Status.CHIPPED, best, float(row[best]), area, chip)
+
+
+CELL_SIZE_TOLERANCE = 2.0  # how far off the training cell size results are still trusted
+
+
+def warn_about_cell_size(definition: dict, cell_size: float, feedback: Feedback) -> None:
+    """Log a warning when the raster is read at a cell size more than 2 x away from the
+    one the model was trained at (when its package records it)."""
+    low, high = definition.get("MinCellSize"), definition.get("MaxCellSize")
+    if not isinstance(low, (int, float)) or not isinstance(high, (int, float)) or low <= 0:
+        return
+    if low / CELL_SIZE_TOLERANCE <= cell_size <= high * CELL_SIZE_TOLERANCE:
+        return
+    trained = f"{low:g}" if low == high else f"{low:g} to {high:g}"
+    feedback.log(f"Warning: the model was trained on chips of {trained} map units per pixel, "
+                 f"but the raster is read at {cell_size:g}: more than {CELL_SIZE_TOLERANCE:g} "
+                 f"x away, results are usually poor. Set CELL_SIZE to {(low * high) ** 0.5:g}.")
 
 
 def default_workers(device_type: str) -> int:

@@ -166,6 +166,7 @@ class TrainingData:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     seed: int = 42
     chip_store: ChipStore | None = None
+    cell_sizes: tuple[float, float] | None = None  # (min, max) ground size of a chip pixel
 
     def summary(self) -> dict:
         """Facts about the data, for the report and the model definition."""
@@ -182,6 +183,7 @@ class TrainingData:
             "band_count": self.band_count,
             "data_type": self.data_type,
             "chip_size": self.chip_size,
+            "cell_sizes": self.cell_sizes,
             "skipped": [list(item) for item in self.skipped],
         }
 
@@ -210,6 +212,24 @@ class TrainingData:
         counts = torch.bincount(labels, minlength=len(self.classes)).clamp_min(1)
         weights = (1.0 / counts.double())[labels]
         return torch.multinomial(weights, len(labels), replacement=True, generator=generator)
+
+
+def training_cell_sizes(folders: Sequence[str], chip_size: int) -> tuple[float, float] | None:
+    """(smallest, largest) ground size of a training chip's pixel once resized to
+    ``chip_size``, from the chips.csv that Export training chips writes (chip bounds in map
+    units); None when no folder has one."""
+    import csv
+
+    sizes = []
+    for folder in folders:
+        try:
+            with open(os.path.join(folder, "chips.csv"), newline="", encoding="utf-8") as table:
+                for row in csv.DictReader(table):
+                    sizes.append((float(row["max_x"]) - float(row["min_x"])) / chip_size)
+        except (OSError, KeyError, ValueError):
+            continue
+    sizes = [size for size in sizes if size > 0]
+    return (min(sizes), max(sizes)) if sizes else None
 
 
 def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_pct: float = 20,
@@ -271,7 +291,8 @@ def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_p
         normalization=normalization, chip_size=chip_size, band_count=bands,
         data_type=source_type.name, folders=list(scan.folders), batch_size=batch_size,
         skipped=decoded.skipped, seed=seed,
-        chip_store=ChipStore(store.place, len(labels) * chip_bytes // len(order), store.budget))
+        chip_store=ChipStore(store.place, len(labels) * chip_bytes // len(order), store.budget),
+        cell_sizes=training_cell_sizes(folders, chip_size))
 
 
 def _first_readable(paths: Sequence[str], order) -> tuple[str, np.ndarray]:

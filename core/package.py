@@ -520,6 +520,9 @@ def model_definition(*, name: str, backbone: str, classes: list[str], chip_size:
         "CropSizeFixed": 1,
         "BlackenAroundFeature": 0,
         "ImageSpaceUsed": "PIXEL_SPACE",
+        "ModelParameters": {"backbone": backbone},  # where arcgis.learn keeps it
+        "IsMultispectral": not (band_count == 3 and data_type == "uint8"),
+        **_cell_size_keys(data_summary.get("cell_sizes")),
         "Backbone": backbone,
         "BandCount": band_count,
         "DataType": data_type,
@@ -539,3 +542,11 @@ def model_definition(*, name: str, backbone: str, classes: list[str], chip_size:
         "PluginVersion": __version__,
         "CreatedAt": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
+
+
+def _cell_size_keys(cell_sizes) -> dict:
+    """MinCellSize and MaxCellSize (map units per chip pixel) where the training chips
+    said them (chips.csv of Export training chips)."""
+    if not cell_sizes:
+        return {}
+    return {"MinCellSize": float(cell_sizes[0]), "MaxCellSize": float(cell_sizes[1])}

@@ -165,3 +165,23 @@ def test_outputs_left_at_their_defaults_are_kept_in_the_users_home(qgis_process,
     assert "<table" in report.read_text(encoding="utf-8")
     assert read_csv(confusion)[0] == ["truth \\ predicted", "man", "nature"]
     assert any(line.startswith(f"Report: {report}") for line in evaluated["log"]["info"])
+
+
+def test_the_training_cell_size_is_recorded_and_checked(qgis_process, nb_export, tmp_path):
+    """Chips from Export training chips tell the cell size the model learnt at; classifying
+    more than 2 x away from it warns, with the CELL_SIZE to use."""
+    _, model = nb_export
+    definition = json.loads(open(model, encoding="utf-8").read())
+    low, high = definition["MinCellSize"], definition["MaxCellSize"]
+    assert 0 < low <= high
+    assert definition["ModelParameters"] == {"backbone": "resnet18"}
+    assert definition["IsMultispectral"] is False
+    for cell_size, warned in ((10 * high, True), ((low * high) ** 0.5, False)):
+        done, result = qgis_process.run("classifyobjects", INPUT_RASTER=NB_RASTER,
+                                        INPUT_FEATURES=NB_POLYGONS, MODEL=model, DEVICE=1,
+                                        CELL_SIZE=cell_size, OUTPUT=tmp_path / f"{warned}.gpkg")
+        assert done.returncode == 0, done.stdout + done.stderr
+        log = "\n".join(result["log"]["info"])
+        assert ("Warning: the model was trained on chips of" in log) is warned
+        if warned:
+            assert f"Set CELL_SIZE to {(low * high) ** 0.5:g}." in log
