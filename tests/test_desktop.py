@@ -66,7 +66,8 @@ def test_desktop_trains_and_classifies_without_crashing(tmp_path):
     assert steps["triton_loaded"] is False
     # Plugins > Scene Classifier > Dependencies...: Install runs pip into the profile
     installed = steps["dependencies"]
-    assert installed["rows"] == ["torch", "torchvision", "onnxruntime", "jinja2", "matplotlib"]
+    assert installed["rows"] == ["torch", "torchvision", "onnxruntime", "timm", "jinja2",
+                                 "matplotlib"]
     assert installed["folder"] == str(tmp_path / "qgis" / "profiles" / "default" / "python" /
                                       "scene_classifier_packages")
     assert installed["installed"] == [f"numpy-{numpy.__version__}.dist-info",
