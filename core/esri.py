@@ -6,7 +6,8 @@ average-pool to 1 x 1, concatenated in that order), Flatten, BatchNorm1d(2 x fea
 Dropout, Linear(2 x features -> 512), ReLU, BatchNorm1d(512), Dropout, Linear(512 ->
 classes), the Linear layers with or without biases by fastai version. The weights are that
 state dict, or ``{"model": state, "opt": ...}``. Logit i is the i-th entry of ``Classes``;
-inputs are scaled to [0, 1] and normalised with ImageNet's statistics. The package's
+RGB inputs are scaled to [0, 1] and normalised with ImageNet's statistics, multispectral ones
+as their NormalizationStats say. The package's
 InferenceFunction (.py) and any other code in it are never imported or run.
 """
 
@@ -40,13 +41,11 @@ def from_esri(definition: dict, source: str) -> tuple[dict, list[str]]:
         raise ModelPackageError(
             f"{source} uses the backbone '{backbone}'; Scene Classifier runs arcgis.learn "
             f"FeatureClassifier packages with {', '.join(FASTAI_BACKBONES)}.")
-    if definition.get("IsMultispectral"):
-        raise ModelPackageError(
-            f"{source} is a multispectral arcgis.learn model: its normalisation "
-            "(NormalizationStats) is not supported yet. RGB models are.")
     bands = definition.get("ExtractBands") or [0, 1, 2]
+    normalization = multispectral_normalization(definition, len(bands), source) \
+        if definition.get("IsMultispectral") else Normalization.imagenet()
     converted = dict(definition, Backbone=backbone, BandCount=len(bands), ExtractBands=bands,
-                     Head=FASTAI_HEAD, Normalization=Normalization.imagenet().to_dict(),
+                     Head=FASTAI_HEAD, Normalization=normalization.to_dict(),
                      ModelName=definition.get("ModelName") or backbone)
     converted.setdefault("ImageWidth", definition.get("ImageHeight"))
     notes = [f"{source} was written by arcgis.learn (FeatureClassifier, {backbone}); its "
@@ -58,6 +57,27 @@ def from_esri(definition: dict, source: str) -> tuple[dict, list[str]]:
     return converted, notes
 
 
+STATS_KEYS = ("band_min_values", "band_max_values", "scaled_mean_values", "scaled_std_values")
+
+
+def multispectral_normalization(definition: dict, bands: int, source: str) -> Normalization:
+    """arcgis.learn's multispectral normalisation, ((x - min) / (max - min) - scaled mean) /
+    scaled std per band, as ours: (x - mean) / std with mean = min + scaled mean x range and
+    std = scaled std x range (scale 1)."""
+    stats = definition.get("NormalizationStats") or {}
+    try:
+        low, high, mean, std = ([float(v) for v in stats[key]] for key in STATS_KEYS)
+    except (KeyError, TypeError, ValueError) as error:
+        raise ModelPackageError(f"{source} is multispectral but its NormalizationStats lack "
+                                f"{', '.join(STATS_KEYS)} ({error}).") from error
+    if not all(len(values) == bands for values in (low, high, mean, std)):
+        raise ModelPackageError(f"{source}: NormalizationStats do not have one value per band "
+                                f"of ExtractBands ({bands}).")
+    ranges = [h - lo for lo, h in zip(low, high)]
+    return Normalization(1.0, [lo + m * r for lo, m, r in zip(low, mean, ranges)],
+                         [s * r for s, r in zip(std, ranges)])
+
+
 def fastai_state(loaded: object) -> dict:
     """The network's state dict from a fastai Learner.save file (with or without "opt")."""
     if isinstance(loaded, dict) and isinstance(loaded.get("model"), dict):
@@ -65,9 +85,10 @@ def fastai_state(loaded: object) -> dict:
     return loaded  # checked as a state dict of tensors by the caller
 
 
-def fastai_classifier(backbone: str, num_classes: int, state: dict | None = None):
-    """fastai's create_cnn network around a torchvision ``backbone``: body ``0``, head ``1``;
-    Linear layers get biases where ``state`` has them."""
+def fastai_classifier(backbone: str, num_classes: int, state: dict | None = None,
+                      bands: int = 3):
+    """fastai's create_cnn network around a torchvision ``backbone`` taking ``bands`` bands:
+    body ``0``, head ``1``; Linear layers get biases where ``state`` has them."""
     import torch
     import torchvision
     from torch import nn
@@ -81,6 +102,8 @@ def fastai_classifier(backbone: str, num_classes: int, state: dict | None = None
             return torch.cat([self.mp(x), self.ap(x)], 1)
 
     network = getattr(torchvision.models, backbone)(weights=None)
+    if bands != 3:
+        network.conv1 = nn.Conv2d(bands, 64, kernel_size=7, stride=2, padding=3, bias=False)
     features = network.fc.in_features
     body = nn.Sequential(*list(network.children())[:-2])
 

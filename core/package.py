@@ -437,7 +437,8 @@ def _network(definition: dict, state: dict | None = None):
     from .esri import FASTAI_HEAD, fastai_classifier
 
     if definition.get("Head") == FASTAI_HEAD:
-        return fastai_classifier(definition["Backbone"], len(definition["Classes"]), state)
+        return fastai_classifier(definition["Backbone"], len(definition["Classes"]), state,
+                                 definition["BandCount"])
     return create_model(definition["Backbone"], len(definition["Classes"]),
                         definition["BandCount"])
 

@@ -23,13 +23,14 @@ RESNET_CHILDREN = {"conv1": 0, "bn1": 1, "layer1": 4, "layer2": 5, "layer3": 6, 
 MARKER = "code_was_run.txt"
 
 
-def fastai_weights(seed: int = 0) -> dict:
+def fastai_weights(seed: int = 0, bands: int = 3) -> dict:
     """A fastai create_cnn state dict for resnet18 with random weights and running stats, as
     arcgis.learn saves it: body "0.*" from torchvision's names, head "1.*"."""
     import torchvision
 
     generator = torch.Generator().manual_seed(seed)
     body = torchvision.models.resnet18(weights=None).state_dict()
+    body["conv1.weight"] = torch.randn(64, bands, 7, 7, generator=generator) * 0.05
     state = {}
     for key, value in body.items():
         child, _, rest = key.partition(".")
@@ -48,19 +49,24 @@ def fastai_weights(seed: int = 0) -> dict:
     return state
 
 
-def logits_by_hand(state: dict, chips: np.ndarray) -> np.ndarray:
+def imagenet(chips: np.ndarray):
+    x = torch.from_numpy(chips).float() / 255
+    mean, std = torch.tensor([0.485, 0.456, 0.406]), torch.tensor([0.229, 0.224, 0.225])
+    return (x - mean.view(1, 3, 1, 1)) / std.view(1, 3, 1, 1)
+
+
+def logits_by_hand(state: dict, chips: np.ndarray, normalize=imagenet) -> np.ndarray:
     """What the network computes, written out with torch.nn.functional (not the product's
     builder): resnet18's layers, max and average pooled and concatenated, then the head."""
     import torchvision
 
     resnet = torchvision.models.resnet18(weights=None).eval()
+    resnet.conv1 = torch.nn.Conv2d(chips.shape[1], 64, 7, 2, 3, bias=False)
     resnet.load_state_dict({f"{name}.{key.split('.', 2)[2]}": value
                             for key, value in state.items() if key.startswith("0.")
                             for name, index in RESNET_CHILDREN.items()
                             if key.split(".")[1] == str(index)}, strict=False)
-    x = torch.from_numpy(chips).float() / 255
-    mean, std = torch.tensor([0.485, 0.456, 0.406]), torch.tensor([0.229, 0.224, 0.225])
-    x = (x - mean.view(1, 3, 1, 1)) / std.view(1, 3, 1, 1)
+    x = normalize(chips)
     with torch.no_grad():
         for name in ("conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4"):
             x = getattr(resnet, name)(x)
@@ -171,9 +177,39 @@ def test_an_esri_dlpk_loads_and_its_errors_name_the_dlpk(esri, tmp_path):
         load_package(str(broken))
 
 
+def test_a_multispectral_esri_package_uses_its_normalization_stats(tmp_path, monkeypatch):
+    from conftest import write_raster
+
+    monkeypatch.setattr(devices, "mixed_precision", lambda device, chip_size: None)  # fp32
+    state = fastai_weights(seed=1, bands=4)
+    low, high = [100.0, 200.0, 50.0, 0.0], [3000.0, 3500.0, 2500.0, 4000.0]
+    mean, std = [0.3, 0.35, 0.25, 0.4], [0.2, 0.15, 0.1, 0.25]
+    stats = {"band_min_values": low, "band_max_values": high, "scaled_mean_values": mean,
+             "scaled_std_values": std}
+    emd = write_esri_package(tmp_path / "ms", esri_definition(
+        IsMultispectral=True, ExtractBands=[0, 1, 2, 3], NormalizationStats=stats), state)
+    pixels = np.random.default_rng(2).integers(0, 4000, (4, 200, 200)).astype(np.uint16)
+    raster = str(write_raster(tmp_path / "ms.tif", pixels))
+    points = corner_points(raster, 12)
+    predictions = list(RasterClassifier(str(emd), raster, ClassifyOptions(device="cpu"))
+                       .classify([wkb for _, _, wkb in points]))
+    chips = np.stack([pixels[:, r - 32:r + 32, c - 32:c + 32] for c, r, _ in points])
+
+    def esri_scaling(chips):
+        view = [torch.tensor(values).view(1, 4, 1, 1) for values in (low, high, mean, std)]
+        scaled = (torch.from_numpy(chips.astype(np.float32)) - view[0]) / (view[1] - view[0])
+        return (scaled - view[2]) / view[3]
+
+    expected = logits_by_hand(state, chips, esri_scaling)
+    probabilities = np.exp(expected) / np.exp(expected).sum(axis=1, keepdims=True)
+    assert [p.class_index for p in predictions] == list(expected.argmax(axis=1))
+    assert np.allclose([p.confidence for p in predictions], probabilities.max(axis=1),
+                       atol=1e-4)
+
+
 @pytest.mark.parametrize("changes, message", [
     ({"ModelParameters": {"backbone": "vgg16"}}, "uses the backbone 'vgg16'"),
-    ({"IsMultispectral": True}, "multispectral arcgis.learn model"),
+    ({"IsMultispectral": True}, "multispectral but its NormalizationStats lack"),
 ])
 def test_what_is_not_supported_is_named(esri, tmp_path, changes, message):
     _, state = esri
