@@ -524,6 +524,7 @@ def model_definition(*, name: str, backbone: str, classes: list[str], chip_size:
         "ImageSpaceUsed": "PIXEL_SPACE",
         "ModelParameters": {"backbone": backbone},  # where arcgis.learn keeps it
         "IsMultispectral": not (band_count == 3 and data_type == "uint8"),
+        **_normalization_stats(normalization),
         **_cell_size_keys(data_summary.get("cell_sizes")),
         "Backbone": backbone,
         "BandCount": band_count,
@@ -552,3 +553,16 @@ def _cell_size_keys(cell_sizes) -> dict:
     if not cell_sizes:
         return {}
     return {"MinCellSize": float(cell_sizes[0]), "MaxCellSize": float(cell_sizes[1])}
+
+
+def _normalization_stats(normalization: Normalization) -> dict:
+    """Esri's NormalizationStats where the normalisation is not ImageNet's: arcgis.learn's
+    ((x - min) / (max - min) - scaled mean) / scaled std, which is ours with min 0 and max
+    our scale (core.esri reads it back the same way)."""
+    if normalization == Normalization.imagenet():
+        return {}
+    bands = len(normalization.mean)
+    return {"NormalizationStats": {
+        "band_min_values": [0.0] * bands, "band_max_values": [normalization.scale] * bands,
+        "scaled_mean_values": list(normalization.mean),
+        "scaled_std_values": list(normalization.std)}}

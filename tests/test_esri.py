@@ -234,3 +234,15 @@ def test_classify_objects_runs_an_esri_package_headless(qgis_process, esri, tmp_
     output = ogr.Open(str(tmp_path / "esri.gpkg"))  # keep: the layer needs it
     labels = {feature.GetField("ClassLabel") for feature in output.GetLayer()}
     assert labels <= set(CLASSES) and labels
+
+
+def test_our_normalization_stats_read_back_as_esri_reads_them():
+    """Our .emd writes NormalizationStats (for non-ImageNet chips) in Esri's form; read as
+    arcgis.learn's scaling, they give our normalisation back."""
+    from core.esri import multispectral_normalization
+    from core.normalization import Normalization
+    from core.package import _normalization_stats
+
+    ours = Normalization(1.0, [300.0, 250.0, 90.0, 1200.0], [80.0, 60.0, 30.0, 400.0])
+    assert multispectral_normalization(_normalization_stats(ours), 4, "test") == ours
+    assert _normalization_stats(Normalization.imagenet()) == {}
