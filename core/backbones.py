@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from .errors import BackboneError
+from .torch_files import NotData, load_data
 
 BACKBONES = (
     "resnet18",
@@ -124,9 +125,7 @@ def _offline_weights(name: str) -> str | None:
 def _load_in_order(model, path: str, name: str) -> None:
     """Weights saved under other names, matched to the model's tensors one to one, in
     order (checked by shape), loaded as data."""
-    import torch
-
-    state = torch.load(path, map_location="cpu", weights_only=True)
+    state = load_data(path)
     own = model.state_dict()
     if len(state) != len(own) or any(value.shape != own[key].shape for key, value in
                                      zip(own, state.values())):
@@ -146,13 +145,12 @@ def _download_pretrained(builder, backbone: str):
 
 
 def _load_weights_file(model, path: str, backbone: str) -> None:
-    import torch
 
     if not os.path.isfile(path):
         raise BackboneError(f"Weights file not found: {path}.")
     try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as error:
+        state = load_data(path)
+    except NotData as error:
         raise BackboneError(
             f"Cannot read weights file {path} as a PyTorch state dict ({error}). Give a file "
             f"saved with torch.save(model.state_dict(), path); files that need code to load "

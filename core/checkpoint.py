@@ -38,17 +38,17 @@ def save_checkpoint(folder: str, state: dict) -> None:
 
 def load_checkpoint(folder: str) -> dict | None:
     """The saved state, or None when there is no checkpoint."""
-    import torch
+    from .torch_files import NotData, load_data
 
     path = os.path.join(folder, CHECKPOINT_FILE)
     if not os.path.isfile(path):
         return None
     try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as error:  # any unpickling failure: refuse, never run anything
+        state = load_data(path)
+    except NotData as error:
         raise CheckpointError(
-            f"The checkpoint {path} cannot be read ({type(error).__name__}: {error}). Delete "
-            f"{folder} and train without RESUME.") from error
+            f"The checkpoint {path} cannot be read ({error}). Delete {folder} and train "
+            "without RESUME.") from error
     if not isinstance(state, dict) or "epoch" not in state or "run" not in state:
         raise CheckpointError(f"{path} is not a training checkpoint. Delete {folder} and train "
                               "without RESUME.")

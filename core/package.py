@@ -416,9 +416,11 @@ def _load_weights(path: str, unwrap: Callable[[object], object] | None = None) -
     """A state dict of tensors, loaded as data (``unwrap`` takes it out of a container)."""
     import torch
 
+    from .torch_files import NotData, load_data
+
     try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as error:
+        state = load_data(path)
+    except NotData as error:
         raise ModelPackageError(
             f"Refusing to load {path}: it is not a plain PyTorch state dict ({error}). Model "
             "files are data; files that need code to load are never run."

@@ -74,9 +74,11 @@ def test_a_checkpoint_that_is_not_data_is_refused_and_never_runs(tmp_path):
     folder = tmp_path / "m.partial"
     folder.mkdir()
     (folder / "checkpoint.pth").write_bytes(pickle.dumps({"epoch": 1, "run": Payload()}))
-    with pytest.raises(CheckpointError, match="cannot be read"):
+    with pytest.raises(CheckpointError, match="cannot be read \\(it needs code to load") \
+            as refused:
         load_checkpoint(str(folder))
     assert not (tmp_path / "pwned").exists()
+    assert "weights_only" not in str(refused.value)  # never PyTorch's advice to load unsafely
     torch.save([1, 2], folder / "checkpoint.pth")
     with pytest.raises(CheckpointError, match="is not a training checkpoint"):
         load_checkpoint(str(folder))
