@@ -151,8 +151,15 @@ class _Tally:
                 np.array(chip) if keep else None))
 
     def result(self) -> Evaluation:
+        """The evaluation; an error when no sample could be counted (an accuracy of nothing
+        would read as 0 %)."""
         self.evaluation.confusion = confusion_matrix(self.truth, self.predicted,
                                                      len(self.classes))
+        if not self.truth:
+            reasons = self.evaluation.text().split("\n")[1:] or ["there were no samples"]
+            raise DataError(f"Nothing could be evaluated in {self.evaluation.description}: "
+                            f"{' '.join(reasons)} The model's classes are "
+                            f"{', '.join(self.classes)}: give truth values among them.")
         return self.evaluation
 
 

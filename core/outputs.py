@@ -4,6 +4,7 @@ lands inside the data it reads."""
 from __future__ import annotations
 
 import os
+import secrets
 import time
 from collections.abc import Iterable
 
@@ -59,3 +60,15 @@ def evaluation_paths(model_path: str) -> tuple[str, str]:
     stem = os.path.join(work_folder("evaluations"),
                         f"{name} {time.strftime('%Y-%m-%d %H%M%S')}")
     return f"{stem}.html", f"{stem} confusion.csv"
+
+
+def new_folder(parent: str, prefix: str) -> str:
+    """A new, uniquely named folder in ``parent`` with the user's normal permissions (their
+    umask; tempfile.mkdtemp would make it private, 0700, and so the package moved from it)."""
+    while True:
+        path = os.path.join(parent, f"{prefix}{secrets.token_hex(6)}")
+        try:
+            os.mkdir(path)
+            return path
+        except FileExistsError:
+            continue

@@ -26,7 +26,7 @@ from . import __version__
 from .class_colors import class_colors
 from .errors import ModelPackageError, OutputError
 from .normalization import Normalization
-from .outputs import check_apart
+from .outputs import check_apart, new_folder
 
 MODEL_TYPE = "ObjectClassification"
 MODEL_CONFIGURATION = "SceneClassifier"
@@ -151,7 +151,7 @@ def save_package(output_folder: str, name: str, state_dict: dict, definition: di
     output_folder = os.path.abspath(output_folder)
     os.makedirs(output_folder, exist_ok=True)
     final = os.path.join(output_folder, name)
-    staging = tempfile.mkdtemp(prefix=f".{name}.partial-", dir=output_folder)
+    staging = new_folder(output_folder, f".{name}.partial-")  # becomes the package folder
     staged = PackagePaths.in_folder(staging, name)
     try:
         definition = dict(definition, ModelFile=os.path.basename(staged.weights), ModelName=name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 
 import numpy as np
 import pytest
@@ -208,6 +209,17 @@ def test_folder_evaluation_of_a_trained_model_beats_chance(trained, tmp_path):
     evaluation.write_report(str(tmp_path / "report.html"), paths.dlpk)
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Cohen&#39;s kappa" in html and html.count("data:image/png") == 2
+
+
+def test_an_evaluation_with_nothing_to_count_is_an_error_not_an_accuracy(trained, tmp_path):
+    """Truth that names no class of the model gives no accuracy of 0 %, but says why."""
+    _, paths = trained
+    for name in ("meadow", "lake"):  # classes the model does not know
+        shutil.copytree(next(SAMPLE_RSSCN7.iterdir()), tmp_path / "chips" / name)
+    with pytest.raises(DataError, match="Nothing could be evaluated in labelled chips in .*"
+                       "not classes of the model.*'meadow' \\(60\\).* The model's classes are "
+                       "aGrass, bField"):
+        evaluate_folder(paths.dlpk, str(tmp_path / "chips"), device="cpu")
 
 
 def test_an_export_never_touches_a_folder_of_other_files(tmp_path):

@@ -196,3 +196,10 @@ def test_a_package_is_never_saved_into_its_training_data(trained):
     parent = os.path.dirname(data_folder)
     with pytest.raises(OutputError, match="contains the training data folder"):
         classifier.save(os.path.basename(parent), os.path.dirname(parent))
+
+
+def test_a_package_folder_has_the_users_normal_permissions(trained):
+    _, paths = trained
+    mask = os.umask(0)
+    os.umask(mask)
+    assert os.stat(paths.folder).st_mode & 0o777 == 0o777 & ~mask  # not private (0700)
