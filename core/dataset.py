@@ -44,6 +44,8 @@ class FolderScan:
     paths: list[str]
     labels: list[int]
     ignored_files: int = 0
+    repeated_files: int = 0  # found again through a repeated folder or a link: used once
+    repeated_classes: list[str] = field(default_factory=list)  # classes made only of those
 
     def class_counts(self) -> dict[str, int]:
         counts = Counter(self.labels)
@@ -79,7 +81,9 @@ def scan_folders(folders: Sequence[str], for_training: bool = True) -> FolderSca
     For training, at least 2 classes of at least 2 images each; else any labelled image.
     """
     files_by_class: dict[str, list[str]] = {}
-    ignored = 0
+    ignored = repeated = 0
+    seen: set[str] = set()  # real paths: a folder given twice, or linked, counts once
+    repeated_in: set[str] = set()
     for folder in folders:
         if not os.path.isdir(folder):
             raise DataError(f"Input folder does not exist: {folder}. {LAYOUT_HINT}")
@@ -94,11 +98,19 @@ def scan_folders(folders: Sequence[str], for_training: bool = True) -> FolderSca
             for directory, subdirs, files in os.walk(os.path.join(root, name)):
                 subdirs.sort()
                 for file in sorted(files):
-                    if is_image_file(file):
-                        files_by_class.setdefault(name, []).append(os.path.join(directory, file))
-                    else:
+                    path = os.path.join(directory, file)
+                    if not is_image_file(file):
                         ignored += 1
+                    elif os.path.realpath(path) in seen:
+                        repeated += 1
+                        repeated_in.add(name)
+                    else:
+                        seen.add(os.path.realpath(path))
+                        files_by_class.setdefault(name, []).append(path)
             files_by_class.setdefault(name, [])
+    only_repeats = sorted(name for name in repeated_in if not files_by_class.get(name))
+    for name in only_repeats:  # a linked copy of another class: no class of its own
+        del files_by_class[name]
     classes = sorted(files_by_class)
     if not for_training:
         classes = [name for name in classes if files_by_class[name]]
@@ -111,7 +123,7 @@ def scan_folders(folders: Sequence[str], for_training: bool = True) -> FolderSca
         )
     paths = [p for name in classes for p in files_by_class[name]]
     labels = [i for i, name in enumerate(classes) for _ in files_by_class[name]]
-    scan = FolderScan(list(folders), classes, paths, labels, ignored)
+    scan = FolderScan(list(folders), classes, paths, labels, ignored, repeated, only_repeats)
     if for_training:
         _check_class_sizes(scan.class_counts(), "image files")
     return scan
@@ -247,6 +259,12 @@ def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_p
     scan = scan_folders(folders)
     if scan.ignored_files:
         feedback.log(f"Ignored {scan.ignored_files} files that are not images.")
+    if scan.repeated_files:
+        dropped = (f"; {', '.join(scan.repeated_classes)} held only such files and is no "
+                   "class" if scan.repeated_classes else "")
+        feedback.log(f"Warning: {scan.repeated_files} image files were found a second time "
+                     "(a folder given twice, or a linked folder) and are used once, so that no "
+                     f"chip lands in both training and validation{dropped}.")
     train_index, valid_index = stratified_split(scan.labels, val_split_pct, seed)
     order = np.concatenate([train_index, valid_index])
     first_path, first = _first_readable(scan.paths, order)

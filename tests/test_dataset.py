@@ -167,3 +167,21 @@ def test_chips_with_another_band_count_are_skipped_and_named(tmp_path):
     assert [(p.rsplit("/", 1)[1], reason) for p, reason in data.skipped] == [
         ("four_bands.tif", f"4 bands where {tmp_path / 'a' / 'img0.png'} has 3")]
     assert any(line.startswith("Skipped 1 files: ") for line in lines)
+
+
+def test_a_folder_given_twice_or_linked_counts_once(rsscn7_small, tmp_path):
+    """The same chip never lands in training and validation at once."""
+    from core.feedback import Feedback
+
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    (linked / "aGrass").symlink_to(rsscn7_small / "aGrass", target_is_directory=True)
+    (linked / "zMore").symlink_to(rsscn7_small / "bField", target_is_directory=True)
+    lines: list[str] = []
+    once = load_training_data([str(rsscn7_small)], chip_size=16)
+    data = load_training_data([str(rsscn7_small), str(rsscn7_small), str(linked)],
+                              chip_size=16, feedback=Feedback(log=lines.append))
+    assert len(data.train_labels) + len(data.valid_labels) == \
+        len(once.train_labels) + len(once.valid_labels)
+    assert any("found a second time" in line and "zMore held only such files" in line
+               for line in lines), lines
