@@ -25,10 +25,23 @@ def is_image_file(path: str) -> bool:
     return path.lower().endswith(IMAGE_EXTENSIONS)
 
 
+# The largest image read as one chip, by the size its header declares (checked before any
+# pixel is read): twice the largest chip side (4096 px) each way. A small, sparse TIFF can
+# declare 30,000 x 30,000 pixels and would otherwise take gigabytes to decode.
+MAX_IMAGE_SIDE = 8192
+
+
+def _check_declared_size(width: int, height: int) -> None:
+    if width * height > MAX_IMAGE_SIDE * MAX_IMAGE_SIDE:
+        raise ValueError(f"its header declares {width} x {height} pixels, more than the "
+                         f"{MAX_IMAGE_SIDE} x {MAX_IMAGE_SIDE} a chip is read from (not read)")
+
+
 def read_image(path: str) -> np.ndarray:
     """Read an image file as an array (bands, height, width).
 
-    Raises OSError or ValueError when the file cannot be decoded.
+    Raises OSError or ValueError when the file cannot be decoded, or declares more than
+    MAX_IMAGE_SIDE x MAX_IMAGE_SIDE pixels.
     """
     if path.lower().endswith(TIFF_EXTENSIONS):
         return _read_tiff(path)
@@ -39,6 +52,7 @@ def _read_with_pillow(path: str, force_rgb: bool) -> np.ndarray:
     from PIL import Image
 
     with Image.open(path) as image:
+        _check_declared_size(*image.size)
         image.load()
         if force_rgb and image.mode != "RGB":
             image = image.convert("RGB")
@@ -58,6 +72,8 @@ def _read_tiff(path: str) -> np.ndarray:
     gdal.PushErrorHandler("CPLQuietErrorHandler")
     try:
         dataset = gdal.Open(path)
+        if dataset is not None:
+            _check_declared_size(dataset.RasterXSize, dataset.RasterYSize)
         array = None if dataset is None else dataset.ReadAsArray()
         message = gdal.GetLastErrorMsg()
     finally:

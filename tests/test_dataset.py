@@ -185,3 +185,20 @@ def test_a_folder_given_twice_or_linked_counts_once(rsscn7_small, tmp_path):
         len(once.train_labels) + len(once.valid_labels)
     assert any("found a second time" in line and "zMore held only such files" in line
                for line in lines), lines
+
+
+def test_an_image_declaring_a_huge_size_is_skipped_by_its_header(rsscn7_small, tmp_path):
+    """A few-kB sparse TIFF that declares 30,000 x 30,000 pixels is never decoded."""
+    from core.feedback import Feedback
+
+    chips = copy_subset(rsscn7_small, tmp_path / "chips", 6)
+    huge = gdal.GetDriverByName("GTiff").Create(str(chips / "aGrass" / "huge.tif"), 30000,
+                                                30000, 3, options=["SPARSE_OK=TRUE",
+                                                                   "TILED=YES"])
+    huge = None
+    assert (chips / "aGrass" / "huge.tif").stat().st_size < 1_000_000
+    lines: list[str] = []
+    data = load_training_data([str(chips)], chip_size=16, feedback=Feedback(log=lines.append))
+    assert len(data.train_labels) + len(data.valid_labels) == 7 * 6
+    assert any("huge.tif" in line and "declares 30000 x 30000 pixels" in line
+               for line in lines), lines
