@@ -19,6 +19,7 @@ from .devices import resolve_device
 from .errors import Cancelled
 from .feedback import Feedback
 from .imagery import read_image
+from .outputs import run_lock
 from .package import PackagePaths, check_package_target
 
 
@@ -72,10 +73,16 @@ def _classifier(settings: TrainSettings, feedback: Feedback) -> FeatureClassifie
 
 
 def train_classifier(settings: TrainSettings, feedback: Feedback | None = None) -> TrainOutcome:
-    """Read the chips, (find the rate,) train, and save the package and report."""
+    """Read the chips, (find the rate,) train, and save the package and report; one run at
+    a time into a model folder (core.outputs.run_lock)."""
     feedback = feedback or Feedback()
-    check_package_target(settings.output_folder, settings.model_name, settings.overwrite,
-                         split_folder_list(settings.input_folder, settings.extra_folders))
+    name = check_package_target(settings.output_folder, settings.model_name, settings.overwrite,
+                                split_folder_list(settings.input_folder, settings.extra_folders))
+    with run_lock(settings.output_folder, name, feedback.log):
+        return _train(settings, feedback)
+
+
+def _train(settings: TrainSettings, feedback: Feedback) -> TrainOutcome:
     feedback.log(f"The model package will be written to "
                  f"{os.path.join(settings.output_folder, settings.model_name)}.")
     classifier = _classifier(settings, feedback)

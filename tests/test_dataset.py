@@ -195,7 +195,7 @@ def test_an_image_declaring_a_huge_size_is_skipped_by_its_header(rsscn7_small, t
     huge = gdal.GetDriverByName("GTiff").Create(str(chips / "aGrass" / "huge.tif"), 30000,
                                                 30000, 3, options=["SPARSE_OK=TRUE",
                                                                    "TILED=YES"])
-    huge = None
+    del huge  # closes the file
     assert (chips / "aGrass" / "huge.tif").stat().st_size < 1_000_000
     lines: list[str] = []
     data = load_training_data([str(chips)], chip_size=16, feedback=Feedback(log=lines.append))

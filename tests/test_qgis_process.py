@@ -147,7 +147,8 @@ def test_kill_9_then_resume_finishes_from_the_last_epoch(qgis_process, rsscn7_sm
     assert done.returncode == 0, done.stdout + done.stderr
     log = result["log"]["info"]
     assert f"Resuming at epoch {finished + 1} of 10." in log
-    assert sorted(os.listdir(out)) == ["m"]  # the checkpoint folder is gone
+    assert any(line.startswith("Taking over the lock of an earlier run") for line in log)
+    assert sorted(os.listdir(out)) == ["m"]  # the checkpoint folder and the lock are gone
     assert load_package(str(out / "m" / "m.emd")).classes == sorted(
         p.name for p in rsscn7_small.iterdir())
 

@@ -345,3 +345,26 @@ def test_the_predictor_halves_its_batches_out_of_memory_too(trained):
     assert wrapped.largest <= 5 and predictor.batch_parts.parts == 4
     assert "Out of GPU memory while classifying: halving the batch to 8 chips" in "\n".join(lines)
     assert np.allclose(got, expected, atol=1e-2)
+
+
+def test_a_second_run_into_the_same_model_folder_stops_at_once(rsscn7_small, tmp_path):
+    """One run at a time per model folder: a live run's lock stops another, naming it."""
+    import json
+    import os
+    import socket
+
+    from core.errors import OutputError
+    from core.workflows import TrainSettings, train_classifier
+
+    out = tmp_path / "models"
+    out.mkdir()
+    lock = out / ".m.lock"
+    lock.write_text(json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
+                                "started": "2026-11-26 04:00:00"}))
+    settings = TrainSettings(str(rsscn7_small), backbone="resnet18", pretrained=False,
+                             chip_size=16, batch_size=16, epochs=1, learning_rate=1e-3,
+                             device="cpu", model_name="m", output_folder=str(out))
+    with pytest.raises(OutputError, match=f"Another run is already writing the model m in "
+                       f"{out} \\(process {os.getpid()} on"):
+        train_classifier(settings)
+    assert sorted(p.name for p in out.iterdir()) == [".m.lock"]  # nothing else touched
