@@ -8,12 +8,14 @@ import re
 from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingException,
+    QgsProcessingFeatureSourceDefinition,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
+    QgsProcessingUtils,
 )
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
@@ -98,17 +100,68 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS's name)
         """Check dependencies, run, and turn core errors into clean Processing errors."""
+        from ..core.outputs import describe_os_error
+
         try:
             if self.NEEDS == "torch":
                 from ..core.deps import require_torch
 
                 require_torch()
+            self._check_outputs(parameters, context)
             return self.process(parameters, context, feedback, core_feedback(feedback))
         except SceneClassifierError as error:
             raise QgsProcessingException(str(error)) from error
+        except OSError as error:  # the disk, permissions, a path: a message, not a traceback
+            raise QgsProcessingException(describe_os_error(error)) from error
+
+    def _check_outputs(self, parameters, context) -> None:
+        """Every file output checked before any work (core.outputs.check_output_paths):
+        temporary outputs are QGIS's own and skipped."""
+        from ..core.outputs import check_output_paths
+
+        temporary = QgsProcessingUtils.tempFolder()
+        outputs, inputs = [], []
+        for definition in self.parameterDefinitions():
+            if parameters.get(definition.name()) in (None, ""):
+                continue
+            label = f"'{definition.description()}' ({definition.name()})"
+            if definition.isDestination():
+                path = self._output_path(definition, parameters, context)
+                if path and os.path.isabs(path) and not path.startswith(temporary):
+                    outputs.append((label, path, definition.type() == "folderDestination"))
+            elif definition.type() in INPUT_TYPES:
+                path = _input_path(parameters[definition.name()], context)
+                if path:
+                    inputs.append((label, path))
+        check_output_paths(outputs, inputs)
+
+    def _output_path(self, definition, parameters, context) -> str:
+        name = definition.name()
+        if definition.type() in ("sink", "rasterDestination", "vectorDestination"):
+            return self.parameterAsOutputLayer(parameters, name, context).split("|")[0]
+        if definition.type() == "fileDestination":
+            return self.parameterAsFileOutput(parameters, name, context)
+        return self.parameterAsString(parameters, name, context)
 
     def process(self, parameters, context, feedback, core_feedback: Feedback) -> dict:
         raise NotImplementedError
+
+
+INPUT_TYPES = ("raster", "source", "vector", "file")  # parameters that read a file or folder
+
+
+def _input_path(value, context) -> str | None:
+    """The file or folder an input parameter's value reads, where it is one."""
+    if isinstance(value, QgsProcessingFeatureSourceDefinition):
+        value = value.source.staticValue()
+    if not isinstance(value, str) or not value:
+        return None
+    path = value.split("|")[0]
+    if os.path.exists(path):
+        return path
+    layer = QgsProcessingUtils.mapLayerFromString(value, context)
+    source = layer.source().split("|")[0] if layer is not None else ""
+    return source if source and os.path.exists(source) else None
 
 
 def as_html(text: str) -> str:

@@ -145,3 +145,47 @@ def _remove(path: str) -> None:
         os.remove(path)
     except FileNotFoundError:
         pass
+
+
+def check_output_paths(outputs: list[tuple[str, str, bool]],
+                       inputs: list[tuple[str, str]]) -> None:
+    """Before any work: refuse outputs (label, path, is a folder) that cannot be written
+    there (a folder where a file goes or the reverse, a place under a file or not writable),
+    two outputs at one path, or an output that would replace an input (label, path)."""
+    seen: dict[str, str] = {}
+    for label, path, is_folder in outputs:
+        where = real(path)
+        if where in seen:
+            raise OutputError(f"{label} and {seen[where]} are the same path ({path}): give "
+                              "each output its own.")
+        seen[where] = label
+        for input_label, input_path in inputs:
+            if real(input_path) == where:
+                raise OutputError(f"{label} ({path}) is the input {input_label}: writing it "
+                                  "would replace the data being read. Choose another path.")
+        if is_folder and os.path.isfile(where):
+            raise OutputError(f"{label} {path} is a file, not a folder. Choose a folder.")
+        if not is_folder and os.path.isdir(where):
+            raise OutputError(f"{label} {path} is a folder; give a file name in it instead.")
+        _check_writable(label, os.path.dirname(where))
+
+
+def _check_writable(label: str, folder: str) -> None:
+    """The folder, or its nearest existing parent (where it would be made), takes files."""
+    existing = folder
+    while existing and not os.path.exists(existing):
+        existing = os.path.dirname(existing)
+    if existing and not os.path.isdir(existing):
+        raise OutputError(f"{label} cannot be written: {existing} is a file, so no folder can "
+                          "be made there. Choose another place.")
+    if existing and not os.access(existing, os.W_OK):
+        raise OutputError(f"{label} cannot be written: the folder {existing} is not writable. "
+                          "Choose another place.")
+
+
+def describe_os_error(error: OSError) -> str:
+    """A file-system error as a message naming the path and what to do."""
+    path = error.filename or "a file"
+    reason = error.strerror or str(error)
+    return (f"Cannot use {path}: {reason}. Check that the place exists, is writable and has "
+            "free space, or choose another one.")

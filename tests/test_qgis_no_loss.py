@@ -13,7 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MASSACHUSETTS_TIF, NB_POLYGONS, NB_RASTER, QGIS_PROCESS
+from conftest import (
+    MASSACHUSETTS_BUILDINGS,
+    MASSACHUSETTS_TIF,
+    NB_POLYGONS,
+    NB_RASTER,
+    QGIS_PROCESS,
+)
 
 TINY_TRAINING = {"BACKBONE": 0, "PRETRAINED": "false", "CHIP_SIZE": 32, "BATCH_SIZE": 16,
                  "EPOCHS": 1, "LEARNING_RATE": 0.001, "DEVICE": 1}
@@ -56,7 +62,8 @@ CASES = {
     "train into the training data": (
         lambda qp, chips, tmp: None, "trainclassifier", lambda chips, tmp: dict(
             INPUT_FOLDER=chips, MODEL_NAME="model", OUTPUT_FOLDER=chips, **TINY_TRAINING),
-        "lies inside the training data folder"),
+        "is the input 'Folder of labelled chips' (INPUT_FOLDER): writing it would replace the "
+        "data being read"),
     "train over an earlier package without OVERWRITE": (
         lambda qp, chips, tmp: an_earlier_package(qp, chips, tmp / "out"),
         "trainclassifier", lambda chips, tmp: dict(
@@ -134,3 +141,60 @@ def test_a_classification_killed_while_writing_leaves_the_earlier_output(qgis_pr
     assert run.wait() == -signal.SIGKILL, "the run ended before it could be killed"
     assert {name: digest for name, digest in snapshot(tmp_path).items()
             if not name.startswith(".scene_classifier-partial-")} == earlier
+
+
+def parcels(tmp: Path) -> Path:
+    return Path(shutil.copy(MASSACHUSETTS_BUILDINGS, tmp / "parcels.gpkg"))
+
+
+def notes(tmp: Path) -> Path:
+    (tmp / "notes.txt").write_text("field notes")
+    return tmp / "notes.txt"
+
+
+# Outputs checked before any work: (prepare(tmp), algorithm, parameters(model, chips, tmp),
+# message)
+OUTPUT_CASES = {
+    "classify onto its own input": (
+        parcels, "classifyobjects", lambda model, chips, tmp: dict(
+            INPUT_RASTER=MASSACHUSETTS_TIF, INPUT_FEATURES=tmp / "parcels.gpkg", MODEL=model,
+            DEVICE=1, OUTPUT=tmp / "parcels.gpkg"),
+        "is the input 'Input features' (INPUT_FEATURES): writing it would replace the data "
+        "being read"),
+    "two outputs at one path": (
+        parcels, "classifyobjects", lambda model, chips, tmp: dict(
+            INPUT_RASTER=MASSACHUSETTS_TIF, INPUT_FEATURES=tmp / "parcels.gpkg", MODEL=model,
+            DEVICE=1, OUTPUT=tmp / "out.gpkg", OUTPUT_SUMMARY=tmp / "out.gpkg"),
+        "'Class summary' (OUTPUT_SUMMARY) and 'Classified features' (OUTPUT) are the same "
+        "path"),
+    "a report where a folder is": (
+        lambda tmp: (tmp / "reports").mkdir(), "evaluateclassifier",
+        lambda model, chips, tmp: dict(MODEL=model, INPUT_FOLDER=chips, DEVICE=1,
+                                       OUTPUT_REPORT=tmp / "reports"),
+        "'Evaluation report' (OUTPUT_REPORT) " + "{tmp}/reports is a folder; give a file name"),
+    "an output under a file": (
+        notes, "classifygrid", lambda model, chips, tmp: dict(
+            INPUT_RASTER=MASSACHUSETTS_TIF, MODEL=model, DEVICE=1,
+            OUTPUT=tmp / "notes.txt" / "grid.gpkg"),
+        "{tmp}/notes.txt is a file, so no folder can be made there"),
+    "train into a file": (
+        notes, "trainclassifier", lambda model, chips, tmp: dict(
+            INPUT_FOLDER=chips, MODEL_NAME="m", OUTPUT_FOLDER=tmp / "notes.txt",
+            **TINY_TRAINING),
+        "{tmp}/notes.txt is a file, not a folder"),
+}
+
+
+@pytest.mark.parametrize("case", OUTPUT_CASES)
+def test_outputs_are_checked_before_any_work(qgis_process, trained, rsscn7_small, tmp_path,
+                                             case):
+    prepare, algorithm, parameters, message = OUTPUT_CASES[case]
+    chips = shutil.copytree(rsscn7_small, tmp_path / "chips")
+    prepare(tmp_path)
+    before = snapshot(tmp_path)
+    done, _ = qgis_process.run(algorithm, **parameters(trained[1].definition, chips, tmp_path))
+    output = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert message.format(tmp=tmp_path) in output, output
+    assert "Traceback" not in output
+    assert snapshot(tmp_path) == before
