@@ -9,12 +9,14 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterDistance,
+    QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
     QgsRectangle,
     QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QVariant
 
+from ..core.features import MAX_CELLS
 from .base import SceneClassifierAlgorithm
 from .class_style import write_class_raster
 from .classify_shared import (
@@ -70,10 +72,17 @@ class ClassifyGrid(SceneClassifierAlgorithm):
             "A raster land-use map: band 1 the class value (Byte, the model's colours, class "
             "names in its attribute table and legend, 0 = no result), band 2 the confidence "
             "in percent.")
+        self.add_parameter(
+            QgsProcessingParameterNumber("MAX_CELLS", self.tr("Most grid cells"),
+                                         QgsProcessingParameterNumber.Integer, MAX_CELLS,
+                                         False, 1),
+            f"A grid with more cells is refused before any work (default {MAX_CELLS:,}, about "
+            "a day on a CPU): a grid size in the wrong unit would otherwise start billions.",
+            advanced=True)
         self.addOutput(QgsProcessingOutputNumber("CELL_COUNT", self.tr("Number of cells")))
 
     def process(self, parameters, context, feedback, core_feedback):
-        from ..core.features import grid_cells, grid_shape
+        from ..core.features import check_cell_count, grid_cells, grid_shape
 
         layer = raster_layer(self, parameters, context)
         classifier = feature_classifier(self, parameters, context, core_feedback, layer)
@@ -83,6 +92,7 @@ class ClassifyGrid(SceneClassifierAlgorithm):
             grid_size = classifier.settings.chip_size * cell
         extent = classifier.source.readable
         rows, columns = grid_shape(extent, grid_size)
+        check_cell_count(rows, columns, self.parameterAsInt(parameters, "MAX_CELLS", context))
         core_feedback.log(f"Grid: {rows} rows x {columns} columns of {grid_size:g} x {grid_size:g} "
                  "raster CRS units.")
         fields = QgsFields()

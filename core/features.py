@@ -161,6 +161,18 @@ def grid_shape(extent: Extent, cell_size: float) -> tuple[int, int]:
     return max(1, math.floor(height / cell_size + 0.5)), max(1, math.floor(width / cell_size + 0.5))
 
 
+MAX_CELLS = 10_000_000  # grid cells classified by default at most (classifygrid's MAX_CELLS)
+
+
+def check_cell_count(rows: int, columns: int, limit: int = MAX_CELLS) -> None:
+    """Refuse, before any work, a grid of more than ``limit`` cells."""
+    if rows * columns > limit:
+        raise DataError(f"The grid would have {rows:,} x {columns:,} = {rows * columns:,} "
+                        f"cells, more than 'Most grid cells' (MAX_CELLS, {limit:,}). Choose "
+                        "a larger 'Grid size' (GRID_SIZE, in the raster's map units) or a "
+                        "smaller 'Processing extent' (EXTENT), or raise MAX_CELLS.")
+
+
 def grid_cells(extent: Extent, cell_size: float) -> Iterator[GridCell]:
     """Square cells from the extent's top-left corner, row by row (a raster-friendly order).
 

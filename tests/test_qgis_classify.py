@@ -236,3 +236,14 @@ def test_modeler_chain_train_then_map_a_grid(qgis_process, rsscn7_small, tmp_pat
     log = "\n".join(json.loads(done.stdout[done.stdout.index("{"):])["log"]["info"])
     assert "Kept epoch" in log and "Grid: 9 rows x 12 columns" in log
     assert sum(int(row["count"]) for row in read_csv(tmp_path / "summary.csv")) == 108
+
+
+def test_a_grid_of_too_many_cells_is_refused_before_any_work(qgis_process, model, tmp_path):
+    """A grid size in the wrong unit (degrees for metres) would start billions of cells."""
+    done, _ = qgis_process.run("classifygrid", INPUT_RASTER=MASSACHUSETTS_TIF, MODEL=model,
+                               GRID_SIZE=0.001, DEVICE=1, OUTPUT=tmp_path / "grid.gpkg")
+    output = done.stdout + done.stderr
+    assert done.returncode != 0 and "Traceback" not in output
+    assert "The grid would have 900,138 x 1,180,869 = 1,062,945,059,922 cells, more than " \
+           "'Most grid cells' (MAX_CELLS, 10,000,000)" in output, output
+    assert not list(tmp_path.iterdir())
