@@ -32,8 +32,7 @@ class SceneClassifierPlugin:
 
     def _say_what_is_missing(self) -> None:
         """Without PyTorch and onnxruntime no model runs: say so once, with the way out."""
-        from .core.deps import torch_installed
-        from .core.engines import installed
+        from .core.deps import installed, torch_installed
 
         if not (torch_installed() or installed("onnxruntime")):
             self.iface.messageBar().pushWarning(

@@ -55,8 +55,12 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
 
     def shortHelpString(self) -> str:  # noqa: N802 (QGIS's name)
         """The help panel; it opens with the install command while PyTorch is missing."""
-        from ..core.deps import missing_engine_note, missing_torch_note, torch_installed
-        from ..core.engines import installed
+        from ..core.deps import (
+            installed,
+            missing_engine_note,
+            missing_torch_note,
+            torch_installed,
+        )
 
         text = self.tr(self.HELP)
         note = None

@@ -18,8 +18,7 @@ import subprocess
 import sys
 from dataclasses import asdict, dataclass, field
 
-from .deps import python_executable
-from .engines import installed
+from .deps import installed, python_executable
 
 PACKAGES_FOLDER = "scene_classifier_packages"  # inside the QGIS profile's python folder
 TORCH_CUDA_INDEX = "https://download.pytorch.org/whl/cu126"

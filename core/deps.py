@@ -45,13 +45,17 @@ def pip_command(packages: str = "torch torchvision") -> str:
     return f'"{python_executable()}" -m pip install{flags} {packages}{pin}'
 
 
-def torch_installed() -> bool:
-    """True when torch and torchvision can be imported; only looks for them (cheap)."""
+def installed(module: str) -> bool:
+    """True when ``module`` can be imported; only looks for it (cheap, imports nothing)."""
     try:
-        return all(importlib.util.find_spec(name) is not None
-                   for name in ("torch", "torchvision"))
+        return importlib.util.find_spec(module) is not None
     except (ImportError, ValueError):
         return False
+
+
+def torch_installed() -> bool:
+    """True when torch and torchvision can be imported; only looks for them (cheap)."""
+    return installed("torch") and installed("torchvision")
 
 
 def missing_engine_note() -> str:

@@ -6,24 +6,16 @@ augmentation (the 8 flips and quarter turns, averaged).
 
 from __future__ import annotations
 
-import importlib.util
 import os
 
 import numpy as np
 
-from .deps import pip_command
+from . import deps
 from .errors import DependencyError, DeviceError, ModelPackageError
 from .package import ModelPackage
 
 AUTO, TORCH, ONNXRUNTIME = "auto", "torch", "onnxruntime"
 ENGINES = (AUTO, TORCH, ONNXRUNTIME)
-
-
-def installed(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except (ImportError, ValueError):
-        return False
 
 
 def choose_engine(engine: str = AUTO) -> str:
@@ -32,17 +24,17 @@ def choose_engine(engine: str = AUTO) -> str:
     engine = (engine or AUTO).lower()
     if engine not in ENGINES:
         raise DependencyError(f"Unknown engine '{engine}'. Choose auto, torch or onnxruntime.")
-    torch_there = installed("torch") and installed("torchvision")
+    torch_there = deps.torch_installed()
     if engine == AUTO:
-        engine = TORCH if torch_there or not installed("onnxruntime") else ONNXRUNTIME
+        engine = TORCH if torch_there or not deps.installed("onnxruntime") else ONNXRUNTIME
     if engine == TORCH and not torch_there:
         raise DependencyError(
             "Classifying needs PyTorch or onnxruntime, and neither is installed for this "
-            f"Python. The smaller is onnxruntime:\n  {pip_command('onnxruntime')}\nor "
-            f"PyTorch:\n  {pip_command()}\nthen restart QGIS.")
-    if engine == ONNXRUNTIME and not installed("onnxruntime"):
+            f"Python. The smaller is onnxruntime:\n  {deps.pip_command('onnxruntime')}\nor "
+            f"PyTorch:\n  {deps.pip_command()}\nthen restart QGIS.")
+    if engine == ONNXRUNTIME and not deps.installed("onnxruntime"):
         raise DependencyError("ENGINE is onnxruntime, which is not installed for this "
-                              f"Python. Install it with:\n  {pip_command('onnxruntime')}\n"
+                              f"Python. Install it with:\n  {deps.pip_command('onnxruntime')}\n"
                               "then restart QGIS.")
     return engine
 

@@ -9,7 +9,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from core import devices, engines
+from core import deps, devices, engines
 from core.errors import DependencyError, ModelPackageError
 from core.feedback import Feedback
 from core.package import add_onnx_copy, load_package
@@ -60,10 +60,10 @@ def test_onnxruntime_halves_its_batches_out_of_memory(package, chips):
 
 def test_auto_takes_onnxruntime_where_pytorch_is_missing(monkeypatch):
     assert engines.choose_engine("auto") == "torch"
-    monkeypatch.setattr(engines, "installed", lambda module: module == "onnxruntime")
+    monkeypatch.setattr(deps, "installed", lambda module: module == "onnxruntime")
     assert engines.choose_engine("auto") == "onnxruntime"
     with pytest.raises(DependencyError, match="needs PyTorch or onnxruntime"):
-        monkeypatch.setattr(engines, "installed", lambda module: False)
+        monkeypatch.setattr(deps, "installed", lambda module: False)
         engines.choose_engine("auto")
 
 
