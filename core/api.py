@@ -333,8 +333,8 @@ class FeatureClassifier:
 
     def predict(self, image: str | np.ndarray) -> tuple[str, float]:
         """(class name, confidence) for a file path or a (bands, H, W) array."""
-        package = self._current_package() if self._predictor is None else \
-            self._predictor.package
+        predictor = self.predictor()
+        package = predictor.package
         array = read_image(image) if isinstance(image, str) else np.asarray(image)
         if array.ndim == 2:
             array = array[np.newaxis]
@@ -342,7 +342,7 @@ class FeatureClassifier:
             raise DataError(f"The model takes {package.band_count} bands, the image has "
                             f"{array.shape[0]}.")
         chip = resize_chip(array, package.chip_size)[np.newaxis]
-        probabilities = self.predictor().probabilities(chip)[0]
+        probabilities = predictor.probabilities(chip)[0]
         index = int(probabilities.argmax())
         return self.classes[index], float(probabilities[index])
 

@@ -113,7 +113,7 @@ class RasterClassifier:
         self.settings = ChipSettings(self.package.chip_size, tuple(definition["ExtractBands"]),
                                      crop_mode, options.padding, blacken, options.cell_size)
         self.source = RasterSource(raster, self.settings.bands, options.extent)
-        warn_about_cell_size(definition, options.cell_size or abs(self.source.transform[1]),
+        warn_about_cell_size(definition, options.cell_size or self.source.resolution[0],
                              self.feedback)
         _check_data_type(definition.get("DataType"), self.source)
         self.predictor = Predictor(self.package, options.device, options.batch_size,

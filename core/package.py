@@ -192,10 +192,9 @@ def add_onnx_copy(path: str) -> str:
     export_onnx(package.build_model(), package.band_count, package.chip_size, target)
     definition = dict(package.definition, **{ONNX_KEY: os.path.basename(target)})
     _read_onnx(path, definition)
-    partial = f"{path}.partial"
-    with open(partial, "w", encoding="utf-8") as file:
-        json.dump(definition, file, indent=2, allow_nan=False)
-    os.replace(partial, path)
+    from .report import write_atomic
+
+    write_atomic(path, json.dumps(definition, indent=2, allow_nan=False))
     dlpk = os.path.join(os.path.dirname(path), f"{name}.dlpk")
     if os.path.isfile(dlpk):
         _zip_folder(os.path.dirname(path), dlpk)
