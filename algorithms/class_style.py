@@ -9,6 +9,7 @@ QGIS loads when the algorithm ends (toolbox, modeler and batch runs alike).
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 from qgis.core import (
     QgsCategorizedSymbolRenderer,
@@ -77,6 +78,20 @@ class ClassStyle(QgsProcessingLayerPostProcessorInterface):
         details = context.layerToLoadOnCompletionDetails(destination)
         details.name = layer_name
         details.setPostProcessor(style)
+
+
+@contextmanager
+def class_map_sink(alg, parameters, context, name: str, fields, wkb_type, crs,
+                   label_field: str, classes: list[dict], layer_name: str):
+    """A staged_sink (``with ... as (sink, destination)``) whose layer is a map of
+    ``label_field`` in the model's colours: the style is stored in the GeoPackage as its
+    default, and the layer QGIS loads on completion is styled and named ``layer_name``."""
+    from .staged_sinks import staged_sink
+
+    with staged_sink(alg, parameters, context, name, fields, wkb_type, crs,
+                     lambda path: save_default_style(path, label_field, classes)) as opened:
+        yield opened
+    ClassStyle.attach(context, opened[1], label_field, classes, layer_name)
 
 
 def write_class_raster(context, destination: str, codes, confidences,

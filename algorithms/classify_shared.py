@@ -3,10 +3,9 @@ fields, streaming features through core's classifier into the sink, and the summ
 
 from __future__ import annotations
 
-import os
 from array import array
 from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 
 from qgis.core import (
     NULL,
@@ -37,7 +36,7 @@ from .base import (
     add_device_parameter,
 )
 from .chip_parameters import add_chip_parameters, chip_option_values
-from .class_style import ClassStyle, save_default_style
+from .class_style import class_map_sink
 from .staged_sinks import staged_sink, write_csv_types
 
 RESULT_FIELDS = (("CLASS_LABEL_FIELD", "ClassLabel", QVariant.String, "Class label field",
@@ -292,29 +291,16 @@ def write_predictions(classifier, features: Callable[[bool], Iterable[tuple[QgsF
 
 def output_opener(alg: SceneClassifierAlgorithm, parameters, context, fields, wkb_type, crs,
                   classifier):
-    """A function that opens the OUTPUT sink (a staged_sink context) and, once it is
-    written, styles it by class in the model's colours (class_style).
-
-    The sink is created at the end; a file destination in a folder that cannot be written is
-    refused now, before any work."""
-    destination = alg.parameterAsOutputLayer(parameters, "OUTPUT", context)
-    folder = os.path.dirname(destination) if os.path.isabs(destination) else ""
-    if folder and os.path.isdir(folder) and not os.access(folder, os.W_OK):
-        raise QgsProcessingException(f"OUTPUT cannot be written: the folder {folder} is not "
-                                     "writable. Choose another destination.")
+    """A function that opens the OUTPUT sink (class_style.class_map_sink: staged, then
+    styled by class in the model's colours). The sink is created at the end; where it may
+    be written was checked before any work (base.SceneClassifierAlgorithm._check_outputs)."""
     label_field = alg.parameterAsString(parameters, "CLASS_LABEL_FIELD", context).strip()
     definition = classifier.package.definition
     classes = definition["Classes"]
 
-    @contextmanager
-    def open_output():
-        with staged_sink(alg, parameters, context, "OUTPUT", fields, wkb_type, crs,
-                         lambda path: save_default_style(path, label_field, classes)) as opened:
-            yield opened
-        ClassStyle.attach(context, opened[1], label_field, classes,
-                          f"{definition['ModelName']}: {alg.displayName()}")
-
-    return open_output
+    return lambda: class_map_sink(alg, parameters, context, "OUTPUT", fields, wkb_type, crs,
+                                  label_field, classes,
+                                  f"{definition['ModelName']}: {alg.displayName()}")
 
 
 def report_summary(summary, feedback) -> None:

@@ -21,7 +21,7 @@ from qgis.PyQt.QtCore import QVariant
 
 from .base import DEVICES, SceneClassifierAlgorithm
 from .chip_parameters import add_chip_parameters, chip_option_values
-from .class_style import ClassStyle, save_default_style
+from .class_style import class_map_sink
 from .classify_shared import (
     add_batch_and_device_parameters,
     add_model_parameter,
@@ -35,7 +35,6 @@ from .classify_shared import (
     raster_layer,
     refuse_clashes,
 )
-from .staged_sinks import staged_sink
 
 ERROR_FIELDS = (("truth", QVariant.String), ("predicted", QVariant.String),
                 ("confidence", QVariant.Double))
@@ -196,17 +195,13 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
             fields.append(QgsField(name, kind))
         mistakes = {m.source: m for m in evaluation.mistakes}
         request = QgsFeatureRequest().setFilterFids(list(mistakes))
-        entries = evaluation.class_entries
-        with staged_sink(self, parameters, context, "OUTPUT_ERRORS", fields, source.wkbType(),
-                         source.sourceCrs(),
-                         lambda path: save_default_style(path, "predicted", entries)) as (
-                             sink, destination):
+        name = f"{os.path.splitext(os.path.basename(model))[0]}: misclassified features"
+        with class_map_sink(self, parameters, context, "OUTPUT_ERRORS", fields,
+                            source.wkbType(), source.sourceCrs(), "predicted",
+                            evaluation.class_entries, name) as (sink, destination):
             for feature in source.getFeatures(request):
                 mistake = mistakes[feature.id()]
                 feature.setAttributes(feature.attributes() + [mistake.truth, mistake.predicted,
                                                               mistake.confidence])
                 sink.addFeature(feature, QgsFeatureSink.FastInsert)
-        ClassStyle.attach(context, destination, "predicted", entries,
-                          f"{os.path.splitext(os.path.basename(model))[0]}: misclassified "
-                          "features")
         return destination

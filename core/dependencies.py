@@ -52,6 +52,11 @@ class DependencyReport:
         return asdict(self)
 
 
+def says(seen: bool | None) -> str:
+    """An engine's answer to "do you use the GPU?" in words (None: it is not installed)."""
+    return "not installed" if seen is None else "yes" if seen else "no"
+
+
 PURPOSES = {
     "torch": "training, and classifying with PyTorch",
     "torchvision": "the backbones (with PyTorch)",

@@ -249,8 +249,7 @@ def write_evaluation_report(
 
 def write_dependency_report(path: str, report, commands: list[str]) -> None:
     """What is installed for the plugin, what the GPU is, and the commands for the rest."""
-    def seen(value) -> str:
-        return "not installed" if value is None else "yes" if value else "no"
+    from .dependencies import says
 
     _render("dependencies.html", path, "Scene Classifier dependencies", report=report,
-            commands=commands, seen=seen)
+            commands=commands, seen=says)

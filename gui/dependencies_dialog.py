@@ -18,7 +18,7 @@ from qgis.PyQt.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..core.dependencies import check, install_arguments
+from ..core.dependencies import check, install_arguments, says
 
 
 class DependenciesDialog(QDialog):
@@ -92,13 +92,9 @@ class DependenciesDialog(QDialog):
             report = check(ask_engines=True)
         finally:
             QApplication.restoreOverrideCursor()
-
-        def seen(value) -> str:
-            return "not installed" if value is None else "yes" if value else "no"
-
         self.gpu.setText(f"NVIDIA GPU: {report.gpu}. PyTorch uses it: "
-                         f"{seen(report.torch_cuda)}; onnxruntime uses it: "
-                         f"{seen(report.onnxruntime_cuda)}.")
+                         f"{says(report.torch_cuda)}; onnxruntime uses it: "
+                         f"{says(report.onnxruntime_cuda)}.")
 
     def install(self, what: str) -> None:
         """Run pip for ``what`` in a separate process; its output goes to the log."""
