@@ -7,7 +7,6 @@ import json
 import re
 import subprocess
 import sys
-import textwrap
 
 from conftest import NB_POLYGONS, NB_RASTER, ROOT, SAMPLE_RSSCN7, run_algorithm_script
 from core import __version__
@@ -72,18 +71,8 @@ def test_plugin_loads_without_torch_and_says_how_to_install_it(tmp_path):
         p.name for p in (tmp_path / "models").iterdir()) == ["export0", "export1"]
 
 
-PROVIDER_SCRIPT = textwrap.dedent("""
-    import sys
-    sys.path.insert(0, {plugins!r})
-    from qgis.core import QgsApplication
-    app = QgsApplication([], False)
-    app.initQgis()
-    import scene_classifier
-    plugin = scene_classifier.classFactory(None)  # keep it: it owns the provider's wrapper
-    plugin.initProcessing()
-    provider = QgsApplication.processingRegistry().providerById("sceneclassifier")
-""")
 HELP_SCRIPT = """
+provider = registry.providerById("sceneclassifier")
 for algorithm in provider.algorithms():
     print("ALG", algorithm.id(), bool(algorithm.shortHelpString().strip()),
           algorithm.group())
@@ -94,7 +83,7 @@ for algorithm in provider.algorithms():
     print("NAMES", algorithm.id(), " ".join(p.name() for p in algorithm.parameterDefinitions()))
 """
 CROP_MODE_SCRIPT = """
-import json
+provider = registry.providerById("sceneclassifier")
 for algorithm in provider.algorithms():
     crop = algorithm.parameterDefinition("CROP_MODE")
     if crop is not None:
@@ -102,18 +91,8 @@ for algorithm in provider.algorithms():
 """
 
 
-def run_with_provider(tmp_path, script: str) -> subprocess.CompletedProcess:
-    """Run ``script`` in a QGIS Python with the plugin's provider loaded as ``provider``."""
-    plugins = tmp_path / "plugins"
-    plugins.mkdir()
-    (plugins / "scene_classifier").symlink_to(ROOT, target_is_directory=True)
-    return subprocess.run([sys.executable, "-c", PROVIDER_SCRIPT.format(plugins=str(plugins))
-                           + script], capture_output=True, text=True, timeout=300,
-                          env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin"})
-
-
 def test_crop_mode_indexes_are_the_same_in_every_algorithm(tmp_path):
-    done = run_with_provider(tmp_path, CROP_MODE_SCRIPT)
+    done = run_algorithm_script(tmp_path, CROP_MODE_SCRIPT, False)
     assert done.returncode == 0, done.stderr
     found = {name: (options, default) for name, options, default in
              map(json.loads, done.stdout.splitlines())}
@@ -124,7 +103,7 @@ def test_crop_mode_indexes_are_the_same_in_every_algorithm(tmp_path):
 
 
 def test_every_algorithm_and_parameter_has_help(tmp_path):
-    done = run_with_provider(tmp_path, HELP_SCRIPT)
+    done = run_algorithm_script(tmp_path, HELP_SCRIPT, False)
     assert done.returncode == 0, done.stderr
     algorithms = [line.split() for line in done.stdout.splitlines() if line.startswith("ALG")]
     assert sorted(a[1] for a in algorithms) == sorted(
