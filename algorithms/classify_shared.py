@@ -3,7 +3,6 @@ fields, streaming features through core's classifier into the sink, and the summ
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 
@@ -16,106 +15,20 @@ from qgis.core import (
     QgsField,
     QgsFields,
     QgsGeometry,
-    QgsProcessing,
     QgsProcessingException,
-    QgsProcessingParameterBoolean,
-    QgsProcessingParameterEnum,
-    QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFile,
-    QgsProcessingParameterRasterLayer,
-    QgsProcessingParameterString,
     QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QVariant
 
-from ..core.engines import ENGINES
-from .base import (
-    DEVICES,
-    SceneClassifierAlgorithm,
-    add_batch_size_parameter,
-    add_device_parameter,
-)
-from .chip_parameters import add_chip_parameters, chip_option_values
+from ..core.errors import SceneClassifierError
+from ..core.interface import RESULT_FIELDS
+from .base import SceneClassifierAlgorithm
+from .chip_parameters import chip_option_values
 from .class_style import class_map_sink
 from .staged_sinks import staged_sink, write_csv_types
 
-RESULT_FIELDS = (("CLASS_LABEL_FIELD", "ClassLabel", QVariant.String, "Class label field",
-                  "Text field for the class name."),
-                 ("CLASS_VALUE_FIELD", "ClassValue", QVariant.Int, "Class value field",
-                  "Integer field for the class value (the model's Classes Value)."),
-                 ("CONFIDENCE_FIELD", "Confidence", QVariant.Double, "Confidence field",
-                  "Real field for the model's probability of that class (0 to 1)."))
-
-
-def add_raster_parameter(alg: SceneClassifierAlgorithm, optional: bool = False) -> None:
-    """INPUT_RASTER."""
-    alg.add_parameter(
-        QgsProcessingParameterRasterLayer("INPUT_RASTER", alg.tr("Input raster"),
-                                          optional=optional),
-        "The imagery: a raster file GDAL reads (GeoTIFF, VRT …), north-up; to classify, with "
-        "the bands and data type the model was trained on.")
-
-
-def add_model_parameter(alg: SceneClassifierAlgorithm) -> None:
-    """MODEL: a .emd or .dlpk."""
-    alg.add_parameter(
-        QgsProcessingParameterFile("MODEL", alg.tr("Model definition (.emd or .dlpk)"),
-                                   fileFilter="Model packages (*.emd *.dlpk)"),
-        "A package saved by 'Train scene classifier'. Packages are data: nothing in them is "
-        "executed.")
-
-
-def add_raster_and_model_parameters(alg: SceneClassifierAlgorithm) -> None:
-    """INPUT_RASTER and MODEL."""
-    add_raster_parameter(alg)
-    add_model_parameter(alg)
-
-
-def add_batch_and_device_parameters(alg: SceneClassifierAlgorithm) -> None:
-    """BATCH_SIZE, DEVICE and ENGINE."""
-    add_batch_size_parameter(alg, "Chips classified at once. Lower it if the GPU runs out of "
-                             "memory.", advanced=True)
-    add_device_parameter(alg)
-    alg.add_parameter(
-        QgsProcessingParameterEnum("ENGINE", alg.tr("Engine"), options=list(ENGINES),
-                                   defaultValue=0),
-        "What runs the network: auto uses PyTorch when it is installed, else onnxruntime on "
-        "the ONNX copy every model package carries (onnxruntime is about 15 MB; PyTorch "
-        "0.2 to 2 GB). The log names the engine, processor and precision that ran.",
-        advanced=True)
-
-
-def engine_value(alg: SceneClassifierAlgorithm, parameters, context) -> str:
-    """ENGINE as core.engines names it."""
-    return ENGINES[alg.parameterAsEnum(parameters, "ENGINE", context)]
-
-
-def add_classify_parameters(alg: SceneClassifierAlgorithm, extent_help: str) -> None:
-    """The chip parameters, BLACKEN_AROUND_FEATURE, the result field names, BATCH_SIZE,
-    DEVICE and TEST_TIME_AUGMENTATION."""
-    add_chip_parameters(alg, extent_help, blacken=True)
-    for name, default, _, label, help_text in RESULT_FIELDS:
-        alg.add_parameter(QgsProcessingParameterString(name, alg.tr(label), default), help_text,
-                          advanced=True)
-    add_batch_and_device_parameters(alg)
-    alg.add_parameter(
-        QgsProcessingParameterBoolean("TEST_TIME_AUGMENTATION", alg.tr("Test-time augmentation"),
-                                      False),
-        "Average the predictions of the 8 flips and rotations of each chip: a little more "
-        "accurate, 8 times slower.", advanced=True)
-
-
-def add_output_parameters(alg: SceneClassifierAlgorithm, output_label: str,
-                          geometry_type: int, output_help: str) -> None:
-    """OUTPUT and the optional OUTPUT_SUMMARY table."""
-    alg.add_parameter(QgsProcessingParameterFeatureSink("OUTPUT", alg.tr(output_label),
-                                                        geometry_type), output_help)
-    alg.add_parameter(
-        QgsProcessingParameterFeatureSink("OUTPUT_SUMMARY", alg.tr("Class summary"),
-                                          QgsProcessing.TypeVector, optional=True,
-                                          createByDefault=False),
-        "A table with one row per class: count, area (square units of the raster CRS) and "
-        "share of the classified area and count.")
+RESULT_TYPES = {"CLASS_LABEL_FIELD": QVariant.String, "CLASS_VALUE_FIELD": QVariant.Int,
+                "CONFIDENCE_FIELD": QVariant.Double}
 
 
 def raster_layer(alg: SceneClassifierAlgorithm, parameters, context):
@@ -135,12 +48,8 @@ def feature_classifier(alg: SceneClassifierAlgorithm, parameters, context, core_
     """Core's RasterClassifier: the model loaded and checked against the raster."""
     from ..core.classify import ClassifyOptions, RasterClassifier
 
-    options = ClassifyOptions(
-        **chip_option_values(alg, parameters, context, layer),
-        batch_size=alg.parameterAsInt(parameters, "BATCH_SIZE", context),
-        device=DEVICES[alg.parameterAsEnum(parameters, "DEVICE", context)],
-        tta=alg.parameterAsBoolean(parameters, "TEST_TIME_AUGMENTATION", context),
-        engine=engine_value(alg, parameters, context))
+    options = ClassifyOptions(**chip_option_values(alg, parameters, context, layer),
+                              **engine_option_values(alg, parameters, context))
     model = alg.parameterAsFile(parameters, "MODEL", context)
     classifier = RasterClassifier(model, layer.source(), options, core_feedback)
     settings = classifier.settings
@@ -149,6 +58,13 @@ def feature_classifier(alg: SceneClassifierAlgorithm, parameters, context, core_
         f"{[b + 1 for b in settings.bands]}, {settings.crop_mode.replace('_', ' ')} crop; "
         f"engine: {classifier.predictor.engine.describe()}.")
     return classifier
+
+
+def engine_option_values(alg: SceneClassifierAlgorithm, parameters, context) -> dict:
+    """BATCH_SIZE, DEVICE, ENGINE (and TEST_TIME_AUGMENTATION) as ClassifyOptions fields."""
+    from ..core.interface import ENGINE_OPTIONS, values_for
+
+    return values_for(alg.TOOL, ENGINE_OPTIONS, lambda name: alg.value(parameters, name, context))
 
 
 def feature_source(alg: SceneClassifierAlgorithm, parameters, context, name="INPUT_FEATURES"):
@@ -202,29 +118,28 @@ def result_fields(alg: SceneClassifierAlgorithm, parameters, context,
                   existing: QgsFields) -> QgsFields:
     """The input fields plus the three result fields; clashes are refused by name."""
     names = []
-    for name, _, _, label, _ in RESULT_FIELDS:
-        field_name = alg.parameterAsString(parameters, name, context).strip()
+    for spec in RESULT_FIELDS:
+        field_name = alg.parameterAsString(parameters, spec.name, context).strip()
         if not field_name:
-            raise QgsProcessingException(f"{label} ({name}) is empty; give a field name.")
-        names.append((field_name, f"{label} '{field_name}' ({name})",
-                      f"Choose another name for {name}."))
+            raise QgsProcessingException(f"{spec.label} ({spec.name}) is empty; give a field "
+                                         "name.")
+        names.append((field_name, f"{spec.label} '{field_name}' ({spec.name})",
+                      f"Choose another name for {spec.name}."))
     refuse_clashes(existing, names)
     fields = QgsFields(existing)
-    for (field_name, _, _), (_, _, kind, _, _) in zip(names, RESULT_FIELDS):
-        fields.append(QgsField(field_name, kind))
+    for (field_name, _, _), spec in zip(names, RESULT_FIELDS):
+        fields.append(QgsField(field_name, RESULT_TYPES[spec.name]))
     return fields
 
 
 def refuse_clashes(existing: QgsFields, new: list[tuple[str, str, str]]) -> None:
-    """The one policy for field names an output adds: a name that an input field (or an
-    earlier new field) already has, in any case, is refused. ``new`` holds (name, what it
-    is, how to fix it)."""
-    taken = {field.name().lower(): field.name() for field in existing}
-    for name, what, fix in new:
-        if name.lower() in taken:
-            raise QgsProcessingException(f"{what} clashes with the field "
-                                         f"'{taken[name.lower()]}'. {fix}")
-        taken[name.lower()] = name
+    """core.fields.check_new_fields for a QGIS layer's fields, as a Processing error."""
+    from ..core.fields import check_new_fields
+
+    try:
+        check_new_fields([field.name() for field in existing], new)
+    except SceneClassifierError as error:
+        raise QgsProcessingException(str(error)) from error
 
 
 def geometries_in(crs, layer, context):
@@ -262,27 +177,20 @@ def write_predictions(classifier, features: Callable[[bool], Iterable[tuple[QgsF
     written. Returns (class summary, OUTPUT destination id, class index per feature (-1: no
     result, -2: left out), confidence per feature).
     """
-    from ..core.feature_chips import Status
+    from ..core.classify import LEFT_OUT, classify_all
 
-    summary = classifier.summary()
-    codes, confidences = array("i"), array("d")  # class index, -1: no result, -2: left out
-    for prediction in classifier.classify((wkb for _, wkb in features(True)), total):
-        summary.add(prediction)
-        if prediction.status is Status.OUTSIDE_EXTENT:
-            codes.append(-2)
-        else:
-            codes.append(-1 if prediction.class_index is None else prediction.class_index)
-        confidences.append(prediction.confidence or 0.0)
+    results = classify_all(classifier, (wkb for _, wkb in features(True)), total)
+    summary, codes, confidences = results.summary, results.codes, results.confidences
     report_summary(summary, feedback)
-    feedback.setProgressText(f"writing {len(codes) - codes.count(-2)} features")
+    feedback.setProgressText(f"writing {len(codes) - codes.count(LEFT_OUT)} features")
     classes, values = classifier.classes, classifier.class_values
     with open_output() as (sink, destination):
         for (feature, _), code, confidence in zip(features(False), codes, confidences):
-            if code == -2:
+            if code == LEFT_OUT:
                 continue
-            results = [None, None, None] if code < 0 else [classes[code], values[code],
-                                                            confidence]
-            feature.setAttributes(feature.attributes() + results)
+            found = [None, None, None] if code < 0 else [classes[code], values[code],
+                                                          confidence]
+            feature.setAttributes(feature.attributes() + found)
             if not sink.addFeature(feature, QgsFeatureSink.FastInsert):
                 raise QgsProcessingException(f"Could not write feature {feature.id()} to "
                                              "OUTPUT.")
@@ -305,12 +213,9 @@ def output_opener(alg: SceneClassifierAlgorithm, parameters, context, fields, wk
 
 def report_summary(summary, feedback) -> None:
     """The class counts in the log; features left out or left empty, with the reason."""
-    from ..core.feature_chips import Status
-
     feedback.pushInfo(summary.text())
-    left_out = summary.statuses[Status.OUTSIDE_EXTENT]
-    if left_out:
-        feedback.pushInfo(f"{left_out} features {Status.OUTSIDE_EXTENT.value} were left out.")
+    if summary.left_out_text():
+        feedback.pushInfo(summary.left_out_text())
     warning = summary.unclassified_text()
     if warning:
         feedback.pushWarning(warning)

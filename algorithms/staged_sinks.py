@@ -10,8 +10,6 @@ destinations (memory layers, a table inside a database) are written by QGIS as u
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -19,7 +17,7 @@ from qgis.core import QgsProcessingException, QgsProcessingOutputLayerDefinition
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QVariant
 
-STAGING_PREFIX = ".scene_classifier-partial-"
+from ..core.outputs import staged_file
 
 
 def is_file_destination(destination: str) -> bool:
@@ -51,22 +49,6 @@ def staged_sink(alg, parameters, context, name: str, fields, wkb_type, crs,
         if finish is not None:
             finish(staged)
     _load_on_completion_from(context, staged_id, destination)
-
-
-@contextmanager
-def staged_file(destination: str) -> Iterator[str]:
-    """``with staged_file(path) as staged:`` write ``staged`` (and any side files beside it,
-    of the same name); they replace the files at ``path`` when the block ends without
-    error, and are removed when it does not."""
-    folder = os.path.dirname(destination)
-    os.makedirs(folder, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder)
-    try:
-        yield os.path.join(staging, os.path.basename(destination))
-        for file in os.listdir(staging):
-            os.replace(os.path.join(staging, file), os.path.join(folder, file))
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _open(alg, parameters, context, name: str, fields, wkb_type, crs):

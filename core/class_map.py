@@ -8,7 +8,19 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .errors import DataError
+
 NO_RESULT = 0
+MAX_VALUE = 255
+
+
+def check_class_values(classes: list[dict]) -> None:
+    """Refuse, before any work, a model whose class values do not fit a byte."""
+    highest = max(int(entry["Value"]) for entry in classes)
+    if highest > MAX_VALUE:
+        raise DataError(f"The class map (OUTPUT_RASTER) stores class values 1 to {MAX_VALUE} in "
+                        f"bytes; this model has values up to {highest}. Leave OUTPUT_RASTER "
+                        "empty.")
 
 
 def write_class_map(path: str, class_indexes: Sequence[int], confidences: Sequence[float],

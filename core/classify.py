@@ -6,17 +6,27 @@ per input geometry in the input's order, in bounded memory.
 from __future__ import annotations
 
 import os
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import distributed
 from .chips import BOUNDING_BOX, FIXED, ChipOptions, ChipSettings, RasterSource
 from .engines import TORCH, choose_engine
 from .errors import DataError
 from .feature_chips import FeatureChip, FeatureChips, Status
-from .features import GeometryReader
+from .features import (
+    MAX_CELLS,
+    Extent,
+    GeometryReader,
+    GridCell,
+    check_cell_count,
+    grid_cells,
+    grid_shape,
+)
 from .feedback import Feedback
 from .package import ModelPackage, load_package
 from .predictor import Predictor
@@ -73,6 +83,12 @@ class ClassSummary:
         """Features written with empty results, by reason."""
         return {status: count for status, count in self.statuses.items()
                 if status not in (Status.CHIPPED, Status.OUTSIDE_EXTENT)}
+
+    def left_out_text(self) -> str:
+        """A line for features outside the processing extent (not written), or ''."""
+        left_out = self.statuses[Status.OUTSIDE_EXTENT]
+        return f"{left_out} features {Status.OUTSIDE_EXTENT.value} were left out." \
+            if left_out else ""
 
     def unclassified_text(self) -> str:
         """A warning line, or '' when every feature in the extent was classified."""
@@ -154,6 +170,85 @@ class RasterClassifier:
             self.feedback.report(done / total, f"classifying features {done}/{total}")
         else:
             self.feedback.report(0.0, f"classified {done} features")
+
+
+NO_RESULT, LEFT_OUT = -1, -2  # class codes of features without a class
+
+
+@dataclass
+class Results:
+    """The outcome of classifying features, one entry per feature in input order: the
+    class index (NO_RESULT: none; LEFT_OUT: outside the processing extent, not to be
+    written) and the confidence (0 without a class); and the class summary."""
+
+    summary: ClassSummary
+    codes: array
+    confidences: array
+
+
+def classify_all(classifier: RasterClassifier, geometries: Iterable[bytes | None],
+                 total: int | None = None) -> Results:
+    """Classify every geometry, keeping only the results (12 bytes a feature).
+
+    Under torchrun (core.distributed) each process classifies its contiguous share of the
+    ``total`` geometries and every process ends with all results in input order, the same
+    as one process would have."""
+    statuses = list(Status)
+    share = distributed.shard(total) if distributed.world_size() > 1 and total else None
+    if share is not None:
+        geometries = (wkb for index, wkb in enumerate(geometries) if index in share)
+    codes, confidences, kinds, areas = array("i"), array("d"), array("b"), array("d")
+    for prediction in classifier.classify(geometries, len(share) if share else total):
+        if prediction.status is Status.OUTSIDE_EXTENT:
+            codes.append(LEFT_OUT)
+        else:
+            codes.append(NO_RESULT if prediction.class_index is None else
+                         prediction.class_index)
+        confidences.append(prediction.confidence or 0.0)
+        kinds.append(statuses.index(prediction.status))
+        areas.append(prediction.area)
+    if share is not None:
+        parts = distributed.all_gather((codes, confidences, kinds, areas))
+        codes, confidences, kinds, areas = (sum((part[i] for part in parts[1:]), parts[0][i])
+                                            for i in range(4))
+    summary = classifier.summary()
+    for code, kind, area in zip(codes, kinds, areas):
+        summary.add(Prediction(statuses[kind], code if code >= 0 else None, area=area))
+    return Results(summary, codes, confidences)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The fishnet a raster grid is classified on (core.features.grid_cells)."""
+
+    extent: Extent
+    size: float
+    rows: int
+    columns: int
+
+    def cells(self) -> Iterator[GridCell]:
+        return grid_cells(self.extent, self.size)
+
+    @property
+    def transform(self) -> tuple[float, ...]:
+        """The GDAL geotransform of a raster of one pixel per cell."""
+        return (self.extent[0], self.size, 0.0, self.extent[3], 0.0, -self.size)
+
+
+def plan_grid(classifier: RasterClassifier, grid_size: float = 0.0,
+              max_cells: int = MAX_CELLS) -> Grid:
+    """The grid over the readable raster (inside the processing extent); ``grid_size`` 0
+    makes a cell one chip: the model's chip size times the cell size (or the raster's
+    resolution). More than ``max_cells`` cells are refused before any work."""
+    if grid_size <= 0:
+        cell = classifier.settings.cell_size or classifier.source.resolution[0]
+        grid_size = classifier.settings.chip_size * cell
+    extent = classifier.source.readable
+    rows, columns = grid_shape(extent, grid_size)
+    check_cell_count(rows, columns, max_cells)
+    classifier.feedback.log(f"Grid: {rows} rows x {columns} columns of {grid_size:g} x "
+                            f"{grid_size:g} raster CRS units.")
+    return Grid(extent, grid_size, rows, columns)
 
 
 def _prediction(feature: FeatureChip) -> Prediction:

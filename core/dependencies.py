@@ -168,3 +168,4 @@ def install_arguments(what: str, folder: str, gpu: bool, extra: list[str] | None
     else:
         raise ValueError(f"Unknown dependency set '{what}': torch or onnxruntime.")
     return arguments + list(extra or [])
+

@@ -105,6 +105,16 @@ class Evaluation:
         for name, counts in zip(self.classes, self.confusion):
             rows.writerow([name, *(int(c) for c in counts)])
 
+    def save(self, report_path: str, confusion_path: str, model_path: str) -> None:
+        """The HTML report and the confusion matrix as CSV, each written aside and moved
+        into place."""
+        import io
+
+        self.write_report(report_path, model_path)
+        text = io.StringIO()
+        self.write_csv(text)
+        report.write_atomic(confusion_path, text.getvalue())
+
     def write_report(self, path: str, model_path: str) -> None:
         facts = [("Model", model_path), ("Evaluated", self.description),
                  ("Samples counted", self.count),
@@ -117,6 +127,22 @@ class Evaluation:
             confusion=self.confusion, per_class=self.per_class,
             unknown=dict(self.unknown_truth), skipped=dict(self.skipped), mistakes=examples,
             mistake_count=len(self.mistakes))
+
+
+def check_ground_truth(folder: bool, features: bool, raster: bool, truth_field: bool) -> None:
+    """The ground truth is given one way: a folder of chips alone, or a raster, labelled
+    features and their truth field together (which of them are given)."""
+    if folder == features:
+        raise DataError(
+            "Give either 'Folder of labelled chips' (INPUT_FOLDER) alone, or 'Input raster' "
+            "(INPUT_RASTER), 'Labelled features' (INPUT_FEATURES) and 'Truth field' "
+            "(TRUTH_FIELD) together: one of the two ways, not both and not neither.")
+    if features and not raster:
+        raise DataError("'Labelled features' (INPUT_FEATURES) needs 'Input raster' "
+                        "(INPUT_RASTER), the imagery to classify them from.")
+    if features and not truth_field:
+        raise DataError("'Labelled features' (INPUT_FEATURES) needs 'Truth field' (TRUTH_FIELD), "
+                        "the field with their true class.")
 
 
 def match_class(value: object, classes: Sequence[str]) -> int | None:

@@ -6,12 +6,16 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import socket
+import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from .errors import OutputError
+
+STAGING_PREFIX = ".scene_classifier-partial-"
 
 
 def real(path: str) -> str:
@@ -189,3 +193,19 @@ def describe_os_error(error: OSError) -> str:
     reason = error.strerror or str(error)
     return (f"Cannot use {path}: {reason}. Check that the place exists, is writable and has "
             "free space, or choose another one.")
+
+
+@contextmanager
+def staged_file(destination: str) -> Iterator[str]:
+    """``with staged_file(path) as staged:`` write ``staged`` (and any side files beside it,
+    of the same name); they replace the files at ``path`` when the block ends without
+    error, and are removed when it does not."""
+    folder = os.path.dirname(destination)
+    os.makedirs(folder, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder)
+    try:
+        yield os.path.join(staging, os.path.basename(destination))
+        for file in os.listdir(staging):
+            os.replace(os.path.join(staging, file), os.path.join(folder, file))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

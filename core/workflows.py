@@ -5,20 +5,24 @@ notebook API (core.api)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import report
 from .api import FeatureClassifier
-from .backbones import DEFAULT_BACKBONE
+from .backbones import DEFAULT_BACKBONE, TIMM_PREFIX
 from .checkpoint import partial_folder, remove_checkpoint
 from .dataset import load_training_data, scan_folders, split_folder_list
 from .deps import require_torch
 from .devices import resolve_device
+from .distributed import held_by_main, on_main
 from .errors import Cancelled
 from .feedback import Feedback
 from .imagery import read_image
+from .interface import TRAIN_SETTINGS, Tool, values_for
 from .outputs import run_lock
 from .package import PackagePaths, check_package_target
 
@@ -48,6 +52,18 @@ class TrainSettings:
     overwrite: bool = False
 
 
+def train_settings(tool: Tool, value: Callable[[str], object], **extra) -> TrainSettings:
+    """The settings of a training tool from its parameter values (``value(name)``): a
+    timm backbone, when named, replaces the BACKBONE choice."""
+    given = values_for(tool, TRAIN_SETTINGS, value)
+    timm = (value("TIMM_BACKBONE") or "").strip()
+    if timm:
+        given["backbone"] = TIMM_PREFIX + timm
+    given["extra_folders"] = given.get("extra_folders") or ""
+    given["weights_file"] = given.get("weights_file") or None
+    return TrainSettings(**given, **extra)
+
+
 @dataclass
 class TrainOutcome:
     paths: PackagePaths
@@ -62,7 +78,7 @@ def _classifier(settings: TrainSettings, feedback: Feedback) -> FeatureClassifie
     data = load_training_data(split_folder_list(settings.input_folder, settings.extra_folders),
                               settings.chip_size, settings.val_split_pct, settings.batch_size,
                               settings.seed, feedback)
-    feedback.log(f"{len(data.classes)} classes, {len(data.train_labels)} training and "
+    feedback.log(f"{len(data.classes)} classes, {len(data.all_train_labels)} training and "
                  f"{len(data.valid_labels)} validation chips, {data.band_count} bands "
                  f"({data.data_type}).")
     classifier = FeatureClassifier(data, settings.backbone, settings.pretrained,
@@ -74,12 +90,24 @@ def _classifier(settings: TrainSettings, feedback: Feedback) -> FeatureClassifie
 
 def train_classifier(settings: TrainSettings, feedback: Feedback | None = None) -> TrainOutcome:
     """Read the chips, (find the rate,) train, and save the package and report; one run at
-    a time into a model folder (core.outputs.run_lock)."""
-    feedback = feedback or Feedback()
+    a time into a model folder (core.outputs.run_lock).
+
+    Under torchrun every process calls it (inside core.distributed.process_group) and trains
+    its part (core.training); the main process alone checks and locks the model folder,
+    logs, and writes the checkpoints, package and report, and its errors are raised in every
+    process. All return once the package is written."""
+    feedback = (feedback or Feedback()).main_only()
+    with held_by_main(lambda: _locked_model_folder(settings, feedback)):
+        return _train(settings, feedback)
+
+
+@contextmanager
+def _locked_model_folder(settings: TrainSettings, feedback: Feedback) -> Iterator[str]:
+    """The package's name, checked, with its model folder locked for the block."""
     name = check_package_target(settings.output_folder, settings.model_name, settings.overwrite,
                                 split_folder_list(settings.input_folder, settings.extra_folders))
     with run_lock(settings.output_folder, name, feedback.log):
-        return _train(settings, feedback)
+        yield name
 
 
 def _train(settings: TrainSettings, feedback: Feedback) -> TrainOutcome:
@@ -98,7 +126,7 @@ def _train(settings: TrainSettings, feedback: Feedback) -> TrainOutcome:
     feedback.report(1.0, "saving the model package", force=True)
     paths = classifier.save(settings.model_name, settings.output_folder, settings.report_path,
                             settings.overwrite)
-    remove_checkpoint(partial)
+    on_main(lambda: remove_checkpoint(partial))
     feedback.log(f"Kept epoch {classifier.trainer.best_epoch} (lowest validation loss): "
                  f"validation accuracy {report.percent(classifier.best_accuracy)}. Model "
                  f"package: {paths.folder}")
@@ -107,13 +135,14 @@ def _train(settings: TrainSettings, feedback: Feedback) -> TrainOutcome:
 
 def find_learning_rate(settings: TrainSettings, report_path: str,
                        feedback: Feedback | None = None) -> float:
-    """Run the learning-rate finder and write its curve to ``report_path``."""
-    feedback = feedback or Feedback()
+    """Run the learning-rate finder and write its curve to ``report_path`` (under torchrun:
+    every process sweeps, for the global batch, and the main one writes)."""
+    feedback = (feedback or Feedback()).main_only()
     classifier = _classifier(settings, feedback)
     rate = classifier.lr_find()
-    report.write_lr_report(report_path, title="Learning rate finder",
-                           lr_finder=classifier.lr_finder.to_dict(),
-                           summary=dict(classifier.data.summary(), backbone=settings.backbone))
+    on_main(lambda: report.write_lr_report(
+        report_path, title="Learning rate finder", lr_finder=classifier.lr_finder.to_dict(),
+        summary=dict(classifier.data.summary(), backbone=settings.backbone)))
     return rate
 
 

