@@ -185,3 +185,15 @@ def grid_cells(extent: Extent, cell_size: float) -> Iterator[GridCell]:
         for column in range(columns):
             x_min = left + column * cell_size
             yield GridCell(row, column, (x_min, y_max - cell_size, x_min + cell_size, y_max))
+
+
+def transform_extent(extent: Extent, crs: str, target_crs: str) -> Extent:
+    """``extent`` in ``crs`` as the extent that covers it in ``target_crs`` (its edges
+    densified, as QGIS does)."""
+    from osgeo import osr
+
+    source, target = _spatial_reference(crs, osr), _spatial_reference(target_crs, osr)
+    if source.IsSame(target):
+        return extent
+    transform = osr.CoordinateTransformation(source, target)
+    return tuple(transform.TransformBounds(*extent, 21))

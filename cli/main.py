@@ -1,0 +1,73 @@
+"""``python3 -m scene_classifier <command> [options]``: parse, check the outputs before any
+work, run the command (inside torchrun's process group when torchrun started it), print the
+outputs. Exit codes: 0 done, 1 failed, 2 bad arguments."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from ..core import distributed, interface
+from ..core.errors import Cancelled, SceneClassifierError
+from .arguments import build_parser, core_values
+from .commands import COMMANDS
+from .terminal import Terminal
+
+FAILED, BAD_ARGUMENTS = 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    arguments = parser.parse_args(argv)  # exits 2 with a message on bad arguments
+    tool = arguments.tool
+    values = core_values(arguments)
+    try:
+        _check_outputs(tool, values)
+    except SceneClassifierError as error:
+        parser.exit(BAD_ARGUMENTS, f"{parser.prog} {tool.command}: error: {error}\n")
+    terminal = Terminal()
+    terminal.cancel_on_interrupt()
+    try:
+        with distributed.process_group():
+            if tool.needs == "torch":
+                from ..core.deps import require_torch
+
+                require_torch()
+            results = COMMANDS[tool.command](values, terminal.feedback())
+    except Cancelled:
+        terminal.finish()
+        print("Cancelled: nothing was written.", file=sys.stderr)
+        return FAILED
+    except SceneClassifierError as error:
+        terminal.finish()
+        print(f"Error: {error}", file=sys.stderr)
+        return FAILED
+    except OSError as error:
+        from ..core.outputs import describe_os_error
+
+        terminal.finish()
+        print(f"Error: {describe_os_error(error)}", file=sys.stderr)
+        return FAILED
+    terminal.finish()
+    if distributed.is_main():
+        for name, value in results.items():
+            print(f"{name}: {json.dumps(value) if isinstance(value, bool) else value}")
+    return 0
+
+
+def _check_outputs(tool: interface.Tool, values: dict) -> None:
+    """Before any work: every output can be written where it is asked for, no two at one
+    path, none replacing an input (core.outputs.check_output_paths)."""
+    from ..core.outputs import check_output_paths
+
+    outputs, inputs = [], []
+    for spec in tool.parameters:
+        value = values.get(spec.name)
+        if not value or not isinstance(value, str):
+            continue
+        label = f"'{spec.label}' ({spec.option})"
+        if spec.kind in interface.OUTPUTS:
+            outputs.append((label, value, spec.kind == interface.FOLDER_OUT))
+        elif spec.kind in interface.INPUTS:
+            inputs.append((label, value.split("|")[0]))
+    check_output_paths(outputs, inputs)

@@ -1,0 +1,73 @@
+"""Progress, log and cancellation on a terminal: a progress bar where standard error is a
+terminal, plain lines otherwise; Ctrl+C cancels cleanly (a second Ctrl+C stops at once)."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+
+from ..core import distributed
+from ..core.feedback import Feedback
+
+BAR_WIDTH = 30
+REDRAW_S = 0.1
+
+
+class Terminal:
+    """A core Feedback that writes to standard error (results go to standard output)."""
+
+    def __init__(self, stream=None) -> None:
+        self.stream = stream or sys.stderr
+        self.is_tty = self.stream.isatty()
+        self.cancelled = False
+        self._bar = ""
+        self._drawn = 0.0
+        self._text = ""
+
+    def feedback(self) -> Feedback:
+        """The Feedback for core; in the other processes of a torchrun run it only cancels."""
+        return Feedback(self.progress, self.log, lambda: self.cancelled).main_only()
+
+    def progress(self, fraction: float, text: str) -> None:
+        if text:
+            self._text = text
+        if not self.is_tty:
+            if text:
+                self.stream.write(f"{fraction:4.0%} {text}\n")
+                self.stream.flush()
+            return
+        now = time.monotonic()
+        if now - self._drawn < REDRAW_S and not text:
+            return
+        self._drawn = now
+        filled = round(BAR_WIDTH * fraction)
+        self._bar = f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {fraction:4.0%} {self._text}"
+        self.stream.write("\r\033[K" + self._bar[:200])
+        self.stream.flush()
+
+    def log(self, line: str) -> None:
+        if self.is_tty and self._bar:
+            self.stream.write("\r\033[K")
+        self.stream.write(f"{line}\n")
+        if self.is_tty and self._bar:
+            self.stream.write(self._bar[:200])
+        self.stream.flush()
+
+    def finish(self) -> None:
+        """End the progress bar's line."""
+        if self.is_tty and self._bar:
+            self.stream.write("\n")
+            self._bar = ""
+
+    def cancel_on_interrupt(self) -> None:
+        """The first Ctrl+C asks the run to stop (it does within about 2 s, leaving no
+        partial output); a second one stops at once."""
+        def interrupted(signum, frame) -> None:
+            if self.cancelled:
+                raise KeyboardInterrupt
+            self.cancelled = True
+            if distributed.is_main():
+                self.log("Cancelling… (Ctrl+C again to stop at once)")
+
+        signal.signal(signal.SIGINT, interrupted)

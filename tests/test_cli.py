@@ -1,0 +1,213 @@
+"""The command line without QGIS: every command on the bundled sample, bad arguments (exit 2),
+failures (exit 1, nothing written), and classification sharded over two torchrun processes
+giving the one-process output feature for feature."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import MASSACHUSETTS_BUILDINGS, MASSACHUSETTS_TIF, NB_POLYGONS, NB_RASTER, ROOT
+from core import interface
+
+
+def cli_environment(folder: Path) -> dict:
+    """PYTHONPATH holding the plugin as ``scene_classifier`` (as QGIS's plugins folder does)
+    and a HOME of its own (default outputs land there)."""
+    plugins = folder / "plugins"
+    if not plugins.exists():
+        plugins.mkdir(parents=True)
+        (plugins / "scene_classifier").symlink_to(ROOT, target_is_directory=True)
+    home = folder / "home"
+    home.mkdir(exist_ok=True)
+    return dict(os.environ, PYTHONPATH=str(plugins), HOME=str(home), OMP_NUM_THREADS="1")
+
+
+def run_cli(folder: Path, *arguments: str, processes: int = 1) -> subprocess.CompletedProcess:
+    """``python -m scene_classifier ...``, or under ``torchrun --nproc_per_node processes``."""
+    if processes > 1:
+        torchrun = Path(sys.executable).with_name("torchrun")
+        command = [str(torchrun) if torchrun.exists() else shutil.which("torchrun"),
+                   "--standalone", f"--nproc_per_node={processes}", "-m", "scene_classifier"]
+    else:
+        command = [sys.executable, "-m", "scene_classifier"]
+    return subprocess.run(command + [str(a) for a in arguments], capture_output=True,
+                          text=True, env=cli_environment(folder), cwd=folder, timeout=900)
+
+
+def outputs(result: subprocess.CompletedProcess) -> dict[str, str]:
+    """The printed outputs, NAME: value per line."""
+    assert result.returncode == 0, result.stderr[-3000:]
+    return dict(line.split(": ", 1) for line in result.stdout.splitlines() if ": " in line)
+
+
+def features(path) -> list[tuple]:
+    """Every feature's attributes and geometry (WKT), in file order."""
+    from osgeo import ogr
+
+    dataset = ogr.Open(str(path))
+    layer = dataset.GetLayer(0)
+    rows = []
+    for feature in layer:
+        geometry = feature.GetGeometryRef()
+        rows.append((*(feature.GetField(i) for i in range(feature.GetFieldCount())),
+                     geometry.ExportToWkt() if geometry else None))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def cli_model(tmp_path_factory, rsscn7_small) -> tuple[Path, Path]:
+    """(work folder, .emd) of a model trained with the command line's train."""
+    folder = tmp_path_factory.mktemp("cli")
+    result = run_cli(folder, "train", "--input-folder", rsscn7_small, "--backbone", "resnet18",
+                     "--no-pretrained", "--chip-size", 32, "--batch-size", 32, "--epochs", 3,
+                     "--learning-rate", 0.002, "--device", "cpu", "--model-name", "cli model",
+                     "--output-folder", folder / "models")
+    found = outputs(result)
+    assert float(found["ACCURACY"]) > 1 / 7
+    assert "epoch  train_loss" in result.stderr  # the epoch table
+    assert "% reading chips" in result.stderr  # progress as plain lines (not a terminal)
+    package = Path(found["OUTPUT_FOLDER"])
+    assert sorted(p.name for p in package.iterdir()) == [
+        "cli model.dlpk", "cli model.emd", "cli model.onnx", "cli model.pth",
+        "cli model_report.html"]
+    return folder, Path(found["MODEL_DEFINITION"])
+
+
+def test_every_command_has_help_with_every_parameter(tmp_path):
+    for tool in interface.TOOLS:
+        result = run_cli(tmp_path, tool.command, "--help")
+        assert result.returncode == 0, result.stderr
+        for parameter in tool.parameters:
+            assert parameter.option in result.stdout, (tool.command, parameter.option)
+    listing = run_cli(tmp_path, "--help").stdout
+    assert all(tool.command in listing for tool in interface.TOOLS)
+
+
+def test_classify_writes_every_feature_with_its_class(cli_model):
+    folder, model = cli_model
+    found = outputs(run_cli(folder, "classify", "--input-raster", MASSACHUSETTS_TIF,
+                            "--model", model, "--input-features", MASSACHUSETTS_BUILDINGS,
+                            "--cell-size", 2, "--device", "cpu", "--output",
+                            folder / "buildings.gpkg", "--output-summary",
+                            folder / "summary.csv"))
+    written, given = features(found["OUTPUT"]), features(MASSACHUSETTS_BUILDINGS)
+    assert len(written) == len(given) > 100
+    classes = {entry.name for entry in (ROOT / "resources" / "sample" / "rsscn7").iterdir()
+               if entry.is_dir()}
+    for (*attributes, label, value, confidence, geometry), (*source, source_geometry) in zip(
+            written, given):
+        assert attributes == source and geometry == source_geometry
+        assert label in classes and 1 <= value <= 7 and 0 < confidence <= 1
+    summary = (folder / "summary.csv").read_text().splitlines()
+    assert summary[0] == "class_value,class_label,count,area,area_share,count_share"
+    assert len(summary) == 8 and (folder / "summary.csvt").exists()
+
+
+def test_classify_grid_writes_cells_and_a_class_map(cli_model):
+    from osgeo import gdal
+
+    folder, model = cli_model
+    found = outputs(run_cli(folder, "classify-grid", "--input-raster", MASSACHUSETTS_TIF,
+                            "--model", model, "--grid-size", 150, "--cell-size", 2,
+                            "--device", "cpu", "--output", folder / "grid.gpkg",
+                            "--output-raster", folder / "grid.tif"))
+    cells = features(found["OUTPUT"])
+    assert int(found["CELL_COUNT"]) == len(cells) > 20
+    class_map = gdal.Open(found["OUTPUT_RASTER"]).ReadAsArray()
+    assert class_map.shape[1] * class_map.shape[2] == len(cells)
+    by_cell = {(row, column): value for _, row, column, _, value, _, _ in cells}
+    assert all(class_map[0, row, column] == value for (row, column), value in by_cell.items())
+
+
+def test_export_evaluate_find_lr_preview_and_check_dependencies(cli_model, rsscn7_small):
+    folder, model = cli_model
+    exported = outputs(run_cli(folder, "export-chips", "--input-raster", NB_RASTER,
+                               "--input-features", NB_POLYGONS, "--class-field", "Niveau_2",
+                               "--chip-size", 32, "--crop-mode", "bbox", "--output-folder",
+                               folder / "export"))
+    chips = list((folder / "export" / "images").rglob("*.tif"))
+    assert int(exported["CHIP_COUNT"]) == len(chips) > 0
+    evaluated = outputs(run_cli(folder, "evaluate", "--model", model, "--input-folder",
+                                rsscn7_small, "--device", "cpu"))
+    assert 0 < float(evaluated["OVERALL_ACCURACY"]) <= 1
+    assert Path(evaluated["OUTPUT_REPORT"]).parent == folder / "home" / "SceneClassifier" / \
+        "evaluations"
+    assert Path(evaluated["OUTPUT_CONFUSION"]).read_text().startswith("truth \\ predicted,")
+    rate = outputs(run_cli(folder, "find-lr", "--input-folder", rsscn7_small, "--backbone",
+                           "resnet18", "--no-pretrained", "--chip-size", 32, "--batch-size", 32,
+                           "--device", "cpu", "--output-report", folder / "lr.html"))
+    assert 1e-7 < float(rate["LEARNING_RATE"]) < 10 and (folder / "lr.html").exists()
+    preview = outputs(run_cli(folder, "preview", "--input-folder", rsscn7_small,
+                              "--output-report", folder / "preview.html"))
+    assert preview["CLASS_COUNT"] == "7" and preview["IMAGE_COUNT"] == str(7 * 24)
+    checked = outputs(run_cli(folder, "check-dependencies", "--output-report",
+                              folder / "deps.html"))
+    assert checked["TORCH"] == "true" and (folder / "deps.html").exists()
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    (["train"], "the following arguments are required: --input-folder"),
+    (["train", "--input-folder", "{sample}", "--chip-size", "3"],
+     "--chip-size: must be from 8 to 4096; got 3"),
+    (["train", "--input-folder", "{sample}", "--backbone", "resnet9000"],
+     "--backbone: invalid choice: 'resnet9000'"),
+    (["train", "--input-folder", "{missing}"], "--input-folder: {missing} is not a folder"),
+    (["classify-grid", "--input-raster", "{raster}", "--model", "{raster}", "--extent",
+      "1,2,north", "--output", "{folder}/grid.gpkg"], "--extent: '1,2,north' is not an extent"),
+    (["classify", "--input-raster", "{raster}", "--model", "{raster}", "--input-features",
+      "{raster}", "--output", "{folder}/a.gpkg", "--output-summary", "{folder}/a.gpkg"],
+     "are the same path"),
+    (["preview", "--input-folder", "{sample}", "--output-report", "{folder}"],
+     "is a folder; give a file name in it instead"),
+    (["preview", "--input-folder", "{sample}", "--output-report", "{sample}"],
+     "is the input 'Folder of labelled chips' (--input-folder)"),
+    (["export-chips", "--input-raster", "{raster}", "--input-features", "{raster}",
+      "--class-field", "x", "--crop-mode", "model", "--output-folder", "{folder}/e"],
+     "--crop-mode: invalid choice: 'model'"),
+])
+def test_bad_arguments_exit_2_with_a_clear_message(tmp_path, rsscn7_small, arguments, message):
+    names = {"sample": rsscn7_small, "missing": tmp_path / "missing", "raster": MASSACHUSETTS_TIF,
+             "folder": tmp_path}
+    result = run_cli(tmp_path, *(argument.format(**names) for argument in arguments))
+    assert result.returncode == 2
+    assert message.format(**names) in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "plugins"]
+
+
+def test_a_failing_run_exits_1_and_leaves_an_earlier_output_as_it_was(tmp_path):
+    not_a_model = tmp_path / "model.emd"
+    not_a_model.write_text("{not json")
+    earlier = tmp_path / "grid.gpkg"
+    earlier.write_bytes(b"an earlier result")
+    result = run_cli(tmp_path, "classify-grid", "--input-raster", MASSACHUSETTS_TIF, "--model",
+                     not_a_model, "--device", "cpu", "--output", earlier)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: ") and "Traceback" not in result.stderr
+    assert earlier.read_bytes() == b"an earlier result"
+
+
+@pytest.mark.parametrize("command", ["classify", "classify-grid"])
+def test_two_torchrun_processes_classify_as_one(cli_model, command):
+    """Each process classifies its share of the features; the main one writes one output in
+    input order, the same as one process writes."""
+    folder, model = cli_model
+    source = ["--input-features", MASSACHUSETTS_BUILDINGS] if command == "classify" else \
+        ["--grid-size", 60]
+    common = [command, "--input-raster", MASSACHUSETTS_TIF, "--model", model, "--cell-size", 2,
+              "--device", "cpu", "--engine", "onnxruntime", *source]
+    one = outputs(run_cli(folder, *common, "--output", folder / f"{command}-one.gpkg"))
+    two = run_cli(folder, *common, "--output", folder / f"{command}-two.gpkg", processes=2)
+    sharded = outputs(two)
+    assert sharded["OUTPUT"].endswith(f"{command}-two.gpkg")
+    single, split = features(one["OUTPUT"]), features(sharded["OUTPUT"])
+    assert len(single) == len(split) > 50
+    for a, b in zip(single, split):
+        assert a[:-2] == b[:-2] and a[-1] == b[-1]  # fields, label, value; geometry
+        assert a[-2] == pytest.approx(b[-2], abs=1e-5)  # confidence
