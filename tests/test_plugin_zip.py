@@ -25,7 +25,8 @@ def test_the_zip_installs_into_a_fresh_profile_and_lists_every_algorithm(tmp_pat
     assert all(name.startswith("scene_classifier/") for name in names)
     for needed in ("metadata.txt", "LICENSE", "__init__.py", "resources/icon.svg",
                    "gui/dependencies_dialog.py",
-                   "resources/templates/training.html", "core/api.py", "algorithms/base.py"):
+                   "resources/templates/training.html", "core/api.py", "algorithms/base.py",
+                   "__main__.py", "cli/main.py"):
         assert f"scene_classifier/{needed}" in names
     for left_out in ("tests/", "bench/", "docs/", "tools/", ".venv", "__pycache__", ".pyc",
                      "resources/sample/", "Makefile", ".ci/", ".git"):
