@@ -211,3 +211,29 @@ def test_two_torchrun_processes_classify_as_one(cli_model, command):
     for a, b in zip(single, split):
         assert a[:-2] == b[:-2] and a[-1] == b[-1]  # fields, label, value; geometry
         assert a[-2] == pytest.approx(b[-2], abs=1e-5)  # confidence
+
+
+def test_classify_needs_no_torch(cli_model, tmp_path):
+    """Where only onnxruntime is installed (a Python whose ``import torch`` fails), the
+    command line classifies on the package's ONNX copy."""
+    folder, model = cli_model
+    blocker = tmp_path / "no_torch"
+    blocker.mkdir()
+    (blocker / "sitecustomize.py").write_text(
+        "import sys\nsys.modules['torch'] = None\nsys.modules['torchvision'] = None\n")
+    env = cli_environment(folder)
+    env["PYTHONPATH"] = f"{blocker}{os.pathsep}{env['PYTHONPATH']}"
+    result = subprocess.run(
+        [sys.executable, "-m", "scene_classifier", "classify", "--input-raster",
+         str(MASSACHUSETTS_TIF), "--model", str(model), "--input-features",
+         str(MASSACHUSETTS_BUILDINGS), "--cell-size", "2", "--output",
+         str(tmp_path / "no_torch.gpkg")], capture_output=True, text=True, env=env, timeout=600)
+    outputs(result)  # exit 0
+    assert "engine: onnxruntime" in result.stderr
+    assert len(features(tmp_path / "no_torch.gpkg")) == len(features(MASSACHUSETTS_BUILDINGS))
+    training = subprocess.run([sys.executable, "-m", "scene_classifier", "train",
+                               "--input-folder", str(tmp_path)], capture_output=True, text=True,
+                              env=env, timeout=600)
+    assert training.returncode == 1 and "pip install" in training.stderr
+    assert "Traceback" not in training.stderr
+
