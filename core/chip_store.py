@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .distributed import local_processes
 from .imagery import parallel_decoders, training_chip
 
 GPU_SHARE = 0.5  # of the free GPU memory the chips may take; the rest is for the model
@@ -65,9 +66,11 @@ def _gib(size: int) -> str:
 
 
 def host_store(chip_bytes: int, force: str | None = None) -> ChipStore:
-    """In memory, or streamed when the decoded chips would not fit half the available RAM."""
+    """In memory, or streamed when the decoded chips would not fit half the available RAM
+    (shared by the processes torchrun started on this machine, each of which decodes them
+    all)."""
     available = available_memory()
-    budget = None if available is None else int(available * HOST_SHARE)
+    budget = None if available is None else int(available * HOST_SHARE / local_processes())
     if force:
         return ChipStore(force, chip_bytes, budget)
     fits = budget is None or chip_bytes <= budget
@@ -134,6 +137,11 @@ class StreamedChips:
 
     def __getitem__(self, index: int):
         return self.decode(int(index))[0]
+
+    def subset(self, indices) -> StreamedChips:
+        """The chips at ``indices``, streamed in turn."""
+        return StreamedChips([self.paths[int(i)] for i in indices], self.chip_size,
+                             self.band_count, self.np_dtype)
 
 
 class _Streamed:

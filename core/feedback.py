@@ -36,6 +36,14 @@ class Feedback:
         """A feedback that prints log lines (for notebooks and scripts)."""
         return cls(log=print)
 
+    def main_only(self) -> Feedback:
+        """This feedback in the main process of a torchrun run (and outside torchrun); in the
+        other processes one that shows nothing (the main one speaks for all) but is still
+        cancelled with this one."""
+        from .distributed import is_main
+
+        return self if is_main() else Feedback(is_cancelled=self.is_cancelled)
+
     def check_cancelled(self) -> None:
         """Raise :class:`Cancelled` when the user asked to stop."""
         if self.is_cancelled():

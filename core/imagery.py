@@ -10,14 +10,16 @@ import os
 
 import numpy as np
 
+from .distributed import local_processes
+
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff")
 TIFF_EXTENSIONS = (".tif", ".tiff")
 
 
 def parallel_decoders() -> int:
     """How many images to decode at once (threads or worker processes): one per core, at
-    most 8."""
-    return max(1, min(8, os.cpu_count() or 1))
+    most 8; the processes torchrun started on this machine share its cores."""
+    return max(1, min(8, (os.cpu_count() or 1) // local_processes()))
 
 
 def is_image_file(path: str) -> bool:
