@@ -8,6 +8,7 @@ would not fit (core.chip_store): then they are read from disk every epoch.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections import Counter
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .chip_store import STREAM, ChipStore, StreamedChips, host_store
+from .distributed import even_share, world_size
 from .errors import DataError
 from .feedback import Feedback
 from .imagery import (
@@ -179,18 +181,28 @@ class TrainingData:
     seed: int = 42
     chip_store: ChipStore | None = None
     cell_sizes: tuple[float, float] | None = None  # (min, max) ground size of a chip pixel
+    # under torchrun, where train_* are this process's share: the labels of every share
+    shared_train_labels: object = None
+
+    @property
+    def all_train_labels(self):
+        """The labels of all training chips, of every process under torchrun (where
+        ``train_labels`` are this process's share)."""
+        return self.train_labels if self.shared_train_labels is None else \
+            self.shared_train_labels
 
     def summary(self) -> dict:
-        """Facts about the data, for the report and the model definition."""
+        """Facts about the data (all of it, under torchrun too), for the report and the model
+        definition."""
         import torch
 
-        counts = torch.bincount(torch.cat([self.train_labels, self.valid_labels]),
+        counts = torch.bincount(torch.cat([self.all_train_labels, self.valid_labels]),
                                 minlength=len(self.classes))
         return {
             "folders": self.folders,
             "classes": self.classes,
             "class_counts": {c: int(n) for c, n in zip(self.classes, counts)},
-            "train_count": int(len(self.train_labels)),
+            "train_count": int(len(self.all_train_labels)),
             "valid_count": int(len(self.valid_labels)),
             "band_count": self.band_count,
             "data_type": self.data_type,
@@ -215,7 +227,8 @@ class TrainingData:
                 for i in picks]
 
     def train_order(self, generator, oversample: bool = False):
-        """Indices for one training epoch: shuffled, or class-balanced with replacement."""
+        """Indices for one training epoch: shuffled, or class-balanced with replacement (under
+        torchrun: of this process's share, balanced within it)."""
         import torch
 
         labels = self.train_labels
@@ -252,8 +265,13 @@ def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_p
     Every file is decoded once. The chips are kept in host memory when they fit its budget
     (see core.chip_store), else they are only checked now and read from disk every epoch.
     ``chip_storage`` forces core.chip_store.MEMORY or core.chip_store.STREAM.
+
+    Under torchrun ``batch_size`` is the global batch, shared by the processes, and each
+    process keeps only its share of the training chips (keep_share); every process keeps all
+    validation chips.
     """
-    feedback = feedback or Feedback()
+    feedback = (feedback or Feedback()).main_only()
+    process_batch_size(batch_size)  # refused before any chip is read
     if chip_size < 8:
         raise DataError(f"Chip size must be at least 8 pixels, got {chip_size}.")
     scan = scan_folders(folders)
@@ -303,14 +321,60 @@ def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_p
     import torch
 
     labels_tensor = torch.from_numpy(labels.astype(np.int64))
-    return TrainingData(
+    return keep_share(TrainingData(
         classes=scan.classes, train_images=train_images, train_labels=labels_tensor[:n_train],
         valid_images=valid_images, valid_labels=labels_tensor[n_train:],
         normalization=normalization, chip_size=chip_size, band_count=bands,
         data_type=source_type.name, folders=list(scan.folders), batch_size=batch_size,
         skipped=decoded.skipped, seed=seed,
         chip_store=ChipStore(store.place, len(labels) * chip_bytes // len(order), store.budget),
-        cell_sizes=training_cell_sizes(folders, chip_size))
+        cell_sizes=training_cell_sizes(folders, chip_size)), feedback)
+
+
+def process_batch_size(batch_size: int) -> int:
+    """This process's part of the global ``batch_size`` (all of it outside torchrun); a
+    DataError when the processes cannot share it evenly, with at least 2 chips each (batch
+    normalisation needs 2)."""
+    processes = world_size()
+    if processes > 1 and (batch_size % processes or batch_size < 2 * processes):
+        near = max(2, batch_size // processes) * processes
+        raise DataError(
+            f"BATCH_SIZE {batch_size} cannot be shared by the {processes} processes torchrun "
+            f"started: BATCH_SIZE is the batch of all of them together, and each needs the "
+            f"same number of chips, at least 2. Choose a multiple of {processes} (e.g. "
+            f"{near} or {near + processes}), or another --nproc_per_node.")
+    return batch_size // processes
+
+
+def keep_share(data: TrainingData, feedback: Feedback) -> TrainingData:
+    """Under torchrun, ``data`` with only this process's share of the training chips (see
+    core.distributed.even_share: as many for every process, at most one fewer than the
+    process count left out, logged), copied so that the decoded whole can be freed; the
+    validation chips are copied whole. Outside torchrun, ``data`` itself."""
+    import torch
+
+    total, processes = len(data.train_labels), world_size()
+    if processes == 1:
+        return data
+    if total < 2 * processes:
+        raise DataError(f"{total} training chips cannot be shared by {processes} processes: "
+                        "each needs at least 2. Start fewer processes, or add chips.")
+    share = torch.as_tensor(even_share(total), dtype=torch.long)
+    if total % processes:
+        feedback.log(f"{total % processes} of the {total} training chips are left out so that "
+                     f"each of the {processes} processes trains on {len(share)}.")
+    if isinstance(data.train_images, StreamedChips):
+        train, valid = data.train_images.subset(share), data.valid_images
+    else:
+        train = data.train_images.index_select(0, share)
+        valid = data.valid_images.clone()  # (a view would keep the whole decoded tensor)
+    kept = total - total % processes
+    store = data.chip_store
+    chip_bytes = store.chip_bytes * (len(share) + len(valid)) // (total + len(valid))
+    return dataclasses.replace(
+        data, train_images=train, train_labels=data.train_labels[share],
+        valid_images=valid, shared_train_labels=data.train_labels[:kept],
+        chip_store=dataclasses.replace(store, chip_bytes=chip_bytes))
 
 
 def _first_readable(paths: Sequence[str], order) -> tuple[str, np.ndarray]:
