@@ -55,31 +55,58 @@ def load_checkpoint(folder: str) -> dict | None:
     return state
 
 
-def capture_run(weights: dict, optimizer, scheduler, scaler, generator,
-                on_cuda: bool) -> dict:
-    """The state of a run's torch objects: weights, optimizer, schedule, gradient scaler and
-    every random generator it draws from."""
+def random_state(generator, device) -> dict:
+    """The state of every random generator one process of a run draws from: the run's own
+    ``generator``, torch's CPU generator and, on a GPU, the generator of ``device`` (only
+    that one: under torchrun the other GPUs are other processes')."""
     import torch
 
+    return {"generator": generator.get_state(), "torch_rng": torch.get_rng_state(),
+            "cuda_rng": [torch.cuda.get_rng_state(device)] if device.type == "cuda" else []}
+
+
+def restore_random(saved: dict, generator, device) -> None:
+    """Put a random_state back."""
+    import torch
+
+    generator.set_state(saved["generator"])
+    torch.set_rng_state(saved["torch_rng"])
+    if device.type == "cuda" and saved["cuda_rng"]:
+        torch.cuda.set_rng_state(saved["cuda_rng"][0], device)
+
+
+def random_states(state: dict) -> list[dict]:
+    """The random_state of each process of the run that saved ``state``, in rank order (a
+    checkpoint of an earlier version holds its one process's at the top level)."""
+    return state.get("random", [state])
+
+
+def capture_run(weights: dict, optimizer, scheduler, scaler, randoms: list[dict]) -> dict:
+    """The state of a run's torch objects: weights, optimizer, schedule, gradient scaler and
+    the random_state of each of its processes (``randoms``, in rank order)."""
     return {"model": weights, "optimizer": optimizer.state_dict(),
             "scheduler": scheduler.state_dict(), "scaler": scaler.state_dict(),
-            "generator": generator.get_state(), "torch_rng": torch.get_rng_state(),
-            "cuda_rng": torch.cuda.get_rng_state_all() if on_cuda else []}
+            "random": randoms}
 
 
-def restore_run(state: dict, model, optimizer, scheduler, scaler, generator,
-                on_cuda: bool) -> None:
-    """Put a capture_run state back into the run's torch objects."""
-    import torch
-
+def restore_run(state: dict, model, optimizer, scheduler, scaler) -> None:
+    """Put a capture_run state back into the run's torch objects (restore_random puts back
+    a process's random generators)."""
     model.load_state_dict(state["model"])
     optimizer.load_state_dict(state["optimizer"])
     scheduler.load_state_dict(state["scheduler"])
     scaler.load_state_dict(state["scaler"])
-    generator.set_state(state["generator"])
-    torch.set_rng_state(state["torch_rng"])
-    if on_cuda and state["cuda_rng"]:
-        torch.cuda.set_rng_state_all(state["cuda_rng"])
+
+
+def check_same_processes(state: dict, processes: int, folder: str) -> None:
+    """Refuse to resume with another number of processes than the run that saved ``state``:
+    each had its share of the chips and its own random numbers."""
+    saved = len(random_states(state))
+    if saved != processes:
+        raise CheckpointError(
+            f"The checkpoint in {folder} was made by {saved} process(es), this run has "
+            f"{processes}. Resume with as many (torchrun --nproc_per_node {saved}, or without "
+            "torchrun for 1), or run without RESUME to start again.")
 
 
 def check_same_run(saved: dict, current: dict, folder: str) -> None:

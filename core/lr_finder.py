@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from .distributed import mean
 from .errors import SceneClassifierError
 
 
@@ -28,7 +29,11 @@ def sweep_learning_rates(trainer, start_lr: float = 1e-7, end_lr: float = 10.0,
                          iterations: int = 100) -> LRFinderResult:
     """Sweep the rate from ``start_lr`` to ``end_lr`` over up to ``iterations`` training steps
     of ``trainer`` (a core.training.Trainer), stopping once the loss blows up; suggests a
-    tenth of the rate at the lowest smoothed loss. The model's weights are restored after."""
+    tenth of the rate at the lowest smoothed loss. The model's weights are restored after.
+
+    Under torchrun every process sweeps with its share of the chips; each step's loss is the
+    mean over all processes, and whether it is finite is decided for all (Trainer.train_step):
+    all take the same decisions and suggest the same rate, that of the global batch."""
     saved = copy.deepcopy(trainer.model.state_dict())
     optimizer = trainer.make_optimizer(start_lr)
     scaler = trainer.make_scaler()
@@ -45,7 +50,8 @@ def sweep_learning_rates(trainer, start_lr: float = 1e-7, end_lr: float = 10.0,
                 for group in optimizer.param_groups:
                     group["lr"] = lr
                 loss, finite = trainer.train_step(*next(stream), optimizer, scaler)
-                loss = float(loss) if bool(finite) else math.nan  # the sweep reads every step
+                # the sweep reads every step
+                loss = float(mean(loss)) if bool(finite) else math.nan
                 average = 0.98 * average + 0.02 * loss
                 smoothed = average / (1 - 0.98 ** (step + 1))
                 if not math.isfinite(smoothed):

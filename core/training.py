@@ -2,6 +2,14 @@
 
 Read top to bottom like torchvision's reference train.py. Progress and cancellation flow in
 through a :class:`~core.feedback.Feedback`.
+
+Under torchrun (core.distributed) each process trains a copy of the network on its own share
+of the training chips (core.dataset.keep_share), with batch_size / processes chips a step,
+wrapped in DistributedDataParallel, which averages the gradients of all processes: one step
+of all is one step on the global batch, so the learning rate is that of the global batch, as
+in one process. Every process validates its share of the validation chips and gets all the
+probabilities, so every decision (a step skipped, the best epoch, early stopping) is the same
+in all of them.
 """
 
 from __future__ import annotations
@@ -9,16 +17,17 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass
 from typing import Callable
 
 from .augment import augment_batch
-from .checkpoint import capture_run, restore_run
+from .checkpoint import capture_run, random_state, random_states, restore_random, restore_run
 from .chip_store import GPU, PINNED, StreamedChips, chip_batches, device_store
 from .cuda_graphs import GraphedForward, worth_capturing
-from .dataset import TrainingData
+from .dataset import TrainingData, process_batch_size
 from .devices import BatchParts, DeviceModel, cpu_precision, host_reads
+from .distributed import all_gather, all_reduce, rank, shard, world_size
 from .errors import SceneClassifierError
 from .feedback import Feedback
 from .lr_finder import LRFinderResult, sweep_learning_rates
@@ -26,6 +35,7 @@ from .lr_finder import LRFinderResult, sweep_learning_rates
 EARLY_STOPPING_PATIENCE = 5
 NON_FINITE_LIMIT = 3  # training steps in a row whose loss or gradients are not finite
 READ_INTERVAL_S = 2.0  # how often the losses of a GPU's steps are read back while it trains
+READ_STEPS = 50  # the same for GPUs under torchrun, in steps: the same ones in every process
 WARMUP_SHARE = 0.25  # of the one-cycle schedule
 WEIGHT_DECAY = 0.01
 
@@ -54,7 +64,8 @@ class NonFiniteLoss(Exception):
 
 
 class Trainer:
-    """Trains one model on one TrainingData on one device."""
+    """Trains one model on one TrainingData on one device (under torchrun: one process's
+    part of the training, see the module's docstring)."""
 
     def __init__(self, model, data: TrainingData, device: str = "auto", oversample: bool = False,
                  feedback: Feedback | None = None) -> None:
@@ -63,23 +74,66 @@ class Trainer:
         self.network = DeviceModel(model, device, data.chip_size, data.normalization)
         self.device = self.network.device
         self.data = data
+        self.batch_size = process_batch_size(data.batch_size)  # this process's chips a step
         self.oversample = oversample
-        self.feedback = feedback or Feedback()
-        self.generator = torch.Generator().manual_seed(data.seed)
+        self.feedback = (feedback or Feedback()).main_only()
+        self.seed = data.seed + rank()  # each process shuffles and augments its own way
+        self.generator = torch.Generator().manual_seed(self.seed)
         self.on_cuda = self.device.type == "cuda"
         self.batch_parts = BatchParts(self.feedback, self.device.type)
         self.train_images, self.valid_images = self._place_chips()
         self.feedback.log(self.describe_precision())
         if not self.on_cuda:
             self._check_cancel_inside_steps()
-        self.forward = self.model
+        self.replica = self._replicate()
+        self.forward = self.replica
         self.criterion = torch.nn.CrossEntropyLoss(ignore_index=-1)
         self.history: list[EpochStats] = []
         self.best_epoch = 0
 
     @property
     def model(self):
+        """The network itself (its weights, saving, prediction)."""
         return self.network.model
+
+    def _replicate(self):
+        """What training steps run: under torchrun the network wrapped in
+        DistributedDataParallel (which starts every process from the main one's weights and
+        averages the gradients of all processes in each backward pass; logged), else the
+        network itself. Buffers (batch normalisation's statistics) are not broadcast at
+        every forward pass, whose count may differ between processes (a batch cut in parts
+        after running out of memory): share_buffers averages them after every epoch."""
+        import inspect
+
+        processes = world_size()
+        if processes == 1:
+            return self.model
+        from torch.nn.parallel import DistributedDataParallel
+
+        # (the switch's name in recent torch; older versions know only broadcast_buffers)
+        switch = "forward_sync_buffers" if "forward_sync_buffers" in inspect.signature(
+            DistributedDataParallel).parameters else "broadcast_buffers"
+        self.feedback.log(
+            f"{processes} processes (torchrun), each on {self.device}: each trains on "
+            f"{len(self.data.train_labels)} of the {len(self.data.all_train_labels)} training "
+            f"chips, {self.batch_size} of the {self.data.batch_size} chips of every step; "
+            "their gradients are averaged.")
+        return DistributedDataParallel(
+            self.model, device_ids=[self.device.index] if self.on_cuda else None,
+            **{switch: False})
+
+    def share_buffers(self) -> None:
+        """Under torchrun: every floating-point buffer of the network (batch normalisation's
+        running statistics, which each process gathers on its own chips) set to its mean
+        over all processes, so that they validate and save the same network."""
+        import torch
+
+        if world_size() == 1:
+            return
+        with torch.no_grad():
+            for buffer in self.model.buffers():
+                if buffer.is_floating_point():
+                    buffer.copy_(all_reduce(buffer) / world_size())
 
     def _place_chips(self):
         """Training and validation chips where the batches are cheapest to gather: in GPU
@@ -110,13 +164,14 @@ class Trainer:
     @contextmanager
     def own_random_numbers(self):
         """Random numbers owned by the run (dropout, augmentation): seeded with the data's
-        seed, whatever ran before in the process, and the caller's state restored after."""
+        seed (plus the rank under torchrun), whatever ran before in the process, and the
+        caller's state restored after."""
         import torch
 
         devices = [self.device] if self.on_cuda else []
         with torch.random.fork_rng(devices=devices):
-            torch.manual_seed(self.data.seed)
-            self.generator.manual_seed(self.data.seed)
+            torch.manual_seed(self.seed)
+            self.generator.manual_seed(self.seed)
             yield
 
     def _check_cancel_inside_steps(self) -> None:
@@ -170,7 +225,9 @@ class Trainer:
         so that a GPU never waits for the host. Out of GPU memory, the batch is cut in more
         parts whose gradients add up to the same step (logged), down to two chips per part
         (batch normalisation needs two). A step whose loss or gradients are not finite
-        changes no weight."""
+        changes no weight. Under torchrun ``finite`` is that of all processes' steps (the
+        gradients are averaged over them anyway), so all take or skip the step together;
+        ``loss`` is this process's."""
         return self.batch_parts.run(len(labels), "training", 2, lambda parts: (
             self._accumulated_step(images, labels, optimizer, scaler, parts)))
 
@@ -180,22 +237,33 @@ class Trainer:
         images = self._prepare(images, train=True)
         optimizer.zero_grad(set_to_none=True)
         total = None
-        for part, part_labels in zip(images.tensor_split(parts), labels.tensor_split(parts)):
-            with self.network.autocast():
-                loss = self.criterion(self.forward(part), part_labels) * (
-                    len(part_labels) / len(labels))
-            scaler.scale(loss).backward()
+        pieces = list(zip(images.tensor_split(parts), labels.tensor_split(parts)))
+        for number, (part, part_labels) in enumerate(pieces, 1):
+            with self._gradients_kept_here(number < len(pieces)):
+                with self.network.autocast():
+                    loss = self.criterion(self.forward(part), part_labels) * (
+                        len(part_labels) / len(labels))
+                scaler.scale(loss).backward()
             total = loss.detach() if total is None else total + loss.detach()
         finite = torch.isfinite(total)
         if self.network.amp_dtype != torch.float16:
             # (with float16 the scaler itself skips steps whose scaled gradients overflow)
             finite &= self._gradients_finite()
+        finite = all_reduce(finite, "min")
         if scaler.is_enabled():
             scaler.step(optimizer)  # skipped on the GPU where the gradients are not finite
             scaler.update()
         elif finite:
             optimizer.step()
         return total, finite
+
+    def _gradients_kept_here(self, kept: bool):
+        """Under torchrun, while ``kept``: a backward pass whose gradients are only added up
+        here, not yet averaged over the processes. Each process then averages once a step,
+        whatever the number of parts its batch runs in."""
+        if kept and self.replica is not self.model:
+            return self.replica.no_sync()
+        return nullcontext()
 
     def _gradients_finite(self):
         import torch
@@ -204,7 +272,9 @@ class Trainer:
         return torch.isfinite(torch.nn.utils.get_total_norm(grads))
 
     def steps_per_epoch(self) -> int:
-        full, rest = divmod(len(self.data.train_labels), self.data.batch_size)
+        """Training steps in an epoch (the same in every process under torchrun, whose
+        shares of the chips are of one size)."""
+        full, rest = divmod(len(self.data.train_labels), self.batch_size)
         return full + (rest > 1)
 
     def train_batches(self):
@@ -215,7 +285,7 @@ class Trainer:
         while True:
             order = self.data.train_order(self.generator, self.oversample)
             for images, labels in chip_batches(self.train_images, self.data.train_labels,
-                                               self.data.batch_size, order, self.device):
+                                               self.batch_size, order, self.device):
                 if len(labels) > 1:
                     yield images, labels
 
@@ -263,6 +333,7 @@ class Trainer:
                     train_loss = self._train_epoch(epoch, epochs, steps, stream, optimizer,
                                                    scheduler, scaler)
                     with host_reads():
+                        self.share_buffers()
                         valid_loss, accuracy = self.validate()
                     if not math.isfinite(valid_loss):
                         raise NonFiniteLoss(f"the validation loss of epoch {epoch} is not "
@@ -284,7 +355,7 @@ class Trainer:
                                       f"{best['stale']} epochs; keeping epoch "
                                       f"{self.best_epoch}.")
                     break
-        self.forward = self.model
+        self.forward = self.replica
         with host_reads():
             self.model.load_state_dict(best["state"])
         return self.history
@@ -299,9 +370,18 @@ class Trainer:
     def fastest_forward(self, steps: int, batches):
         """Train the next ``steps`` steps with the network's forward and backward passes as
         CUDA graphs where that many steps repay the capture (core.cuda_graphs); returns the
-        batches to go on with (the first one, used for the capture, is still in them)."""
-        self.forward = self.model
-        if not (self.on_cuda and worth_capturing(steps, self.feedback)):
+        batches to go on with (the first one, used for the capture, is still in them). Not
+        under torchrun (logged): DistributedDataParallel averages the gradients during the
+        backward pass, which a graph of the network alone would leave out."""
+        self.forward = self.replica
+        if not self.on_cuda:
+            return batches
+        if self.replica is not self.model:
+            self.feedback.log("CUDA graphs: not used with several processes (the gradients "
+                              "are averaged over them during the backward pass, outside the "
+                              "graphs).")
+            return batches
+        if not worth_capturing(steps, self.feedback):
             return batches
         batch = next(batches)
         with host_reads():
@@ -312,7 +392,8 @@ class Trainer:
 
     def _train_epoch(self, epoch: int, epochs: int, steps: int, stream, optimizer, scheduler,
                      scaler) -> float:
-        """One epoch of training steps; returns the mean loss of the steps that counted.
+        """One epoch of training steps; returns the mean loss of the steps that counted (of
+        all processes under torchrun).
 
         Losses stay on the device and are read back every READ_INTERVAL_S and at the end
         of the epoch: a GPU then runs ahead of Python instead of waiting after every step.
@@ -331,11 +412,12 @@ class Trainer:
             total += torch.where(finite, loss, 0.0)
             counted += finite
             unread.append((step, finite))
-            if step == steps or time.monotonic() - last_read >= READ_INTERVAL_S:
+            if self._read_due(step, steps, last_read):
                 with host_reads():
                     failed = self._read_steps(epoch, unread, failed)
-                    finished = int(counted)
-                    mean = float(total) / max(1, finished)
+                    summed = all_reduce(torch.stack([total, counted.to(total.dtype)]))
+                    finished = int(summed[1])
+                    mean = float(summed[0]) / max(1, finished)
                 unread, last_read = [], time.monotonic()
             known = "" if math.isnan(mean) else f" · training loss {mean:.3f}"
             self.feedback.report(((epoch - 1) * steps + step) / (epochs * steps),
@@ -343,6 +425,17 @@ class Trainer:
         if not finished:
             raise NonFiniteLoss(f"no training step of epoch {epoch} had a finite loss")
         return mean
+
+    def _read_due(self, step: int, steps: int, last_read: float) -> bool:
+        """Whether the losses are read back after ``step``: at the end of the epoch, and
+        every READ_INTERVAL_S. Under torchrun at the same steps in every process, as reading
+        may end training (NON_FINITE_LIMIT) and adds up the losses of all: every step on the
+        CPU, where reading costs nothing, every READ_STEPS on a GPU."""
+        if step == steps:
+            return True
+        if world_size() > 1:
+            return step % (READ_STEPS if self.on_cuda else 1) == 0
+        return time.monotonic() - last_read >= READ_INTERVAL_S
 
     def _read_steps(self, epoch: int, unread: list, failed: int) -> int:
         """Log the steps that were skipped for a non-finite loss or gradients; returns the
@@ -376,35 +469,41 @@ class Trainer:
         return {k: v.detach().to("cpu", copy=True) for k, v in self.model.state_dict().items()}
 
     def _state(self, epoch: int, optimizer, scheduler, scaler, best: dict) -> dict:
-        """Everything needed to continue after ``epoch`` exactly as if never interrupted."""
+        """Everything needed to continue after ``epoch`` exactly as if never interrupted (the
+        random generators of every process under torchrun, gathered: every process calls
+        it)."""
+        randoms = all_gather(random_state(self.generator, self.device))
         return {
             "epoch": epoch, **capture_run(self._weights_on_cpu(), optimizer, scheduler, scaler,
-                                          self.generator, self.on_cuda),
+                                          randoms),
             "history": [asdict(row) for row in self.history], "best_epoch": self.best_epoch,
             "best_loss": best["loss"], "best_state": best["state"], "stale": best["stale"],
         }
 
     def _restore(self, state: dict, optimizer, scheduler, scaler, best: dict) -> int:
-        """Load a saved state (see _state); returns the epoch to continue with."""
-        restore_run(state, self.model, optimizer, scheduler, scaler, self.generator,
-                    self.on_cuda)
+        """Load a saved state (see _state; this process's own random generators); returns
+        the epoch to continue with."""
+        restore_run(state, self.model, optimizer, scheduler, scaler)
+        restore_random(random_states(state)[rank()], self.generator, self.device)
         self.history = [EpochStats(**row) for row in state["history"]]
         self.best_epoch = state["best_epoch"]
         best.update(loss=state["best_loss"], state=state["best_state"], stale=state["stale"])
         return state["epoch"] + 1
 
     # --- evaluation -------------------------------------------------------------------------
-    def predict(self, images=None):
+    def predict(self, images=None, indices=None):
         """Class probabilities (N, classes) as a CPU float tensor for raw chips (by default
-        the validation chips); they stay on the device until all are computed."""
+        the validation chips), all of them or those at ``indices``; they stay on the device
+        until all are computed."""
         import torch
 
         images = self.valid_images if images is None else images
         self.model.eval()
-        outputs = []
+        outputs = [torch.empty((0, len(self.data.classes)), device=self.device)]
         with torch.inference_mode():
-            for chunk, _ in chip_batches(images, None, self.data.batch_size,
-                                         range(len(images)), self.device):
+            for chunk, _ in chip_batches(images, None, self.batch_size,
+                                         range(len(images)) if indices is None else indices,
+                                         self.device):
                 self.feedback.check_cancelled()
                 outputs.extend(self.batch_parts.run(
                     len(chunk), "validating", 1,
@@ -415,11 +514,18 @@ class Trainer:
         return [self.network.probabilities(self._prepare(part, train=False))
                 for part in chunk.tensor_split(parts)]
 
-    def validate(self) -> tuple[float, float]:
-        """(valid_loss, accuracy) on the validation chips."""
+    def validation_probabilities(self):
+        """predict() on the validation chips, shared by the processes under torchrun: each
+        predicts its share (core.distributed.shard) and all get all, in order."""
         import torch
 
-        probabilities = self.predict()
+        return torch.cat(all_gather(self.predict(indices=shard(len(self.valid_images)))))
+
+    def validate(self) -> tuple[float, float]:
+        """(valid_loss, accuracy) on the validation chips, the same in every process."""
+        import torch
+
+        probabilities = self.validation_probabilities()
         labels = self.data.valid_labels
         loss = torch.nn.functional.nll_loss(torch.log(probabilities.clamp_min(1e-12)), labels)
         accuracy = (probabilities.argmax(dim=1) == labels).float().mean()
