@@ -8,6 +8,10 @@
 
 One class, FeatureClassifier, does every job a notebook has: train, show, save, load, predict
 chips and classify features (the last through core.classify.RasterClassifier).
+
+A script run by torchrun (several processes, one per GPU) trains the same way, every process
+calling the same methods: ``batch_size`` is the batch of all processes together (see
+core.training), and only the main process logs and writes (checkpoints, the package).
 """
 
 from __future__ import annotations
@@ -20,12 +24,14 @@ import numpy as np
 from . import figures, report
 from .backbones import DEFAULT_BACKBONE, create_model, pretrained_normalization
 from .checkpoint import (
+    check_same_processes,
     check_same_run,
     load_checkpoint,
     save_checkpoint,
 )
 from .classify import ClassifyOptions, RasterClassifier
 from .dataset import MODELS_FOLDER, TrainingData, load_training_data, split_folder_list
+from .distributed import on_main, world_size
 from .errors import DataError
 from .feedback import Feedback
 from .imagery import read_image, resize_chip
@@ -100,7 +106,8 @@ class FeatureClassifier:
                ) -> None:
         self.data = data
         self.backbone = backbone
-        self.feedback = feedback or Feedback.printing()  # a notebook sees the epoch table
+        # a notebook sees the epoch table; under torchrun, only from the main process
+        self.feedback = (feedback or Feedback.printing()).main_only()
         self.device_name = device
         self.package = package
         self.trainer = None if data is None else Trainer(model, data, device, oversample,
@@ -157,7 +164,8 @@ class FeatureClassifier:
         """Train; ``lr=None`` finds the learning rate first. Returns the epoch table.
 
         With ``checkpoint_folder`` the state is saved there after every epoch; ``resume``
-        continues from the checkpoint found there (made with the same data and settings).
+        continues from the checkpoint found there (made with the same data and settings, and
+        under torchrun as many processes: the main one writes it, every one reads it).
         """
         trainer = self._training()
         self.epochs_asked = epochs
@@ -168,14 +176,15 @@ class FeatureClassifier:
                               "epoch 1.")
         if state is not None:
             check_same_run(state["run"], run, checkpoint_folder)
+            check_same_processes(state, world_size(), checkpoint_folder)
             self.learning_rate = state["learning_rate"]
             self.lr_finder = LRFinderResult(**state["lr_finder"]) if state["lr_finder"] else None
         else:
             self.learning_rate = lr if lr else self.lr_find()
         extras = {"run": run, "learning_rate": self.learning_rate,
                   "lr_finder": self.lr_finder.to_dict() if self.lr_finder else None}
-        save = None if checkpoint_folder is None else (
-            lambda trainer_state: save_checkpoint(checkpoint_folder, {**trainer_state, **extras}))
+        save = None if checkpoint_folder is None else (lambda trainer_state: on_main(
+            lambda: save_checkpoint(checkpoint_folder, {**trainer_state, **extras})))
         history = trainer.fit(epochs, self.learning_rate, early_stopping, save, state)
         self._validation = self._predictor = None
         return [vars(row) for row in history]
@@ -183,7 +192,7 @@ class FeatureClassifier:
     def _run_facts(self, epochs: int, lr: float | None, early_stopping: bool) -> dict:
         """What a resumed run must share with the interrupted one."""
         data = self.data
-        return {"classes": data.classes, "training chips": len(data.train_labels),
+        return {"classes": data.classes, "training chips": len(data.all_train_labels),
                 "validation chips": len(data.valid_labels), "chip size": data.chip_size,
                 "bands": data.band_count, "batch size": data.batch_size, "seed": data.seed,
                 "backbone": self.backbone, "epochs": epochs, "learning rate": lr or 0.0,
@@ -241,8 +250,14 @@ class FeatureClassifier:
 
         An earlier package of that name is replaced (unless ``overwrite`` is False) once the
         new one is complete; a folder of that name that is not a package is never touched.
+        Under torchrun every process calls it and the main one writes (core.distributed.on_main).
         """
         self._training()
+        return on_main(lambda: self._save(name, output_folder, report_path, overwrite))
+
+    def _save(self, name: str, output_folder: str | None, report_path: str | None,
+              overwrite: bool) -> PackagePaths:
+        """save(), in one process."""
         inputs = self.data.folders
         if output_folder is None:
             output_folder, inputs = os.path.join(self.data.folders[0], MODELS_FOLDER), []
@@ -291,12 +306,15 @@ class FeatureClassifier:
     def model_facts(self, name: str = "", folder: str = "") -> list[tuple[str, str]]:
         """What the report says first: the model, how it was trained and where it is."""
         data, trainer, history = self.data, self.trainer, self.trainer.history
-        chips = len(data.train_labels) + len(data.valid_labels)
+        chips = len(data.all_train_labels) + len(data.valid_labels)
+        processes = world_size()
+        shared = f" ({trainer.batch_size} on each of {processes} processes)" \
+            if processes > 1 else ""
         rate = f"{self.learning_rate:.2e}" if self.learning_rate else "-"
         facts = [("Model name", name or "(not saved)"), ("Package", folder or "-"),
                  ("Backbone", self.backbone), ("Starting weights", self.start_weights),
                  ("Chips", f"{data.chip_size} px, {data.band_count} bands ({data.data_type})"),
-                 ("Batch size", str(data.batch_size)),
+                 ("Batch size", f"{data.batch_size}{shared}"),
                  ("Validation chips", f"{len(data.valid_labels)} of {chips} "
                                       f"({report.percent(len(data.valid_labels) / chips)})"),
                  ("Oversampling", "yes" if trainer.oversample else "no"),
