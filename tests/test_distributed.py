@@ -1,6 +1,7 @@
 """Training with several processes under torchrun (gloo on the CPU here): two processes
 train like one at the same global batch, write one package, resume from a checkpoint, find
-the learning rate, and refuse a batch they cannot share.
+the learning rate, refuse a batch they cannot share, and all stop at an error of the main
+process.
 
 The runs go through tests/distributed/train_script.py, which calls core.workflows as the
 command line does; each is small (32 px chips, resnet18 from scratch, a few epochs)."""
@@ -136,3 +137,18 @@ def test_a_batch_the_processes_cannot_share_is_refused(tmp_path):
                                            "torchrun started")
         assert "Choose a multiple of 2 (e.g. 32 or 34)" in outcome["error"]
     assert not any(out.iterdir())  # nothing written, no lock left
+
+
+def test_an_error_of_the_main_process_stops_every_process(tmp_path):
+    """Only rank 0 checks the model folder; rank 1 raises its error too, instead of
+    waiting for it."""
+    out = tmp_path / "models"
+    (out / "m").mkdir(parents=True)
+    (out / "m" / "notes.txt").write_text("mine", encoding="utf-8")
+    run = torchrun(2, out)
+    assert run.done.returncode != 0
+    first, second = run.outcomes
+    assert first == second
+    assert first["error"].startswith(f"{out / 'm'} exists and is not a Scene Classifier model "
+                                     "package (it holds notes.txt)")
+    assert sorted(p.name for p in out.rglob("*")) == ["m", "notes.txt"]  # untouched
