@@ -16,7 +16,8 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import PurePosixPath
@@ -33,6 +34,8 @@ MODEL_CONFIGURATION = "SceneClassifier"
 FRAMEWORK = "PyTorch"
 ONNX_KEY = "ModelFileONNX"  # the .emd key naming the ONNX copy
 MAX_PACKAGE_BYTES = 4 * 1024**3
+MAX_DEFINITION_BYTES = 16 * 1024**2  # an .emd is a few kB; more is not a model definition
+INT32 = (-2**31, 2**31 - 1)  # class values are written to 32-bit integer fields
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\- ]{0,99}$")
 REQUIRED_KEYS: dict[str, type | tuple[type, ...]] = {
     "Framework": str,
@@ -265,14 +268,14 @@ class ModelPackage:
 
 def load_package(path: str, torch_weights: bool = True) -> ModelPackage:
     """Read and validate a package from its .emd or .dlpk: the PyTorch weights (unless
-    ``torch_weights`` is False: for onnxruntime, without PyTorch) and the ONNX copy."""
+    ``torch_weights`` is False: for onnxruntime, without PyTorch) and the ONNX copy. Of a
+    .dlpk only the .emd and the files it names are unpacked, their sizes checked first."""
     if not path or not os.path.isfile(path):
         raise ModelPackageError(f"Model file not found: {path}. Choose a .emd or .dlpk file.")
     lower = path.lower()
     if lower.endswith(".dlpk"):
         with tempfile.TemporaryDirectory(prefix="sceneclassifier-dlpk-") as folder:
-            safe_extract(path, folder)
-            emd = _find_definition(folder, path)
+            emd = _extract_definition(path, folder, torch_weights)
             package = _load_definition_file(emd, torch_weights,
                                             f"{path} ({os.path.relpath(emd, folder)})")
         package.path = path
@@ -280,6 +283,30 @@ def load_package(path: str, torch_weights: bool = True) -> ModelPackage:
     if lower.endswith(".emd"):
         return _load_definition_file(path, torch_weights)
     raise ModelPackageError(f"{path} is not a model package: choose a .emd or .dlpk file.")
+
+
+def _extract_definition(dlpk: str, folder: str, torch_weights: bool) -> str:
+    """Unpack the .dlpk's one .emd into ``folder``, and the model files it names (the
+    weights only with ``torch_weights``); returns the .emd's path there."""
+    with _open_zip(dlpk) as archive:
+        members = _safe_members(archive, dlpk)
+        definitions = [name for name in members if name.lower().endswith(".emd")]
+        if len(definitions) != 1:
+            raise ModelPackageError(f"{dlpk} holds {len(definitions)} .emd model definitions; "
+                                    "a .dlpk must hold exactly one.")
+        emd = _extract_member(archive, members[definitions[0]], dlpk, folder,
+                              MAX_DEFINITION_BYTES)
+        definition = _read_definition(emd, dlpk)
+        if isinstance(definition, dict):
+            keys = (["ModelFile"] if torch_weights else []) + [ONNX_KEY]
+            base = PurePosixPath(definitions[0]).parent
+            for key in keys:
+                named = definition.get(key)
+                member = members.get(str(base / named.replace("\\", "/"))) \
+                    if isinstance(named, str) else None
+                if member is not None:
+                    _extract_member(archive, member, dlpk, folder, MAX_PACKAGE_BYTES)
+        return emd
 
 
 def _find_definition(folder: str, dlpk: str) -> str:
@@ -298,11 +325,7 @@ def _load_definition_file(emd_path: str, torch_weights: bool,
     from .esri import fastai_state, from_esri, is_esri_definition
 
     source = source or emd_path
-    try:
-        with open(emd_path, encoding="utf-8") as file:
-            definition = json.load(file)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ModelPackageError(f"Cannot read model definition {source}: {error}.") from error
+    definition = _read_definition(emd_path, source)
     notes, unwrap = [], None
     if isinstance(definition, dict) and is_esri_definition(definition):
         definition, notes = from_esri(definition, source)
@@ -314,6 +337,21 @@ def _load_definition_file(emd_path: str, torch_weights: bool,
                               unwrap)
         _check_weights_match(definition, state, source)
     return ModelPackage(definition, state, emd_path, _read_onnx(emd_path, definition), notes)
+
+
+def _read_definition(emd_path: str, source: str) -> object:
+    """The JSON of an .emd: a few kB, nested a few levels; larger or deeper is refused."""
+    try:
+        if os.path.getsize(emd_path) > MAX_DEFINITION_BYTES:
+            raise ModelPackageError(f"Model definition {source} is larger than "
+                                    f"{MAX_DEFINITION_BYTES >> 20} MiB; it is not one.")
+        with open(emd_path, encoding="utf-8") as file:
+            return json.load(file)
+    except RecursionError:
+        raise ModelPackageError(f"Model definition {source} is nested too deeply to be a "
+                                "model definition; refusing it.") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelPackageError(f"Cannot read model definition {source}: {error}.") from error
 
 
 def _read_onnx(emd_path: str, definition: dict) -> bytes | None:
@@ -365,6 +403,13 @@ def validate_definition(definition: object, source: str = "model definition") ->
     if len(classes) < 2 or not all(isinstance(c, dict) and isinstance(c.get("Name"), str)
                                    and isinstance(c.get("Value"), int) for c in classes):
         raise ModelPackageError(f"{source}: Classes must list at least 2 {{Value, Name}} entries.")
+    values = [c["Value"] for c in classes]
+    outside = [v for v in values if not INT32[0] <= v <= INT32[1]]
+    if outside or len(set(values)) != len(values):
+        raise ModelPackageError(
+            f"{source}: Classes' Values must be distinct whole numbers from {INT32[0]} to "
+            f"{INT32[1]} (they are written to integer fields); found "
+            f"{outside[0] if outside else 'a value given twice'}.")
     try:
         normalization = Normalization.from_dict(definition["Normalization"])
     except (KeyError, TypeError, ValueError) as error:
@@ -462,15 +507,35 @@ def _check_weights_match(definition: dict, state: dict, source: str) -> None:
 
 
 def safe_extract(zip_path: str, target: str, max_bytes: int = MAX_PACKAGE_BYTES) -> None:
-    """Extract a zip, refusing absolute paths, '..', links and oversized content."""
+    """Extract a whole zip, refusing absolute paths, '..', links and oversized content
+    (declared sizes checked before anything is written)."""
     root = os.path.realpath(target)
+    with _open_zip(zip_path) as archive:
+        members = _safe_members(archive, zip_path)
+        declared = sum(info.file_size for info in members.values())
+        if declared > max_bytes:
+            raise ModelPackageError(f"{zip_path} unpacks to more than {max_bytes >> 20} MiB; "
+                                    "refusing it.")
+        remaining = max_bytes
+        for info in archive.infolist():
+            if info.is_dir():
+                os.makedirs(os.path.join(root, *PurePosixPath(info.filename).parts),
+                            exist_ok=True)
+            else:
+                _extract_member(archive, info, zip_path, root, remaining)
+                remaining -= info.file_size
+
+
+@contextmanager
+def _open_zip(zip_path: str) -> Iterator[zipfile.ZipFile]:
+    """The zip, open; a damaged one raises ModelPackageError naming it."""
     try:
         archive = zipfile.ZipFile(zip_path)
     except (OSError, zipfile.BadZipFile) as error:
         raise ModelPackageError(f"{zip_path} is not a valid .dlpk (zip) file: {error}.") from error
     try:
         with archive:
-            _extract_members(archive, zip_path, root, max_bytes)
+            yield archive
     except (zipfile.BadZipFile, EOFError, NotImplementedError, ValueError) as error:
         raise ModelPackageError(f"{zip_path} is a damaged .dlpk (zip) file: {error}.") from error
     except OSError as error:  # entries that clash (a file and a folder of one name), too long
@@ -478,30 +543,45 @@ def safe_extract(zip_path: str, target: str, max_bytes: int = MAX_PACKAGE_BYTES)
                                 f"({os.path.basename(error.filename or '')}).") from error
 
 
-def _extract_members(archive: zipfile.ZipFile, zip_path: str, root: str, max_bytes: int) -> None:
-    written = 0
+def _safe_members(archive: zipfile.ZipFile, zip_path: str) -> dict[str, zipfile.ZipInfo]:
+    """The files of a zip by their normalised name; an entry that would leave the folder
+    (absolute path, '..', a drive, a link) refuses the whole zip."""
+    members = {}
     for info in archive.infolist():
         name = info.filename.replace("\\", "/")
         parts = PurePosixPath(name).parts
         is_link = (info.external_attr >> 16) & 0o170000 == 0o120000
-        destination = os.path.realpath(os.path.join(root, *parts)) if parts else root
-        if (name.startswith("/") or ".." in parts or is_link or (parts and ":" in parts[0])
-                or not destination.startswith(root + os.sep)):
+        if name.startswith("/") or ".." in parts or is_link or (parts and ":" in parts[0]):
             raise ModelPackageError(
                 f"{zip_path} has an unsafe entry '{info.filename}' (absolute path, '..' or "
                 "link); refusing to extract it.")
-        if info.is_dir():
-            os.makedirs(destination, exist_ok=True)
-            continue
-        os.makedirs(os.path.dirname(destination), exist_ok=True)
-        with archive.open(info) as source, open(destination, "wb") as out:
-            while chunk := source.read(1 << 20):
-                written += len(chunk)
-                if written > max_bytes:
-                    raise ModelPackageError(
-                        f"{zip_path} unpacks to more than {max_bytes >> 20} MiB; refusing it.")
-                out.write(chunk)
+        if not info.is_dir():
+            members[str(PurePosixPath(*parts))] = info
+    return members
 
+
+def _extract_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, zip_path: str,
+                    root: str, max_bytes: int) -> str:
+    """Write one checked member (_safe_members) under ``root``, at most ``max_bytes``
+    (declared and read); returns its path."""
+    if info.file_size > max_bytes:
+        raise ModelPackageError(f"{zip_path}: '{info.filename}' unpacks to more than "
+                                f"{max_bytes >> 20} MiB; refusing it.")
+    root = os.path.realpath(root)
+    destination = os.path.join(root, *PurePosixPath(info.filename.replace("\\", "/")).parts)
+    if not os.path.realpath(destination).startswith(root + os.sep):
+        raise ModelPackageError(f"{zip_path} has an unsafe entry '{info.filename}'; refusing "
+                                "to extract it.")
+    os.makedirs(os.path.dirname(destination), exist_ok=True)
+    written = 0
+    with archive.open(info) as source, open(destination, "wb") as out:
+        while chunk := source.read(1 << 20):
+            written += len(chunk)
+            if written > max_bytes:
+                raise ModelPackageError(f"{zip_path} unpacks to more than {max_bytes >> 20} "
+                                        "MiB; refusing it.")
+            out.write(chunk)
+    return destination
 
 
 def model_definition(*, name: str, backbone: str, classes: list[str], chip_size: int,

@@ -78,6 +78,10 @@ def edited_copy(paths, tmp_path, edit):
     (lambda d, t: os.remove(t / d["ModelFile"]), "is missing"),
     (lambda d, t: d["Classes"].pop(), "lists 6 classes but its weights have 7 outputs"),
     (lambda d, t: d.update(Backbone="resnet34"), "do not fit the resnet34 model"),
+    (lambda d, t: d["Classes"][0].update(Value=2**31), "Values must be distinct whole numbers "
+     "from -2147483648 to 2147483647 .* found 2147483648"),
+    (lambda d, t: d["Classes"][1].update(Value=d["Classes"][0]["Value"]),
+     "found a value given twice"),
 ])
 def test_invalid_definitions_fail_clearly(trained, tmp_path, edit, message):
     with pytest.raises(ModelPackageError, match=message):
@@ -141,6 +145,49 @@ def test_dlpk_size_cap(tmp_path):
         archive.writestr("a.bin", b"\0" * 3_000_000)
     with pytest.raises(ModelPackageError, match="more than"):
         safe_extract(str(big), str(tmp_path / "out"), max_bytes=1_000_000)
+
+
+def test_absurdly_nested_or_huge_definitions_are_refused(tmp_path, monkeypatch):
+    from core import package
+
+    deep = tmp_path / "deep.emd"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(ModelPackageError, match="deep.emd is nested too deeply"):
+        load_package(str(deep))
+    monkeypatch.setattr(package, "MAX_DEFINITION_BYTES", 1000)
+    large = tmp_path / "large.emd"
+    large.write_text(json.dumps({"padding": "x" * 2000}))
+    with pytest.raises(ModelPackageError, match="large.emd is larger than"):
+        load_package(str(large))
+
+
+def test_a_dlpk_is_read_without_unpacking_what_it_does_not_need(trained, tmp_path,
+                                                                 monkeypatch):
+    """Only the .emd and the files it names are unpacked, their declared sizes checked
+    before anything is written; a package with an extra large file loads as before."""
+    from core import package
+
+    with zipfile.ZipFile(trained[1].dlpk) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    padded = tmp_path / "padded.dlpk"
+    with zipfile.ZipFile(padded, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+        archive.writestr("extra/huge.bin", b"\0" * 50_000_000)  # deflates to ~50 kB
+    weights = max(len(data) for name, data in entries.items() if name.endswith(".pth"))
+    monkeypatch.setattr(package, "MAX_PACKAGE_BYTES", weights + 1000)
+    written = []
+    real_extract = package._extract_member
+    monkeypatch.setattr(package, "_extract_member", lambda archive, info, *rest: (
+        written.append(info.filename), real_extract(archive, info, *rest))[1])
+    assert load_package(str(padded)).classes == trained[0].classes
+    assert "extra/huge.bin" not in written and any(n.endswith(".emd") for n in written)
+    assert written[0].endswith(".emd")  # read first: it names the files to unpack
+    onnx_only = load_package(str(padded), torch_weights=False)
+    assert onnx_only.state_dict is None and onnx_only.onnx
+    monkeypatch.setattr(package, "MAX_PACKAGE_BYTES", weights - 1)
+    with pytest.raises(ModelPackageError, match=r"\.pth' unpacks to more than"):
+        load_package(str(padded))  # refused by its declared size, before it is written
 
 
 def test_not_a_zip(tmp_path):
