@@ -8,40 +8,20 @@ worker processes. Augmentation then runs on the device, in batches, whatever the
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from . import memory
 from .distributed import local_processes
 from .imagery import parallel_decoders, training_chip
+from .memory import gib
 
 GPU_SHARE = 0.5  # of the free GPU memory the chips may take; the rest is for the model
 HOST_SHARE = 0.5  # of the available RAM
 GPU, PINNED, MEMORY, STREAM = "GPU memory", "pinned host memory", "host memory", "streamed"
-
-
-def available_memory() -> int | None:
-    """Bytes of RAM available to new allocations, or None where it cannot be told."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as file:
-            for line in file:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        import psutil
-
-        return int(psutil.virtual_memory().available)
-    except ImportError:
-        pass
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        return None
 
 
 @dataclass(frozen=True)
@@ -56,20 +36,16 @@ class ChipStore:
         where = {GPU: "kept in GPU memory", PINNED: "kept in pinned host memory",
                  MEMORY: "kept in host memory", STREAM: "read from disk every epoch by "
                  "worker processes"}[self.place]
-        budget = "" if self.budget is None else f" (budget {_gib(self.budget)})"
-        return f"Chip storage: {count} chips, {_gib(self.chip_bytes)} decoded, " \
+        budget = "" if self.budget is None else f" (budget {gib(self.budget)})"
+        return f"Chip storage: {count} chips, {gib(self.chip_bytes)} decoded, " \
                f"{where}{budget}."
-
-
-def _gib(size: int) -> str:
-    return f"{size / 1024**3:.2f} GiB"
 
 
 def host_store(chip_bytes: int, force: str | None = None) -> ChipStore:
     """In memory, or streamed when the decoded chips would not fit half the available RAM
     (shared by the processes torchrun started on this machine, each of which decodes them
     all)."""
-    available = available_memory()
+    available = memory.available()
     budget = None if available is None else int(available * HOST_SHARE / local_processes())
     if force:
         return ChipStore(force, chip_bytes, budget)

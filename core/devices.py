@@ -132,13 +132,14 @@ def host_reads():
 
 
 def is_out_of_memory(error: BaseException) -> bool:
-    """True for an out-of-memory error of a device: PyTorch's, another backend's message, or
-    onnxruntime's failed allocation."""
+    """True for an out-of-memory error of a device: PyTorch's (the CPU's too: a failed
+    allocation), another backend's message, or onnxruntime's failed allocation."""
     torch = sys.modules.get("torch")
     if torch is not None and isinstance(error, torch.OutOfMemoryError):
         return True
     text = str(error)
-    return "out of memory" in text or "Failed to allocate memory" in text
+    return any(sign in text for sign in ("out of memory", "Failed to allocate memory",
+                                         "can't allocate memory"))  # the last: the CPU's
 
 
 def memory_format(dtype):
@@ -187,17 +188,30 @@ class DeviceModel:
         return torch.softmax(logits.float(), dim=1)
 
 
-class BatchParts:
-    """How many parts each batch runs in: one, doubled after every out-of-memory error of
-    the device (logged), until a part would be smaller than ``smallest`` chips."""
+# Memory a chip needs on the CPU per pixel of its side squared, measured with resnet50 at
+# 224 px in bfloat16 (1,300 B training, 190 B classifying), doubled for float32 and a margin.
+CPU_BYTES_PER_PIXEL = {"training": 3000, "other": 400}
+MEMORY_SHARE = 0.5  # of the available RAM a batch may plan to take
 
-    def __init__(self, feedback, device_type: str) -> None:
+
+class BatchParts:
+    """How many parts each batch runs in: on the CPU as many as keep a part's estimated
+    memory within half the available RAM (planned before the first batch, logged; the
+    kernel would otherwise kill the process, QGIS with it), then doubled after every
+    out-of-memory error of the device (logged), until a part would be smaller than
+    ``smallest`` chips."""
+
+    def __init__(self, feedback, device_type: str, chip_size: int = 0) -> None:
         self.parts = 1
         self.feedback = feedback
         self.device_type = device_type
+        self.chip_size = chip_size
+        self.planned = False
 
     def run(self, batch: int, task: str, smallest: int, step):
         """``step(parts)``, again in twice the parts after each out-of-memory error."""
+        if not self.planned:
+            self._plan(batch, task, smallest)
         while True:
             try:
                 return step(max(1, min(self.parts, batch // smallest)))
@@ -206,17 +220,44 @@ class BatchParts:
                     raise
                 self._halve(batch, task, smallest)
 
+    @property
+    def memory(self) -> str:
+        return "GPU memory" if self.device_type == "cuda" else "memory"
+
+    def _plan(self, batch: int, task: str, smallest: int) -> None:
+        """On the CPU, the parts a batch needs to fit the available RAM (core.memory)."""
+        from .memory import available, gib
+
+        self.planned = True
+        free = available() if self.device_type == "cpu" and self.chip_size else None
+        if not free:
+            return
+        per_chip = self.chip_size**2 * CPU_BYTES_PER_PIXEL.get(task, CPU_BYTES_PER_PIXEL["other"])
+        while (per_chip * math.ceil(batch / self.parts) > MEMORY_SHARE * free
+               and math.ceil(batch / self.parts) > smallest):
+            self.parts *= 2
+        if self.parts > 1:
+            self.feedback.log(
+                f"A batch of {batch} chips of {self.chip_size} px would need about "
+                f"{gib(per_chip * batch)} of memory while {task}, and {gib(free)} is available: "
+                f"running it in {self.parts} parts of {math.ceil(batch / self.parts)} chips"
+                f"{self._same(task)}.")
+
+    @staticmethod
+    def _same(task: str) -> str:
+        return "; their gradients add up to one step, as before" if task == "training" else ""
+
     def _halve(self, batch: int, task: str, smallest: int) -> None:
         if math.ceil(batch / self.parts) <= smallest:
+            others = "using the GPU, or use DEVICE cpu" if self.device_type == "cuda" else ""
             raise SceneClassifierError(
-                f"Out of GPU memory while {task} even with {smallest} chip(s) at a time. Choose "
-                "a smaller CHIP_SIZE, BATCH_SIZE or backbone, close other programs using the "
-                "GPU, or use DEVICE cpu.")
+                f"Out of {self.memory} while {task} even with {smallest} chip(s) at a time. "
+                f"Choose a smaller CHIP_SIZE, BATCH_SIZE or backbone, or close other programs"
+                f"{' ' + others if others else ''}.")
         self.parts *= 2
         torch = sys.modules.get("torch")
         if self.device_type == "cuda" and torch is not None:
             torch.cuda.empty_cache()
-        note = "; their gradients add up to one step, as before" if task == "training" else ""
-        self.feedback.log(f"Out of GPU memory while {task}: halving the batch to "
+        self.feedback.log(f"Out of {self.memory} while {task}: halving the batch to "
                           f"{math.ceil(batch / self.parts)} chips ({self.parts} parts per batch"
-                          f"{note}).")
+                          f"{self._same(task)}).")

@@ -24,7 +24,8 @@ class Predictor:
         self.engine = make_engine(choose_engine(engine), package, device, tta)
         self.batch_size = max(1, int(batch_size))
         self.feedback = feedback or Feedback()
-        self.batch_parts = BatchParts(self.feedback, self.engine.device_type)
+        self.batch_parts = BatchParts(self.feedback, self.engine.device_type,
+                                       package.chip_size)
 
     @property
     def device_type(self) -> str:

@@ -80,7 +80,7 @@ class Trainer:
         self.seed = data.seed + rank()  # each process shuffles and augments its own way
         self.generator = torch.Generator().manual_seed(self.seed)
         self.on_cuda = self.device.type == "cuda"
-        self.batch_parts = BatchParts(self.feedback, self.device.type)
+        self.batch_parts = BatchParts(self.feedback, self.device.type, data.chip_size)
         self.train_images, self.valid_images = self._place_chips()
         self.feedback.log(self.describe_precision())
         if not self.on_cuda:

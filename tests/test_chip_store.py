@@ -9,6 +9,7 @@ import torch
 
 from conftest import SAMPLE_SAT6
 from core import chip_store
+from core import memory as free_memory
 from core.backbones import create_model
 from core.chip_store import GPU, MEMORY, PINNED, STREAM, StreamedChips, chip_batches
 from core.dataset import load_training_data
@@ -73,7 +74,7 @@ def test_the_same_seed_trains_the_same_model_on_either_path(both_paths):
 
 
 def test_chips_that_would_not_fit_are_streamed(monkeypatch, rsscn7_small):
-    monkeypatch.setattr(chip_store, "available_memory", lambda: 2 * 1024**2)  # 2 MiB free
+    monkeypatch.setattr(free_memory, "available", lambda: 2 * 1024**2)  # 2 MiB free
     lines = []
     data = load_training_data([str(rsscn7_small)], chip_size=64,
                               feedback=Feedback(log=lines.append))

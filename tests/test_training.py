@@ -202,7 +202,7 @@ def test_out_of_memory_halves_the_batch_and_training_goes_on(rsscn7_small):
     history = trainer.fit(1, 1e-3)
     assert len(history) == 1 and history[0].train_loss > 0
     assert wrapped.largest <= 5 and trainer.batch_parts.parts == 4
-    assert "Out of GPU memory while training: halving the batch to 8 chips" in "\n".join(lines)
+    assert "Out of memory while training: halving the batch to 8 chips" in "\n".join(lines)
 
 
 def test_out_of_memory_at_one_chip_fails_clearly(rsscn7_small):
@@ -343,7 +343,7 @@ def test_the_predictor_halves_its_batches_out_of_memory_too(trained):
     predictor.engine.network.model = wrapped
     got = predictor.probabilities(chips)
     assert wrapped.largest <= 5 and predictor.batch_parts.parts == 4
-    assert "Out of GPU memory while classifying: halving the batch to 8 chips" in "\n".join(lines)
+    assert "Out of memory while classifying: halving the batch to 8 chips" in "\n".join(lines)
     assert np.allclose(got, expected, atol=1e-2)
 
 
@@ -368,3 +368,22 @@ def test_a_second_run_into_the_same_model_folder_stops_at_once(rsscn7_small, tmp
                        f"{out} \\(process {os.getpid()} on"):
         train_classifier(settings)
     assert sorted(p.name for p in out.iterdir()) == [".m.lock"]  # nothing else touched
+
+
+def test_the_cpu_plans_batch_parts_that_fit_the_available_memory(monkeypatch):
+    """Before the first batch on the CPU, a batch whose estimated memory exceeds half the
+    available RAM runs in parts (logged); a failed CPU allocation counts as out of memory."""
+    from core import devices, memory
+    from core.feedback import Feedback
+
+    lines = []
+    monkeypatch.setattr(memory, "available", lambda: 4 * 1024**3)
+    parts = devices.BatchParts(Feedback(log=lines.append), "cpu", chip_size=512)
+    seen = []
+    parts.run(64, "training", 2, lambda count: seen.append(count))
+    assert seen == [32]  # parts of 2 chips: 2 x 512² px x 3000 B/px = 1.5 GiB, under 2 GiB
+    assert "A batch of 64 chips of 512 px would need about 46.88 GiB" in lines[0]
+    assert devices.is_out_of_memory(RuntimeError(
+        "[enforce fail at alloc_cpu.cpp:127] DefaultCPUAllocator: can't allocate memory"))
+    assert devices.BatchParts(Feedback(), "cuda", chip_size=512).run(
+        64, "training", 2, lambda count: count) == 1  # GPUs: caught errors only
