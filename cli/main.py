@@ -34,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
 
                 require_torch()
             results = COMMANDS[tool.command](values, terminal.feedback())
+            main_process = distributed.is_main()
     except Cancelled:
         terminal.finish()
         print("Cancelled: nothing was written.", file=sys.stderr)
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Error: {describe_os_error(error)}", file=sys.stderr)
         return FAILED
     terminal.finish()
-    if distributed.is_main():
+    if main_process:  # under torchrun, the first process speaks for all
         for name, value in results.items():
             print(f"{name}: {json.dumps(value) if isinstance(value, bool) else value}")
     return 0

@@ -333,9 +333,12 @@ def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_p
 
 def process_batch_size(batch_size: int) -> int:
     """This process's part of the global ``batch_size`` (all of it outside torchrun); a
-    DataError when the processes cannot share it evenly, with at least 2 chips each (batch
-    normalisation needs 2)."""
+    DataError for a batch under 2 chips, or when the processes cannot share it evenly, with
+    at least 2 chips each (batch normalisation needs 2)."""
     processes = world_size()
+    if batch_size < 2:
+        raise DataError(f"BATCH_SIZE {batch_size} is too small to train: batch normalisation "
+                        "needs at least 2 chips a step. Choose 2 or more.")
     if processes > 1 and (batch_size % processes or batch_size < 2 * processes):
         near = max(2, batch_size // processes) * processes
         raise DataError(

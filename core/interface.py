@@ -113,10 +113,11 @@ def chip_size(help_text: str) -> Parameter:
                      maximum=4096)
 
 
-def batch_size(help_text: str, advanced: bool = False) -> Parameter:
-    """BATCH_SIZE: 1 to 4096 chips, 64 by default."""
+def batch_size(help_text: str, advanced: bool = False, minimum: int = 1) -> Parameter:
+    """BATCH_SIZE: ``minimum`` (2 to train: batch normalisation needs 2) to 4096 chips, 64
+    by default."""
     return Parameter("BATCH_SIZE", "Batch size", INTEGER, help_text, 64, advanced=advanced,
-                     minimum=1, maximum=4096)
+                     minimum=minimum, maximum=4096)
 
 
 DEVICE = Parameter("DEVICE", "Processor", ENUM,
@@ -133,7 +134,7 @@ TRAINING_DATA = (
               advanced=True),
     chip_size("Chips are resized to this width and height. 224 suits ImageNet backbones; "
               "smaller trains faster."),
-    batch_size("Chips per training step. Lower it if the GPU runs out of memory."),
+    batch_size("Chips per training step. Lower it if the GPU runs out of memory.", minimum=2),
     Parameter("VAL_SPLIT_PCT", "Validation share (%)", NUMBER,
               "Share of each class kept aside (stratified, seeded) to measure accuracy.", 20,
               minimum=1, maximum=90),

@@ -193,6 +193,22 @@ def test_a_failing_run_exits_1_and_leaves_an_earlier_output_as_it_was(tmp_path):
     assert earlier.read_bytes() == b"an earlier result"
 
 
+def test_two_torchrun_processes_train_one_model(cli_model, rsscn7_small):
+    """As the README shows: torchrun -m scene_classifier train; the outputs are printed once
+    and one package is written (tests/test_distributed.py compares it with one process)."""
+    folder, _ = cli_model
+    arguments = ["train", "--input-folder", rsscn7_small, "--backbone", "resnet18",
+                 "--no-pretrained", "--chip-size", 32, "--epochs", 3, "--learning-rate", 0.002,
+                 "--device", "cpu", "--model-name", "two", "--output-folder", folder / "two"]
+    run = run_cli(folder, *arguments, "--batch-size", 32, processes=2)
+    found = outputs(run)
+    assert run.stdout.count("MODEL_PACKAGE: ") == 1 and float(found["ACCURACY"]) > 1 / 7
+    assert [p.name for p in (folder / "two").iterdir()] == ["two"]
+    assert "2 processes (torchrun)" in run.stderr
+    uneven = run_cli(folder, *arguments, "--batch-size", 33, "--overwrite", processes=2)
+    assert uneven.returncode == 1 and "BATCH_SIZE" in uneven.stderr
+
+
 @pytest.mark.parametrize("command", ["classify", "classify-grid"])
 def test_two_torchrun_processes_classify_as_one(cli_model, command):
     """Each process classifies its share of the features; the main one writes one output in

@@ -202,3 +202,15 @@ def test_an_image_declaring_a_huge_size_is_skipped_by_its_header(rsscn7_small, t
     assert len(data.train_labels) + len(data.valid_labels) == 7 * 6
     assert any("huge.tif" in line and "declares 30000 x 30000 pixels" in line
                for line in lines), lines
+
+
+def test_a_batch_of_one_chip_is_refused_for_training(rsscn7_small):
+    """Batches of one chip cannot train (batch normalisation): refused before any chip is
+    read, instead of a training loop that never gets a batch."""
+    import pytest
+
+    from core.dataset import load_training_data
+    from core.errors import DataError
+
+    with pytest.raises(DataError, match="BATCH_SIZE 1 is too small to train"):
+        load_training_data([str(rsscn7_small)], chip_size=16, batch_size=1)
