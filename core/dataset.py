@@ -22,7 +22,7 @@ from .distributed import even_share, world_size
 from .errors import DataError
 from .feedback import Feedback
 from .imagery import (
-    BandCountError,
+    ChipMismatch,
     is_image_file,
     parallel_decoders,
     read_image,
@@ -291,7 +291,8 @@ def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_p
     imagenet_like = bands == 3 and source_type == np.uint8
     chip_bytes = len(order) * bands * chip_size * chip_size * np.dtype(keep_type).itemsize
     store = host_store(chip_bytes, chip_storage)
-    decoded = _decode_all([scan.paths[i] for i in order], chip_size, (first_path, bands),
+    decoded = _decode_all([scan.paths[i] for i in order], chip_size,
+                          (first_path, bands, source_type),
                           keep_type, store.place != STREAM, not imagenet_like, feedback)
     if decoded.skipped:
         shown = "; ".join(f"{p} ({reason})" for p, reason in decoded.skipped[:5])
@@ -398,16 +399,17 @@ class _Decoded:
     skipped: list[tuple[str, str]]
 
 
-def _decode_all(paths: list[str], chip_size: int, first: tuple[str, int], keep_type,
+def _decode_all(paths: list[str], chip_size: int, first: tuple[str, int, np.dtype], keep_type,
                 keep: bool, band_sums: bool, feedback: Feedback) -> _Decoded:
     """Decode and resize every file in threads, into one preallocated tensor when ``keep``;
     per-band sums for the normalisation when ``band_sums``.
 
-    Unreadable files, and files whose band count differs from the first file's, are skipped.
+    Unreadable files, and files whose band count or data type differs from the first
+    file's, are skipped (named in the log).
     """
     import torch
 
-    first_path, bands = first
+    first_path, bands, source_type = first
     total = len(paths)
     images = torch.empty((total if keep else 0, bands, chip_size, chip_size),
                          dtype=torch.uint8 if keep_type == np.uint8 else torch.float32)
@@ -418,9 +420,10 @@ def _decode_all(paths: list[str], chip_size: int, first: tuple[str, int], keep_t
 
     def decode(path: str):
         try:
-            chip = training_chip(path, chip_size, bands, keep_type)
-        except BandCountError as error:
-            return None, f"{error.found} bands where {first_path} has {bands}"
+            chip = training_chip(path, chip_size, bands, keep_type, source_type)
+        except ChipMismatch as error:
+            return None, (f"{error.found} where {first_path} has {bands} bands of "
+                          f"{source_type.name} pixels")
         except Exception as error:  # any decoder failure means "unreadable"
             return None, f"{type(error).__name__}: {error}".strip()
         if not band_sums:

@@ -87,20 +87,25 @@ def _read_tiff(path: str) -> np.ndarray:
     return np.ascontiguousarray(array)
 
 
-class BandCountError(ValueError):
-    """A chip with another band count than the others."""
+class ChipMismatch(ValueError):
+    """A chip unlike the others: another band count or data type (``found`` says which)."""
 
-    def __init__(self, found: int) -> None:
-        super().__init__(f"{found} bands")
+    def __init__(self, found: str) -> None:
+        super().__init__(found)
         self.found = found
 
 
-def training_chip(path: str, chip_size: int, band_count: int, dtype) -> np.ndarray:
-    """One training chip: decoded, checked to have ``band_count`` bands (else
-    BandCountError), resized to ``chip_size`` and converted to ``dtype``."""
+def training_chip(path: str, chip_size: int, band_count: int, dtype,
+                  source_type=None) -> np.ndarray:
+    """One training chip: decoded, checked to have ``band_count`` bands and, when given,
+    pixels of ``source_type`` (else ChipMismatch: 16-bit values would be wrapped to 8 bits,
+    or 8-bit ones be compared with 16-bit), resized to ``chip_size``, converted to
+    ``dtype``."""
     chip = read_image(path)
     if chip.shape[0] != band_count:
-        raise BandCountError(chip.shape[0])
+        raise ChipMismatch(f"{chip.shape[0]} bands")
+    if source_type is not None and chip.dtype != source_type:
+        raise ChipMismatch(f"{chip.dtype.name} pixels")
     return resize_chip(chip, chip_size).astype(dtype, copy=False)
 
 

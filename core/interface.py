@@ -104,7 +104,8 @@ INPUT_FOLDER = Parameter(
     "INPUT_FOLDER", "Folder of labelled chips", FOLDER,
     "Chips in ImageNet layout: <folder>/<class>/*.jpg or <folder>/images/<class>/*.jpg. "
     "Class names are the sub-folder names. jpg, png, bmp and tif (any band count, 8 or 16 "
-    "bit) are read.")
+    "bit) are read; chips with another band count or data type than the first one are "
+    "skipped and named in the log.")
 
 
 def chip_size(help_text: str) -> Parameter:

@@ -165,8 +165,23 @@ def test_chips_with_another_band_count_are_skipped_and_named(tmp_path):
     data = load_training_data([str(tmp_path)], chip_size=8, feedback=Feedback(log=lines.append))
     assert data.band_count == 3
     assert [(p.rsplit("/", 1)[1], reason) for p, reason in data.skipped] == [
-        ("four_bands.tif", f"4 bands where {tmp_path / 'a' / 'img0.png'} has 3")]
+        ("four_bands.tif", f"4 bands where {tmp_path / 'a' / 'img0.png'} has 3 bands of "
+                           "uint8 pixels")]
     assert any(line.startswith("Skipped 1 files: ") for line in lines)
+
+
+def test_chips_of_another_data_type_are_skipped_and_named(tmp_path):
+    """16-bit chips among 8-bit ones are not wrapped to 8 bits: skipped, and named."""
+    two_class_folder(tmp_path, count=2)
+    bright = np.full((3, 20, 20), 4000, np.uint16)  # 4000 would wrap to 160 as 8 bits
+    write_tif(tmp_path / "b" / "sixteen_bits.tif", bright)
+    lines = []
+    data = load_training_data([str(tmp_path)], chip_size=8, feedback=Feedback(log=lines.append))
+    assert data.data_type == "uint8" and len(data.train_labels) + len(data.valid_labels) == 4
+    assert [(p.rsplit("/", 1)[1], reason) for p, reason in data.skipped] == [
+        ("sixteen_bits.tif", f"uint16 pixels where {tmp_path / 'a' / 'img0.png'} has 3 bands "
+                             "of uint8 pixels")]
+    assert any("sixteen_bits.tif (uint16 pixels where" in line for line in lines)
 
 
 def test_a_folder_given_twice_or_linked_counts_once(rsscn7_small, tmp_path):
