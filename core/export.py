@@ -36,6 +36,7 @@ CSV_COLUMNS = ("file", "class", "folder", "feature_id", "min_x", "min_y", "max_x
 RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                   *(f"lpt{i}" for i in range(1, 10))}
 JPEG_QUALITY = 95
+MAX_FEATURES = 1_000_000  # features exported by default at most (exporttrainingchips' MAX_FEATURES)
 
 
 @dataclass
@@ -46,6 +47,7 @@ class ExportSettings(ChipOptions):
     crop_mode: str = FIXED
     chip_size: int = 224
     format: str = "tif"
+    max_features: int = MAX_FEATURES  # more are refused (before any work, when counted)
 
 
 @dataclass
@@ -134,6 +136,8 @@ def export_chips(raster: str, features: Iterable[tuple[object, object, bytes | N
     settings = settings or ExportSettings()
     feedback = feedback or Feedback()
     check_export_target(output_folder, overwrite)
+    if total is not None:
+        check_feature_count(total, settings.max_features)
     if settings.format not in FORMATS:
         raise DataError(f"Unknown chip format '{settings.format}'; use one of "
                         f"{', '.join(FORMATS)}.")
@@ -152,7 +156,9 @@ def export_chips(raster: str, features: Iterable[tuple[object, object, bytes | N
     summary = ExportSummary(output_folder)
 
     def labelled() -> Iterator[tuple[tuple[object, object], bytes | None]]:
-        for feature_id, value, wkb in features:
+        for number, (feature_id, value, wkb) in enumerate(features, start=1):
+            if number > settings.max_features:  # a source that could not count them
+                check_feature_count(number, settings.max_features, counted=False)
             if value is None:
                 summary.skipped[NULL_CLASS] += 1
             else:
@@ -177,6 +183,16 @@ def export_chips(raster: str, features: Iterable[tuple[object, object, bytes | N
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return summary
+
+
+def check_feature_count(count: int, limit: int, counted: bool = True) -> None:
+    """Refuse an export of more than ``limit`` features, naming the count (or, where the
+    source could not count them, that there are more) and the fix."""
+    if count > limit:
+        how_many = f"{count:,}" if counted else f"more than {limit:,}"
+        raise DataError(f"The layer has {how_many} features; 'Most features' (MAX_FEATURES) "
+                        f"allows {limit:,}: one chip file each would fill the disk. Export a "
+                        "part (a 'Processing extent' or a selection), or raise MAX_FEATURES.")
 
 
 def _raster_for(raster: str, settings: ExportSettings) -> RasterSource:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from .backbones import BACKBONES, DEFAULT_BACKBONE
 from .chips import BOUNDING_BOX, FIXED
 from .engines import ENGINES
+from .export import MAX_FEATURES
 from .features import MAX_CELLS
 from .outputs import default_models_folder
 
@@ -451,7 +452,11 @@ EXPORT_CHIPS = Tool(
        Parameter("OVERWRITE", "Replace an earlier export", BOOLEAN,
                  "Replace the images/ and chips.csv of an earlier export in the output folder, "
                  "once all new chips are written. A folder holding anything else is never "
-                 "changed.", False, advanced=True)))
+                 "changed.", False, advanced=True),
+       Parameter("MAX_FEATURES", "Most features", INTEGER,
+                 f"A layer with more features is refused before any work (default "
+                 f"{MAX_FEATURES:,}): one chip file each, more would fill a disk with "
+                 "files.", MAX_FEATURES, advanced=True, minimum=1)))
 
 EVALUATE = Tool(
     "evaluateclassifier", "evaluate", "Evaluate classifier", "classification",
@@ -515,7 +520,7 @@ CHECK_DEPENDENCIES = Tool(
 # Which parameter gives each field of core's settings (a tool passes those it has)
 CHIP_OPTIONS = {"cell_size": "CELL_SIZE", "crop_mode": "CROP_MODE", "padding": "PADDING",
                 "blacken": "BLACKEN_AROUND_FEATURE", "chip_size": "CHIP_SIZE",
-                "format": "FORMAT"}
+                "format": "FORMAT", "max_features": "MAX_FEATURES"}
 ENGINE_OPTIONS = {"batch_size": "BATCH_SIZE", "device": "DEVICE", "engine": "ENGINE",
                   "tta": "TEST_TIME_AUGMENTATION"}
 TRAIN_SETTINGS = {"input_folder": "INPUT_FOLDER", "extra_folders": "EXTRA_FOLDERS",

@@ -232,3 +232,18 @@ def test_an_export_never_touches_a_folder_of_other_files(tmp_path):
     assert (tmp_path / "images" / "holiday.jpg").read_bytes() == b"photo"
     assert (tmp_path / "chips.csv").read_text() == "name,amount\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["chips.csv", "images"]
+
+
+def test_an_export_of_more_features_than_the_limit_is_refused_before_any_chip(tmp_path):
+    """Counted up front, or (a source that cannot count) as soon as there are too many;
+    either way nothing is written."""
+    counted, uncounted = tmp_path / "counted", tmp_path / "uncounted"
+    with pytest.raises(DataError, match=r"has 43 features; 'Most features' "
+                                        r"\(MAX_FEATURES\) allows 10"):
+        export_chips(str(NB_RASTER), nb_features(), str(counted),
+                     ExportSettings(max_features=10), total=43)
+    assert not counted.exists()
+    with pytest.raises(DataError, match=r"has more than 10 features; 'Most features'"):
+        export_chips(str(NB_RASTER), iter(nb_features()), str(uncounted),
+                     ExportSettings(max_features=10))
+    assert not list(uncounted.iterdir())  # the staging folder is gone, no chip is left
