@@ -198,3 +198,81 @@ def test_outputs_are_checked_before_any_work(qgis_process, trained, rsscn7_small
     assert message.format(tmp=tmp_path) in output, output
     assert "Traceback" not in output
     assert snapshot(tmp_path) == before
+
+
+def a_live_lock(tmp: Path) -> None:
+    """A lock on OUTPUT_FOLDER/model held by a live process (this test's)."""
+    import json
+    import socket
+
+    (tmp / "out").mkdir()
+    (tmp / "out" / ".model.lock").write_text(json.dumps(
+        {"pid": os.getpid(), "host": socket.gethostname(), "started": "2026-11-26 07:00:00"}))
+
+
+def a_package_copy(model: str, tmp: Path, edit) -> Path:
+    """The trained package copied to tmp/package, its .emd edited (as text)."""
+    folder = Path(shutil.copytree(Path(model).parent, tmp / "package"))
+    emd = folder / Path(model).name
+    emd.write_text(edit(emd.read_text()))
+    return emd
+
+
+def nan_normalisation(text: str) -> str:
+    import json
+
+    definition = json.loads(text)
+    definition["Normalization"]["Mean"][0] = float("nan")
+    return json.dumps(definition)  # NaN, as Python's json writes it
+
+
+# One refusal per kind of bad input the no-loss issue names, beyond the outputs above:
+# (prepare(model, chips, tmp), algorithm, parameters(model, chips, tmp), message)
+BAD_INPUT_CASES = {
+    "machine: an export of more features than MAX_FEATURES": (
+        lambda model, chips, tmp: None, "exporttrainingchips", lambda model, chips, tmp: dict(
+            INPUT_RASTER=NB_RASTER, INPUT_FEATURES=NB_POLYGONS, CLASS_FIELD="Niveau_2",
+            MAX_FEATURES=5, OUTPUT_FOLDER=tmp / "export"),
+        "The layer has 43 features; 'Most features' (MAX_FEATURES) allows 5"),
+    "two runs: a model folder another live run holds": (
+        lambda model, chips, tmp: a_live_lock(tmp), "trainclassifier",
+        lambda model, chips, tmp: dict(INPUT_FOLDER=chips, MODEL_NAME="model",
+                                       OUTPUT_FOLDER=tmp / "out", **TINY_TRAINING),
+        f"Another run is already writing the model model in {{tmp}}/out (process "
+        f"{os.getpid()}"),
+    "silent results: a package whose normalisation is NaN": (
+        lambda model, chips, tmp: a_package_copy(model, tmp, nan_normalisation),
+        "classifygrid", lambda model, chips, tmp: dict(
+            INPUT_RASTER=MASSACHUSETTS_TIF, MODEL=tmp / "package" / Path(model).name, DEVICE=1,
+            OUTPUT=tmp / "grid.gpkg"),
+        "'Normalization.Mean[0]' is not a finite number (NaN or infinity)"),
+    "silent results: an evaluation with no usable sample": (
+        lambda model, chips, tmp: [path.rename(path.with_name("z" + path.name))
+                                   for path in list(chips.iterdir())],
+        "evaluateclassifier", lambda model, chips, tmp: dict(
+            MODEL=model, INPUT_FOLDER=chips, DEVICE=1, OUTPUT_REPORT=tmp / "report.html"),
+        "Nothing could be evaluated"),
+    "a malformed package: JSON nested absurdly deep": (
+        lambda model, chips, tmp: (tmp / "deep.emd").write_text("[" * 100000 + "]" * 100000),
+        "classifyobjects", lambda model, chips, tmp: dict(
+            INPUT_RASTER=MASSACHUSETTS_TIF, INPUT_FEATURES=MASSACHUSETTS_BUILDINGS,
+            MODEL=tmp / "deep.emd", DEVICE=1, OUTPUT=tmp / "out.gpkg"),
+        "deep.emd is nested too deeply to be a model definition"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUT_CASES)
+def test_bad_inputs_are_refused_with_a_message_and_change_nothing(qgis_process, trained,
+                                                                  rsscn7_small, tmp_path,
+                                                                  case):
+    prepare, algorithm, parameters, message = BAD_INPUT_CASES[case]
+    chips = shutil.copytree(rsscn7_small, tmp_path / "chips")
+    model = str(trained[1].definition)
+    prepare(model, chips, tmp_path)
+    before = snapshot(tmp_path)
+    done, _ = qgis_process.run(algorithm, **parameters(model, chips, tmp_path))
+    output = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert message.format(tmp=tmp_path) in output, output
+    assert "Traceback" not in output
+    assert snapshot(tmp_path) == before
