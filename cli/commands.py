@@ -23,9 +23,9 @@ SUMMARY_FIELDS = (("class_value", INTEGER), ("class_label", TEXT), ("count", INT
 def train(values: Values, feedback: Feedback) -> dict:
     from ..core.workflows import train_classifier, train_settings
 
-    outcome = train_classifier(train_settings(interface.TRAIN, values.get, **{
-        "output_folder": values["OUTPUT_FOLDER"], "report_path": values["OUTPUT_REPORT"]}),
-        feedback)
+    settings = train_settings(interface.TRAIN, values.get, output_folder=values["OUTPUT_FOLDER"],
+                              report_path=values["OUTPUT_REPORT"])
+    outcome = train_classifier(settings, feedback)
     return {"MODEL_DEFINITION": outcome.paths.definition, "MODEL_PACKAGE": outcome.paths.dlpk,
             "ACCURACY": outcome.accuracy, "LEARNING_RATE": outcome.learning_rate,
             "OUTPUT_FOLDER": outcome.paths.folder, "OUTPUT_REPORT": outcome.paths.report}
