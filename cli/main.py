@@ -52,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     terminal.finish()
     if main_process:  # under torchrun, the first process speaks for all
         for name, value in results.items():
+            if value is None:  # an optional output not asked for
+                continue
             print(f"{name}: {json.dumps(value) if isinstance(value, bool) else value}")
     return 0
 

@@ -12,6 +12,8 @@ from ..core.feedback import Feedback
 
 BAR_WIDTH = 30
 REDRAW_S = 0.1
+TTY_TEXT_INTERVAL_S = 0.2  # how often the bar's text may change
+LOG_TEXT_INTERVAL_S = 5.0  # how often a progress line is written where there is no terminal
 
 
 class Terminal:
@@ -27,7 +29,8 @@ class Terminal:
 
     def feedback(self) -> Feedback:
         """The Feedback for core; in the other processes of a torchrun run it only cancels."""
-        return Feedback(self.progress, self.log, lambda: self.cancelled).main_only()
+        return Feedback(self.progress, self.log, lambda: self.cancelled,
+                        TTY_TEXT_INTERVAL_S if self.is_tty else LOG_TEXT_INTERVAL_S).main_only()
 
     def progress(self, fraction: float, text: str) -> None:
         if text:
