@@ -545,13 +545,13 @@ def _open_zip(zip_path: str) -> Iterator[zipfile.ZipFile]:
 
 def _safe_members(archive: zipfile.ZipFile, zip_path: str) -> dict[str, zipfile.ZipInfo]:
     """The files of a zip by their normalised name; an entry that would leave the folder
-    (absolute path, '..', a drive, a link) refuses the whole zip."""
+    (absolute path, '..', a drive, a link) or has no name refuses the whole zip."""
     members = {}
     for info in archive.infolist():
         name = info.filename.replace("\\", "/")
         parts = PurePosixPath(name).parts
         is_link = (info.external_attr >> 16) & 0o170000 == 0o120000
-        if name.startswith("/") or ".." in parts or is_link or (parts and ":" in parts[0]):
+        if not parts or name.startswith("/") or ".." in parts or is_link or ":" in parts[0]:
             raise ModelPackageError(
                 f"{zip_path} has an unsafe entry '{info.filename}' (absolute path, '..' or "
                 "link); refusing to extract it.")
