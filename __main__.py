@@ -1,8 +1,6 @@
 """``python3 -m scene_classifier <command>``: the command line (cli/), with the folder that
 holds the plugin on PYTHONPATH, as in QGIS."""
 
-import sys
+from .cli.main import leave, main
 
-from .cli.main import main
-
-sys.exit(main())
+leave(main())

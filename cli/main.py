@@ -5,6 +5,7 @@ outputs. Exit codes: 0 done, 1 failed, 2 bad arguments."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 from ..core import distributed, interface
@@ -56,6 +57,18 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             print(f"{name}: {json.dumps(value) if isinstance(value, bool) else value}")
     return 0
+
+
+def leave(code: int) -> None:
+    """Exit with ``code``. A process torchrun started leaves at once once its output is
+    flushed (everything it wrote is closed by then): the C++ teardown at a normal exit
+    can abort a gloo process ("terminate called without an active exception", exit -6),
+    which torchrun reports as a failure of the whole run."""
+    if distributed.launched():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 def _check_outputs(tool: interface.Tool, values: dict) -> None:

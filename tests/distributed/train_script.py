@@ -8,7 +8,6 @@ may mix). Stands in for ``python -m scene_classifier train`` in tests/test_distr
 
 from __future__ import annotations
 
-import atexit
 import dataclasses
 import json
 import os
@@ -20,13 +19,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PLUGIN = os.path.dirname(os.path.dirname(HERE))
 
 
-def make_plugin_importable() -> None:
+def make_plugin_importable() -> str:
     """The plugin importable as the package ``scene_classifier``, as QGIS imports it: a
-    link to the repository in a temporary folder put on sys.path (removed at exit)."""
+    link to the repository in a temporary folder put on sys.path; returns the folder."""
     parent = tempfile.mkdtemp(prefix="scene_classifier-")
-    atexit.register(shutil.rmtree, parent, ignore_errors=True)
     os.symlink(PLUGIN, os.path.join(parent, "scene_classifier"), target_is_directory=True)
     sys.path.insert(0, parent)
+    return parent
 
 
 def settings_from(arguments: list[str], settings_type):
@@ -51,7 +50,6 @@ def settings_from(arguments: list[str], settings_type):
 
 
 def main() -> int:
-    make_plugin_importable()
     from scene_classifier.core import distributed, workflows
     from scene_classifier.core.checkpoint import CHECKPOINT_FILE, partial_folder
     from scene_classifier.core.errors import SceneClassifierError
@@ -81,4 +79,11 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    plugins = make_plugin_importable()
+    from scene_classifier.cli.main import leave
+
+    try:
+        code = main()
+    finally:
+        shutil.rmtree(plugins, ignore_errors=True)
+    leave(code)  # as the command line leaves (a gloo process can abort in a normal exit)
