@@ -114,11 +114,6 @@ class StreamedChips:
     def __getitem__(self, index: int):
         return self.decode(int(index))[0]
 
-    def subset(self, indices) -> StreamedChips:
-        """The chips at ``indices``, streamed in turn."""
-        return StreamedChips([self.paths[int(i)] for i in indices], self.chip_size,
-                             self.band_count, self.np_dtype)
-
 
 class _Streamed:
     """The torch Dataset view of StreamedChips (picklable for worker processes); a chip that

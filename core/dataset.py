@@ -8,7 +8,6 @@ would not fit (core.chip_store): then they are read from disk every epoch.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections import Counter
 from collections.abc import Sequence
@@ -18,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .chip_store import STREAM, ChipStore, StreamedChips, host_store
-from .distributed import even_share, world_size
+from .distributed import all_gather, rank, world_size
 from .errors import DataError
 from .feedback import Feedback
 from .imagery import (
@@ -267,8 +266,9 @@ def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_p
     ``chip_storage`` forces core.chip_store.MEMORY or core.chip_store.STREAM.
 
     Under torchrun ``batch_size`` is the global batch, shared by the processes, and each
-    process keeps only its share of the training chips (keep_share); every process keeps all
-    validation chips.
+    process decodes and keeps only its share of the training files (every N-th, so each gets
+    some of every class; as many chips for all, see _TrainingShares.each) and all the
+    validation chips; checks, normalisation and counts are those of all the data.
     """
     feedback = (feedback or Feedback()).main_only()
     process_batch_size(batch_size)  # refused before any chip is read
@@ -284,8 +284,9 @@ def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_p
                      "(a folder given twice, or a linked folder) and are used once, so that no "
                      f"chip lands in both training and validation{dropped}.")
     train_index, valid_index = stratified_split(scan.labels, val_split_pct, seed)
-    order = np.concatenate([train_index, valid_index])
-    first_path, first = _first_readable(scan.paths, order)
+    first_path, first = _first_readable(scan.paths, np.concatenate([train_index, valid_index]))
+    mine = train_index[rank()::world_size()]  # the training files this process decodes
+    order = np.concatenate([mine, valid_index])
     bands, source_type = first.shape[0], first.dtype
     keep_type = np.uint8 if source_type == np.uint8 else np.float32
     imagenet_like = bands == 3 and source_type == np.uint8
@@ -294,16 +295,18 @@ def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_p
     decoded = _decode_all([scan.paths[i] for i in order], chip_size,
                           (first_path, bands, source_type),
                           keep_type, store.place != STREAM, not imagenet_like, feedback)
-    if decoded.skipped:
-        shown = "; ".join(f"{p} ({reason})" for p, reason in decoded.skipped[:5])
-        more = f" … and {len(decoded.skipped) - 5} more" if len(decoded.skipped) > 5 else ""
-        feedback.log(f"Skipped {len(decoded.skipped)} files: {shown}{more}")
     labels = np.asarray(scan.labels)[order][decoded.kept]
-    n_train = int(np.count_nonzero(decoded.kept < len(train_index)))
-    _check_class_sizes(dict(zip(scan.classes, np.bincount(labels, minlength=len(scan.classes)))),
-                       "images", f" Skipped {len(decoded.skipped)} files that could not be used."
-                       if decoded.skipped else "")
-    untrained = sorted(set(scan.classes) - {scan.classes[i] for i in labels[:n_train]})
+    shares = _TrainingShares.gather(scan, mine, decoded, labels)
+    if shares.skipped:
+        shown = "; ".join(f"{p} ({reason})" for p, reason in shares.skipped[:5])
+        more = f" … and {len(shares.skipped) - 5} more" if len(shares.skipped) > 5 else ""
+        feedback.log(f"Skipped {len(shares.skipped)} files: {shown}{more}")
+    _check_class_sizes(
+        dict(zip(scan.classes, np.bincount(np.concatenate([shares.labels, shares.valid_labels]),
+                                           minlength=len(scan.classes)))),
+        "images", f" Skipped {len(shares.skipped)} files that could not be used."
+        if shares.skipped else "")
+    untrained = sorted(set(scan.classes) - {scan.classes[i] for i in shares.labels})
     if untrained:
         raise DataError(f"No readable training chips left in: {', '.join(untrained)} (their "
                         "other chips were set aside for validation). Add images to these "
@@ -311,25 +314,83 @@ def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_p
     if imagenet_like:
         normalization = Normalization.imagenet()
     else:
-        normalization = Normalization.from_sums(decoded.band_sums[:n_train],
-                                                chip_size * chip_size)
+        normalization = Normalization.from_sums(shares.band_sums, chip_size * chip_size)
+    n_train = shares.each(feedback)  # this process's training chips: the first n_train
+    n_mine = shares.decoded_here
     if store.place == STREAM:
         kept_paths = [scan.paths[i] for i in order[decoded.kept]]
         train_images = StreamedChips(kept_paths[:n_train], chip_size, bands, keep_type)
-        valid_images = StreamedChips(kept_paths[n_train:], chip_size, bands, keep_type)
+        valid_images = StreamedChips(kept_paths[n_mine:], chip_size, bands, keep_type)
     else:
-        train_images, valid_images = decoded.images[:n_train], decoded.images[n_train:]
+        train_images, valid_images = decoded.images[:n_train], decoded.images[n_mine:]
     import torch
 
     labels_tensor = torch.from_numpy(labels.astype(np.int64))
-    return keep_share(TrainingData(
+    return TrainingData(
         classes=scan.classes, train_images=train_images, train_labels=labels_tensor[:n_train],
-        valid_images=valid_images, valid_labels=labels_tensor[n_train:],
+        valid_images=valid_images, valid_labels=labels_tensor[n_mine:],
         normalization=normalization, chip_size=chip_size, band_count=bands,
         data_type=source_type.name, folders=list(scan.folders), batch_size=batch_size,
-        skipped=decoded.skipped, seed=seed,
+        skipped=shares.skipped, seed=seed,
         chip_store=ChipStore(store.place, len(labels) * chip_bytes // len(order), store.budget),
-        cell_sizes=training_cell_sizes(folders, chip_size)), feedback)
+        cell_sizes=training_cell_sizes(folders, chip_size),
+        shared_train_labels=shares.kept_labels(n_train))
+
+
+@dataclass
+class _TrainingShares:
+    """What every process decoded of the training files (all of them outside torchrun),
+    gathered, so that checks, normalisation and counts are those of all the data."""
+
+    parts: list[tuple[np.ndarray, np.ndarray, list]]  # per process: labels, band sums, skipped
+    valid_labels: np.ndarray
+    valid_skipped: list
+    decoded_here: int  # training chips this process decoded and kept
+
+    @classmethod
+    def gather(cls, scan: FolderScan, mine: np.ndarray, decoded: _Decoded,
+               labels: np.ndarray) -> _TrainingShares:
+        here = int(np.count_nonzero(decoded.kept < len(mine)))
+        training = {scan.paths[i] for i in mine}
+        skipped = [item for item in decoded.skipped if item[0] in training]
+        parts = all_gather((labels[:here], decoded.band_sums[:here], skipped))
+        return cls(parts, labels[here:],
+                   [item for item in decoded.skipped if item[0] not in training], here)
+
+    @property
+    def labels(self) -> np.ndarray:
+        return np.concatenate([labels for labels, _, _ in self.parts])
+
+    @property
+    def band_sums(self) -> np.ndarray:
+        return np.concatenate([sums for _, sums, _ in self.parts])
+
+    @property
+    def skipped(self) -> list:
+        return [item for _, _, skipped in self.parts for item in skipped] + self.valid_skipped
+
+    def each(self, feedback: Feedback) -> int:
+        """The training chips every process trains on: as many for all (each runs as many
+        steps), the few more some decoded left out (logged)."""
+        fewest = min(len(labels) for labels, _, _ in self.parts)
+        processes, total = len(self.parts), len(self.labels)
+        if processes > 1 and fewest < 2:
+            raise DataError(f"{total} training chips cannot be shared by {processes} processes: "
+                            "each needs at least 2. Start fewer processes, or add chips.")
+        if total > fewest * processes:
+            feedback.log(f"{total - fewest * processes} of the {total} training chips are left "
+                         f"out so that each of the {processes} processes trains on {fewest}.")
+        return fewest
+
+    def kept_labels(self, each: int):
+        """Under torchrun, the labels of the training chips of every process (for counts),
+        else None: the process's own are all."""
+        if len(self.parts) == 1:
+            return None
+        import torch
+
+        return torch.from_numpy(np.concatenate([labels[:each] for labels, _, _ in self.parts])
+                                .astype(np.int64))
 
 
 def process_batch_size(batch_size: int) -> int:
@@ -348,37 +409,6 @@ def process_batch_size(batch_size: int) -> int:
             f"same number of chips, at least 2. Choose a multiple of {processes} (e.g. "
             f"{near} or {near + processes}), or another --nproc_per_node.")
     return batch_size // processes
-
-
-def keep_share(data: TrainingData, feedback: Feedback) -> TrainingData:
-    """Under torchrun, ``data`` with only this process's share of the training chips (see
-    core.distributed.even_share: as many for every process, at most one fewer than the
-    process count left out, logged), copied so that the decoded whole can be freed; the
-    validation chips are copied whole. Outside torchrun, ``data`` itself."""
-    import torch
-
-    total, processes = len(data.train_labels), world_size()
-    if processes == 1:
-        return data
-    if total < 2 * processes:
-        raise DataError(f"{total} training chips cannot be shared by {processes} processes: "
-                        "each needs at least 2. Start fewer processes, or add chips.")
-    share = torch.as_tensor(even_share(total), dtype=torch.long)
-    if total % processes:
-        feedback.log(f"{total % processes} of the {total} training chips are left out so that "
-                     f"each of the {processes} processes trains on {len(share)}.")
-    if isinstance(data.train_images, StreamedChips):
-        train, valid = data.train_images.subset(share), data.valid_images
-    else:
-        train = data.train_images.index_select(0, share)
-        valid = data.valid_images.clone()  # (a view would keep the whole decoded tensor)
-    kept = total - total % processes
-    store = data.chip_store
-    chip_bytes = store.chip_bytes * (len(share) + len(valid)) // (total + len(valid))
-    return dataclasses.replace(
-        data, train_images=train, train_labels=data.train_labels[share],
-        valid_images=valid, shared_train_labels=data.train_labels[:kept],
-        chip_store=dataclasses.replace(store, chip_bytes=chip_bytes))
 
 
 def _first_readable(paths: Sequence[str], order) -> tuple[str, np.ndarray]:

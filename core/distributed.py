@@ -111,15 +111,6 @@ def shard(count: int) -> range:
     return range(start, start + size + (rank() < rest))
 
 
-def even_share(count: int) -> range:
-    """This process's share of ``count`` items when every process must get as many (each
-    runs as many training steps): every world_size()-th item from its rank on, the last
-    ``count % world_size()`` items left to none. Interleaved, so that items sorted by class
-    give every process some of each class."""
-    size = world_size()
-    return range(rank(), count - count % size, size)
-
-
 def all_reduce(tensor, op: str = "sum"):
     """The element-wise sum ("sum") or minimum ("min") of ``tensor`` over all processes, as
     a new tensor on its device (nccl for CUDA tensors, gloo for CPU ones); the tensor itself

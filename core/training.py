@@ -4,7 +4,7 @@ Read top to bottom like torchvision's reference train.py. Progress and cancellat
 through a :class:`~core.feedback.Feedback`.
 
 Under torchrun (core.distributed) each process trains a copy of the network on its own share
-of the training chips (core.dataset.keep_share), with batch_size / processes chips a step,
+of the training chips (core.dataset.load_training_data), with batch_size / processes chips a step,
 wrapped in DistributedDataParallel, which averages the gradients of all processes: one step
 of all is one step on the global batch, so the learning rate is that of the global batch, as
 in one process. Every process validates its share of the validation chips and gets all the
