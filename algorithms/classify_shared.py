@@ -52,11 +52,7 @@ def feature_classifier(alg: SceneClassifierAlgorithm, parameters, context, core_
                               **engine_option_values(alg, parameters, context))
     model = alg.parameterAsFile(parameters, "MODEL", context)
     classifier = RasterClassifier(model, layer.source(), options, core_feedback)
-    settings = classifier.settings
-    core_feedback.log(
-        f"Model: {len(classifier.classes)} classes, {settings.chip_size} px chips of bands "
-        f"{[b + 1 for b in settings.bands]}, {settings.crop_mode.replace('_', ' ')} crop; "
-        f"engine: {classifier.predictor.engine.describe()}.")
+    core_feedback.log(classifier.describe())
     return classifier
 
 
@@ -117,18 +113,17 @@ def feature_count(source) -> int | None:
 def result_fields(alg: SceneClassifierAlgorithm, parameters, context,
                   existing: QgsFields) -> QgsFields:
     """The input fields plus the three result fields; clashes are refused by name."""
-    names = []
-    for spec in RESULT_FIELDS:
-        field_name = alg.parameterAsString(parameters, spec.name, context).strip()
-        if not field_name:
-            raise QgsProcessingException(f"{spec.label} ({spec.name}) is empty; give a field "
-                                         "name.")
-        names.append((field_name, f"{spec.label} '{field_name}' ({spec.name})",
-                      f"Choose another name for {spec.name}."))
-    refuse_clashes(existing, names)
+    from ..core.fields import result_field_names
+
+    try:
+        names = result_field_names(
+            lambda name: alg.parameterAsString(parameters, name, context),
+            [field.name() for field in existing])
+    except SceneClassifierError as error:
+        raise QgsProcessingException(str(error)) from error
     fields = QgsFields(existing)
-    for (field_name, _, _), spec in zip(names, RESULT_FIELDS):
-        fields.append(QgsField(field_name, RESULT_TYPES[spec.name]))
+    for name, spec in zip(names, RESULT_FIELDS):
+        fields.append(QgsField(name, RESULT_TYPES[spec.name]))
     return fields
 
 

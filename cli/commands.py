@@ -203,28 +203,17 @@ def _classifier(tool: Tool, values: Values, feedback: Feedback,
     options = ClassifyOptions(**values_for(tool, CHIP_OPTIONS | ENGINE_OPTIONS, values.get),
                               extent=_extent(values, raster), geometry_crs=geometry_crs)
     classifier = RasterClassifier(values["MODEL"], raster, options, feedback)
-    settings = classifier.settings
-    feedback.log(f"Model: {len(classifier.classes)} classes, {settings.chip_size} px chips of "
-                 f"bands {[b + 1 for b in settings.bands]}, "
-                 f"{settings.crop_mode.replace('_', ' ')} crop; engine: "
-                 f"{classifier.predictor.engine.describe()}.")
+    feedback.log(classifier.describe())
     return classifier
 
 
 def _result_fields(values: Values, existing: list[str]) -> list:
     """The class label, value and confidence fields, named as asked, none clashing."""
-    from ..core.errors import DataError
-    from ..core.fields import check_new_fields
+    from ..core.fields import result_field_names
     from ..core.vector_files import Field
 
     kinds = {"CLASS_LABEL_FIELD": TEXT, "CLASS_VALUE_FIELD": INTEGER, "CONFIDENCE_FIELD": REAL}
-    names = [str(values[spec.name]).strip() for spec in interface.RESULT_FIELDS]
-    for spec, name in zip(interface.RESULT_FIELDS, names):
-        if not name:
-            raise DataError(f"{spec.label} ({spec.option}) is empty; give a field name.")
-    check_new_fields(existing, [(name, f"{spec.label} '{name}' ({spec.option})",
-                                 f"Choose another name with {spec.option}.")
-                                for spec, name in zip(interface.RESULT_FIELDS, names)])
+    names = result_field_names(values.get, existing, lambda spec: spec.option)
     return [Field(name, kinds[spec.name]) for spec, name in zip(interface.RESULT_FIELDS, names)]
 
 

@@ -150,6 +150,13 @@ class RasterClassifier:
     def class_values(self) -> list[int]:
         return [int(entry["Value"]) for entry in self.package.definition["Classes"]]
 
+    def describe(self) -> str:
+        """The model as it will run, for the log: classes, chips, bands, crop and engine."""
+        settings = self.settings
+        return (f"Model: {len(self.classes)} classes, {settings.chip_size} px chips of bands "
+                f"{[b + 1 for b in settings.bands]}, {settings.crop_mode.replace('_', ' ')} "
+                f"crop; engine: {self.predictor.engine.describe()}.")
+
     def summary(self) -> ClassSummary:
         return ClassSummary(self.classes, self.class_values)
 

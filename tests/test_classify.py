@@ -238,3 +238,23 @@ def _crs(epsg: int):
     crs.ImportFromEPSG(epsg)
     crs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
     return crs
+
+
+def test_result_field_names_are_refused_when_empty_or_clashing():
+    """One rule for the tools and the command line, each naming the parameter its way."""
+    from core.errors import DataError
+    from core.fields import result_field_names
+
+    asked = {"CLASS_LABEL_FIELD": " label ", "CLASS_VALUE_FIELD": "value",
+             "CONFIDENCE_FIELD": "confidence"}
+    assert result_field_names(asked.get, ["id"]) == ["label", "value", "confidence"]
+    with pytest.raises(DataError, match=r"Class label field 'label' \(CLASS_LABEL_FIELD\) "
+                                        r"clashes with the field 'LABEL'. Choose another "
+                                        r"name for CLASS_LABEL_FIELD."):
+        result_field_names(asked.get, ["LABEL"])
+    with pytest.raises(DataError, match=r"Confidence field \(--confidence-field\) is empty"):
+        result_field_names(dict(asked, CONFIDENCE_FIELD="  ").get, [],
+                           lambda spec: spec.option)
+    with pytest.raises(DataError,
+                       match=r"Class value field 'label' .* clashes with the field 'label'"):
+        result_field_names(dict(asked, CLASS_VALUE_FIELD="label").get, [])
