@@ -65,10 +65,14 @@ class ClassSummary:
     statuses: Counter = field(default_factory=Counter)
 
     def add(self, prediction: Prediction) -> None:
-        self.statuses[prediction.status] += 1
-        if prediction.class_index is not None:
-            self.counts[prediction.class_index] += 1
-            self.areas[prediction.class_index] += prediction.area
+        self.count(prediction.status, prediction.class_index, prediction.area)
+
+    def count(self, status: Status, class_index: int | None, area: float) -> None:
+        """Count one feature: its outcome, and its class and area when it has one."""
+        self.statuses[status] += 1
+        if class_index is not None:
+            self.counts[class_index] += 1
+            self.areas[class_index] += area
 
     def rows(self) -> list[dict]:
         """One row per class: value, label, count, area and their shares of the classified."""
@@ -220,7 +224,7 @@ def classify_all(classifier: RasterClassifier, geometries: Iterable[bytes | None
                                             for i in range(4))
     summary = classifier.summary()
     for code, kind, area in zip(codes, kinds, areas):
-        summary.add(Prediction(statuses[kind], code if code >= 0 else None, area=area))
+        summary.count(statuses[kind], code if code >= 0 else None, area)
     return Results(summary, codes, confidences)
 
 

@@ -8,6 +8,7 @@ would not fit (core.chip_store): then they are read from disk every epoch.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections import Counter
 from collections.abc import Sequence
@@ -357,15 +358,15 @@ class _TrainingShares:
         return cls(parts, labels[here:],
                    [item for item in decoded.skipped if item[0] not in training], here)
 
-    @property
+    @functools.cached_property
     def labels(self) -> np.ndarray:
         return np.concatenate([labels for labels, _, _ in self.parts])
 
-    @property
+    @functools.cached_property
     def band_sums(self) -> np.ndarray:
         return np.concatenate([sums for _, sums, _ in self.parts])
 
-    @property
+    @functools.cached_property
     def skipped(self) -> list:
         return [item for _, _, skipped in self.parts for item in skipped] + self.valid_skipped
 
