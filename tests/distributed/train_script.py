@@ -4,7 +4,8 @@ fields of core.workflows.TrainSettings, and LR_REPORT=path to run the learning-r
 instead, CANCEL_AT_CHECKPOINT=true to cancel (every process) as soon as the first
 checkpoint is written, and OUTCOMES=folder. Every process writes its outcome, or its error
 (then the exit status is 1), to OUTCOMES/<rank>.json (the printed lines of several processes
-may mix). Stands in for ``python -m scene_classifier train`` in tests/test_distributed.py."""
+may mix): tests/test_distributed.py compares the processes, which the command line (the
+main process speaks for all) does not show."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PLUGIN = os.path.dirname(os.path.dirname(HERE))
@@ -75,7 +77,18 @@ def main() -> int:
     path = os.path.join(others["outcomes"], f"{os.environ.get('RANK', '0')}.json")
     with open(path, "w", encoding="utf-8") as file:
         json.dump(outcome, file)
-    return 1 if "error" in outcome else 0
+    if "error" in outcome:  # torchrun stops the others once one fails: let them report first
+        wait_for_outcomes(others["outcomes"])
+        return 1
+    return 0
+
+
+def wait_for_outcomes(folder: str, seconds: float = 20.0) -> None:
+    """Wait until every process has written its outcome (or ``seconds`` have passed)."""
+    processes = int(os.environ.get("WORLD_SIZE", "1"))
+    deadline = time.monotonic() + seconds
+    while len(os.listdir(folder)) < processes and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 if __name__ == "__main__":
