@@ -265,7 +265,7 @@ class FeatureClassifier:
         folder = os.path.abspath(os.path.join(output_folder, name))
         paths = save_package(output_folder, name, self._weights(), self._definition(name),
                              lambda path: self.write_report(path, name, folder), overwrite,
-                             inputs, self._write_onnx)
+                             inputs, self._write_onnx, self.feedback.log)
         if report_path:
             report.copy_report(paths.report, report_path)
             paths.report = report_path

@@ -143,8 +143,8 @@ def use_packages_folder(folder: str) -> None:
 
 def install_arguments(what: str, folder: str, gpu: bool, extra: list[str] | None = None,
                       ) -> list[str]:
-    """The pip command (a list) that installs ``what`` ("torch" for PyTorch and
-    torchvision, or "onnxruntime") into ``folder``, the CUDA build where ``gpu``, with numpy
+    """The pip command (a list) that installs ``what`` ("torch" for PyTorch, torchvision and
+    onnx, or "onnxruntime") into ``folder``, the CUDA build where ``gpu``, with numpy
     held at this Python's version (a constraints file written into ``folder``)."""
     os.makedirs(folder, exist_ok=True)
     constraints = os.path.join(folder, "constraints.txt")
@@ -158,8 +158,8 @@ def install_arguments(what: str, folder: str, gpu: bool, extra: list[str] | None
         file.write(pin)
     arguments = [python_executable(), "-m", "pip", "install", "--target", folder,
                  "--upgrade", "--no-warn-script-location", "-c", constraints]
-    if what == "torch":
-        arguments += ["torch", "torchvision"]
+    if what == "torch":  # and onnx, which the ONNX copy of every saved package needs
+        arguments += ["torch", "torchvision", "onnx"]
         if platform.system() != "Darwin":  # macOS has one build; elsewhere choose CPU/CUDA
             arguments += ["--extra-index-url", TORCH_CUDA_INDEX if gpu else TORCH_CPU_INDEX]
     elif what == "onnxruntime":

@@ -31,7 +31,7 @@ def externally_managed() -> bool:
     return sys.prefix == sys.base_prefix and os.path.isfile(marker)
 
 
-def pip_command(packages: str = "torch torchvision") -> str:
+def pip_command(packages: str = "torch torchvision onnx") -> str:
     """The exact command that installs ``packages`` for this Python: into the user's own
     site-packages where the system owns Python's, with numpy held at the version QGIS's GDAL
     bindings were built against."""

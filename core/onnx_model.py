@@ -17,6 +17,14 @@ INPUT_NAME = "chips"
 OUTPUT_NAME = "logits"
 
 
+def exporter_missing() -> str | None:
+    """Why PyTorch's ONNX exporter cannot run here (it needs the ``onnx`` package, which a
+    plain PyTorch install lacks), or None when it can."""
+    from .deps import installed
+
+    return None if installed("onnx") else "the ONNX exporter needs the 'onnx' package"
+
+
 def export_onnx(model, band_count: int, chip_size: int, path: str) -> None:
     """Write ``model`` (a torch module) as ONNX to ``path`` (beside it first)."""
     import copy
@@ -26,12 +34,17 @@ def export_onnx(model, band_count: int, chip_size: int, path: str) -> None:
     network = copy.deepcopy(model).float().cpu().eval()
     example = torch.zeros((1, band_count, chip_size, chip_size))
     partial = f"{path}.partial"
-    with warnings.catch_warnings(), torch.no_grad():
-        warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation notice
-        torch.onnx.export(network, (example,), partial, input_names=[INPUT_NAME],
-                          output_names=[OUTPUT_NAME], opset_version=OPSET, dynamo=False,
-                          dynamic_axes={INPUT_NAME: {0: "batch"}, OUTPUT_NAME: {0: "batch"}})
-    os.replace(partial, path)
+    try:
+        with warnings.catch_warnings(), torch.no_grad():
+            warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation notice
+            torch.onnx.export(network, (example,), partial, input_names=[INPUT_NAME],
+                              output_names=[OUTPUT_NAME], opset_version=OPSET, dynamo=False,
+                              dynamic_axes={INPUT_NAME: {0: "batch"},
+                                            OUTPUT_NAME: {0: "batch"}})
+        os.replace(partial, path)
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
 
 
 def check_onnx(data: bytes, source: str) -> None:

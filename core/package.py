@@ -25,7 +25,7 @@ from typing import Callable
 
 from . import __version__
 from .class_colors import class_colors
-from .errors import ModelPackageError, OutputError
+from .errors import Cancelled, ModelPackageError, OutputError
 from .normalization import Normalization
 from .outputs import check_apart, new_folder
 
@@ -141,9 +141,12 @@ def _is_our_definition(path: str) -> bool:
 def save_package(output_folder: str, name: str, state_dict: dict, definition: dict,
                  write_report: Callable[[str], None] | None = None, overwrite: bool = False,
                  input_folders: Sequence[str] = (),
-                 write_onnx: Callable[[str], None] | None = None) -> PackagePaths:
+                 write_onnx: Callable[[str], None] | None = None,
+                 log: Callable[[str], None] | None = None) -> PackagePaths:
     """Write the package into a temporary folder, then move it to ``output_folder/name``;
-    ``write_onnx(path)`` writes the network's ONNX copy (named in the .emd).
+    ``write_onnx(path)`` writes the network's ONNX copy (named in the .emd) where the
+    exporter can run: without it the package is saved all the same, and ``log`` says why
+    there is no copy and how to add one later.
 
     An earlier package of the same name is replaced, with ``overwrite``, only once the new
     one is complete; anything else there is never replaced (check_package_target).
@@ -158,22 +161,50 @@ def save_package(output_folder: str, name: str, state_dict: dict, definition: di
     staged = PackagePaths.in_folder(staging, name)
     try:
         definition = dict(definition, ModelFile=os.path.basename(staged.weights), ModelName=name)
-        if write_onnx is not None:
-            write_onnx(staged.onnx)
-            definition[ONNX_KEY] = os.path.basename(staged.onnx)
-            _read_onnx(staged.definition, definition)  # checked as it will be read
         validate_definition(definition)
         torch.save(state_dict, staged.weights)
-        with open(staged.definition, "w", encoding="utf-8") as file:
-            json.dump(definition, file, indent=2, allow_nan=False)  # strict JSON
         if write_report is not None:
             write_report(staged.report)
+        if write_onnx is not None:
+            definition = _with_onnx_copy(definition, staged, write_onnx,
+                                         PackagePaths.in_folder(final, name).definition, log)
+        with open(staged.definition, "w", encoding="utf-8") as file:
+            json.dump(definition, file, indent=2, allow_nan=False)  # strict JSON
         _zip_folder(staging, staged.dlpk)
         _replace_folder(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return PackagePaths.in_folder(final, name)
+
+
+def _with_onnx_copy(definition: dict, staged: PackagePaths, write_onnx: Callable[[str], None],
+                    final_definition: str, log: Callable[[str], None] | None) -> dict:
+    """The definition naming the ONNX copy ``write_onnx`` wrote into the staged package,
+    checked as it will be read; unchanged, with the reason and the way to add the copy later
+    in ``log``, where the exporter is missing or fails (the copy is optional)."""
+    from .deps import pip_command
+    from .onnx_model import exporter_missing
+
+    reason = exporter_missing()
+    if reason is None:
+        try:
+            write_onnx(staged.onnx)
+            with_copy = dict(definition, **{ONNX_KEY: os.path.basename(staged.onnx)})
+            _read_onnx(staged.definition, with_copy)
+            return with_copy
+        except Cancelled:
+            raise
+        except Exception as error:  # noqa: BLE001 - any exporter failure: save without it
+            reason = f"the ONNX export failed ({type(error).__name__}: {error})"
+            if os.path.exists(staged.onnx):
+                os.remove(staged.onnx)
+    if log is not None:
+        log(f"The package has no ONNX copy ({reason}); it classifies with PyTorch. To "
+            "classify it without PyTorch (onnxruntime) too, install onnx with\n  "
+            f"{pip_command('onnx')}\nthen, in Python: from scene_classifier.core.package "
+            f"import add_onnx_copy; add_onnx_copy({final_definition!r})")
+    return definition
 
 
 def add_onnx_copy(path: str) -> str:

@@ -49,6 +49,7 @@ def test_the_installer_fills_the_plugins_own_folder_and_holds_numpy(tmp_path):
 def test_the_gpu_build_is_chosen_for_a_gpu(tmp_path):
     arguments = dependencies.install_arguments("torch", str(tmp_path), gpu=True)
     assert "torch" in arguments and "torchvision" in arguments
+    assert "onnx" in arguments  # saved packages' ONNX copy needs the exporter
     assert dependencies.TORCH_CUDA_INDEX in arguments
     assert "onnxruntime-gpu" in dependencies.install_arguments("onnxruntime", str(tmp_path),
                                                                gpu=True)

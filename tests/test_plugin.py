@@ -55,7 +55,7 @@ def test_plugin_loads_without_torch_and_says_how_to_install_it(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert lines["TRAIN"].startswith("TRAIN False")
     assert "needs PyTorch and torchvision" in lines["TRAIN"]
-    command = f'"{sys.executable}" -m pip install torch torchvision "numpy=='
+    command = f'"{sys.executable}" -m pip install torch torchvision onnx "numpy=='
     assert command in lines["TRAIN"]
     assert lines["HELP"].startswith("HELP PyTorch is not installed for the Python that runs "
                                     "QGIS: this tool cannot run until it is. Install it with "
@@ -184,7 +184,7 @@ def test_the_install_command_suits_a_python_the_system_owns(monkeypatch):
 
     monkeypatch.setattr(deps, "externally_managed", lambda: True)
     assert deps.pip_command().endswith(
-        f' -m pip install --user --break-system-packages torch torchvision '
+        f' -m pip install --user --break-system-packages torch torchvision onnx '
         f'"numpy=={numpy.__version__}"')
     monkeypatch.undo()
     assert not deps.externally_managed()  # a virtual environment's packages are its own
