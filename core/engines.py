@@ -7,6 +7,7 @@ augmentation (the 8 flips and quarter turns, averaged).
 from __future__ import annotations
 
 import os
+import tempfile
 
 import numpy as np
 
@@ -102,7 +103,7 @@ class OnnxEngine:
         providers = self._providers(onnxruntime, (device or "auto").lower())
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = os.cpu_count() or 1
-        self.session = onnxruntime.InferenceSession(package.onnx, options, providers=providers)
+        self.session = _session(onnxruntime, package, options, providers)
         self.device_type = "cuda" if providers[0] == "CUDAExecutionProvider" else "cpu"
         self._check_shapes(package)
         self.version = onnxruntime.__version__
@@ -140,6 +141,25 @@ class OnnxEngine:
                                                      np.ascontiguousarray(view)})[0])
                     for view in views)
         return (total / len(views)).astype(np.float32)
+
+
+EXTERNAL_DATA_FOLDER = "session.model_external_initializers_file_folder_path"
+
+
+def _session(onnxruntime, package: ModelPackage, options, providers: list[str]):
+    """An onnxruntime session on the package's ONNX copy, read as data: a copy loaded from
+    bytes resolves external tensors against the working directory, so besides the package
+    check (core.onnx_model) the session's folder for them is pinned to an empty one, and
+    nothing outside the package can be read. onnxruntime's errors become messages."""
+    with tempfile.TemporaryDirectory(prefix="sceneclassifier-onnx-") as empty:
+        options.add_session_config_entry(EXTERNAL_DATA_FOLDER, empty)
+        try:
+            return onnxruntime.InferenceSession(package.onnx, options, providers=providers)
+        except Exception as error:  # noqa: BLE001 - onnxruntime's own exception types
+            first = str(error).strip().splitlines()[0] if str(error).strip() else \
+                type(error).__name__
+            raise ModelPackageError(f"onnxruntime cannot run the ONNX copy in "
+                                    f"{package.path}: {first}") from error
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:

@@ -55,18 +55,26 @@ def check_onnx(data: bytes, source: str) -> None:
                                 "data); a model package must hold its whole network.")
 
 
-# ONNX's protobuf fields on the way to every tensor of a model (onnx.proto3).
-MODEL_GRAPH = 7
-GRAPH_NODE, GRAPH_INITIALIZER, GRAPH_SPARSE_INITIALIZER = 1, 5, 15
-NODE_ATTRIBUTE = 5
-ATTRIBUTE_TENSOR, ATTRIBUTE_GRAPH, ATTRIBUTE_TENSORS, ATTRIBUTE_GRAPHS = 5, 6, 9, 10
-ATTRIBUTE_SPARSE_TENSOR, ATTRIBUTE_SPARSE_TENSORS = 22, 23
-SPARSE_VALUES, SPARSE_INDICES = 1, 2
-TENSOR_EXTERNAL_DATA, TENSOR_DATA_LOCATION = 13, 14
+# The protobuf fields (onnx.proto3) on every way from a model to a tensor: the main graph,
+# the model-local functions and the training graphs, every node's attributes of every kind
+# that holds a tensor or a graph, and sparse tensors' parts. A test checks this table against
+# onnx's own descriptors, so that no way is missed.
+TENSOR_EXTERNAL_DATA, TENSOR_DATA_LOCATION, EXTERNAL = 13, 14, 1
+_CHILDREN = {
+    "model": {7: "graph", 20: "training_info", 25: "function"},
+    "training_info": {1: "graph", 2: "graph"},  # initialization, algorithm
+    "function": {7: "node", 11: "attribute"},  # node, attribute_proto (defaults)
+    "graph": {1: "node", 5: "tensor", 15: "sparse"},  # node, initializer, sparse_initializer
+    "node": {5: "attribute"},
+    "attribute": {5: "tensor", 6: "graph", 10: "tensor", 11: "graph",  # t, g, tensors, graphs
+                  22: "sparse", 23: "sparse"},  # sparse_tensor, sparse_tensors
+    "sparse": {1: "tensor", 2: "tensor"},  # values, indices
+}
 
 
 def has_external_tensors(data: bytes) -> bool:
-    """True when any tensor of the model (initialisers, constants, subgraphs) is external.
+    """True when any tensor of the model, wherever it lies (_CHILDREN), keeps its data in
+    another file (external data, or a data location that says so).
 
     Reads protobuf's wire format directly, so that checking needs neither onnx nor protobuf.
     """
@@ -74,28 +82,13 @@ def has_external_tensors(data: bytes) -> bool:
     while pending:
         kind, message = pending.pop()
         for number, value in _fields(message):
-            if not isinstance(value, bytes):
-                if kind == "tensor" and number == TENSOR_DATA_LOCATION and value == 1:
-                    return True
-                continue
-            child = _CHILDREN.get(kind, {}).get(number)
-            if kind == "tensor" and number == TENSOR_EXTERNAL_DATA:
+            if kind == "tensor" and (number == TENSOR_EXTERNAL_DATA or (
+                    number == TENSOR_DATA_LOCATION and value == EXTERNAL)):
                 return True
-            if child:
+            child = _CHILDREN.get(kind, {}).get(number)
+            if child and isinstance(value, bytes):
                 pending.append((child, value))
     return False
-
-
-_CHILDREN = {
-    "model": {MODEL_GRAPH: "graph"},
-    "graph": {GRAPH_NODE: "node", GRAPH_INITIALIZER: "tensor",
-              GRAPH_SPARSE_INITIALIZER: "sparse"},
-    "node": {NODE_ATTRIBUTE: "attribute"},
-    "attribute": {ATTRIBUTE_TENSOR: "tensor", ATTRIBUTE_TENSORS: "tensor",
-                  ATTRIBUTE_GRAPH: "graph", ATTRIBUTE_GRAPHS: "graph",
-                  ATTRIBUTE_SPARSE_TENSOR: "sparse", ATTRIBUTE_SPARSE_TENSORS: "sparse"},
-    "sparse": {SPARSE_VALUES: "tensor", SPARSE_INDICES: "tensor"},
-}
 
 
 def _fields(message: bytes):

@@ -1,0 +1,209 @@
+"""An ONNX copy is data: a tensor kept in another file (ONNX external data) is refused
+wherever in the model it hides, and onnxruntime is never let read a file outside the package
+(a canary file in the working directory stays unread)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+onnx = pytest.importorskip("onnx")
+from onnx import TensorProto, helper  # noqa: E402
+
+from core import engines, onnx_model  # noqa: E402
+from core.errors import ModelPackageError  # noqa: E402
+from core.package import ModelPackage, load_package  # noqa: E402
+
+CANARY = "canary.bin"
+
+
+def external(name: str = "w", shape: tuple[int, ...] = (3, 2)) -> TensorProto:
+    """A float tensor whose data lies in CANARY, beside whatever reads the model."""
+    tensor = TensorProto(name=name, data_type=TensorProto.FLOAT, dims=shape,
+                         data_location=TensorProto.EXTERNAL)
+    for key, value in (("location", CANARY), ("offset", "0"),
+                       ("length", str(4 * int(np.prod(shape))))):
+        tensor.external_data.add(key=key, value=value)
+    return tensor
+
+
+def model(nodes, functions=(), initializers=(), sparse=(), training=()) -> onnx.ModelProto:
+    """chips (N, 3, 8, 8) -> logits (N, 2): global mean pool, then times w (3 x 2), where
+    ``nodes`` make w."""
+    graph = helper.make_graph(
+        [helper.make_node("GlobalAveragePool", ["chips"], ["pooled"]),
+         helper.make_node("Flatten", ["pooled"], ["flat"]), *nodes,
+         helper.make_node("MatMul", ["flat", "w"], ["logits"])], "hostile",
+        [helper.make_tensor_value_info("chips", TensorProto.FLOAT, ["N", 3, 8, 8])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["N", 2])],
+        initializer=list(initializers), sparse_initializer=list(sparse))
+    built = helper.make_model(graph, functions=list(functions), opset_imports=[
+        helper.make_opsetid("", 17), helper.make_opsetid("hostile", 1)])
+    built.ir_version = 8
+    built.training_info.extend(training)
+    return built
+
+
+def constant(**attribute) -> onnx.NodeProto:
+    return helper.make_node("Constant", [], ["w"], **attribute)
+
+
+def in_function() -> onnx.ModelProto:
+    weights = helper.make_function("hostile", "Weights", [], ["w"],
+                                   [constant(value=external())],
+                                   [helper.make_opsetid("", 17)])
+    return model([helper.make_node("Weights", [], ["w"], domain="hostile")], [weights])
+
+
+def with_attribute(name: str, kind: int, **value) -> onnx.ModelProto:
+    """A node carrying an attribute of ``kind`` (e.g. TENSORS) that holds the external
+    tensor; the model checks structurally, whether or not an operator would use it."""
+    node = constant(value=helper.make_tensor("w", TensorProto.FLOAT, (3, 2), [0.0] * 6))
+    attribute = onnx.AttributeProto(name=name, type=kind, **value)
+    node.attribute.append(attribute)
+    return model([node])
+
+
+def subgraph_model() -> onnx.ModelProto:
+    branch = helper.make_graph([constant(value=external())], "branch", [],
+                               [helper.make_tensor_value_info("w", TensorProto.FLOAT, [3, 2])])
+    condition = helper.make_tensor("yes", TensorProto.BOOL, (), [True])
+    return model([helper.make_node("Constant", [], ["c"], value=condition),
+                  helper.make_node("If", ["c"], ["w"], then_branch=branch,
+                                   else_branch=branch)])
+
+
+def function_default() -> onnx.ModelProto:
+    weights = helper.make_function("hostile", "Weights", [], ["w"],
+                                   [constant(value=helper.make_tensor(
+                                       "w", TensorProto.FLOAT, (3, 2), [0.0] * 6))],
+                                   [helper.make_opsetid("", 17)])
+    weights.attribute_proto.append(helper.make_attribute("default", external()))
+    return model([helper.make_node("Weights", [], ["w"], domain="hostile")], [weights])
+
+
+def training_model() -> onnx.ModelProto:
+    graph = helper.make_graph([], "init", [], [], initializer=[external("state")])
+    return model([constant(value=helper.make_tensor("w", TensorProto.FLOAT, (3, 2),
+                                                    [0.0] * 6))],
+                 training=[onnx.TrainingInfoProto(initialization=graph)])
+
+
+def sparse_model() -> onnx.ModelProto:
+    indices = helper.make_tensor("i", TensorProto.INT64, (1,), [0])
+    values = external("w", (1,))
+    return model([], sparse=[helper.make_sparse_tensor(values, indices, (3, 2))])
+
+
+HIDING_PLACES = {
+    "initializer": lambda: model([], initializers=[external()]),
+    "constant node": lambda: model([constant(value=external())]),
+    "model-local function": in_function,
+    "function attribute default": function_default,
+    "attribute tensors (field 10)": lambda: with_attribute(
+        "extra", onnx.AttributeProto.TENSORS, tensors=[external()]),
+    "attribute graphs (field 11)": lambda: with_attribute(
+        "extra", onnx.AttributeProto.GRAPHS, graphs=[helper.make_graph(
+            [], "g", [], [], initializer=[external()])]),
+    "attribute sparse tensor": lambda: with_attribute(
+        "extra", onnx.AttributeProto.SPARSE_TENSOR, sparse_tensor=helper.make_sparse_tensor(
+            external("v", (1,)), helper.make_tensor("i", TensorProto.INT64, (1,), [0]),
+            (3, 2))),
+    "If subgraph": subgraph_model,
+    "training graph": training_model,
+    "sparse initializer": sparse_model,
+}
+
+
+@pytest.mark.parametrize("place", HIDING_PLACES)
+def test_external_data_is_refused_wherever_it_hides(place):
+    data = HIDING_PLACES[place]().SerializeToString()
+    with pytest.raises(ModelPackageError, match="keeps tensors in other files"):
+        onnx_model.check_onnx(data, "hostile.onnx")
+
+
+def test_a_plain_model_passes():
+    plain = model([constant(value=helper.make_tensor("w", TensorProto.FLOAT, (3, 2),
+                                                     [0.0] * 6))])
+    onnx_model.check_onnx(plain.SerializeToString(), "plain.onnx")
+
+
+def test_the_check_knows_every_way_to_a_tensor():
+    """Every field on a way from ModelProto to a TensorProto, by onnx's own descriptors,
+    is in the check's table, under the same field number."""
+    from google.protobuf.descriptor import FieldDescriptor
+
+    kinds = {"ModelProto": "model", "GraphProto": "graph", "NodeProto": "node",
+             "AttributeProto": "attribute", "TensorProto": "tensor",
+             "SparseTensorProto": "sparse", "FunctionProto": "function",
+             "TrainingInfoProto": "training_info"}
+    reaches: dict[str, bool] = {}
+
+    def reaches_tensor(message, seen=()) -> bool:
+        if message.name == "TensorProto":
+            return True
+        if message.full_name in seen:
+            return reaches.get(message.name, False)
+        found = False
+        for child in message.fields:
+            if child.type == FieldDescriptor.TYPE_MESSAGE and reaches_tensor(
+                    child.message_type, (*seen, message.full_name)):
+                found = True
+        reaches[message.name] = found
+        return found
+
+    reaches_tensor(onnx.ModelProto.DESCRIPTOR)
+    needed = set()
+    for name, kind in kinds.items():
+        descriptor = getattr(onnx, name).DESCRIPTOR
+        for child in descriptor.fields:
+            if child.type == FieldDescriptor.TYPE_MESSAGE and (
+                    child.message_type.name == "TensorProto" or
+                    reaches.get(child.message_type.name)):
+                needed.add((kind, child.number, kinds[child.message_type.name]))
+    table = {(kind, number, child) for kind, fields in onnx_model._CHILDREN.items()
+             for number, child in fields.items()}
+    assert needed == table
+    assert onnx.TensorProto.DESCRIPTOR.fields_by_name["external_data"].number == \
+        onnx_model.TENSOR_EXTERNAL_DATA
+    assert onnx.TensorProto.DESCRIPTOR.fields_by_name["data_location"].number == \
+        onnx_model.TENSOR_DATA_LOCATION
+
+
+def test_a_package_hiding_external_data_in_a_function_is_refused(trained, tmp_path):
+    folder = shutil.copytree(trained[1].folder, tmp_path / "copy")
+    emd = next(folder.glob("*.emd"))
+    definition = json.loads(emd.read_text())
+    (folder / definition["ModelFileONNX"]).write_bytes(in_function().SerializeToString())
+    (folder / CANARY).write_bytes(np.arange(6, dtype=np.float32).tobytes())
+    with pytest.raises(ModelPackageError, match="keeps tensors in other files"):
+        load_package(str(emd))
+
+
+def test_onnxruntime_reads_no_file_outside_the_package(tmp_path, monkeypatch):
+    """Past the check (as if it missed a place), the session still cannot read the canary:
+    plain onnxruntime, where it reads tensors as it runs (optimisations off, as some
+    providers do), takes them from the working directory; the engine's session does not."""
+    import onnxruntime
+
+    data = in_function().SerializeToString()
+    (tmp_path / CANARY).write_bytes(np.arange(6, dtype=np.float32).tobytes())
+    monkeypatch.chdir(tmp_path)
+    chips = np.ones((1, 3, 8, 8), np.float32)
+
+    def options():
+        chosen = onnxruntime.SessionOptions()
+        chosen.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+        chosen.log_severity_level = 4
+        return chosen
+
+    plain = onnxruntime.InferenceSession(data, options(), providers=["CPUExecutionProvider"])
+    (read,) = plain.run(None, {"chips": chips})
+    assert read.tolist() == [[6.0, 9.0]]  # the canary's numbers: the attack works on plain ORT
+    package = ModelPackage({}, None, str(tmp_path / "hostile.emd"), data)
+    with pytest.raises(ModelPackageError, match="onnxruntime cannot run the ONNX copy in "
+                                                ".*hostile.emd: .*External data"):
+        engines._session(onnxruntime, package, options(), ["CPUExecutionProvider"])
