@@ -164,7 +164,7 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
             if definition.isDestination():
                 path = self._output_path(definition, parameters, context)
                 if path and os.path.isabs(path) and not path.startswith(temporary):
-                    outputs.append((label, path, definition.type() == "folderDestination"))
+                    outputs.append((label, path, _output_kind(definition)))
             elif definition.type() in INPUT_TYPES:
                 path = _input_path(parameters[definition.name()], context)
                 if path:
@@ -184,6 +184,17 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
 
 
 INPUT_TYPES = ("raster", "source", "vector", "file")  # parameters that read a file or folder
+
+
+def _output_kind(definition) -> str:
+    """core.outputs' FOLDER, TABLE (a sink without geometry) or FILE."""
+    from ..core.outputs import FILE, FOLDER, TABLE
+
+    if definition.type() == "folderDestination":
+        return FOLDER
+    if definition.type() == "sink" and definition.dataType() == QgsProcessing.TypeVector:
+        return TABLE
+    return FILE
 
 
 def _input_path(value, context) -> str | None:

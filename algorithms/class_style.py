@@ -22,6 +22,8 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QColor
 
+from ..core.outputs import write_error
+
 FILL_OPACITY = 0.45
 STYLE_NAME = "Scene Classifier classes"
 
@@ -47,7 +49,9 @@ def save_default_style(path: str, label_field: str, classes: list[dict]) -> None
     if not layer.isValid():
         return
     layer.setRenderer(class_renderer(label_field, classes))
-    layer.saveStyleToDatabase(STYLE_NAME, "Classes in the model's colours", True, "")
+    error = layer.saveStyleToDatabase(STYLE_NAME, "Classes in the model's colours", True, "")
+    if error:
+        raise write_error("its style", path, error)
 
 
 class ClassStyle(QgsProcessingLayerPostProcessorInterface):
@@ -103,11 +107,13 @@ def write_class_raster(context, destination: str, codes, confidences,
 
     definition = classifier.package.definition
     classes = definition["Classes"]
-    with staged_file(destination) as staged:
+    with staged_file(destination, "OUTPUT_RASTER") as staged:
         write_class_map(staged, codes, confidences, shape, transform, crs_wkt, classes)
         layer = QgsRasterLayer(staged, "class map", "gdal")
         layer.setRenderer(paletted_renderer(layer, classes))
-        layer.saveNamedStyle(os.path.splitext(staged)[0] + ".qml")  # QGIS's default style
+        message, saved = layer.saveNamedStyle(os.path.splitext(staged)[0] + ".qml")  # default
+        if not saved:
+            raise write_error("the class map's style", destination, message)
         del layer
     ClassStyle.attach(context, destination, "", classes, f"{definition['ModelName']}: class map")
 

@@ -186,9 +186,7 @@ def write_predictions(classifier, features: Callable[[bool], Iterable[tuple[QgsF
             found = [None, None, None] if code < 0 else [classes[code], values[code],
                                                           confidence]
             feature.setAttributes(feature.attributes() + found)
-            if not sink.addFeature(feature, QgsFeatureSink.FastInsert):
-                raise QgsProcessingException(f"Could not write feature {feature.id()} to "
-                                             "OUTPUT.")
+            sink.addFeature(feature, QgsFeatureSink.FastInsert)  # raises on a refusal
     return summary, destination, codes, confidences
 
 

@@ -13,11 +13,16 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from qgis.core import QgsProcessingException, QgsProcessingOutputLayerDefinition, QgsProperty
+from qgis.core import (
+    QgsFeatureSink,
+    QgsProcessingException,
+    QgsProcessingOutputLayerDefinition,
+    QgsProperty,
+)
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QVariant
 
-from ..core.outputs import staged_file
+from ..core.outputs import check_vector_written, staged_file, write_error
 
 
 def is_file_destination(destination: str) -> bool:
@@ -39,16 +44,36 @@ def staged_sink(alg, parameters, context, name: str, fields, wkb_type, crs,
         return
     if not is_file_destination(destination):
         sink, destination = _open(alg, parameters, context, name, fields, wkb_type, crs)
-        yield sink, destination
+        yield CheckedSink(sink, name, destination), destination
         return
-    with staged_file(destination) as staged:
+    with staged_file(destination, name,  # read back whole before it replaces anything
+                     lambda staged: check_vector_written(staged, checked.count, name)) as staged:
         redirected = dict(parameters, **{name: _redirected(parameters.get(name), staged)})
-        sink, staged_id = _open(alg, redirected, context, name, fields, wkb_type, crs)
-        yield sink, destination
+        try:
+            sink, staged_id = _open(alg, redirected, context, name, fields, wkb_type, crs)
+        except QgsProcessingException as error:  # the place was checked: the writer failed
+            raise write_error(name, destination, str(error)) from error
+        checked = CheckedSink(sink, name, destination)
+        yield checked, destination
         sip.delete(sink)  # closes the file: everything is on disk
         if finish is not None:
             finish(staged)
     _load_on_completion_from(context, staged_id, destination)
+
+
+class CheckedSink:
+    """A feature sink that raises, naming the output, when QGIS's writer refuses a feature
+    (a full disk among the reasons), and counts the features it took."""
+
+    def __init__(self, sink, name: str, destination: str) -> None:
+        self.sink, self.name, self.destination, self.count = sink, name, destination, 0
+
+    def addFeature(self, feature, flags=QgsFeatureSink.FastInsert) -> bool:  # noqa: N802
+        if not self.sink.addFeature(feature, flags):
+            raise write_error(self.name, self.destination,
+                              self.sink.lastError() or f"feature {feature.id()} was refused")
+        self.count += 1
+        return True
 
 
 def _open(alg, parameters, context, name: str, fields, wkb_type, crs):

@@ -96,7 +96,7 @@ def classify_grid(values: Values, feedback: Feedback) -> dict:
                  [Field(name, INTEGER) for name in ("cell_id", "row", "col")] + new_fields,
                  rows)
     if class_map:
-        with staged_file(os.path.abspath(class_map)) as staged:
+        with staged_file(os.path.abspath(class_map), "OUTPUT_RASTER") as staged:
             write_class_map(staged, results.codes, results.confidences,
                             (grid.rows, grid.columns), grid.transform, crs or "",
                             classifier.package.definition["Classes"])

@@ -74,7 +74,12 @@ def leave(code: int) -> None:
 def _check_outputs(tool: interface.Tool, values: dict) -> None:
     """Before any work: every output can be written where it is asked for, no two at one
     path, none replacing an input (core.outputs.check_output_paths)."""
-    from ..core.outputs import check_output_paths
+    from ..core.outputs import FILE, FOLDER, TABLE, check_output_paths
+
+    def output_kind(spec: interface.Parameter) -> str:
+        if spec.kind == interface.FOLDER_OUT:
+            return FOLDER
+        return TABLE if spec.geometry == interface.NO_GEOMETRY else FILE
 
     outputs, inputs = [], []
     for spec in tool.parameters:
@@ -83,7 +88,7 @@ def _check_outputs(tool: interface.Tool, values: dict) -> None:
             continue
         label = f"'{spec.label}' ({spec.option})"
         if spec.kind in interface.OUTPUTS:
-            outputs.append((label, value, spec.kind == interface.FOLDER_OUT))
+            outputs.append((label, value, output_kind(spec)))
         elif spec.kind in interface.INPUTS:
             inputs.append((label, value.split("|")[0]))
     check_output_paths(outputs, inputs)

@@ -28,12 +28,10 @@ def partial_folder(output_folder: str, name: str) -> str:
 
 def save_checkpoint(folder: str, state: dict) -> None:
     """Write ``state`` atomically: a kill leaves the old checkpoint or the new, never half."""
-    import torch
+    from .torch_files import save_data
 
     os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, CHECKPOINT_FILE)
-    torch.save(state, path + ".tmp")
-    os.replace(path + ".tmp", path)
+    save_data(state, os.path.join(folder, CHECKPOINT_FILE), "the training checkpoint")
 
 
 def load_checkpoint(folder: str) -> dict | None:

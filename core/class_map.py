@@ -8,7 +8,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .errors import DataError
+from .errors import DataError, OutputError
+from .outputs import check_raster_written, gdal_checked
 
 NO_RESULT = 0
 MAX_VALUE = 255
@@ -29,8 +30,6 @@ def write_class_map(path: str, class_indexes: Sequence[int], confidences: Sequen
     """Write ``path``; ``class_indexes`` (negative: no result) and ``confidences`` (0 to 1)
     hold one value per cell, row by row from the top left; ``classes`` are the model's
     Classes entries (Value 1 to 255, Name, Color)."""
-    from osgeo import gdal
-
     rows, columns = shape
     indexes = np.asarray(class_indexes, dtype=np.int64).reshape(rows, columns)
     values = np.asarray([int(entry["Value"]) for entry in classes], dtype=np.uint8)
@@ -38,8 +37,20 @@ def write_class_map(path: str, class_indexes: Sequence[int], confidences: Sequen
     band_values = np.where(found, values[np.clip(indexes, 0, None)], NO_RESULT).astype(np.uint8)
     percent = np.where(found, np.clip(np.rint(np.asarray(confidences).reshape(rows, columns)
                                               * 100), 1, 100), NO_RESULT).astype(np.uint8)
+    with gdal_checked("the class map (OUTPUT_RASTER)", path):  # a full disk is raised
+        _write(path, band_values, percent, transform, crs_wkt, classes)
+    check_raster_written(path, "the class map (OUTPUT_RASTER)")
+
+
+def _write(path: str, band_values: np.ndarray, percent: np.ndarray, transform: Sequence[float],
+           crs_wkt: str, classes: list[dict]) -> None:
+    from osgeo import gdal
+
+    rows, columns = band_values.shape
     dataset = gdal.GetDriverByName("GTiff").Create(path, columns, rows, 2, gdal.GDT_Byte,
                                                    ["COMPRESS=DEFLATE", "TILED=YES"])
+    if dataset is None:
+        raise OutputError(f"GDAL cannot create the class map {path}.")
     dataset.SetGeoTransform(list(transform))
     dataset.SetProjection(crs_wkt)
     for number, (pixels, description) in enumerate(((band_values, "class"),

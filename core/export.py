@@ -27,6 +27,7 @@ from .feature_chips import FeatureChip, FeatureChips, Status
 from .features import GeometryReader
 from .feedback import Feedback
 from .imagery import parallel_decoders
+from .outputs import gdal_checked
 
 FORMATS = {"tif": "GeoTIFF, all bands, original data type", "png": "8-bit RGB PNG",
            "jpg": "8-bit RGB JPEG"}
@@ -245,13 +246,15 @@ def _write_chip(path: str, pixels: np.ndarray, kind: str, transform, crs_wkt: st
 
         bands, rows, columns = pixels.shape
         data_type = gdal_array.NumericTypeCodeToGDALTypeCode(pixels.dtype)
-        dataset = gdal.GetDriverByName("GTiff").Create(path, columns, rows, bands, data_type)
-        dataset.SetGeoTransform(transform)
-        if crs_wkt:
-            dataset.SetProjection(crs_wkt)
-        for index, band in enumerate(pixels, start=1):
-            dataset.GetRasterBand(index).WriteArray(band)
-        dataset.FlushCache()
+        with gdal_checked("a training chip", path):  # a full disk is raised, not skipped
+            dataset = gdal.GetDriverByName("GTiff").Create(path, columns, rows, bands,
+                                                           data_type)
+            dataset.SetGeoTransform(transform)
+            if crs_wkt:
+                dataset.SetProjection(crs_wkt)
+            for index, band in enumerate(pixels, start=1):
+                dataset.GetRasterBand(index).WriteArray(band)
+            dataset = None  # closed: every block is on disk
         return
     from PIL import Image
 

@@ -3,6 +3,7 @@ lands inside the data it reads."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import secrets
@@ -10,7 +11,7 @@ import shutil
 import socket
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from .errors import OutputError
@@ -151,13 +152,24 @@ def _remove(path: str) -> None:
         pass
 
 
-def check_output_paths(outputs: list[tuple[str, str, bool]],
+FOLDER, FILE, TABLE = "folder", "file", "table"  # kinds of output: a table has no geometry
+NO_TABLES = (".shp", ".shx", ".dbf")  # a shapefile "table" is a lone .dbf
+
+
+def check_output_paths(outputs: list[tuple[str, str, str]],
                        inputs: list[tuple[str, str]]) -> None:
-    """Before any work: refuse outputs (label, path, is a folder) that cannot be written
-    there (a folder where a file goes or the reverse, a place under a file or not writable),
-    two outputs at one path, or an output that would replace an input (label, path)."""
+    """Before any work: refuse outputs (label, path, FOLDER, FILE or TABLE) that cannot be
+    written there (a folder where a file goes or the reverse, a place under a file or not
+    writable, a table in a format that holds none), two outputs at one path, or an output
+    that would replace an input (label, path)."""
     seen: dict[str, str] = {}
-    for label, path, is_folder in outputs:
+    for label, path, kind in outputs:
+        is_folder = kind == FOLDER
+        if kind == TABLE and os.path.splitext(path)[1].lower() in NO_TABLES:
+            raise OutputError(
+                f"{label} {path} is a table without geometry, which a shapefile cannot hold "
+                "(only its .dbf would be written, replacing the attribute table of any "
+                "shapefile of that name). Give a .csv or .gpkg file.")
         where = real(path)
         if where in seen:
             raise OutputError(f"{label} and {seen[where]} are the same path ({path}): give "
@@ -187,25 +199,158 @@ def _check_writable(label: str, folder: str) -> None:
                           "Choose another place.")
 
 
-def describe_os_error(error: OSError) -> str:
-    """A file-system error as a message naming the path and what to do."""
-    path = error.filename or "a file"
+FULL_DISK = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)  # no space, over quota, file too large
+FULL_DISK_WORDS = ("No space left", "Disk quota exceeded", "File too large", "disk is full")
+NEARLY_FULL_BYTES = 1 << 20  # a write that failed with less free than this: the disk is full
+
+
+def describe_os_error(error: OSError, path: str | None = None) -> str:
+    """A file-system error as a message naming the path (``path``, else the error's) and
+    what to do; a full disk is named as such."""
+    path = path or error.filename or "a file"
+    if error.errno in FULL_DISK:
+        return no_space_message(path)
     reason = error.strerror or str(error)
     return (f"Cannot use {path}: {reason}. Check that the place exists, is writable and has "
             "free space, or choose another one.")
 
 
+def as_user_named(path: str) -> str:
+    """The path the user gave for a staged copy (staged_file): ``<folder>/<name>`` for
+    ``<folder>/.scene_classifier-partial-…/<name>``; other paths as they are."""
+    staging = os.path.dirname(path)
+    if os.path.basename(staging).startswith(STAGING_PREFIX):
+        return os.path.join(os.path.dirname(staging), os.path.basename(path))
+    return path
+
+
+def no_space_message(path: str) -> str:
+    """What a full disk (or quota, or file-size limit) means for a file at ``path``."""
+    path = as_user_named(path)
+    folder = _existing(os.path.dirname(os.path.abspath(path))) or os.path.dirname(path)
+    try:
+        free = f"{shutil.disk_usage(folder).free / 2**20:.1f} MiB free"
+    except OSError:
+        free = "free space unknown"
+    return (f"No space left on the disk that holds {folder} ({free}): "
+            f"{os.path.basename(path)} could not be written whole. Free some space there or "
+            "choose another place; no earlier file was changed.")
+
+
+def write_error(what: str, path: str, reason: str) -> OutputError:
+    """An output that could not be written whole (the staged copy is dropped): a full
+    disk is said as such."""
+    path = as_user_named(path)
+    folder = _existing(os.path.dirname(os.path.abspath(path)))
+    try:
+        nearly_full = bool(folder) and shutil.disk_usage(folder).free < NEARLY_FULL_BYTES
+    except OSError:
+        nearly_full = False
+    if nearly_full or any(words in reason for words in FULL_DISK_WORDS):
+        return OutputError(no_space_message(path))
+    reason = reason.strip()
+    shown = reason if len(reason) <= 300 else reason[:300] + " …"
+    return OutputError(f"{what} ({path}) could not be written: {shown}. No earlier file was "
+                       "changed.")
+
+
+def _existing(folder: str) -> str:
+    """``folder`` or its nearest existing parent."""
+    while folder and not os.path.exists(folder):
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return folder
+
+
 @contextmanager
-def staged_file(destination: str) -> Iterator[str]:
+def gdal_checked(what: str, path: str) -> Iterator[None]:
+    """``with gdal_checked("OUTPUT", path):`` GDAL/OGR writing (or reading back) ``what``;
+    an error GDAL reports in the block, which it does not raise (a full disk among them),
+    raises OutputError at its end."""
+    from osgeo import gdal
+
+    errors: list[str] = []
+
+    def collect(level, _number, message) -> None:
+        if level >= gdal.CE_Failure:
+            errors.append(str(message))
+
+    gdal.PushErrorHandler(collect)
+    try:
+        yield
+    finally:
+        gdal.PopErrorHandler()
+    if errors:
+        raise write_error(what, path, errors[0])
+
+
+def check_vector_written(path: str, expected: int, what: str) -> None:
+    """The vector file GDAL wrote at ``path`` reads back whole: it opens, and every one of
+    the ``expected`` features is there."""
+    from osgeo import ogr
+
+    with gdal_checked(what, path):
+        dataset = ogr.Open(path)
+        stem = os.path.splitext(os.path.basename(path))[0]  # the layer, beside any styles
+        layer = (dataset.GetLayerByName(stem) or dataset.GetLayer(0)) \
+            if dataset is not None else None
+        count = layer.GetFeatureCount(force=1) if layer is not None else -1
+        layer = dataset = None
+    if count != expected:
+        raise write_error(what, path, f"{max(count, 0)} of {expected} features read back"
+                          if count >= 0 else "GDAL cannot read it back")
+
+
+def check_raster_written(path: str, what: str) -> None:
+    """The raster GDAL wrote at ``path`` reads back whole: every pixel of every band."""
+    from osgeo import gdal
+
+    with gdal_checked(what, path):
+        dataset = gdal.Open(path)
+        if dataset is None:
+            raise write_error(what, path, "GDAL cannot read it back")
+        for number in range(1, dataset.RasterCount + 1):
+            dataset.GetRasterBand(number).Checksum()
+        dataset = None
+
+
+@contextmanager
+def staged_file(destination: str, what: str = "the output",
+                check: Callable[[str], None] | None = None) -> Iterator[str]:
     """``with staged_file(path) as staged:`` write ``staged`` (and any side files beside it,
     of the same name); they replace the files at ``path`` when the block ends without
-    error, and are removed when it does not."""
+    error, and are removed when it does not. Before anything is replaced every staged file
+    must hold something and ``check(staged)`` pass (e.g. check_vector_written), so a full
+    disk or a writer's silent error never empties an earlier output; errors of the disk
+    are OutputErrors naming ``what``."""
     folder = os.path.dirname(destination)
-    os.makedirs(folder, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder)
     try:
-        yield os.path.join(staging, os.path.basename(destination))
+        os.makedirs(folder, exist_ok=True)
+        staging = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder)
+    except OSError as error:
+        raise OutputError(describe_os_error(error)) from error
+    staged = os.path.join(staging, os.path.basename(destination))
+    try:
+        try:
+            yield staged
+            _check_staged(staging, what, destination)
+            if check is not None:
+                check(staged)
+        except OSError as error:  # named by where it was to go, not the staged copy
+            raise OutputError(describe_os_error(error, destination)) from error
         for file in os.listdir(staging):
             os.replace(os.path.join(staging, file), os.path.join(folder, file))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _check_staged(staging: str, what: str, destination: str) -> None:
+    """Every file written into ``staging`` holds something (a full disk leaves 0 bytes)."""
+    files = os.listdir(staging)
+    if not files:
+        raise write_error(what, destination, "nothing was written")
+    for file in files:
+        if os.path.getsize(os.path.join(staging, file)) == 0:
+            raise write_error(what, destination, f"{file} is empty")

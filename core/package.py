@@ -151,7 +151,7 @@ def save_package(output_folder: str, name: str, state_dict: dict, definition: di
     An earlier package of the same name is replaced, with ``overwrite``, only once the new
     one is complete; anything else there is never replaced (check_package_target).
     """
-    import torch
+    from .torch_files import save_data
 
     name = check_package_target(output_folder, name, overwrite, input_folders)
     output_folder = os.path.abspath(output_folder)
@@ -162,7 +162,7 @@ def save_package(output_folder: str, name: str, state_dict: dict, definition: di
     try:
         definition = dict(definition, ModelFile=os.path.basename(staged.weights), ModelName=name)
         validate_definition(definition)
-        torch.save(state_dict, staged.weights)
+        save_data(state_dict, staged.weights, "the model's weights")
         if write_report is not None:
             write_report(staged.report)
         if write_onnx is not None:

@@ -4,9 +4,11 @@ whatever code the file holds)."""
 
 from __future__ import annotations
 
+import os
 import re
 
 from .errors import SceneClassifierError
+from .outputs import write_error
 
 
 class NotData(SceneClassifierError):
@@ -32,3 +34,20 @@ def refusal_reason(error: BaseException) -> str:
     if "weights_only" in text:
         return "it needs code to load"
     return f"{type(error).__name__}: {text.splitlines()[0] if text else ''}".strip()
+
+
+def save_data(value: object, path: str, what: str) -> None:
+    """``torch.save(value, path)`` in one piece: written beside it and moved into place, so a
+    failure leaves the earlier file; PyTorch's write errors (a full disk says "unexpected
+    pos") become an OutputError naming ``what``."""
+    import torch
+
+    partial = f"{path}.partial"
+    try:
+        torch.save(value, partial)
+        os.replace(partial, path)
+    except (RuntimeError, OSError) as error:
+        raise write_error(what, path, str(error).strip().splitlines()[0]) from error
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .errors import DataError, OutputError
-from .outputs import staged_file
+from .outputs import check_vector_written, gdal_checked, staged_file, write_error
 
 TEXT, INTEGER, REAL = "text", "integer", "real"
 DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON",
@@ -107,35 +107,40 @@ def write_vector(path: str, geometry_type: int, crs_wkt: str | None, input_field
         raise OutputError(f"{what} {path}: give a file ending in one of "
                           f"{', '.join(sorted(DRIVERS))}.")
     kinds = {TEXT: ogr.OFTString, INTEGER: ogr.OFTInteger, REAL: ogr.OFTReal}
-    with staged_file(os.path.abspath(path)) as staged:
-        dataset = ogr.GetDriverByName(driver_name).CreateDataSource(staged)
-        if dataset is None:
-            raise OutputError(f"{what} {path} cannot be created by GDAL's {driver_name} driver.")
-        reference = None
-        if crs_wkt:
-            reference = osr.SpatialReference()
-            reference.ImportFromWkt(crs_wkt)
-        layer = dataset.CreateLayer(  # CSV: with a .csvt naming the types, as QGIS writes
-            os.path.splitext(os.path.basename(path))[0], reference,
-            geometry_type if driver_name != "CSV" else ogr.wkbNone,
-            ["CREATE_CSVT=YES", "STRING_QUOTING=IF_NEEDED"] if driver_name == "CSV" else [])
-        for definition in input_fields:
-            layer.CreateField(definition)
-        for field in new_fields:
-            layer.CreateField(ogr.FieldDefn(field.name, kinds[field.kind]))
-        layer_definition = layer.GetLayerDefn()
-        written = 0
-        layer.StartTransaction()
-        for values, wkb in rows:
-            feature = ogr.Feature(layer_definition)
-            for index, value in enumerate(values):
-                if value is not None:
-                    feature.SetField(index, value)
-            if wkb is not None and driver_name != "CSV":
-                feature.SetGeometry(ogr.CreateGeometryFromWkb(wkb))
-            if layer.CreateFeature(feature) != 0:
-                raise OutputError(f"Could not write feature {written + 1} to {what} {path}.")
-            written += 1
-        layer.CommitTransaction()
-        dataset = layer = layer_definition = None  # closes the file: all is on disk
+    written = 0
+    with staged_file(os.path.abspath(path), what,
+                     lambda staged: check_vector_written(staged, written, what)) as staged:
+        with gdal_checked(what, path):  # GDAL's write errors (a full disk) are raised
+            dataset = ogr.GetDriverByName(driver_name).CreateDataSource(staged)
+            if dataset is None:
+                raise OutputError(f"{what} {path} cannot be created by GDAL's {driver_name} "
+                                  "driver.")
+            reference = None
+            if crs_wkt:
+                reference = osr.SpatialReference()
+                reference.ImportFromWkt(crs_wkt)
+            layer = dataset.CreateLayer(  # CSV: with a .csvt naming the types, as QGIS writes
+                os.path.splitext(os.path.basename(path))[0], reference,
+                geometry_type if driver_name != "CSV" else ogr.wkbNone,
+                ["CREATE_CSVT=YES", "STRING_QUOTING=IF_NEEDED"] if driver_name == "CSV" else [])
+            if layer is None:
+                raise write_error(what, path, "GDAL could not create its layer")
+            for definition in input_fields:
+                layer.CreateField(definition)
+            for field in new_fields:
+                layer.CreateField(ogr.FieldDefn(field.name, kinds[field.kind]))
+            layer_definition = layer.GetLayerDefn()
+            layer.StartTransaction()
+            for values, wkb in rows:
+                feature = ogr.Feature(layer_definition)
+                for index, value in enumerate(values):
+                    if value is not None:
+                        feature.SetField(index, value)
+                if wkb is not None and driver_name != "CSV":
+                    feature.SetGeometry(ogr.CreateGeometryFromWkb(wkb))
+                if layer.CreateFeature(feature) != 0:
+                    raise write_error(what, path, f"feature {written + 1} was refused")
+                written += 1
+            layer.CommitTransaction()
+            dataset = layer = layer_definition = None  # closes the file: all is on disk
     return written
