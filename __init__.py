@@ -35,7 +35,7 @@ def classFactory(iface):  # noqa: N802 (QGIS's name)
     dialog installed into the profile go on sys.path, after QGIS's own."""
     from qgis.core import QgsApplication
 
-    from .core.dependencies import packages_folder, use_packages_folder
+    from .core.runtime.dependencies import packages_folder, use_packages_folder
     from .plugin import SceneClassifierPlugin
 
     use_packages_folder(packages_folder(QgsApplication.qgisSettingsDirPath()))

@@ -3,7 +3,7 @@ in the desktop, Plugins ▸ Scene Classifier ▸ Dependencies…."""
 
 from qgis.core import QgsApplication
 
-from .core.dependencies import packages_folder
+from .core.runtime.dependencies import packages_folder
 from .provider import SceneClassifierProvider
 
 MENU = "Scene Classifier"
@@ -32,7 +32,7 @@ class SceneClassifierPlugin:
 
     def _say_what_is_missing(self) -> None:
         """Without PyTorch and onnxruntime no model runs: say so once, with the way out."""
-        from .core.deps import installed, torch_installed
+        from .core.runtime.dependencies import installed, torch_installed
 
         if not (torch_installed() or installed("onnxruntime")):
             self.iface.messageBar().pushWarning(

@@ -32,8 +32,8 @@ from qgis.PyQt.QtGui import QIcon
 
 from ..core import interface
 from ..core.errors import SceneClassifierError
-from ..core.feedback import Feedback
 from ..core.interface import Parameter, Tool
+from ..core.runtime.feedback import Feedback
 
 ICON = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "icon.svg")
 
@@ -62,7 +62,7 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
 
     def shortHelpString(self) -> str:  # noqa: N802 (QGIS's name)
         """The help panel; it opens with the install command while PyTorch is missing."""
-        from ..core.deps import (
+        from ..core.runtime.dependencies import (
             installed,
             missing_engine_note,
             missing_torch_note,
@@ -136,11 +136,11 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS's name)
         """Check dependencies, run, and turn core errors into clean Processing errors."""
-        from ..core.outputs import describe_os_error
+        from ..core.runtime.outputs import describe_os_error
 
         try:
             if self.TOOL.needs == "torch":
-                from ..core.deps import require_torch
+                from ..core.runtime.dependencies import require_torch
 
                 require_torch()
             self._check_outputs(parameters, context)
@@ -153,7 +153,7 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
     def _check_outputs(self, parameters, context) -> None:
         """Every file output checked before any work (core.outputs.check_output_paths):
         temporary outputs are QGIS's own and skipped."""
-        from ..core.outputs import check_output_paths
+        from ..core.runtime.outputs import check_output_paths
 
         temporary = QgsProcessingUtils.tempFolder()
         outputs, inputs = [], []
@@ -188,7 +188,7 @@ INPUT_TYPES = ("raster", "source", "vector", "file")  # parameters that read a f
 
 def _output_kind(definition) -> str:
     """core.outputs' FOLDER, TABLE (a sink without geometry) or FILE."""
-    from ..core.outputs import FILE, FOLDER, TABLE
+    from ..core.runtime.outputs import FILE, FOLDER, TABLE
 
     if definition.type() == "folderDestination":
         return FOLDER
@@ -230,7 +230,7 @@ def core_feedback(feedback) -> Feedback:
 
 def train_settings(alg: SceneClassifierAlgorithm, parameters, context, **extra):
     """Read the training parameters into core's TrainSettings."""
-    from ..core.workflows import train_settings as settings
+    from ..core.workflows.train import train_settings as settings
 
     return settings(alg.TOOL, lambda name: alg.value(parameters, name, context), **extra)
 

@@ -16,7 +16,7 @@ class CheckDependencies(SceneClassifierAlgorithm):
             self.addOutput(QgsProcessingOutputBoolean(name, self.tr(label)))
 
     def process(self, parameters, context, feedback, core_feedback):
-        from ..core.dependency_check import check_and_report
+        from ..core.workflows.check_dependencies import check_and_report
 
         path = self.parameterAsFileOutput(parameters, "OUTPUT_REPORT", context)
         return {"OUTPUT_REPORT": path, **check_and_report(path, core_feedback)}

@@ -22,7 +22,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QColor
 
-from ..core.outputs import write_error
+from ..core.runtime.outputs import write_error
 
 FILL_OPACITY = 0.45
 STYLE_NAME = "Scene Classifier classes"
@@ -102,8 +102,8 @@ def write_class_raster(context, destination: str, codes, confidences,
                        shape: tuple[int, int], transform, crs_wkt: str, classifier) -> None:
     """OUTPUT_RASTER (core.class_map), written aside with a .qml style beside it (a paletted
     legend named by class), moved into place, and named after the model when loaded."""
-    from ..core.class_map import write_class_map
-    from ..core.outputs import staged_file
+    from ..core.runtime.outputs import staged_file
+    from ..core.workflows.class_map import write_class_map
 
     definition = classifier.package.definition
     classes = definition["Classes"]

@@ -31,8 +31,8 @@ class ClassifyGrid(SceneClassifierAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("CELL_COUNT", self.tr("Number of cells")))
 
     def process(self, parameters, context, feedback, core_feedback):
-        from ..core.class_map import check_class_values
-        from ..core.classify import plan_grid
+        from ..core.inference.classifier import plan_grid
+        from ..core.workflows.class_map import check_class_values
 
         layer = raster_layer(self, parameters, context)
         classifier = feature_classifier(self, parameters, context, core_feedback, layer)

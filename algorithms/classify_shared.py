@@ -46,7 +46,7 @@ def raster_layer(alg: SceneClassifierAlgorithm, parameters, context):
 def feature_classifier(alg: SceneClassifierAlgorithm, parameters, context, core_feedback,
                        layer):
     """Core's RasterClassifier: the model loaded and checked against the raster."""
-    from ..core.classify import ClassifyOptions, RasterClassifier
+    from ..core.inference.classifier import ClassifyOptions, RasterClassifier
 
     options = ClassifyOptions(**chip_option_values(alg, parameters, context, layer),
                               **engine_option_values(alg, parameters, context))
@@ -113,7 +113,7 @@ def feature_count(source) -> int | None:
 def result_fields(alg: SceneClassifierAlgorithm, parameters, context,
                   existing: QgsFields) -> QgsFields:
     """The input fields plus the three result fields; clashes are refused by name."""
-    from ..core.fields import result_field_names
+    from ..core.workflows.fields import result_field_names
 
     try:
         names = result_field_names(
@@ -129,7 +129,7 @@ def result_fields(alg: SceneClassifierAlgorithm, parameters, context,
 
 def refuse_clashes(existing: QgsFields, new: list[tuple[str, str, str]]) -> None:
     """core.fields.check_new_fields for a QGIS layer's fields, as a Processing error."""
-    from ..core.fields import check_new_fields
+    from ..core.workflows.fields import check_new_fields
 
     try:
         check_new_fields([field.name() for field in existing], new)
@@ -172,7 +172,7 @@ def write_predictions(classifier, features: Callable[[bool], Iterable[tuple[QgsF
     written. Returns (class summary, OUTPUT destination id, class index per feature (-1: no
     result, -2: left out), confidence per feature).
     """
-    from ..core.classify import LEFT_OUT, classify_all
+    from ..core.inference.classifier import LEFT_OUT, classify_all
 
     results = classify_all(classifier, (wkb for _, wkb in features(True)), total)
     summary, codes, confidences = results.summary, results.codes, results.confidences

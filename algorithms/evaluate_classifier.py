@@ -40,8 +40,8 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
             self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
 
     def process(self, parameters, context, feedback, core_feedback):
-        from ..core.classify import ClassifyOptions
-        from ..core.evaluate import check_ground_truth, evaluate_features, evaluate_folder
+        from ..core.inference.classifier import ClassifyOptions
+        from ..core.workflows.evaluate import check_ground_truth, evaluate_features, evaluate_folder
 
         model = self.parameterAsFile(parameters, "MODEL", context)
         report, confusion = self._report_paths(parameters, context, model)
@@ -85,7 +85,7 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
     def _report_paths(self, parameters, context, model: str) -> tuple[str, str]:
         """OUTPUT_REPORT and OUTPUT_CONFUSION; where left at a temporary file, a file in
         ~/SceneClassifier/evaluations named after the model and the time (logged)."""
-        from ..core.outputs import evaluation_paths
+        from ..core.runtime.outputs import evaluation_paths
 
         defaults = evaluation_paths(model)
         paths = []

@@ -22,7 +22,7 @@ class ExportTrainingChips(SceneClassifierAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("CHIP_COUNT", self.tr("Chips written")))
 
     def process(self, parameters, context, feedback, core_feedback):
-        from ..core.export import ExportSettings, export_chips
+        from ..core.workflows.export import ExportSettings, export_chips
 
         layer = raster_layer(self, parameters, context)
         source = feature_source(self, parameters, context)

@@ -14,7 +14,7 @@ class FindLearningRate(SceneClassifierAlgorithm):
                                                  self.tr("Suggested learning rate")))
 
     def process(self, parameters, context, feedback, core_feedback):
-        from ..core.workflows import find_learning_rate
+        from ..core.workflows.train import find_learning_rate
 
         report = self.parameterAsFileOutput(parameters, "OUTPUT_REPORT", context)
         rate = find_learning_rate(train_settings(self, parameters, context), report, core_feedback)

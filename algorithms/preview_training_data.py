@@ -14,7 +14,7 @@ class PreviewTrainingData(SceneClassifierAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("IMAGE_COUNT", self.tr("Number of chips")))
 
     def process(self, parameters, context, feedback, core_feedback):
-        from ..core.workflows import preview_training_data
+        from ..core.workflows.preview import preview_training_data
 
         report = self.parameterAsFileOutput(parameters, "OUTPUT_REPORT", context)
         summary = preview_training_data(

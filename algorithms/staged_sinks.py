@@ -22,7 +22,7 @@ from qgis.core import (
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QVariant
 
-from ..core.outputs import check_vector_written, staged_file, write_error
+from ..core.runtime.outputs import check_vector_written, staged_file, write_error
 
 
 def is_file_destination(destination: str) -> bool:

@@ -3,7 +3,7 @@
 from qgis.core import QgsProcessingOutputFile, QgsProcessingOutputNumber
 
 from ..core import interface
-from ..core.outputs import default_models_folder
+from ..core.runtime.outputs import default_models_folder
 from .base import SceneClassifierAlgorithm, train_settings
 
 
@@ -26,7 +26,7 @@ class TrainClassifier(SceneClassifierAlgorithm):
         return self.parameterAsString(parameters, "OUTPUT_FOLDER", context)
 
     def process(self, parameters, context, feedback, core_feedback):
-        from ..core.workflows import train_classifier
+        from ..core.workflows.train import train_classifier
 
         settings = train_settings(
             self, parameters, context, output_folder=self._output_folder(parameters, context),

@@ -35,13 +35,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core.backbones import create_model  # noqa: E402
-from core.chips import ChipReader  # noqa: E402
-from core.classify import ClassifyOptions, RasterClassifier  # noqa: E402
-from core.features import GeometryReader  # noqa: E402
-from core.normalization import Normalization  # noqa: E402
-from core.onnx_model import export_onnx  # noqa: E402
-from core.package import model_definition, save_package  # noqa: E402
+from core.data.normalization import Normalization  # noqa: E402
+from core.inference.classifier import ClassifyOptions, RasterClassifier  # noqa: E402
+from core.models.backbones import create_model  # noqa: E402
+from core.packages.definition import model_definition  # noqa: E402
+from core.packages.onnx_copy import export_onnx  # noqa: E402
+from core.packages.write import save_package  # noqa: E402
+from core.sources.geometry import GeometryReader  # noqa: E402
+from core.sources.raster import ChipReader  # noqa: E402
 
 TILE = ROOT / "resources" / "sample" / "massachusetts" / "massachusetts_22978945_15.tif"
 REPEATS_PER_LEVEL = 10
@@ -161,7 +162,7 @@ def naive(model: str, raster: str, points: list[bytes], device: str) -> float:
     import torch
     from osgeo import gdal
 
-    from core.package import load_package
+    from core.packages.read import load_package
 
     package = load_package(model)
     network = package.build_model().to(device)

@@ -31,11 +31,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core.backbones import create_model  # noqa: E402
-from core.dataset import load_training_data  # noqa: E402
-from core.feedback import Feedback  # noqa: E402
-from core.imagery import is_image_file  # noqa: E402
-from core.training import Trainer  # noqa: E402
+from core.data.imagery import is_image_file  # noqa: E402
+from core.data.training_data import load_training_data  # noqa: E402
+from core.models.backbones import create_model  # noqa: E402
+from core.runtime.feedback import Feedback  # noqa: E402
+from core.training.trainer import Trainer  # noqa: E402
 
 WARMUP_BATCHES = 3
 RUN_EPOCHS = 20  # the training run the product is timed as part of (it decides on CUDA graphs)
@@ -162,7 +162,7 @@ def same_augmentation():
     8 flips/quarter turns, zoom 0.9-1.1, brightness, contrast, saturation, sometimes grey."""
     from torchvision import transforms
 
-    from core import augment
+    from core.data import augment
 
     def quarter_turn(image):
         return image.rotate(90 * int(torch_randint(4)))
@@ -191,8 +191,8 @@ def accuracy_check(args) -> None:
     import torch
     from torchvision import datasets, transforms
 
-    from core.dataset import scan_folders, stratified_split
-    from core.training import WEIGHT_DECAY, warmup_share
+    from core.data.training_data import scan_folders, stratified_split
+    from core.training.trainer import WEIGHT_DECAY, warmup_share
 
     data = load_training_data([args.data], args.chip_size, 20, args.batch_size, 0, Feedback())
     trainer = _trainer(data, args)

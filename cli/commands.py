@@ -8,11 +8,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from ..core import distributed, interface
-from ..core.classify import LEFT_OUT, ClassifyOptions, RasterClassifier, classify_all
-from ..core.feedback import Feedback
+from ..core import interface
+from ..core.inference.classifier import LEFT_OUT, ClassifyOptions, RasterClassifier, classify_all
 from ..core.interface import CHIP_OPTIONS, ENGINE_OPTIONS, Tool, values_for
-from ..core.vector_files import INTEGER, REAL, TEXT
+from ..core.runtime import distributed
+from ..core.runtime.feedback import Feedback
+from .vector_files import INTEGER, REAL, TEXT
 
 Values = dict[str, object]
 ERROR_FIELDS = (("truth", TEXT), ("predicted", TEXT), ("confidence", REAL))
@@ -21,7 +22,7 @@ SUMMARY_FIELDS = (("class_value", INTEGER), ("class_label", TEXT), ("count", INT
 
 
 def train(values: Values, feedback: Feedback) -> dict:
-    from ..core.workflows import train_classifier, train_settings
+    from ..core.workflows.train import train_classifier, train_settings
 
     settings = train_settings(interface.TRAIN, values.get, output_folder=values["OUTPUT_FOLDER"],
                               report_path=values["OUTPUT_REPORT"])
@@ -32,7 +33,7 @@ def train(values: Values, feedback: Feedback) -> dict:
 
 
 def find_lr(values: Values, feedback: Feedback) -> dict:
-    from ..core.workflows import find_learning_rate, train_settings
+    from ..core.workflows.train import find_learning_rate, train_settings
 
     rate = find_learning_rate(train_settings(interface.FIND_LEARNING_RATE, values.get),
                               values["OUTPUT_REPORT"], feedback)
@@ -40,7 +41,7 @@ def find_lr(values: Values, feedback: Feedback) -> dict:
 
 
 def preview(values: Values, feedback: Feedback) -> dict:
-    from ..core.workflows import preview_training_data
+    from ..core.workflows.preview import preview_training_data
 
     summary = preview_training_data(values["INPUT_FOLDER"], values["ROWS"],
                                     values["OUTPUT_REPORT"], feedback=feedback)
@@ -49,7 +50,7 @@ def preview(values: Values, feedback: Feedback) -> dict:
 
 
 def classify(values: Values, feedback: Feedback) -> dict:
-    from ..core.vector_files import VectorFile, write_vector
+    from .vector_files import VectorFile, write_vector
 
     vectors = VectorFile(values["INPUT_FEATURES"])
     classifier = _classifier(interface.CLASSIFY, values, feedback, vectors.crs_wkt)
@@ -72,10 +73,10 @@ def classify(values: Values, feedback: Feedback) -> dict:
 def classify_grid(values: Values, feedback: Feedback) -> dict:
     from osgeo import ogr
 
-    from ..core.class_map import check_class_values, write_class_map
-    from ..core.classify import plan_grid
-    from ..core.outputs import staged_file
-    from ..core.vector_files import Field, write_vector
+    from ..core.inference.classifier import plan_grid
+    from ..core.runtime.outputs import staged_file
+    from ..core.workflows.class_map import check_class_values, write_class_map
+    from .vector_files import Field, write_vector
 
     classifier = _classifier(interface.CLASSIFY_GRID, values, feedback)
     class_map = values["OUTPUT_RASTER"]
@@ -106,9 +107,9 @@ def classify_grid(values: Values, feedback: Feedback) -> dict:
 
 
 def export_chips(values: Values, feedback: Feedback) -> dict:
-    from ..core.export import ExportSettings
-    from ..core.export import export_chips as export
-    from ..core.vector_files import VectorFile
+    from ..core.workflows.export import ExportSettings
+    from ..core.workflows.export import export_chips as export
+    from .vector_files import VectorFile
 
     vectors = VectorFile(values["INPUT_FEATURES"])
     index = vectors.class_field(values["CLASS_FIELD"], "--class-field")
@@ -123,8 +124,8 @@ def export_chips(values: Values, feedback: Feedback) -> dict:
 
 
 def evaluate(values: Values, feedback: Feedback) -> dict:
-    from ..core.evaluate import check_ground_truth, evaluate_features, evaluate_folder
-    from ..core.outputs import evaluation_paths
+    from ..core.runtime.outputs import evaluation_paths
+    from ..core.workflows.evaluate import check_ground_truth, evaluate_features, evaluate_folder
 
     model = values["MODEL"]
     check_ground_truth(bool(values["INPUT_FOLDER"]), bool(values["INPUT_FEATURES"]),
@@ -138,11 +139,11 @@ def evaluate(values: Values, feedback: Feedback) -> dict:
         evaluation = evaluate_folder(model, values["INPUT_FOLDER"], options.batch_size,
                                      options.device, feedback, options.engine)
     else:
-        from ..core.vector_files import VectorFile
+        from .vector_files import VectorFile
 
         vectors = VectorFile(values["INPUT_FEATURES"])
         if values["OUTPUT_ERRORS"]:
-            from ..core.fields import check_new_fields
+            from ..core.workflows.fields import check_new_fields
 
             check_new_fields(vectors.field_names, [
                 (name, f"--output-errors's field '{name}'", "Rename that field of the input "
@@ -165,7 +166,7 @@ def evaluate(values: Values, feedback: Feedback) -> dict:
 
 
 def check_dependencies(values: Values, feedback: Feedback) -> dict:
-    from ..core.dependency_check import check_and_report
+    from ..core.workflows.check_dependencies import check_and_report
 
     return {"OUTPUT_REPORT": values["OUTPUT_REPORT"],
             **check_and_report(values["OUTPUT_REPORT"], feedback)}
@@ -188,7 +189,7 @@ def _extent(values: Values, raster: str):
     if crs:
         from osgeo import gdal
 
-        from ..core.features import transform_extent
+        from ..core.sources.geometry import transform_extent
 
         raster_crs = gdal.OpenEx(raster).GetProjection()
         if raster_crs:
@@ -209,8 +210,8 @@ def _classifier(tool: Tool, values: Values, feedback: Feedback,
 
 def _result_fields(values: Values, existing: list[str]) -> list:
     """The class label, value and confidence fields, named as asked, none clashing."""
-    from ..core.fields import result_field_names
-    from ..core.vector_files import Field
+    from ..core.workflows.fields import result_field_names
+    from .vector_files import Field
 
     kinds = {"CLASS_LABEL_FIELD": TEXT, "CLASS_VALUE_FIELD": INTEGER, "CONFIDENCE_FIELD": REAL}
     names = result_field_names(values.get, existing, lambda spec: spec.option)
@@ -244,7 +245,7 @@ def _summary_table(path: str | None, summary) -> str | None:
         return None
     from osgeo import ogr
 
-    from ..core.vector_files import Field, write_vector
+    from .vector_files import Field, write_vector
 
     fields = [Field(name, kind) for name, kind in SUMMARY_FIELDS]
     write_vector(path, ogr.wkbNone, None, [], fields,
@@ -261,7 +262,7 @@ def _write_errors(path: str | None, vectors, evaluation, feedback: Feedback) -> 
         feedback.log("Warning: --output-errors needs --input-features; none written for a "
                      "folder of chips.")
         return None
-    from ..core.vector_files import Field, write_vector
+    from .vector_files import Field, write_vector
 
     mistakes = {mistake.source: mistake for mistake in evaluation.mistakes}
     rows = ((attributes + [mistakes[fid].truth, mistakes[fid].predicted,

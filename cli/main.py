@@ -8,8 +8,9 @@ import json
 import os
 import sys
 
-from ..core import distributed, interface
+from ..core import interface
 from ..core.errors import Cancelled, SceneClassifierError
+from ..core.runtime import distributed
 from .arguments import build_parser, core_values
 from .commands import COMMANDS
 from .terminal import Terminal
@@ -31,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with distributed.process_group():
             if tool.needs == "torch":
-                from ..core.deps import require_torch
+                from ..core.runtime.dependencies import require_torch
 
                 require_torch()
             results = COMMANDS[tool.command](values, terminal.feedback())
@@ -45,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Error: {error}", file=sys.stderr)
         return FAILED
     except OSError as error:
-        from ..core.outputs import describe_os_error
+        from ..core.runtime.outputs import describe_os_error
 
         terminal.finish()
         print(f"Error: {describe_os_error(error)}", file=sys.stderr)
@@ -74,7 +75,7 @@ def leave(code: int) -> None:
 def _check_outputs(tool: interface.Tool, values: dict) -> None:
     """Before any work: every output can be written where it is asked for, no two at one
     path, none replacing an input (core.outputs.check_output_paths)."""
-    from ..core.outputs import FILE, FOLDER, TABLE, check_output_paths
+    from ..core.runtime.outputs import FILE, FOLDER, TABLE, check_output_paths
 
     def output_kind(spec: interface.Parameter) -> str:
         if spec.kind == interface.FOLDER_OUT:

@@ -7,8 +7,8 @@ import signal
 import sys
 import time
 
-from ..core import distributed
-from ..core.feedback import Feedback
+from ..core.runtime import distributed
+from ..core.runtime.feedback import Feedback
 
 BAR_WIDTH = 30
 REDRAW_S = 0.1

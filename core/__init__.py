@@ -3,12 +3,14 @@
 import configparser
 import os
 
+PLUGIN_FOLDER = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RESOURCES = os.path.join(PLUGIN_FOLDER, "resources")
+
 
 def _version() -> str:
     """The plugin's version, from metadata.txt (the one place QGIS also reads it from)."""
     metadata = configparser.ConfigParser(interpolation=None)
-    metadata.read(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                               "metadata.txt"), encoding="utf-8")
+    metadata.read(os.path.join(PLUGIN_FOLDER, "metadata.txt"), encoding="utf-8")
     return metadata.get("general", "version", fallback="0+unknown")
 
 

@@ -21,31 +21,26 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from . import figures, report
-from .backbones import DEFAULT_BACKBONE, create_model, pretrained_normalization
-from .checkpoint import (
+from .data.imagery import read_image, resize_chip
+from .data.training_data import MODELS_FOLDER, TrainingData, load_training_data, split_folder_list
+from .errors import DataError
+from .inference.classifier import ClassifyOptions, RasterClassifier
+from .models.backbones import DEFAULT_BACKBONE, create_model, pretrained_normalization
+from .packages.definition import model_definition
+from .packages.read import ModelPackage, load_package
+from .packages.write import PackagePaths, check_package_target, save_package
+from .reports import figures, report
+from .reports.metrics import confusion_matrix, per_class_metrics
+from .runtime.distributed import on_main, world_size
+from .runtime.feedback import Feedback
+from .training.checkpoint import (
     check_same_processes,
     check_same_run,
     load_checkpoint,
     save_checkpoint,
 )
-from .classify import ClassifyOptions, RasterClassifier
-from .dataset import MODELS_FOLDER, TrainingData, load_training_data, split_folder_list
-from .distributed import on_main, world_size
-from .errors import DataError
-from .feedback import Feedback
-from .imagery import read_image, resize_chip
-from .lr_finder import LRFinderResult
-from .metrics import confusion_matrix, per_class_metrics
-from .package import (
-    ModelPackage,
-    PackagePaths,
-    check_package_target,
-    load_package,
-    model_definition,
-    save_package,
-)
-from .training import Trainer
+from .training.lr_finder import LRFinderResult
+from .training.trainer import Trainer
 
 RESULT_TILES = 36
 SAMPLE_TILES = 16
@@ -62,7 +57,7 @@ def prepare_data(path: str, class_mapping: None = None, chip_size: int = 224,
     validation, as in arcgis.learn (0.2 = 20 %). The chips are decoded into memory, or
     streamed from disk when they would not fit (``chip_storage`` forces one of
     core.chip_store.MEMORY and core.chip_store.STREAM)."""
-    from .deps import require_torch
+    from .runtime.dependencies import require_torch
 
     if dataset_type is not None and str(dataset_type).lower() != "imagenet":
         raise DataError(f"dataset_type '{dataset_type}' is not supported: Scene Classifier "
@@ -123,7 +118,7 @@ class FeatureClassifier:
                    feedback: Feedback | None = None) -> FeatureClassifier:
         """Load a saved package (.emd or .dlpk) to predict and classify; with ``data`` (the
         same classes, chip size and bands) it can also be trained further."""
-        from .deps import require_torch
+        from .runtime.dependencies import require_torch
 
         require_torch()
         package = load_package(path)
@@ -284,7 +279,7 @@ class FeatureClassifier:
 
     def _write_onnx(self, path: str) -> None:
         """The network's ONNX copy, for classifying without PyTorch (core.onnx_model)."""
-        from .onnx_model import export_onnx
+        from .packages.onnx_copy import export_onnx
 
         export_onnx(self.model, self.data.band_count, self.data.chip_size, path)
 
@@ -342,7 +337,7 @@ class FeatureClassifier:
 
     def predictor(self):
         """The batched predictor of core.predictor for the current weights."""
-        from .predictor import Predictor
+        from .inference.predictor import Predictor
 
         if self._predictor is None:
             self._predictor = Predictor(self._current_package(), self.device_name,

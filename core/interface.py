@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .backbones import BACKBONES, DEFAULT_BACKBONE
-from .chips import BOUNDING_BOX, FIXED
-from .engines import ENGINES
-from .export import MAX_FEATURES
-from .features import MAX_CELLS
-from .outputs import default_models_folder
+from .inference.engines import ENGINES
+from .models.backbones import BACKBONES, DEFAULT_BACKBONE
+from .runtime.outputs import default_models_folder
+from .sources.geometry import MAX_CELLS
+from .sources.raster import BOUNDING_BOX, FIXED
+from .workflows.export import MAX_FEATURES
 
 DEVICES = ("auto", "cpu", "cuda")
 

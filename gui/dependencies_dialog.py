@@ -18,7 +18,7 @@ from qgis.PyQt.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..core.dependencies import check, install_arguments, says
+from ..core.runtime.dependencies import check, install_arguments, says
 
 
 class DependenciesDialog(QDialog):

@@ -8,9 +8,9 @@ import pytest
 import torch
 import torchvision
 
-from core import backbones
-from core.backbones import BACKBONES, create_model, head_name
 from core.errors import BackboneError
+from core.models import backbones
+from core.models.backbones import BACKBONES, create_model, head_name
 
 
 @pytest.mark.parametrize("name", BACKBONES)

@@ -9,10 +9,10 @@ import pickle
 import pytest
 import torch
 
-from core.checkpoint import CheckpointError, load_checkpoint, partial_folder
 from core.errors import Cancelled
-from core.feedback import Feedback
-from core.workflows import TrainSettings, train_classifier
+from core.runtime.feedback import Feedback
+from core.training.checkpoint import CheckpointError, load_checkpoint, partial_folder
+from core.workflows.train import TrainSettings, train_classifier
 
 
 def settings(folder, out, **changes) -> TrainSettings:

@@ -8,13 +8,13 @@ import pytest
 import torch
 
 from conftest import SAMPLE_SAT6
-from core import chip_store
-from core import memory as free_memory
-from core.backbones import create_model
-from core.chip_store import GPU, MEMORY, PINNED, STREAM, StreamedChips, chip_batches
-from core.dataset import load_training_data
-from core.feedback import Feedback
-from core.training import Trainer
+from core.data import chip_store
+from core.data.chip_store import GPU, MEMORY, PINNED, STREAM, StreamedChips, chip_batches
+from core.data.training_data import load_training_data
+from core.models.backbones import create_model
+from core.runtime import memory as free_memory
+from core.runtime.feedback import Feedback
+from core.training.trainer import Trainer
 
 
 @pytest.fixture(scope="module")

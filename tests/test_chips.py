@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from conftest import MASSACHUSETTS_TIF, write_raster
-from core.chips import BOUNDING_BOX, FIXED, ChipReader, ChipSettings, RasterSource, Window
 from core.errors import DataError
-from core.features import Footprint, GeometryReader, grid_cells, grid_shape
+from core.sources.geometry import Footprint, GeometryReader, grid_cells, grid_shape
+from core.sources.raster import BOUNDING_BOX, FIXED, ChipReader, ChipSettings, RasterSource, Window
 
 
 def point(x: float, y: float) -> Footprint:

@@ -9,13 +9,10 @@ import pytest
 from osgeo import gdal, ogr, osr
 
 from conftest import MASSACHUSETTS_BUILDINGS, MASSACHUSETTS_TIF, write_raster
-from core.classify import (
-    ClassifyOptions,
-    RasterClassifier,
-)
 from core.errors import DataError, ModelPackageError
-from core.feature_chips import Status
-from core.features import grid_cells
+from core.inference.classifier import ClassifyOptions, RasterClassifier
+from core.sources.feature_chips import Status
+from core.sources.geometry import grid_cells
 
 
 def classify_geometries(raster: str, geometries, model, options=None):
@@ -243,7 +240,7 @@ def _crs(epsg: int):
 def test_result_field_names_are_refused_when_empty_or_clashing():
     """One rule for the tools and the command line, each naming the parameter its way."""
     from core.errors import DataError
-    from core.fields import result_field_names
+    from core.workflows.fields import result_field_names
 
     asked = {"CLASS_LABEL_FIELD": " label ", "CLASS_VALUE_FIELD": "value",
              "CONFIDENCE_FIELD": "confidence"}

@@ -12,11 +12,11 @@ import math
 import pytest
 import torch
 
-from core import cuda_graphs
-from core.backbones import create_model
-from core.dataset import load_training_data
-from core.feedback import Feedback
-from core.training import Trainer
+from core.data.training_data import load_training_data
+from core.models.backbones import create_model
+from core.runtime.feedback import Feedback
+from core.training import cuda_graphs
+from core.training.trainer import Trainer
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(),
                                 reason="needs a CUDA GPU (none here; CI has none)")

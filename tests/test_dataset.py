@@ -11,7 +11,7 @@ from osgeo import gdal
 from PIL import Image
 
 from conftest import SAMPLE_RSSCN7, SAMPLE_SAT6, copy_subset
-from core.dataset import (
+from core.data.training_data import (
     Normalization,
     load_training_data,
     scan_folders,
@@ -19,7 +19,7 @@ from core.dataset import (
     stratified_split,
 )
 from core.errors import DataError
-from core.feedback import Feedback
+from core.runtime.feedback import Feedback
 
 
 def write_tif(path, array: np.ndarray) -> None:
@@ -186,7 +186,7 @@ def test_chips_of_another_data_type_are_skipped_and_named(tmp_path):
 
 def test_a_folder_given_twice_or_linked_counts_once(rsscn7_small, tmp_path):
     """The same chip never lands in training and validation at once."""
-    from core.feedback import Feedback
+    from core.runtime.feedback import Feedback
 
     linked = tmp_path / "linked"
     linked.mkdir()
@@ -204,7 +204,7 @@ def test_a_folder_given_twice_or_linked_counts_once(rsscn7_small, tmp_path):
 
 def test_an_image_declaring_a_huge_size_is_skipped_by_its_header(rsscn7_small, tmp_path):
     """A few-kB sparse TIFF that declares 30,000 x 30,000 pixels is never decoded."""
-    from core.feedback import Feedback
+    from core.runtime.feedback import Feedback
 
     chips = copy_subset(rsscn7_small, tmp_path / "chips", 6)
     huge = gdal.GetDriverByName("GTiff").Create(str(chips / "aGrass" / "huge.tif"), 30000,
@@ -224,7 +224,7 @@ def test_a_batch_of_one_chip_is_refused_for_training(rsscn7_small):
     read, instead of a training loop that never gets a batch."""
     import pytest
 
-    from core.dataset import load_training_data
+    from core.data.training_data import load_training_data
     from core.errors import DataError
 
     with pytest.raises(DataError, match="BATCH_SIZE 1 is too small to train"):

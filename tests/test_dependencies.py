@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy
 
 from conftest import make_wheel
-from core import dependencies
+from core.runtime import dependencies
 
 
 def test_the_check_lists_every_package_with_what_it_enables():

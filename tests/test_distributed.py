@@ -19,9 +19,9 @@ import pytest
 import torch
 
 from conftest import SAMPLE_RSSCN7
-from core.checkpoint import CheckpointError, load_checkpoint, partial_folder
 from core.errors import Cancelled
-from core.workflows import TrainSettings, train_classifier
+from core.training.checkpoint import CheckpointError, load_checkpoint, partial_folder
+from core.workflows.train import TrainSettings, train_classifier
 
 SCRIPT = Path(__file__).parent / "distributed" / "train_script.py"
 SETTINGS = dict(input_folder=str(SAMPLE_RSSCN7), backbone="resnet18", pretrained=False,

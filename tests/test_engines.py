@@ -1,4 +1,4 @@
-"""onnxruntime runs a package's ONNX copy like PyTorch runs its weights (core.engines)."""
+"""onnxruntime runs a package's ONNX copy like PyTorch runs its weights (core.inference.engines)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ import zipfile
 import numpy as np
 import pytest
 
-from core import deps, devices, engines
 from core.errors import DependencyError, ModelPackageError
-from core.feedback import Feedback
-from core.package import add_onnx_copy, load_package
-from core.predictor import Predictor
+from core.inference import engines
+from core.inference.predictor import Predictor
+from core.packages.read import load_package
+from core.packages.write import add_onnx_copy
+from core.runtime import dependencies, devices
+from core.runtime.feedback import Feedback
 
 
 @pytest.fixture(scope="module")
@@ -60,10 +62,10 @@ def test_onnxruntime_halves_its_batches_out_of_memory(package, chips):
 
 def test_auto_takes_onnxruntime_where_pytorch_is_missing(monkeypatch):
     assert engines.choose_engine("auto") == "torch"
-    monkeypatch.setattr(deps, "installed", lambda module: module == "onnxruntime")
+    monkeypatch.setattr(dependencies, "installed", lambda module: module == "onnxruntime")
     assert engines.choose_engine("auto") == "onnxruntime"
     with pytest.raises(DependencyError, match="needs PyTorch or onnxruntime"):
-        monkeypatch.setattr(deps, "installed", lambda module: False)
+        monkeypatch.setattr(dependencies, "installed", lambda module: False)
         engines.choose_engine("auto")
 
 

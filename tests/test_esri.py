@@ -13,10 +13,10 @@ import torch.nn.functional as F
 from osgeo import gdal
 
 from conftest import MASSACHUSETTS_TIF
-from core import devices
-from core.classify import ClassifyOptions, RasterClassifier
 from core.errors import ModelPackageError
-from core.package import load_package
+from core.inference.classifier import ClassifyOptions, RasterClassifier
+from core.packages.read import load_package
+from core.runtime import devices
 
 CLASSES = ["forest", "water", "urban"]
 RESNET_CHILDREN = {"conv1": 0, "bn1": 1, "layer1": 4, "layer2": 5, "layer3": 6, "layer4": 7}
@@ -140,7 +140,7 @@ def test_an_esri_package_classifies_like_the_network_run_directly(esri, tmp_path
     if not with_optimizer:
         emd = write_esri_package(tmp_path / "plain", esri_definition(), state, False)
     lines: list[str] = []
-    from core.feedback import Feedback
+    from core.runtime.feedback import Feedback
 
     classifier = RasterClassifier(str(emd), str(MASSACHUSETTS_TIF),
                                   ClassifyOptions(device="cpu"), Feedback(log=lines.append))
@@ -239,9 +239,9 @@ def test_classify_objects_runs_an_esri_package_headless(qgis_process, esri, tmp_
 def test_our_normalization_stats_read_back_as_esri_reads_them():
     """Our .emd writes NormalizationStats (for non-ImageNet chips) in Esri's form; read as
     arcgis.learn's scaling, they give our normalisation back."""
-    from core.esri import multispectral_normalization
-    from core.normalization import Normalization
-    from core.package import _normalization_stats
+    from core.data.normalization import Normalization
+    from core.packages.definition import _normalization_stats
+    from core.packages.esri import multispectral_normalization
 
     ours = Normalization(1.0, [300.0, 250.0, 90.0, 1200.0], [80.0, 60.0, 30.0, 400.0])
     assert multispectral_normalization(_normalization_stats(ours), 4, "test") == ours

@@ -11,11 +11,11 @@ import pytest
 from osgeo import gdal, ogr
 
 from conftest import NB_POLYGONS, NB_RASTER, SAMPLE_RSSCN7, write_raster
-from core.classify import ClassifyOptions
 from core.errors import Cancelled, DataError, OutputError
-from core.evaluate import Evaluation, evaluate_features, evaluate_folder, match_class
-from core.export import ExportSettings, class_folder_name, export_chips
-from core.feedback import Feedback
+from core.inference.classifier import ClassifyOptions
+from core.runtime.feedback import Feedback
+from core.workflows.evaluate import Evaluation, evaluate_features, evaluate_folder, match_class
+from core.workflows.export import ExportSettings, class_folder_name, export_chips
 
 
 def nb_features(field: str = "Niveau_2") -> list[tuple[int, str, bytes]]:

@@ -101,7 +101,9 @@ def test_a_model_package_is_replaced_only_whole(trained, tmp_path):
     earlier package stays (notebook API; the tools save through the same code)."""
     disk = tmp_path / "disk"
     save = cli_python(f"""
-        from scene_classifier.core.package import ONNX_KEY, load_package, save_package
+        from scene_classifier.core.packages.definition import ONNX_KEY
+        from scene_classifier.core.packages.read import load_package
+        from scene_classifier.core.packages.write import save_package
         package = load_package({trained[1].definition!r})
         package.definition.pop(ONNX_KEY)  # saved without its ONNX copy: smaller
         save_package({str(disk)!r}, "model", package.state_dict, package.definition,

@@ -14,14 +14,14 @@ CAPPED_RUN = textwrap.dedent("""
     import resource, sys
     sys.path.insert(0, {root!r})
     import torch
-    from core import memory
+    from core.runtime import memory
     with open("/proc/self/statm") as statm:
         used = int(statm.read().split()[0]) * resource.getpagesize()
     cap = used + {room}
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     assert memory.available() <= {room}, memory.available()
     from core.api import FeatureClassifier, prepare_data
-    from core.feedback import Feedback
+    from core.runtime.feedback import Feedback
     lines = []
     feedback = Feedback(log=lines.append)
     data = prepare_data({folder!r}, chip_size={chip}, batch_size={batch}, feedback=feedback)

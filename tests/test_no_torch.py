@@ -11,7 +11,7 @@ from conftest import MASSACHUSETTS_BUILDINGS, MASSACHUSETTS_TIF, run_algorithm_s
 SCRIPT = """
     from osgeo import ogr
     if not {block_torch}:  # PyTorch in float32, to compare probabilities with onnxruntime's
-        from scene_classifier.core import devices
+        from scene_classifier.core.runtime import devices
         devices.mixed_precision = lambda device, chip_size: None
 
     def rows(path):

@@ -13,9 +13,10 @@ import pytest
 onnx = pytest.importorskip("onnx")
 from onnx import TensorProto, helper  # noqa: E402
 
-from core import engines, onnx_model  # noqa: E402
 from core.errors import ModelPackageError  # noqa: E402
-from core.package import ModelPackage, load_package  # noqa: E402
+from core.inference import engines  # noqa: E402
+from core.packages import onnx_copy as onnx_model  # noqa: E402
+from core.packages.read import ModelPackage, load_package  # noqa: E402
 
 CANARY = "canary.bin"
 

@@ -15,7 +15,9 @@ import torch
 from conftest import SAMPLE_RSSCN7
 from core.api import FeatureClassifier
 from core.errors import ModelPackageError, OutputError
-from core.package import check_model_name, load_package, safe_extract
+from core.packages.archive import safe_extract
+from core.packages.definition import check_model_name
+from core.packages.read import load_package
 
 ESRI_KEYS = {"Framework", "ModelType", "ModelFile", "ModelName", "ImageHeight", "ImageWidth",
              "ExtractBands", "Classes", "CropSizeFixed", "BlackenAroundFeature",
@@ -148,13 +150,13 @@ def test_dlpk_size_cap(tmp_path):
 
 
 def test_absurdly_nested_or_huge_definitions_are_refused(tmp_path, monkeypatch):
-    from core import package
+    from core.packages import read
 
     deep = tmp_path / "deep.emd"
     deep.write_text("[" * 100_000 + "]" * 100_000)
     with pytest.raises(ModelPackageError, match="deep.emd is nested too deeply"):
         load_package(str(deep))
-    monkeypatch.setattr(package, "MAX_DEFINITION_BYTES", 1000)
+    monkeypatch.setattr(read, "MAX_DEFINITION_BYTES", 1000)
     large = tmp_path / "large.emd"
     large.write_text(json.dumps({"padding": "x" * 2000}))
     with pytest.raises(ModelPackageError, match="large.emd is larger than"):
@@ -165,7 +167,7 @@ def test_a_dlpk_is_read_without_unpacking_what_it_does_not_need(trained, tmp_pat
                                                                  monkeypatch):
     """Only the .emd and the files it names are unpacked, their declared sizes checked
     before anything is written; a package with an extra large file loads as before."""
-    from core import package
+    from core.packages import read
 
     with zipfile.ZipFile(trained[1].dlpk) as archive:
         entries = {name: archive.read(name) for name in archive.namelist()}
@@ -175,17 +177,17 @@ def test_a_dlpk_is_read_without_unpacking_what_it_does_not_need(trained, tmp_pat
             archive.writestr(name, data)
         archive.writestr("extra/huge.bin", b"\0" * 50_000_000)  # deflates to ~50 kB
     weights = max(len(data) for name, data in entries.items() if name.endswith(".pth"))
-    monkeypatch.setattr(package, "MAX_PACKAGE_BYTES", weights + 1000)
+    monkeypatch.setattr(read, "MAX_PACKAGE_BYTES", weights + 1000)
     written = []
-    real_extract = package._extract_member
-    monkeypatch.setattr(package, "_extract_member", lambda archive, info, *rest: (
+    real_extract = read.extract_member
+    monkeypatch.setattr(read, "extract_member", lambda archive, info, *rest: (
         written.append(info.filename), real_extract(archive, info, *rest))[1])
     assert load_package(str(padded)).classes == trained[0].classes
     assert "extra/huge.bin" not in written and any(n.endswith(".emd") for n in written)
     assert written[0].endswith(".emd")  # read first: it names the files to unpack
     onnx_only = load_package(str(padded), torch_weights=False)
     assert onnx_only.state_dict is None and onnx_only.onnx
-    monkeypatch.setattr(package, "MAX_PACKAGE_BYTES", weights - 1)
+    monkeypatch.setattr(read, "MAX_PACKAGE_BYTES", weights - 1)
     with pytest.raises(ModelPackageError, match=r"\.pth' unpacks to more than"):
         load_package(str(padded))  # refused by its declared size, before it is written
 

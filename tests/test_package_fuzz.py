@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from core.errors import ModelPackageError
-from core.package import load_package, validate_definition
+from core.packages.definition import validate_definition
+from core.packages.read import load_package
 
 pytestmark = pytest.mark.filterwarnings("ignore:Duplicate name")
 

@@ -180,11 +180,11 @@ def test_the_install_command_suits_a_python_the_system_owns(monkeypatch):
     the command installs into the user's site-packages and holds numpy for GDAL."""
     import numpy
 
-    from core import deps
+    from core.runtime import dependencies
 
-    monkeypatch.setattr(deps, "externally_managed", lambda: True)
-    assert deps.pip_command().endswith(
+    monkeypatch.setattr(dependencies, "externally_managed", lambda: True)
+    assert dependencies.pip_command().endswith(
         f' -m pip install --user --break-system-packages torch torchvision onnx '
         f'"numpy=={numpy.__version__}"')
     monkeypatch.undo()
-    assert not deps.externally_managed()  # a virtual environment's packages are its own
+    assert not dependencies.externally_managed()  # a virtual environment's packages are its own

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from core.package import load_package
+from core.packages.read import load_package
 
 
 def test_provider_lists_the_algorithms(qgis_process):
@@ -123,7 +123,7 @@ def test_kill_9_then_resume_finishes_from_the_last_epoch(qgis_process, rsscn7_sm
     import time
 
     from conftest import QGIS_PROCESS
-    from core.checkpoint import load_checkpoint
+    from core.training.checkpoint import load_checkpoint
 
     out = tmp_path / "models"
     args = [f"INPUT_FOLDER={rsscn7_small}", "BACKBONE=0", "PRETRAINED=false", "CHIP_SIZE=16",

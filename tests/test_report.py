@@ -1,12 +1,12 @@
-"""Tests for core.report (HTML reports and chip display)."""
+"""Tests for core.reports (HTML reports and chip display)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from core.figures import display_rgb
-from core.report import write_lr_report, write_preview_report, write_training_report
+from core.reports.figures import display_rgb
+from core.reports.report import write_lr_report, write_preview_report, write_training_report
 
 IMG = '<img class="fig" src="data:image/png;base64,'
 CLASSES = ["forest", "water", "urban", "crops", "<script>"]
@@ -70,7 +70,7 @@ def test_display_rgb_uint8_rgb_unchanged_and_grey() -> None:
 
 def test_chips_of_one_figure_share_one_stretch() -> None:
     """Flat water stays flat beside bright land: one stretch for all chips, not one each."""
-    from core.figures import display_limits
+    from core.reports.figures import display_limits
 
     water = np.full((4, 8, 8), 300, np.uint16) + np.arange(8, dtype=np.uint16)  # 300-307
     land = np.full((4, 8, 8), 3000, np.uint16) + 50 * np.arange(8, dtype=np.uint16)
@@ -83,7 +83,7 @@ def test_chips_of_one_figure_share_one_stretch() -> None:
 
 
 def test_the_learning_rate_plot_shows_the_useful_range() -> None:
-    from core.figures import _useful_loss_range
+    from core.reports.figures import _useful_loss_range
 
     losses = np.concatenate([np.full(20, 2.0), np.linspace(2.0, 0.5, 40), [3.0, 40.0, 900.0]])
     low, high = _useful_loss_range(losses)
@@ -91,7 +91,7 @@ def test_the_learning_rate_plot_shows_the_useful_range() -> None:
 
 
 def test_result_captions_are_two_legible_lines() -> None:
-    from core.figures import CAPTION_PT, results_figure
+    from core.reports.figures import CAPTION_PT, results_figure
 
     chip = np.zeros((3, 8, 8), np.uint8)
     figure = results_figure([(chip, "dRiverLake", "eForest", 0.93)] * 36)
@@ -195,7 +195,7 @@ def test_missing_report_libraries_are_named_with_the_install_command(tmp_path):
 
     script = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); sys.modules['matplotlib'] = None\n"
               "from core.errors import DependencyError\n"
-              "from core.report import write_lr_report\n"
+              "from core.reports.report import write_lr_report\n"
               "try:\n"
               f"    write_lr_report({str(tmp_path / 'lr.html')!r}, title='t',\n"
               "    lr_finder={'lrs': [1e-3], 'losses': [1.0], 'suggestion': 1e-4})\n"

@@ -9,8 +9,8 @@ import numpy as np
 
 from conftest import MASSACHUSETTS_TIF, SAMPLE_RSSCN7
 from core.api import FeatureClassifier, prepare_data
-from core.classify import ClassifyOptions, RasterClassifier
-from core.feedback import Feedback
+from core.inference.classifier import ClassifyOptions, RasterClassifier
+from core.runtime.feedback import Feedback
 
 LITE0 = "timm:tf_efficientnet_lite0"
 

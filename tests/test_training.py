@@ -10,10 +10,10 @@ import torch
 
 from conftest import SAMPLE_SAT6
 from core.api import FeatureClassifier, prepare_data
-from core.augment import augment_batch
-from core.devices import resolve_device
+from core.data.augment import augment_batch
 from core.errors import DeviceError
-from core.lr_finder import suggest_learning_rate
+from core.runtime.devices import resolve_device
+from core.training.lr_finder import suggest_learning_rate
 
 
 def test_training_beats_chance_clearly(trained):
@@ -81,7 +81,7 @@ def test_cpu_training_is_reproducible_whatever_ran_before(rsscn7_small):
 ])
 def test_cpu_precision_avoids_onednns_unsound_kernels(monkeypatch, bf16, amx, onednn, chip,
                                                       expected):
-    import core.devices as devices
+    import core.runtime.devices as devices
 
     monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: bf16)
     monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: amx)
@@ -113,7 +113,7 @@ def test_multiband_training_runs():
 
 
 def test_augmentation_is_a_dihedral_copy_at_unit_zoom(monkeypatch):
-    import core.augment as augment
+    import core.data.augment as augment
 
     monkeypatch.setattr(augment, "SCALE_RANGE", (1.0, 1.0))
     monkeypatch.setattr(augment, "BRIGHTNESS_RANGE", (1.0, 1.0))
@@ -139,8 +139,8 @@ def test_cuda_request_without_gpu_is_a_clear_error():
 
 def test_cancel_stops_training_and_writes_nothing(rsscn7_small, tmp_path):
     from core.errors import Cancelled
-    from core.feedback import Feedback
-    from core.workflows import TrainSettings, train_classifier
+    from core.runtime.feedback import Feedback
+    from core.workflows.train import TrainSettings, train_classifier
 
     texts = []
     feedback = Feedback(progress=lambda fraction, text: texts.append(text),
@@ -191,9 +191,9 @@ class RunsOutOfMemory(torch.nn.Module):
 
 
 def test_out_of_memory_halves_the_batch_and_training_goes_on(rsscn7_small):
-    from core.backbones import create_model
-    from core.feedback import Feedback
-    from core.training import Trainer
+    from core.models.backbones import create_model
+    from core.runtime.feedback import Feedback
+    from core.training.trainer import Trainer
 
     data = prepare_data(str(rsscn7_small), batch_size=16, chip_size=16)
     lines = []
@@ -206,9 +206,9 @@ def test_out_of_memory_halves_the_batch_and_training_goes_on(rsscn7_small):
 
 
 def test_out_of_memory_at_one_chip_fails_clearly(rsscn7_small):
-    from core.backbones import create_model
     from core.errors import SceneClassifierError
-    from core.training import Trainer
+    from core.models.backbones import create_model
+    from core.training.trainer import Trainer
 
     data = prepare_data(str(rsscn7_small), batch_size=4, chip_size=16)
     trainer = Trainer(RunsOutOfMemory(create_model("resnet18", len(data.classes)), limit=0),
@@ -220,10 +220,10 @@ def test_out_of_memory_at_one_chip_fails_clearly(rsscn7_small):
 def test_cancel_stops_inside_a_training_step(rsscn7_small):
     """Cancelled during the forward pass of the first batch: the run stops before that
     step changes a single weight (it does not wait for the end of the batch)."""
-    from core.backbones import create_model
     from core.errors import Cancelled
-    from core.feedback import Feedback
-    from core.training import Trainer
+    from core.models.backbones import create_model
+    from core.runtime.feedback import Feedback
+    from core.training.trainer import Trainer
 
     data = prepare_data(str(rsscn7_small), batch_size=16, chip_size=16)
     model = create_model("resnet18", len(data.classes))
@@ -258,9 +258,9 @@ class TurnsNonFinite(torch.nn.Module):
 
 
 def non_finite_trainer(rsscn7_small, **poison):
-    from core.backbones import create_model
-    from core.feedback import Feedback
-    from core.training import Trainer
+    from core.models.backbones import create_model
+    from core.runtime.feedback import Feedback
+    from core.training.trainer import Trainer
 
     data = prepare_data(str(rsscn7_small), batch_size=16, chip_size=16)
     lines = []
@@ -328,10 +328,10 @@ def test_a_package_never_holds_nan(tmp_path):
 
 
 def test_the_predictor_halves_its_batches_out_of_memory_too(trained):
-    """Trainer and predictor share one out-of-memory rule (core.devices.BatchParts)."""
-    from core.feedback import Feedback
-    from core.package import load_package
-    from core.predictor import Predictor
+    """Trainer and predictor share one out-of-memory rule (core.runtime.devices.BatchParts)."""
+    from core.inference.predictor import Predictor
+    from core.packages.read import load_package
+    from core.runtime.feedback import Feedback
 
     classifier, paths = trained
     chips = classifier.data.valid_images[:16].numpy()
@@ -354,7 +354,7 @@ def test_a_second_run_into_the_same_model_folder_stops_at_once(rsscn7_small, tmp
     import socket
 
     from core.errors import OutputError
-    from core.workflows import TrainSettings, train_classifier
+    from core.workflows.train import TrainSettings, train_classifier
 
     out = tmp_path / "models"
     out.mkdir()
@@ -373,8 +373,8 @@ def test_a_second_run_into_the_same_model_folder_stops_at_once(rsscn7_small, tmp
 def test_the_cpu_plans_batch_parts_that_fit_the_available_memory(monkeypatch):
     """Before the first batch on the CPU, a batch whose estimated memory exceeds half the
     available RAM runs in parts (logged); a failed CPU allocation counts as out of memory."""
-    from core import devices, memory
-    from core.feedback import Feedback
+    from core.runtime import devices, memory
+    from core.runtime.feedback import Feedback
 
     lines = []
     monkeypatch.setattr(memory, "available", lambda: 4 * 1024**3)

@@ -52,10 +52,11 @@ def settings_from(arguments: list[str], settings_type):
 
 
 def main() -> int:
-    from scene_classifier.core import distributed, workflows
-    from scene_classifier.core.checkpoint import CHECKPOINT_FILE, partial_folder
     from scene_classifier.core.errors import SceneClassifierError
-    from scene_classifier.core.feedback import Feedback
+    from scene_classifier.core.runtime import distributed
+    from scene_classifier.core.runtime.feedback import Feedback
+    from scene_classifier.core.training.checkpoint import CHECKPOINT_FILE, partial_folder
+    from scene_classifier.core.workflows import train as workflows
 
     settings, others = settings_from(sys.argv[1:], workflows.TrainSettings)
     checkpoint = os.path.join(partial_folder(settings.output_folder, settings.model_name),

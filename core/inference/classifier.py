@@ -1,0 +1,314 @@
+"""Classify features from the raster under them, on the one feature path (core.feature_chips):
+chips cut in raster order by reading threads, classified a batch at a time, one Prediction
+per input geometry in the input's order, in bounded memory.
+"""
+
+from __future__ import annotations
+
+import os
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import DataError
+from ..packages.read import ModelPackage, load_package
+from ..runtime import distributed
+from ..runtime.feedback import Feedback
+from ..sources.feature_chips import FeatureChip, FeatureChips, Status
+from ..sources.geometry import (
+    MAX_CELLS,
+    Extent,
+    GeometryReader,
+    GridCell,
+    check_cell_count,
+    grid_cells,
+    grid_shape,
+)
+from ..sources.raster import BOUNDING_BOX, FIXED, ChipOptions, ChipSettings, RasterSource
+from .engines import TORCH, choose_engine
+from .predictor import Predictor
+
+
+@dataclass
+class ClassifyOptions(ChipOptions):
+    """The chip options and how the model runs."""
+
+    batch_size: int = 64
+    device: str = "auto"
+    tta: bool = False  # average the 8 flips/rotations
+    engine: str = "auto"  # core.engines: auto, torch or onnxruntime
+    workers: int | None = None  # chip-reading threads; 0 = read between batches; None = auto
+
+
+@dataclass
+class Prediction:
+    """The result for one input geometry."""
+
+    status: Status  # CHIPPED: classified
+    class_index: int | None = None
+    confidence: float | None = None
+    area: float = 0.0
+    chip: np.ndarray | None = None  # the chip read, when asked for (evaluation reports)
+
+
+@dataclass
+class ClassSummary:
+    """Counts and areas per class, and how many features were not classified and why."""
+
+    classes: list[str]
+    values: list[int]
+    counts: Counter = field(default_factory=Counter)
+    areas: Counter = field(default_factory=Counter)
+    statuses: Counter = field(default_factory=Counter)
+
+    def add(self, prediction: Prediction) -> None:
+        self.count(prediction.status, prediction.class_index, prediction.area)
+
+    def count(self, status: Status, class_index: int | None, area: float) -> None:
+        """Count one feature: its outcome, and its class and area when it has one."""
+        self.statuses[status] += 1
+        if class_index is not None:
+            self.counts[class_index] += 1
+            self.areas[class_index] += area
+
+    def rows(self) -> list[dict]:
+        """One row per class: value, label, count, area and their shares of the classified."""
+        total_count, total_area = sum(self.counts.values()), sum(self.areas.values())
+        return [{"class_value": value, "class_label": name, "count": self.counts[index],
+                 "area": self.areas[index],
+                 "area_share": self.areas[index] / total_area if total_area else None,
+                 "count_share": self.counts[index] / total_count if total_count else None}
+                for index, (name, value) in enumerate(zip(self.classes, self.values))]
+
+    def unclassified(self) -> dict[Status, int]:
+        """Features written with empty results, by reason."""
+        return {status: count for status, count in self.statuses.items()
+                if status not in (Status.CHIPPED, Status.OUTSIDE_EXTENT)}
+
+    def left_out_text(self) -> str:
+        """A line for features outside the processing extent (not written), or ''."""
+        left_out = self.statuses[Status.OUTSIDE_EXTENT]
+        return f"{left_out} features {Status.OUTSIDE_EXTENT.value} were left out." \
+            if left_out else ""
+
+    def unclassified_text(self) -> str:
+        """A warning line, or '' when every feature in the extent was classified."""
+        reasons = self.unclassified()
+        if not reasons:
+            return ""
+        parts = ", ".join(f"{count} {status.value}" for status, count in reasons.items())
+        return f"{sum(reasons.values())} features were written with NULL results: {parts}."
+
+    def text(self) -> str:
+        """The summary as lines for the log."""
+        lines = [f"{row['class_label']}: {row['count']} features"
+                 + (f", {row['area_share']:.1%} of the area" if row["area_share"] is not None
+                    else "") for row in self.rows() if row["count"]]
+        return "\n".join(lines)
+
+
+class RasterClassifier:
+    """A model and a raster, checked against each other: classify geometries (WKB, in the
+    raster's CRS unless ``options.geometry_crs`` says otherwise) from the pixels under them."""
+
+    def __init__(self, model: str | ModelPackage, raster: str,
+                 options: ClassifyOptions | None = None, feedback: Feedback | None = None) -> None:
+        self.options = options = options or ClassifyOptions()
+        self.feedback = feedback or Feedback()
+        engine = choose_engine(options.engine)
+        self.package = load_package(model, torch_weights=engine == TORCH) \
+            if isinstance(model, str) else model
+        for note in self.package.notes:
+            self.feedback.log(note)
+        definition = self.package.definition
+        if options.crop_mode is None:
+            crop_mode = FIXED if definition.get("CropSizeFixed", 1) else BOUNDING_BOX
+        else:
+            crop_mode = options.crop_mode
+        blacken = bool(definition.get("BlackenAroundFeature", 0)) if options.blacken is None \
+            else options.blacken
+        self.settings = ChipSettings(self.package.chip_size, tuple(definition["ExtractBands"]),
+                                     crop_mode, options.padding, blacken, options.cell_size)
+        self.source = RasterSource(raster, self.settings.bands, options.extent)
+        warn_about_cell_size(definition, options.cell_size or self.source.resolution[0],
+                             self.feedback)
+        _check_data_type(definition.get("DataType"), self.source)
+        self.predictor = Predictor(self.package, options.device, options.batch_size,
+                                   options.tta, self.feedback, engine)
+        workers = options.workers if options.workers is not None else default_workers(
+            self.predictor.device_type)
+        self.chips = FeatureChips(
+            self.source, self.settings,
+            GeometryReader(options.geometry_crs, self.source.crs_wkt or None), options.extent,
+            self.predictor.batch_size, workers,
+            np.uint8 if self.source.dtype == np.uint8 else np.float32, self.feedback)
+
+    @property
+    def classes(self) -> list[str]:
+        return self.package.classes
+
+    @property
+    def class_values(self) -> list[int]:
+        return [int(entry["Value"]) for entry in self.package.definition["Classes"]]
+
+    def describe(self) -> str:
+        """The model as it will run, for the log: classes, chips, bands, crop and engine."""
+        settings = self.settings
+        return (f"Model: {len(self.classes)} classes, {settings.chip_size} px chips of bands "
+                f"{[b + 1 for b in settings.bands]}, {settings.crop_mode.replace('_', ' ')} "
+                f"crop; engine: {self.predictor.engine.describe()}.")
+
+    def summary(self) -> ClassSummary:
+        return ClassSummary(self.classes, self.class_values)
+
+    def classify(self, geometries: Iterable[bytes | None], total: int | None = None,
+                 keep_chips: bool = False) -> Iterator[Prediction]:
+        """One Prediction per geometry (WKB or None), in the order given; with
+        ``keep_chips``, classified predictions carry their chip."""
+        def work(chips: np.ndarray) -> list:
+            rows = self.predictor.probabilities(chips)
+            return list(zip(rows, chips if keep_chips else [None] * len(rows)))
+
+        for feature in self.chips.run(((None, wkb) for wkb in geometries), work,
+                                      lambda done: self._report(done, total)):
+            yield _prediction(feature)
+
+    def _report(self, done: int, total: int | None) -> None:
+        if total:
+            self.feedback.report(done / total, f"classifying features {done}/{total}")
+        else:
+            self.feedback.report(0.0, f"classified {done} features")
+
+
+NO_RESULT, LEFT_OUT = -1, -2  # class codes of features without a class
+
+
+@dataclass
+class Results:
+    """The outcome of classifying features, one entry per feature in input order: the
+    class index (NO_RESULT: none; LEFT_OUT: outside the processing extent, not to be
+    written) and the confidence (0 without a class); and the class summary."""
+
+    summary: ClassSummary
+    codes: array
+    confidences: array
+
+
+def classify_all(classifier: RasterClassifier, geometries: Iterable[bytes | None],
+                 total: int | None = None) -> Results:
+    """Classify every geometry, keeping only the results (12 bytes a feature).
+
+    Under torchrun (core.distributed) each process classifies its contiguous share of the
+    ``total`` geometries and every process ends with all results in input order, the same
+    as one process would have."""
+    statuses = list(Status)
+    share = distributed.shard(total) if distributed.world_size() > 1 and total else None
+    if share is not None:
+        geometries = (wkb for index, wkb in enumerate(geometries) if index in share)
+    codes, confidences, kinds, areas = array("i"), array("d"), array("b"), array("d")
+    for prediction in classifier.classify(geometries, len(share) if share else total):
+        if prediction.status is Status.OUTSIDE_EXTENT:
+            codes.append(LEFT_OUT)
+        else:
+            codes.append(NO_RESULT if prediction.class_index is None else
+                         prediction.class_index)
+        confidences.append(prediction.confidence or 0.0)
+        kinds.append(statuses.index(prediction.status))
+        areas.append(prediction.area)
+    if share is not None:
+        parts = distributed.all_gather((codes, confidences, kinds, areas))
+        codes, confidences, kinds, areas = (sum((part[i] for part in parts[1:]), parts[0][i])
+                                            for i in range(4))
+    summary = classifier.summary()
+    for code, kind, area in zip(codes, kinds, areas):
+        summary.count(statuses[kind], code if code >= 0 else None, area)
+    return Results(summary, codes, confidences)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The fishnet a raster grid is classified on (core.features.grid_cells)."""
+
+    extent: Extent
+    size: float
+    rows: int
+    columns: int
+
+    def cells(self) -> Iterator[GridCell]:
+        return grid_cells(self.extent, self.size)
+
+    @property
+    def transform(self) -> tuple[float, ...]:
+        """The GDAL geotransform of a raster of one pixel per cell."""
+        return (self.extent[0], self.size, 0.0, self.extent[3], 0.0, -self.size)
+
+
+def plan_grid(classifier: RasterClassifier, grid_size: float = 0.0,
+              max_cells: int = MAX_CELLS) -> Grid:
+    """The grid over the readable raster (inside the processing extent); ``grid_size`` 0
+    makes a cell one chip: the model's chip size times the cell size (or the raster's
+    resolution). More than ``max_cells`` cells are refused before any work."""
+    if grid_size <= 0:
+        cell = classifier.settings.cell_size or classifier.source.resolution[0]
+        grid_size = classifier.settings.chip_size * cell
+    extent = classifier.source.readable
+    rows, columns = grid_shape(extent, grid_size)
+    check_cell_count(rows, columns, max_cells)
+    classifier.feedback.log(f"Grid: {rows} rows x {columns} columns of {grid_size:g} x "
+                            f"{grid_size:g} raster CRS units.")
+    return Grid(extent, grid_size, rows, columns)
+
+
+def _prediction(feature: FeatureChip) -> Prediction:
+    """A feature's outcome as a Prediction: the best class of its probabilities."""
+    area = 0.0 if feature.status in (Status.NO_GEOMETRY, Status.OUTSIDE_EXTENT) else \
+        feature.footprint.area
+    if feature.status is not Status.CHIPPED:
+        return Prediction(feature.status, area=area)
+    row, chip = feature.result
+    best = int(row.argmax())
+    return Prediction(Status.CHIPPED, best, float(row[best]), area, chip)
+
+
+CELL_SIZE_TOLERANCE = 2.0  # how far off the training cell size results are still trusted
+
+
+def warn_about_cell_size(definition: dict, cell_size: float, feedback: Feedback) -> None:
+    """Log a warning when the raster is read at a cell size more than 2 x away from the
+    one the model was trained at (when its package records it)."""
+    low, high = definition.get("MinCellSize"), definition.get("MaxCellSize")
+    if not isinstance(low, (int, float)) or not isinstance(high, (int, float)) or low <= 0:
+        return
+    if low / CELL_SIZE_TOLERANCE <= cell_size <= high * CELL_SIZE_TOLERANCE:
+        return
+    trained = f"{low:g}" if low == high else f"{low:g} to {high:g}"
+    feedback.log(f"Warning: the model was trained on chips of {trained} map units per pixel, "
+                 f"but the raster is read at {cell_size:g}: more than {CELL_SIZE_TOLERANCE:g} "
+                 f"x away, results are usually poor. Set CELL_SIZE to {(low * high) ** 0.5:g}.")
+
+
+def default_workers(device_type: str) -> int:
+    """Reading threads. On the CPU one: the model already uses every core, a second reader
+    only slows its threads down, and one hides the waits of slow disks and network rasters
+    (docs/benchmarks.md). On a GPU half the cores (1 to 8) read ahead while it computes."""
+    if device_type == "cpu":
+        return 1
+    return max(1, min(8, (os.cpu_count() or 2) // 2))
+
+
+def _check_data_type(model_type: str | None, source: RasterSource) -> None:
+    if model_type and model_type != source.dtype.name:
+        raise DataError(
+            f"The model was trained on {model_type} imagery but {source.path} holds "
+            f"{source.dtype.name} pixels; their values are not comparable. Classify a raster "
+            f"of the model's type (e.g. gdal_translate -ot {_gdal_type(model_type)} -scale), or "
+            "train a model on chips of this raster (Export training chips).")
+
+
+def _gdal_type(numpy_type: str) -> str:
+    return {"uint8": "Byte", "uint16": "UInt16", "int16": "Int16", "uint32": "UInt32",
+            "int32": "Int32", "float32": "Float32", "float64": "Float64"}.get(numpy_type,
+                                                                             numpy_type)

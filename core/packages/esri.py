@@ -1,0 +1,118 @@
+"""Packages written by arcgis.learn's FeatureClassifier, read as data and run like ours.
+
+arcgis.learn saves a fastai ``create_cnn`` network: the torchvision model's layers up to its
+pooling as ``0.*``, and fastai's head as ``1.*``: AdaptiveConcatPool2d (max-pool and
+average-pool to 1 x 1, concatenated in that order), Flatten, BatchNorm1d(2 x features),
+Dropout, Linear(2 x features -> 512), ReLU, BatchNorm1d(512), Dropout, Linear(512 ->
+classes), the Linear layers with or without biases by fastai version. The weights are that
+state dict, or ``{"model": state, "opt": ...}``. Logit i is the i-th entry of ``Classes``;
+RGB inputs are scaled to [0, 1] and normalised with ImageNet's statistics, multispectral ones
+as their NormalizationStats say. The package's
+InferenceFunction (.py) and any other code in it are never imported or run.
+"""
+
+from __future__ import annotations
+
+from ..data.normalization import Normalization
+from ..errors import ModelPackageError
+
+ESRI_CONFIGURATION = "_FeatureClassifier"
+FASTAI_HEAD = "fastai"  # our key "Head": how build_model makes the classifier
+FASTAI_BACKBONES = ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152")
+
+
+def is_esri_definition(definition: dict) -> bool:
+    """True for a model definition written by arcgis.learn rather than by us."""
+    return "Backbone" not in definition and (
+        str(definition.get("Framework", "")).startswith("arcgis.learn")
+        or "ModelConfiguration" in definition and "ModelParameters" in definition)
+
+
+def from_esri(definition: dict, source: str) -> tuple[dict, list[str]]:
+    """Our model definition for an arcgis.learn one, and notes for the log; a clear error
+    for anything this reader does not run."""
+    configuration = definition.get("ModelConfiguration")
+    if configuration != ESRI_CONFIGURATION:
+        raise ModelPackageError(
+            f"{source} is an arcgis.learn '{configuration}' model; Scene Classifier runs "
+            f"FeatureClassifier packages (ModelConfiguration '{ESRI_CONFIGURATION}') only.")
+    backbone = str((definition.get("ModelParameters") or {}).get("backbone", ""))
+    if backbone not in FASTAI_BACKBONES:
+        raise ModelPackageError(
+            f"{source} uses the backbone '{backbone}'; Scene Classifier runs arcgis.learn "
+            f"FeatureClassifier packages with {', '.join(FASTAI_BACKBONES)}.")
+    bands = definition.get("ExtractBands") or [0, 1, 2]
+    normalization = multispectral_normalization(definition, len(bands), source) \
+        if definition.get("IsMultispectral") else Normalization.imagenet()
+    converted = dict(definition, Backbone=backbone, BandCount=len(bands), ExtractBands=bands,
+                     Head=FASTAI_HEAD, Normalization=normalization.to_dict(),
+                     ModelName=definition.get("ModelName") or backbone)
+    converted.setdefault("ImageWidth", definition.get("ImageHeight"))
+    notes = [f"{source} was written by arcgis.learn (FeatureClassifier, {backbone}); its "
+             "weights are read as data."]
+    code = definition.get("InferenceFunction")
+    if code:
+        notes.append(f"Its InferenceFunction ({code}) and any other code in the package were "
+                     "not run: Scene Classifier runs the network itself.")
+    return converted, notes
+
+
+STATS_KEYS = ("band_min_values", "band_max_values", "scaled_mean_values", "scaled_std_values")
+
+
+def multispectral_normalization(definition: dict, bands: int, source: str) -> Normalization:
+    """arcgis.learn's multispectral normalisation, ((x - min) / (max - min) - scaled mean) /
+    scaled std per band, as ours: (x - mean) / std with mean = min + scaled mean x range and
+    std = scaled std x range (scale 1)."""
+    stats = definition.get("NormalizationStats") or {}
+    try:
+        low, high, mean, std = ([float(v) for v in stats[key]] for key in STATS_KEYS)
+    except (KeyError, TypeError, ValueError) as error:
+        raise ModelPackageError(f"{source} is multispectral but its NormalizationStats lack "
+                                f"{', '.join(STATS_KEYS)} ({error}).") from error
+    if not all(len(values) == bands for values in (low, high, mean, std)):
+        raise ModelPackageError(f"{source}: NormalizationStats do not have one value per band "
+                                f"of ExtractBands ({bands}).")
+    ranges = [h - lo for lo, h in zip(low, high)]
+    return Normalization(1.0, [lo + m * r for lo, m, r in zip(low, mean, ranges)],
+                         [s * r for s, r in zip(std, ranges)])
+
+
+def fastai_state(loaded: object) -> dict:
+    """The network's state dict from a fastai Learner.save file (with or without "opt")."""
+    if isinstance(loaded, dict) and isinstance(loaded.get("model"), dict):
+        return loaded["model"]
+    return loaded  # checked as a state dict of tensors by the caller
+
+
+def fastai_classifier(backbone: str, num_classes: int, state: dict | None = None,
+                      bands: int = 3):
+    """fastai's create_cnn network around a torchvision ``backbone`` taking ``bands`` bands:
+    body ``0``, head ``1``; Linear layers get biases where ``state`` has them."""
+    import torch
+    import torchvision
+    from torch import nn
+
+    class AdaptiveConcatPool2d(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.mp, self.ap = nn.AdaptiveMaxPool2d(1), nn.AdaptiveAvgPool2d(1)
+
+        def forward(self, x):
+            return torch.cat([self.mp(x), self.ap(x)], 1)
+
+    network = getattr(torchvision.models, backbone)(weights=None)
+    if bands != 3:
+        network.conv1 = nn.Conv2d(bands, 64, kernel_size=7, stride=2, padding=3, bias=False)
+    features = network.fc.in_features
+    body = nn.Sequential(*list(network.children())[:-2])
+
+    def bias(key: str) -> bool:
+        return state is None or key in state
+
+    head = nn.Sequential(
+        AdaptiveConcatPool2d(), nn.Flatten(), nn.BatchNorm1d(2 * features), nn.Dropout(0.25),
+        nn.Linear(2 * features, 512, bias=bias("1.4.bias")), nn.ReLU(inplace=True),
+        nn.BatchNorm1d(512), nn.Dropout(0.5),
+        nn.Linear(512, num_classes, bias=bias("1.8.bias")))
+    return nn.Sequential(body, head)

@@ -1,0 +1,222 @@
+"""Reading a model package (.emd with its files, or a .dlpk) as data: the definition
+checked, the weights loaded with ``weights_only=True``, the ONNX copy checked for external
+data, nothing executed."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Callable
+
+from ..data.normalization import Normalization
+from ..errors import ModelPackageError
+from .archive import MAX_PACKAGE_BYTES, extract_member, open_zip, safe_members
+from .definition import MAX_DEFINITION_BYTES, ONNX_KEY, validate_definition
+
+
+@dataclass
+class ModelPackage:
+    """A validated model definition with its weights, ready to build the model."""
+
+    definition: dict
+    state_dict: dict | None  # None when read for onnxruntime only
+    path: str
+    onnx: bytes | None = None  # the ONNX copy, where the package has one
+    notes: list[str] = field(default_factory=list)  # for the log (e.g. an Esri package)
+
+    @property
+    def classes(self) -> list[str]:
+        return [str(c["Name"]) for c in self.definition["Classes"]]
+
+    @property
+    def backbone(self) -> str:
+        return self.definition["Backbone"]
+
+    @property
+    def chip_size(self) -> int:
+        return int(self.definition["ImageWidth"])
+
+    @property
+    def band_count(self) -> int:
+        return int(self.definition["BandCount"])
+
+    @property
+    def normalization(self) -> Normalization:
+        return Normalization.from_dict(self.definition["Normalization"])
+
+    def build_model(self):
+        """The torch model with the package's weights, in eval mode on the CPU."""
+        model = _network(self.definition, self.state_dict)
+        model.load_state_dict(self.state_dict)
+        return model.eval()
+
+
+def load_package(path: str, torch_weights: bool = True) -> ModelPackage:
+    """Read and validate a package from its .emd or .dlpk: the PyTorch weights (unless
+    ``torch_weights`` is False: for onnxruntime, without PyTorch) and the ONNX copy. Of a
+    .dlpk only the .emd and the files it names are unpacked, their sizes checked first."""
+    if not path or not os.path.isfile(path):
+        raise ModelPackageError(f"Model file not found: {path}. Choose a .emd or .dlpk file.")
+    lower = path.lower()
+    if lower.endswith(".dlpk"):
+        with tempfile.TemporaryDirectory(prefix="sceneclassifier-dlpk-") as folder:
+            emd = _extract_definition(path, folder, torch_weights)
+            package = _load_definition_file(emd, torch_weights,
+                                            f"{path} ({os.path.relpath(emd, folder)})")
+        package.path = path
+        return package
+    if lower.endswith(".emd"):
+        return _load_definition_file(path, torch_weights)
+    raise ModelPackageError(f"{path} is not a model package: choose a .emd or .dlpk file.")
+
+
+def _extract_definition(dlpk: str, folder: str, torch_weights: bool) -> str:
+    """Unpack the .dlpk's one .emd into ``folder``, and the model files it names (the
+    weights only with ``torch_weights``); returns the .emd's path there."""
+    with open_zip(dlpk) as archive:
+        members = safe_members(archive, dlpk)
+        definitions = [name for name in members if name.lower().endswith(".emd")]
+        if len(definitions) != 1:
+            raise ModelPackageError(f"{dlpk} holds {len(definitions)} .emd model definitions; "
+                                    "a .dlpk must hold exactly one.")
+        emd = extract_member(archive, members[definitions[0]], dlpk, folder,
+                              MAX_DEFINITION_BYTES)
+        definition = read_definition(emd, dlpk)
+        if isinstance(definition, dict):
+            keys = (["ModelFile"] if torch_weights else []) + [ONNX_KEY]
+            base = PurePosixPath(definitions[0]).parent
+            for key in keys:
+                named = definition.get(key)
+                member = members.get(str(base / named.replace("\\", "/"))) \
+                    if isinstance(named, str) else None
+                if member is not None:
+                    extract_member(archive, member, dlpk, folder, MAX_PACKAGE_BYTES)
+        return emd
+
+
+def find_definition(folder: str, dlpk: str) -> str:
+    found = [os.path.join(d, f) for d, _, files in os.walk(folder) for f in files
+             if f.lower().endswith(".emd")]
+    if len(found) != 1:
+        raise ModelPackageError(
+            f"{dlpk} holds {len(found)} .emd model definitions; a .dlpk must hold exactly one.")
+    return found[0]
+
+
+def _load_definition_file(emd_path: str, torch_weights: bool,
+                          source: str | None = None) -> ModelPackage:
+    """Read an .emd and what it names; ``source`` names the package in messages (the .dlpk,
+    not its extracted copy)."""
+    from .esri import fastai_state, from_esri, is_esri_definition
+
+    source = source or emd_path
+    definition = read_definition(emd_path, source)
+    notes, unwrap = [], None
+    if isinstance(definition, dict) and is_esri_definition(definition):
+        definition, notes = from_esri(definition, source)
+        unwrap = fastai_state
+    validate_definition(definition, source)
+    state = None
+    if torch_weights:
+        state = _load_weights(_package_file(emd_path, definition["ModelFile"], source),
+                              unwrap)
+        _check_weights_match(definition, state, source)
+    return ModelPackage(definition, state, emd_path, read_onnx(emd_path, definition), notes)
+
+
+def read_definition(emd_path: str, source: str) -> object:
+    """The JSON of an .emd: a few kB, nested a few levels; larger or deeper is refused."""
+    try:
+        if os.path.getsize(emd_path) > MAX_DEFINITION_BYTES:
+            raise ModelPackageError(f"Model definition {source} is larger than "
+                                    f"{MAX_DEFINITION_BYTES >> 20} MiB; it is not one.")
+        with open(emd_path, encoding="utf-8") as file:
+            return json.load(file)
+    except RecursionError:
+        raise ModelPackageError(f"Model definition {source} is nested too deeply to be a "
+                                "model definition; refusing it.") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelPackageError(f"Cannot read model definition {source}: {error}.") from error
+
+
+def read_onnx(emd_path: str, definition: dict) -> bytes | None:
+    """The ONNX copy the .emd names, checked (core.onnx_model), or None without one."""
+    from .onnx_copy import check_onnx
+
+    name = definition.get(ONNX_KEY)
+    if name is None:
+        return None
+    if not isinstance(name, str):
+        raise ModelPackageError(f"{emd_path}: '{ONNX_KEY}' should be a file name.")
+    path = _package_file(emd_path, name, emd_path)
+    if os.path.getsize(path) > MAX_PACKAGE_BYTES:
+        raise ModelPackageError(f"{path} is larger than a model package may be.")
+    with open(path, "rb") as file:
+        data = file.read()
+    check_onnx(data, path)
+    return data
+
+
+def _package_file(emd_path: str, model_file: str, source: str) -> str:
+    """A file the .emd names (ModelFile, ModelFileONNX): it must lie in the package."""
+    parts = PurePosixPath(model_file.replace("\\", "/")).parts
+    if not parts or os.path.isabs(model_file) or ".." in parts:
+        raise ModelPackageError(f"{source}: model files must lie inside the package "
+                                f"folder, not '{model_file}'.")
+    path = os.path.join(os.path.dirname(emd_path), *parts)
+    if not os.path.isfile(path):
+        raise ModelPackageError(f"Model file {model_file} named by {source} is missing.")
+    return path
+
+
+def _load_weights(path: str, unwrap: Callable[[object], object] | None = None) -> dict:
+    """A state dict of tensors, loaded as data (``unwrap`` takes it out of a container)."""
+    import torch
+
+    from ..runtime.torch_files import NotData, load_data
+
+    try:
+        state = load_data(path)
+    except NotData as error:
+        raise ModelPackageError(
+            f"Refusing to load {path}: it is not a plain PyTorch state dict ({error}). Model "
+            "files are data; files that need code to load are never run."
+        ) from error
+    if unwrap is not None:
+        state = unwrap(state)
+    if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor)
+                                              for k, v in state.items()):
+        raise ModelPackageError(f"{path} does not hold a state dict of tensors.")
+    return state
+
+
+def _network(definition: dict, state: dict | None = None):
+    """The untrained network a definition describes: ours, or arcgis.learn's (core.esri)."""
+    from ..models.backbones import create_model
+    from .esri import FASTAI_HEAD, fastai_classifier
+
+    if definition.get("Head") == FASTAI_HEAD:
+        return fastai_classifier(definition["Backbone"], len(definition["Classes"]), state,
+                                 definition["BandCount"])
+    return create_model(definition["Backbone"], len(definition["Classes"]),
+                        definition["BandCount"])
+
+
+def _check_weights_match(definition: dict, state: dict, source: str) -> None:
+    from ..models.backbones import head_name
+
+    model = _network(definition, state)
+    head = f"{head_name(model)}.weight"
+    if head in state and state[head].shape[0] != len(definition["Classes"]):
+        raise ModelPackageError(
+            f"{source} lists {len(definition['Classes'])} classes but its weights have "
+            f"{state[head].shape[0]} outputs: the .emd and .pth do not belong together.")
+    try:
+        model.load_state_dict(state)
+    except RuntimeError as error:
+        first = str(error).splitlines()[0]
+        raise ModelPackageError(f"The weights do not fit the {definition['Backbone']} model "
+                                f"described by {source}: {first}") from error

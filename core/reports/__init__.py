@@ -1,0 +1,1 @@
+"""HTML reports, their figures, and the accuracy measures they show."""

@@ -1,0 +1,265 @@
+"""What the plugin needs besides QGIS: whether it is there, and how to install it.
+
+Looked up without importing anything heavy into QGIS: whether a package can be imported
+(importlib's finder), versions from the packages' metadata, the GPU from ``nvidia-smi``, and
+whether PyTorch and onnxruntime see it from a short run of QGIS's own Python in a separate
+process. The messages for a missing package give the exact install command. Installing runs
+that Python's pip into a folder the plugin owns inside the QGIS profile (never QGIS's own
+site-packages), with numpy held at the version QGIS's GDAL bindings were built against.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import sysconfig
+from dataclasses import asdict, dataclass, field
+
+from ..errors import DependencyError
+
+
+def python_executable() -> str:
+    """The Python interpreter running this code (inside QGIS sys.executable may be QGIS)."""
+    exe = sys.executable or ""
+    if os.path.basename(exe).lower().startswith("python"):
+        return exe
+    for folder in (os.path.dirname(exe), os.path.join(sys.exec_prefix, "bin"), sys.exec_prefix):
+        for name in ("python3", "python3.exe", "python", "python.exe"):
+            candidate = os.path.join(folder, name)
+            if os.path.isfile(candidate):
+                return candidate
+    return shutil.which("python3") or exe or "python3"
+
+
+def externally_managed() -> bool:
+    """True where this Python's packages belong to the system (PEP 668: Debian, Ubuntu,
+    Fedora, Homebrew): pip refuses a plain install there."""
+    marker = os.path.join(sysconfig.get_paths()["stdlib"], "EXTERNALLY-MANAGED")
+    return sys.prefix == sys.base_prefix and os.path.isfile(marker)
+
+
+def pip_command(packages: str = "torch torchvision onnx") -> str:
+    """The exact command that installs ``packages`` for this Python: into the user's own
+    site-packages where the system owns Python's, with numpy held at the version QGIS's GDAL
+    bindings were built against."""
+    flags = " --user --break-system-packages" if externally_managed() else ""
+    try:
+        import numpy
+
+        pin = f' "numpy=={numpy.__version__}"'
+    except ImportError:
+        pin = ""
+    return f'"{python_executable()}" -m pip install{flags} {packages}{pin}'
+
+
+def installed(module: str) -> bool:
+    """True when ``module`` can be imported; only looks for it (cheap, imports nothing)."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def torch_installed() -> bool:
+    """True when torch and torchvision can be imported; only looks for them (cheap)."""
+    return installed("torch") and installed("torchvision")
+
+
+def missing_engine_note() -> str:
+    """What a classification dialog says first while neither PyTorch nor onnxruntime is
+    there."""
+    return ("Neither onnxruntime nor PyTorch is installed for the Python that runs QGIS: this "
+            "tool needs one of them. The smaller is onnxruntime; install it with Plugins ▸ "
+            f"Scene Classifier ▸ Dependencies…, or with\n{pip_command('onnxruntime')}\nthen "
+            "restart QGIS.")
+
+
+def missing_torch_note() -> str:
+    """What a training or classification dialog says first while PyTorch is missing."""
+    return ("PyTorch is not installed for the Python that runs QGIS: this tool cannot run "
+            "until it is. Install it with Plugins ▸ Scene Classifier ▸ Dependencies…, or with"
+            f"\n{pip_command()}\nthen restart QGIS.")
+
+
+def require_torch() -> None:
+    """Raise DependencyError with the install command when torch/torchvision are missing."""
+    try:
+        import torch  # noqa: F401
+        import torchvision  # noqa: F401
+    except ImportError as error:
+        raise DependencyError(
+            f"Scene Classifier needs PyTorch and torchvision, which are not installed for the "
+            f"Python that runs QGIS ({error}). Install them with Plugins ▸ Scene Classifier ▸ "
+            f"Dependencies… in the QGIS desktop, or with:\n  {pip_command()}\n"
+            "then restart QGIS. See the plugin's README for Windows and macOS."
+        ) from error
+
+
+def require_report_libraries() -> None:
+    """Raise DependencyError with the install command when Jinja2 or matplotlib (which QGIS
+    usually ships) are missing: reports and figures need them."""
+    try:
+        import jinja2  # noqa: F401
+        import matplotlib  # noqa: F401
+    except ImportError as error:
+        raise DependencyError(
+            f"Scene Classifier's reports need Jinja2 and matplotlib, which are not installed "
+            f"for the Python that runs QGIS ({error}). Install them with:\n  "
+            f"{pip_command('jinja2 matplotlib')}\nthen restart QGIS."
+        ) from error
+
+PACKAGES_FOLDER = "scene_classifier_packages"  # inside the QGIS profile's python folder
+TORCH_CUDA_INDEX = "https://download.pytorch.org/whl/cu126"
+TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+
+
+@dataclass
+class Dependency:
+    """One package: whether it can be imported, its version, and what it enables."""
+
+    name: str
+    purpose: str
+    installed: bool
+    version: str = ""
+
+
+@dataclass
+class DependencyReport:
+    """What is there: the packages, the NVIDIA GPU, and whether the engines see it."""
+
+    packages: list[Dependency]
+    gpu: str = ""  # "name, driver version" from nvidia-smi, "" without an NVIDIA GPU
+    torch_cuda: bool | None = None  # None: PyTorch not installed or not asked
+    onnxruntime_cuda: bool | None = None
+    python: str = field(default_factory=python_executable)
+
+    def has(self, name: str) -> bool:
+        return any(p.name == name and p.installed for p in self.packages)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def says(seen: bool | None) -> str:
+    """An engine's answer to "do you use the GPU?" in words (None: it is not installed)."""
+    return "not installed" if seen is None else "yes" if seen else "no"
+
+
+PURPOSES = {
+    "torch": "training, and classifying with PyTorch",
+    "torchvision": "the backbones (with PyTorch)",
+    "onnxruntime": "classifying without PyTorch, from a package's ONNX copy (about 15 MB)",
+    "timm": "more backbones: any timm model (TIMM_BACKBONE)",
+    "jinja2": "the HTML reports",
+    "matplotlib": "the pictures in reports and notebooks",
+}
+
+
+def _version(name: str) -> str:
+    for distribution in (name, f"{name}-gpu"):
+        try:
+            return importlib.metadata.version(distribution)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return ""
+
+
+def nvidia_gpu() -> str:
+    """"name, driver" of the first NVIDIA GPU, or "" (no driver, no GPU)."""
+    if not shutil.which("nvidia-smi"):
+        return ""
+    try:
+        done = subprocess.run(["nvidia-smi", "--query-gpu=name,driver_version",
+                               "--format=csv,noheader"], capture_output=True, text=True,
+                              timeout=20)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip().splitlines()[0] if done.returncode == 0 and done.stdout else ""
+
+
+def check(ask_engines: bool = False) -> DependencyReport:
+    """The report; with ``ask_engines``, also whether PyTorch and onnxruntime see a GPU
+    (asked in a separate process of QGIS's Python, which takes a few seconds)."""
+    packages = [Dependency(name, purpose, installed(name), _version(name))
+                for name, purpose in PURPOSES.items()]
+    report = DependencyReport(packages, nvidia_gpu())
+    if ask_engines:
+        report.torch_cuda, report.onnxruntime_cuda = _engines_see_cuda(report)
+    return report
+
+
+ENGINE_PROBE = """
+import json
+found = {}
+try:
+    import torch
+    found["torch"] = torch.cuda.is_available()
+except Exception:
+    found["torch"] = None
+try:
+    import onnxruntime
+    found["onnxruntime"] = "CUDAExecutionProvider" in onnxruntime.get_available_providers()
+except Exception:
+    found["onnxruntime"] = None
+print(json.dumps(found))
+"""
+
+
+def _engines_see_cuda(report: DependencyReport) -> tuple[bool | None, bool | None]:
+    try:
+        done = subprocess.run([report.python, "-c", ENGINE_PROBE], capture_output=True,
+                              text=True, timeout=180, env=dict(os.environ,
+                                                               PYTHONPATH=os.pathsep.join(
+                                                                   p for p in sys.path if p)))
+        found = json.loads(done.stdout.strip().splitlines()[-1])
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+        return None, None
+    return found.get("torch"), found.get("onnxruntime")
+
+
+def packages_folder(profile_folder: str) -> str:
+    """The folder the plugin installs into, inside the QGIS profile ``profile_folder``."""
+    return os.path.join(profile_folder, "python", PACKAGES_FOLDER)
+
+
+def use_packages_folder(folder: str) -> None:
+    """Put the plugin's packages folder on sys.path, after everything else: what QGIS
+    itself has (numpy above all) always wins."""
+    if os.path.isdir(folder) and folder not in sys.path:
+        sys.path.append(folder)
+
+
+def install_arguments(what: str, folder: str, gpu: bool, extra: list[str] | None = None,
+                      ) -> list[str]:
+    """The pip command (a list) that installs ``what`` ("torch" for PyTorch, torchvision and
+    onnx, or "onnxruntime") into ``folder``, the CUDA build where ``gpu``, with numpy
+    held at this Python's version (a constraints file written into ``folder``)."""
+    os.makedirs(folder, exist_ok=True)
+    constraints = os.path.join(folder, "constraints.txt")
+    try:
+        import numpy
+
+        pin = f"numpy=={numpy.__version__}\n"
+    except ImportError:
+        pin = ""
+    with open(constraints, "w", encoding="utf-8") as file:
+        file.write(pin)
+    arguments = [python_executable(), "-m", "pip", "install", "--target", folder,
+                 "--upgrade", "--no-warn-script-location", "-c", constraints]
+    if what == "torch":  # and onnx, which the ONNX copy of every saved package needs
+        arguments += ["torch", "torchvision", "onnx"]
+        if platform.system() != "Darwin":  # macOS has one build; elsewhere choose CPU/CUDA
+            arguments += ["--extra-index-url", TORCH_CUDA_INDEX if gpu else TORCH_CPU_INDEX]
+    elif what == "onnxruntime":
+        gpu_build = gpu and platform.system() != "Darwin"
+        arguments.append("onnxruntime-gpu" if gpu_build else "onnxruntime")
+    else:
+        raise ValueError(f"Unknown dependency set '{what}': torch or onnxruntime.")
+    return arguments + list(extra or [])
+

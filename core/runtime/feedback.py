@@ -1,0 +1,59 @@
+"""Progress, log and cancellation callbacks handed down from the caller.
+
+Core never prints: it reports through a :class:`Feedback`. QGIS algorithms bridge it to
+QgsProcessingFeedback; notebooks use the default (silent) or ``Feedback.printing()``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..errors import Cancelled
+
+
+def _ignore(*_args) -> None:
+    return None
+
+
+def _never() -> bool:
+    return False
+
+
+@dataclass
+class Feedback:
+    """Callbacks: ``progress(fraction 0..1, text)``, ``log(line)``, ``is_cancelled()``."""
+
+    progress: Callable[[float, str], None] = _ignore
+    log: Callable[[str], None] = _ignore
+    is_cancelled: Callable[[], bool] = _never
+    text_interval_s: float = 5.0
+    _last_text: float = field(default=0.0, repr=False)
+
+    @classmethod
+    def printing(cls) -> Feedback:
+        """A feedback that prints log lines (for notebooks and scripts)."""
+        return cls(log=print)
+
+    def main_only(self) -> Feedback:
+        """This feedback in the main process of a torchrun run (and outside torchrun); in the
+        other processes one that shows nothing (the main one speaks for all) but is still
+        cancelled with this one."""
+        from .distributed import is_main
+
+        return self if is_main() else Feedback(is_cancelled=self.is_cancelled)
+
+    def check_cancelled(self) -> None:
+        """Raise :class:`Cancelled` when the user asked to stop."""
+        if self.is_cancelled():
+            raise Cancelled()
+
+    def report(self, fraction: float, text: str, force: bool = False) -> None:
+        """Report progress; the text is passed on at most every ``text_interval_s`` seconds."""
+        now = time.monotonic()
+        if force or now - self._last_text >= self.text_interval_s:
+            self._last_text = now
+            self.progress(min(max(fraction, 0.0), 1.0), text)
+        else:
+            self.progress(min(max(fraction, 0.0), 1.0), "")

@@ -1,0 +1,126 @@
+"""Checkpoints: a training run that is killed resumes from its last finished epoch.
+
+After every epoch the whole training state (model, optimizer, schedule, random generators,
+epoch table, best epoch so far) goes to ``<output folder>/<name>.partial/checkpoint.pth``,
+written to a temporary file and renamed, so a kill at any moment leaves the previous
+complete checkpoint. The folder is removed once the finished package is in place. A
+checkpoint is data like a package: it loads with ``weights_only=True``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+from ..errors import SceneClassifierError
+
+CHECKPOINT_FILE = "checkpoint.pth"
+
+
+class CheckpointError(SceneClassifierError):
+    """A checkpoint that cannot be resumed."""
+
+
+def partial_folder(output_folder: str, name: str) -> str:
+    """Where an unfinished run of the package ``name`` keeps its checkpoint."""
+    return os.path.join(os.path.abspath(output_folder), f"{name}.partial")
+
+
+def save_checkpoint(folder: str, state: dict) -> None:
+    """Write ``state`` atomically: a kill leaves the old checkpoint or the new, never half."""
+    from ..runtime.torch_files import save_data
+
+    os.makedirs(folder, exist_ok=True)
+    save_data(state, os.path.join(folder, CHECKPOINT_FILE), "the training checkpoint")
+
+
+def load_checkpoint(folder: str) -> dict | None:
+    """The saved state, or None when there is no checkpoint."""
+    from ..runtime.torch_files import NotData, load_data
+
+    path = os.path.join(folder, CHECKPOINT_FILE)
+    if not os.path.isfile(path):
+        return None
+    try:
+        state = load_data(path)
+    except NotData as error:
+        raise CheckpointError(
+            f"The checkpoint {path} cannot be read ({error}). Delete {folder} and train "
+            "without RESUME.") from error
+    if not isinstance(state, dict) or "epoch" not in state or "run" not in state:
+        raise CheckpointError(f"{path} is not a training checkpoint. Delete {folder} and train "
+                              "without RESUME.")
+    return state
+
+
+def random_state(generator, device) -> dict:
+    """The state of every random generator one process of a run draws from: the run's own
+    ``generator``, torch's CPU generator and, on a GPU, the generator of ``device`` (only
+    that one: under torchrun the other GPUs are other processes')."""
+    import torch
+
+    return {"generator": generator.get_state(), "torch_rng": torch.get_rng_state(),
+            "cuda_rng": [torch.cuda.get_rng_state(device)] if device.type == "cuda" else []}
+
+
+def restore_random(saved: dict, generator, device) -> None:
+    """Put a random_state back."""
+    import torch
+
+    generator.set_state(saved["generator"])
+    torch.set_rng_state(saved["torch_rng"])
+    if device.type == "cuda" and saved["cuda_rng"]:
+        torch.cuda.set_rng_state(saved["cuda_rng"][0], device)
+
+
+def random_states(state: dict) -> list[dict]:
+    """The random_state of each process of the run that saved ``state``, in rank order (a
+    checkpoint of an earlier version holds its one process's at the top level)."""
+    return state.get("random", [state])
+
+
+def capture_run(weights: dict, optimizer, scheduler, scaler, randoms: list[dict]) -> dict:
+    """The state of a run's torch objects: weights, optimizer, schedule, gradient scaler and
+    the random_state of each of its processes (``randoms``, in rank order)."""
+    return {"model": weights, "optimizer": optimizer.state_dict(),
+            "scheduler": scheduler.state_dict(), "scaler": scaler.state_dict(),
+            "random": randoms}
+
+
+def restore_run(state: dict, model, optimizer, scheduler, scaler) -> None:
+    """Put a capture_run state back into the run's torch objects (restore_random puts back
+    a process's random generators)."""
+    model.load_state_dict(state["model"])
+    optimizer.load_state_dict(state["optimizer"])
+    scheduler.load_state_dict(state["scheduler"])
+    scaler.load_state_dict(state["scaler"])
+
+
+def check_same_processes(state: dict, processes: int, folder: str) -> None:
+    """Refuse to resume with another number of processes than the run that saved ``state``:
+    each had its share of the chips and its own random numbers."""
+    saved = len(random_states(state))
+    if saved != processes:
+        raise CheckpointError(
+            f"The checkpoint in {folder} was made by {saved} process(es), this run has "
+            f"{processes}. Resume with as many (torchrun --nproc_per_node {saved}, or without "
+            "torchrun for 1), or run without RESUME to start again.")
+
+
+def check_same_run(saved: dict, current: dict, folder: str) -> None:
+    """Refuse to resume a checkpoint made with other data or settings (names the first)."""
+    for key, value in current.items():
+        if saved.get(key) != value:
+            raise CheckpointError(
+                f"The checkpoint in {folder} was made with {key} = {saved.get(key)!r}, this run "
+                f"has {value!r}. Run with the settings of the interrupted run, or without "
+                "RESUME to start again.")
+
+
+def remove_checkpoint(folder: str) -> None:
+    """Delete the checkpoint, and its folder once empty (never anything else in it)."""
+    for name in (CHECKPOINT_FILE, CHECKPOINT_FILE + ".tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(os.path.join(folder, name))
+    with contextlib.suppress(OSError):
+        os.rmdir(folder)

@@ -1,0 +1,65 @@
+"""CUDA graphs for the network's forward and backward passes in training.
+
+At batch 64 a GPU's training step lasts a few milliseconds, and launching its hundreds of
+kernels one by one from Python takes about as long: the GPU waits for the CPU. A CUDA graph
+records the kernels of a pass once and replays them with one launch
+(``torch.cuda.make_graphed_callables``: no compiler, so it also works inside QGIS, where
+triton is kept out). Augmentation, the loss and the optimizer step stay outside the graph.
+A batch of another shape (an epoch's last, partial batch; the parts of a batch halved after
+running out of memory) runs the network directly, with the same weights: no chip is dropped.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ..runtime.feedback import Feedback
+
+# Capturing takes 3 to 7 s (H200, resnet34/50 at 224 px) and saves about 5 ms a step at
+# batch 64 (docs/benchmarks.md): from about a thousand steps on, the graphs pay.
+MIN_STEPS = 1000
+
+
+def worth_capturing(steps: int, feedback: Feedback) -> bool:
+    """True when ``steps`` training steps are enough to repay capturing graphs (logged)."""
+    if steps < MIN_STEPS:
+        feedback.log(f"CUDA graphs: not used for {steps} training steps (they repay their "
+                     f"capture from {MIN_STEPS} on).")
+        return False
+    return True
+
+
+class GraphedForward:
+    """The network's training forward (and its backward) replayed from CUDA graphs for
+    batches of the captured shape, run directly for others."""
+
+    def __init__(self, model, graphed, shape: tuple[int, ...]) -> None:
+        self.model = model
+        self.graphed = graphed
+        self.shape = shape
+
+    @classmethod
+    def capture(cls, model, sample, autocast, feedback: Feedback):
+        """Graphs captured with ``sample`` (a prepared batch) under ``autocast()``; the
+        network itself (logged) when capture fails."""
+        import torch
+
+        started = time.perf_counter()
+        try:
+            with autocast():
+                # captured behind a container of its own: the network keeps its plain forward
+                graphed = torch.cuda.make_graphed_callables(torch.nn.Sequential(model),
+                                                            (sample,))
+            torch.cuda.synchronize()
+        except Exception as error:  # noqa: BLE001 (any op or memory failure: run eagerly)
+            feedback.log(f"CUDA graphs could not be captured ({type(error).__name__}: "
+                         f"{error}); training runs without them.")
+            return model
+        feedback.log(f"CUDA graphs: forward and backward passes captured for batches of "
+                     f"{sample.shape[0]} in {time.perf_counter() - started:.1f} s.")
+        return cls(model, graphed, tuple(sample.shape))
+
+    def __call__(self, images):
+        if tuple(images.shape) == self.shape:
+            return self.graphed(images)
+        return self.model(images)

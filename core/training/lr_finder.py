@@ -1,0 +1,83 @@
+"""The learning-rate finder: an exponential sweep of the rate, one training step each, and
+the suggested rate (Smith's rule, as fastai's "minimum" suggestion)."""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from ..errors import SceneClassifierError
+from ..runtime.distributed import mean
+
+
+@dataclass
+class LRFinderResult:
+    """The learning-rate sweep (smoothed losses) and the suggested rate."""
+
+    lrs: list[float]
+    losses: list[float]
+    suggestion: float
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def sweep_learning_rates(trainer, start_lr: float = 1e-7, end_lr: float = 10.0,
+                         iterations: int = 100) -> LRFinderResult:
+    """Sweep the rate from ``start_lr`` to ``end_lr`` over up to ``iterations`` training steps
+    of ``trainer`` (a core.training.Trainer), stopping once the loss blows up; suggests a
+    tenth of the rate at the lowest smoothed loss. The model's weights are restored after.
+
+    Under torchrun every process sweeps with its share of the chips; each step's loss is the
+    mean over all processes, and whether it is finite is decided for all (Trainer.train_step):
+    all take the same decisions and suggest the same rate, that of the global batch."""
+    saved = copy.deepcopy(trainer.model.state_dict())
+    optimizer = trainer.make_optimizer(start_lr)
+    scaler = trainer.make_scaler()
+    factor = (end_lr / start_lr) ** (1 / (iterations - 1))
+    lrs, losses = [], []
+    average, best = 0.0, math.inf
+    trainer.model.train()
+    try:
+        with trainer.own_random_numbers():
+            stream = trainer.train_batches()
+            for step in range(iterations):
+                trainer.feedback.check_cancelled()
+                lr = start_lr * factor**step
+                for group in optimizer.param_groups:
+                    group["lr"] = lr
+                loss, finite = trainer.train_step(*next(stream), optimizer, scaler)
+                # the sweep reads every step
+                loss = float(mean(loss)) if bool(finite) else math.nan
+                average = 0.98 * average + 0.02 * loss
+                smoothed = average / (1 - 0.98 ** (step + 1))
+                if not math.isfinite(smoothed):
+                    break
+                lrs.append(lr)
+                losses.append(smoothed)
+                best = min(best, smoothed)
+                trainer.feedback.report((step + 1) / iterations,
+                                        f"finding learning rate · step {step + 1}/{iterations}")
+                if step > 10 and smoothed > 4 * best:
+                    break
+    finally:
+        trainer.model.load_state_dict(saved)
+    if len(lrs) < 10:
+        raise SceneClassifierError(
+            "The learning-rate finder diverged at once; give LEARNING_RATE explicitly "
+            "(e.g. 0.001) or check the training chips."
+        )
+    return LRFinderResult(lrs, losses, suggest_learning_rate(lrs, losses))
+
+
+def suggest_learning_rate(lrs: list[float], losses: list[float]) -> float:
+    """One tenth of the rate at the lowest smoothed loss (Smith's rule, fastai's "minimum").
+
+    The lowest point is where training starts to become unstable; a tenth of it is still on
+    the steep, falling part of the curve and, unlike the single steepest point, is not moved
+    about by noise in the curve's flat start.
+    """
+    return float(max(lrs[int(np.argmin(losses))] / 10, lrs[0]))

@@ -1,0 +1,25 @@
+"""The dependency check as a tool: the report written and the answers returned."""
+
+from __future__ import annotations
+
+from ..reports.report import write_dependency_report
+from ..runtime.dependencies import check, pip_command
+from ..runtime.feedback import Feedback
+
+
+def check_and_report(path: str, feedback: Feedback) -> dict[str, bool]:
+    """Check the packages and the GPU (asking the engines), write the HTML report with the
+    install commands for what is missing to ``path``, log a line per package; returns
+    whether PyTorch (with torchvision), onnxruntime and a CUDA engine are there (TORCH,
+    ONNXRUNTIME, CUDA)."""
+    feedback.report(0.1, "asking PyTorch and onnxruntime about the GPU", force=True)
+    report = check(ask_engines=True)
+    torch_there = report.has("torch") and report.has("torchvision")
+    commands = ([] if torch_there else [pip_command()]) + (
+        [] if report.has("onnxruntime") else [pip_command("onnxruntime")])
+    write_dependency_report(path, report, commands)
+    for package in report.packages:
+        feedback.log(f"{package.name}: {package.version or 'not installed'}")
+    feedback.log(f"GPU: {report.gpu or 'none found'}")
+    return {"TORCH": torch_there, "ONNXRUNTIME": report.has("onnxruntime"),
+            "CUDA": bool(report.torch_cuda or report.onnxruntime_cuda)}

@@ -1,0 +1,268 @@
+"""A model's accuracy against ground truth: labelled chips in a folder, or labelled features
+classified in place from the raster (through the same chip path as classification).
+
+The measures remote sensing reports: overall accuracy, Cohen's kappa, per-class producer's
+accuracy (recall), user's accuracy (precision) and F1, macro F1, the confusion matrix.
+Truth values that are not classes of the model are counted and reported, never dropped
+silently.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, deque
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..data.imagery import parallel_decoders, read_image, resize_chip
+from ..data.training_data import scan_folders, split_folder_list
+from ..errors import DataError
+from ..inference.classifier import ClassifyOptions, RasterClassifier
+from ..inference.engines import TORCH, choose_engine
+from ..inference.predictor import Predictor
+from ..packages.read import ModelPackage, load_package
+from ..reports import report
+from ..reports.metrics import confusion_matrix, kappa, overall_accuracy, per_class_metrics
+from ..runtime.feedback import Feedback
+from ..runtime.outputs import write_atomic
+from .export import class_folder_name
+
+EXAMPLE_CHIPS = 36  # misclassified chips kept for the report
+NULL_TRUTH = "with a NULL truth value"
+UNREADABLE = "unreadable"
+WRONG_BANDS = "with another band count than the model's"
+
+
+@dataclass
+class Mistake:
+    """A misclassified chip or feature."""
+
+    source: object  # file path or feature id
+    truth: str
+    predicted: str
+    confidence: float
+    chip: np.ndarray | None = None
+
+
+@dataclass
+class Evaluation:
+    """The confusion matrix and what could not be counted, with the measures derived."""
+
+    classes: list[str]
+    confusion: np.ndarray
+    mistakes: list[Mistake] = field(default_factory=list)
+    unknown_truth: Counter = field(default_factory=Counter)  # truth values not in the model
+    skipped: Counter = field(default_factory=Counter)  # reason -> count
+    description: str = ""
+    class_entries: list[dict] = field(default_factory=list)  # the model's, with colours
+
+    @property
+    def count(self) -> int:
+        return int(self.confusion.sum())
+
+    @property
+    def overall_accuracy(self) -> float:
+        return overall_accuracy(self.confusion)
+
+    @property
+    def kappa(self) -> float:
+        return kappa(self.confusion)
+
+    @property
+    def per_class(self) -> list[dict]:
+        return per_class_metrics(self.confusion, self.classes)
+
+    @property
+    def macro_f1(self) -> float:
+        """Mean F1 over the classes that occur in the truth or the predictions."""
+        present = (self.confusion.sum(axis=0) + self.confusion.sum(axis=1)) > 0
+        scores = [row["f1"] for row, used in zip(self.per_class, present) if used]
+        return float(np.mean(scores)) if scores else 0.0
+
+    def text(self) -> str:
+        """The result as lines for the log."""
+        lines = [f"Evaluated {self.count} samples: overall accuracy {self.overall_accuracy:.4f}, "
+                 f"kappa {self.kappa:.4f}, macro F1 {self.macro_f1:.4f}."]
+        if self.unknown_truth:
+            lines.append(f"{sum(self.unknown_truth.values())} samples have truth values that are "
+                         "not classes of the model and were not counted: " + ", ".join(
+                             f"{value!r} ({count})" for value, count in
+                             self.unknown_truth.most_common()))
+        if self.skipped:
+            lines.append(f"Skipped {sum(self.skipped.values())}: " + ", ".join(
+                f"{count} {reason}" for reason, count in self.skipped.items()))
+        return "\n".join(lines)
+
+    def write_csv(self, file) -> None:
+        """The confusion matrix to an open text file: truth classes as rows, predicted
+        classes as columns."""
+        import csv
+
+        rows = csv.writer(file, lineterminator="\n")
+        rows.writerow(["truth \\ predicted", *self.classes])
+        for name, counts in zip(self.classes, self.confusion):
+            rows.writerow([name, *(int(c) for c in counts)])
+
+    def save(self, report_path: str, confusion_path: str, model_path: str) -> None:
+        """The HTML report and the confusion matrix as CSV, each written aside and moved
+        into place."""
+        import io
+
+        self.write_report(report_path, model_path)
+        text = io.StringIO()
+        self.write_csv(text)
+        write_atomic(confusion_path, text.getvalue())
+
+    def write_report(self, path: str, model_path: str) -> None:
+        facts = [("Model", model_path), ("Evaluated", self.description),
+                 ("Samples counted", self.count),
+                 ("Overall accuracy", f"{self.overall_accuracy:.2%}"),
+                 ("Cohen's kappa", f"{self.kappa:.4f}"), ("Macro F1", f"{self.macro_f1:.4f}")]
+        examples = [(m.chip, m.truth, m.predicted, m.confidence) for m in self.mistakes
+                    if m.chip is not None][:EXAMPLE_CHIPS]
+        report.write_evaluation_report(
+            path, title="Scene classifier evaluation", facts=facts, classes=self.classes,
+            confusion=self.confusion, per_class=self.per_class,
+            unknown=dict(self.unknown_truth), skipped=dict(self.skipped), mistakes=examples,
+            mistake_count=len(self.mistakes))
+
+
+def check_ground_truth(folder: bool, features: bool, raster: bool, truth_field: bool) -> None:
+    """The ground truth is given one way: a folder of chips alone, or a raster, labelled
+    features and their truth field together (which of them are given)."""
+    if folder == features:
+        raise DataError(
+            "Give either 'Folder of labelled chips' (INPUT_FOLDER) alone, or 'Input raster' "
+            "(INPUT_RASTER), 'Labelled features' (INPUT_FEATURES) and 'Truth field' "
+            "(TRUTH_FIELD) together: one of the two ways, not both and not neither.")
+    if features and not raster:
+        raise DataError("'Labelled features' (INPUT_FEATURES) needs 'Input raster' "
+                        "(INPUT_RASTER), the imagery to classify them from.")
+    if features and not truth_field:
+        raise DataError("'Labelled features' (INPUT_FEATURES) needs 'Truth field' (TRUTH_FIELD), "
+                        "the field with their true class.")
+
+
+def match_class(value: object, classes: Sequence[str]) -> int | None:
+    """The model class a truth value stands for: its name, or its name as a chip folder."""
+    for name in (str(value), class_folder_name(value)):
+        if name in classes:
+            return list(classes).index(name)
+    return None
+
+
+class _Tally:
+    """Builds an Evaluation one (source, truth, probabilities, chip) at a time."""
+
+    def __init__(self, class_entries: list[dict], description: str) -> None:
+        self.classes = classes = [str(entry["Name"]) for entry in class_entries]
+        self.truth: list[int] = []
+        self.predicted: list[int] = []
+        self.evaluation = Evaluation(classes, np.zeros((len(classes),) * 2, np.int64),
+                                     description=description, class_entries=class_entries)
+
+    def add(self, source, truth_value, class_index: int, confidence: float, chip) -> None:
+        truth = match_class(truth_value, self.classes)
+        if truth is None:
+            self.evaluation.unknown_truth[str(truth_value)] += 1
+            return
+        self.truth.append(truth)
+        self.predicted.append(class_index)
+        if truth != class_index:
+            keep = chip is not None and len(self.evaluation.mistakes) < EXAMPLE_CHIPS
+            self.evaluation.mistakes.append(Mistake(
+                source, self.classes[truth], self.classes[class_index], confidence,
+                np.array(chip) if keep else None))
+
+    def result(self) -> Evaluation:
+        """The evaluation; an error when no sample could be counted (an accuracy of nothing
+        would read as 0 %)."""
+        self.evaluation.confusion = confusion_matrix(self.truth, self.predicted,
+                                                     len(self.classes))
+        if not self.truth:
+            reasons = self.evaluation.text().split("\n")[1:] or ["there were no samples"]
+            raise DataError(f"Nothing could be evaluated in {self.evaluation.description}: "
+                            f"{' '.join(reasons)} The model's classes are "
+                            f"{', '.join(self.classes)}: give truth values among them.")
+        return self.evaluation
+
+
+def evaluate_folder(model: str | ModelPackage, folder: str, batch_size: int = 64,
+                    device: str = "auto", feedback: Feedback | None = None,
+                    engine: str = "auto") -> Evaluation:
+    """Evaluate on labelled chips in ImageNet layout (class = sub-folder name)."""
+    feedback = feedback or Feedback()
+    engine = choose_engine(engine)
+    package = load_package(model, torch_weights=engine == TORCH) if isinstance(model, str) \
+        else model
+    for note in package.notes:
+        feedback.log(note)
+    predictor = Predictor(package, device, batch_size, feedback=feedback, engine=engine)
+    scan = scan_folders(split_folder_list(folder), for_training=False)
+    tally = _Tally(package.definition["Classes"], f"labelled chips in {os.path.abspath(folder)}")
+    model_type = package.definition.get("DataType")
+
+    def decode(path: str):
+        try:
+            chip = read_image(path)
+        except Exception:  # any decoder failure means "unreadable"
+            return None, UNREADABLE
+        if chip.shape[0] != package.band_count:
+            return None, WRONG_BANDS
+        if model_type and chip.dtype.name != model_type:
+            raise DataError(f"The model was trained on {model_type} chips but {path} holds "
+                            f"{chip.dtype.name} pixels; evaluate it on chips like its own.")
+        return resize_chip(chip, package.chip_size), None
+
+    total = len(scan.paths)
+    with ThreadPoolExecutor(parallel_decoders()) as pool:
+        for start in range(0, total, predictor.batch_size):
+            feedback.check_cancelled()
+            paths = scan.paths[start:start + predictor.batch_size]
+            decoded = list(pool.map(decode, paths))
+            usable = [i for i, (chip, _) in enumerate(decoded) if chip is not None]
+            for _, problem in decoded:
+                if problem:
+                    tally.evaluation.skipped[problem] += 1
+            if not usable:
+                continue
+            chips = np.stack([decoded[i][0] for i in usable])
+            probabilities = predictor.probabilities(chips)
+            for row, chip, index in zip(probabilities, chips, usable):
+                best = int(row.argmax())
+                tally.add(paths[index], scan.classes[scan.labels[start + index]], best,
+                          float(row[best]), chip)
+            done = min(start + predictor.batch_size, total)
+            feedback.report(done / total, f"evaluating chips {done}/{total}")
+    return tally.result()
+
+
+def evaluate_features(model: str | ModelPackage, raster: str,
+                      features: Iterable[tuple[object, object, bytes | None]],
+                      options: ClassifyOptions | None = None, feedback: Feedback | None = None,
+                      total: int | None = None) -> Evaluation:
+    """Evaluate on (feature id, truth value, WKB) classified in place from the raster."""
+    classifier = RasterClassifier(model, raster, options, feedback)
+    tally = _Tally(classifier.package.definition["Classes"],
+                   f"labelled features over {os.path.abspath(raster)}")
+    pending: deque[tuple[object, object]] = deque()
+
+    def geometries():
+        for source, truth, wkb in features:
+            pending.append((source, truth))
+            yield wkb
+
+    for prediction in classifier.classify(geometries(), total, keep_chips=True):
+        source, truth = pending.popleft()
+        if truth is None:
+            tally.evaluation.skipped[NULL_TRUTH] += 1
+        elif prediction.class_index is None:
+            tally.evaluation.skipped[prediction.status.value] += 1
+        else:
+            tally.add(source, truth, prediction.class_index, prediction.confidence,
+                      prediction.chip)
+    return tally.result()
+

@@ -1,0 +1,276 @@
+"""Training chips cut from a labelled layer, in the ImageNet layout the trainer reads.
+
+    OUTPUT/images/<class>/<feature id>.tif|png|jpg   one chip per usable feature
+    OUTPUT/chips.csv                                 file, class, folder, feature id, bounds
+
+Chips come from the same chip path as classification (core.chips), so a model evaluated on
+exported chips and on the features in place sees the same pixels. Everything is written to a
+staging folder and moved into place at the end: a cancelled or failed export leaves nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..data.imagery import parallel_decoders
+from ..errors import DataError, OutputError
+from ..runtime.feedback import Feedback
+from ..runtime.outputs import gdal_checked
+from ..sources.feature_chips import FeatureChip, FeatureChips, Status
+from ..sources.geometry import GeometryReader
+from ..sources.raster import FIXED, ChipOptions, ChipSettings, RasterSource
+
+FORMATS = {"tif": "GeoTIFF, all bands, original data type", "png": "8-bit RGB PNG",
+           "jpg": "8-bit RGB JPEG"}
+NULL_CLASS = "with a NULL class"
+EXPORT_BATCH = 8  # chips cut per reading job; a chunk of 16 jobs is held until written
+CSV_COLUMNS = ("file", "class", "folder", "feature_id", "min_x", "min_y", "max_x", "max_y")
+RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                  *(f"lpt{i}" for i in range(1, 10))}
+JPEG_QUALITY = 95
+MAX_FEATURES = 1_000_000  # features exported by default at most (exporttrainingchips' MAX_FEATURES)
+
+
+@dataclass
+class ExportSettings(ChipOptions):
+    """How chips are cut (there is no model: the crop mode is FIXED or BOUNDING_BOX, never
+    None) and written."""
+
+    crop_mode: str = FIXED
+    chip_size: int = 224
+    format: str = "tif"
+    max_features: int = MAX_FEATURES  # more are refused (before any work, when counted)
+
+
+@dataclass
+class ExportSummary:
+    """What was written, per class folder, and what was skipped and why."""
+
+    folder: str
+    counts: Counter = field(default_factory=Counter)  # chips per class folder
+    skipped: Counter = field(default_factory=Counter)  # features per reason
+    folders: dict[str, str] = field(default_factory=dict)  # class value -> folder name
+
+    @property
+    def chip_count(self) -> int:
+        return sum(self.counts.values())
+
+    def text(self) -> str:
+        lines = [f"Wrote {self.chip_count} chips to {self.folder}: " + ", ".join(
+            f"{name} {count}" for name, count in sorted(self.counts.items()))]
+        renamed = {v: f for v, f in self.folders.items() if v != f}
+        if renamed:
+            lines.append("Class values renamed as folders: " + ", ".join(
+                f"{value!r} → {folder}" for value, folder in renamed.items()))
+        if self.skipped:
+            lines.append(f"Skipped {sum(self.skipped.values())} features: " + ", ".join(
+                f"{count} {reason}" for reason, count in self.skipped.items()))
+        return "\n".join(lines)
+
+
+def class_folder_name(value: object) -> str:
+    """A class value as a folder name that is safe on every system ("Hydro/Eau" → "Hydro_Eau").
+
+    Whole numbers stored as reals ("3.0") become "3".
+    """
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    name = re.sub(r"[^\w .\-]+", "_", str(value), flags=re.UNICODE).strip(" .")
+    if not name:
+        name = "class"
+    if name.lower() in RESERVED_NAMES:
+        name += "_"
+    return name[:100]
+
+
+def check_export_target(output_folder: str, overwrite: bool) -> None:
+    """Refuse an output folder that holds anything but an earlier export, or an earlier
+    export unless ``overwrite`` (then only its images/ and chips.csv are replaced)."""
+    folder = os.path.abspath(output_folder)
+    if os.path.isfile(folder):
+        raise OutputError(f"Output folder {folder} is a file, not a folder. Choose a folder.")
+    if not os.path.isdir(folder):
+        return
+    entries = sorted(name for name in os.listdir(folder)
+                     if not name.startswith((".export-partial-", ".export-old-")))
+    if not entries:
+        return
+    if not _is_export(folder):
+        shown = ", ".join(entries[:5]) + (" …" if len(entries) > 5 else "")
+        raise OutputError(f"Output folder {folder} is not empty ({shown}) and holds no "
+                          "earlier export; nothing was changed. Choose an empty or new folder.")
+    if not overwrite:
+        raise OutputError(f"Output folder {folder} holds an earlier export. Choose another "
+                          "folder, or set OVERWRITE to replace its images/ and chips.csv once "
+                          "the new chips are written.")
+
+
+def _is_export(folder: str) -> bool:
+    """An earlier export: chips.csv with our columns (and images/ when it has chips)."""
+    try:
+        with open(os.path.join(folder, "chips.csv"), newline="", encoding="utf-8") as table:
+            header = next(csv.reader(table), None)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return False
+    images = os.path.join(folder, "images")
+    return tuple(header or ()) == CSV_COLUMNS and (os.path.isdir(images) or
+                                                    not os.path.lexists(images))
+
+
+def export_chips(raster: str, features: Iterable[tuple[object, object, bytes | None]],
+                 output_folder: str, settings: ExportSettings | None = None,
+                 feedback: Feedback | None = None, total: int | None = None,
+                 overwrite: bool = False) -> ExportSummary:
+    """Write one chip per usable (feature id, class value, WKB) and chips.csv.
+
+    The output folder must be new or empty, or hold an earlier export and ``overwrite``
+    be set (check_export_target)."""
+    settings = settings or ExportSettings()
+    feedback = feedback or Feedback()
+    check_export_target(output_folder, overwrite)
+    if total is not None:
+        check_feature_count(total, settings.max_features)
+    if settings.format not in FORMATS:
+        raise DataError(f"Unknown chip format '{settings.format}'; use one of "
+                        f"{', '.join(FORMATS)}.")
+    if settings.chip_size < 8:
+        raise DataError(f"Chip size must be at least 8 pixels, got {settings.chip_size}.")
+    source = _raster_for(raster, settings)
+    chip_settings = ChipSettings(settings.chip_size, source.bands, settings.crop_mode,
+                                 settings.padding, bool(settings.blacken), settings.cell_size)
+    stream = FeatureChips(source, chip_settings,
+                          GeometryReader(settings.geometry_crs, source.crs_wkt or None),
+                          settings.extent, EXPORT_BATCH, parallel_decoders(), source.dtype,
+                          feedback)
+    output_folder = os.path.abspath(output_folder)
+    os.makedirs(output_folder, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=".export-partial-", dir=output_folder)
+    summary = ExportSummary(output_folder)
+
+    def labelled() -> Iterator[tuple[tuple[object, object], bytes | None]]:
+        for number, (feature_id, value, wkb) in enumerate(features, start=1):
+            if number > settings.max_features:  # a source that could not count them
+                check_feature_count(number, settings.max_features, counted=False)
+            if value is None:
+                summary.skipped[NULL_CLASS] += 1
+            else:
+                yield (feature_id, value), wkb
+
+    def progress(done: int) -> None:
+        feedback.report(done / total if total else 0.0,
+                        f"exporting chips {done}" + (f"/{total}" if total else ""))
+
+    try:
+        with open(os.path.join(staging, "chips.csv"), "w", newline="",
+                  encoding="utf-8") as table:
+            rows = csv.writer(table)
+            rows.writerow(CSV_COLUMNS)
+            for feature in stream.run(labelled(), list, progress):
+                if feature.status is Status.CHIPPED:
+                    _write_feature(feature, source, settings, staging, rows, summary)
+                else:
+                    summary.skipped[feature.status.value] += 1
+        _move_into_place(staging, output_folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return summary
+
+
+def check_feature_count(count: int, limit: int, counted: bool = True) -> None:
+    """Refuse an export of more than ``limit`` features, naming the count (or, where the
+    source could not count them, that there are more) and the fix."""
+    if count > limit:
+        how_many = f"{count:,}" if counted else f"more than {limit:,}"
+        raise DataError(f"The layer has {how_many} features; 'Most features' (MAX_FEATURES) "
+                        f"allows {limit:,}: one chip file each would fill the disk. Export a "
+                        "part (a 'Processing extent' or a selection), or raise MAX_FEATURES.")
+
+
+def _raster_for(raster: str, settings: ExportSettings) -> RasterSource:
+    """All bands for TIFF; the first three, 8-bit, for PNG and JPEG."""
+    probe = RasterSource(raster, (0,))
+    if settings.format == "tif":
+        return RasterSource(raster, range(probe.band_count), settings.extent)
+    if probe.dtype != np.uint8 or probe.band_count < 3:
+        raise DataError(
+            f"{settings.format.upper()} chips are 8-bit RGB, but {raster} has "
+            f"{probe.band_count} band(s) of {probe.dtype.name}. Export TIFF chips, which keep "
+            "every band and the data type.")
+    return RasterSource(raster, (0, 1, 2), settings.extent)
+
+
+def _write_feature(feature: FeatureChip, source: RasterSource, settings: ExportSettings,
+                   staging: str, rows, summary: ExportSummary) -> None:
+    """Write one feature's chip, georeferenced, and its row of chips.csv."""
+    feature_id, value = feature.key
+    folder = summary.folders.setdefault(str(value), _unique_folder(value, summary.folders))
+    relative = os.path.join("images", folder, f"{class_folder_name(feature_id)}."
+                            f"{settings.format}")
+    path = os.path.join(staging, relative)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    window = feature.window
+    transform = source.window_transform(window)
+    # a bounding box resampled to the chip size: the pixels grow, the bounds stay
+    transform = (transform[0], transform[1] * window.columns / settings.chip_size, 0.0,
+                 transform[3], 0.0, transform[5] * window.rows / settings.chip_size)
+    _write_chip(path, feature.result, settings.format, transform, source.crs_wkt)
+    right = transform[0] + transform[1] * settings.chip_size
+    bottom = transform[3] + transform[5] * settings.chip_size
+    rows.writerow([relative.replace(os.sep, "/"), value, folder, feature_id,
+                   transform[0], bottom, right, transform[3]])
+    summary.counts[folder] += 1
+
+
+def _unique_folder(value: object, taken: dict[str, str]) -> str:
+    name = class_folder_name(value)
+    used = {folder.lower() for folder in taken.values()}
+    candidate, number = name, 2
+    while candidate.lower() in used:
+        candidate, number = f"{name}_{number}", number + 1
+    return candidate
+
+
+def _write_chip(path: str, pixels: np.ndarray, kind: str, transform, crs_wkt: str) -> None:
+    if kind == "tif":
+        from osgeo import gdal, gdal_array
+
+        bands, rows, columns = pixels.shape
+        data_type = gdal_array.NumericTypeCodeToGDALTypeCode(pixels.dtype)
+        with gdal_checked("a training chip", path):  # a full disk is raised, not skipped
+            dataset = gdal.GetDriverByName("GTiff").Create(path, columns, rows, bands,
+                                                           data_type)
+            dataset.SetGeoTransform(transform)
+            if crs_wkt:
+                dataset.SetProjection(crs_wkt)
+            for index, band in enumerate(pixels, start=1):
+                dataset.GetRasterBand(index).WriteArray(band)
+            dataset = None  # closed: every block is on disk
+        return
+    from PIL import Image
+
+    image = Image.fromarray(np.ascontiguousarray(pixels.transpose(1, 2, 0)), "RGB")
+    options = {"quality": JPEG_QUALITY} if kind == "jpg" else {}
+    image.save(path, **options)
+
+
+def _move_into_place(staging: str, output_folder: str) -> None:
+    """Replace OUTPUT/images and OUTPUT/chips.csv with the staged ones."""
+    old = tempfile.mkdtemp(prefix=".export-old-", dir=output_folder)
+    for name in ("images", "chips.csv"):
+        if os.path.exists(os.path.join(output_folder, name)):
+            os.replace(os.path.join(output_folder, name), os.path.join(old, name))
+    os.makedirs(os.path.join(staging, "images"), exist_ok=True)
+    for name in ("images", "chips.csv"):
+        os.replace(os.path.join(staging, name), os.path.join(output_folder, name))
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(staging, ignore_errors=True)

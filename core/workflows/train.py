@@ -1,0 +1,142 @@
+"""Training and finding the learning rate, as the tools run them: plain settings and a
+Feedback in, the package (or the rate and its report) out."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from ..api import FeatureClassifier
+from ..data.training_data import load_training_data, split_folder_list
+from ..errors import Cancelled
+from ..interface import TRAIN_SETTINGS, Tool, values_for
+from ..models.backbones import DEFAULT_BACKBONE, TIMM_PREFIX
+from ..packages.write import PackagePaths, check_package_target
+from ..reports import report
+from ..runtime.dependencies import require_torch
+from ..runtime.devices import resolve_device
+from ..runtime.distributed import held_by_main, on_main
+from ..runtime.feedback import Feedback
+from ..runtime.outputs import run_lock
+from ..training.checkpoint import partial_folder, remove_checkpoint
+
+
+@dataclass
+class TrainSettings:
+    """Everything the train and find-learning-rate algorithms ask for."""
+
+    input_folder: str
+    extra_folders: str = ""
+    backbone: str = DEFAULT_BACKBONE
+    pretrained: bool = True
+    weights_file: str | None = None
+    chip_size: int = 224
+    batch_size: int = 64
+    epochs: int = 20
+    learning_rate: float = 0.0
+    val_split_pct: float = 20.0
+    oversample: bool = False
+    early_stopping: bool = True
+    device: str = "auto"
+    seed: int = 42
+    model_name: str = "model"
+    output_folder: str = "."
+    report_path: str | None = None
+    resume: bool = False
+    overwrite: bool = False
+
+
+def train_settings(tool: Tool, value: Callable[[str], object], **extra) -> TrainSettings:
+    """The settings of a training tool from its parameter values (``value(name)``): a
+    timm backbone, when named, replaces the BACKBONE choice."""
+    given = values_for(tool, TRAIN_SETTINGS, value)
+    timm = (value("TIMM_BACKBONE") or "").strip()
+    if timm:
+        given["backbone"] = TIMM_PREFIX + timm
+    given["extra_folders"] = given.get("extra_folders") or ""
+    given["weights_file"] = given.get("weights_file") or None
+    return TrainSettings(**given, **extra)
+
+
+@dataclass
+class TrainOutcome:
+    paths: PackagePaths
+    accuracy: float
+    learning_rate: float
+    history: list[dict]
+
+
+def _classifier(settings: TrainSettings, feedback: Feedback) -> FeatureClassifier:
+    resolve_device(settings.device)  # fail before reading any chips
+    require_torch()
+    data = load_training_data(split_folder_list(settings.input_folder, settings.extra_folders),
+                              settings.chip_size, settings.val_split_pct, settings.batch_size,
+                              settings.seed, feedback)
+    feedback.log(f"{len(data.classes)} classes, {len(data.all_train_labels)} training and "
+                 f"{len(data.valid_labels)} validation chips, {data.band_count} bands "
+                 f"({data.data_type}).")
+    classifier = FeatureClassifier(data, settings.backbone, settings.pretrained,
+                                 settings.weights_file or None, settings.oversample,
+                                 settings.device, feedback)
+    feedback.log(f"Training {settings.backbone} on {classifier.trainer.device}.")
+    return classifier
+
+
+def train_classifier(settings: TrainSettings, feedback: Feedback | None = None) -> TrainOutcome:
+    """Read the chips, (find the rate,) train, and save the package and report; one run at
+    a time into a model folder (core.outputs.run_lock).
+
+    Under torchrun every process calls it (inside core.distributed.process_group) and trains
+    its part (core.training); the main process alone checks and locks the model folder,
+    logs, and writes the checkpoints, package and report, and its errors are raised in every
+    process. All return once the package is written."""
+    feedback = (feedback or Feedback()).main_only()
+    with held_by_main(lambda: _locked_model_folder(settings, feedback)):
+        return _train(settings, feedback)
+
+
+@contextmanager
+def _locked_model_folder(settings: TrainSettings, feedback: Feedback) -> Iterator[str]:
+    """The package's name, checked, with its model folder locked for the block."""
+    name = check_package_target(settings.output_folder, settings.model_name, settings.overwrite,
+                                split_folder_list(settings.input_folder, settings.extra_folders))
+    with run_lock(settings.output_folder, name, feedback.log):
+        yield name
+
+
+def _train(settings: TrainSettings, feedback: Feedback) -> TrainOutcome:
+    feedback.log(f"The model package will be written to "
+                 f"{os.path.join(settings.output_folder, settings.model_name)}.")
+    classifier = _classifier(settings, feedback)
+    partial = partial_folder(settings.output_folder, settings.model_name)
+    try:
+        history = classifier.fit(settings.epochs, settings.learning_rate or None,
+                                 settings.early_stopping, partial, settings.resume)
+    except Cancelled:
+        if os.path.isdir(partial):
+            feedback.log(f"Cancelled. The last finished epoch is kept in {partial}: run again "
+                         "with RESUME to continue from there.")
+        raise
+    feedback.report(1.0, "saving the model package", force=True)
+    paths = classifier.save(settings.model_name, settings.output_folder, settings.report_path,
+                            settings.overwrite)
+    on_main(lambda: remove_checkpoint(partial))
+    feedback.log(f"Kept epoch {classifier.trainer.best_epoch} (lowest validation loss): "
+                 f"validation accuracy {report.percent(classifier.best_accuracy)}. Model "
+                 f"package: {paths.folder}")
+    return TrainOutcome(paths, classifier.best_accuracy, float(classifier.learning_rate), history)
+
+
+def find_learning_rate(settings: TrainSettings, report_path: str,
+                       feedback: Feedback | None = None) -> float:
+    """Run the learning-rate finder and write its curve to ``report_path`` (under torchrun:
+    every process sweeps, for the global batch, and the main one writes)."""
+    feedback = (feedback or Feedback()).main_only()
+    classifier = _classifier(settings, feedback)
+    rate = classifier.lr_find()
+    on_main(lambda: report.write_lr_report(
+        report_path, title="Learning rate finder", lr_finder=classifier.lr_finder.to_dict(),
+        summary=dict(classifier.data.summary(), backbone=settings.backbone)))
+    return rate
