@@ -28,16 +28,18 @@ PRINT_SUMMARY = import csv; \
 	 for r in csv.DictReader(open('$(DEMO_OUT)/landuse_summary.csv'))]; \
 	print('Map (open it in QGIS): $(DEMO_OUT)/landuse_grid.gpkg')
 
-.PHONY: setup qgis venv profile demo test screenshots package lint clean
+.PHONY: setup qgis venv profile demo test screenshots package lint i18n clean
 
 setup: qgis venv profile
 
-# xvfb: the desktop test runs the real QGIS on a virtual display.
+# xvfb: the desktop test runs the real QGIS on a virtual display; pyqt5-dev-tools: pylupdate5
+# for the translation template (make i18n).
 qgis:
-	@command -v qgis_process.bin >/dev/null && command -v xvfb-run >/dev/null || { \
-	  echo "Installing QGIS and Xvfb from the distribution's packages"; \
+	@command -v qgis_process.bin >/dev/null && command -v xvfb-run >/dev/null && \
+	  command -v pylupdate5 >/dev/null || { \
+	  echo "Installing QGIS, Xvfb and Qt's translation tools from the distribution's packages"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    qgis python3-qgis python3-venv xvfb xauth >/dev/null; }
+	    qgis python3-qgis python3-venv xvfb xauth pyqt5-dev-tools >/dev/null; }
 
 venv: $(VENV)/.installed
 
@@ -74,6 +76,9 @@ package:  # dist/scene_classifier-<version>.zip, for QGIS's "Install from ZIP"
 
 lint: venv
 	$(VENV)/bin/ruff check .
+
+i18n: setup  # i18n/scene_classifier.ts, the translators' template, from the sources
+	QT_QPA_PLATFORM=offscreen $(PYTHON) tools/i18n_template.py
 
 clean:
 	rm -rf $(DEMO_OUT) $(PROFILE)

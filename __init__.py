@@ -1,12 +1,12 @@
 """Scene Classifier: deep-learning scene and object classification for QGIS Processing.
 
 In a notebook, with the folder that holds this plugin on sys.path, the arcgis.learn names:
-    from scene_classifier import prepare_data, FeatureClassifier
+    from scene_classifier import prepare_data, FeatureClassifier, ClassifyOptions
 """
 
 import sys
 
-NOTEBOOK_API = ("prepare_data", "FeatureClassifier")
+NOTEBOOK_API = ("prepare_data", "FeatureClassifier", "ClassifyOptions")
 
 
 def _keep_triton_out_of_qgis() -> None:

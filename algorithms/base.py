@@ -10,6 +10,9 @@ from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingFeatureSourceDefinition,
+    QgsProcessingOutputBoolean,
+    QgsProcessingOutputFile,
+    QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterDistance,
@@ -30,23 +33,29 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
-from ..core import interface
 from ..core.errors import SceneClassifierError
-from ..core.interface import Parameter, Tool
 from ..core.runtime.feedback import Feedback
+from ..interface import parameters as kinds
+from ..interface.parameters import Parameter, Tool
+from ..interface.settings import namer, settings_from
 
 ICON = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "icon.svg")
+RESULT_OUTPUTS = {kinds.NUMBER_RESULT: QgsProcessingOutputNumber,
+                  kinds.FILE_RESULT: QgsProcessingOutputFile,
+                  kinds.BOOLEAN_RESULT: QgsProcessingOutputBoolean}
 
 
 class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
-    """Base class: subclasses set TOOL (core.interface: name, help, parameters), add their
-    outputs in add_outputs() and implement process()."""
+    """Base class: subclasses set TOOL (kinds.tools: name, help, parameters, outputs)
+    and implement process(): parameters in, one use case of core.workflows, outputs out."""
 
     TOOL: Tool
     GROUPS = {"training": "Training", "classification": "Classification", "setup": "Setup"}
 
     def tr(self, text: str) -> str:
-        return QCoreApplication.translate("SceneClassifier", text)
+        """``text`` in the user's language: this class's literals and the tools' texts
+        (interface.tools), all in one context (tools/i18n_template.py)."""
+        return QCoreApplication.translate("SceneClassifierAlgorithm", text)
 
     def name(self) -> str:
         return self.TOOL.name
@@ -86,7 +95,7 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
         return type(self)()
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS's name)
-        """The tool's parameters (core.interface), then its outputs."""
+        """The tool's parameters, then the results it returns (kinds.tools)."""
         for spec in self.TOOL.parameters:
             parameter = qgis_parameter(spec, self.tr)
             if spec.help:
@@ -95,28 +104,33 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
                 parameter.setFlags(parameter.flags()
                                    | QgsProcessingParameterDefinition.FlagAdvanced)
             self.addParameter(parameter)
-        self.add_outputs()
-
-    def add_outputs(self) -> None:
-        """Add the outputs that are not parameters (numbers, files written by the tool)."""
+        for output in self.TOOL.outputs:
+            self.addOutput(RESULT_OUTPUTS[output.kind](output.name, self.tr(output.label)))
 
     def value(self, parameters, name: str, context):
         """A value parameter as core takes it: numbers, text, booleans, files and folders
         as they are, enums as their Choice's value."""
         kind = self.TOOL.parameter(name).kind
-        if kind == interface.ENUM:
-            return self.choice(parameters, name, context)
-        reader = {interface.INTEGER: self.parameterAsInt, interface.NUMBER: self.parameterAsDouble,
-                  interface.DISTANCE: self.parameterAsDouble,
-                  interface.BOOLEAN: self.parameterAsBoolean,
-                  interface.STRING: self.parameterAsString, interface.FILE: self.parameterAsFile,
-                  interface.FOLDER: self.parameterAsFile}[kind]
+        if kind == kinds.ENUM:
+            return self.TOOL.parameter(name).choices[
+                self.parameterAsEnum(parameters, name, context)].value
+        reader = {kinds.INTEGER: self.parameterAsInt, kinds.NUMBER: self.parameterAsDouble,
+                  kinds.DISTANCE: self.parameterAsDouble,
+                  kinds.BOOLEAN: self.parameterAsBoolean,
+                  kinds.STRING: self.parameterAsString, kinds.FIELD: self.parameterAsString,
+                  kinds.FILE: self.parameterAsFile, kinds.FOLDER: self.parameterAsFile}[kind]
         return reader(parameters, name, context)
 
-    def choice(self, parameters, name: str, context):
-        """An enum parameter's value as core names it (its Choice's value)."""
-        return self.TOOL.parameter(name).choices[
-            self.parameterAsEnum(parameters, name, context)].value
+    def settings(self, kind: type, parameters, context, **given):
+        """Core's settings ``kind`` from this tool's parameters (interface.settings)."""
+        return settings_from(self.TOOL, kind, lambda name: self.value(parameters, name,
+                                                                      context), **given)
+
+    def name_of(self, setting: str, how: str = "") -> str:
+        """A core setting as this tool names it (core.errors.spell): its parameter id, its
+        label, or both."""
+        return namer(self.TOOL, lambda spec: spec.name, lambda spec: self.tr(spec.label))(
+            setting, how)
 
     def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS's name)
         """QGIS's checks, saying what a refused number or file should have been."""
@@ -127,11 +141,12 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
             label = f"{definition.description()} ({definition.name()})"
             if isinstance(definition, QgsProcessingParameterNumber):
                 low, high = definition.minimum(), definition.maximum()
-                allowed = f"at least {low:g}" if high > 1e300 else f"from {low:g} to {high:g}"
-                return False, self.tr(f"{label} must be {allowed}; got {value}.")
+                allowed = self.tr("at least {}").format(f"{low:g}") if high > 1e300 else \
+                    self.tr("from {} to {}").format(f"{low:g}", f"{high:g}")
+                return False, self.tr("{} must be {}; got {}.").format(label, allowed, value)
             if isinstance(definition, QgsProcessingParameterFile) and definition.fileFilter():
-                return False, self.tr(f"{label} must be one of {definition.fileFilter()}; "
-                                      f"got {value}.")
+                return False, self.tr("{} must be one of {}; got {}.").format(
+                    label, definition.fileFilter(), value)
         return super().checkParameterValues(parameters, context)
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS's name)
@@ -144,9 +159,10 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
 
                 require_torch()
             self._check_outputs(parameters, context)
-            return self.process(parameters, context, feedback, core_feedback(feedback))
+            return self.process(parameters, context, feedback,
+                                core_feedback(feedback, self.name_of))
         except SceneClassifierError as error:
-            raise QgsProcessingException(str(error)) from error
+            raise QgsProcessingException(error.spelled(self.name_of)) from error
         except OSError as error:  # the disk, permissions, a path: a message, not a traceback
             raise QgsProcessingException(describe_os_error(error)) from error
 
@@ -217,53 +233,48 @@ def as_html(text: str) -> str:
     return re.sub(r"<(?!br>)([^<>]*)>", r"&lt;\1&gt;", text)
 
 
-def core_feedback(feedback) -> Feedback:
-    """Bridge QgsProcessingFeedback to core's callables."""
+def core_feedback(feedback, name_of) -> Feedback:
+    """Bridge QgsProcessingFeedback to core's callables; the settings core's lines name
+    are said as parameter ids (``name_of``)."""
 
     def progress(fraction: float, text: str) -> None:
         feedback.setProgress(100.0 * fraction)
         if text:
             feedback.setProgressText(text)
 
-    return Feedback(progress=progress, log=feedback.pushInfo, is_cancelled=feedback.isCanceled)
+    return Feedback(progress=progress, log=feedback.pushInfo, is_cancelled=feedback.isCanceled,
+                    warn=feedback.pushWarning, name_of=name_of)
 
 
-def train_settings(alg: SceneClassifierAlgorithm, parameters, context, **extra):
-    """Read the training parameters into core's TrainSettings."""
-    from ..core.workflows.train import train_settings as settings
-
-    return settings(alg.TOOL, lambda name: alg.value(parameters, name, context), **extra)
-
-
-FEATURE_TYPES = {interface.POLYGONS_OR_POINTS: [QgsProcessing.TypeVectorPolygon,
+FEATURE_TYPES = {kinds.POLYGONS_OR_POINTS: [QgsProcessing.TypeVectorPolygon,
                                                 QgsProcessing.TypeVectorPoint],
-                 interface.ANY_GEOMETRY: [QgsProcessing.TypeVector]}
-SINK_TYPES = {interface.ANY_GEOMETRY: QgsProcessing.TypeVectorAnyGeometry,
-              interface.POLYGONS: QgsProcessing.TypeVectorPolygon,
-              interface.NO_GEOMETRY: QgsProcessing.TypeVector}
+                 kinds.ANY_GEOMETRY: [QgsProcessing.TypeVector]}
+SINK_TYPES = {kinds.ANY_GEOMETRY: QgsProcessing.TypeVectorAnyGeometry,
+              kinds.POLYGONS: QgsProcessing.TypeVectorPolygon,
+              kinds.NO_GEOMETRY: QgsProcessing.TypeVector}
 
 
 def qgis_parameter(spec: Parameter, tr) -> QgsProcessingParameterDefinition:
-    """The Processing parameter of a core.interface Parameter."""
+    """The Processing parameter of an interface Parameter."""
     label, default, optional = tr(spec.label), spec.default_value(), spec.optional
     kind = spec.kind
-    if kind in (interface.FOLDER, interface.FILE):
-        behavior = QgsProcessingParameterFile.Folder if kind == interface.FOLDER else \
+    if kind in (kinds.FOLDER, kinds.FILE):
+        behavior = QgsProcessingParameterFile.Folder if kind == kinds.FOLDER else \
             QgsProcessingParameterFile.File
         return QgsProcessingParameterFile(spec.name, label, behavior=behavior,
                                           optional=optional, fileFilter=spec.file_filter)
-    if kind == interface.RASTER:
+    if kind == kinds.RASTER:
         return QgsProcessingParameterRasterLayer(spec.name, label, optional=optional)
-    if kind == interface.FEATURES:
+    if kind == kinds.FEATURES:
         return QgsProcessingParameterFeatureSource(spec.name, label, FEATURE_TYPES[spec.geometry],
                                                    optional=optional)
-    if kind == interface.FIELD:
+    if kind == kinds.FIELD:
         return QgsProcessingParameterField(spec.name, label, parentLayerParameterName=spec.parent,
                                            optional=optional)
-    if kind == interface.STRING:
+    if kind == kinds.STRING:
         return QgsProcessingParameterString(spec.name, label, default, optional=optional)
-    if kind in (interface.INTEGER, interface.NUMBER):
-        number = QgsProcessingParameterNumber.Integer if kind == interface.INTEGER else \
+    if kind in (kinds.INTEGER, kinds.NUMBER):
+        number = QgsProcessingParameterNumber.Integer if kind == kinds.INTEGER else \
             QgsProcessingParameterNumber.Double
         parameter = QgsProcessingParameterNumber(spec.name, label, number, default, optional)
         if spec.minimum is not None:
@@ -271,29 +282,29 @@ def qgis_parameter(spec: Parameter, tr) -> QgsProcessingParameterDefinition:
         if spec.maximum is not None:
             parameter.setMaximum(spec.maximum)
         return parameter
-    if kind == interface.BOOLEAN:
+    if kind == kinds.BOOLEAN:
         return QgsProcessingParameterBoolean(spec.name, label, default)
-    if kind == interface.ENUM:
+    if kind == kinds.ENUM:
         return QgsProcessingParameterEnum(spec.name, label,
                                           options=[tr(choice.label) for choice in spec.choices],
                                           defaultValue=spec.default_index())
-    if kind == interface.DISTANCE:
+    if kind == kinds.DISTANCE:
         return QgsProcessingParameterDistance(spec.name, label, default, spec.parent,
                                               minValue=spec.minimum)
-    if kind == interface.EXTENT:
+    if kind == kinds.EXTENT:
         return QgsProcessingParameterExtent(spec.name, label, optional=optional)
-    if kind == interface.FOLDER_OUT:
+    if kind == kinds.FOLDER_OUT:
         return QgsProcessingParameterFolderDestination(spec.name, label, defaultValue=default,
                                                        optional=optional)
-    if kind == interface.FILE_OUT:
+    if kind == kinds.FILE_OUT:
         return QgsProcessingParameterFileDestination(spec.name, label, spec.file_filter,
                                                      optional=optional,
                                                      createByDefault=spec.create_by_default)
-    if kind == interface.FEATURES_OUT:
+    if kind == kinds.FEATURES_OUT:
         return QgsProcessingParameterFeatureSink(spec.name, label, SINK_TYPES[spec.geometry],
                                                  optional=optional,
                                                  createByDefault=spec.create_by_default)
-    if kind == interface.RASTER_OUT:
+    if kind == kinds.RASTER_OUT:
         return QgsProcessingParameterRasterDestination(spec.name, label, optional=optional,
                                                        createByDefault=spec.create_by_default)
     raise ValueError(f"Unknown parameter kind {kind!r} of {spec.name}.")

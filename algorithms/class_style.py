@@ -98,24 +98,14 @@ def class_map_sink(alg, parameters, context, name: str, fields, wkb_type, crs,
     ClassStyle.attach(context, opened[1], label_field, classes, layer_name)
 
 
-def write_class_raster(context, destination: str, codes, confidences,
-                       shape: tuple[int, int], transform, crs_wkt: str, classifier) -> None:
-    """OUTPUT_RASTER (core.class_map), written aside with a .qml style beside it (a paletted
-    legend named by class), moved into place, and named after the model when loaded."""
-    from ..core.runtime.outputs import staged_file
-    from ..core.workflows.class_map import write_class_map
-
-    definition = classifier.package.definition
-    classes = definition["Classes"]
-    with staged_file(destination, "OUTPUT_RASTER") as staged:
-        write_class_map(staged, codes, confidences, shape, transform, crs_wkt, classes)
-        layer = QgsRasterLayer(staged, "class map", "gdal")
-        layer.setRenderer(paletted_renderer(layer, classes))
-        message, saved = layer.saveNamedStyle(os.path.splitext(staged)[0] + ".qml")  # default
-        if not saved:
-            raise write_error("the class map's style", destination, message)
-        del layer
-    ClassStyle.attach(context, destination, "", classes, f"{definition['ModelName']}: class map")
+def save_class_map_style(path: str, legend) -> None:
+    """Beside a class map (core.workflows.class_map) its .qml, QGIS's default style: a
+    paletted legend in the model's colours (``legend.classes``), named by class."""
+    layer = QgsRasterLayer(path, "class map", "gdal")
+    layer.setRenderer(paletted_renderer(layer, legend.classes))
+    message, saved = layer.saveNamedStyle(os.path.splitext(path)[0] + ".qml")
+    if not saved:
+        raise write_error("the class map's style", path, message)
 
 
 def paletted_renderer(layer, classes: list[dict]) -> QgsPalettedRasterRenderer:

@@ -1,69 +1,31 @@
 """sceneclassifier:classifygrid — a land-use map: classify a grid of square cells."""
 
-from qgis.core import (
-    QgsFeature,
-    QgsField,
-    QgsFields,
-    QgsGeometry,
-    QgsProcessingOutputNumber,
-    QgsRectangle,
-    QgsWkbTypes,
-)
-from qgis.PyQt.QtCore import QVariant
+from qgis.core import QgsWkbTypes
 
-from ..core import interface
+from ..interface import ids, tools
+from .adapters import LayerSink, extent_in, raster_layer, summary_sink
 from .base import SceneClassifierAlgorithm
-from .class_style import write_class_raster
-from .classify_shared import (
-    feature_classifier,
-    output_opener,
-    raster_layer,
-    result_fields,
-    write_predictions,
-    write_summary_table,
-)
+from .class_style import ClassStyle, save_class_map_style
 
 
 class ClassifyGrid(SceneClassifierAlgorithm):
-    TOOL = interface.CLASSIFY_GRID
-
-    def add_outputs(self) -> None:
-        self.addOutput(QgsProcessingOutputNumber("CELL_COUNT", self.tr("Number of cells")))
+    TOOL = tools.CLASSIFY_GRID
 
     def process(self, parameters, context, feedback, core_feedback):
-        from ..core.inference.classifier import plan_grid
-        from ..core.workflows.class_map import check_class_values
+        from ..core.workflows.classify import GridSettings, classify_grid
 
         layer = raster_layer(self, parameters, context)
-        classifier = feature_classifier(self, parameters, context, core_feedback, layer)
-        class_map = self.parameterAsOutputLayer(parameters, "OUTPUT_RASTER", context)
+        class_map = self.parameterAsOutputLayer(parameters, ids.OUTPUT_RASTER, context) or None
+        settings = self.settings(GridSettings, parameters, context, raster=layer.source(),
+                                 extent=extent_in(self, parameters, context, layer),
+                                 class_map=class_map)
+        output = LayerSink(self, parameters, context, ids.OUTPUT, QgsWkbTypes.Polygon,
+                           layer.crs(), layer_name=lambda legend: f"{legend.title}: "
+                                                                  f"{self.displayName()}")
+        summary = summary_sink(self, parameters, context)
+        result = classify_grid(settings, output, summary, core_feedback, save_class_map_style)
         if class_map:
-            check_class_values(classifier.package.definition["Classes"])
-        grid = plan_grid(classifier, self.parameterAsDouble(parameters, "GRID_SIZE", context),
-                         self.parameterAsInt(parameters, "MAX_CELLS", context))
-        fields = QgsFields()
-        for name in ("cell_id", "row", "col"):
-            fields.append(QgsField(name, QVariant.Int))
-        fields = result_fields(self, parameters, context, fields)
-
-        def features(classifying: bool):
-            for number, cell in enumerate(grid.cells(), start=1):
-                if classifying:
-                    yield None, cell.wkb()
-                    continue
-                feature = QgsFeature(fields)
-                feature.setGeometry(QgsGeometry.fromRect(QgsRectangle(*cell.extent)))
-                feature.setAttributes([number, cell.row, cell.column])
-                yield feature, None
-
-        summary, destination, codes, confidences = write_predictions(
-            classifier, features,
-            output_opener(self, parameters, context, fields, QgsWkbTypes.Polygon, layer.crs(),
-                          classifier),
-            feedback, grid.rows * grid.columns)
-        if class_map:
-            write_class_raster(context, class_map, codes, confidences, (grid.rows, grid.columns),
-                               grid.transform, layer.crs().toWkt(), classifier)
-        return {"OUTPUT": destination, "CELL_COUNT": grid.rows * grid.columns,
-                "OUTPUT_RASTER": class_map or None,
-                "OUTPUT_SUMMARY": write_summary_table(self, parameters, context, summary)}
+            ClassStyle.attach(context, class_map, "", result.legend.classes,
+                              f"{result.legend.title}: class map")
+        return {ids.OUTPUT: output.destination, ids.CELL_COUNT: result.cell_count,
+                ids.OUTPUT_RASTER: class_map, ids.OUTPUT_SUMMARY: summary.destination}

@@ -1,4 +1,4 @@
-"""The command line's arguments, built from the tools of core.interface: each option is the
+"""The command line's arguments, built from the tools of interface.tools: each option is the
 Processing parameter's name in lower case with dashes, with the same default; enums by
 their short names, booleans as --x / --no-x. Values that cannot be right (a number out of
 range, an input that does not exist, an unreadable extent) are refused here: exit code 2.
@@ -10,8 +10,9 @@ import argparse
 import os
 import re
 
-from ..core import interface
-from ..core.interface import Parameter, Tool
+from ..interface import parameters as interface
+from ..interface.parameters import Parameter, Tool
+from ..interface.tools import TOOLS
 
 PROGRAM = "python3 -m scene_classifier"
 EXTENT_FORMAT = "'xmin,xmax,ymin,ymax' or 'xmin,xmax,ymin,ymax [EPSG:4326]'"
@@ -28,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "classify-grid ...",
         epilog="Exit codes: 0 done, 1 failed (the message says why), 2 bad arguments.")
     commands = parser.add_subparsers(dest="command", metavar="command", required=True)
-    for tool in interface.TOOLS:
+    for tool in TOOLS:
         _add_command(commands, tool)
     return parser
 
@@ -116,6 +117,14 @@ def parse_extent(text: str) -> tuple[float, float, float, float, str | None]:
         raise argparse.ArgumentTypeError(f"{text!r}: xmin must be below xmax and ymin below "
                                          "ymax")
     return x_min, y_min, x_max, y_max, match.group(2)
+
+
+def option_name(setting: str, how: str = "") -> str:
+    """A core setting as the command line names it (core.errors.spell): its option, its
+    label, or both."""
+    from ..interface.settings import namer
+
+    return namer(None, lambda spec: spec.option)(setting, how)
 
 
 def plain(help_text: str) -> str:

@@ -8,10 +8,10 @@ import json
 import os
 import sys
 
-from ..core import interface
 from ..core.errors import Cancelled, SceneClassifierError
 from ..core.runtime import distributed
-from .arguments import build_parser, core_values
+from ..interface import parameters as interface
+from .arguments import build_parser, core_values, option_name
 from .commands import COMMANDS
 from .terminal import Terminal
 
@@ -26,8 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _check_outputs(tool, values)
     except SceneClassifierError as error:
-        parser.exit(BAD_ARGUMENTS, f"{parser.prog} {tool.command}: error: {error}\n")
-    terminal = Terminal()
+        parser.exit(BAD_ARGUMENTS,
+                    f"{parser.prog} {tool.command}: error: {error.spelled(option_name)}\n")
+    terminal = Terminal(name_of=option_name)
     terminal.cancel_on_interrupt()
     try:
         with distributed.process_group():
@@ -43,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         return FAILED
     except SceneClassifierError as error:
         terminal.finish()
-        print(f"Error: {error}", file=sys.stderr)
+        print(f"Error: {error.spelled(option_name)}", file=sys.stderr)
         return FAILED
     except OSError as error:
         from ..core.runtime.outputs import describe_os_error

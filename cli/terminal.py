@@ -6,7 +6,9 @@ from __future__ import annotations
 import signal
 import sys
 import time
+from collections.abc import Callable
 
+from ..core.errors import python_name
 from ..core.runtime import distributed
 from ..core.runtime.feedback import Feedback
 
@@ -17,10 +19,13 @@ LOG_TEXT_INTERVAL_S = 5.0  # how often a progress line is written where there is
 
 
 class Terminal:
-    """A core Feedback that writes to standard error (results go to standard output)."""
+    """A core Feedback that writes to standard error (results go to standard output); the
+    settings core's lines name are said with ``name_of`` (the options)."""
 
-    def __init__(self, stream=None) -> None:
+    def __init__(self, stream=None,
+                 name_of: Callable[[str, str], str] = python_name) -> None:
         self.stream = stream or sys.stderr
+        self.name_of = name_of
         self.is_tty = self.stream.isatty()
         self.cancelled = False
         self._bar = ""
@@ -30,7 +35,8 @@ class Terminal:
     def feedback(self) -> Feedback:
         """The Feedback for core; in the other processes of a torchrun run it only cancels."""
         return Feedback(self.progress, self.log, lambda: self.cancelled,
-                        TTY_TEXT_INTERVAL_S if self.is_tty else LOG_TEXT_INTERVAL_S).main_only()
+                        TTY_TEXT_INTERVAL_S if self.is_tty else LOG_TEXT_INTERVAL_S,
+                        name_of=self.name_of).main_only()
 
     def progress(self, fraction: float, text: str) -> None:
         if text:

@@ -1,12 +1,58 @@
-"""User-facing exception types.
+"""User-facing exception types, and how their messages name the user's settings.
 
-Every message says what is wrong and how to fix it; the Processing algorithms turn these
-into QgsProcessingException without a traceback.
+Every message says what is wrong and how to fix it. Where it names a setting, it names
+core's (``setting("batch_size")``), and each front end says it in its own spelling when it
+shows the message (``error.spelled(...)``): the tools their parameter ids (BATCH_SIZE), the
+command line its options (--batch-size); ``str(error)`` gives the notebook API's keyword
+(``batch_size=``). The Processing algorithms turn these errors into QgsProcessingException
+and the command line into an exit code, both without a traceback.
 """
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+_SETTING = re.compile("\u27e6([a-z_]+)(?:\\|(labelled|label))?\u27e7")  # ⟦batch_size|label⟧
+# Where the notebook API's keyword differs from core's setting
+PYTHON_NAMES = {"learning_rate": "lr", "model_name": "name", "input_folder": "path"}
+NAME, LABELLED, LABEL = "", "labelled", "label"  # how a message names a setting
+
+
+def setting(name: str, labelled: bool = False) -> str:
+    """A setting named in a message; ``labelled``: with its label where the front end has
+    one ('Class label field' (CLASS_LABEL_FIELD))."""
+    return f"\u27e6{name}{'|' + LABELLED if labelled else ''}\u27e7"
+
+
+def label(name: str) -> str:
+    """A setting's label alone in a message (Class label field)."""
+    return f"\u27e6{name}|{LABEL}\u27e7"
+
+
+def python_name(name: str, how: str = NAME) -> str:
+    """How the notebook API (and Python callers of core) name a setting: its keyword, or,
+    as a label, the setting in words."""
+    if how == LABEL:
+        return name.replace("_", " ")
+    return f"{PYTHON_NAMES.get(name, name)}="
+
+
+def spell(text: str, name_of: Callable[[str, str], str] = python_name) -> str:
+    """``text`` with each setting() or label() in it named by ``name_of(setting, how)``
+    (how: NAME, LABELLED or LABEL)."""
+    return _SETTING.sub(lambda match: name_of(match.group(1), match.group(2) or NAME), text)
 
 
 class SceneClassifierError(Exception):
     """Base class for errors caused by the user's input or environment."""
+
+    def spelled(self, name_of: Callable[[str, str], str]) -> str:
+        """The message with its settings named by ``name_of(setting, how)`` (spell)."""
+        return spell(super().__str__(), name_of)
+
+    def __str__(self) -> str:
+        return self.spelled(python_name)
 
 
 class DataError(SceneClassifierError):

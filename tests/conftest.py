@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib
 import json
 import os
 import shutil
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import textwrap
 import zipfile
 from pathlib import Path
@@ -27,6 +29,16 @@ NB = ROOT / "resources" / "sample" / "new_brunswick"
 NB_RASTER = NB / "new_brunswick_23322E759967N_clipped_2of2.tif"
 NB_POLYGONS = NB / "baker_lake_2017.gpkg"
 QGIS_PROCESS = shutil.which("qgis_process.bin") or "qgis_process.bin"
+
+
+def plugin_module(name: str):
+    """A module of the plugin imported as QGIS imports it, as ``scene_classifier.<name>``
+    (the front ends, e.g. interface.tools, import core relatively and so need the package)."""
+    if "scene_classifier" not in sys.modules:
+        folder = Path(tempfile.mkdtemp(prefix="sceneclassifier-plugins-"))
+        (folder / "scene_classifier").symlink_to(ROOT, target_is_directory=True)
+        sys.path.insert(0, str(folder))
+    return importlib.import_module(f"scene_classifier.{name}")
 
 
 def copy_subset(source: Path, target: Path, per_class: int) -> Path:

@@ -37,7 +37,7 @@ def test_a_resumed_run_ends_with_the_same_model(rsscn7_small, tmp_path):
     partial = partial_folder(str(tmp_path / "cut"), "m")
     assert load_checkpoint(partial)["epoch"] == 2
     assert not (tmp_path / "cut" / "m").exists()
-    assert any("run again with RESUME" in line for line in lines)
+    assert any("run again with resume= to continue" in line for line in lines)  # Python's word
 
     lines = []
     resumed = train_classifier(settings(rsscn7_small, tmp_path / "cut", resume=True),
@@ -55,7 +55,7 @@ def test_resume_without_checkpoint_starts_at_epoch_one(rsscn7_small, tmp_path):
     lines = []
     outcome = train_classifier(settings(rsscn7_small, tmp_path, epochs=1, resume=True),
                                Feedback(log=lines.append))
-    assert any(line.startswith("RESUME: no checkpoint in ") for line in lines)
+    assert any(line.startswith("resume=: no checkpoint in ") for line in lines)
     assert len(outcome.history) == 1
 
 

@@ -239,19 +239,34 @@ def _crs(epsg: int):
 
 def test_result_field_names_are_refused_when_empty_or_clashing():
     """One rule for the tools and the command line, each naming the parameter its way."""
-    from core.errors import DataError
-    from core.workflows.fields import result_field_names
+    from core.errors import LABEL, DataError
+    from core.workflows.schemas import result_fields
 
-    asked = {"CLASS_LABEL_FIELD": " label ", "CLASS_VALUE_FIELD": "value",
-             "CONFIDENCE_FIELD": "confidence"}
-    assert result_field_names(asked.get, ["id"]) == ["label", "value", "confidence"]
-    with pytest.raises(DataError, match=r"Class label field 'label' \(CLASS_LABEL_FIELD\) "
-                                        r"clashes with the field 'LABEL'. Choose another "
-                                        r"name for CLASS_LABEL_FIELD."):
-        result_field_names(asked.get, ["LABEL"])
-    with pytest.raises(DataError, match=r"Confidence field \(--confidence-field\) is empty"):
-        result_field_names(dict(asked, CONFIDENCE_FIELD="  ").get, [],
-                           lambda spec: spec.option)
-    with pytest.raises(DataError,
-                       match=r"Class value field 'label' .* clashes with the field 'label'"):
-        result_field_names(dict(asked, CLASS_VALUE_FIELD="label").get, [])
+    ids = {"label_field": ("Class label field", "CLASS_LABEL_FIELD"),
+           "value_field": ("Class value field", "CLASS_VALUE_FIELD"),
+           "confidence_field": ("Confidence field", "CONFIDENCE_FIELD")}
+
+    def as_tools(setting: str, how: str) -> str:  # as algorithms/ names them
+        return ids[setting][0 if how == LABEL else 1]
+
+    def as_options(setting: str, how: str) -> str:  # as cli/ names them
+        return ids[setting][0] if how == LABEL else \
+            "--" + ids[setting][1].lower().replace("_", "-")
+
+    asked = {"label_field": " label ", "value_field": "value", "confidence_field": "confidence"}
+    assert [field.name for field in result_fields(asked, ["id"])] == ["label", "value",
+                                                                      "confidence"]
+    with pytest.raises(DataError) as refused:
+        result_fields(asked, ["LABEL"])
+    assert refused.value.spelled(as_tools) == (
+        "Class label field 'label' (CLASS_LABEL_FIELD) clashes with the field 'LABEL'. Choose "
+        "another name for CLASS_LABEL_FIELD.")
+    with pytest.raises(DataError) as refused:
+        result_fields(dict(asked, confidence_field="  "), [])
+    assert refused.value.spelled(as_options).startswith(
+        "Confidence field (--confidence-field) is empty")
+    with pytest.raises(DataError) as refused:
+        result_fields(dict(asked, value_field="label"), [])
+    assert "Class value field 'label' (CLASS_VALUE_FIELD) clashes with the field 'label'" in \
+        refused.value.spelled(as_tools)
+    assert str(refused.value).startswith("value field 'label' (value_field=) clashes")

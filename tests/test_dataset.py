@@ -227,5 +227,5 @@ def test_a_batch_of_one_chip_is_refused_for_training(rsscn7_small):
     from core.data.training_data import load_training_data
     from core.errors import DataError
 
-    with pytest.raises(DataError, match="BATCH_SIZE 1 is too small to train"):
+    with pytest.raises(DataError, match=r"A batch of 1 chip \(batch_size=\) is too small "):
         load_training_data([str(rsscn7_small)], chip_size=16, batch_size=1)

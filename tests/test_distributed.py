@@ -133,8 +133,8 @@ def test_a_batch_the_processes_cannot_share_is_refused(tmp_path):
     run = torchrun(2, out, batch_size=33)
     assert run.done.returncode != 0
     for outcome in run.outcomes:  # the same message in both processes
-        assert outcome["error"].startswith("BATCH_SIZE 33 cannot be shared by the 2 processes "
-                                           "torchrun started")
+        assert outcome["error"].startswith("A batch of 33 chips (batch_size=) cannot be "
+                                           "shared by the 2 processes torchrun started")
         assert "Choose a multiple of 2 (e.g. 32 or 34)" in outcome["error"]
     assert not any(out.iterdir())  # nothing written, no lock left
 

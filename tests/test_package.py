@@ -209,7 +209,7 @@ def test_saving_again_replaces_the_package_whole(trained, tmp_path):
     classifier, _ = trained
     first = classifier.save("again", str(tmp_path))
     with pytest.raises(OutputError, match="A model package already exists in .*again. Choose "
-                       "another MODEL_NAME, or set OVERWRITE"):
+                       "another name=, or set overwrite="):
         classifier.save("again", str(tmp_path), overwrite=False)
     second = classifier.save("again", str(tmp_path))
     assert first.folder == second.folder

@@ -295,7 +295,7 @@ def test_non_finite_losses_in_a_row_stop_training_at_the_best_epoch(rsscn7_small
     assert [row.epoch for row in history] == [1] and trainer.best_epoch == 1
     log = "\n".join(lines)
     assert "Training stopped: 3 training steps in a row had a loss or gradients that are " \
-           "not finite. Keeping epoch 1, the best finished one. Lower LEARNING_RATE" in log
+           "not finite. Keeping epoch 1, the best finished one. Lower lr=" in log
     assert trainer.validate()[0] == pytest.approx(history[0].valid_loss, rel=1e-4)
 
 
@@ -312,7 +312,7 @@ def test_no_finite_epoch_at_all_is_a_clear_error(rsscn7_small):
 
     trainer, _ = non_finite_trainer(rsscn7_small, valid_pass=0)
     with pytest.raises(SceneClassifierError, match="no epoch finished with a finite "
-                       "validation loss. Lower LEARNING_RATE"):
+                       "validation loss. Lower lr="):
         trainer.fit(2, 1e-3)
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PLUGIN = "scene_classifier"
 RUNTIME = ("metadata.txt", "LICENSE", "README.md", "__init__.py", "__main__.py", "plugin.py",
-           "provider.py", "algorithms", "cli", "core", "gui", "resources/icon.svg",
+           "provider.py", "algorithms", "cli", "core", "gui", "interface", "resources/icon.svg",
            "resources/templates")
 LEFT_OUT = ("__pycache__",)
 LEFT_OUT_SUFFIXES = (".pyc", ".pyo")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import DataError
+from ..errors import DataError, setting
 from ..runtime.distributed import all_gather, rank, world_size
 from ..runtime.feedback import Feedback
 from .chip_store import STREAM, ChipStore, StreamedChips, host_store
@@ -394,15 +394,17 @@ def process_batch_size(batch_size: int) -> int:
     at least 2 chips each (batch normalisation needs 2)."""
     processes = world_size()
     if batch_size < 2:
-        raise DataError(f"BATCH_SIZE {batch_size} is too small to train: batch normalisation "
-                        "needs at least 2 chips a step. Choose 2 or more.")
+        raise DataError(f"A batch of {batch_size} chip ({setting('batch_size')}) is too small "
+                        "to train: batch normalisation needs at least 2 chips a step. Choose 2 "
+                        "or more.")
     if processes > 1 and (batch_size % processes or batch_size < 2 * processes):
         near = max(2, batch_size // processes) * processes
         raise DataError(
-            f"BATCH_SIZE {batch_size} cannot be shared by the {processes} processes torchrun "
-            f"started: BATCH_SIZE is the batch of all of them together, and each needs the "
-            f"same number of chips, at least 2. Choose a multiple of {processes} (e.g. "
-            f"{near} or {near + processes}), or another --nproc_per_node.")
+            f"A batch of {batch_size} chips ({setting('batch_size')}) cannot be shared by the "
+            f"{processes} processes torchrun started: {setting('batch_size')} is the batch of "
+            "all of them together, and each needs the same number of chips, at least 2. "
+            f"Choose a multiple of {processes} (e.g. {near} or {near + processes}), or another "
+            "--nproc_per_node.")
     return batch_size // processes
 
 

@@ -13,19 +13,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import DataError
+from ..errors import DataError, setting
 from ..packages.read import ModelPackage, load_package
 from ..runtime import distributed
 from ..runtime.feedback import Feedback
 from ..sources.feature_chips import FeatureChip, FeatureChips, Status
 from ..sources.geometry import (
-    MAX_CELLS,
-    Extent,
     GeometryReader,
-    GridCell,
-    check_cell_count,
-    grid_cells,
-    grid_shape,
 )
 from ..sources.raster import BOUNDING_BOX, FIXED, ChipOptions, ChipSettings, RasterSource
 from .engines import TORCH, choose_engine
@@ -228,40 +222,6 @@ def classify_all(classifier: RasterClassifier, geometries: Iterable[bytes | None
     return Results(summary, codes, confidences)
 
 
-@dataclass(frozen=True)
-class Grid:
-    """The fishnet a raster grid is classified on (core.features.grid_cells)."""
-
-    extent: Extent
-    size: float
-    rows: int
-    columns: int
-
-    def cells(self) -> Iterator[GridCell]:
-        return grid_cells(self.extent, self.size)
-
-    @property
-    def transform(self) -> tuple[float, ...]:
-        """The GDAL geotransform of a raster of one pixel per cell."""
-        return (self.extent[0], self.size, 0.0, self.extent[3], 0.0, -self.size)
-
-
-def plan_grid(classifier: RasterClassifier, grid_size: float = 0.0,
-              max_cells: int = MAX_CELLS) -> Grid:
-    """The grid over the readable raster (inside the processing extent); ``grid_size`` 0
-    makes a cell one chip: the model's chip size times the cell size (or the raster's
-    resolution). More than ``max_cells`` cells are refused before any work."""
-    if grid_size <= 0:
-        cell = classifier.settings.cell_size or classifier.source.resolution[0]
-        grid_size = classifier.settings.chip_size * cell
-    extent = classifier.source.readable
-    rows, columns = grid_shape(extent, grid_size)
-    check_cell_count(rows, columns, max_cells)
-    classifier.feedback.log(f"Grid: {rows} rows x {columns} columns of {grid_size:g} x "
-                            f"{grid_size:g} raster CRS units.")
-    return Grid(extent, grid_size, rows, columns)
-
-
 def _prediction(feature: FeatureChip) -> Prediction:
     """A feature's outcome as a Prediction: the best class of its probabilities."""
     area = 0.0 if feature.status in (Status.NO_GEOMETRY, Status.OUTSIDE_EXTENT) else \
@@ -287,7 +247,8 @@ def warn_about_cell_size(definition: dict, cell_size: float, feedback: Feedback)
     trained = f"{low:g}" if low == high else f"{low:g} to {high:g}"
     feedback.log(f"Warning: the model was trained on chips of {trained} map units per pixel, "
                  f"but the raster is read at {cell_size:g}: more than {CELL_SIZE_TOLERANCE:g} "
-                 f"x away, results are usually poor. Set CELL_SIZE to {(low * high) ** 0.5:g}.")
+                 f"x away, results are usually poor. Set {setting('cell_size')} to "
+                 f"{(low * high) ** 0.5:g}.")
 
 
 def default_workers(device_type: str) -> int:

@@ -11,7 +11,7 @@ import tempfile
 
 import numpy as np
 
-from ..errors import DependencyError, DeviceError, ModelPackageError
+from ..errors import DependencyError, DeviceError, ModelPackageError, setting
 from ..packages.read import ModelPackage
 from ..runtime import dependencies
 
@@ -35,8 +35,8 @@ def choose_engine(engine: str = AUTO) -> str:
             f"PyTorch:\n  {dependencies.pip_command()}\nthen restart QGIS.")
     if engine == ONNXRUNTIME and not dependencies.installed("onnxruntime"):
         raise DependencyError(
-            "ENGINE is onnxruntime, which is not installed for this Python. Install it "
-            f"with:\n  {dependencies.pip_command('onnxruntime')}\nthen restart QGIS.")
+            f"{setting('engine')} is onnxruntime, which is not installed for this Python. "
+            f"Install it with:\n  {dependencies.pip_command('onnxruntime')}\nthen restart QGIS.")
     return engine
 
 
@@ -112,8 +112,8 @@ class OnnxEngine:
     def _providers(onnxruntime, device: str) -> list[str]:
         cuda = "CUDAExecutionProvider" in onnxruntime.get_available_providers()
         if device == "cuda" and not cuda:
-            raise DeviceError("DEVICE is cuda but this onnxruntime has no CUDA: install "
-                              "onnxruntime-gpu, or choose auto or cpu.")
+            raise DeviceError(f"{setting('device')} is cuda but this onnxruntime has no CUDA: "
+                              "install onnxruntime-gpu, or choose auto or cpu.")
         if cuda and device in ("auto", "cuda"):
             return ["CUDAExecutionProvider", "CPUExecutionProvider"]
         return ["CPUExecutionProvider"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from ..errors import BackboneError
+from ..errors import BackboneError, setting
 from ..runtime.torch_files import NotData, load_data
 
 BACKBONES = (
@@ -54,7 +54,8 @@ def create_model(backbone: str, num_classes: int, band_count: int = 3, pretraine
     state dict ``weights_file`` (an ImageNet-style state dict of the same backbone), else none.
     """
     if pretrained and weights_file:
-        raise BackboneError("Give either PRETRAINED or WEIGHTS_FILE, not both.")
+        raise BackboneError(f"Give either {setting('pretrained')} or {setting('weights_file')}, "
+                            "not both.")
     if is_timm(backbone):
         model = _timm_network(backbone[len(TIMM_PREFIX):], pretrained)
     elif backbone in BACKBONES:
@@ -105,7 +106,8 @@ def _timm_network(name: str, pretrained: bool):
     except Exception as error:  # network, proxy, disk or hub failures all end here
         raise BackboneError(
             f"Could not download the ImageNet weights for timm:{name} ({error}). Train from "
-            "scratch with PRETRAINED=false, or give the weights as WEIGHTS_FILE.") from error
+            f"scratch with {setting('pretrained')} off, or give the weights as "
+            f"{setting('weights_file')}.") from error
 
 
 def _offline_weights(name: str) -> str | None:
@@ -139,8 +141,8 @@ def _download_pretrained(builder, backbone: str):
     except Exception as error:  # network, proxy, disk or hash failures all end here
         raise BackboneError(
             f"Could not download the ImageNet weights for {backbone} ({error}). Either download "
-            f"them on a connected machine and give the file as WEIGHTS_FILE, or train from "
-            f"scratch with PRETRAINED=false."
+            f"them on a connected machine and give the file as {setting('weights_file')}, or "
+            f"train from scratch with {setting('pretrained')} off."
         ) from error
 
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Callable
 
-from ..errors import Cancelled, OutputError
+from ..errors import Cancelled, OutputError, setting
 from ..runtime.outputs import check_apart, new_folder
 from .archive import safe_extract, zip_folder
 from .definition import MODEL_CONFIGURATION, ONNX_KEY, check_model_name, validate_definition
@@ -63,19 +63,20 @@ def check_package_target(output_folder: str, name: str, overwrite: bool,
         return name
     if not os.path.isdir(target) or os.path.islink(target):
         raise OutputError(f"{target} exists and is not a model package folder; nothing was "
-                          "changed. Choose another MODEL_NAME or OUTPUT_FOLDER.")
+                          f"changed. Choose another {setting('model_name')} or "
+                          f"{setting('output_folder')}.")
     paths = PackagePaths.in_folder(target, name)
     others = sorted(set(os.listdir(target)) - paths.files())
     if others or not _is_our_definition(paths.definition):
         shown = f" (it holds {', '.join(others[:5])}{' …' if len(others) > 5 else ''})" \
             if others else ""
         raise OutputError(f"{target} exists and is not a Scene Classifier model package"
-                          f"{shown}; nothing was changed. Choose another MODEL_NAME or "
-                          "OUTPUT_FOLDER.")
+                          f"{shown}; nothing was changed. Choose another "
+                          f"{setting('model_name')} or {setting('output_folder')}.")
     if not overwrite:
         raise OutputError(f"A model package already exists in {target}. Choose another "
-                          "MODEL_NAME, or set OVERWRITE to replace it (the old package is "
-                          "replaced only once the new one is complete).")
+                          f"{setting('model_name')}, or set {setting('overwrite')} to replace "
+                          "it (the old package is replaced only once the new one is complete).")
     return name
 
 

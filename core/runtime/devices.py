@@ -8,7 +8,9 @@ import re
 import sys
 from contextlib import contextmanager
 
-from ..errors import DeviceError, SceneClassifierError
+from ..errors import DeviceError, SceneClassifierError, setting
+
+DEVICES = ("auto", "cpu", "cuda")  # auto: the GPU when PyTorch sees one, else the CPU
 
 
 def resolve_device(name: str = "auto"):
@@ -16,14 +18,14 @@ def resolve_device(name: str = "auto"):
     import torch
 
     name = (name or "auto").lower()
-    if name not in ("auto", "cpu", "cuda"):
+    if name not in DEVICES:
         raise DeviceError(f"Unknown device '{name}'. Choose auto, cpu or cuda.")
     if name == "auto":
         name = "cuda" if torch.cuda.is_available() else "cpu"
     if name == "cuda" and not torch.cuda.is_available():
         raise DeviceError(
-            f"DEVICE is cuda but PyTorch {torch.__version__} sees no CUDA GPU. Choose auto or "
-            "cpu, or install a CUDA build of torch and a current NVIDIA driver."
+            f"{setting('device')} is cuda but PyTorch {torch.__version__} sees no CUDA GPU. "
+            "Choose auto or cpu, or install a CUDA build of torch and a current NVIDIA driver."
         )
     if name == "cuda":  # with its index, as tensors on it report it: devices compare equal
         return torch.device("cuda", torch.cuda.current_device())
@@ -249,10 +251,12 @@ class BatchParts:
 
     def _halve(self, batch: int, task: str, smallest: int) -> None:
         if math.ceil(batch / self.parts) <= smallest:
-            others = "using the GPU, or use DEVICE cpu" if self.device_type == "cuda" else ""
+            others = f"using the GPU, or use {setting('device')} cpu" \
+                if self.device_type == "cuda" else ""
             raise SceneClassifierError(
                 f"Out of {self.memory} while {task} even with {smallest} chip(s) at a time. "
-                f"Choose a smaller CHIP_SIZE, BATCH_SIZE or backbone, or close other programs"
+                f"Choose a smaller {setting('chip_size')}, {setting('batch_size')} or backbone, "
+                "or close other programs"
                 f"{' ' + others if others else ''}.")
         self.parts *= 2
         torch = sys.modules.get("torch")

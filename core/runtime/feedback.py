@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..errors import Cancelled
+from ..errors import Cancelled, python_name, spell
 
 
 def _ignore(*_args) -> None:
@@ -23,13 +23,31 @@ def _never() -> bool:
 
 @dataclass
 class Feedback:
-    """Callbacks: ``progress(fraction 0..1, text)``, ``log(line)``, ``is_cancelled()``."""
+    """Callbacks: ``progress(fraction 0..1, text)``, ``log(line)``, ``is_cancelled()``, and
+    ``warn(line)`` where the caller shows warnings apart (else they are logged). The
+    settings core's lines name (core.errors.setting) reach ``log`` and ``warn`` spelled by
+    ``name_of``: the notebook API's keywords unless the front end gives its own."""
 
     progress: Callable[[float, str], None] = _ignore
     log: Callable[[str], None] = _ignore
     is_cancelled: Callable[[], bool] = _never
     text_interval_s: float = 5.0
+    warn: Callable[[str], None] | None = None
+    name_of: Callable[[str, str], str] = python_name
     _last_text: float = field(default=0.0, repr=False)
+
+    def __post_init__(self) -> None:
+        log, warn, name_of = self.log, self.warn, self.name_of
+        self.log = lambda line: log(spell(line, name_of))
+        if warn is not None:
+            self.warn = lambda line: warn(spell(line, name_of))
+
+    def warning(self, line: str) -> None:
+        """A line the user should not miss: shown as a warning, or logged as one."""
+        if self.warn is not None:
+            self.warn(line)
+        else:
+            self.log(f"Warning: {line}")
 
     @classmethod
     def printing(cls) -> Feedback:
@@ -42,7 +60,7 @@ class Feedback:
         cancelled with this one."""
         from .distributed import is_main
 
-        return self if is_main() else Feedback(is_cancelled=self.is_cancelled)
+        return self if is_main() else Feedback(is_cancelled=self.is_cancelled, warn=_ignore)
 
     def check_cancelled(self) -> None:
         """Raise :class:`Cancelled` when the user asked to stop."""

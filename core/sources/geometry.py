@@ -11,7 +11,7 @@ import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..errors import DataError
+from ..errors import DataError, label, setting
 
 Extent = tuple[float, float, float, float]  # (min x, min y, max x, max y)
 
@@ -168,9 +168,10 @@ def check_cell_count(rows: int, columns: int, limit: int = MAX_CELLS) -> None:
     """Refuse, before any work, a grid of more than ``limit`` cells."""
     if rows * columns > limit:
         raise DataError(f"The grid would have {rows:,} x {columns:,} = {rows * columns:,} "
-                        f"cells, more than 'Most grid cells' (MAX_CELLS, {limit:,}). Choose "
-                        "a larger 'Grid size' (GRID_SIZE, in the raster's map units) or a "
-                        "smaller 'Processing extent' (EXTENT), or raise MAX_CELLS.")
+                        f"cells, more than '{label('max_cells')}' ({setting('max_cells')}, "
+                        f"{limit:,}). Choose a larger '{label('grid_size')}' "
+                        f"({setting('grid_size')}, in the raster's map units) or a smaller "
+                        f"{setting('extent', True)}, or raise {setting('max_cells')}.")
 
 
 def grid_cells(extent: Extent, cell_size: float) -> Iterator[GridCell]:

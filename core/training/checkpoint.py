@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 
-from ..errors import SceneClassifierError
+from ..errors import SceneClassifierError, setting
 
 CHECKPOINT_FILE = "checkpoint.pth"
 
@@ -46,10 +46,10 @@ def load_checkpoint(folder: str) -> dict | None:
     except NotData as error:
         raise CheckpointError(
             f"The checkpoint {path} cannot be read ({error}). Delete {folder} and train "
-            "without RESUME.") from error
+            f"without {setting('resume')}.") from error
     if not isinstance(state, dict) or "epoch" not in state or "run" not in state:
         raise CheckpointError(f"{path} is not a training checkpoint. Delete {folder} and train "
-                              "without RESUME.")
+                              f"without {setting('resume')}.")
     return state
 
 
@@ -104,7 +104,7 @@ def check_same_processes(state: dict, processes: int, folder: str) -> None:
         raise CheckpointError(
             f"The checkpoint in {folder} was made by {saved} process(es), this run has "
             f"{processes}. Resume with as many (torchrun --nproc_per_node {saved}, or without "
-            "torchrun for 1), or run without RESUME to start again.")
+            f"torchrun for 1), or run without {setting('resume')} to start again.")
 
 
 def check_same_run(saved: dict, current: dict, folder: str) -> None:
@@ -114,7 +114,7 @@ def check_same_run(saved: dict, current: dict, folder: str) -> None:
             raise CheckpointError(
                 f"The checkpoint in {folder} was made with {key} = {saved.get(key)!r}, this run "
                 f"has {value!r}. Run with the settings of the interrupted run, or without "
-                "RESUME to start again.")
+                f"{setting('resume')} to start again.")
 
 
 def remove_checkpoint(folder: str) -> None:

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from ..errors import SceneClassifierError
+from ..errors import SceneClassifierError, setting
 from ..runtime.distributed import mean
 
 
@@ -67,8 +67,8 @@ def sweep_learning_rates(trainer, start_lr: float = 1e-7, end_lr: float = 10.0,
         trainer.model.load_state_dict(saved)
     if len(lrs) < 10:
         raise SceneClassifierError(
-            "The learning-rate finder diverged at once; give LEARNING_RATE explicitly "
-            "(e.g. 0.001) or check the training chips."
+            f"The learning-rate finder diverged at once; give {setting('learning_rate')} "
+            "explicitly (e.g. 0.001) or check the training chips."
         )
     return LRFinderResult(lrs, losses, suggest_learning_rate(lrs, losses))
 

@@ -24,7 +24,7 @@ from typing import Callable
 from ..data.augment import augment_batch
 from ..data.chip_store import GPU, PINNED, StreamedChips, chip_batches, device_store
 from ..data.training_data import TrainingData, process_batch_size
-from ..errors import SceneClassifierError
+from ..errors import SceneClassifierError, setting
 from ..runtime.devices import BatchParts, DeviceModel, cpu_precision, host_reads
 from ..runtime.distributed import all_gather, all_reduce, rank, shard, world_size
 from ..runtime.feedback import Feedback
@@ -457,8 +457,9 @@ class Trainer:
 
     def _end_non_finite(self, problem: NonFiniteLoss, best: dict) -> None:
         """Log why training ends early; without any good epoch there is nothing to keep."""
-        advice = ("Lower LEARNING_RATE (or let the finder choose it), try another "
-                  "BATCH_SIZE, or train with DEVICE cpu on a CPU without bfloat16 (float32).")
+        advice = (f"Lower {setting('learning_rate')} (or let the finder choose it), try "
+                  f"another {setting('batch_size')}, or train with {setting('device')} cpu on a "
+                  "CPU without bfloat16 (float32).")
         if best["state"] is None:
             raise SceneClassifierError(f"Training failed: {problem}, and no epoch finished "
                                        f"with a finite validation loss. {advice}")

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..errors import DataError, OutputError
+from ..errors import DataError, OutputError, setting
 from ..runtime.outputs import check_raster_written, gdal_checked
 
 NO_RESULT = 0
@@ -19,8 +19,9 @@ def check_class_values(classes: list[dict]) -> None:
     """Refuse, before any work, a model whose class values do not fit a byte."""
     highest = max(int(entry["Value"]) for entry in classes)
     if highest > MAX_VALUE:
-        raise DataError(f"The class map (OUTPUT_RASTER) stores class values 1 to {MAX_VALUE} in "
-                        f"bytes; this model has values up to {highest}. Leave OUTPUT_RASTER "
+        raise DataError(f"The class map ({setting('class_map')}) stores class values 1 to "
+                        f"{MAX_VALUE} in bytes; this model has values up to {highest}. Leave "
+                        f"{setting('class_map')} "
                         "empty.")
 
 
@@ -37,9 +38,10 @@ def write_class_map(path: str, class_indexes: Sequence[int], confidences: Sequen
     band_values = np.where(found, values[np.clip(indexes, 0, None)], NO_RESULT).astype(np.uint8)
     percent = np.where(found, np.clip(np.rint(np.asarray(confidences).reshape(rows, columns)
                                               * 100), 1, 100), NO_RESULT).astype(np.uint8)
-    with gdal_checked("the class map (OUTPUT_RASTER)", path):  # a full disk is raised
+    what = f"the class map ({setting('class_map')})"
+    with gdal_checked(what, path):  # a full disk is raised
         _write(path, band_values, percent, transform, crs_wkt, classes)
-    check_raster_written(path, "the class map (OUTPUT_RASTER)")
+    check_raster_written(path, what)
 
 
 def _write(path: str, band_values: np.ndarray, percent: np.ndarray, transform: Sequence[float],

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..data.imagery import parallel_decoders, read_image, resize_chip
 from ..data.training_data import scan_folders, split_folder_list
-from ..errors import DataError
+from ..errors import DataError, setting
 from ..inference.classifier import ClassifyOptions, RasterClassifier
 from ..inference.engines import TORCH, choose_engine
 from ..inference.predictor import Predictor
@@ -27,8 +27,10 @@ from ..packages.read import ModelPackage, load_package
 from ..reports import report
 from ..reports.metrics import confusion_matrix, kappa, overall_accuracy, per_class_metrics
 from ..runtime.feedback import Feedback
-from ..runtime.outputs import write_atomic
+from ..runtime.outputs import evaluation_paths, write_atomic
 from .export import class_folder_name
+from .io import FeatureSink, FeatureSource, Legend, class_field
+from .schemas import ERROR_FIELDS, check_error_fields
 
 EXAMPLE_CHIPS = 36  # misclassified chips kept for the report
 NULL_TRUTH = "with a NULL truth value"
@@ -130,19 +132,94 @@ class Evaluation:
             mistake_count=len(self.mistakes))
 
 
+@dataclass
+class EvaluateSettings(ClassifyOptions):
+    """The model and the ground truth, one of two ways: a folder of labelled chips
+    (``input_folder``), or features classified in place from ``raster`` with their truth in
+    ``truth_field``; where the report and the confusion matrix go (None: a file named after
+    the model and the time in ~/SceneClassifier/evaluations)."""
+
+    model: str = ""
+    input_folder: str = ""
+    raster: str = ""
+    truth_field: str = ""
+    report_path: str | None = None
+    confusion_path: str | None = None
+
+
+@dataclass
+class EvaluateResult:
+    evaluation: Evaluation
+    report_path: str
+    confusion_path: str
+
+
+def evaluate(settings: EvaluateSettings, source: FeatureSource | None = None,
+             errors_output: FeatureSink | None = None,
+             feedback: Feedback | None = None) -> EvaluateResult:
+    """Evaluate the model against the ground truth (``source``: the labelled features, way
+    2); write the report and the confusion matrix, and the misclassified features to
+    ``errors_output`` where features were evaluated."""
+    feedback = feedback or Feedback()
+    check_ground_truth(bool(settings.input_folder), source is not None, bool(settings.raster),
+                       bool(settings.truth_field))
+    defaults = evaluation_paths(settings.model)
+    report_path = settings.report_path or defaults[0]
+    confusion_path = settings.confusion_path or defaults[1]
+    if source is not None and errors_output is not None:
+        check_error_fields([field.name for field in source.fields])
+    if settings.input_folder:
+        evaluation = evaluate_folder(settings.model, settings.input_folder,
+                                     settings.batch_size, settings.device, feedback,
+                                     settings.engine)
+    else:
+        index = class_field(source, settings.truth_field, "truth_field")
+        options = ClassifyOptions(**{name: getattr(settings, name)
+                                     for name in ClassifyOptions.__dataclass_fields__})
+        options.geometry_crs = source.crs_wkt
+        evaluation = evaluate_features(
+            settings.model, settings.raster,
+            ((feature.id, feature.attributes[index], feature.wkb)
+             for feature in source.features()), options, feedback, source.count())
+    feedback.log(evaluation.text())
+    evaluation.save(report_path, confusion_path, settings.model)
+    feedback.log(f"Report: {report_path}\nConfusion matrix: {confusion_path}")
+    if errors_output is not None:
+        _write_errors(errors_output, source, evaluation, settings.model, feedback)
+    return EvaluateResult(evaluation, report_path, confusion_path)
+
+
+def _write_errors(output: FeatureSink, source: FeatureSource | None, evaluation: Evaluation,
+                  model: str, feedback: Feedback) -> None:
+    """The misclassified features with their truth, prediction and confidence."""
+    if source is None:
+        feedback.warning(f"{setting('errors_output')} needs {setting('features')}; none "
+                         "written for a folder of chips.")
+        return
+    mistakes = {mistake.source: mistake for mistake in evaluation.mistakes}
+    legend = Legend("predicted", evaluation.class_entries,
+                    os.path.splitext(os.path.basename(model))[0])
+    with output.open(list(ERROR_FIELDS), legend) as write:
+        for feature in source.features(geometry=False):
+            mistake = mistakes.get(feature.id)
+            if mistake is not None:
+                write(feature, [mistake.truth, mistake.predicted, mistake.confidence])
+
+
 def check_ground_truth(folder: bool, features: bool, raster: bool, truth_field: bool) -> None:
     """The ground truth is given one way: a folder of chips alone, or a raster, labelled
     features and their truth field together (which of them are given)."""
     if folder == features:
         raise DataError(
-            "Give either 'Folder of labelled chips' (INPUT_FOLDER) alone, or 'Input raster' "
-            "(INPUT_RASTER), 'Labelled features' (INPUT_FEATURES) and 'Truth field' "
-            "(TRUTH_FIELD) together: one of the two ways, not both and not neither.")
+            f"Give either {setting('input_folder', True)} alone, or "
+            f"{setting('raster', True)}, {setting('features', True)} and "
+            f"{setting('truth_field', True)} together: one of the two ways, not both and not "
+            "neither.")
     if features and not raster:
-        raise DataError("'Labelled features' (INPUT_FEATURES) needs 'Input raster' "
-                        "(INPUT_RASTER), the imagery to classify them from.")
+        raise DataError(f"{setting('features', True)} needs {setting('raster', True)}, the "
+                        "imagery to classify them from.")
     if features and not truth_field:
-        raise DataError("'Labelled features' (INPUT_FEATURES) needs 'Truth field' (TRUTH_FIELD), "
+        raise DataError(f"{setting('features', True)} needs {setting('truth_field', True)}, "
                         "the field with their true class.")
 
 

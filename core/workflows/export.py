@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..data.imagery import parallel_decoders
-from ..errors import DataError, OutputError
+from ..errors import DataError, OutputError, setting
 from ..runtime.feedback import Feedback
 from ..runtime.outputs import gdal_checked
 from ..sources.feature_chips import FeatureChip, FeatureChips, Status
 from ..sources.geometry import GeometryReader
 from ..sources.raster import FIXED, ChipOptions, ChipSettings, RasterSource
+from .io import FeatureSource, class_field
 
 FORMATS = {"tif": "GeoTIFF, all bands, original data type", "png": "8-bit RGB PNG",
            "jpg": "8-bit RGB JPEG"}
@@ -110,8 +111,8 @@ def check_export_target(output_folder: str, overwrite: bool) -> None:
                           "earlier export; nothing was changed. Choose an empty or new folder.")
     if not overwrite:
         raise OutputError(f"Output folder {folder} holds an earlier export. Choose another "
-                          "folder, or set OVERWRITE to replace its images/ and chips.csv once "
-                          "the new chips are written.")
+                          f"folder, or set {setting('overwrite')} to replace its images/ and "
+                          "chips.csv once the new chips are written.")
 
 
 def _is_export(folder: str) -> bool:
@@ -124,6 +125,32 @@ def _is_export(folder: str) -> bool:
     images = os.path.join(folder, "images")
     return tuple(header or ()) == CSV_COLUMNS and (os.path.isdir(images) or
                                                     not os.path.lexists(images))
+
+
+@dataclass
+class ExportJob(ExportSettings):
+    """An export as the tools run it: the raster, the class field of the features, where
+    the chips go and whether an earlier export there may be replaced."""
+
+    raster: str = ""
+    class_field: str = ""
+    output_folder: str = ""
+    overwrite: bool = False
+
+
+def export_training_chips(job: ExportJob, source: FeatureSource,
+                          feedback: Feedback | None = None) -> ExportSummary:
+    """Export training chips of ``source``'s features, labelled by ``job.class_field``;
+    the summary is logged."""
+    feedback = feedback or Feedback()
+    index = class_field(source, job.class_field, "class_field")
+    job.geometry_crs = source.crs_wkt
+    features = ((feature.id, feature.attributes[index], feature.wkb)
+                for feature in source.features())
+    summary = export_chips(job.raster, features, job.output_folder, job, feedback,
+                           source.count(), job.overwrite)
+    feedback.log(summary.text())
+    return summary
 
 
 def export_chips(raster: str, features: Iterable[tuple[object, object, bytes | None]],
@@ -191,9 +218,10 @@ def check_feature_count(count: int, limit: int, counted: bool = True) -> None:
     source could not count them, that there are more) and the fix."""
     if count > limit:
         how_many = f"{count:,}" if counted else f"more than {limit:,}"
-        raise DataError(f"The layer has {how_many} features; 'Most features' (MAX_FEATURES) "
+        raise DataError(f"The layer has {how_many} features; {setting('max_features', True)} "
                         f"allows {limit:,}: one chip file each would fill the disk. Export a "
-                        "part (a 'Processing extent' or a selection), or raise MAX_FEATURES.")
+                        "part (a 'Processing extent' or a selection), or raise "
+                        f"{setting('max_features')}.")
 
 
 def _raster_for(raster: str, settings: ExportSettings) -> RasterSource:

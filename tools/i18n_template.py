@@ -1,0 +1,96 @@
+"""Regenerate i18n/scene_classifier.ts, the template translators start from: every text the
+plugin shows, taken from the sources. pylupdate5 (Debian's pyqt5-dev-tools) collects the
+tr() and translate() calls of the QGIS-side code (algorithms/, gui/, plugin.py, provider.py);
+the tools' labels, help, choices and outputs, declared as data in interface/tools.py, are
+added from there (in the context of algorithms/base.py, whose tr() translates them).
+
+    python3 tools/i18n_template.py          (make i18n)
+    python3 tools/i18n_template.py --check  exit 1 if the template is not up to date
+"""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = ROOT / "i18n" / "scene_classifier.ts"
+CONTEXT = "SceneClassifierAlgorithm"  # algorithms/base.py's tr() context
+CODE = ("algorithms", "gui", "plugin.py", "provider.py")
+
+
+def interface_texts() -> list[str]:
+    """Every user-visible text the tools declare, in order, without repeats."""
+    with tempfile.TemporaryDirectory() as plugins:
+        (Path(plugins) / "scene_classifier").symlink_to(ROOT, target_is_directory=True)
+        sys.path.insert(0, plugins)
+        tools = importlib.import_module("scene_classifier.interface.tools")
+        base = importlib.import_module("scene_classifier.algorithms.base")
+    texts = list(base.SceneClassifierAlgorithm.GROUPS.values())
+    for tool in tools.TOOLS:
+        texts += [tool.display_name, tool.help]
+        for parameter in tool.parameters:
+            texts += [parameter.label, parameter.help]
+            texts += [choice.label for choice in parameter.choices]
+        texts += [output.label for output in tool.outputs]
+    return list(dict.fromkeys(text for text in texts if text))
+
+
+def code_template(path: Path) -> None:
+    """pylupdate5's template of the tr() calls in the QGIS-side code (``path`` in i18n/, so
+    that its locations are relative to it, as lupdate writes them)."""
+    pylupdate = shutil.which("pylupdate5")
+    if pylupdate is None:
+        raise SystemExit("pylupdate5 not found: install Debian's pyqt5-dev-tools "
+                         "(apt-get install pyqt5-dev-tools).")
+    sources = [str(file.relative_to(ROOT)) for entry in CODE for file in sorted(
+        (ROOT / entry).rglob("*.py") if (ROOT / entry).is_dir() else [ROOT / entry])]
+    subprocess.run([pylupdate, "-noobsolete", *sources, "-ts", str(path)], check=True,
+                   cwd=ROOT, capture_output=True)
+
+
+def template() -> bytes:
+    """The template as the sources give it now."""
+    TEMPLATE.parent.mkdir(exist_ok=True)
+    code = TEMPLATE.with_name(".code.ts")
+    try:
+        code_template(code)
+        tree = ET.parse(code)
+    finally:
+        code.unlink(missing_ok=True)
+    root = tree.getroot()
+    context = next((c for c in root.findall("context") if c.findtext("name") == CONTEXT), None)
+    if context is None:
+        context = ET.SubElement(root, "context")
+        ET.SubElement(context, "name").text = CONTEXT
+    known = {message.findtext("source") for message in context.findall("message")}
+    for text in interface_texts():
+        if text in known:
+            continue
+        message = ET.SubElement(context, "message")
+        ET.SubElement(message, "location", filename="../interface/tools.py")
+        ET.SubElement(message, "source").text = text
+        ET.SubElement(message, "translation", type="unfinished")
+    ET.indent(tree)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def main(arguments: list[str]) -> int:
+    text = template()
+    if arguments == ["--check"]:
+        if TEMPLATE.is_file() and TEMPLATE.read_bytes() == text:
+            return 0
+        print(f"{TEMPLATE.relative_to(ROOT)} is not up to date: run make i18n.")
+        return 1
+    TEMPLATE.write_bytes(text)
+    print(f"{TEMPLATE.relative_to(ROOT)}: {text.count(b'<message>')} texts")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
