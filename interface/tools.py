@@ -397,7 +397,8 @@ CLASSIFY_GRID = tool(
     "Output: the cells (raster CRS) with their row, column, class label, class value and "
     "confidence; the optional summary table gives each class's count and share of the area; "
     "the optional class map is a GeoTIFF with one pixel per cell (band 1 the class value in "
-    "the model's colours, 0 = no result; band 2 the confidence in %)." + ENGINE_NOTE,
+    "the model's colours, NoData where there is no result; band 2 the confidence in %)."
+    + ENGINE_NOTE,
     "engine",
     (INPUT_RASTER, MODEL,
      Parameter(ids.GRID_SIZE, "Grid size (0 = one chip)", DISTANCE,
@@ -410,9 +411,10 @@ CLASSIFY_GRID = tool(
                          "The grid cells in the raster's CRS with cell_id, row, col, class "
                          "label, class value and confidence.")
     + (Parameter(ids.OUTPUT_RASTER, "Class map (GeoTIFF, one pixel per cell)", RASTER_OUT,
-                 "A raster land-use map: band 1 the class value (Byte, the model's colours, "
-                 "class names in its attribute table and legend, 0 = no result), band 2 the "
-                 "confidence in percent.", optional=True, create_by_default=False),
+                 "A raster land-use map: band 1 the class value as the model gives it (the "
+                 "model's colours, class names in its attribute table and legend; NoData where "
+                 "there is no result: 0, or a value no class uses where a class is 0), band 2 "
+                 "the confidence in percent.", optional=True, create_by_default=False),
        Parameter(ids.MAX_CELLS, "Most grid cells", INTEGER,
                  f"A grid with more cells is refused before any work (default "
                  f"{CLASSIFYING['max_cells']:,}, "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,7 +13,7 @@ import torch
 import torch.nn.functional as F
 from osgeo import gdal
 
-from conftest import MASSACHUSETTS_TIF
+from conftest import MASSACHUSETTS_TIF, ROOT
 from core.errors import ModelPackageError
 from core.inference.classifier import ClassifyOptions, RasterClassifier
 from core.packages.read import load_package
@@ -23,13 +24,15 @@ RESNET_CHILDREN = {"conv1": 0, "bn1": 1, "layer1": 4, "layer2": 5, "layer3": 6, 
 MARKER = "code_was_run.txt"
 
 
-def fastai_weights(seed: int = 0, bands: int = 3) -> dict:
-    """A fastai create_cnn state dict for resnet18 with random weights and running stats, as
-    arcgis.learn saves it: body "0.*" from torchvision's names, head "1.*"."""
+def fastai_weights(seed: int = 0, bands: int = 3, backbone: str = "resnet18",
+                   classes: int = len(CLASSES)) -> dict:
+    """A fastai create_cnn state dict for ``backbone`` (resnet18 or resnet34) with random
+    weights and running stats, as arcgis.learn saves it: body "0.*" from torchvision's
+    names, head "1.*"."""
     import torchvision
 
     generator = torch.Generator().manual_seed(seed)
-    body = torchvision.models.resnet18(weights=None).state_dict()
+    body = getattr(torchvision.models, backbone)(weights=None).state_dict()
     body["conv1.weight"] = torch.randn(64, bands, 7, 7, generator=generator) * 0.05
     state = {}
     for key, value in body.items():
@@ -44,8 +47,8 @@ def fastai_weights(seed: int = 0, bands: int = 3) -> dict:
         state[f"1.{index}.num_batches_tracked"] = torch.tensor(10)
     state["1.4.weight"] = torch.randn(512, 1024, generator=generator) * 0.05
     state["1.4.bias"] = torch.randn(512, generator=generator) * 0.05
-    state["1.8.weight"] = torch.randn(len(CLASSES), 512, generator=generator) * 0.05
-    state["1.8.bias"] = torch.randn(len(CLASSES), generator=generator) * 0.05
+    state["1.8.weight"] = torch.randn(classes, 512, generator=generator) * 0.05
+    state["1.8.bias"] = torch.randn(classes, generator=generator) * 0.05
     return state
 
 
@@ -55,12 +58,13 @@ def imagenet(chips: np.ndarray):
     return (x - mean.view(1, 3, 1, 1)) / std.view(1, 3, 1, 1)
 
 
-def logits_by_hand(state: dict, chips: np.ndarray, normalize=imagenet) -> np.ndarray:
+def logits_by_hand(state: dict, chips: np.ndarray, normalize=imagenet,
+                   backbone: str = "resnet18") -> np.ndarray:
     """What the network computes, written out with torch.nn.functional (not the product's
-    builder): resnet18's layers, max and average pooled and concatenated, then the head."""
+    builder): the resnet's layers, max and average pooled and concatenated, then the head."""
     import torchvision
 
-    resnet = torchvision.models.resnet18(weights=None).eval()
+    resnet = getattr(torchvision.models, backbone)(weights=None).eval()
     resnet.conv1 = torch.nn.Conv2d(chips.shape[1], 64, 7, 2, 3, bias=False)
     resnet.load_state_dict({f"{name}.{key.split('.', 2)[2]}": value
                             for key, value in state.items() if key.startswith("0.")
@@ -116,7 +120,7 @@ def esri(tmp_path_factory):
     return write_esri_package(folder / "package", esri_definition(), state), state
 
 
-def corner_points(raster: str, count: int) -> list[tuple[int, int, bytes]]:
+def corner_points(raster: str, count: int, margin: int = 40) -> list[tuple[int, int, bytes]]:
     """Points on pixel corners: a 64 px chip around each is exactly a 64 x 64 window."""
     import struct
 
@@ -125,8 +129,8 @@ def corner_points(raster: str, count: int) -> list[tuple[int, int, bytes]]:
     rng = np.random.default_rng(0)
     points = []
     for _ in range(count):
-        column = int(rng.integers(40, dataset.RasterXSize - 40))
-        row = int(rng.integers(40, dataset.RasterYSize - 40))
+        column = int(rng.integers(margin, dataset.RasterXSize - margin))
+        row = int(rng.integers(margin, dataset.RasterYSize - margin))
         points.append((column, row, struct.pack("<BIdd", 1, 1, x0 + column * res,
                                                 y0 + row * res_y)))
     return points
@@ -173,7 +177,9 @@ def test_an_esri_dlpk_loads_and_its_errors_name_the_dlpk(esri, tmp_path):
         for path in detector.parent.iterdir():
             archive.write(path, path.name)
     with pytest.raises(ModelPackageError, match=f"{broken} \\(esri_model.emd\\) is an "
-                       "arcgis.learn '_ObjectDetector' model"):
+                       "arcgis.learn package: a model of type ObjectClassification "
+                       "\\(_ObjectDetector, framework arcgis.learn.models._inferencing\\). "
+                       "Scene Classifier runs object"):
         load_package(str(broken))
 
 
@@ -244,5 +250,136 @@ def test_our_normalization_stats_read_back_as_esri_reads_them():
     from core.packages.esri import multispectral_normalization
 
     ours = Normalization(1.0, [300.0, 250.0, 90.0, 1200.0], [80.0, 60.0, 30.0, 400.0])
-    assert multispectral_normalization(_normalization_stats(ours), 4, "test") == ours
+    assert multispectral_normalization(_normalization_stats(ours), [0, 1, 2, 3], "test") == ours
     assert _normalization_stats(Normalization.imagenet()) == {}
+
+
+ESRI_EXAMPLES = ROOT / "tests" / "data" / "esri"  # Esri's published .emd files (NOTICE)
+
+
+def test_esris_published_feature_classifier_loads_and_classifies(tmp_path, monkeypatch):
+    """woolseyFire_600_50.emd as Esri published it (ModelConfiguration "FeatureClassifier",
+    Framework "PyTorch", 600 px chips, resnet34), with weights of our own making."""
+    monkeypatch.setattr(devices, "mixed_precision", lambda device, chip_size: None)  # fp32
+    folder = tmp_path / "woolsey"
+    folder.mkdir()
+    emd = folder / "woolseyFire_600_50.emd"
+    emd.write_bytes((ESRI_EXAMPLES / emd.name).read_bytes())
+    state = fastai_weights(seed=3, backbone="resnet34", classes=2)
+    torch.save(state, folder / "woolseyFire_600_50.pth")
+    package = load_package(str(emd))
+    assert package.classes == ["Damaged", "Undamaged"] and package.backbone == "resnet34"
+    assert package.chip_size == 600
+    points = corner_points(str(MASSACHUSETTS_TIF), 2, margin=300)
+    predictions = list(RasterClassifier(str(emd), str(MASSACHUSETTS_TIF),
+                                        ClassifyOptions(device="cpu"))
+                       .classify([wkb for _, _, wkb in points]))
+    dataset = gdal.Open(str(MASSACHUSETTS_TIF))
+    chips = np.stack([dataset.ReadAsArray(c - 300, r - 300, 600, 600) for c, r, _ in points])
+    expected = logits_by_hand(state, chips, backbone="resnet34")
+    assert [p.class_index for p in predictions] == list(expected.argmax(axis=1))
+
+
+def edited_like_the_sample(emd: Path, **changes) -> None:
+    """The last cell of Esri's sample notebook: open(..., "r+"), json.load, edit, json.dump
+    (which writes the edited definition after the original one)."""
+    with open(emd, "r+") as file:
+        definition = json.load(file)
+        definition.update(changes)
+        json.dump(definition, file, indent=4)
+
+
+def test_an_emd_edited_in_place_as_the_sample_does_is_read_with_a_note(esri, tmp_path):
+    _, state = esri
+    emd = write_esri_package(tmp_path / "edited", esri_definition(), state)
+    edited_like_the_sample(emd, CropSizeFixed=0)
+    with pytest.raises(json.JSONDecodeError, match="Extra data"):
+        json.loads(emd.read_text())  # what every strict reader says of it
+    package = load_package(str(emd))
+    assert package.definition["CropSizeFixed"] == 0  # the edit is what is used
+    assert any("holds 2 JSON objects one after the other" in note and str(emd) in note
+               for note in package.notes), package.notes
+    shorter = write_esri_package(tmp_path / "shorter", esri_definition(), state)
+    original = json.loads(shorter.read_text())
+    with open(shorter, "r+") as file:  # an edit written over a longer original, from the top
+        json.dump({**original, "ModelName": "m"}, file)
+    assert len(shorter.read_text()) > len(json.dumps({**original, "ModelName": "m"}))
+    package = load_package(str(shorter))
+    assert package.definition["ModelName"] == "m"
+    assert any("bytes after its JSON object" in note for note in package.notes)
+
+
+@pytest.mark.parametrize("example, what", [
+    ("HouseDamageClassifier_ProBuiltin.emd",
+     "a model of type ObjectClassification (KerasClassifier, framework Keras)"),
+    ("trained.emd", "a model of type ImageClassification (CntkLandClassification, framework "
+                    "Onnx)"),
+])
+def test_other_esri_models_are_refused_saying_what_they_are(tmp_path, example, what):
+    emd = tmp_path / example
+    emd.write_bytes((ESRI_EXAMPLES / example).read_bytes())
+    with pytest.raises(ModelPackageError) as refused:
+        load_package(str(emd))
+    assert str(refused.value) == (
+        f"{emd} is {what}. Scene Classifier runs object (scene) classification packages: its "
+        "own, and arcgis.learn's FeatureClassifier (PyTorch, resnet18 to resnet152).")
+
+
+@pytest.mark.parametrize("raster_bands, extract, stats_bands", [
+    (3, [2, 1, 0], 3),  # permuted: Esri takes band 2's statistics for the model's band 0
+    (8, [5, 2, 7], 8),  # a subset of the 8 bands the statistics cover
+])
+def test_multispectral_statistics_are_indexed_by_extract_bands(tmp_path, monkeypatch,
+                                                               raster_bands, extract,
+                                                               stats_bands):
+    from conftest import write_raster
+
+    monkeypatch.setattr(devices, "mixed_precision", lambda device, chip_size: None)  # fp32
+    rng = np.random.default_rng(raster_bands)
+    low = list(rng.uniform(0, 300, stats_bands))
+    high = [value + rng.uniform(1500, 4000) for value in low]
+    mean, std = list(rng.uniform(0.2, 0.5, stats_bands)), list(rng.uniform(0.1, 0.3, stats_bands))
+    stats = {"band_min_values": low, "band_max_values": high, "scaled_mean_values": mean,
+             "scaled_std_values": std}
+    state = fastai_weights(seed=4, bands=len(extract))
+    emd = write_esri_package(tmp_path / "ms", esri_definition(
+        IsMultispectral=True, ExtractBands=extract, NormalizationStats=stats), state)
+    pixels = rng.integers(0, 4500, (raster_bands, 200, 200)).astype(np.uint16)
+    raster = str(write_raster(tmp_path / "ms.tif", pixels))
+    points = corner_points(raster, 8)
+    predictions = list(RasterClassifier(str(emd), raster, ClassifyOptions(device="cpu"))
+                       .classify([wkb for _, _, wkb in points]))
+    chips = np.stack([pixels[extract, r - 32:r + 32, c - 32:c + 32] for c, r, _ in points])
+
+    def esri_formula(chips):  # Esri: statistics at the band's own index in the data
+        view = [torch.tensor([values[b] for b in extract]).float().view(1, -1, 1, 1)
+                for values in (low, high, mean, std)]
+        scaled = (torch.from_numpy(chips.astype(np.float32)) - view[0]) / (view[1] - view[0])
+        return (scaled - view[2]) / view[3]
+
+    expected = logits_by_hand(state, chips, esri_formula)
+    probabilities = np.exp(expected) / np.exp(expected).sum(axis=1, keepdims=True)
+    assert [p.class_index for p in predictions] == list(expected.argmax(axis=1))
+    assert np.allclose([p.confidence for p in predictions], probabilities.max(axis=1),
+                       atol=1e-4)
+
+
+def test_esri_cell_size_objects_are_read_in_the_rasters_units():
+    from osgeo import osr
+
+    from core.inference.classifier import warn_about_cell_size
+    from core.runtime.feedback import Feedback
+
+    projected, geographic = osr.SpatialReference(), osr.SpatialReference()
+    projected.ImportFromEPSG(26986)  # metres, like the Massachusetts tile
+    geographic.ImportFromEPSG(4326)
+    in_feet = {"x": 1.0, "y": 1.0, "spatialReference": {"wkid": 2249}}  # US survey feet
+    definition = {"MinCellSize": in_feet, "MaxCellSize": in_feet}
+    lines: list[str] = []
+    warn_about_cell_size(definition, 1.0, Feedback(log=lines.append), projected.ExportToWkt())
+    assert lines == []  # 1 ft = 0.30 m: 1 m is within 2 x
+    warn_about_cell_size(definition, 2.0, Feedback(log=lines.append), projected.ExportToWkt())
+    assert len(lines) == 1 and "trained on chips of 0.304801 map units per pixel" in lines[0]
+    lines.clear()
+    warn_about_cell_size(definition, 2.0, Feedback(log=lines.append), geographic.ExportToWkt())
+    assert len(lines) == 1 and "cannot be compared" in lines[0]

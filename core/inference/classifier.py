@@ -128,7 +128,7 @@ class RasterClassifier:
                                      crop_mode, options.padding, blacken, options.cell_size)
         self.source = RasterSource(raster, self.settings.bands, options.extent)
         warn_about_cell_size(definition, options.cell_size or self.source.resolution[0],
-                             self.feedback)
+                             self.feedback, self.source.crs_wkt or "")
         _check_data_type(definition.get("DataType"), self.source)
         self.predictor = Predictor(self.package, options.device, options.batch_size,
                                    options.tta, self.feedback, engine)
@@ -236,11 +236,14 @@ def _prediction(feature: FeatureChip) -> Prediction:
 CELL_SIZE_TOLERANCE = 2.0  # how far off the training cell size results are still trusted
 
 
-def warn_about_cell_size(definition: dict, cell_size: float, feedback: Feedback) -> None:
+def warn_about_cell_size(definition: dict, cell_size: float, feedback: Feedback,
+                         raster_crs_wkt: str = "") -> None:
     """Log a warning when the raster is read at a cell size more than 2 x away from the
-    one the model was trained at (when its package records it)."""
-    low, high = definition.get("MinCellSize"), definition.get("MaxCellSize")
-    if not isinstance(low, (int, float)) or not isinstance(high, (int, float)) or low <= 0:
+    one the model was trained at (when its package records it: numbers in map units, or
+    Esri's {x, y, spatialReference} objects, read in the raster's units)."""
+    low, high = (trained_cell_size(definition.get(key), raster_crs_wkt, feedback)
+                 for key in ("MinCellSize", "MaxCellSize"))
+    if low is None or high is None or low <= 0:
         return
     if low / CELL_SIZE_TOLERANCE <= cell_size <= high * CELL_SIZE_TOLERANCE:
         return
@@ -249,6 +252,38 @@ def warn_about_cell_size(definition: dict, cell_size: float, feedback: Feedback)
                  f"but the raster is read at {cell_size:g}: more than {CELL_SIZE_TOLERANCE:g} "
                  f"x away, results are usually poor. Set {setting('cell_size')} to "
                  f"{(low * high) ** 0.5:g}.")
+
+
+def trained_cell_size(value: object, raster_crs_wkt: str, feedback: Feedback) -> float | None:
+    """A training cell size of a package in the raster's map units: a number as it is; an
+    Esri object {x, y, spatialReference} as the mean of x and y, converted from the units of
+    its spatial reference (wkid) where both it and the raster's CRS are projected. None where
+    there is none, or where the units cannot be compared (logged)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if not isinstance(value, dict) or not isinstance(value.get("x"), (int, float)):
+        return None
+    y = value.get("y")
+    size = (value["x"] + y) / 2 if isinstance(y, (int, float)) else float(value["x"])
+    reference = value.get("spatialReference") or {}
+    code = reference.get("latestWkid") or reference.get("wkid")
+    if not code or not raster_crs_wkt:
+        return size
+    from osgeo import osr
+
+    model, raster = osr.SpatialReference(), osr.SpatialReference()
+    if raster.ImportFromWkt(raster_crs_wkt) != 0 or (
+            model.ImportFromEPSG(int(code)) != 0
+            and model.SetFromUserInput(f"ESRI:{int(code)}") != 0):
+        return size
+    if model.IsProjected() and raster.IsProjected():
+        return size * model.GetLinearUnits() / raster.GetLinearUnits()
+    if model.IsGeographic() and raster.IsGeographic():
+        return size
+    feedback.log(f"The model's training cell size is given in the units of its spatial "
+                 f"reference (wkid {code}), which cannot be compared with the raster's; the "
+                 "cell-size check is skipped.")
+    return None
 
 
 def default_workers(device_type: str) -> int:

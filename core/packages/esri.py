@@ -16,9 +16,13 @@ from __future__ import annotations
 from ..data.normalization import Normalization
 from ..errors import ModelPackageError
 
-ESRI_CONFIGURATION = "_FeatureClassifier"
+# arcgis.learn 2.x writes "_FeatureClassifier"; older versions (and Esri's published models)
+# "FeatureClassifier", with Framework "PyTorch" rather than "arcgis.learn.models._inferencing"
+ESRI_CONFIGURATIONS = ("_FeatureClassifier", "FeatureClassifier")
 FASTAI_HEAD = "fastai"  # our key "Head": how build_model makes the classifier
 FASTAI_BACKBONES = ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152")
+SUPPORTED = ("Scene Classifier runs object (scene) classification packages: its own, and "
+             "arcgis.learn's FeatureClassifier (PyTorch, resnet18 to resnet152).")
 
 
 def is_esri_definition(definition: dict) -> bool:
@@ -28,21 +32,45 @@ def is_esri_definition(definition: dict) -> bool:
         or "ModelConfiguration" in definition and "ModelParameters" in definition)
 
 
+def configuration_name(definition: dict) -> str:
+    """ModelConfiguration as a name (Esri's Keras and TensorFlow examples give an object)."""
+    configuration = definition.get("ModelConfiguration")
+    if isinstance(configuration, dict):
+        configuration = configuration.get("Name")
+    return str(configuration or "none")
+
+
+def describe(definition: dict) -> str:
+    """What an .emd says it is: model type, configuration and framework."""
+    return (f"a model of type {definition.get('ModelType') or 'not stated'} "
+            f"({configuration_name(definition)}, framework "
+            f"{definition.get('Framework') or 'not stated'})")
+
+
+def refuse_foreign(definition: dict, source: str) -> None:
+    """Refuse, naming what it is, a definition that is neither ours nor arcgis.learn's (e.g.
+    Esri's Keras, TensorFlow, CNTK or ONNX examples, detection or pixel models)."""
+    from .definition import MODEL_CONFIGURATION
+
+    if "Backbone" in definition or definition.get("ModelConfiguration") == MODEL_CONFIGURATION:
+        return  # ours (a damaged one is named by validate_definition)
+    raise ModelPackageError(f"{source} is {describe(definition)}. {SUPPORTED}")
+
+
 def from_esri(definition: dict, source: str) -> tuple[dict, list[str]]:
     """Our model definition for an arcgis.learn one, and notes for the log; a clear error
     for anything this reader does not run."""
-    configuration = definition.get("ModelConfiguration")
-    if configuration != ESRI_CONFIGURATION:
-        raise ModelPackageError(
-            f"{source} is an arcgis.learn '{configuration}' model; Scene Classifier runs "
-            f"FeatureClassifier packages (ModelConfiguration '{ESRI_CONFIGURATION}') only.")
+    if configuration_name(definition) not in ESRI_CONFIGURATIONS or \
+            definition.get("ModelType", "ObjectClassification") != "ObjectClassification":
+        raise ModelPackageError(f"{source} is an arcgis.learn package: {describe(definition)}. "
+                                f"{SUPPORTED}")
     backbone = str((definition.get("ModelParameters") or {}).get("backbone", ""))
     if backbone not in FASTAI_BACKBONES:
         raise ModelPackageError(
             f"{source} uses the backbone '{backbone}'; Scene Classifier runs arcgis.learn "
             f"FeatureClassifier packages with {', '.join(FASTAI_BACKBONES)}.")
     bands = definition.get("ExtractBands") or [0, 1, 2]
-    normalization = multispectral_normalization(definition, len(bands), source) \
+    normalization = multispectral_normalization(definition, bands, source) \
         if definition.get("IsMultispectral") else Normalization.imagenet()
     converted = dict(definition, Backbone=backbone, BandCount=len(bands), ExtractBands=bands,
                      Head=FASTAI_HEAD, Normalization=normalization.to_dict(),
@@ -60,19 +88,32 @@ def from_esri(definition: dict, source: str) -> tuple[dict, list[str]]:
 STATS_KEYS = ("band_min_values", "band_max_values", "scaled_mean_values", "scaled_std_values")
 
 
-def multispectral_normalization(definition: dict, bands: int, source: str) -> Normalization:
+def multispectral_normalization(definition: dict, bands: list[int],
+                                source: str) -> Normalization:
     """arcgis.learn's multispectral normalisation, ((x - min) / (max - min) - scaled mean) /
     scaled std per band, as ours: (x - mean) / std with mean = min + scaled mean x range and
-    std = scaled std x range (scale 1)."""
+    std = scaled std x range (scale 1). Esri keeps the statistics of every band of the
+    training data and indexes them by the ExtractBands (``bands``): the model's band i uses
+    the statistics at position ``bands[i]``. Statistics of exactly the extracted bands, where
+    they do not reach that far, are taken in order."""
     stats = definition.get("NormalizationStats") or {}
     try:
         low, high, mean, std = ([float(v) for v in stats[key]] for key in STATS_KEYS)
     except (KeyError, TypeError, ValueError) as error:
         raise ModelPackageError(f"{source} is multispectral but its NormalizationStats lack "
                                 f"{', '.join(STATS_KEYS)} ({error}).") from error
-    if not all(len(values) == bands for values in (low, high, mean, std)):
-        raise ModelPackageError(f"{source}: NormalizationStats do not have one value per band "
-                                f"of ExtractBands ({bands}).")
+    count = len(low)
+    if not all(len(values) == count for values in (high, mean, std)):
+        raise ModelPackageError(f"{source}: the lists of NormalizationStats differ in length.")
+    if count > max(bands):
+        chosen = list(bands)  # Esri's way: by band index
+    elif count == len(bands):
+        chosen = list(range(count))
+    else:
+        raise ModelPackageError(
+            f"{source}: NormalizationStats hold {count} bands, too few for ExtractBands "
+            f"{bands} (one value per band of the training data, indexed by the band).")
+    low, high, mean, std = ([values[i] for i in chosen] for values in (low, high, mean, std))
     ranges = [h - lo for lo, h in zip(low, high)]
     return Normalization(1.0, [lo + m * r for lo, m, r in zip(low, mean, ranges)],
                          [s * r for s, r in zip(std, ranges)])

@@ -84,7 +84,7 @@ def _extract_definition(dlpk: str, folder: str, torch_weights: bool) -> str:
                                     "a .dlpk must hold exactly one.")
         emd = extract_member(archive, members[definitions[0]], dlpk, folder,
                               MAX_DEFINITION_BYTES)
-        definition = read_definition(emd, dlpk)
+        definition, _ = read_definition(emd, dlpk)
         if isinstance(definition, dict):
             keys = (["ModelFile"] if torch_weights else []) + [ONNX_KEY]
             base = PurePosixPath(definitions[0]).parent
@@ -110,14 +110,16 @@ def _load_definition_file(emd_path: str, torch_weights: bool,
                           source: str | None = None) -> ModelPackage:
     """Read an .emd and what it names; ``source`` names the package in messages (the .dlpk,
     not its extracted copy)."""
-    from .esri import fastai_state, from_esri, is_esri_definition
+    from .esri import fastai_state, from_esri, is_esri_definition, refuse_foreign
 
     source = source or emd_path
-    definition = read_definition(emd_path, source)
-    notes, unwrap = [], None
+    definition, notes = read_definition(emd_path, source)
+    unwrap = None
     if isinstance(definition, dict) and is_esri_definition(definition):
-        definition, notes = from_esri(definition, source)
-        unwrap = fastai_state
+        definition, esri_notes = from_esri(definition, source)
+        notes, unwrap = notes + esri_notes, fastai_state
+    elif isinstance(definition, dict):
+        refuse_foreign(definition, source)
     validate_definition(definition, source)
     state = None
     if torch_weights:
@@ -127,19 +129,54 @@ def _load_definition_file(emd_path: str, torch_weights: bool,
     return ModelPackage(definition, state, emd_path, read_onnx(emd_path, definition), notes)
 
 
-def read_definition(emd_path: str, source: str) -> object:
-    """The JSON of an .emd: a few kB, nested a few levels; larger or deeper is refused."""
+def read_definition(emd_path: str, source: str) -> tuple[object, list[str]]:
+    """The JSON of an .emd (a few kB, nested a few levels; larger or deeper is refused), and
+    notes for the log where the file holds more than one JSON object (decode_definition)."""
     try:
         if os.path.getsize(emd_path) > MAX_DEFINITION_BYTES:
             raise ModelPackageError(f"Model definition {source} is larger than "
                                     f"{MAX_DEFINITION_BYTES >> 20} MiB; it is not one.")
-        with open(emd_path, encoding="utf-8") as file:
-            return json.load(file)
+        with open(emd_path, encoding="utf-8-sig") as file:
+            return decode_definition(file.read(), source)
     except RecursionError:
         raise ModelPackageError(f"Model definition {source} is nested too deeply to be a "
                                 "model definition; refusing it.") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ModelPackageError(f"Cannot read model definition {source}: {error}.") from error
+
+
+def decode_definition(text: str, source: str) -> tuple[object, list[str]]:
+    """One JSON object, or, where an in-place edit left more behind it, the one meant:
+    Esri's sample notebook edits its .emd with open(..., "r+") and json.dump, which writes
+    the edited definition after the original (two objects: the second, edited one is used);
+    an edit written over a longer original leaves a tail of its bytes (ignored). Either way a
+    note names the file and says how to mend it."""
+    decoder, values, position = json.JSONDecoder(), [], 0
+    while True:
+        while position < len(text) and text[position] in " \t\r\n":
+            position += 1
+        if position == len(text):
+            break
+        try:
+            value, end = decoder.raw_decode(text, position)
+        except json.JSONDecodeError:
+            if not values:
+                raise
+            value = end = None
+        if values and not (isinstance(value, dict) and "ModelType" in value):  # a tail
+            return values[-1], [f"Model definition {source} has {len(text) - position} bytes "
+                                "after its JSON object (left by an edit in place); they were "
+                                "ignored. Rewrite the file with only the JSON object."]
+        values.append(value)
+        position = end
+    if not values:
+        raise json.JSONDecodeError("Expecting value", text, 0)
+    if len(values) == 1:
+        return values[0], []
+    return values[-1], [f"Model definition {source} holds {len(values)} JSON objects one "
+                        "after the other, as an edit with open(..., 'r+') and json.dump (Esri's "
+                        "sample notebook) leaves it; the last, edited one is used. Rewrite the "
+                        "file with only that object (open it with 'w')."]
 
 
 def read_onnx(emd_path: str, definition: dict) -> bytes | None:

@@ -24,7 +24,7 @@ from ..runtime import distributed
 from ..runtime.feedback import Feedback
 from ..runtime.outputs import staged_file
 from ..sources.geometry import MAX_CELLS, Extent, GridCell, check_cell_count, grid_cells, grid_shape
-from .class_map import check_class_values, write_class_map
+from .class_map import write_class_map
 from .io import Feature, FeatureSink, FeatureSource, Legend
 from .schemas import GRID_FIELDS, SUMMARY_FIELDS, Field, result_fields
 
@@ -145,8 +145,6 @@ def classify_grid(settings: GridSettings, output: FeatureSink,
     feedback = feedback or Feedback()
     classifier = open_classifier(settings, feedback)
     classes = classifier.package.definition["Classes"]
-    if settings.class_map:
-        check_class_values(classes)
     grid = plan_grid(classifier, settings.grid_size, settings.max_cells)
     fields = result_fields(settings.field_names(), [field.name for field in GRID_FIELDS])
     cells = grid.rows * grid.columns
@@ -163,7 +161,7 @@ def classify_grid(settings: GridSettings, output: FeatureSink,
         with staged_file(settings.class_map, "the class map") as staged:
             write_class_map(staged, results.codes, results.confidences,
                             (grid.rows, grid.columns), grid.transform,
-                            classifier.source.crs_wkt or "", classes)
+                            classifier.source.crs_wkt or "", classes, feedback.log)
             if style_class_map is not None:
                 style_class_map(staged, legend)
     write_summary(summary_output, results.summary)
