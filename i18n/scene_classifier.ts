@@ -589,7 +589,7 @@
     </message>
     <message>
       <location filename="../interface/tools.py" />
-      <source>Maps a whole image in one step: lays a grid (fishnet) of square cells over the raster and classifies every cell with a trained scene classifier, like 'Classify objects' on a grid of polygons.&lt;br&gt;&lt;br&gt;Grid size: the side of a cell in the raster's CRS units; 0 makes cells exactly one chip (the model's chip size x the cell size). The grid starts at the top-left corner of the processing extent (default: the raster) and keeps the cells whose centre lies inside it.&lt;br&gt;&lt;br&gt;Output: the cells (raster CRS) with their row, column, class label, class value and confidence; the optional summary table gives each class's count and share of the area; the optional class map is a GeoTIFF with one pixel per cell (band 1 the class value in the model's colours, 0 = no result; band 2 the confidence in %).&lt;br&gt;&lt;br&gt;Needs PyTorch (with torchvision) or onnxruntime in QGIS's Python.</source>
+      <source>Maps a whole image in one step: lays a grid (fishnet) of square cells over the raster and classifies every cell with a trained scene classifier, like 'Classify objects' on a grid of polygons.&lt;br&gt;&lt;br&gt;Grid size: the side of a cell in the raster's CRS units; 0 makes cells exactly one chip (the model's chip size x the cell size). The grid starts at the top-left corner of the processing extent (default: the raster) and keeps the cells whose centre lies inside it.&lt;br&gt;&lt;br&gt;Output: the cells (raster CRS) with their row, column, class label, class value and confidence; the optional summary table gives each class's count and share of the area; the optional class map is a GeoTIFF with one pixel per cell (band 1 the class value in the model's colours, NoData where there is no result; band 2 the confidence in %).&lt;br&gt;&lt;br&gt;Needs PyTorch (with torchvision) or onnxruntime in QGIS's Python.</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -624,7 +624,7 @@
     </message>
     <message>
       <location filename="../interface/tools.py" />
-      <source>A raster land-use map: band 1 the class value (Byte, the model's colours, class names in its attribute table and legend, 0 = no result), band 2 the confidence in percent.</source>
+      <source>A raster land-use map: band 1 the class value as the model gives it (the model's colours, class names in its attribute table and legend; NoData where there is no result: 0, or a value no class uses where a class is 0), band 2 the confidence in percent.</source>
       <translation type="unfinished" />
     </message>
     <message>
