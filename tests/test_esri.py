@@ -376,8 +376,8 @@ def test_esri_cell_size_objects_are_read_in_the_rasters_units():
     in_feet = {"x": 1.0, "y": 1.0, "spatialReference": {"wkid": 2249}}  # US survey feet
     definition = {"MinCellSize": in_feet, "MaxCellSize": in_feet}
     lines: list[str] = []
-    warn_about_cell_size(definition, 1.0, Feedback(log=lines.append), projected.ExportToWkt())
-    assert lines == []  # 1 ft = 0.30 m: 1 m is within 2 x
+    warn_about_cell_size(definition, 0.5, Feedback(log=lines.append), projected.ExportToWkt())
+    assert lines == []  # 1 ft = 0.30 m: 0.5 m is within 2 x
     warn_about_cell_size(definition, 2.0, Feedback(log=lines.append), projected.ExportToWkt())
     assert len(lines) == 1 and "trained on chips of 0.304801 map units per pixel" in lines[0]
     lines.clear()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -241,8 +241,11 @@ def warn_about_cell_size(definition: dict, cell_size: float, feedback: Feedback,
     """Log a warning when the raster is read at a cell size more than 2 x away from the
     one the model was trained at (when its package records it: numbers in map units, or
     Esri's {x, y, spatialReference} objects, read in the raster's units)."""
-    low, high = (trained_cell_size(definition.get(key), raster_crs_wkt, feedback)
+    notes: list[str] = []
+    low, high = (trained_cell_size(definition.get(key), raster_crs_wkt, notes.append)
                  for key in ("MinCellSize", "MaxCellSize"))
+    for note in dict.fromkeys(notes):  # once, though both sizes give it
+        feedback.log(note)
     if low is None or high is None or low <= 0:
         return
     if low / CELL_SIZE_TOLERANCE <= cell_size <= high * CELL_SIZE_TOLERANCE:
@@ -254,11 +257,12 @@ def warn_about_cell_size(definition: dict, cell_size: float, feedback: Feedback,
                  f"{(low * high) ** 0.5:g}.")
 
 
-def trained_cell_size(value: object, raster_crs_wkt: str, feedback: Feedback) -> float | None:
+def trained_cell_size(value: object, raster_crs_wkt: str,
+                      note: Callable[[str], None]) -> float | None:
     """A training cell size of a package in the raster's map units: a number as it is; an
     Esri object {x, y, spatialReference} as the mean of x and y, converted from the units of
     its spatial reference (wkid) where both it and the raster's CRS are projected. None where
-    there is none, or where the units cannot be compared (logged)."""
+    there is none, or where the units cannot be compared (said to ``note``)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     if not isinstance(value, dict) or not isinstance(value.get("x"), (int, float)):
@@ -280,9 +284,9 @@ def trained_cell_size(value: object, raster_crs_wkt: str, feedback: Feedback) ->
         return size * model.GetLinearUnits() / raster.GetLinearUnits()
     if model.IsGeographic() and raster.IsGeographic():
         return size
-    feedback.log(f"The model's training cell size is given in the units of its spatial "
-                 f"reference (wkid {code}), which cannot be compared with the raster's; the "
-                 "cell-size check is skipped.")
+    note(f"The model's training cell size is given in the units of its spatial reference "
+         f"(wkid {code}), which cannot be compared with the raster's; the cell-size check is "
+         "skipped.")
     return None
 
 

@@ -47,12 +47,11 @@ def describe(definition: dict) -> str:
             f"{definition.get('Framework') or 'not stated'})")
 
 
-def refuse_foreign(definition: dict, source: str) -> None:
-    """Refuse, naming what it is, a definition that is neither ours nor arcgis.learn's (e.g.
-    Esri's Keras, TensorFlow, CNTK or ONNX examples, detection or pixel models)."""
-    from .definition import MODEL_CONFIGURATION
-
-    if "Backbone" in definition or definition.get("ModelConfiguration") == MODEL_CONFIGURATION:
+def refuse_foreign(definition: dict, source: str, ours: str) -> None:
+    """Refuse, naming what it is, a definition that is neither ours (ModelConfiguration
+    `ours`) nor arcgis.learn's (e.g. Esri's Keras, TensorFlow, CNTK or ONNX examples,
+    detection or pixel models)."""
+    if "Backbone" in definition or definition.get("ModelConfiguration") == ours:
         return  # ours (a damaged one is named by validate_definition)
     raise ModelPackageError(f"{source} is {describe(definition)}. {SUPPORTED}")
 

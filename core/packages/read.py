@@ -14,7 +14,7 @@ from typing import Callable
 from ..data.normalization import Normalization
 from ..errors import ModelPackageError
 from .archive import MAX_PACKAGE_BYTES, extract_member, open_zip, safe_members
-from .definition import MAX_DEFINITION_BYTES, ONNX_KEY, validate_definition
+from .definition import MAX_DEFINITION_BYTES, MODEL_CONFIGURATION, ONNX_KEY, validate_definition
 
 
 @dataclass
@@ -119,7 +119,7 @@ def _load_definition_file(emd_path: str, torch_weights: bool,
         definition, esri_notes = from_esri(definition, source)
         notes, unwrap = notes + esri_notes, fastai_state
     elif isinstance(definition, dict):
-        refuse_foreign(definition, source)
+        refuse_foreign(definition, source, MODEL_CONFIGURATION)
     validate_definition(definition, source)
     state = None
     if torch_weights:
