@@ -23,7 +23,7 @@ from typing import Callable
 
 from ..data.augment import augment_batch
 from ..data.chip_store import GPU, PINNED, StreamedChips, chip_batches, device_store
-from ..data.training_data import TrainingData, process_batch_size
+from ..data.training_data import TrainingData
 from ..errors import SceneClassifierError
 from ..runtime.devices import BatchParts, DeviceModel, cpu_precision, host_reads
 from ..runtime.distributed import all_gather, all_reduce, rank, shard, world_size
@@ -31,6 +31,7 @@ from ..runtime.feedback import Feedback
 from .checkpoint import capture_run, random_state, random_states, restore_random, restore_run
 from .cuda_graphs import GraphedForward, worth_capturing
 from .lr_finder import LRFinderResult, sweep_learning_rates
+from .sampler import TrainingSampler
 
 EARLY_STOPPING_PATIENCE = 5
 NON_FINITE_LIMIT = 3  # training steps in a row whose loss or gradients are not finite
@@ -74,11 +75,12 @@ class Trainer:
         self.network = DeviceModel(model, device, data.chip_size, data.normalization)
         self.device = self.network.device
         self.data = data
-        self.batch_size = process_batch_size(data.batch_size)  # this process's chips a step
         self.oversample = oversample
         self.feedback = (feedback or Feedback()).main_only()
         self.seed = data.seed + rank()  # each process shuffles and augments its own way
         self.generator = torch.Generator().manual_seed(self.seed)
+        self.sampler = TrainingSampler(data, self.generator, oversample)
+        self.batch_size = self.sampler.batch_size  # this process's chips a step
         self.on_cuda = self.device.type == "cuda"
         self.batch_parts = BatchParts(self.feedback, self.device.type, data.chip_size)
         self.train_images, self.valid_images = self._place_chips()
@@ -272,22 +274,15 @@ class Trainer:
         return torch.isfinite(torch.nn.utils.get_total_norm(grads))
 
     def steps_per_epoch(self) -> int:
-        """Training steps in an epoch (the same in every process under torchrun, whose
-        shares of the chips are of one size)."""
-        full, rest = divmod(len(self.data.train_labels), self.batch_size)
-        return full + (rest > 1)
+        """Training steps in an epoch (the same in every process under torchrun)."""
+        return len(self.sampler)
 
     def train_batches(self):
-        """Endless stream of augmented-order training batches, epoch after epoch.
-
-        A last batch of one chip is left out: batch normalisation cannot train on it.
-        """
+        """Endless stream of training batches on the device, epoch after epoch, in the
+        sampler's order."""
         while True:
-            order = self.data.train_order(self.generator, self.oversample)
-            for images, labels in chip_batches(self.train_images, self.data.train_labels,
-                                               self.batch_size, order, self.device):
-                if len(labels) > 1:
-                    yield images, labels
+            yield from chip_batches(self.train_images, self.data.train_labels, self.batch_size,
+                                    self.sampler.epoch(), self.device)
 
     # --- learning-rate finder --------------------------------------------------------------
     def lr_find(self, start_lr: float = 1e-7, end_lr: float = 10.0,
