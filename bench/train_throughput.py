@@ -35,6 +35,7 @@ from core.data.imagery import is_image_file  # noqa: E402
 from core.data.training_data import load_training_data  # noqa: E402
 from core.models.backbones import create_model  # noqa: E402
 from core.runtime.feedback import Feedback  # noqa: E402
+from core.training.cuda_graphs import fastest_forward  # noqa: E402
 from core.training.trainer import Trainer  # noqa: E402
 
 WARMUP_BATCHES = 3
@@ -80,13 +81,11 @@ def product(data, args, show_log: bool = False) -> float:
     """(a) the product's trainer, as fit() runs it for a RUN_EPOCHS-epoch run of this data;
     ``show_log`` prints what it logs (placement, precision, CUDA graphs)."""
     trainer = _trainer(data, args, Feedback.printing() if show_log else None)
-    optimizer, scaler = trainer.make_optimizer(1e-3), trainer.make_scaler()
+    step = trainer.training_step(1e-3)
     trainer.model.train()
-    batches = trainer.fastest_forward(RUN_EPOCHS * trainer.steps_per_epoch(),
-                                      trainer.train_batches())
-    return timed(batches,
-                 lambda images, labels: trainer.train_step(images, labels, optimizer, scaler),
-                 args.batches, args.batch_size)
+    batches = fastest_forward(step, RUN_EPOCHS * trainer.steps_per_epoch(),
+                              trainer.train_batches(), trainer.feedback)
+    return timed(batches, step, args.batches, args.batch_size)
 
 
 def reference(classes: int, bands: int, args) -> float:
@@ -192,7 +191,8 @@ def accuracy_check(args) -> None:
     from torchvision import datasets, transforms
 
     from core.data.training_data import scan_folders, stratified_split
-    from core.training.trainer import WEIGHT_DECAY, warmup_share
+    from core.training.step import WEIGHT_DECAY
+    from core.training.trainer import warmup_share
 
     data = load_training_data([args.data], args.chip_size, 20, args.batch_size, 0, Feedback())
     trainer = _trainer(data, args)

@@ -16,6 +16,7 @@ from core.data.training_data import load_training_data
 from core.models.backbones import create_model
 from core.runtime.feedback import Feedback
 from core.training import cuda_graphs
+from core.training.step import prepared
 from core.training.trainer import Trainer
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(),
@@ -51,7 +52,7 @@ def test_cuda_graphs_compute_what_the_network_computes(data):
     trainer = Trainer(create_model("resnet18", len(data.classes)), data, "cuda")
     model = trainer.model.train()
     images, labels = next(trainer.train_batches())
-    sample = trainer._prepare(images, train=False)
+    sample = prepared(trainer.network, images)
     graphed = cuda_graphs.GraphedForward.capture(model, sample.clone(),
                                                  trainer.network.autocast, Feedback())
     assert isinstance(graphed, cuda_graphs.GraphedForward)

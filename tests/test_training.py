@@ -14,6 +14,7 @@ from core.data.augment import augment_batch
 from core.errors import DeviceError
 from core.runtime.devices import resolve_device
 from core.training.lr_finder import suggest_learning_rate
+from core.training.sampler import TrainingSampler
 
 
 def test_training_beats_chance_clearly(trained):
@@ -96,11 +97,11 @@ def test_oversampling_balances_classes(rsscn7_small):
                       torch.nonzero(data.train_labels != 0)[:, 0]])
     data.train_images, data.train_labels = data.train_images[keep], data.train_labels[keep]
     generator = torch.Generator().manual_seed(0)
-    drawn = torch.cat([data.train_labels[data.train_order(generator, oversample=True)]
-                       for _ in range(50)])
+    balanced = TrainingSampler(data, generator, oversample=True)
+    drawn = torch.cat([data.train_labels[balanced.order()] for _ in range(50)])
     share = float((drawn == 0).float().mean())
     assert share == pytest.approx(1 / len(data.classes), rel=0.25)
-    plain = data.train_labels[data.train_order(generator)]
+    plain = data.train_labels[TrainingSampler(data, generator).order()]
     assert int((plain == 0).sum()) == 2
 
 
@@ -165,6 +166,15 @@ def test_a_last_batch_of_one_chip_is_left_out(rsscn7_small):
     classifier = FeatureClassifier(data, backbone="resnet18", pretrained=False, device="cpu")
     assert classifier.trainer.steps_per_epoch() == len(data.train_labels) // 12
     assert np.isfinite(classifier.fit(1, lr=1e-3)[0]["train_loss"])
+
+
+def test_the_sampler_draws_every_chip_but_one_left_alone_in_its_batch(rsscn7_small):
+    data = prepare_data(str(rsscn7_small), batch_size=12, chip_size=8, val_split_pct=0.2)
+    sampler = TrainingSampler(data, torch.Generator().manual_seed(0))
+    order = sampler.epoch().tolist()
+    assert len(data.train_labels) % 12 == 1
+    assert len(order) == len(set(order)) == len(data.train_labels) - 1
+    assert len(sampler) == -(-len(order) // 12)
 
 
 @pytest.mark.parametrize("epochs, batch_size", [(1, 16), (2, 70), (1, 200)])

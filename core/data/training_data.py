@@ -220,18 +220,6 @@ class TrainingData:
         return [(self.train_images[i].numpy(), self.classes[int(self.train_labels[i])])
                 for i in picks]
 
-    def train_order(self, generator, oversample: bool = False):
-        """Indices for one training epoch: shuffled, or class-balanced with replacement (under
-        torchrun: of this process's share, balanced within it)."""
-        import torch
-
-        labels = self.train_labels
-        if not oversample:
-            return torch.randperm(len(labels), generator=generator)
-        counts = torch.bincount(labels, minlength=len(self.classes)).clamp_min(1)
-        weights = (1.0 / counts.double())[labels]
-        return torch.multinomial(weights, len(labels), replacement=True, generator=generator)
-
 
 def training_cell_sizes(folders: Sequence[str], chip_size: int) -> tuple[float, float] | None:
     """(smallest, largest) ground size of a training chip's pixel once resized to

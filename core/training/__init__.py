@@ -1,2 +1,4 @@
-"""Training: the trainer (the epoch loop, steps, early stopping), the learning-rate finder,
-checkpoints, and CUDA graphs for long runs on a GPU."""
+"""Training: the loop (trainer: fit, epochs, validation, early stopping), the order of the
+chips (sampler), one optimizer step (step), where the run trains (placement: device, torchrun,
+seeds, cancel hooks), optional CUDA graphs (cuda_graphs), the epoch table and best epoch
+(history), checkpoints, and the learning-rate finder (lr_finder)."""

@@ -4,15 +4,20 @@ After every epoch the whole training state (model, optimizer, schedule, random g
 epoch table, best epoch so far) goes to ``<output folder>/<name>.partial/checkpoint.pth``,
 written to a temporary file and renamed, so a kill at any moment leaves the previous
 complete checkpoint. The folder is removed once the finished package is in place. A
-checkpoint is data like a package: it loads with ``weights_only=True``.
+checkpoint is data like a package: it loads with ``weights_only=True``. The state is taken
+from a run (capture_training) and put back into one (restore_training) here too.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+from dataclasses import asdict
 
 from ..errors import SceneClassifierError, setting
+from ..runtime.distributed import all_gather, rank
+from .history import BestEpoch, EpochStats, weights_on_cpu
+from .step import TrainingStep
 
 CHECKPOINT_FILE = "checkpoint.pth"
 
@@ -79,21 +84,34 @@ def random_states(state: dict) -> list[dict]:
     return state.get("random", [state])
 
 
-def capture_run(weights: dict, optimizer, scheduler, scaler, randoms: list[dict]) -> dict:
-    """The state of a run's torch objects: weights, optimizer, schedule, gradient scaler and
-    the random_state of each of its processes (``randoms``, in rank order)."""
-    return {"model": weights, "optimizer": optimizer.state_dict(),
-            "scheduler": scheduler.state_dict(), "scaler": scaler.state_dict(),
-            "random": randoms}
+def capture_training(epoch: int, step: TrainingStep, scheduler, history: list[EpochStats],
+                     best: BestEpoch) -> dict:
+    """Everything needed to continue after ``epoch`` exactly as if never interrupted:
+    the weights, optimizer and gradient scaler of ``step``, the schedule, the random_state of
+    every process in rank order (gathered: under torchrun every process calls it), the
+    epoch table and the best epoch so far."""
+    randoms = all_gather(random_state(step.generator, step.network.device))
+    return {
+        "epoch": epoch, "model": weights_on_cpu(step.model),
+        "optimizer": step.optimizer.state_dict(), "scheduler": scheduler.state_dict(),
+        "scaler": step.scaler.state_dict(), "random": randoms,
+        "history": [asdict(row) for row in history], "best_epoch": best.epoch,
+        "best_loss": best.loss, "best_state": best.state, "stale": best.stale,
+    }
 
 
-def restore_run(state: dict, model, optimizer, scheduler, scaler) -> None:
-    """Put a capture_run state back into the run's torch objects (restore_random puts back
-    a process's random generators)."""
-    model.load_state_dict(state["model"])
-    optimizer.load_state_dict(state["optimizer"])
+def restore_training(state: dict, step: TrainingStep,
+                     scheduler) -> tuple[int, list[EpochStats], BestEpoch]:
+    """Put a capture_training state back (with this process's own random generators);
+    returns the epoch to continue with, the epoch table and the best epoch so far."""
+    step.model.load_state_dict(state["model"])
+    step.optimizer.load_state_dict(state["optimizer"])
     scheduler.load_state_dict(state["scheduler"])
-    scaler.load_state_dict(state["scaler"])
+    step.scaler.load_state_dict(state["scaler"])
+    restore_random(random_states(state)[rank()], step.generator, step.network.device)
+    history = [EpochStats(**row) for row in state["history"]]
+    best = BestEpoch(state["best_epoch"], state["best_loss"], state["best_state"], state["stale"])
+    return state["epoch"] + 1, history, best
 
 
 def check_same_processes(state: dict, processes: int, folder: str) -> None:

@@ -7,17 +7,46 @@ records the kernels of a pass once and replays them with one launch
 triton is kept out). Augmentation, the loss and the optimizer step stay outside the graph.
 A batch of another shape (an epoch's last, partial batch; the parts of a batch halved after
 running out of memory) runs the network directly, with the same weights: no chip is dropped.
+
+An optional wrapper: fastest_forward puts the graphs into a TrainingStep where they repay
+their capture, and training is the same without them.
 """
 
 from __future__ import annotations
 
+import itertools
 import time
+from collections.abc import Iterator
 
+from ..runtime.devices import host_reads
 from ..runtime.feedback import Feedback
+from .step import TrainingStep, prepared
 
 # Capturing takes 3 to 7 s (H200, resnet34/50 at 224 px) and saves about 5 ms a step at
 # batch 64 (docs/benchmarks.md): from about a thousand steps on, the graphs pay.
 MIN_STEPS = 1000
+
+
+def fastest_forward(step: TrainingStep, steps: int, batches: Iterator,
+                    feedback: Feedback) -> Iterator:
+    """Let ``step`` run the network's forward and backward passes from CUDA graphs for the
+    next ``steps`` steps where that many steps repay the capture; returns the batches to go
+    on with (the first one, used for the capture, is still in them). Not under torchrun
+    (logged): DistributedDataParallel averages the gradients during the backward pass,
+    which a graph of the network alone would leave out."""
+    if step.network.device.type != "cuda":
+        return batches
+    if step.replica is not step.model:
+        feedback.log("CUDA graphs: not used with several processes (the gradients are "
+                     "averaged over them during the backward pass, outside the graphs).")
+        return batches
+    if not worth_capturing(steps, feedback):
+        return batches
+    batch = next(batches)
+    with host_reads():
+        sample = prepared(step.network, batch[0], step.generator)
+        step.forward = GraphedForward.capture(step.model, sample, step.network.autocast, feedback)
+    return itertools.chain([batch], batches)
 
 
 def worth_capturing(steps: int, feedback: Feedback) -> bool:

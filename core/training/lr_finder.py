@@ -32,11 +32,10 @@ def sweep_learning_rates(trainer, start_lr: float = 1e-7, end_lr: float = 10.0,
     tenth of the rate at the lowest smoothed loss. The model's weights are restored after.
 
     Under torchrun every process sweeps with its share of the chips; each step's loss is the
-    mean over all processes, and whether it is finite is decided for all (Trainer.train_step):
+    mean over all processes, and whether it is finite is decided for all (TrainingStep):
     all take the same decisions and suggest the same rate, that of the global batch."""
     saved = copy.deepcopy(trainer.model.state_dict())
-    optimizer = trainer.make_optimizer(start_lr)
-    scaler = trainer.make_scaler()
+    train_step = trainer.training_step(start_lr)
     factor = (end_lr / start_lr) ** (1 / (iterations - 1))
     lrs, losses = [], []
     average, best = 0.0, math.inf
@@ -47,9 +46,9 @@ def sweep_learning_rates(trainer, start_lr: float = 1e-7, end_lr: float = 10.0,
             for step in range(iterations):
                 trainer.feedback.check_cancelled()
                 lr = start_lr * factor**step
-                for group in optimizer.param_groups:
+                for group in train_step.optimizer.param_groups:
                     group["lr"] = lr
-                loss, finite = trainer.train_step(*next(stream), optimizer, scaler)
+                loss, finite = train_step(*next(stream))
                 # the sweep reads every step
                 loss = float(mean(loss)) if bool(finite) else math.nan
                 average = 0.98 * average + 0.02 * loss

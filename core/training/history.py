@@ -1,0 +1,52 @@
+"""A run's history: the epoch table (EpochStats rows under EPOCH_TABLE_HEADER) and the best
+epoch so far (BestEpoch), whose weights training ends with."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass
+class EpochStats:
+    """One row of the epoch table."""
+
+    epoch: int
+    train_loss: float
+    valid_loss: float
+    accuracy: float
+    seconds: float
+
+    def as_row(self) -> str:
+        minutes, seconds = divmod(int(round(self.seconds)), 60)
+        return (f"{self.epoch:>5}  {self.train_loss:>10.4f}  {self.valid_loss:>10.4f}  "
+                f"{self.accuracy:>8.4f}  {minutes:02d}:{seconds:02d}")
+
+
+EPOCH_TABLE_HEADER = f"{'epoch':>5}  {'train_loss':>10}  {'valid_loss':>10}  {'accuracy':>8}  time"
+
+
+@dataclass
+class BestEpoch:
+    """The epoch with the lowest validation loss so far (0 before any), that loss, its
+    weights on the CPU (None before any), and how many epochs since have not improved on
+    it (counted only past the warm-up: early stopping reads it)."""
+
+    epoch: int = 0
+    loss: float = math.inf
+    state: dict | None = None
+    stale: int = 0
+
+    def update(self, epoch: int, valid_loss: float, model, counting: bool) -> None:
+        """After ``epoch``: keep ``model``'s weights if ``valid_loss`` is the lowest so far,
+        else count the epoch as stale when ``counting``."""
+        if valid_loss < self.loss:
+            self.epoch, self.loss, self.state, self.stale = (
+                epoch, valid_loss, weights_on_cpu(model), 0)
+        elif counting:
+            self.stale += 1
+
+
+def weights_on_cpu(model) -> dict:
+    """A copy of ``model``'s weights and buffers on the CPU."""
+    return {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
