@@ -1,4 +1,5 @@
-"""Shared fixtures: the repo on sys.path, small real data sets, and a headless qgis_process."""
+"""Shared by every tier: paths of the sample data, helpers, small real data sets, a headless
+qgis_process, and the markers that say each test's tier (pyproject.toml declares them)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent  # on sys.path (pyproject.toml's pythonpath): core, algorithms, cli
+TIERS = ("unit", "cli", "qgis", "gpu")  # the folders under tests/, in the order they run
 SAMPLE_RSSCN7 = ROOT / "resources" / "sample" / "rsscn7"
 SAMPLE_SAT6 = ROOT / "resources" / "sample" / "sat6"
 SAMPLE_MASSACHUSETTS = ROOT / "resources" / "sample" / "massachusetts"
@@ -27,6 +29,25 @@ NB = ROOT / "resources" / "sample" / "new_brunswick"
 NB_RASTER = NB / "new_brunswick_23322E759967N_clipped_2of2.tif"
 NB_POLYGONS = NB / "baker_lake_2017.gpkg"
 QGIS_PROCESS = shutil.which("qgis_process.bin") or "qgis_process.bin"
+
+
+def tier_of(item: pytest.Item) -> str:
+    """The tier of a collected test: the folder under tests/ that holds it."""
+    parts = item.path.relative_to(TESTS).parts if TESTS in item.path.parents else ()
+    if len(parts) < 2 or parts[0] not in TIERS:
+        raise pytest.UsageError(f"{item.path} is in no tier, so no make target would run it: "
+                                f"move it into one of tests/{{{','.join(TIERS)}}}.")
+    return parts[0]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Each test is marked with its tier, and with ``qgis`` where it runs qgis_process in
+    another tier; the tiers run in TIERS order (the unit tier's quick answers first)."""
+    for item in items:
+        item.add_marker(tier_of(item))
+        if "qgis_process" in item.fixturenames:
+            item.add_marker("qgis")
+    items.sort(key=lambda item: TIERS.index(tier_of(item)))
 
 
 def copy_subset(source: Path, target: Path, per_class: int) -> Path:
@@ -135,6 +156,31 @@ def run_algorithm_script(tmp_path: Path, script: str, block_torch: bool,
         textwrap.dedent(script).format(block_torch=block_torch, **values)
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=600, env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin"})
+
+
+# The command line as a user runs it (tests/cli, and the full-disk runs).
+def cli_environment(folder: Path) -> dict:
+    """PYTHONPATH holding the plugin as ``scene_classifier`` (as QGIS's plugins folder does)
+    and a HOME of its own (default outputs land there)."""
+    plugins = folder / "plugins"
+    if not plugins.exists():
+        plugins.mkdir(parents=True)
+        (plugins / "scene_classifier").symlink_to(ROOT, target_is_directory=True)
+    home = folder / "home"
+    home.mkdir(exist_ok=True)
+    return dict(os.environ, PYTHONPATH=str(plugins), HOME=str(home), OMP_NUM_THREADS="1")
+
+
+def run_cli(folder: Path, *arguments: str, processes: int = 1) -> subprocess.CompletedProcess:
+    """``python -m scene_classifier ...``, or under ``torchrun --nproc_per_node processes``."""
+    if processes > 1:
+        torchrun = Path(sys.executable).with_name("torchrun")
+        command = [str(torchrun) if torchrun.exists() else shutil.which("torchrun"),
+                   "--standalone", f"--nproc_per_node={processes}", "-m", "scene_classifier"]
+    else:
+        command = [sys.executable, "-m", "scene_classifier"]
+    return subprocess.run(command + [str(a) for a in arguments], capture_output=True,
+                          text=True, env=cli_environment(folder), cwd=folder, timeout=900)
 
 
 def stored_style(path) -> tuple[str, int, str]:
