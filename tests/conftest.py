@@ -29,6 +29,7 @@ NB = ROOT / "resources" / "sample" / "new_brunswick"
 NB_RASTER = NB / "new_brunswick_23322E759967N_clipped_2of2.tif"
 NB_POLYGONS = NB / "baker_lake_2017.gpkg"
 QGIS_PROCESS = shutil.which("qgis_process.bin") or "qgis_process.bin"
+TINY_PACKAGE = TESTS / "models" / "rsscn7 tiny"  # rebuilt by tests/models/build_package.py
 
 
 def tier_of(item: pytest.Item) -> str:
@@ -233,7 +234,26 @@ def qgis_process(tmp_path_factory) -> QgisProcess:
 
 @pytest.fixture(scope="session")
 def trained(tmp_path_factory):
-    """A resnet18 trained from scratch on the bundled RSSCN7 sample, and its saved package."""
+    """A classifier trained on the bundled RSSCN7 sample at 32 px, and its package: the one
+    tests/models/build_package.py wrote (timm's test_efficientnet), copied to a temporary
+    folder and loaded with that sample (batches of 32, seed 1), so that it can also show
+    results, save and train further. No test run trains it."""
+    from core.api import FeatureClassifier, prepare_data
+    from core.packages.write import PackagePaths
+
+    folder = tmp_path_factory.mktemp("models") / TINY_PACKAGE.name
+    shutil.copytree(TINY_PACKAGE, folder)  # tests never change the checked-in files
+    paths = PackagePaths.in_folder(str(folder), TINY_PACKAGE.name)
+    data = prepare_data(str(SAMPLE_RSSCN7), batch_size=32, chip_size=32, seed=1)
+    return FeatureClassifier.from_model(paths.definition, data=data, device="cpu"), paths
+
+
+@pytest.fixture(scope="session")
+def training_run(tmp_path_factory):
+    """A resnet18 trained from scratch in this run on the bundled RSSCN7 sample (6 epochs at
+    32 px), and the package it saved: for the tests of a training run itself (its epochs and
+    accuracy, its report, the files it writes and how they load back), which a checked-in
+    package cannot stand in for."""
     from core.api import FeatureClassifier, prepare_data
 
     data = prepare_data(str(SAMPLE_RSSCN7), batch_size=32, chip_size=32, seed=1)
