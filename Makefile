@@ -28,7 +28,7 @@ PRINT_SUMMARY = import csv; \
 	 for r in csv.DictReader(open('$(DEMO_OUT)/landuse_summary.csv'))]; \
 	print('Map (open it in QGIS): $(DEMO_OUT)/landuse_grid.gpkg')
 
-.PHONY: setup qgis venv profile demo test screenshots package lint i18n clean
+.PHONY: setup qgis venv profile demo test test-fast screenshots package lint i18n clean
 
 setup: qgis venv profile
 
@@ -63,13 +63,19 @@ demo: setup
 	$(QGIS_PROCESS) $(DEMO_GRID) > $(DEMO_OUT)/grid.json
 	@$(PYTHON) -c "$(PRINT_SUMMARY)"
 
+# The tiers in order (pyproject.toml, tests/conftest.py): tests/unit (core), tests/cli (the
+# command line, torchrun), tests/qgis (the plugin in QGIS), tests/gpu (skipped, with the
+# reason, without a CUDA GPU). pytest fails when it finds no test (exit 5).
 test: setup
-	QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest tests -q -rs -p no:cacheprovider
+	QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest -q -rs --durations=20
+
+test-fast: venv  # the unit tier, less its few runs of QGIS: core alone, in minutes
+	QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest tests/unit -m "not qgis" -q -rs
 
 screenshots: setup  # the README's pictures, taken by the desktop test in the real QGIS
 	mkdir -p docs/images
 	SCENE_CLASSIFIER_SCREENSHOTS=$(CURDIR)/docs/images QT_QPA_PLATFORM=offscreen \
-		$(PYTHON) -m pytest tests/test_desktop.py -q -p no:cacheprovider
+		$(PYTHON) -m pytest tests/qgis/test_desktop.py -q
 
 package:  # dist/scene_classifier-<version>.zip, for QGIS's "Install from ZIP"
 	python3 tools/plugin_zip.py --output dist

@@ -1,4 +1,5 @@
-"""Shared fixtures: the repo on sys.path, small real data sets, and a headless qgis_process."""
+"""Shared by every tier: paths of the sample data, helpers, small real data sets, a headless
+qgis_process, and the markers that say each test's tier (pyproject.toml declares them)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent  # on sys.path (pyproject.toml's pythonpath): core, algorithms, cli
+TIERS = ("unit", "cli", "qgis", "gpu")  # the folders under tests/, in the order they run
 SAMPLE_RSSCN7 = ROOT / "resources" / "sample" / "rsscn7"
 SAMPLE_SAT6 = ROOT / "resources" / "sample" / "sat6"
 SAMPLE_MASSACHUSETTS = ROOT / "resources" / "sample" / "massachusetts"
@@ -29,6 +31,26 @@ NB = ROOT / "resources" / "sample" / "new_brunswick"
 NB_RASTER = NB / "new_brunswick_23322E759967N_clipped_2of2.tif"
 NB_POLYGONS = NB / "baker_lake_2017.gpkg"
 QGIS_PROCESS = shutil.which("qgis_process.bin") or "qgis_process.bin"
+TINY_PACKAGE = TESTS / "models" / "rsscn7 tiny"  # rebuilt by tests/models/build_package.py
+
+
+def tier_of(item: pytest.Item) -> str:
+    """The tier of a collected test: the folder under tests/ that holds it."""
+    parts = item.path.relative_to(TESTS).parts if TESTS in item.path.parents else ()
+    if len(parts) < 2 or parts[0] not in TIERS:
+        raise pytest.UsageError(f"{item.path} is in no tier, so no make target would run it: "
+                                f"move it into one of tests/{{{','.join(TIERS)}}}.")
+    return parts[0]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Each test is marked with its tier, and with ``qgis`` where it runs qgis_process in
+    another tier; the tiers run in TIERS order (the unit tier's quick answers first)."""
+    for item in items:
+        item.add_marker(tier_of(item))
+        if "qgis_process" in item.fixturenames:
+            item.add_marker("qgis")
+    items.sort(key=lambda item: TIERS.index(tier_of(item)))
 
 
 def plugin_module(name: str):
@@ -149,6 +171,31 @@ def run_algorithm_script(tmp_path: Path, script: str, block_torch: bool,
                           timeout=600, env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin"})
 
 
+# The command line as a user runs it (tests/cli, and the full-disk runs).
+def cli_environment(folder: Path) -> dict:
+    """PYTHONPATH holding the plugin as ``scene_classifier`` (as QGIS's plugins folder does)
+    and a HOME of its own (default outputs land there)."""
+    plugins = folder / "plugins"
+    if not plugins.exists():
+        plugins.mkdir(parents=True)
+        (plugins / "scene_classifier").symlink_to(ROOT, target_is_directory=True)
+    home = folder / "home"
+    home.mkdir(exist_ok=True)
+    return dict(os.environ, PYTHONPATH=str(plugins), HOME=str(home), OMP_NUM_THREADS="1")
+
+
+def run_cli(folder: Path, *arguments: str, processes: int = 1) -> subprocess.CompletedProcess:
+    """``python -m scene_classifier ...``, or under ``torchrun --nproc_per_node processes``."""
+    if processes > 1:
+        torchrun = Path(sys.executable).with_name("torchrun")
+        command = [str(torchrun) if torchrun.exists() else shutil.which("torchrun"),
+                   "--standalone", f"--nproc_per_node={processes}", "-m", "scene_classifier"]
+    else:
+        command = [sys.executable, "-m", "scene_classifier"]
+    return subprocess.run(command + [str(a) for a in arguments], capture_output=True,
+                          text=True, env=cli_environment(folder), cwd=folder, timeout=900)
+
+
 def stored_style(path) -> tuple[str, int, str]:
     """(name, use as default, QML) of the one style a GeoPackage stores for its layer."""
     from osgeo import ogr
@@ -199,7 +246,26 @@ def qgis_process(tmp_path_factory) -> QgisProcess:
 
 @pytest.fixture(scope="session")
 def trained(tmp_path_factory):
-    """A resnet18 trained from scratch on the bundled RSSCN7 sample, and its saved package."""
+    """A classifier trained on the bundled RSSCN7 sample at 32 px, and its package: the one
+    tests/models/build_package.py wrote (timm's test_efficientnet), copied to a temporary
+    folder and loaded with that sample (batches of 32, seed 1), so that it can also show
+    results, save and train further. No test run trains it."""
+    from core.api import FeatureClassifier, prepare_data
+    from core.packages.write import PackagePaths
+
+    folder = tmp_path_factory.mktemp("models") / TINY_PACKAGE.name
+    shutil.copytree(TINY_PACKAGE, folder)  # tests never change the checked-in files
+    paths = PackagePaths.in_folder(str(folder), TINY_PACKAGE.name)
+    data = prepare_data(str(SAMPLE_RSSCN7), batch_size=32, chip_size=32, seed=1)
+    return FeatureClassifier.from_model(paths.definition, data=data, device="cpu"), paths
+
+
+@pytest.fixture(scope="session")
+def training_run(tmp_path_factory):
+    """A resnet18 trained from scratch in this run on the bundled RSSCN7 sample (6 epochs at
+    32 px), and the package it saved: for the tests of a training run itself (its epochs and
+    accuracy, its report, the files it writes and how they load back), which a checked-in
+    package cannot stand in for."""
     from core.api import FeatureClassifier, prepare_data
 
     data = prepare_data(str(SAMPLE_RSSCN7), batch_size=32, chip_size=32, seed=1)

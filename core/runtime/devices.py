@@ -119,7 +119,7 @@ def host_values(values, like):
 def host_reads():
     """Where the host means to wait for the GPU (reading losses back, an epoch's end):
     allowed even while ``torch.cuda.set_sync_debug_mode("error")`` guards the rest of
-    training against waits nobody meant (tests/test_cuda.py)."""
+    training against waits nobody meant (tests/gpu/test_cuda.py)."""
     import torch
 
     if not torch.cuda.is_available():

@@ -3,7 +3,7 @@ train like one at the same global batch, write one package, resume from a checkp
 the learning rate, refuse a batch they cannot share, and all stop at an error of the main
 process.
 
-The runs go through tests/distributed/train_script.py, which calls core.workflows as the
+The runs go through tests/cli/distributed/train_script.py, which calls core.workflows as the
 command line does; each is small (32 px chips, resnet18 from scratch, a few epochs)."""
 
 from __future__ import annotations

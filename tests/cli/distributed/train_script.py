@@ -4,7 +4,7 @@ fields of core.workflows.TrainSettings, and LR_REPORT=path to run the learning-r
 instead, CANCEL_AT_CHECKPOINT=true to cancel (every process) as soon as the first
 checkpoint is written, and OUTCOMES=folder. Every process writes its outcome, or its error
 (then the exit status is 1), to OUTCOMES/<rank>.json (the printed lines of several processes
-may mix): tests/test_distributed.py compares the processes, which the command line (the
+may mix): tests/cli/test_distributed.py compares the processes, which the command line (the
 main process speaks for all) does not show."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-PLUGIN = os.path.dirname(os.path.dirname(HERE))
+PLUGIN = os.path.abspath(os.path.join(HERE, "..", "..", ".."))  # tests/cli/distributed
 
 
 def make_plugin_importable() -> str:

@@ -13,9 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_cli import cli_environment
 
-from conftest import MASSACHUSETTS_TIF, QGIS_PROCESS
+from conftest import MASSACHUSETTS_TIF, QGIS_PROCESS, cli_environment
 
 DISK_KB = 3072
 NO_SPACE = "No space left on the disk that holds"
@@ -132,7 +131,7 @@ def cli_python(code: str) -> list[str]:
 @pytest.mark.parametrize("summary", ["summary.shp", "SUMMARY.DBF"])
 def test_a_table_to_a_shapefile_is_refused_before_any_work(qgis_process, trained, tmp_path,
                                                            summary):
-    from test_cli import run_cli
+    from conftest import run_cli
 
     existing = tmp_path / "parcels.dbf"
     existing.write_bytes(b"the attribute table of someone's shapefile")

@@ -13,7 +13,7 @@ import numpy
 
 from conftest import MASSACHUSETTS_TIF, ROOT, SAMPLE_RSSCN7, copy_subset, make_wheel
 
-SCRIPT = ROOT / "tests" / "desktop" / "run_algorithms.py"
+SCRIPT = Path(__file__).parent / "desktop" / "run_algorithms.py"
 
 
 def start_desktop(tmp_path, script, **env) -> tuple[subprocess.CompletedProcess, dict]:

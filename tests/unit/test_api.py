@@ -36,18 +36,18 @@ def test_predict_takes_paths_and_arrays(trained):
     assert label in loaded.classes and 0 < confidence <= 1
 
 
-def test_a_trained_classifier_predicts_like_its_saved_package(trained):
-    classifier, paths = trained
+def test_a_trained_classifier_predicts_like_its_saved_package(training_run):
+    classifier, paths = training_run
     chip = classifier.data.valid_images[0].numpy()
     loaded = FeatureClassifier.from_model(paths.definition, device="cpu")
     assert classifier.predict(chip)[0] == loaded.predict(chip)[0]
 
 
-def test_a_loaded_classifier_trains_further_only_with_matching_data(trained, tmp_path):
+def test_a_loaded_classifier_trains_further_only_with_matching_data(training_run, tmp_path):
     from core.api import prepare_data
     from core.errors import DataError
 
-    classifier, paths = trained
+    classifier, paths = training_run
     loaded = FeatureClassifier.from_model(paths.definition, device="cpu")
     with pytest.raises(DataError, match="loaded without data"):
         loaded.fit(1, lr=1e-3)
@@ -64,8 +64,8 @@ def test_a_loaded_classifier_trains_further_only_with_matching_data(trained, tmp
     assert FeatureClassifier.from_model(saved.definition, device="cpu").classes == data.classes
 
 
-def test_the_training_report_opens_with_the_model_and_its_settings(trained):
-    classifier, paths = trained
+def test_the_training_report_opens_with_the_model_and_its_settings(training_run):
+    classifier, paths = training_run
     html = open(paths.report, encoding="utf-8").read()
     assert html.index("<h2>Model</h2>") < html.index("<h2>Data summary</h2>")
     for label, value in (("Model name", "rsscn7 test"), ("Package", paths.folder),

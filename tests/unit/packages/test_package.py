@@ -24,8 +24,8 @@ ESRI_KEYS = {"Framework", "ModelType", "ModelFile", "ModelName", "ImageHeight", 
              "ImageSpaceUsed"}
 
 
-def test_package_files_and_definition(trained):
-    classifier, paths = trained
+def test_package_files_and_definition(training_run):
+    classifier, paths = training_run
     assert sorted(os.listdir(paths.folder)) == sorted(
         ["rsscn7 test.emd", "rsscn7 test.pth", "rsscn7 test.onnx", "rsscn7 test.dlpk",
          "rsscn7 test_report.html"])
@@ -47,8 +47,8 @@ def test_package_files_and_definition(trained):
 
 
 @pytest.mark.parametrize("which", ["definition", "dlpk"])
-def test_round_trip_predicts_like_the_trained_model(trained, which):
-    classifier, paths = trained
+def test_round_trip_predicts_like_the_trained_model(training_run, which):
+    classifier, paths = training_run
     loaded = FeatureClassifier.from_model(getattr(paths, which), device="cpu")
     assert loaded.classes == classifier.data.classes
     chip = classifier.data.valid_images[0].numpy()
@@ -247,8 +247,8 @@ def test_a_package_is_never_saved_into_its_training_data(trained):
         classifier.save(os.path.basename(parent), os.path.dirname(parent))
 
 
-def test_a_package_folder_has_the_users_normal_permissions(trained):
-    _, paths = trained
+def test_a_package_folder_has_the_users_normal_permissions(training_run):
+    _, paths = training_run
     mask = os.umask(0)
     os.umask(mask)
     assert os.stat(paths.folder).st_mode & 0o777 == 0o777 & ~mask  # not private (0700)

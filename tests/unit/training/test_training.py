@@ -17,8 +17,8 @@ from core.training.lr_finder import suggest_learning_rate
 from core.training.sampler import TrainingSampler
 
 
-def test_training_beats_chance_clearly(trained):
-    classifier, _ = trained
+def test_training_beats_chance_clearly(training_run):
+    classifier, _ = training_run
     chance = 1 / len(classifier.data.classes)
     assert classifier.best_accuracy > 0.5 > 3 * chance
     history = classifier.trainer.history
@@ -29,8 +29,8 @@ def test_training_beats_chance_clearly(trained):
     assert classifier.best_accuracy == best.accuracy
 
 
-def test_kept_weights_are_the_best_epoch(trained):
-    classifier, _ = trained
+def test_kept_weights_are_the_best_epoch(training_run):
+    classifier, _ = training_run
     loss, accuracy = classifier.trainer.validate()
     best = classifier.trainer.history[classifier.trainer.best_epoch - 1]
     assert loss == pytest.approx(best.valid_loss, rel=1e-4)

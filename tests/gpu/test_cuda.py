@@ -2,7 +2,7 @@
 network replayed from CUDA graphs trains like the network itself.
 
 CI has no GPU, so these tests are skipped there with the reason shown (make test runs
-pytest with -rs); on a GPU machine: ``python -m pytest tests/test_cuda.py -rs``.
+pytest with -rs); on a GPU machine: ``python -m pytest tests/gpu -rs``.
 """
 
 from __future__ import annotations

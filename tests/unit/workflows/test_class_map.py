@@ -64,7 +64,8 @@ def test_a_grid_of_a_model_numbering_its_classes_from_0(trained, tmp_path):
     """End to end on the command line: the map's pixels are the cells' class values,
     class 0 included, and no classified cell reads as NoData."""
     from osgeo import ogr
-    from test_cli import run_cli
+
+    from conftest import run_cli
 
     package = shutil.copytree(trained[1].folder, tmp_path / "zero")
     emd = next(package.glob("*.emd"))

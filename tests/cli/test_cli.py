@@ -5,7 +5,6 @@ giving the one-process output feature for feature."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,32 +17,10 @@ from conftest import (
     NB_POLYGONS,
     NB_RASTER,
     ROOT,
+    cli_environment,
     plugin_module,
+    run_cli,
 )
-
-
-def cli_environment(folder: Path) -> dict:
-    """PYTHONPATH holding the plugin as ``scene_classifier`` (as QGIS's plugins folder does)
-    and a HOME of its own (default outputs land there)."""
-    plugins = folder / "plugins"
-    if not plugins.exists():
-        plugins.mkdir(parents=True)
-        (plugins / "scene_classifier").symlink_to(ROOT, target_is_directory=True)
-    home = folder / "home"
-    home.mkdir(exist_ok=True)
-    return dict(os.environ, PYTHONPATH=str(plugins), HOME=str(home), OMP_NUM_THREADS="1")
-
-
-def run_cli(folder: Path, *arguments: str, processes: int = 1) -> subprocess.CompletedProcess:
-    """``python -m scene_classifier ...``, or under ``torchrun --nproc_per_node processes``."""
-    if processes > 1:
-        torchrun = Path(sys.executable).with_name("torchrun")
-        command = [str(torchrun) if torchrun.exists() else shutil.which("torchrun"),
-                   "--standalone", f"--nproc_per_node={processes}", "-m", "scene_classifier"]
-    else:
-        command = [sys.executable, "-m", "scene_classifier"]
-    return subprocess.run(command + [str(a) for a in arguments], capture_output=True,
-                          text=True, env=cli_environment(folder), cwd=folder, timeout=900)
 
 
 def outputs(result: subprocess.CompletedProcess) -> dict[str, str]:
@@ -202,7 +179,7 @@ def test_a_failing_run_exits_1_and_leaves_an_earlier_output_as_it_was(tmp_path):
 
 def test_two_torchrun_processes_train_one_model(cli_model, rsscn7_small):
     """As the README shows: torchrun -m scene_classifier train; the outputs are printed once
-    and one package is written (tests/test_distributed.py compares it with one process)."""
+    and one package is written (tests/cli/test_distributed.py compares it with one process)."""
     folder, _ = cli_model
     arguments = ["train", "--input-folder", rsscn7_small, "--backbone", "resnet18",
                  "--no-pretrained", "--chip-size", 32, "--epochs", 3, "--learning-rate", 0.002,
