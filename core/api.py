@@ -38,16 +38,16 @@ def prepare_data(path: str, class_mapping: None = None, chip_size: int = 224,
                  extra_folders: str | list[str] | None = None,
                  feedback: Feedback | None = None,
                  chip_storage: str | None = None) -> TrainingData:
-    """arcgis.learn's prepare_data for ImageNet-layout chip folders (``dataset_type``
-    "Imagenet"): read, split and ready to train. ``val_split_pct`` is the fraction kept for
-    validation, as in arcgis.learn (0.2 = 20 %). The chips are decoded into memory, or
-    streamed from disk when they would not fit (``chip_storage`` forces one of
-    core.chip_store.MEMORY and core.chip_store.STREAM)."""
+    """arcgis.learn's prepare_data for chip folders in ImageNet layout (``dataset_type``
+    "Imagenet") or ArcGIS Pro's Labeled Tiles exports ("Labeled_Tiles"): read, split and
+    ready to train. ``val_split_pct`` is the fraction kept for validation, as in
+    arcgis.learn (0.2 = 20 %). The chips are decoded into memory, or streamed from disk when
+    they would not fit (``chip_storage`` forces one of core.chip_store.MEMORY and
+    core.chip_store.STREAM)."""
     from .runtime.dependencies import require_torch
 
-    if dataset_type is not None and str(dataset_type).lower() != "imagenet":
-        raise DataError(f"dataset_type '{dataset_type}' is not supported: Scene Classifier "
-                        "reads folders of chips by class, dataset_type='Imagenet'.")
+    folders = split_folder_list(path, extra_folders)
+    check_dataset_type(dataset_type, folders)
     if class_mapping is not None:
         raise DataError("class_mapping is not supported: the class names are the sub-folder "
                         "names.")
@@ -56,8 +56,30 @@ def prepare_data(path: str, class_mapping: None = None, chip_size: int = 224,
                         f"arcgis.learn: 0.2 keeps 20 %. Got {val_split_pct}; give a number "
                         "between 0 and 1.")
     require_torch()
-    return load_training_data(split_folder_list(path, extra_folders), chip_size,
-                              100 * val_split_pct, batch_size, seed, feedback, chip_storage)
+    return load_training_data(folders, chip_size, 100 * val_split_pct, batch_size, seed,
+                              feedback, chip_storage)
+
+
+DATASET_TYPES = {"imagenet": "Imagenet", "labeled_tiles": "Labeled_Tiles"}
+
+
+def check_dataset_type(dataset_type: str | None, folders: list[str]) -> None:
+    """Refuse a dataset_type Scene Classifier does not read, or one the folders are not."""
+    from .data.labeled_tiles import is_labeled_tiles
+
+    if dataset_type is None:
+        return
+    kind = DATASET_TYPES.get(str(dataset_type).lower())
+    if kind is None:
+        raise DataError(f"dataset_type '{dataset_type}' is not supported: Scene Classifier "
+                        "reads folders of chips by class (dataset_type='Imagenet') and ArcGIS "
+                        "Pro's Labeled Tiles exports (dataset_type='Labeled_Tiles').")
+    for folder in folders:
+        if (kind == "Labeled_Tiles") != is_labeled_tiles(folder):
+            found = "a Labeled Tiles export" if kind != "Labeled_Tiles" else \
+                "no Labeled Tiles export (images/ with labels/*.xml)"
+            raise DataError(f"dataset_type is '{kind}' but {folder} is {found}. Give the "
+                            "dataset_type of the folder, or leave it out.")
 
 
 

@@ -54,7 +54,7 @@
     </message>
     <message>
       <location filename="../interface/tools.py" />
-      <source>Chips in ImageNet layout: &lt;folder&gt;/&lt;class&gt;/*.jpg or &lt;folder&gt;/images/&lt;class&gt;/*.jpg. Class names are the sub-folder names. jpg, png, bmp and tif (any band count, 8 or 16 bit) are read; chips with another band count or data type than the first one are skipped and named in the log.</source>
+      <source>Chips in ImageNet layout: &lt;folder&gt;/&lt;class&gt;/*.jpg or &lt;folder&gt;/images/&lt;class&gt;/*.jpg (class names are the sub-folder names), or an ArcGIS Pro Labeled Tiles export (images/ with labels/; its class values, names and colours are kept in the model). jpg, png, bmp and tif (any band count, 8 or 16 bit) are read; chips with another band count or data type than the first one are skipped and named in the log.</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -649,7 +649,7 @@
     </message>
     <message>
       <location filename="../interface/tools.py" />
-      <source>Cuts one image chip per labelled feature (polygons or points) from a raster, in the ImageNet layout 'Train scene classifier' reads, like ArcGIS's 'Export Training Data For Deep Learning' (Imagenet metadata format).&lt;br&gt;&lt;br&gt;Chips: the chip size in pixels at the cell size around the feature's centre, or the feature's bounding box plus padding resampled to the chip size; pixels outside the raster or nodata are 0. The same chip cutting is used to classify and evaluate, so a model sees the same pixels in all three.&lt;br&gt;&lt;br&gt;Output: &lt;output folder&gt;/images/&lt;class&gt;/&lt;feature id&gt;.tif|png|jpg and &lt;output folder&gt;/chips.csv (file, class, folder, feature id, chip bounds in the raster CRS). Class values become safe folder names (the mapping is in chips.csv and the log). Features with a NULL class, a NULL or empty geometry, outside the raster or the processing extent are skipped and counted in the log. The output folder must be new or empty; one that holds an earlier export is refused unless 'Replace an earlier export' is checked, and then its chips are replaced once all new ones are written.&lt;br&gt;&lt;br&gt;Needs no PyTorch.</source>
+      <source>Cuts one image chip per labelled feature (polygons or points) from a raster, in the ImageNet layout 'Train scene classifier' reads, like ArcGIS's 'Export Training Data For Deep Learning' (Imagenet or Labeled Tiles metadata format).&lt;br&gt;&lt;br&gt;Chips: the chip size in pixels at the cell size around the feature's centre, or the feature's bounding box plus padding resampled to the chip size; pixels outside the raster or nodata are 0. The same chip cutting is used to classify and evaluate, so a model sees the same pixels in all three.&lt;br&gt;&lt;br&gt;Output: &lt;output folder&gt;/images/&lt;class&gt;/&lt;feature id&gt;.tif|png|jpg and &lt;output folder&gt;/chips.csv (file, class, folder, feature id, chip bounds in the raster CRS). Class values become safe folder names (the mapping is in chips.csv and the log). With the Labeled Tiles metadata format, ArcGIS Pro's layout instead: images/&lt;number&gt;.tif, labels/&lt;number&gt;.xml naming each chip's class value, and the classes (value, name, colour) in esri_model_definition.emd; whole-number classes keep their value, others are numbered from 1. Features with a NULL class, a NULL or empty geometry, outside the raster or the processing extent are skipped and counted in the log. The output folder must be new or empty; one that holds an earlier export is refused unless 'Replace an earlier export' is checked, and then its chips are replaced once all new ones are written.&lt;br&gt;&lt;br&gt;Needs no PyTorch.</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -714,7 +714,27 @@
     </message>
     <message>
       <location filename="../interface/tools.py" />
-      <source>Receives images/&lt;class&gt;/ and chips.csv; give it to 'Train scene classifier'. New or empty, or an earlier export with 'Replace an earlier export'.</source>
+      <source>Metadata format</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>How the chips are laid out: ImageNet, a folder per class (images/&lt;class&gt;/), or ArcGIS Pro's Labeled Tiles (images/, a label file per chip in labels/, the classes with their values in esri_model_definition.emd), which arcgis.learn's prepare_data(dataset_type='Labeled_Tiles') and ArcGIS Pro read. 'Train scene classifier' reads both.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>ImageNet (a folder per class)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Labeled Tiles (ArcGIS Pro: images/, labels/, .emd)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Receives images/&lt;class&gt;/ (or the Labeled Tiles layout) and chips.csv; give it to 'Train scene classifier'. New or empty, or an earlier export with 'Replace an earlier export'.</source>
       <translation type="unfinished" />
     </message>
     <message>

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import replace
 
+from ..core.data.labeled_tiles import IMAGENET, LABELED_TILES
 from ..core.inference.engines import ENGINES
 from ..core.models.backbones import BACKBONES, DEFAULT_BACKBONE
 from ..core.runtime.devices import DEVICES
@@ -60,6 +61,7 @@ SETTINGS = {
     ids.MODEL_NAME: "model_name", ids.OVERWRITE: "overwrite", ids.ROWS: "rows",
     ids.CELL_SIZE: "cell_size", ids.EXTENT: "extent", ids.CROP_MODE: "crop_mode",
     ids.PADDING: "padding", ids.BLACKEN_AROUND_FEATURE: "blacken", ids.FORMAT: "format",
+    ids.METADATA_FORMAT: "metadata_format",
     ids.MAX_FEATURES: "max_features", ids.GRID_SIZE: "grid_size",
     ids.MAX_CELLS: "max_cells", ids.CLASS_LABEL_FIELD: "label_field",
     ids.CLASS_VALUE_FIELD: "value_field", ids.CONFIDENCE_FIELD: "confidence_field",
@@ -91,10 +93,11 @@ def tool(name: str, command: str, display_name: str, group: str, help_text: str,
 # --- parameters shared by several tools ------------------------------------------------------
 INPUT_FOLDER = Parameter(
     ids.INPUT_FOLDER, "Folder of labelled chips", FOLDER,
-    "Chips in ImageNet layout: <folder>/<class>/*.jpg or <folder>/images/<class>/*.jpg. "
-    "Class names are the sub-folder names. jpg, png, bmp and tif (any band count, 8 or 16 "
-    "bit) are read; chips with another band count or data type than the first one are "
-    "skipped and named in the log.")
+    "Chips in ImageNet layout: <folder>/<class>/*.jpg or <folder>/images/<class>/*.jpg "
+    "(class names are the sub-folder names), or an ArcGIS Pro Labeled Tiles export (images/ "
+    "with labels/; its class values, names and colours are kept in the model). jpg, png, bmp "
+    "and tif (any band count, 8 or 16 bit) are read; chips with another band count or data "
+    "type than the first one are skipped and named in the log.")
 
 
 def chip_size(help_text: str, default: int) -> Parameter:
@@ -422,6 +425,9 @@ CLASSIFY_GRID = tool(
                  "billions.", CLASSIFYING["max_cells"], advanced=True, minimum=1)),
     (Output(ids.CELL_COUNT, "Number of cells", NUMBER_RESULT),))
 
+METADATA_FORMATS = choices((IMAGENET, "imagenet", "ImageNet (a folder per class)"),
+                           (LABELED_TILES, "labeled_tiles",
+                            "Labeled Tiles (ArcGIS Pro: images/, labels/, .emd)"))
 EXPORT_FORMATS = choices(("tif", "tif", "TIFF (all bands, original data type, georeferenced)"),
                           ("png", "png", "PNG (8-bit RGB)"), ("jpg", "jpg", "JPEG (8-bit RGB)"))
 
@@ -429,14 +435,18 @@ EXPORT_CHIPS = tool(
     "exporttrainingchips", "export-chips", "Export training chips", "training",
     "Cuts one image chip per labelled feature (polygons or points) from a raster, in the "
     "ImageNet layout 'Train scene classifier' reads, like ArcGIS's 'Export Training Data For "
-    "Deep Learning' (Imagenet metadata format).<br><br>"
+    "Deep Learning' (Imagenet or Labeled Tiles metadata format).<br><br>"
     "Chips: the chip size in pixels at the cell size around the feature's centre, or the "
     "feature's bounding box plus padding resampled to the chip size; pixels outside the "
     "raster or nodata are 0. The same chip cutting is used to classify and evaluate, so a "
     "model sees the same pixels in all three.<br><br>"
     "Output: <output folder>/images/<class>/<feature id>.tif|png|jpg and <output "
     "folder>/chips.csv (file, class, folder, feature id, chip bounds in the raster CRS). Class "
-    "values become safe folder names (the mapping is in chips.csv and the log). Features with "
+    "values become safe folder names (the mapping is in chips.csv and the log). With the "
+    "Labeled Tiles metadata format, ArcGIS Pro's layout instead: images/<number>.tif, "
+    "labels/<number>.xml naming each chip's class value, and the classes (value, name, "
+    "colour) in esri_model_definition.emd; whole-number classes keep their value, others are "
+    "numbered from 1. Features with "
     "a NULL class, a NULL or empty geometry, outside the raster or the processing extent are "
     "skipped and counted in the log. The output folder must be new or empty; one that holds "
     "an earlier export is refused unless 'Replace an earlier export' is checked, and then its "
@@ -456,8 +466,16 @@ EXPORT_CHIPS = tool(
                  "are 8-bit RGB (the first three bands of an 8-bit raster).",
                  EXPORTING["format"],
                  choices=EXPORT_FORMATS),
+       Parameter(ids.METADATA_FORMAT, "Metadata format", ENUM,
+                 "How the chips are laid out: ImageNet, a folder per class (images/<class>/), "
+                 "or ArcGIS Pro's Labeled Tiles (images/, a label file per chip in labels/, "
+                 "the classes with their values in esri_model_definition.emd), which "
+                 "arcgis.learn's prepare_data(dataset_type='Labeled_Tiles') and ArcGIS Pro "
+                 "read. 'Train scene classifier' reads both.", EXPORTING["metadata_format"],
+                 choices=METADATA_FORMATS),
        Parameter(ids.OUTPUT_FOLDER, "Output folder", FOLDER_OUT,
-                 "Receives images/<class>/ and chips.csv; give it to 'Train scene classifier'. "
+                 "Receives images/<class>/ (or the Labeled Tiles layout) and chips.csv; give "
+                 "it to 'Train scene classifier'. "
                  "New or empty, or an earlier export with 'Replace an earlier export'."),
        Parameter(ids.OVERWRITE, "Replace an earlier export", BOOLEAN,
                  "Replace the images/ and chips.csv of an earlier export in the output folder, "

@@ -1,7 +1,9 @@
-"""Training chips from folders in ImageNet layout.
+"""Training chips from folders in ImageNet layout, or ArcGIS Pro Labeled Tiles exports.
 
-``<folder>/images/<class>/*`` or ``<folder>/<class>/*``; classes are the sub-folder names,
-merged by name across folders and sorted. Every usable chip is decoded once and resized to
+``<folder>/images/<class>/*`` or ``<folder>/<class>/*``: classes are the sub-folder names; a
+Labeled Tiles export (core.data.labeled_tiles): the class names of its label files, with the
+export's class values and colours kept for the model. Classes are merged by name across
+folders and sorted. Every usable chip is decoded once and resized to
 the chip size; the chips are kept in memory, so epochs never decode JPEGs again, unless they
 would not fit (core.chip_store): then they are read from disk every epoch.
 """
@@ -22,11 +24,13 @@ from ..runtime.distributed import all_gather, rank, world_size
 from ..runtime.feedback import Feedback
 from .chip_store import STREAM, ChipStore, StreamedChips, host_store
 from .imagery import ChipMismatch, is_image_file, parallel_decoders, read_image, training_chip
+from .labeled_tiles import is_labeled_tiles, read_labeled_tiles
 from .normalization import Normalization
 
 LAYOUT_HINT = (
     "Expected one sub-folder per class: <folder>/<class>/*.jpg or <folder>/images/<class>/*.jpg "
-    "(jpg, jpeg, png, bmp, tif, tiff)."
+    "(jpg, jpeg, png, bmp, tif, tiff), or an ArcGIS Pro Labeled Tiles export (images/, "
+    "labels/)."
 )
 MIN_IMAGES_PER_CLASS = 2
 
@@ -42,6 +46,8 @@ class FolderScan:
     ignored_files: int = 0
     repeated_files: int = 0  # found again through a repeated folder or a link: used once
     repeated_classes: list[str] = field(default_factory=list)  # classes made only of those
+    exported_classes: dict[str, dict] = field(default_factory=dict)  # name -> Labeled Tiles'
+    unlabelled_tiles: int = 0  # Labeled Tiles images without a label file: left out
 
     def class_counts(self) -> dict[str, int]:
         counts = Counter(self.labels)
@@ -72,19 +78,33 @@ def is_models_folder(path: str) -> bool:
 
 
 def scan_folders(folders: Sequence[str], for_training: bool = True) -> FolderScan:
-    """Find the classes and image files; raise DataError when the layout is unusable.
+    """Find the classes and image files of ImageNet-layout folders and ArcGIS Pro Labeled
+    Tiles exports (core.data.labeled_tiles); raise DataError when the layout is unusable.
 
     For training, at least 2 classes of at least 2 images each; else any labelled image.
     """
     files_by_class: dict[str, list[str]] = {}
-    ignored = repeated = 0
+    ignored = repeated = unlabelled = 0
     seen: set[str] = set()  # real paths: a folder given twice, or linked, counts once
     repeated_in: set[str] = set()
+    exported: dict[str, dict] = {}
     for folder in folders:
         if not os.path.isdir(folder):
             raise DataError(f"Input folder does not exist: {folder}. {LAYOUT_HINT}")
         if not os.listdir(folder):
             raise DataError(f"Input folder is empty: {folder}. {LAYOUT_HINT}")
+        if is_labeled_tiles(folder):
+            tiles = read_labeled_tiles(folder)
+            unlabelled += len(tiles.unlabelled)
+            _merge_exported(exported, tiles.entries, folder)
+            for path, name in zip(tiles.paths, tiles.names):
+                if os.path.realpath(path) in seen:
+                    repeated += 1
+                    repeated_in.add(name)
+                else:
+                    seen.add(os.path.realpath(path))
+                    files_by_class.setdefault(name, []).append(path)
+            continue
         root = class_root(folder)
         class_dirs = sorted(e.name for e in os.scandir(root) if e.is_dir() and e.name[0] != "."
                             and not is_models_folder(e.path))
@@ -119,10 +139,22 @@ def scan_folders(folders: Sequence[str], for_training: bool = True) -> FolderSca
         )
     paths = [p for name in classes for p in files_by_class[name]]
     labels = [i for i, name in enumerate(classes) for _ in files_by_class[name]]
-    scan = FolderScan(list(folders), classes, paths, labels, ignored, repeated, only_repeats)
+    scan = FolderScan(list(folders), classes, paths, labels, ignored, repeated, only_repeats,
+                      {name: exported[name] for name in classes if name in exported},
+                      unlabelled)
     if for_training:
         _check_class_sizes(scan.class_counts(), "image files")
     return scan
+
+
+def _merge_exported(exported: dict[str, dict], entries: dict[str, dict], folder: str) -> None:
+    """Add one export's class entries; a class given two values by two exports is refused."""
+    for name, entry in entries.items():
+        known = exported.setdefault(name, entry)
+        if known["Value"] != entry["Value"]:
+            raise DataError(f"The class '{name}' has the value {known['Value']} in one export "
+                            f"and {entry['Value']} in {folder}: export with the same classes, "
+                            "or train on the folders one at a time.")
 
 
 def _check_class_sizes(counts: dict[str, int], what: str, skipped_note: str = "") -> None:
@@ -177,6 +209,7 @@ class TrainingData:
     cell_sizes: tuple[float, float] | None = None  # (min, max) ground size of a chip pixel
     # under torchrun, where train_* are this process's share: the labels of every share
     shared_train_labels: object = None
+    exported_classes: dict[str, dict] = field(default_factory=dict)  # Labeled Tiles' entries
 
     @property
     def all_train_labels(self):
@@ -260,6 +293,9 @@ def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_p
     scan = scan_folders(folders)
     if scan.ignored_files:
         feedback.log(f"Ignored {scan.ignored_files} files that are not images.")
+    if scan.unlabelled_tiles:
+        feedback.log(f"Left out {scan.unlabelled_tiles} tiles of a Labeled Tiles export that "
+                     "have no label file (labels/<tile>.xml) naming their class.")
     if scan.repeated_files:
         dropped = (f"; {', '.join(scan.repeated_classes)} held only such files and is no "
                    "class" if scan.repeated_classes else "")
@@ -317,7 +353,7 @@ def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_p
         skipped=shares.skipped, seed=seed,
         chip_store=ChipStore(store.place, len(labels) * chip_bytes // len(order), store.budget),
         cell_sizes=training_cell_sizes(folders, chip_size),
-        shared_train_labels=shares.kept_labels(n_train))
+        shared_train_labels=shares.kept_labels(n_train), exported_classes=scan.exported_classes)
 
 
 @dataclass

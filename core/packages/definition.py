@@ -59,10 +59,25 @@ def check_model_name(name: str) -> str:
     return name
 
 
-def class_entries(classes: list[str]) -> list[dict]:
-    """Esri's Classes list: Value (1-based like Esri), Name, Color."""
-    return [{"Value": i + 1, "Name": name, "Color": list(color)}
-            for i, (name, color) in enumerate(zip(classes, class_colors(classes)))]
+def class_entries(classes: list[str], given: dict[str, dict] | None = None) -> list[dict]:
+    """Esri's Classes list: Value, Name, Color. Classes ``given`` entries (those of a Labeled
+    Tiles export) keep their value and colour; the others are numbered from 1 (like Esri),
+    after the largest given value, in conventional land-cover colours."""
+    given = given or {}
+    colors = class_colors(classes)
+    free = max((int(entry["Value"]) for entry in given.values()), default=0) + 1
+    entries = []
+    for name, color in zip(classes, colors):
+        entry = given.get(name)
+        if entry is not None and len(entry.get("Color") or []) == 3:
+            entries.append({"Value": int(entry["Value"]), "Name": name,
+                            "Color": [int(c) for c in entry["Color"]]})
+        elif entry is not None:
+            entries.append({"Value": int(entry["Value"]), "Name": name, "Color": list(color)})
+        else:
+            entries.append({"Value": free, "Name": name, "Color": list(color)})
+            free += 1
+    return entries
 
 
 def validate_definition(definition: object, source: str = "model definition") -> None:
@@ -140,8 +155,10 @@ def first_non_finite(value: object) -> str | None:
 def model_definition(*, name: str, backbone: str, classes: list[str], chip_size: int,
                      band_count: int, data_type: str, normalization: Normalization,
                      learning_rate: float, epochs_run: int, best_epoch: int,
-                     best_accuracy: float, per_class: list[dict], data_summary: dict) -> dict:
-    """The .emd content: Esri's object-classification keys followed by our own."""
+                     best_accuracy: float, per_class: list[dict], data_summary: dict,
+                     exported_classes: dict[str, dict] | None = None) -> dict:
+    """The .emd content: Esri's object-classification keys followed by our own; the class
+    values and colours of a Labeled Tiles export (``exported_classes``) are kept."""
     skipped = data_summary.get("skipped", [])
     return {
         "Framework": FRAMEWORK,
@@ -152,7 +169,7 @@ def model_definition(*, name: str, backbone: str, classes: list[str], chip_size:
         "ImageHeight": chip_size,
         "ImageWidth": chip_size,
         "ExtractBands": list(range(band_count)),
-        "Classes": class_entries(classes),
+        "Classes": class_entries(classes, exported_classes),
         "CropSizeFixed": 1,
         "BlackenAroundFeature": 0,
         "ImageSpaceUsed": "PIXEL_SPACE",

@@ -22,7 +22,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..data.imagery import parallel_decoders
+from ..data.labeled_tiles import (
+    DEFINITION_FILE,
+    IMAGENET,
+    LABELED_TILES,
+    MAP_FILE,
+    STATS_FILE,
+    write_label,
+    write_metadata,
+)
 from ..errors import DataError, OutputError, setting
+from ..packages.class_colors import class_colors
 from ..runtime.feedback import Feedback
 from ..runtime.outputs import gdal_checked
 from ..sources.feature_chips import FeatureChip, FeatureChips, Status
@@ -50,6 +60,7 @@ class ExportSettings(ChipOptions):
     chip_size: int = 224
     format: str = "tif"
     max_features: int = MAX_FEATURES  # more are refused (before any work, when counted)
+    metadata_format: str = IMAGENET  # or LABELED_TILES, ArcGIS Pro's layout
 
 
 @dataclass
@@ -60,6 +71,9 @@ class ExportSummary:
     counts: Counter = field(default_factory=Counter)  # chips per class folder
     skipped: Counter = field(default_factory=Counter)  # features per reason
     folders: dict[str, str] = field(default_factory=dict)  # class value -> folder name
+    values: dict[str, tuple[int, str]] = field(default_factory=dict)  # Labeled Tiles:
+    # class (as text) -> (its value, its name)
+    tiles: list[str] = field(default_factory=list)  # Labeled Tiles: the images written
 
     @property
     def chip_count(self) -> int:
@@ -171,6 +185,9 @@ def export_chips(raster: str, features: Iterable[tuple[object, object, bytes | N
                         f"{', '.join(FORMATS)}.")
     if settings.chip_size < 8:
         raise DataError(f"Chip size must be at least 8 pixels, got {settings.chip_size}.")
+    if settings.metadata_format not in (IMAGENET, LABELED_TILES):
+        raise DataError(f"Unknown metadata format '{settings.metadata_format}'; use "
+                        f"{IMAGENET} or {LABELED_TILES}.")
     source = _raster_for(raster, settings)
     chip_settings = ChipSettings(settings.chip_size, source.bands, settings.crop_mode,
                                  settings.padding, bool(settings.blacken), settings.cell_size)
@@ -206,6 +223,9 @@ def export_chips(raster: str, features: Iterable[tuple[object, object, bytes | N
                     _write_feature(feature, source, settings, staging, rows, summary)
                 else:
                     summary.skipped[feature.status.value] += 1
+        if settings.metadata_format == LABELED_TILES:
+            write_metadata(staging, _export_entries(summary), summary.tiles,
+                           settings.chip_size, len(source.bands))
         _move_into_place(staging, output_folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -239,11 +259,20 @@ def _raster_for(raster: str, settings: ExportSettings) -> RasterSource:
 
 def _write_feature(feature: FeatureChip, source: RasterSource, settings: ExportSettings,
                    staging: str, rows, summary: ExportSummary) -> None:
-    """Write one feature's chip, georeferenced, and its row of chips.csv."""
+    """Write one feature's chip, georeferenced, and its row of chips.csv (and, for Labeled
+    Tiles, its label file)."""
     feature_id, value = feature.key
     folder = summary.folders.setdefault(str(value), _unique_folder(value, summary.folders))
-    relative = os.path.join("images", folder, f"{class_folder_name(feature_id)}."
-                            f"{settings.format}")
+    if settings.metadata_format == LABELED_TILES:
+        tile = f"{len(summary.tiles):09d}.{settings.format}"
+        relative = os.path.join("images", tile)
+        os.makedirs(os.path.join(staging, "labels"), exist_ok=True)
+        write_label(os.path.join(staging, "labels", f"{len(summary.tiles):09d}.xml"), tile,
+                    _tile_value(value, summary), settings.chip_size, len(source.bands))
+        summary.tiles.append(tile)
+    else:
+        relative = os.path.join("images", folder, f"{class_folder_name(feature_id)}."
+                                f"{settings.format}")
     path = os.path.join(staging, relative)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     window = feature.window
@@ -257,6 +286,28 @@ def _write_feature(feature: FeatureChip, source: RasterSource, settings: ExportS
     rows.writerow([relative.replace(os.sep, "/"), value, folder, feature_id,
                    transform[0], bottom, right, transform[3]])
     summary.counts[folder] += 1
+
+
+def _tile_value(value: object, summary: ExportSummary) -> int:
+    """A class's value in a Labeled Tiles export: a whole-number class as it is, others
+    numbered from 1 in the order they come (after the whole numbers already taken)."""
+    key = str(value)
+    if key not in summary.values:
+        whole = not isinstance(value, bool) and (
+            isinstance(value, int) or isinstance(value, float) and value.is_integer())
+        taken = {number for number, _ in summary.values.values()}
+        number = int(value) if whole else next(n for n in range(1, len(taken) + 2)
+                                               if n not in taken)
+        summary.values[key] = (number, str(int(value)) if whole else key)
+    return summary.values[key][0]
+
+
+def _export_entries(summary: ExportSummary) -> list[dict]:
+    """The Labeled Tiles export's classes: Value, Name and Color, by value."""
+    names = [name for _, name in summary.values.values()]
+    colors = dict(zip(names, class_colors(names)))
+    return [{"Value": number, "Name": name, "Color": list(colors[name])}
+            for number, name in sorted(summary.values.values())]
 
 
 def _unique_folder(value: object, taken: dict[str, str]) -> str:
@@ -291,14 +342,19 @@ def _write_chip(path: str, pixels: np.ndarray, kind: str, transform, crs_wkt: st
     image.save(path, **options)
 
 
+EXPORT_ENTRIES = ("images", "chips.csv", "labels", DEFINITION_FILE, STATS_FILE, MAP_FILE)
+
+
 def _move_into_place(staging: str, output_folder: str) -> None:
-    """Replace OUTPUT/images and OUTPUT/chips.csv with the staged ones."""
+    """Replace an earlier export's images/, chips.csv and Labeled Tiles files with the
+    staged ones."""
     old = tempfile.mkdtemp(prefix=".export-old-", dir=output_folder)
-    for name in ("images", "chips.csv"):
-        if os.path.exists(os.path.join(output_folder, name)):
+    for name in EXPORT_ENTRIES:
+        if os.path.lexists(os.path.join(output_folder, name)):
             os.replace(os.path.join(output_folder, name), os.path.join(old, name))
     os.makedirs(os.path.join(staging, "images"), exist_ok=True)
-    for name in ("images", "chips.csv"):
-        os.replace(os.path.join(staging, name), os.path.join(output_folder, name))
+    for name in EXPORT_ENTRIES:
+        if os.path.lexists(os.path.join(staging, name)):
+            os.replace(os.path.join(staging, name), os.path.join(output_folder, name))
     shutil.rmtree(old, ignore_errors=True)
     shutil.rmtree(staging, ignore_errors=True)

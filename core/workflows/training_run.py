@@ -204,7 +204,8 @@ class TrainingRun:
             data_type=data.data_type, normalization=data.normalization,
             learning_rate=float(self.learning_rate or 0), epochs_run=len(self.trainer.history),
             best_epoch=self.trainer.best_epoch, best_accuracy=self.best_accuracy,
-            per_class=self.per_class_metrics(), data_summary=data.summary())
+            per_class=self.per_class_metrics(), data_summary=data.summary(),
+            exported_classes=data.exported_classes)
 
     def _write_onnx(self, path: str) -> None:
         """The network's ONNX copy, for classifying without PyTorch (core.onnx_model)."""
