@@ -196,6 +196,12 @@ def run_cli(folder: Path, *arguments: str, processes: int = 1) -> subprocess.Com
                           text=True, env=cli_environment(folder), cwd=folder, timeout=900)
 
 
+def outputs(result: subprocess.CompletedProcess) -> dict[str, str]:
+    """The printed outputs, NAME: value per line."""
+    assert result.returncode == 0, result.stderr[-3000:]
+    return dict(line.split(": ", 1) for line in result.stdout.splitlines() if ": " in line)
+
+
 def stored_style(path) -> tuple[str, int, str]:
     """(name, use as default, QML) of the one style a GeoPackage stores for its layer."""
     from osgeo import ogr

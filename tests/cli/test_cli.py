@@ -18,15 +18,10 @@ from conftest import (
     NB_RASTER,
     ROOT,
     cli_environment,
+    outputs,
     plugin_module,
     run_cli,
 )
-
-
-def outputs(result: subprocess.CompletedProcess) -> dict[str, str]:
-    """The printed outputs, NAME: value per line."""
-    assert result.returncode == 0, result.stderr[-3000:]
-    return dict(line.split(": ", 1) for line in result.stdout.splitlines() if ": " in line)
 
 
 def features(path) -> list[tuple]:

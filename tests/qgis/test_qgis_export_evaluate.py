@@ -185,3 +185,25 @@ def test_the_training_cell_size_is_recorded_and_checked(qgis_process, nb_export,
         assert ("Warning: the model was trained on chips of" in log) is warned
         if warned:
             assert f"Set CELL_SIZE to {(low * high) ** 0.5:g}." in log
+
+
+def test_labeled_tiles_export_trains_in_qgis(qgis_process, tmp_path):
+    """METADATA_FORMAT 1 writes ArcGIS Pro's Labeled Tiles; Train scene classifier reads that
+    folder as it is and keeps the export's class values."""
+    export = tmp_path / "export"
+    done, result = qgis_process.run("exporttrainingchips", INPUT_RASTER=NB_RASTER,
+                                    INPUT_FEATURES=NB_POLYGONS, CLASS_FIELD="Niveau_1",
+                                    CHIP_SIZE=32, METADATA_FORMAT=1, OUTPUT_FOLDER=export)
+    assert done.returncode == 0, done.stdout + done.stderr
+    count = result["results"]["CHIP_COUNT"]
+    assert len(list((export / "images").iterdir())) == count
+    assert len(list((export / "labels").glob("*.xml"))) == count
+    exported = json.loads((export / "esri_model_definition.emd").read_text())["Classes"]
+    done, result = qgis_process.run("trainclassifier", INPUT_FOLDER=export, BACKBONE=0,
+                                    PRETRAINED="false", CHIP_SIZE=32, BATCH_SIZE=4, EPOCHS=1,
+                                    LEARNING_RATE=0.001, VAL_SPLIT_PCT=30, DEVICE=1,
+                                    MODEL_NAME="tiles", OUTPUT_FOLDER=tmp_path / "models")
+    assert done.returncode == 0, done.stdout + done.stderr
+    model = json.loads(Path(result["results"]["MODEL_DEFINITION"]).read_text())
+    assert sorted((c["Value"], c["Name"]) for c in model["Classes"]) == sorted(
+        (c["Value"], c["Name"]) for c in exported)

@@ -10,9 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_cli import outputs, run_cli
 
-from conftest import NB_POLYGONS, NB_RASTER, SAMPLE_RSSCN7
+from conftest import NB_POLYGONS, NB_RASTER, SAMPLE_RSSCN7, outputs, run_cli
 
 # An export's classes as Pro writes them: its own values (from 0, with a gap) and colours
 EXPORT_CLASSES = {"aGrass": (0, [10, 200, 30]), "dRiverLake": (5, [20, 60, 220]),
