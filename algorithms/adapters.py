@@ -17,6 +17,7 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsCsException,
+    QgsDataSourceUri,
     QgsFeature,
     QgsFeatureRequest,
     QgsFeatureSink,
@@ -42,15 +43,36 @@ KINDS = {QVariant.String: TEXT, QVariant.Int: INTEGER, QVariant.LongLong: INTEGE
 
 
 def raster_layer(alg, parameters, context, name: str = ids.INPUT_RASTER):
-    """INPUT_RASTER, checked to be a file GDAL reads."""
+    """INPUT_RASTER, checked to be a raster core reads through GDAL: a file or GDAL name
+    (e.g. a COG over HTTP), or an XYZ tile layer."""
     layer = alg.parameterAsRasterLayer(parameters, name, context)
     if layer is None:
         raise QgsProcessingException(alg.invalidRasterError(parameters, name))
-    if layer.providerType() != "gdal":
-        raise QgsProcessingException(
-            f"{name} '{layer.name()}' comes from the {layer.providerType()} provider; "
-            "use a raster file (GeoTIFF, VRT …). Save web or virtual rasters to a file first.")
+    raster_source(layer, name)
     return layer
+
+
+def raster_source(layer, name: str = ids.INPUT_RASTER) -> str:
+    """A raster layer as the text core opens with GDAL: a GDAL layer's source as it is, an
+    XYZ layer's (core.sources.web translates it); other providers are refused."""
+    source = layer.source()
+    if layer.providerType() == "gdal":
+        return source
+    fields = QgsDataSourceUri()
+    fields.setEncodedUri(source)
+    if layer.providerType() == "wms" and fields.param("type") == "xyz":
+        if fields.param("authcfg"):
+            raise QgsProcessingException(
+                f"{name} '{layer.name()}' uses a QGIS authentication configuration, which "
+                "Scene Classifier cannot pass to GDAL yet; use a tile URL that needs none, or "
+                "save the layer to a GeoTIFF first (Raster ▸ Conversion ▸ Translate).")
+        return source
+    raise QgsProcessingException(
+        f"{name} '{layer.name()}' comes from the {layer.providerType()} provider "
+        f"{'(WMS/WMTS)' if layer.providerType() == 'wms' else ''}; Scene Classifier reads "
+        "raster files, GDAL names such as a Cloud-Optimized GeoTIFF's https:// URL or a STAC "
+        "item, and XYZ tile layers. Save this layer to a GeoTIFF first (Raster ▸ Conversion "
+        "▸ Translate).")
 
 
 def extent_in(alg, parameters, context, layer):

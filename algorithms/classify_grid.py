@@ -3,7 +3,7 @@
 from qgis.core import QgsWkbTypes
 
 from ..interface import ids, tools
-from .adapters import LayerSink, extent_in, raster_layer, summary_sink
+from .adapters import LayerSink, extent_in, raster_layer, raster_source, summary_sink
 from .base import SceneClassifierAlgorithm
 from .class_style import ClassStyle, save_class_map_style
 
@@ -16,7 +16,7 @@ class ClassifyGrid(SceneClassifierAlgorithm):
 
         layer = raster_layer(self, parameters, context)
         class_map = self.parameterAsOutputLayer(parameters, ids.OUTPUT_RASTER, context) or None
-        settings = self.settings(GridSettings, parameters, context, raster=layer.source(),
+        settings = self.settings(GridSettings, parameters, context, raster=raster_source(layer),
                                  extent=extent_in(self, parameters, context, layer),
                                  class_map=class_map)
         output = LayerSink(self, parameters, context, ids.OUTPUT, QgsWkbTypes.Polygon,

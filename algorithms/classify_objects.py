@@ -1,7 +1,7 @@
 """sceneclassifier:classifyobjects — label every feature of a vector layer from the raster."""
 
 from ..interface import ids, tools
-from .adapters import LayerSink, LayerSource, extent_in, raster_layer, summary_sink
+from .adapters import LayerSink, LayerSource, extent_in, raster_layer, raster_source, summary_sink
 from .base import SceneClassifierAlgorithm
 
 
@@ -13,7 +13,7 @@ class ClassifyObjects(SceneClassifierAlgorithm):
 
         layer = raster_layer(self, parameters, context)
         source = LayerSource(self, parameters, context, ids.INPUT_FEATURES, layer)
-        settings = self.settings(ClassifySettings, parameters, context, raster=layer.source(),
+        settings = self.settings(ClassifySettings, parameters, context, raster=raster_source(layer),
                                  extent=extent_in(self, parameters, context, layer))
         output = LayerSink(self, parameters, context, ids.OUTPUT, source.source.wkbType(),
                            source.source.sourceCrs(), source.source.fields(),

@@ -3,7 +3,7 @@
 from qgis.core import QgsProcessing
 
 from ..interface import ids, tools
-from .adapters import LayerSink, LayerSource, extent_in, raster_layer
+from .adapters import LayerSink, LayerSource, extent_in, raster_layer, raster_source
 from .base import SceneClassifierAlgorithm
 
 
@@ -19,7 +19,7 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
                 layer = raster_layer(self, parameters, context)
             source = LayerSource(self, parameters, context, ids.INPUT_FEATURES, layer)
         settings = self.settings(
-            EvaluateSettings, parameters, context, raster=layer.source() if layer else "",
+            EvaluateSettings, parameters, context, raster=raster_source(layer) if layer else "",
             extent=extent_in(self, parameters, context, layer) if layer else None,
             report_path=self.file_output(parameters, ids.OUTPUT_REPORT, context),
             confusion_path=self.file_output(parameters, ids.OUTPUT_CONFUSION, context))

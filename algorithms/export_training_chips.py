@@ -1,7 +1,7 @@
 """sceneclassifier:exporttrainingchips — chips of labelled features, ready for training."""
 
 from ..interface import ids, tools
-from .adapters import LayerSource, extent_in, raster_layer
+from .adapters import LayerSource, extent_in, raster_layer, raster_source
 from .base import SceneClassifierAlgorithm
 
 
@@ -14,7 +14,7 @@ class ExportTrainingChips(SceneClassifierAlgorithm):
         layer = raster_layer(self, parameters, context)
         source = LayerSource(self, parameters, context, ids.INPUT_FEATURES, layer)
         job = self.settings(
-            ExportJob, parameters, context, raster=layer.source(),
+            ExportJob, parameters, context, raster=raster_source(layer),
             extent=extent_in(self, parameters, context, layer),
             output_folder=self.parameterAsString(parameters, ids.OUTPUT_FOLDER, context))
         summary = export_training_chips(job, source, core_feedback)

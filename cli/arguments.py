@@ -10,6 +10,7 @@ import argparse
 import os
 import re
 
+from ..core.sources.web import names_no_file
 from ..interface import parameters as interface
 from ..interface.parameters import Parameter, Tool
 from ..interface.tools import TOOLS
@@ -96,6 +97,8 @@ def _existing(kind: str):
         if kind == interface.FOLDER and not os.path.isdir(path):
             raise argparse.ArgumentTypeError(
                 f"{text} is not a folder" + (" (it is a file)" if os.path.isfile(path) else ""))
+        if kind == interface.RASTER and names_no_file(text):
+            return text  # a web or virtual raster: GDAL says whether it opens
         if kind != interface.FOLDER and not os.path.exists(path):
             raise argparse.ArgumentTypeError(f"{text} does not exist")
         return os.path.expanduser(text)

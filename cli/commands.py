@@ -140,11 +140,10 @@ def _extent(values: Values):
     *extent, crs = values[ids.EXTENT]
     raster = values[ids.INPUT_RASTER]
     if crs:
-        from osgeo import gdal
-
         from ..core.sources.geometry import transform_extent
+        from ..core.sources.raster import RasterSource
 
-        raster_crs = gdal.OpenEx(raster).GetProjection()
+        raster_crs = RasterSource(raster, (0,)).crs_wkt
         if raster_crs:
             extent = transform_extent(tuple(extent), crs, raster_crs)
     return tuple(extent)

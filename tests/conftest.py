@@ -202,6 +202,20 @@ def outputs(result: subprocess.CompletedProcess) -> dict[str, str]:
     return dict(line.split(": ", 1) for line in result.stdout.splitlines() if ": " in line)
 
 
+def features(path) -> list[tuple]:
+    """Every feature's attributes and geometry (WKT), in file order."""
+    from osgeo import ogr
+
+    dataset = ogr.Open(str(path))
+    layer = dataset.GetLayer(0)
+    rows = []
+    for feature in layer:
+        geometry = feature.GetGeometryRef()
+        rows.append((*(feature.GetField(i) for i in range(feature.GetFieldCount())),
+                     geometry.ExportToWkt() if geometry else None))
+    return rows
+
+
 def stored_style(path) -> tuple[str, int, str]:
     """(name, use as default, QML) of the one style a GeoPackage stores for its layer."""
     from osgeo import ogr

@@ -127,6 +127,7 @@ class RasterClassifier:
         self.settings = ChipSettings(self.package.chip_size, tuple(definition["ExtractBands"]),
                                      crop_mode, options.padding, blacken, options.cell_size)
         self.source = RasterSource(raster, self.settings.bands, options.extent)
+        self.source.check_cell_size(options.cell_size)
         warn_about_cell_size(definition, options.cell_size or self.source.resolution[0],
                              self.feedback, self.source.crs_wkt or "")
         _check_data_type(definition.get("DataType"), self.source)

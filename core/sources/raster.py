@@ -20,8 +20,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data.imagery import resize_chip
-from ..errors import DataError
+from ..errors import DataError, setting
 from .geometry import Extent, Footprint
+from .web import (
+    configure_network,
+    gdal_name,
+    is_remote,
+    is_tile_service,
+    tile_cache_folder,
+    zoom_levels,
+)
 
 FIXED = "fixed"
 BOUNDING_BOX = "bounding_box"
@@ -93,8 +101,10 @@ class RasterSource:
     """
 
     def __init__(self, path: str, bands: Sequence[int], extent: Extent | None = None) -> None:
-        self.path = path
-        dataset = _open(path)
+        self.path = path  # as the user gave it (messages name it)
+        self.gdal_path = gdal_name(path, tile_cache_folder())  # what GDAL opens (web sources)
+        dataset = _open(self.gdal_path, path)
+        self.tile_levels = zoom_levels(dataset) if is_tile_service(dataset) else []
         self.width, self.height = dataset.RasterXSize, dataset.RasterYSize
         self.band_count = dataset.RasterCount
         transform = dataset.GetGeoTransform(can_return_null=True)
@@ -129,6 +139,15 @@ class RasterSource:
     @property
     def resolution(self) -> tuple[float, float]:
         return self.transform[1], -self.transform[5]
+
+    def check_cell_size(self, cell_size: float) -> None:
+        """A tile service (XYZ, WMS, WMTS) has no native pixel: refuse to read it without a
+        cell size, suggesting its zoom levels' cell sizes."""
+        if self.tile_levels and not cell_size:
+            levels = ", ".join(f"{size:.4g}" for size in self.tile_levels[:6])
+            raise DataError(f"{self.path} is a tile service: it has no native pixel size. Give "
+                            f"{setting('cell_size')} in map units per pixel (its finest zoom "
+                            f"levels: {levels}).")
 
     def to_pixel(self, x: float, y: float) -> tuple[float, float]:
         return (x - self.transform[0]) / self.transform[1], (y - self.transform[3]) / \
@@ -176,18 +195,24 @@ class RasterSource:
                 scale_y * t[5])
 
 
-def _open(path: str):
+def _open(name: str, shown: str):
+    """The GDAL dataset ``name``; errors name the raster as the user gave it (``shown``)."""
     from osgeo import gdal
 
+    if is_remote(name):
+        configure_network()
+    gdal.ErrorReset()
     gdal.PushErrorHandler("CPLQuietErrorHandler")
     try:
-        dataset = gdal.Open(path)
+        dataset = gdal.Open(name)
     except RuntimeError:
         dataset = None
     finally:
         gdal.PopErrorHandler()
     if dataset is None:
-        raise DataError(f"Cannot open raster {path}: GDAL does not read it.")
+        reason = gdal.GetLastErrorMsg().rstrip(". ") if is_remote(name) else ""
+        raise DataError(f"Cannot open raster {shown}: "
+                        f"{reason or 'GDAL does not read it'}.")
     return dataset
 
 
@@ -218,9 +243,10 @@ class ChipReader:
 
         self.source = source
         self.settings = settings
-        self.dataset = _open(source.path)
+        self.dataset = _open(source.gdal_path, source.path)
         self.band_list = [b + 1 for b in source.bands]
         self.average, self.bilinear = gdal.GRIORA_Average, gdal.GRIORA_Bilinear
+        self._gdal = gdal
 
     def read_window(self, window: Window) -> tuple[np.ndarray, np.ndarray]:
         """(pixels (bands, rows, columns), valid (rows, columns)) of one window."""
@@ -244,8 +270,18 @@ class ChipReader:
         y0, y1 = max(top, window.y + r0 * scale_y), min(bottom, window.y + r1 * scale_y)
         part = data[:, r0:r1, c0:c1]
         method = self.average if scale_x > 1 or scale_y > 1 else self.bilinear
-        self.dataset.ReadAsArray(x0, y0, x1 - x0, y1 - y0, buf_obj=part,
-                                 band_list=self.band_list, resample_alg=method)
+        self._gdal.ErrorReset()
+        self._gdal.PushErrorHandler("CPLQuietErrorHandler")
+        try:
+            read = self.dataset.ReadAsArray(x0, y0, x1 - x0, y1 - y0, buf_obj=part,
+                                            band_list=self.band_list, resample_alg=method)
+        finally:
+            self._gdal.PopErrorHandler()
+        if read is None:  # a damaged file, a missing or looping VRT source, a failed request
+            reason = self._gdal.GetLastErrorMsg().rstrip(". ") or "GDAL failed to read pixels"
+            raise DataError(f"Cannot read {source.path}: {reason}. "
+                            "Check that the raster is whole and every file it refers to is "
+                            "there (or, for a web source, that the server answers).")
         valid[r0:r1, c0:c1] = ~_clear_nodata(part, source.nodata)
         return valid
 

@@ -247,6 +247,7 @@ def check_feature_count(count: int, limit: int, counted: bool = True) -> None:
 def _raster_for(raster: str, settings: ExportSettings) -> RasterSource:
     """All bands for TIFF; the first three, 8-bit, for PNG and JPEG."""
     probe = RasterSource(raster, (0,))
+    probe.check_cell_size(settings.cell_size)
     if settings.format == "tif":
         return RasterSource(raster, range(probe.band_count), settings.extent)
     if probe.dtype != np.uint8 or probe.band_count < 3:

@@ -18,24 +18,11 @@ from conftest import (
     NB_RASTER,
     ROOT,
     cli_environment,
+    features,
     outputs,
     plugin_module,
     run_cli,
 )
-
-
-def features(path) -> list[tuple]:
-    """Every feature's attributes and geometry (WKT), in file order."""
-    from osgeo import ogr
-
-    dataset = ogr.Open(str(path))
-    layer = dataset.GetLayer(0)
-    rows = []
-    for feature in layer:
-        geometry = feature.GetGeometryRef()
-        rows.append((*(feature.GetField(i) for i in range(feature.GetFieldCount())),
-                     geometry.ExportToWkt() if geometry else None))
-    return rows
 
 
 @pytest.fixture(scope="module")

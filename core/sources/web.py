@@ -1,0 +1,196 @@
+"""Rasters that are not local files, named as GDAL opens them, so that one read path (GDAL's
+own drivers) serves every front end: a Cloud-Optimized GeoTIFF over HTTP(S) (``/vsicurl/``),
+an asset of a STAC item (a ``.json`` file or URL), an XYZ/TMS tile template (GDAL's WMS
+driver, TMS minidriver, with a tile cache on disk) and GDAL's own connection strings
+(``WMS:``, ``WMTS:``, ``<GDAL_WMS>`` XML, any ``/vsi…`` path), which pass as they are.
+
+Network reads go through GDAL's HTTP client with the settings of ``network_options``: a
+User-Agent naming the plugin, retries with backoff on timeouts and HTTP 429/5xx, bounded
+connections per host.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
+
+from .. import __version__
+from ..errors import DataError
+
+USER_AGENT = f"SceneClassifier/{__version__} (QGIS plugin)"
+STAC_ASSET_KEYS = ("visual", "rgb", "image", "data")  # the default asset, first found
+TILE_DRIVERS = ("WMS", "WMTS")  # tile services: no native pixel, a zoom level per cell size
+MAX_CONNECTIONS = 8  # per host, for tiles
+WEB_MERCATOR_HALF = 20037508.342789244  # the XYZ grid's half width in EPSG:3857 metres
+XYZ_MAX_ZOOM = 19
+_XYZ_FIELD = re.compile(r"\{(-?y|x|z)\}")
+
+
+def network_options() -> dict[str, str]:
+    """GDAL configuration for network reads (a user's own settings win: only options not
+    already set are given)."""
+    from osgeo import gdal
+
+    wanted = {"GDAL_HTTP_USERAGENT": USER_AGENT, "GDAL_HTTP_MAX_RETRY": "4",
+              "GDAL_HTTP_RETRY_DELAY": "1", "GDAL_HTTP_TIMEOUT": "60",
+              "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR", "VSI_CACHE": "TRUE"}
+    return {key: value for key, value in wanted.items() if gdal.GetConfigOption(key) is None}
+
+
+def configure_network() -> None:
+    """Apply ``network_options`` for this process (idempotent)."""
+    from osgeo import gdal
+
+    for key, value in network_options().items():
+        gdal.SetConfigOption(key, value)
+
+
+def is_url(text: str) -> bool:
+    return urlsplit(text).scheme in ("http", "https")
+
+
+def names_no_file(text: str) -> bool:
+    """Whether a raster given as text is not a local path, so it cannot be checked to
+    exist before GDAL opens it: a URL, a GDAL virtual path (/vsi…), a driver's connection
+    string (WMS:, WMTS:, a GDAL_WMS document) or QGIS's XYZ source."""
+    return (is_url(text) or text.startswith(("/vsi", "<GDAL_WMS>")) or "type=xyz" in text
+            or re.match(r"[A-Z][A-Z0-9_]+:", text) is not None)
+
+
+def is_remote(name: str) -> bool:
+    """Whether reading ``name`` (as gdal_name gives it) goes over the network."""
+    return name.startswith(("/vsicurl", "WMS:", "WMTS:", "<GDAL_WMS>")) or is_url(name)
+
+
+def gdal_name(source: str, cache_folder: str | None = None) -> str:
+    """What GDAL opens for a raster given as text: a local file or any GDAL name as it is;
+    ``https://…`` as ``/vsicurl/https://…``; a STAC item (``item.json`` or its URL, an asset
+    key after ``#`` to choose one) as its asset; an XYZ template (``{z}/{x}/{y}``, or QGIS's
+    ``type=xyz&url=…``) as a GDAL_WMS document (tiles cached in ``cache_folder``)."""
+    source = source.strip()
+    xyz = _xyz_template(source)
+    if xyz is not None:
+        return xyz_document(*xyz, cache_folder=cache_folder)
+    base, _, asset = source.partition("#") if _looks_like_stac(source) else (source, "", "")
+    if _looks_like_stac(base):
+        return gdal_name(stac_asset(base, asset or None))
+    if is_url(source):
+        return "/vsicurl/" + source
+    return source
+
+
+def _looks_like_stac(source: str) -> bool:
+    path = urlsplit(source).path if is_url(source) else source
+    return path.lower().split("#")[0].endswith(".json")
+
+
+def stac_asset(item_source: str, key: str | None = None) -> str:
+    """The href of a STAC item's asset (``key``, else the first of STAC_ASSET_KEYS it has,
+    else its only GeoTIFF asset), resolved against the item's own location."""
+    item = _read_json(item_source)
+    assets = item.get("assets") if isinstance(item, dict) else None
+    if not isinstance(assets, dict) or not assets or item.get("type") != "Feature":
+        raise DataError(f"{item_source} is not a STAC item (a GeoJSON Feature with assets); "
+                        "give the item's .json, or the raster itself.")
+    rasters = [name for name, asset in assets.items()
+               if isinstance(asset, dict) and "tif" in str(asset.get("type", "")).lower()]
+    if key is None:
+        key = next((k for k in STAC_ASSET_KEYS if k in assets), None) or (
+            rasters[0] if len(rasters) == 1 else None)
+    if key not in assets or not isinstance(assets[key], dict) or "href" not in assets[key]:
+        choice = f"asset '{key}' is not in it" if key else "which asset to read is unclear"
+        raise DataError(f"STAC item {item_source}: {choice}. Its assets: "
+                        f"{', '.join(sorted(assets))}. Name one after '#', e.g. "
+                        f"{item_source}#{sorted(assets)[0]}.")
+    href = str(assets[key]["href"])
+    if is_url(href) or os.path.isabs(href):
+        return href
+    if is_url(item_source):
+        return urljoin(item_source, href)
+    return os.path.join(os.path.dirname(os.path.abspath(item_source)), href)
+
+
+def _read_json(source: str) -> dict:
+    """A JSON document from a file or an HTTP(S) URL (GDAL's HTTP client: one network
+    stack, its proxy and retry settings)."""
+    from osgeo import gdal
+
+    configure_network()
+    name = "/vsicurl/" + source if is_url(source) else source
+    gdal.PushErrorHandler("CPLQuietErrorHandler")
+    try:
+        handle = gdal.VSIFOpenL(name, "rb")
+        if handle is None:
+            raise DataError(f"Cannot read {source}: {gdal.GetLastErrorMsg() or 'not found'}.")
+        try:
+            stat = gdal.VSIStatL(name)
+            data = gdal.VSIFReadL(1, min(stat.size if stat else 1 << 24, 1 << 24), handle)
+        finally:
+            gdal.VSIFCloseL(handle)
+    finally:
+        gdal.PopErrorHandler()
+    try:
+        return json.loads(data)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise DataError(f"{source} is not JSON ({error}).") from error
+
+
+def _xyz_template(source: str) -> tuple[str, int] | None:
+    """(URL template, maximum zoom) of an XYZ source: QGIS's ``type=xyz&url=…&zmax=…`` or a
+    URL with {x}, {y} (or {-y}) and {z}."""
+    if "type=xyz" in source and not is_url(source):
+        fields = dict(parse_qsl(source, keep_blank_values=True))
+        if fields.get("type") == "xyz" and fields.get("url"):
+            return fields["url"], int(fields.get("zmax") or XYZ_MAX_ZOOM)
+        return None
+    found = set(_XYZ_FIELD.findall(unquote(source)))
+    if is_url(source) and {"x", "z"} <= found and found & {"y", "-y"}:
+        return unquote(source), XYZ_MAX_ZOOM
+    return None
+
+
+def xyz_document(template: str, max_zoom: int = XYZ_MAX_ZOOM,
+                 cache_folder: str | None = None) -> str:
+    """A GDAL_WMS document (TMS minidriver) for XYZ tiles in EPSG:3857: 256 px tiles, one
+    overview per zoom level below ``max_zoom``, tiles cached on disk."""
+    from xml.sax.saxutils import escape
+
+    origin = "bottom" if "{-y}" in template else "top"
+    url = template.replace("{-y}", "${y}").replace("{x}", "${x}").replace(
+        "{y}", "${y}").replace("{z}", "${z}")
+    cache = "" if cache_folder is None else \
+        f"<Cache><Path>{escape(cache_folder)}</Path></Cache>"
+    half = WEB_MERCATOR_HALF
+    return (
+        "<GDAL_WMS><Service name=\"TMS\"><ServerUrl>" + escape(url) + "</ServerUrl></Service>"
+        f"<DataWindow><UpperLeftX>{-half}</UpperLeftX><UpperLeftY>{half}</UpperLeftY>"
+        f"<LowerRightX>{half}</LowerRightX><LowerRightY>{-half}</LowerRightY>"
+        f"<TileLevel>{int(max_zoom)}</TileLevel><TileCountX>1</TileCountX>"
+        f"<TileCountY>1</TileCountY><YOrigin>{origin}</YOrigin></DataWindow>"
+        "<Projection>EPSG:3857</Projection><BlockSizeX>256</BlockSizeX>"
+        "<BlockSizeY>256</BlockSizeY><BandsCount>3</BandsCount>"
+        f"<MaxConnections>{MAX_CONNECTIONS}</MaxConnections>"
+        f"<UserAgent>{escape(USER_AGENT)}</UserAgent>{cache}</GDAL_WMS>")
+
+
+def is_tile_service(dataset) -> bool:
+    """Whether a GDAL dataset is a tile service (no native pixel; a zoom level per cell
+    size)."""
+    return dataset.GetDriver().ShortName in TILE_DRIVERS
+
+
+def tile_cache_folder() -> str:
+    """Where tiles are cached between runs: the user's cache folder (XDG_CACHE_HOME, else
+    ~/.cache), scene_classifier/tiles."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "scene_classifier", "tiles")
+
+
+def zoom_levels(dataset) -> list[float]:
+    """Cell sizes (map units per pixel) a tile service serves, finest first."""
+    band = dataset.GetRasterBand(1)
+    full = dataset.GetGeoTransform()[1]
+    return [full] + [full * dataset.RasterXSize / band.GetOverview(i).XSize
+                     for i in range(band.GetOverviewCount())]

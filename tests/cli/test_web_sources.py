@@ -1,0 +1,149 @@
+"""Rasters that are not local files, from a server on 127.0.0.1 (tests/loopback.py): a
+Cloud-Optimized GeoTIFF over HTTP, a STAC item's asset, XYZ tiles; and rasters GDAL cannot
+read whole (a cut GeoTIFF, a VRT whose source is missing or refers to itself), which are
+errors naming the file, never a classification of whatever the buffer held."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from osgeo import gdal
+
+from conftest import MASSACHUSETTS_TIF, TINY_PACKAGE, cli_environment, features, outputs
+from loopback import HALF, Loopback
+
+MODEL = TINY_PACKAGE / f"{TINY_PACKAGE.name}.emd"
+GRID = ("--model", MODEL, "--grid-size", 64, "--cell-size", 2, "--device", "cpu")
+
+
+def cli(folder, *arguments, **env) -> subprocess.CompletedProcess:
+    """The command line with a fast-failing HTTP client (one retry) unless told otherwise."""
+    environment = dict(cli_environment(folder), GDAL_HTTP_MAX_RETRY="1",
+                       GDAL_HTTP_RETRY_DELAY="0.1", **env)
+    return subprocess.run([sys.executable, "-m", "scene_classifier", *map(str, arguments)],
+                          capture_output=True, text=True, env=environment, cwd=folder,
+                          timeout=600)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """(folder, server): the Massachusetts tile as a COG, a STAC item for it, and XYZ tiles
+    warped from it."""
+    folder = tmp_path_factory.mktemp("web")
+    gdal.Translate(str(folder / "massachusetts.tif"), str(MASSACHUSETTS_TIF), format="COG")
+    item = {"type": "Feature", "stac_version": "1.0.0", "id": "massachusetts",
+            "geometry": None, "properties": {},
+            "assets": {"thumbnail": {"href": "thumbnail.png", "type": "image/png"},
+                       "visual": {"href": "massachusetts.tif", "roles": ["visual"],
+                                  "type": "image/tiff; application=geotiff"}}}
+    (folder / "item.json").write_text(json.dumps(item))
+    with Loopback(folder, tiles_from=MASSACHUSETTS_TIF) as server:
+        yield folder, server
+
+
+def classes(path) -> list[tuple]:
+    """(row, column, class value, rounded confidence) of every grid cell."""
+    return [(row[1], row[2], row[4], round(row[5], 3)) for row in features(path)]
+
+
+def test_a_cog_over_http_classifies_as_the_local_file(served, tmp_path):
+    folder, server = served  # the same COG (with its overviews) on disk and served
+    local = outputs(cli(tmp_path, "classify-grid", "--input-raster",
+                        folder / "massachusetts.tif", *GRID, "--output", tmp_path / "local.gpkg"))
+    remote = outputs(cli(tmp_path, "classify-grid", "--input-raster",
+                         f"{server.url}/massachusetts.tif", *GRID,
+                         "--output", tmp_path / "remote.gpkg"))
+    assert int(remote["CELL_COUNT"]) == int(local["CELL_COUNT"]) > 50
+    assert classes(remote["OUTPUT"]) == classes(local["OUTPUT"])
+
+
+def test_a_stac_items_asset_is_read(served):
+    from core.errors import DataError
+    from core.sources.raster import RasterSource
+
+    folder, server = served
+    for item in (f"{server.url}/item.json", str(folder / "item.json")):
+        source = RasterSource(item, (0, 1, 2))
+        assert (source.width, source.height) == (1182, 901)
+        assert source.gdal_path.endswith("massachusetts.tif")
+    with pytest.raises(DataError, match=r"asset 'nir' is not in it\. Its assets: "
+                                        r"thumbnail, visual"):
+        RasterSource(f"{server.url}/item.json#nir", (0,))
+    (folder / "feature.json").write_text(json.dumps({"type": "FeatureCollection"}))
+    with pytest.raises(DataError, match="is not a STAC item"):
+        RasterSource(str(folder / "feature.json"), (0,))
+
+
+def test_xyz_tiles_need_a_cell_size_and_classify_like_the_warped_file(served, tmp_path):
+    folder, server = served
+    template = f"{server.url}/tiles/{{z}}/{{x}}/{{y}}.png"
+    refused = cli(tmp_path, "classify-grid", "--input-raster", template, "--model", MODEL,
+                  "--device", "cpu", "--output", tmp_path / "none.gpkg")
+    assert refused.returncode == 1, refused.stderr
+    assert "is a tile service: it has no native pixel size. Give --cell-size" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    world = cli(tmp_path, "classify-grid", "--input-raster", template, "--model", MODEL,
+                "--cell-size", 2.4, "--device", "cpu", "--output", tmp_path / "world.gpkg")
+    assert world.returncode == 1 and "smaller 'Processing extent' (--extent)" in world.stderr
+    # the same area and cells from the tiles and from the photo warped locally to the grid
+    # of zoom 16's tiles (2.389 m, as a tile server's averaged levels)
+    cell = 2 * HALF / 256 / 2 ** 16
+    left, top = 229018.27, 894870.83
+    extent = f"{left + 100},{left + 1082},{top - 801},{top - 100} [EPSG:26986]"
+    warped = tmp_path / "warped.tif"
+    gdal.Warp(str(warped), str(MASSACHUSETTS_TIF), dstSRS="EPSG:3857", xRes=cell, yRes=cell,
+              targetAlignedPixels=True, resampleAlg="average")
+    arguments = ("--model", MODEL, "--grid-size", 64, "--cell-size", cell, "--device", "cpu",
+                 "--extent", extent)
+    local = outputs(cli(tmp_path, "classify-grid", "--input-raster", warped, *arguments,
+                        "--output", tmp_path / "local.gpkg"))
+    tiles = outputs(cli(tmp_path, "classify-grid", "--input-raster", template, *arguments,
+                        "--output", tmp_path / "tiles.gpkg", XDG_CACHE_HOME=str(tmp_path)))
+    ours, theirs = classes(tiles["OUTPUT"]), classes(local["OUTPUT"])
+    assert len(ours) == len(theirs) > 20
+    agree = sum(a[2] == b[2] for a, b in zip(ours, theirs))
+    assert agree >= 0.9 * len(ours), (agree, len(ours))
+    assert any((tmp_path / "scene_classifier" / "tiles").rglob("*")), "tiles are cached"
+
+
+def test_a_failing_server_is_named_and_earlier_outputs_stay(served, tmp_path):
+    folder, server = served
+    earlier = tmp_path / "grid.gpkg"
+    earlier.write_bytes(b"an earlier result")
+    server.status = 500
+    try:
+        result = cli(tmp_path, "classify-grid", "--input-raster",
+                     f"{server.url}/massachusetts.tif", *GRID, "--output", earlier)
+    finally:
+        server.status = 200
+    assert result.returncode == 1
+    assert f"{server.url}/massachusetts.tif" in result.stderr and "500" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert earlier.read_bytes() == b"an earlier result"
+
+
+def broken_rasters(folder) -> dict[str, str]:
+    """A GeoTIFF cut in half, a VRT whose source is gone, and a VRT that refers to itself."""
+    whole = folder / "whole.tif"
+    gdal.Translate(str(whole), str(MASSACHUSETTS_TIF), creationOptions=["TILED=NO"])
+    data = whole.read_bytes()
+    (folder / "cut.tif").write_bytes(data[:len(data) // 2])
+    gdal.BuildVRT(str(folder / "gone.vrt"), [str(whole)])
+    vrt = (folder / "gone.vrt").read_text()
+    whole.unlink()
+    (folder / "loop.vrt").write_text(vrt.replace(">whole.tif<", ">loop.vrt<"))
+    return {"cut.tif": "TIFFReadEncodedStrip", "gone.vrt": "No such file",
+            "loop.vrt": "Recursion"}
+
+
+def test_rasters_gdal_cannot_read_whole_are_errors(tmp_path):
+    for name, reason in broken_rasters(tmp_path).items():
+        result = cli(tmp_path, "classify-grid", "--input-raster", tmp_path / name, *GRID,
+                     "--output", tmp_path / f"{name}.gpkg")
+        assert result.returncode == 1, (name, result.stdout[-500:])
+        assert f"Cannot read {tmp_path / name}" in result.stderr and reason in result.stderr
+        assert "Traceback" not in result.stderr
+        assert not (tmp_path / f"{name}.gpkg").exists()
