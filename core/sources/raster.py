@@ -16,12 +16,16 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..data.imagery import resize_chip
 from ..errors import DataError
 from .geometry import Extent, Footprint
+
+if TYPE_CHECKING:
+    from osgeo import gdal
 
 FIXED = "fixed"
 BOUNDING_BOX = "bounding_box"
@@ -83,6 +87,7 @@ class Window:
         return self.width / self.columns, self.height / self.rows
 
     def order_key(self) -> tuple[int, float]:
+        """Sort key for reading: band of rows first, then left to right."""
         return int(self.y // ORDER_ROWS), self.x
 
 
@@ -128,9 +133,11 @@ class RasterSource:
 
     @property
     def resolution(self) -> tuple[float, float]:
+        """The pixel size (x, y) in CRS units, both positive (the raster is north-up)."""
         return self.transform[1], -self.transform[5]
 
     def to_pixel(self, x: float, y: float) -> tuple[float, float]:
+        """A point in the raster's CRS as (column, row), fractional, in raster pixels."""
         return (x - self.transform[0]) / self.transform[1], (y - self.transform[3]) / \
             self.transform[5]
 
@@ -176,7 +183,7 @@ class RasterSource:
                 scale_y * t[5])
 
 
-def _open(path: str):
+def _open(path: str) -> gdal.Dataset:
     from osgeo import gdal
 
     gdal.PushErrorHandler("CPLQuietErrorHandler")
