@@ -96,7 +96,7 @@ class LayerSource:
         self._to_wkb = _geometries_in(self.source.sourceCrs(), raster_layer, context)
 
     def count(self) -> int | None:
-        """The number of features, or None where the provider cannot tell."""
+        """The number of features; None where QGIS does not know it, or it is 0."""
         return self.source.featureCount() if self.source.featureCount() > 0 else None
 
     def features(self, geometry: bool = True) -> Iterator[Feature]:

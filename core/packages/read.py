@@ -37,7 +37,7 @@ class ModelPackage:
 
     @property
     def backbone(self) -> str:
-        """The backbone's name (a torchvision or timm network)."""
+        """The backbone's name, as the .emd gives it."""
         return self.definition["Backbone"]
 
     @property

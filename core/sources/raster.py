@@ -87,7 +87,7 @@ class Window:
         return self.width / self.columns, self.height / self.rows
 
     def order_key(self) -> tuple[int, float]:
-        """Sort key for reading: band of rows first, then left to right."""
+        """Sort key for reading: by bands of ORDER_ROWS raster rows, then left to right."""
         return int(self.y // ORDER_ROWS), self.x
 
 
