@@ -4,7 +4,15 @@ In a notebook, with the folder that holds this plugin on sys.path, the arcgis.le
     from scene_classifier import prepare_data, FeatureClassifier, ClassifyOptions
 """
 
+from __future__ import annotations
+
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qgis.gui import QgisInterface
+
+    from .plugin import SceneClassifierPlugin
 
 NOTEBOOK_API = ("prepare_data", "FeatureClassifier", "ClassifyOptions")
 
@@ -30,7 +38,7 @@ def _keep_triton_out_of_qgis() -> None:
 _keep_triton_out_of_qgis()
 
 
-def classFactory(iface):  # noqa: N802 (QGIS's name)
+def classFactory(iface: QgisInterface | None) -> SceneClassifierPlugin:  # noqa: N802 (QGIS's name)
     """QGIS entry point; ``iface`` is None under qgis_process. The packages the Dependencies
     dialog installed into the profile go on sys.path, after QGIS's own."""
     from qgis.core import QgsApplication
@@ -42,7 +50,7 @@ def classFactory(iface):  # noqa: N802 (QGIS's name)
     return SceneClassifierPlugin(iface)
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     """The notebook API (core.api), imported only when asked for."""
     if name in NOTEBOOK_API:
         from .core import api

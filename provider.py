@@ -1,5 +1,7 @@
 """The Processing provider ``sceneclassifier``."""
 
+from __future__ import annotations
+
 import os
 
 from qgis.core import QgsProcessingProvider
@@ -18,24 +20,32 @@ ICON = os.path.join(os.path.dirname(__file__), "resources", "icon.svg")
 
 
 class SceneClassifierProvider(QgsProcessingProvider):
+    """The provider of the eight Scene Classifier algorithms."""
+
     def id(self) -> str:
+        """The provider id: sceneclassifier."""
         return "sceneclassifier"
 
     def name(self) -> str:
+        """The name shown in the Processing toolbox."""
         return "Scene Classifier"
 
     def longName(self) -> str:  # noqa: N802 (QGIS's name)
+        """The name with the plugin's version."""
         from .core import __version__
 
         return f"Scene Classifier {__version__}"
 
     def icon(self) -> QIcon:
+        """The plugin's icon."""
         return QIcon(ICON)
 
     def svgIconPath(self) -> str:  # noqa: N802 (QGIS's name)
+        """The path of the plugin's SVG icon."""
         return ICON
 
     def loadAlgorithms(self) -> None:  # noqa: N802 (QGIS's name)
+        """Add one instance of each algorithm."""
         for algorithm in (TrainClassifier(), FindLearningRate(), PreviewTrainingData(),
                           ClassifyObjects(), ClassifyGrid(), ExportTrainingChips(),
                           EvaluateClassifier(), CheckDependencies()):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from qgis.core import (
     NULL,
@@ -24,8 +25,11 @@ from qgis.core import (
     QgsField,
     QgsFields,
     QgsGeometry,
+    QgsProcessingAlgorithm,
+    QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeatureSource,
+    QgsRasterLayer,
     QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QVariant
@@ -34,7 +38,12 @@ from ..core.workflows.io import Feature, Legend
 from ..core.workflows.schemas import INTEGER, REAL, TEXT, Field
 from ..interface import ids
 from .class_style import class_map_sink
-from .staged_sinks import staged_sink, write_csv_types
+from .staged_sinks import CheckedSink, staged_sink, write_csv_types
+
+if TYPE_CHECKING:
+    from ..core.sources.geometry import Extent
+    from ..core.workflows.io import Writer
+    from .base import Parameters
 
 FIELD_TYPES = {TEXT: QVariant.String, INTEGER: QVariant.Int, REAL: QVariant.Double}
 # Input fields core can read classes from; others keep QGIS's type name (for messages)
@@ -42,7 +51,8 @@ KINDS = {QVariant.String: TEXT, QVariant.Int: INTEGER, QVariant.LongLong: INTEGE
          QVariant.UInt: INTEGER, QVariant.ULongLong: INTEGER}
 
 
-def raster_layer(alg, parameters, context, name: str = ids.INPUT_RASTER):
+def raster_layer(alg: QgsProcessingAlgorithm, parameters: Parameters, context: QgsProcessingContext,
+                 name: str = ids.INPUT_RASTER) -> QgsRasterLayer:
     """INPUT_RASTER, checked to be a raster core reads through GDAL: a file or GDAL name
     (e.g. a COG over HTTP), or an XYZ tile layer."""
     layer = alg.parameterAsRasterLayer(parameters, name, context)
@@ -52,7 +62,7 @@ def raster_layer(alg, parameters, context, name: str = ids.INPUT_RASTER):
     return layer
 
 
-def raster_source(layer, name: str = ids.INPUT_RASTER) -> str:
+def raster_source(layer: QgsRasterLayer, name: str = ids.INPUT_RASTER) -> str:
     """A raster layer as the text core opens with GDAL: a GDAL layer's source as it is, an
     XYZ layer's (core.sources.web translates it); other providers are refused."""
     source = layer.source()
@@ -75,7 +85,8 @@ def raster_source(layer, name: str = ids.INPUT_RASTER) -> str:
         "▸ Translate).")
 
 
-def extent_in(alg, parameters, context, layer):
+def extent_in(alg: QgsProcessingAlgorithm, parameters: Parameters, context: QgsProcessingContext,
+              layer: QgsRasterLayer) -> Extent | None:
     """EXTENT in the raster's CRS as (min x, min y, max x, max y), or None when not given."""
     if parameters.get(ids.EXTENT) in (None, ""):
         return None
@@ -85,7 +96,7 @@ def extent_in(alg, parameters, context, layer):
     return rectangle.xMinimum(), rectangle.yMinimum(), rectangle.xMaximum(), rectangle.yMaximum()
 
 
-def attribute_value(attribute):
+def attribute_value(attribute: object) -> object:
     """An attribute with QGIS's NULL as None."""
     return None if attribute is None or attribute == NULL else attribute
 
@@ -95,7 +106,9 @@ class LayerSource:
     geometries are given in the raster's CRS (transformed by QGIS, with the project's
     transformation settings), so ``crs_wkt`` is None."""
 
-    def __init__(self, alg, parameters, context, name: str, raster_layer=None) -> None:
+    def __init__(self, alg: QgsProcessingAlgorithm, parameters: Parameters,
+                 context: QgsProcessingContext, name: str,
+                 raster_layer: QgsRasterLayer | None = None) -> None:
         self.source = alg.parameterAsSource(parameters, name, context)
         if self.source is None:
             raise QgsProcessingException(alg.invalidSourceError(parameters, name))
@@ -105,6 +118,7 @@ class LayerSource:
         self._to_wkb = _geometries_in(self.source.sourceCrs(), raster_layer, context)
 
     def count(self) -> int | None:
+        """The number of features; None where QGIS does not know it, or it is 0."""
         return self.source.featureCount() if self.source.featureCount() > 0 else None
 
     def features(self, geometry: bool = True) -> Iterator[Feature]:
@@ -117,7 +131,8 @@ class LayerSource:
                           self._to_wkb(feature.geometry()) if geometry else None, feature)
 
 
-def _geometries_in(crs, raster_layer, context) -> Callable[[QgsGeometry], bytes | None]:
+def _geometries_in(crs: QgsCoordinateReferenceSystem, raster_layer: QgsRasterLayer | None,
+                   context: QgsProcessingContext) -> Callable[[QgsGeometry], bytes | None]:
     """A function turning a QgsGeometry in ``crs`` into WKB in the raster's CRS (or None)."""
     transform = None
     if raster_layer is not None and crs.isValid() and raster_layer.crs().isValid() and \
@@ -144,7 +159,9 @@ class LayerSink:
     a classified layer, which is styled by class. After writing, ``destination`` is what
     the algorithm returns for the output (None when it was not asked for)."""
 
-    def __init__(self, alg, parameters, context, name: str, wkb_type, crs,
+    def __init__(self, alg: QgsProcessingAlgorithm, parameters: Parameters,
+                 context: QgsProcessingContext, name: str, wkb_type: QgsWkbTypes.Type,
+                 crs: QgsCoordinateReferenceSystem,
                  kept: QgsFields | None = None,
                  layer_name: Callable[[Legend], str] | None = None) -> None:
         self.alg, self.parameters, self.context, self.name = alg, parameters, context, name
@@ -152,11 +169,14 @@ class LayerSink:
         self.destination: str | None = None
 
     def asked(self) -> bool:
+        """True when the output was asked for (given a destination)."""
         return self.parameters.get(self.name) not in (None, "")
 
     @contextmanager
     def open(self, fields: list[Field], legend: Legend | None = None,
-             crs_wkt: str | None = None):  # (the CRS was given: the layer's or the raster's)
+             crs_wkt: str | None = None,  # (the CRS was given: the layer's or the raster's)
+             ) -> Iterator[Writer]:
+        """``with sink.open(fields) as write:`` as core.workflows.io.FeatureSink says."""
         columns = QgsFields(self.kept) if self.kept is not None else QgsFields()
         for field in fields:
             columns.append(QgsField(field.name, FIELD_TYPES[field.kind]))
@@ -173,13 +193,14 @@ class LayerSink:
         self.destination = destination
 
 
-def summary_sink(alg, parameters, context) -> LayerSink:
+def summary_sink(alg: QgsProcessingAlgorithm, parameters: Parameters,
+                 context: QgsProcessingContext) -> LayerSink:
     """OUTPUT_SUMMARY: a table, written where asked (its destination stays None if not)."""
     return LayerSink(alg, parameters, context, ids.OUTPUT_SUMMARY, QgsWkbTypes.NoGeometry,
                      QgsCoordinateReferenceSystem())
 
 
-def _writer(sink, columns: QgsFields) -> Callable[[Feature, list], None]:
+def _writer(sink: CheckedSink | None, columns: QgsFields) -> Callable[[Feature, list], None]:
     def write(feature: Feature, values: list) -> None:
         if sink is None:  # an optional output that was not asked for
             return

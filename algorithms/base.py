@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 
 from qgis.core import (
     QgsProcessing,
     QgsProcessingAlgorithm,
+    QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeatureSourceDefinition,
+    QgsProcessingFeedback,
     QgsProcessingOutputBoolean,
     QgsProcessingOutputFile,
     QgsProcessingOutputNumber,
@@ -37,9 +40,10 @@ from ..core.errors import SceneClassifierError
 from ..core.runtime.feedback import Feedback
 from ..interface import parameters as kinds
 from ..interface.parameters import Parameter, Tool
-from ..interface.settings import namer, settings_from
+from ..interface.settings import Settings, namer, settings_from
 
 ICON = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "icon.svg")
+Parameters = dict[str, object]  # Processing's parameter values, by parameter id
 RESULT_OUTPUTS = {kinds.NUMBER_RESULT: QgsProcessingOutputNumber,
                   kinds.FILE_RESULT: QgsProcessingOutputFile,
                   kinds.BOOLEAN_RESULT: QgsProcessingOutputBoolean}
@@ -58,15 +62,19 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
         return QCoreApplication.translate("SceneClassifierAlgorithm", text)
 
     def name(self) -> str:
+        """The algorithm id (without the provider's prefix)."""
         return self.TOOL.name
 
     def displayName(self) -> str:  # noqa: N802 (QGIS's name)
+        """The tool's name as the toolbox shows it."""
         return self.tr(self.TOOL.display_name)
 
     def group(self) -> str:
+        """The toolbox group's name."""
         return self.tr(self.GROUPS[self.TOOL.group])
 
     def groupId(self) -> str:  # noqa: N802 (QGIS's name)
+        """The toolbox group's id: training, classification or setup."""
         return self.TOOL.group
 
     def shortHelpString(self) -> str:  # noqa: N802 (QGIS's name)
@@ -89,12 +97,14 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
         return as_html(text)
 
     def icon(self) -> QIcon:
+        """The plugin's icon."""
         return QIcon(ICON)
 
-    def createInstance(self):  # noqa: N802 (QGIS's name)
+    def createInstance(self) -> SceneClassifierAlgorithm:  # noqa: N802 (QGIS's name)
+        """A new instance of this algorithm's class."""
         return type(self)()
 
-    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS's name)
+    def initAlgorithm(self, config: dict | None = None) -> None:  # noqa: N802 (QGIS's name)
         """The tool's parameters, then the results it returns (kinds.tools)."""
         for spec in self.TOOL.parameters:
             parameter = qgis_parameter(spec, self.tr)
@@ -107,7 +117,7 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
         for output in self.TOOL.outputs:
             self.addOutput(RESULT_OUTPUTS[output.kind](output.name, self.tr(output.label)))
 
-    def value(self, parameters, name: str, context):
+    def value(self, parameters: Parameters, name: str, context: QgsProcessingContext) -> object:
         """A value parameter as core takes it: numbers, text, booleans, files and folders
         as they are, enums as their Choice's value."""
         kind = self.TOOL.parameter(name).kind
@@ -121,7 +131,8 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
                   kinds.FILE: self.parameterAsFile, kinds.FOLDER: self.parameterAsFile}[kind]
         return reader(parameters, name, context)
 
-    def settings(self, kind: type, parameters, context, **given):
+    def settings(self, kind: type[Settings], parameters: Parameters, context: QgsProcessingContext,
+                 **given: object) -> Settings:
         """Core's settings ``kind`` from this tool's parameters (interface.settings)."""
         return settings_from(self.TOOL, kind, lambda name: self.value(parameters, name,
                                                                       context), **given)
@@ -132,7 +143,8 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
         return namer(self.TOOL, lambda spec: spec.name, lambda spec: self.tr(spec.label))(
             setting, how)
 
-    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS's name)
+    def checkParameterValues(self, parameters: Parameters,  # noqa: N802 (QGIS's name)
+                             context: QgsProcessingContext) -> tuple[bool, str]:
         """QGIS's checks, saying what a refused number or file should have been."""
         for definition in self.parameterDefinitions():
             value = parameters.get(definition.name())
@@ -149,7 +161,9 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
                     label, definition.fileFilter(), value)
         return super().checkParameterValues(parameters, context)
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS's name)
+    def processAlgorithm(self, parameters: Parameters,  # noqa: N802 (QGIS's name)
+                         context: QgsProcessingContext,
+                         feedback: QgsProcessingFeedback) -> dict:
         """Check dependencies, run, and turn core errors into clean Processing errors."""
         from ..core.runtime.outputs import describe_os_error
 
@@ -166,7 +180,7 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
         except OSError as error:  # the disk, permissions, a path: a message, not a traceback
             raise QgsProcessingException(describe_os_error(error)) from error
 
-    def _check_outputs(self, parameters, context) -> None:
+    def _check_outputs(self, parameters: Parameters, context: QgsProcessingContext) -> None:
         """Every file output checked before any work (core.outputs.check_output_paths):
         temporary outputs are QGIS's own and skipped."""
         from ..core.runtime.outputs import check_output_paths
@@ -187,7 +201,8 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
                     inputs.append((label, path))
         check_output_paths(outputs, inputs)
 
-    def _output_path(self, definition, parameters, context) -> str:
+    def _output_path(self, definition: QgsProcessingParameterDefinition, parameters: Parameters,
+                     context: QgsProcessingContext) -> str:
         name = definition.name()
         if definition.type() in ("sink", "rasterDestination", "vectorDestination"):
             return self.parameterAsOutputLayer(parameters, name, context).split("|")[0]
@@ -195,14 +210,16 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
             return self.parameterAsFileOutput(parameters, name, context)
         return self.parameterAsString(parameters, name, context)
 
-    def process(self, parameters, context, feedback, core_feedback: Feedback) -> dict:
+    def process(self, parameters: Parameters, context: QgsProcessingContext,
+                feedback: QgsProcessingFeedback, core_feedback: Feedback) -> dict:
+        """The tool's work: parameters in, one use case of core.workflows, outputs out."""
         raise NotImplementedError
 
 
 INPUT_TYPES = ("raster", "source", "vector", "file")  # parameters that read a file or folder
 
 
-def _output_kind(definition) -> str:
+def _output_kind(definition: QgsProcessingParameterDefinition) -> str:
     """core.outputs' FOLDER, TABLE (a sink without geometry) or FILE."""
     from ..core.runtime.outputs import FILE, FOLDER, TABLE
 
@@ -213,7 +230,7 @@ def _output_kind(definition) -> str:
     return FILE
 
 
-def _input_path(value, context) -> str | None:
+def _input_path(value: object, context: QgsProcessingContext) -> str | None:
     """The file or folder an input parameter's value reads, where it is one."""
     if isinstance(value, QgsProcessingFeatureSourceDefinition):
         value = value.source.staticValue()
@@ -233,7 +250,8 @@ def as_html(text: str) -> str:
     return re.sub(r"<(?!br>)([^<>]*)>", r"&lt;\1&gt;", text)
 
 
-def core_feedback(feedback, name_of) -> Feedback:
+def core_feedback(feedback: QgsProcessingFeedback,
+                  name_of: Callable[[str, str], str]) -> Feedback:
     """Bridge QgsProcessingFeedback to core's callables; the settings core's lines name
     are said as parameter ids (``name_of``)."""
 
@@ -254,7 +272,8 @@ SINK_TYPES = {kinds.ANY_GEOMETRY: QgsProcessing.TypeVectorAnyGeometry,
               kinds.NO_GEOMETRY: QgsProcessing.TypeVector}
 
 
-def qgis_parameter(spec: Parameter, tr) -> QgsProcessingParameterDefinition:
+def qgis_parameter(spec: Parameter,
+                   tr: Callable[[str], str]) -> QgsProcessingParameterDefinition:
     """The Processing parameter of an interface Parameter."""
     label, default, optional = tr(spec.label), spec.default_value(), spec.optional
     kind = spec.kind

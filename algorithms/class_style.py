@@ -9,20 +9,34 @@ QGIS loads when the algorithm ends (toolbox, modeler and batch runs alike).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from qgis.core import (
     QgsCategorizedSymbolRenderer,
+    QgsCoordinateReferenceSystem,
+    QgsFields,
     QgsFillSymbol,
+    QgsMapLayer,
     QgsPalettedRasterRenderer,
+    QgsProcessingAlgorithm,
+    QgsProcessingContext,
+    QgsProcessingFeedback,
     QgsProcessingLayerPostProcessorInterface,
     QgsRasterLayer,
     QgsRendererCategory,
     QgsVectorLayer,
+    QgsWkbTypes,
 )
 from qgis.PyQt.QtGui import QColor
 
 from ..core.runtime.outputs import write_error
+
+if TYPE_CHECKING:
+    from ..core.workflows.io import Legend
+    from .base import Parameters
+    from .staged_sinks import CheckedSink
 
 FILL_OPACITY = 0.45
 STYLE_NAME = "Scene Classifier classes"
@@ -64,7 +78,9 @@ class ClassStyle(QgsProcessingLayerPostProcessorInterface):
         super().__init__()
         self.label_field, self.classes = label_field, classes
 
-    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS's name)
+    def postProcessLayer(self, layer: QgsMapLayer,  # noqa: N802 (QGIS's name)
+                         context: QgsProcessingContext, feedback: QgsProcessingFeedback) -> None:
+        """Style a loaded class map or classified layer by class."""
         if isinstance(layer, QgsRasterLayer):
             layer.setRenderer(paletted_renderer(layer, self.classes))
         elif isinstance(layer, QgsVectorLayer) and layer.fields().indexOf(self.label_field) >= 0:
@@ -72,8 +88,8 @@ class ClassStyle(QgsProcessingLayerPostProcessorInterface):
         layer.triggerRepaint()
 
     @classmethod
-    def attach(cls, context, destination: str, label_field: str, classes: list[dict],
-               layer_name: str) -> None:
+    def attach(cls, context: QgsProcessingContext, destination: str, label_field: str,
+               classes: list[dict], layer_name: str) -> None:
         """Style and name ``destination`` when QGIS loads it on completion."""
         if not destination or not context.willLoadLayerOnCompletion(destination):
             return
@@ -85,8 +101,11 @@ class ClassStyle(QgsProcessingLayerPostProcessorInterface):
 
 
 @contextmanager
-def class_map_sink(alg, parameters, context, name: str, fields, wkb_type, crs,
-                   label_field: str, classes: list[dict], layer_name: str):
+def class_map_sink(alg: QgsProcessingAlgorithm, parameters: Parameters,
+                   context: QgsProcessingContext, name: str, fields: QgsFields,
+                   wkb_type: QgsWkbTypes.Type, crs: QgsCoordinateReferenceSystem,
+                   label_field: str, classes: list[dict], layer_name: str,
+                   ) -> Iterator[tuple[CheckedSink | None, str | None]]:
     """A staged_sink (``with ... as (sink, destination)``) whose layer is a map of
     ``label_field`` in the model's colours: the style is stored in the GeoPackage as its
     default, and the layer QGIS loads on completion is styled and named ``layer_name``."""
@@ -98,7 +117,7 @@ def class_map_sink(alg, parameters, context, name: str, fields, wkb_type, crs,
     ClassStyle.attach(context, opened[1], label_field, classes, layer_name)
 
 
-def save_class_map_style(path: str, legend) -> None:
+def save_class_map_style(path: str, legend: Legend) -> None:
     """Beside a class map (core.workflows.class_map) its .qml, QGIS's default style: a
     paletted legend in the model's colours (``legend.classes``), named by class."""
     layer = QgsRasterLayer(path, "class map", "gdal")
@@ -108,7 +127,7 @@ def save_class_map_style(path: str, legend) -> None:
         raise write_error("the class map's style", path, message)
 
 
-def paletted_renderer(layer, classes: list[dict]) -> QgsPalettedRasterRenderer:
+def paletted_renderer(layer: QgsRasterLayer, classes: list[dict]) -> QgsPalettedRasterRenderer:
     """Band 1 of a class map in the model's colours, the legend naming the classes."""
     return QgsPalettedRasterRenderer(layer.dataProvider(), 1, [
         QgsPalettedRasterRenderer.Class(int(entry["Value"]), QColor(*entry["Color"][:3]),

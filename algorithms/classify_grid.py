@@ -1,5 +1,9 @@
 """sceneclassifier:classifygrid — a land-use map: classify a grid of square cells."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from qgis.core import QgsWkbTypes
 
 from ..interface import ids, tools
@@ -7,11 +11,21 @@ from .adapters import LayerSink, extent_in, raster_layer, raster_source, summary
 from .base import SceneClassifierAlgorithm
 from .class_style import ClassStyle, save_class_map_style
 
+if TYPE_CHECKING:
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback
+
+    from ..core.runtime.feedback import Feedback
+    from .base import Parameters
+
 
 class ClassifyGrid(SceneClassifierAlgorithm):
+    """The Processing algorithm of interface.tools.CLASSIFY_GRID."""
+
     TOOL = tools.CLASSIFY_GRID
 
-    def process(self, parameters, context, feedback, core_feedback):
+    def process(self, parameters: Parameters, context: QgsProcessingContext,
+                feedback: QgsProcessingFeedback, core_feedback: Feedback) -> dict:
+        """Classify the raster on a grid of cells; the cells, class map and summary."""
         from ..core.workflows.classify import GridSettings, classify_grid
 
         layer = raster_layer(self, parameters, context)

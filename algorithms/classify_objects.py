@@ -1,14 +1,28 @@
 """sceneclassifier:classifyobjects — label every feature of a vector layer from the raster."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from ..interface import ids, tools
 from .adapters import LayerSink, LayerSource, extent_in, raster_layer, raster_source, summary_sink
 from .base import SceneClassifierAlgorithm
 
+if TYPE_CHECKING:
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback
+
+    from ..core.runtime.feedback import Feedback
+    from .base import Parameters
+
 
 class ClassifyObjects(SceneClassifierAlgorithm):
+    """The Processing algorithm of interface.tools.CLASSIFY."""
+
     TOOL = tools.CLASSIFY
 
-    def process(self, parameters, context, feedback, core_feedback):
+    def process(self, parameters: Parameters, context: QgsProcessingContext,
+                feedback: QgsProcessingFeedback, core_feedback: Feedback) -> dict:
+        """Classify each input feature from the raster; the features and summary."""
         from ..core.workflows.classify import ClassifySettings, classify_features
 
         layer = raster_layer(self, parameters, context)

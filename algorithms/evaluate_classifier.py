@@ -1,16 +1,30 @@
 """sceneclassifier:evaluateclassifier — a model's accuracy against ground truth."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from qgis.core import QgsProcessing
 
 from ..interface import ids, tools
 from .adapters import LayerSink, LayerSource, extent_in, raster_layer, raster_source
 from .base import SceneClassifierAlgorithm
 
+if TYPE_CHECKING:
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback
+
+    from ..core.runtime.feedback import Feedback
+    from .base import Parameters
+
 
 class EvaluateClassifier(SceneClassifierAlgorithm):
+    """The Processing algorithm of interface.tools.EVALUATE."""
+
     TOOL = tools.EVALUATE
 
-    def process(self, parameters, context, feedback, core_feedback):
+    def process(self, parameters: Parameters, context: QgsProcessingContext,
+                feedback: QgsProcessingFeedback, core_feedback: Feedback) -> dict:
+        """Evaluate the model against ground truth; the report, matrix and measures."""
         from ..core.workflows.evaluate import EvaluateSettings, evaluate
 
         layer = source = errors = None
@@ -38,10 +52,12 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
                 ids.MACRO_F1: evaluation.macro_f1}
 
     @staticmethod
-    def given(parameters, name: str) -> bool:
+    def given(parameters: Parameters, name: str) -> bool:
+        """True when the parameter ``name`` has a value."""
         return parameters.get(name) not in (None, "")
 
-    def file_output(self, parameters, name: str, context) -> str | None:
+    def file_output(self, parameters: Parameters, name: str,
+                    context: QgsProcessingContext) -> str | None:
         """A report path; None (core's default, named after the model and the time in
         ~/SceneClassifier/evaluations) where left empty or at a temporary file."""
         if parameters.get(name) in (None, "", QgsProcessing.TEMPORARY_OUTPUT):

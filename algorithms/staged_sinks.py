@@ -12,17 +12,27 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsFeature,
     QgsFeatureSink,
+    QgsFields,
+    QgsProcessingAlgorithm,
+    QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingOutputLayerDefinition,
     QgsProperty,
+    QgsWkbTypes,
 )
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QVariant
 
 from ..core.runtime.outputs import check_vector_written, staged_file, write_error
+
+if TYPE_CHECKING:
+    from .base import Parameters
 
 
 def is_file_destination(destination: str) -> bool:
@@ -31,9 +41,10 @@ def is_file_destination(destination: str) -> bool:
 
 
 @contextmanager
-def staged_sink(alg, parameters, context, name: str, fields, wkb_type, crs,
-                finish: Callable[[str], None] | None = None,
-                ) -> Iterator[tuple[object, str | None]]:
+def staged_sink(alg: QgsProcessingAlgorithm, parameters: Parameters, context: QgsProcessingContext,
+                name: str, fields: QgsFields, wkb_type: QgsWkbTypes.Type,
+                crs: QgsCoordinateReferenceSystem, finish: Callable[[str], None] | None = None,
+                ) -> Iterator[tuple[CheckedSink | None, str | None]]:
     """``with staged_sink(...) as (sink, destination):`` write features to ``sink``; the
     output ``name`` is in place at ``destination`` when the block ends without error. An
     output that was not asked for gives (None, None). ``finish(path)`` may add to a written
@@ -65,10 +76,12 @@ class CheckedSink:
     """A feature sink that raises, naming the output, when QGIS's writer refuses a feature
     (a full disk among the reasons), and counts the features it took."""
 
-    def __init__(self, sink, name: str, destination: str) -> None:
+    def __init__(self, sink: QgsFeatureSink, name: str, destination: str) -> None:
         self.sink, self.name, self.destination, self.count = sink, name, destination, 0
 
-    def addFeature(self, feature, flags=QgsFeatureSink.FastInsert) -> bool:  # noqa: N802
+    def addFeature(self, feature: QgsFeature,  # noqa: N802 (QGIS's name)
+                   flags: QgsFeatureSink.Flags = QgsFeatureSink.FastInsert) -> bool:
+        """Add ``feature``; a feature QGIS's writer refuses raises OutputError."""
         if not self.sink.addFeature(feature, flags):
             raise write_error(self.name, self.destination,
                               self.sink.lastError() or f"feature {feature.id()} was refused")
@@ -76,14 +89,16 @@ class CheckedSink:
         return True
 
 
-def _open(alg, parameters, context, name: str, fields, wkb_type, crs):
+def _open(alg: QgsProcessingAlgorithm, parameters: Parameters, context: QgsProcessingContext,
+          name: str, fields: QgsFields, wkb_type: QgsWkbTypes.Type,
+          crs: QgsCoordinateReferenceSystem) -> tuple[QgsFeatureSink, str]:
     sink, destination = alg.parameterAsSink(parameters, name, context, fields, wkb_type, crs)
     if sink is None:
         raise QgsProcessingException(alg.invalidSinkError(parameters, name))
     return sink, destination
 
 
-def _redirected(value, path: str):
+def _redirected(value: object, path: str) -> QgsProcessingOutputLayerDefinition | str:
     """The parameter value with its file replaced by ``path``, keeping what else it says
     (load into the project, under which name, with which encoding)."""
     if isinstance(value, QgsProcessingOutputLayerDefinition):
@@ -93,7 +108,8 @@ def _redirected(value, path: str):
     return path
 
 
-def _load_on_completion_from(context, staged: str, destination: str) -> None:
+def _load_on_completion_from(context: QgsProcessingContext, staged: str,
+                             destination: str) -> None:
     """The layer QGIS loads once the algorithm finishes: the target, not the staged file."""
     layers = context.layersToLoadOnCompletion()
     if staged in layers:
@@ -101,7 +117,7 @@ def _load_on_completion_from(context, staged: str, destination: str) -> None:
         context.setLayersToLoadOnCompletion(layers)
 
 
-def write_csv_types(path: str, fields) -> None:
+def write_csv_types(path: str, fields: QgsFields) -> None:
     """For a CSV output, a .csvt file naming each column's type, so that GDAL and QGIS read
     numbers as numbers (other formats keep their types themselves)."""
     if not path.lower().endswith(".csv"):

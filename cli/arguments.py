@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+from collections.abc import Callable
 
 from ..core.sources.web import names_no_file
 from ..interface import parameters as interface
@@ -35,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_command(commands, tool: Tool) -> None:
+def _add_command(commands: argparse._SubParsersAction, tool: Tool) -> None:
     text = plain(tool.help)
     command = commands.add_parser(
         tool.command, help=f"{tool.display_name} (QGIS: sceneclassifier:{tool.name})",
@@ -75,8 +76,8 @@ def _argument(spec: Parameter) -> dict:
     return arguments
 
 
-def _number(kind: type, spec: Parameter):
-    def convert(text: str):
+def _number(kind: type, spec: Parameter) -> Callable[[str], float]:
+    def convert(text: str) -> float:
         try:
             value = kind(text)
         except ValueError:
@@ -91,7 +92,7 @@ def _number(kind: type, spec: Parameter):
     return convert
 
 
-def _existing(kind: str):
+def _existing(kind: str) -> Callable[[str], str]:
     def convert(text: str) -> str:
         path = os.path.expanduser(text.split("|")[0])
         if kind == interface.FOLDER and not os.path.isdir(path):

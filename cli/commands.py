@@ -7,21 +7,28 @@ process writes (the use cases see to it).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ..core.runtime.feedback import Feedback
 from ..interface import ids, tools
 from ..interface.parameters import Tool
 from ..interface.settings import settings_from
 
+if TYPE_CHECKING:
+    from ..core.sources.geometry import Extent
+    from ..interface.settings import Settings
+    from .vector_files import FileSink
+
 Values = dict[str, object]
 
 
-def settings(tool: Tool, kind: type, values: Values, **given):
+def settings(tool: Tool, kind: type[Settings], values: Values, **given: object) -> Settings:
     """Core's settings ``kind`` from the parsed values (interface.settings)."""
     return settings_from(tool, kind, values.get, **given)
 
 
 def train(values: Values, feedback: Feedback) -> dict:
+    """``train``: a model package from labelled chips; its paths, accuracy and rate."""
     from ..core.workflows.train import TrainSettings, train_classifier
 
     outcome = train_classifier(settings(tools.TRAIN, TrainSettings, values), feedback)
@@ -32,6 +39,7 @@ def train(values: Values, feedback: Feedback) -> dict:
 
 
 def find_lr(values: Values, feedback: Feedback) -> dict:
+    """``find-lr``: the suggested learning rate and its report."""
     from ..core.workflows.train import TrainSettings, find_learning_rate
 
     chosen = settings(tools.FIND_LEARNING_RATE, TrainSettings, values)
@@ -40,6 +48,7 @@ def find_lr(values: Values, feedback: Feedback) -> dict:
 
 
 def preview(values: Values, feedback: Feedback) -> dict:
+    """``preview``: the training data's report, with its class and image counts."""
     from ..core.workflows.preview import preview_training_data
 
     summary = preview_training_data(values[ids.INPUT_FOLDER], values[ids.ROWS],
@@ -50,6 +59,7 @@ def preview(values: Values, feedback: Feedback) -> dict:
 
 
 def classify(values: Values, feedback: Feedback) -> dict:
+    """``classify``: the input features with their classes, and the class summary."""
     from ..core.workflows.classify import ClassifySettings, classify_features
     from .vector_files import FileSink, VectorFile
 
@@ -63,6 +73,7 @@ def classify(values: Values, feedback: Feedback) -> dict:
 
 
 def classify_grid(values: Values, feedback: Feedback) -> dict:
+    """``classify-grid``: grid cells with their classes, the class map and the summary."""
     from osgeo import ogr
 
     from ..core.workflows.classify import GridSettings
@@ -78,6 +89,7 @@ def classify_grid(values: Values, feedback: Feedback) -> dict:
 
 
 def export_chips(values: Values, feedback: Feedback) -> dict:
+    """``export-chips``: training chips cut around labelled features; the folder and count."""
     from ..core.workflows.export import ExportJob, export_training_chips
     from .vector_files import VectorFile
 
@@ -88,6 +100,7 @@ def export_chips(values: Values, feedback: Feedback) -> dict:
 
 
 def evaluate(values: Values, feedback: Feedback) -> dict:
+    """``evaluate``: the model against ground truth; the report, matrix and measures."""
     from ..core.workflows.evaluate import EvaluateSettings
     from ..core.workflows.evaluate import evaluate as evaluate_model
     from .vector_files import FileSink, VectorFile
@@ -109,6 +122,7 @@ def evaluate(values: Values, feedback: Feedback) -> dict:
 
 
 def check_dependencies(values: Values, feedback: Feedback) -> dict:
+    """``check-dependencies``: what is installed, in a report and as outputs."""
     from ..core.workflows.check_dependencies import check_and_report
 
     return {ids.OUTPUT_REPORT: values[ids.OUTPUT_REPORT],
@@ -123,7 +137,7 @@ COMMANDS: dict[str, Callable[[Values, Feedback], dict]] = {
 
 
 # --- what the commands share ---------------------------------------------------------------
-def _summary_sink(values: Values):
+def _summary_sink(values: Values) -> FileSink | None:
     """OUTPUT_SUMMARY, a table, when asked for."""
     from osgeo import ogr
 
@@ -133,7 +147,7 @@ def _summary_sink(values: Values):
     return FileSink(path, ogr.wkbNone, what="summary_output") if path else None
 
 
-def _extent(values: Values):
+def _extent(values: Values) -> Extent | None:
     """EXTENT in the raster's CRS (min x, min y, max x, max y), or None."""
     if not values.get(ids.EXTENT):
         return None

@@ -19,6 +19,7 @@ FAILED, BAD_ARGUMENTS = 1, 2
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command in ``argv`` (default sys.argv[1:]) and print its results; the exit code."""
     parser = build_parser()
     arguments = parser.parse_args(argv)  # exits 2 with a message on bad arguments
     tool = arguments.tool

@@ -7,6 +7,8 @@ import signal
 import sys
 import time
 from collections.abc import Callable
+from types import FrameType
+from typing import TextIO
 
 from ..core.errors import python_name
 from ..core.runtime import distributed
@@ -22,7 +24,7 @@ class Terminal:
     """A core Feedback that writes to standard error (results go to standard output); the
     settings core's lines name are said with ``name_of`` (the options)."""
 
-    def __init__(self, stream=None,
+    def __init__(self, stream: TextIO | None = None,
                  name_of: Callable[[str, str], str] = python_name) -> None:
         self.stream = stream or sys.stderr
         self.name_of = name_of
@@ -39,6 +41,7 @@ class Terminal:
                         name_of=self.name_of).main_only()
 
     def progress(self, fraction: float, text: str) -> None:
+        """Show progress (0..1) and its text: the bar redrawn, or a line without a terminal."""
         if text:
             self._text = text
         if not self.is_tty:
@@ -56,6 +59,7 @@ class Terminal:
         self.stream.flush()
 
     def log(self, line: str) -> None:
+        """Write a line, above the progress bar where there is one."""
         if self.is_tty and self._bar:
             self.stream.write("\r\033[K")
         self.stream.write(f"{line}\n")
@@ -72,7 +76,7 @@ class Terminal:
     def cancel_on_interrupt(self) -> None:
         """The first Ctrl+C asks the run to stop (it does within about 2 s, leaving no
         partial output); a second one stops at once."""
-        def interrupted(signum, frame) -> None:
+        def interrupted(signum: int, frame: FrameType | None) -> None:
             if self.cancelled:
                 raise KeyboardInterrupt
             self.cancelled = True

@@ -9,11 +9,17 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from ..core.errors import DataError, OutputError, setting
 from ..core.runtime.outputs import check_vector_written, gdal_checked, staged_file, write_error
 from ..core.workflows.io import Feature, Legend
 from ..core.workflows.schemas import INTEGER, REAL, TEXT, Field
+
+if TYPE_CHECKING:
+    from osgeo import ogr
+
+    from ..core.workflows.io import Writer
 
 DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON",
            ".json": "GeoJSON", ".fgb": "FlatGeobuf", ".csv": "CSV"}
@@ -47,14 +53,17 @@ class VectorFile:
 
     @property
     def crs_wkt(self) -> str | None:
+        """The layer's CRS as WKT, or None where it has none."""
         reference = self.layer.GetSpatialRef()
         return reference.ExportToWkt() if reference is not None else None
 
     @property
     def geometry_type(self) -> int:
+        """The layer's OGR geometry type."""
         return self.layer.GetGeomType()
 
     def count(self) -> int:
+        """The number of features in the layer."""
         return self.layer.GetFeatureCount()
 
     def features(self, geometry: bool = True) -> Iterator[Feature]:
@@ -68,7 +77,7 @@ class VectorFile:
                           bytes(shape.ExportToIsoWkb()) if shape is not None else None)
 
 
-def _kind(field) -> str:
+def _kind(field: ogr.FieldDefn) -> str:
     """TEXT or INTEGER for fields core can read classes from; others OGR's type name (for
     messages)."""
     from osgeo import ogr
@@ -89,7 +98,8 @@ class FileSink:
 
     @contextmanager
     def open(self, fields: list[Field], legend: Legend | None = None,
-             crs_wkt: str | None = None):
+             crs_wkt: str | None = None) -> Iterator[Writer]:
+        """``with sink.open(fields) as write:`` as core.workflows.io.FeatureSink says."""
         if not self.path:
             yield lambda feature, values: None
             return

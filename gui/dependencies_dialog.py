@@ -16,6 +16,7 @@ from qgis.PyQt.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
 from ..core.runtime.dependencies import check, install_arguments, says
@@ -24,7 +25,7 @@ from ..core.runtime.dependencies import check, install_arguments, says
 class DependenciesDialog(QDialog):
     """The dependency table, the GPU, and installing PyTorch or onnxruntime with a log."""
 
-    def __init__(self, packages_folder: str, parent=None) -> None:
+    def __init__(self, packages_folder: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Scene Classifier dependencies")
         self.packages_folder = packages_folder
@@ -108,6 +109,7 @@ class DependenciesDialog(QDialog):
         self.process.start(arguments[0], arguments[1:])
 
     def stop(self) -> None:
+        """Stop the running pip, if any."""
         if self.process is not None:
             self.log.appendPlainText("Cancelled: pip was stopped.")
             self.process.kill()
@@ -119,7 +121,7 @@ class DependenciesDialog(QDialog):
         if last:
             self.progress.setFormat(last[0][:90])
 
-    def _finished(self, code: int, _status) -> None:
+    def _finished(self, code: int, _status: QProcess.ExitStatus) -> None:
         self._busy(False)
         self.log.appendPlainText("Installed: restart QGIS to use it." if code == 0 else
                                  f"pip stopped with exit code {code}; see the lines above.")

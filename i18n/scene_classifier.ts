@@ -3,22 +3,22 @@
   <context>
     <name>SceneClassifierAlgorithm</name>
     <message>
-      <location filename="../algorithms/base.py" line="144" />
+      <location filename="../algorithms/base.py" line="156" />
       <source>at least {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="145" />
+      <location filename="../algorithms/base.py" line="157" />
       <source>from {} to {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="146" />
+      <location filename="../algorithms/base.py" line="158" />
       <source>{} must be {}; got {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="148" />
+      <location filename="../algorithms/base.py" line="160" />
       <source>{} must be one of {}; got {}.</source>
       <translation type="unfinished" />
     </message>

@@ -66,9 +66,11 @@ class Parameter:
         return "--" + self.name.lower().replace("_", "-")
 
     def default_value(self) -> object:
+        """The default value; a default given as a function is called for it."""
         return self.default() if callable(self.default) else self.default
 
     def choice(self, name: str) -> Choice:
+        """The choice named ``name``."""
         return next(choice for choice in self.choices if choice.name == name)
 
     def default_index(self) -> int:
@@ -99,9 +101,11 @@ class Tool:
     outputs: tuple[Output, ...] = field(default=())
 
     def parameter(self, name: str) -> Parameter:
+        """The parameter named ``name``."""
         return next(p for p in self.parameters if p.name == name)
 
     def has(self, name: str) -> bool:
+        """True when the tool has a parameter named ``name``."""
         return any(p.name == name for p in self.parameters)
 
 

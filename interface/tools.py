@@ -262,6 +262,7 @@ def classified_outputs(label: str, geometry: str, help_text: str) -> tuple[Param
 
 
 def labelled_features(help_text: str, optional: bool = False) -> Parameter:
+    """The labelled features parameter (polygons or points), with the tool's help text."""
     return Parameter(ids.INPUT_FEATURES, "Labelled features", FEATURES, help_text,
                      optional=optional, geometry=POLYGONS_OR_POINTS)
 

@@ -10,8 +10,12 @@ leaf-off imagery.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from ..runtime.devices import host_values
+
+if TYPE_CHECKING:
+    import torch
 
 SCALE_RANGE = (0.9, 1.1)
 BRIGHTNESS_RANGE = (0.7, 1.3)
@@ -21,7 +25,7 @@ GREY_PROBABILITY = 0.2
 LUMA = (0.299, 0.587, 0.114)
 
 
-def augment_batch(images, generator):
+def augment_batch(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     """Augment a float batch (N, bands, H, W) of raw pixel values; returns a new tensor.
 
     ``generator`` is a CPU torch.Generator, so results are reproducible on any device.
@@ -50,7 +54,7 @@ def augment_batch(images, generator):
     return jitter_colours(out, generator) if images.shape[1] == 3 else out
 
 
-def jitter_colours(images, generator):
+def jitter_colours(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     """Random saturation (sometimes none: grey) and contrast for RGB batches."""
     import torch
 
@@ -65,7 +69,8 @@ def jitter_colours(images, generator):
     return mean + host_values(contrast, images).view(-1, 1, 1, 1) * (out - mean)
 
 
-def _uniform(count: int, bounds: tuple[float, float], generator):
+def _uniform(count: int, bounds: tuple[float, float],
+             generator: torch.Generator) -> torch.Tensor:
     import torch
 
     low, high = bounds

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,6 +19,11 @@ from ..runtime import memory
 from ..runtime.distributed import local_processes
 from ..runtime.memory import gib
 from .imagery import parallel_decoders, training_chip
+
+if TYPE_CHECKING:
+    import torch
+
+    Batch = tuple[torch.Tensor, torch.Tensor | None]
 
 GPU_SHARE = 0.5  # of the free GPU memory the chips may take; the rest is for the model
 HOST_SHARE = 0.5  # of the available RAM
@@ -33,6 +39,7 @@ class ChipStore:
     budget: int | None
 
     def describe(self, count: int) -> str:
+        """The log line saying where ``count`` chips are kept and why."""
         where = {GPU: "kept in GPU memory", PINNED: "kept in pinned host memory",
                  MEMORY: "kept in host memory", STREAM: "read from disk every epoch by "
                  "worker processes"}[self.place]
@@ -53,7 +60,7 @@ def host_store(chip_bytes: int, force: str | None = None) -> ChipStore:
     return ChipStore(MEMORY if fits else STREAM, chip_bytes, budget)
 
 
-def device_store(chip_bytes: int, device) -> ChipStore:
+def device_store(chip_bytes: int, device: torch.device) -> ChipStore:
     """For chips in host memory, training on the CUDA ``device``: on the GPU when they fit
     half its free memory, else pinned."""
     import torch
@@ -92,15 +99,17 @@ class StreamedChips:
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """(chips, bands, chip size, chip size), as a tensor of them all would have."""
         return len(self.paths), self.band_count, self.chip_size, self.chip_size
 
     @property
-    def dtype(self):
+    def dtype(self) -> torch.dtype:
+        """torch.uint8 for 8-bit chips, else torch.float32."""
         import torch
 
         return torch.uint8 if self.np_dtype == np.uint8 else torch.float32
 
-    def decode(self, index: int):
+    def decode(self, index: int) -> tuple[torch.Tensor, bool]:
         """(chip as a tensor, True), or (zeros, False) for a file that no longer reads."""
         import torch
 
@@ -111,7 +120,7 @@ class StreamedChips:
             return torch.zeros(self.shape[1:], dtype=self.dtype), False
         return torch.from_numpy(chip), True
 
-    def __getitem__(self, index: int):
+    def __getitem__(self, index: int) -> torch.Tensor:
         return self.decode(int(index))[0]
 
 
@@ -119,19 +128,21 @@ class _Streamed:
     """The torch Dataset view of StreamedChips (picklable for worker processes); a chip that
     no longer reads gets the label -1, which the loss ignores."""
 
-    def __init__(self, chips: StreamedChips, labels) -> None:
+    def __init__(self, chips: StreamedChips, labels: torch.Tensor | None) -> None:
         self.chips = chips
         self.labels = labels
 
     def __len__(self) -> int:
         return len(self.chips)
 
-    def __getitem__(self, index: int):
+    def __getitem__(self, index: int) -> tuple[torch.Tensor, int]:
         chip, ok = self.chips.decode(index)
         return chip, int(self.labels[index]) if ok and self.labels is not None else -1
 
 
-def chip_batches(images, labels, batch_size: int, order, device) -> Iterator[tuple[object, object]]:
+def chip_batches(images: torch.Tensor | StreamedChips, labels: torch.Tensor | None,
+                 batch_size: int, order: Sequence[int] | torch.Tensor,
+                 device: torch.device) -> Iterator[Batch]:
     """(images, labels) batches on ``device`` in the given order of indices.
 
     Chips already on the device are indexed there; chips in host memory are gathered (into
@@ -165,11 +176,13 @@ def chip_batches(images, labels, batch_size: int, order, device) -> Iterator[tup
         yield batch.to(device, non_blocking=pinned), _to(batch_labels, device)
 
 
-def _to(labels, device):
+def _to(labels: torch.Tensor | None, device: torch.device) -> torch.Tensor | None:
     return None if labels is None else labels.to(device, non_blocking=True)
 
 
-def _streamed_batches(images: StreamedChips, labels, batch_size: int, order, device):
+def _streamed_batches(images: StreamedChips, labels: torch.Tensor | None, batch_size: int,
+                      order: Sequence[int] | torch.Tensor,
+                      device: torch.device) -> Iterator[Batch]:
     import torch
 
     order = [int(i) for i in order]

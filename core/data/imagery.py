@@ -7,10 +7,14 @@ and the original data type (Pillow is the fallback where GDAL is not installed).
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..runtime.distributed import local_processes
+
+if TYPE_CHECKING:
+    from numpy.typing import DTypeLike
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff")
 TIFF_EXTENSIONS = (".tif", ".tiff")
@@ -95,8 +99,8 @@ class ChipMismatch(ValueError):
         self.found = found
 
 
-def training_chip(path: str, chip_size: int, band_count: int, dtype,
-                  source_type=None) -> np.ndarray:
+def training_chip(path: str, chip_size: int, band_count: int, dtype: DTypeLike,
+                  source_type: np.dtype | None = None) -> np.ndarray:
     """One training chip: decoded, checked to have ``band_count`` bands and, when given,
     pixels of ``source_type`` (else ChipMismatch: 16-bit values would be wrapped to 8 bits,
     or 8-bit ones be compared with 16-bit), resized to ``chip_size``, converted to

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import torch
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
@@ -20,6 +24,7 @@ class Normalization:
 
     @classmethod
     def imagenet(cls) -> Normalization:
+        """ImageNet's statistics, for 8-bit RGB chips and pretrained weights."""
         return cls(255.0, list(IMAGENET_MEAN), list(IMAGENET_STD))
 
     @classmethod
@@ -33,10 +38,12 @@ class Normalization:
         return cls(1.0, [float(v) for v in mean], [float(v) for v in std])
 
     def to_dict(self) -> dict:
+        """As the .emd stores it: Scale, Mean and Std."""
         return {"Scale": self.scale, "Mean": self.mean, "Std": self.std}
 
     @classmethod
     def from_dict(cls, values: dict) -> Normalization:
+        """From the .emd's Scale, Mean and Std."""
         return cls(float(values["Scale"]), [float(v) for v in values["Mean"]],
                    [float(v) for v in values["Std"]])
 
@@ -47,7 +54,7 @@ class Normalization:
         return ((chips.astype(np.float32) / np.float32(self.scale) - mean) / std).astype(
             np.float32, copy=False)
 
-    def apply(self, images):
+    def apply(self, images: torch.Tensor) -> torch.Tensor:
         """Normalise a float tensor (N, bands, H, W) of raw pixel values."""
         from ..runtime.devices import host_values
 

@@ -59,6 +59,7 @@ class ClassSummary:
     statuses: Counter = field(default_factory=Counter)
 
     def add(self, prediction: Prediction) -> None:
+        """Count one prediction."""
         self.count(prediction.status, prediction.class_index, prediction.area)
 
     def count(self, status: Status, class_index: int | None, area: float) -> None:
@@ -143,10 +144,12 @@ class RasterClassifier:
 
     @property
     def classes(self) -> list[str]:
+        """The model's class names, in the network's output order."""
         return self.package.classes
 
     @property
     def class_values(self) -> list[int]:
+        """The model's class values, in the order of ``classes``."""
         return [int(entry["Value"]) for entry in self.package.definition["Classes"]]
 
     def describe(self) -> str:
@@ -157,6 +160,7 @@ class RasterClassifier:
                 f"crop; engine: {self.predictor.engine.describe()}.")
 
     def summary(self) -> ClassSummary:
+        """An empty ClassSummary for this model's classes."""
         return ClassSummary(self.classes, self.class_values)
 
     def classify(self, geometries: Iterable[bytes | None], total: int | None = None,

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
+from types import ModuleType
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -15,7 +18,12 @@ from ..errors import DependencyError, DeviceError, ModelPackageError, setting
 from ..packages.read import ModelPackage
 from ..runtime import dependencies
 
+if TYPE_CHECKING:
+    import onnxruntime as ort
+    import torch
+
 AUTO, TORCH, ONNXRUNTIME = "auto", "torch", "onnxruntime"
+A = TypeVar("A", np.ndarray, "torch.Tensor")  # an array of either library
 ENGINES = (AUTO, TORCH, ONNXRUNTIME)
 
 
@@ -40,13 +48,14 @@ def choose_engine(engine: str = AUTO) -> str:
     return engine
 
 
-def make_engine(name: str, package: ModelPackage, device: str, tta: bool):
+def make_engine(name: str, package: ModelPackage, device: str,
+                tta: bool) -> TorchEngine | OnnxEngine:
     """The engine ``name`` (choose_engine's answer) for ``package`` on ``device``."""
     return TorchEngine(package, device, tta) if name == TORCH else \
         OnnxEngine(package, device, tta)
 
 
-def dihedral_views(batch, rot90, flip) -> list:
+def dihedral_views(batch: A, rot90: Callable[[A, int], A], flip: Callable[[A], A]) -> list[A]:
     """The 8 flips and quarter turns of a (N, C, H, W) batch, with the array library's
     ``rot90(batch, k)`` and ``flip(batch)`` (of the last axis)."""
     turns = [rot90(batch, k) for k in range(4)]
@@ -65,15 +74,18 @@ class TorchEngine:
 
     @property
     def device_type(self) -> str:
+        """The device the network runs on: "cuda" or "cpu"."""
         return self.network.device.type
 
     def describe(self) -> str:
+        """The engine, its device and precision, for the log."""
         import torch
 
         return f"PyTorch {torch.__version__} on {self.network.device} " \
                f"({self.network.precision})"
 
     def probabilities(self, chips: np.ndarray) -> np.ndarray:
+        """(N, classes) float32 probabilities for raw chips (N, bands, S, S)."""
         import torch
 
         with torch.inference_mode():
@@ -109,7 +121,7 @@ class OnnxEngine:
         self.version = onnxruntime.__version__
 
     @staticmethod
-    def _providers(onnxruntime, device: str) -> list[str]:
+    def _providers(onnxruntime: ModuleType, device: str) -> list[str]:
         cuda = "CUDAExecutionProvider" in onnxruntime.get_available_providers()
         if device == "cuda" and not cuda:
             raise DeviceError(f"{setting('device')} is cuda but this onnxruntime has no CUDA: "
@@ -130,10 +142,12 @@ class OnnxEngine:
         self.input_name = chips.name
 
     def describe(self) -> str:
+        """The engine, its device and threads, for the log."""
         threads = f", {os.cpu_count()} threads" if self.device_type == "cpu" else ""
         return f"onnxruntime {self.version} on {self.device_type} (float32{threads})"
 
     def probabilities(self, chips: np.ndarray) -> np.ndarray:
+        """(N, classes) float32 probabilities for raw chips (N, bands, S, S)."""
         batch = self.normalization.apply_numpy(chips)
         views = dihedral_views(batch, lambda b, k: np.rot90(b, k, axes=(2, 3)),
                                lambda b: np.flip(b, axis=3)) if self.tta else [batch]
@@ -146,7 +160,8 @@ class OnnxEngine:
 EXTERNAL_DATA_FOLDER = "session.model_external_initializers_file_folder_path"
 
 
-def _session(onnxruntime, package: ModelPackage, options, providers: list[str]):
+def _session(onnxruntime: ModuleType, package: ModelPackage, options: ort.SessionOptions,
+             providers: list[str]) -> ort.InferenceSession:
     """An onnxruntime session on the package's ONNX copy, read as data: a copy loaded from
     bytes resolves external tensors against the working directory, so besides the package
     check (core.onnx_model) the session's folder for them is pinned to an empty one, and

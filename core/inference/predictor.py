@@ -29,10 +29,12 @@ class Predictor:
 
     @property
     def device_type(self) -> str:
+        """The engine's device: "cuda" or "cpu"."""
         return self.engine.device_type
 
     @property
     def classes(self) -> list[str]:
+        """The package's class names, in the network's output order."""
         return self.package.classes
 
     def probabilities(self, chips: np.ndarray) -> np.ndarray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from datetime import datetime, timezone
 
 from .. import __version__
@@ -198,7 +199,7 @@ def model_definition(*, name: str, backbone: str, classes: list[str], chip_size:
     }
 
 
-def _cell_size_keys(cell_sizes) -> dict:
+def _cell_size_keys(cell_sizes: Sequence[float] | None) -> dict:
     """MinCellSize and MaxCellSize (map units per chip pixel) where the training chips
     said them (chips.csv of Export training chips)."""
     if not cell_sizes:

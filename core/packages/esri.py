@@ -13,8 +13,13 @@ InferenceFunction (.py) and any other code in it are never imported or run.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..data.normalization import Normalization
 from ..errors import ModelPackageError
+
+if TYPE_CHECKING:
+    import torch
 
 # arcgis.learn 2.x writes "_FeatureClassifier"; older versions (and Esri's published models)
 # "FeatureClassifier", with Framework "PyTorch" rather than "arcgis.learn.models._inferencing"
@@ -126,7 +131,7 @@ def fastai_state(loaded: object) -> dict:
 
 
 def fastai_classifier(backbone: str, num_classes: int, state: dict | None = None,
-                      bands: int = 3):
+                      bands: int = 3) -> torch.nn.Sequential:
     """fastai's create_cnn network around a torchvision ``backbone`` taking ``bands`` bands:
     body ``0``, head ``1``; Linear layers get biases where ``state`` has them."""
     import torch
@@ -138,7 +143,7 @@ def fastai_classifier(backbone: str, num_classes: int, state: dict | None = None
             super().__init__()
             self.mp, self.ap = nn.AdaptiveMaxPool2d(1), nn.AdaptiveAvgPool2d(1)
 
-        def forward(self, x):
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
             return torch.cat([self.mp(x), self.ap(x)], 1)
 
     network = getattr(torchvision.models, backbone)(weights=None)

@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..errors import ModelPackageError
+
+if TYPE_CHECKING:
+    import torch
 
 OPSET = 17
 INPUT_NAME = "chips"
@@ -25,7 +30,7 @@ def exporter_missing() -> str | None:
     return None if installed("onnx") else "the ONNX exporter needs the 'onnx' package"
 
 
-def export_onnx(model, band_count: int, chip_size: int, path: str) -> None:
+def export_onnx(model: torch.nn.Module, band_count: int, chip_size: int, path: str) -> None:
     """Write ``model`` (a torch module) as ONNX to ``path`` (beside it first)."""
     import copy
 
@@ -91,7 +96,7 @@ def has_external_tensors(data: bytes) -> bool:
     return False
 
 
-def _fields(message: bytes):
+def _fields(message: bytes) -> Iterator[tuple[int, int | bytes]]:
     """(field number, int or bytes) of a protobuf message; a damaged one is an error."""
     position, end = 0, len(message)
     while position < end:

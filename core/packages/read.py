@@ -9,12 +9,15 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from ..data.normalization import Normalization
 from ..errors import ModelPackageError
 from .archive import MAX_PACKAGE_BYTES, extract_member, open_zip, safe_members
 from .definition import MAX_DEFINITION_BYTES, MODEL_CONFIGURATION, ONNX_KEY, validate_definition
+
+if TYPE_CHECKING:
+    import torch
 
 
 @dataclass
@@ -29,25 +32,30 @@ class ModelPackage:
 
     @property
     def classes(self) -> list[str]:
+        """The class names, in the network's output order."""
         return [str(c["Name"]) for c in self.definition["Classes"]]
 
     @property
     def backbone(self) -> str:
+        """The backbone's name, as the .emd gives it."""
         return self.definition["Backbone"]
 
     @property
     def chip_size(self) -> int:
+        """The side of the chips the model was trained on, in pixels."""
         return int(self.definition["ImageWidth"])
 
     @property
     def band_count(self) -> int:
+        """The number of bands the model reads."""
         return int(self.definition["BandCount"])
 
     @property
     def normalization(self) -> Normalization:
+        """The normalisation the model was trained with."""
         return Normalization.from_dict(self.definition["Normalization"])
 
-    def build_model(self):
+    def build_model(self) -> torch.nn.Module:
         """The torch model with the package's weights, in eval mode on the CPU."""
         model = _network(self.definition, self.state_dict)
         model.load_state_dict(self.state_dict)
@@ -98,6 +106,7 @@ def _extract_definition(dlpk: str, folder: str, torch_weights: bool) -> str:
 
 
 def find_definition(folder: str, dlpk: str) -> str:
+    """The one .emd under ``folder`` (an unpacked ``dlpk``); ModelPackageError otherwise."""
     found = [os.path.join(d, f) for d, _, files in os.walk(folder) for f in files
              if f.lower().endswith(".emd")]
     if len(found) != 1:
@@ -230,7 +239,7 @@ def _load_weights(path: str, unwrap: Callable[[object], object] | None = None) -
     return state
 
 
-def _network(definition: dict, state: dict | None = None):
+def _network(definition: dict, state: dict | None = None) -> torch.nn.Module:
     """The untrained network a definition describes: ours, or arcgis.learn's (core.esri)."""
     from ..models.backbones import create_model
     from .esri import FASTAI_HEAD, fastai_classifier

@@ -38,6 +38,7 @@ class PackagePaths:
                              for suffix in (".emd", ".pth", ".dlpk", "_report.html", ".onnx")))
 
     def files(self) -> set[str]:
+        """The package's file names (without the folder)."""
         return {os.path.basename(path) for path in (self.definition, self.weights, self.dlpk,
                                                     self.report, self.onnx)}
 

@@ -16,6 +16,7 @@ def confusion_matrix(truth: Sequence[int], predicted: Sequence[int],
 
 
 def overall_accuracy(matrix: np.ndarray) -> float:
+    """The share of all counts on the diagonal (0 for an empty matrix)."""
     total = matrix.sum()
     return float(np.trace(matrix) / total) if total else 0.0
 

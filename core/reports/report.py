@@ -11,7 +11,7 @@ import functools
 import math
 import os
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,12 +20,17 @@ from ..runtime.outputs import write_atomic
 from . import figures
 from .figures import MAX_TILES
 
+if TYPE_CHECKING:
+    import jinja2
+
+    from ..runtime.dependencies import DependencyReport
+
 TEMPLATES = os.path.join(RESOURCES, "templates")
 MAX_SKIPPED = 50
 
 
 @functools.cache
-def _environment():
+def _environment() -> jinja2.Environment:
     from ..runtime.dependencies import require_report_libraries
 
     require_report_libraries()
@@ -235,7 +240,7 @@ def write_evaluation_report(
     )
 
 
-def write_dependency_report(path: str, report, commands: list[str]) -> None:
+def write_dependency_report(path: str, report: DependencyReport, commands: list[str]) -> None:
     """What is installed for the plugin, what the GPU is, and the commands for the rest."""
     from ..runtime.dependencies import says
 

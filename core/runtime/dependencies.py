@@ -140,9 +140,11 @@ class DependencyReport:
     python: str = field(default_factory=python_executable)
 
     def has(self, name: str) -> bool:
+        """True when the package ``name`` is installed."""
         return any(p.name == name and p.installed for p in self.packages)
 
     def as_dict(self) -> dict:
+        """The report as plain data (for JSON)."""
         return asdict(self)
 
 

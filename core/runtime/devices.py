@@ -7,13 +7,23 @@ import math
 import re
 import sys
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ..errors import DeviceError, SceneClassifierError, setting
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Sequence
+
+    import torch
+
+    from .feedback import Feedback
+
+T = TypeVar("T")
 
 DEVICES = ("auto", "cpu", "cuda")  # auto: the GPU when PyTorch sees one, else the CPU
 
 
-def resolve_device(name: str = "auto"):
+def resolve_device(name: str = "auto") -> torch.device:
     """torch.device for 'auto', 'cpu' or 'cuda'; a clear error when CUDA is missing."""
     import torch
 
@@ -59,7 +69,7 @@ def onednn_version() -> tuple[int, int] | None:
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 
-def cpu_precision(chip_size: int):
+def cpu_precision(chip_size: int) -> tuple[torch.dtype | None, str]:
     """(autocast type or None for float32, why) for networks on chips of ``chip_size`` px
     on this CPU."""
     import torch
@@ -80,7 +90,7 @@ def cpu_precision(chip_size: int):
     return torch.bfloat16, "bfloat16 (native on this CPU)"
 
 
-def mixed_precision(device, chip_size: int):
+def mixed_precision(device: torch.device, chip_size: int) -> torch.dtype | None:
     """The autocast type for a network on chips of ``chip_size`` px, or None for float32.
 
     bfloat16 where the hardware computes it natively: CUDA GPUs from Ampere on, and CPUs with
@@ -95,7 +105,7 @@ def mixed_precision(device, chip_size: int):
     return cpu_precision(chip_size)[0]
 
 
-def autocast(device, dtype):
+def autocast(device: torch.device, dtype: torch.dtype | None) -> torch.autocast:
     """The autocast context for ``mixed_precision(device, chip_size)`` (a no-op for None).
 
     Without autocast's cache of cast weights: each weight is used once per pass anyway, and
@@ -107,7 +117,7 @@ def autocast(device, dtype):
     return torch.autocast(device.type, dtype=dtype, cache_enabled=False)
 
 
-def host_values(values, like):
+def host_values(values: Sequence[float] | torch.Tensor, like: torch.Tensor) -> torch.Tensor:
     """Host numbers (a list or a CPU tensor) as a tensor on ``like``'s device, in its dtype,
     copied without making the host wait for the device (a plain copy to a GPU waits)."""
     import torch
@@ -116,7 +126,7 @@ def host_values(values, like):
 
 
 @contextmanager
-def host_reads():
+def host_reads() -> Iterator[None]:
     """Where the host means to wait for the GPU (reading losses back, an epoch's end):
     allowed even while ``torch.cuda.set_sync_debug_mode("error")`` guards the rest of
     training against waits nobody meant (tests/gpu/test_cuda.py)."""
@@ -144,18 +154,26 @@ def is_out_of_memory(error: BaseException) -> bool:
                                          "can't allocate memory"))  # the last: the CPU's
 
 
-def memory_format(dtype):
+def memory_format(dtype: torch.dtype | None) -> torch.memory_format:
     """channels_last with mixed precision (where the fast kernels want it), else default."""
     import torch
 
     return torch.contiguous_format if dtype is None else torch.channels_last
 
 
+class Normalizer(Protocol):
+    """What DeviceModel needs of a normalisation (core.data.normalization.Normalization)."""
+
+    def apply(self, images: torch.Tensor) -> torch.Tensor:
+        """Float chips normalised."""
+
+
 class DeviceModel:
     """A network on a device, in the precision that device computes best (mixed_precision),
     with the normalisation its chips need: what the trainer and the predictor share."""
 
-    def __init__(self, model, device: str, chip_size: int, normalization) -> None:
+    def __init__(self, model: torch.nn.Module, device: str, chip_size: int,
+                 normalization: Normalizer) -> None:
         import torch
 
         self.device = resolve_device(device)
@@ -168,20 +186,22 @@ class DeviceModel:
 
     @property
     def precision(self) -> str:
+        """The precision the network computes in: float32, bfloat16 or float16."""
         return "float32" if self.amp_dtype is None else str(self.amp_dtype).split(".")[-1]
 
-    def autocast(self):
+    def autocast(self) -> torch.autocast:
+        """The autocast context for this device and precision."""
         return autocast(self.device, self.amp_dtype)
 
-    def to_device(self, images):
+    def to_device(self, images: torch.Tensor) -> torch.Tensor:
         """Raw chips (a tensor on any device) as float on this device."""
         return images.to(self.device, non_blocking=True).float()
 
-    def normalize(self, images):
+    def normalize(self, images: torch.Tensor) -> torch.Tensor:
         """Float chips on this device, normalised, in the memory format of the network."""
         return self.normalization.apply(images).contiguous(memory_format=self.memory_format)
 
-    def probabilities(self, images):
+    def probabilities(self, images: torch.Tensor) -> torch.Tensor:
         """Softmax probabilities (float32, on the device) for prepared chips."""
         import torch
 
@@ -203,14 +223,14 @@ class BatchParts:
     out-of-memory error of the device (logged), until a part would be smaller than
     ``smallest`` chips."""
 
-    def __init__(self, feedback, device_type: str, chip_size: int = 0) -> None:
+    def __init__(self, feedback: Feedback, device_type: str, chip_size: int = 0) -> None:
         self.parts = 1
         self.feedback = feedback
         self.device_type = device_type
         self.chip_size = chip_size
         self.planned = False
 
-    def run(self, batch: int, task: str, smallest: int, step):
+    def run(self, batch: int, task: str, smallest: int, step: Callable[[int], T]) -> T:
         """``step(parts)``, again in twice the parts after each out-of-memory error."""
         if not self.planned:
             self._plan(batch, task, smallest)
@@ -224,6 +244,7 @@ class BatchParts:
 
     @property
     def memory(self) -> str:
+        """What runs out: "GPU memory" on a GPU, else "memory"."""
         return "GPU memory" if self.device_type == "cuda" else "memory"
 
     def _plan(self, batch: int, task: str, smallest: int) -> None:

@@ -11,9 +11,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
-from typing import TypeVar
+from types import ModuleType
+from typing import TYPE_CHECKING, TypeVar
 
 from ..errors import SceneClassifierError
+
+if TYPE_CHECKING:
+    import torch
 
 T = TypeVar("T")
 
@@ -23,7 +27,7 @@ def launched() -> bool:
     return int(os.environ.get("WORLD_SIZE", "1")) > 1
 
 
-def _group():
+def _group() -> ModuleType | None:
     """torch.distributed when a process group is running, else None."""
     if not launched():
         return None
@@ -111,7 +115,7 @@ def shard(count: int) -> range:
     return range(start, start + size + (rank() < rest))
 
 
-def all_reduce(tensor, op: str = "sum"):
+def all_reduce(tensor: torch.Tensor, op: str = "sum") -> torch.Tensor:
     """The element-wise sum ("sum") or minimum ("min") of ``tensor`` over all processes, as
     a new tensor on its device (nccl for CUDA tensors, gloo for CPU ones); the tensor itself
     outside torchrun. Every process must call it at the same point."""
@@ -123,7 +127,7 @@ def all_reduce(tensor, op: str = "sum"):
     return reduced
 
 
-def mean(tensor):
+def mean(tensor: torch.Tensor) -> torch.Tensor:
     """The element-wise mean of ``tensor`` over all processes (see all_reduce)."""
     return all_reduce(tensor) / world_size() if world_size() > 1 else tensor
 

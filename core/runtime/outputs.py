@@ -97,7 +97,7 @@ def write_atomic(path: str, text: str) -> None:
 
 
 @contextmanager
-def run_lock(folder: str, name: str, log) -> Iterator[str]:
+def run_lock(folder: str, name: str, log: Callable[[str], None]) -> Iterator[str]:
     """One run at a time into ``folder/name`` (the package and its checkpoint): a lock file
     ``folder/.name.lock`` for as long as the block runs. Another live run's lock stops this
     one at once, naming it; the lock of a run that died is taken over (logged)."""
@@ -287,7 +287,7 @@ def gdal_checked(what: str, path: str) -> Iterator[None]:
 
     errors: list[str] = []
 
-    def collect(level, _number, message) -> None:
+    def collect(level: int, _number: int, message: str) -> None:
         if level >= gdal.CE_Failure:
             errors.append(str(message))
 

@@ -15,7 +15,7 @@ class NotData(SceneClassifierError):
     """The file is not plain tensors and containers; the message says why, safely."""
 
 
-def load_data(path: str):
+def load_data(path: str) -> object:
     """The file's tensors, dicts, lists and numbers, on the CPU; NotData otherwise."""
     import torch
 

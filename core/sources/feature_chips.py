@@ -18,12 +18,16 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..runtime.feedback import Feedback
 from .geometry import Extent, Footprint, GeometryReader
 from .raster import ChipReader, ChipSettings, RasterSource, Window
+
+if TYPE_CHECKING:
+    from numpy.typing import DTypeLike
 
 CHUNK_BATCHES = 16  # features are re-ordered for reading within chunks of 16 batches
 
@@ -70,7 +74,7 @@ class FeatureChips:
     """Cuts the chips of features from a raster, in batches, reading ahead in threads."""
 
     def __init__(self, source: RasterSource, settings: ChipSettings, geometries: GeometryReader,
-                 extent: Extent | None, batch_size: int, workers: int, dtype,
+                 extent: Extent | None, batch_size: int, workers: int, dtype: DTypeLike,
                  feedback: Feedback | None = None) -> None:
         self.source, self.settings, self.geometries = source, settings, geometries
         self.extent = extent
@@ -158,7 +162,7 @@ class _Chunk:
         self.remaining = 0
 
 
-def _run_now(function, *args) -> Future:
+def _run_now(function: Callable[..., object], *args: object) -> Future:
     """A finished Future: reading in the calling thread, between batches."""
     future: Future = Future()
     future.set_result(function(*args))
@@ -171,7 +175,8 @@ def _chunked(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def _read_ahead(jobs: Iterator[tuple], submit, depth: int) -> Iterator[tuple]:
+def _read_ahead(jobs: Iterator[tuple], submit: Callable[[tuple], Future],
+                depth: int) -> Iterator[tuple]:
     """Yield (*job, future) in order, keeping ``depth`` reads in flight."""
     in_flight: deque[tuple[tuple, Future]] = deque()
     for job in jobs:

@@ -10,8 +10,14 @@ import math
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from ..errors import DataError, label, setting
+
+if TYPE_CHECKING:
+    from osgeo.ogr import Geometry
+    from osgeo.osr import SpatialReference
 
 Extent = tuple[float, float, float, float]  # (min x, min y, max x, max y)
 
@@ -119,7 +125,7 @@ def _contains(extent: Extent | None, x: float, y: float) -> bool:
     return extent is None or (extent[0] <= x <= extent[2] and extent[1] <= y <= extent[3])
 
 
-def _spatial_reference(definition: str, osr):
+def _spatial_reference(definition: str, osr: ModuleType) -> SpatialReference:
     reference = osr.SpatialReference()
     try:
         status = reference.SetFromUserInput(definition)
@@ -131,7 +137,7 @@ def _spatial_reference(definition: str, osr):
     return reference
 
 
-def extent_polygon(extent: Extent, ogr=None):
+def extent_polygon(extent: Extent, ogr: ModuleType | None = None) -> Geometry:
     """An OGR polygon of a rectangle."""
     if ogr is None:
         from osgeo import ogr
@@ -150,6 +156,7 @@ class GridCell:
     extent: Extent
 
     def wkb(self) -> bytes:
+        """The cell's square as WKB."""
         return bytes(extent_polygon(self.extent).ExportToWkb())
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -30,6 +31,9 @@ from .web import (
     tile_cache_folder,
     zoom_levels,
 )
+
+if TYPE_CHECKING:
+    from osgeo import gdal
 
 FIXED = "fixed"
 BOUNDING_BOX = "bounding_box"
@@ -91,6 +95,7 @@ class Window:
         return self.width / self.columns, self.height / self.rows
 
     def order_key(self) -> tuple[int, float]:
+        """Sort key for reading: by bands of ORDER_ROWS raster rows, then left to right."""
         return int(self.y // ORDER_ROWS), self.x
 
 
@@ -138,6 +143,7 @@ class RasterSource:
 
     @property
     def resolution(self) -> tuple[float, float]:
+        """The pixel size (x, y) in CRS units, both positive (the raster is north-up)."""
         return self.transform[1], -self.transform[5]
 
     def check_cell_size(self, cell_size: float) -> None:
@@ -150,6 +156,7 @@ class RasterSource:
                             f"levels: {levels}).")
 
     def to_pixel(self, x: float, y: float) -> tuple[float, float]:
+        """A point in the raster's CRS as (column, row), fractional, in raster pixels."""
         return (x - self.transform[0]) / self.transform[1], (y - self.transform[3]) / \
             self.transform[5]
 
@@ -195,7 +202,7 @@ class RasterSource:
                 scale_y * t[5])
 
 
-def _open(name: str, shown: str):
+def _open(name: str, shown: str) -> gdal.Dataset:
     """The GDAL dataset ``name``; errors name the raster as the user gave it (``shown``)."""
     from osgeo import gdal
 

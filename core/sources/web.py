@@ -14,10 +14,14 @@ from __future__ import annotations
 import json
 import os
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 from .. import __version__
 from ..errors import DataError
+
+if TYPE_CHECKING:
+    from osgeo import gdal
 
 USER_AGENT = f"SceneClassifier/{__version__} (QGIS plugin)"
 STAC_ASSET_KEYS = ("visual", "rgb", "image", "data")  # the default asset, first found
@@ -48,6 +52,7 @@ def configure_network() -> None:
 
 
 def is_url(text: str) -> bool:
+    """Whether ``text`` is an HTTP(S) URL."""
     return urlsplit(text).scheme in ("http", "https")
 
 
@@ -175,7 +180,7 @@ def xyz_document(template: str, max_zoom: int = XYZ_MAX_ZOOM,
         f"<UserAgent>{escape(USER_AGENT)}</UserAgent>{cache}</GDAL_WMS>")
 
 
-def is_tile_service(dataset) -> bool:
+def is_tile_service(dataset: gdal.Dataset) -> bool:
     """Whether a GDAL dataset is a tile service (no native pixel; a zoom level per cell
     size)."""
     return dataset.GetDriver().ShortName in TILE_DRIVERS
@@ -188,7 +193,7 @@ def tile_cache_folder() -> str:
     return os.path.join(base, "scene_classifier", "tiles")
 
 
-def zoom_levels(dataset) -> list[float]:
+def zoom_levels(dataset: gdal.Dataset) -> list[float]:
     """Cell sizes (map units per pixel) a tile service serves, finest first."""
     band = dataset.GetRasterBand(1)
     full = dataset.GetGeoTransform()[1]

@@ -41,6 +41,7 @@ class ClassifySettings(ClassifyOptions):
     confidence_field: str = "Confidence"
 
     def field_names(self) -> dict[str, str]:
+        """The result fields' names, by setting (label_field, value_field, confidence_field)."""
         return {"label_field": self.label_field, "value_field": self.value_field,
                 "confidence_field": self.confidence_field}
 
@@ -67,6 +68,8 @@ class ClassifyResult:
 
 @dataclass
 class GridResult(ClassifyResult):
+    """A ClassifyResult with the number of grid cells classified."""
+
     cell_count: int = 0
 
 
@@ -111,6 +114,7 @@ class Grid:
     columns: int
 
     def cells(self) -> Iterator[GridCell]:
+        """The grid's cells, row by row from the top left."""
         return grid_cells(self.extent, self.size)
 
     @property

@@ -14,6 +14,7 @@ from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TextIO
 
 import numpy as np
 
@@ -31,6 +32,9 @@ from ..runtime.outputs import evaluation_paths, write_atomic
 from .export import class_folder_name
 from .io import FeatureSink, FeatureSource, Legend, class_field
 from .schemas import ERROR_FIELDS, check_error_fields
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 EXAMPLE_CHIPS = 36  # misclassified chips kept for the report
 NULL_TRUTH = "with a NULL truth value"
@@ -63,18 +67,22 @@ class Evaluation:
 
     @property
     def count(self) -> int:
+        """The samples counted in the confusion matrix."""
         return int(self.confusion.sum())
 
     @property
     def overall_accuracy(self) -> float:
+        """The share of samples classified as their truth."""
         return overall_accuracy(self.confusion)
 
     @property
     def kappa(self) -> float:
+        """Cohen's kappa of the confusion matrix."""
         return kappa(self.confusion)
 
     @property
     def per_class(self) -> list[dict]:
+        """Precision, recall, F1 and support per class (core.reports.metrics)."""
         return per_class_metrics(self.confusion, self.classes)
 
     @property
@@ -98,7 +106,7 @@ class Evaluation:
                 f"{count} {reason}" for reason, count in self.skipped.items()))
         return "\n".join(lines)
 
-    def write_csv(self, file) -> None:
+    def write_csv(self, file: TextIO) -> None:
         """The confusion matrix to an open text file: truth classes as rows, predicted
         classes as columns."""
         import csv
@@ -119,6 +127,7 @@ class Evaluation:
         write_atomic(confusion_path, text.getvalue())
 
     def write_report(self, path: str, model_path: str) -> None:
+        """The HTML evaluation report to ``path``."""
         facts = [("Model", model_path), ("Evaluated", self.description),
                  ("Samples counted", self.count),
                  ("Overall accuracy", f"{self.overall_accuracy:.2%}"),
@@ -149,6 +158,8 @@ class EvaluateSettings(ClassifyOptions):
 
 @dataclass
 class EvaluateResult:
+    """The evaluation and where its report and confusion matrix were written."""
+
     evaluation: Evaluation
     report_path: str
     confusion_path: str
@@ -241,7 +252,8 @@ class _Tally:
         self.evaluation = Evaluation(classes, np.zeros((len(classes),) * 2, np.int64),
                                      description=description, class_entries=class_entries)
 
-    def add(self, source, truth_value, class_index: int, confidence: float, chip) -> None:
+    def add(self, source: object, truth_value: object, class_index: int, confidence: float,
+            chip: np.ndarray | None) -> None:
         truth = match_class(truth_value, self.classes)
         if truth is None:
             self.evaluation.unknown_truth[str(truth_value)] += 1
@@ -282,7 +294,7 @@ def evaluate_folder(model: str | ModelPackage, folder: str, batch_size: int = 64
     tally = _Tally(package.definition["Classes"], f"labelled chips in {os.path.abspath(folder)}")
     model_type = package.definition.get("DataType")
 
-    def decode(path: str):
+    def decode(path: str) -> tuple[np.ndarray | None, str | None]:
         try:
             chip = read_image(path)
         except Exception:  # any decoder failure means "unreadable"
@@ -327,7 +339,7 @@ def evaluate_features(model: str | ModelPackage, raster: str,
                    f"labelled features over {os.path.abspath(raster)}")
     pending: deque[tuple[object, object]] = deque()
 
-    def geometries():
+    def geometries() -> Iterator[bytes | None]:
         for source, truth, wkb in features:
             pending.append((source, truth))
             yield wkb

@@ -18,6 +18,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -39,6 +40,9 @@ from ..sources.feature_chips import FeatureChip, FeatureChips, Status
 from ..sources.geometry import GeometryReader
 from ..sources.raster import FIXED, ChipOptions, ChipSettings, RasterSource
 from .io import FeatureSource, class_field
+
+if TYPE_CHECKING:
+    from _csv import _writer as CsvWriter
 
 FORMATS = {"tif": "GeoTIFF, all bands, original data type", "png": "8-bit RGB PNG",
            "jpg": "8-bit RGB JPEG"}
@@ -77,9 +81,11 @@ class ExportSummary:
 
     @property
     def chip_count(self) -> int:
+        """The chips written, all classes together."""
         return sum(self.counts.values())
 
     def text(self) -> str:
+        """The summary as lines for the log."""
         lines = [f"Wrote {self.chip_count} chips to {self.folder}: " + ", ".join(
             f"{name} {count}" for name, count in sorted(self.counts.items()))]
         renamed = {v: f for v, f in self.folders.items() if v != f}
@@ -259,7 +265,7 @@ def _raster_for(raster: str, settings: ExportSettings) -> RasterSource:
 
 
 def _write_feature(feature: FeatureChip, source: RasterSource, settings: ExportSettings,
-                   staging: str, rows, summary: ExportSummary) -> None:
+                   staging: str, rows: CsvWriter, summary: ExportSummary) -> None:
     """Write one feature's chip, georeferenced, and its row of chips.csv (and, for Labeled
     Tiles, its label file)."""
     feature_id, value = feature.key
@@ -320,7 +326,8 @@ def _unique_folder(value: object, taken: dict[str, str]) -> str:
     return candidate
 
 
-def _write_chip(path: str, pixels: np.ndarray, kind: str, transform, crs_wkt: str) -> None:
+def _write_chip(path: str, pixels: np.ndarray, kind: str, transform: tuple[float, ...],
+                crs_wkt: str) -> None:
     if kind == "tif":
         from osgeo import gdal, gdal_array
 

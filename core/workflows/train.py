@@ -59,6 +59,8 @@ class TrainSettings:
 
 @dataclass
 class TrainOutcome:
+    """The package written, its best validation accuracy, the learning rate and the history."""
+
     paths: PackagePaths
     accuracy: float
     learning_rate: float
