@@ -23,7 +23,7 @@ from ..sources.geometry import (
 )
 from ..sources.raster import BOUNDING_BOX, FIXED, ChipOptions, ChipSettings, RasterSource
 from .engines import TORCH, choose_engine
-from .predictor import Predictor
+from .predictor import Predictor, best_class
 
 
 @dataclass
@@ -234,8 +234,10 @@ def _prediction(feature: FeatureChip) -> Prediction:
     if feature.status is not Status.CHIPPED:
         return Prediction(feature.status, area=area)
     row, chip = feature.result
-    best = int(row.argmax())
-    return Prediction(Status.CHIPPED, best, float(row[best]), area, chip)
+    best = best_class(row)
+    if best is None:
+        return Prediction(Status.NOT_FINITE, area=area)
+    return Prediction(Status.CHIPPED, *best, area, chip)
 
 
 CELL_SIZE_TOLERANCE = 2.0  # how far off the training cell size results are still trusted

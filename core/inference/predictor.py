@@ -47,3 +47,13 @@ class Predictor:
                 len(chunk), "classifying", 1, lambda parts, chunk=chunk: np.concatenate(
                     [self.engine.probabilities(part) for part in np.array_split(chunk, parts)])))
         return np.concatenate(outputs)
+
+
+def best_class(probabilities: np.ndarray) -> tuple[int, float] | None:
+    """The most probable class of one chip and its probability; None where the model's
+    output is not finite (NaN or infinite: a damaged model, or one that overflows on these
+    pixels), which no class may be made of."""
+    if not np.isfinite(probabilities).all():
+        return None
+    best = int(probabilities.argmax())
+    return best, float(probabilities[best])

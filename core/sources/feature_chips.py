@@ -41,6 +41,8 @@ class Status(Enum):
     OUTSIDE_RASTER = "entirely outside the raster"
     NO_DATA = ("with no raster pixels under their chip (nodata, or a fixed-size chip that "
                "misses the raster)")
+    NOT_FINITE = ("whose model output was not a number (NaN or infinite: the model is damaged "
+                  "or overflows on their pixels)")
 
 
 def decide(geometries: GeometryReader, wkb: bytes | None, extent: Extent | None,

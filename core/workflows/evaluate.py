@@ -23,7 +23,7 @@ from ..data.training_data import scan_folders, split_folder_list
 from ..errors import DataError, setting
 from ..inference.classifier import ClassifyOptions, RasterClassifier
 from ..inference.engines import TORCH, choose_engine
-from ..inference.predictor import Predictor
+from ..inference.predictor import Predictor, best_class
 from ..packages.read import ModelPackage, load_package
 from ..reports import report
 from ..reports.metrics import confusion_matrix, kappa, overall_accuracy, per_class_metrics
@@ -40,6 +40,7 @@ EXAMPLE_CHIPS = 36  # misclassified chips kept for the report
 NULL_TRUTH = "with a NULL truth value"
 UNREADABLE = "unreadable"
 WRONG_BANDS = "with another band count than the model's"
+NOT_FINITE = "whose model output was not a number (NaN or infinite)"
 
 
 @dataclass
@@ -273,9 +274,12 @@ class _Tally:
                                                      len(self.classes))
         if not self.truth:
             reasons = self.evaluation.text().split("\n")[1:] or ["there were no samples"]
+            advice = (" Its output is not a number: the model is damaged; train or save it "
+                      "again." if NOT_FINITE in self.evaluation.skipped else
+                      f" The model's classes are {', '.join(self.classes)}: give truth values "
+                      "among them.")
             raise DataError(f"Nothing could be evaluated in {self.evaluation.description}: "
-                            f"{' '.join(reasons)} The model's classes are "
-                            f"{', '.join(self.classes)}: give truth values among them.")
+                            f"{'; '.join(reasons).rstrip('.')}.{advice}")
         return self.evaluation
 
 
@@ -321,9 +325,11 @@ def evaluate_folder(model: str | ModelPackage, folder: str, batch_size: int = 64
             chips = np.stack([decoded[i][0] for i in usable])
             probabilities = predictor.probabilities(chips)
             for row, chip, index in zip(probabilities, chips, usable):
-                best = int(row.argmax())
-                tally.add(paths[index], scan.classes[scan.labels[start + index]], best,
-                          float(row[best]), chip)
+                best = best_class(row)
+                if best is None:
+                    tally.evaluation.skipped[NOT_FINITE] += 1
+                    continue
+                tally.add(paths[index], scan.classes[scan.labels[start + index]], *best, chip)
             done = min(start + predictor.batch_size, total)
             feedback.report(done / total, f"evaluating chips {done}/{total}")
     return tally.result()

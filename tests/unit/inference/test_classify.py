@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import numpy as np
 import pytest
 from osgeo import gdal, ogr, osr
 
-from conftest import MASSACHUSETTS_BUILDINGS, MASSACHUSETTS_TIF, write_raster
+from conftest import MASSACHUSETTS_BUILDINGS, MASSACHUSETTS_TIF, SAMPLE_RSSCN7, write_raster
 from core.errors import DataError, ModelPackageError
 from core.inference.classifier import ClassifyOptions, RasterClassifier
 from core.sources.feature_chips import Status
@@ -141,6 +142,32 @@ def test_points_lines_multipolygons_and_missing_geometries(model):
         Status.OUTSIDE_RASTER]
     assert predictions[2].area == pytest.approx(400.0)
     assert all(p.class_index is None and p.confidence is None for p in predictions[3:])
+
+
+def test_a_model_output_that_is_not_a_number_gives_no_class(model):
+    """NaN probabilities (a damaged model) are reported, never made into class 0."""
+    import torch
+
+    from core.inference.classifier import classify_all
+    from core.packages.read import ModelPackage, load_package
+    from core.workflows.evaluate import NOT_FINITE, evaluate_folder
+
+    package = load_package(model)
+    weights = {name: value.clone() for name, value in package.state_dict.items()}
+    head = [name for name in weights if name.endswith("weight") and weights[name].ndim == 2][-1]
+    weights[head][0, 0] = torch.nan
+    damaged = ModelPackage(package.definition, weights, "damaged (in memory)")
+    classifier = RasterClassifier(damaged, str(MASSACHUSETTS_TIF), ClassifyOptions(device="cpu"))
+    results = classify_all(classifier, grid(300.0))
+    assert set(results.codes) == {-1} and set(results.confidences) == {0.0}
+    assert results.summary.unclassified() == {Status.NOT_FINITE: len(results.codes)}
+    assert "whose model output was not a number" in results.summary.unclassified_text()
+    chips = sum(1 for folder in SAMPLE_RSSCN7.iterdir() if folder.is_dir()
+                for _ in folder.iterdir())
+    with pytest.raises(DataError, match=re.escape(
+            f"Skipped {chips}: {chips} {NOT_FINITE}. Its output is not a number: the model is "
+            "damaged")):
+        evaluate_folder(damaged, str(SAMPLE_RSSCN7), device="cpu")
 
 
 def test_only_nodata_under_a_feature_gives_no_result(model, tmp_path):
