@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Callable
@@ -148,9 +149,15 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
         """QGIS's checks, saying what a refused number or file should have been."""
         for definition in self.parameterDefinitions():
             value = parameters.get(definition.name())
+            label = f"{definition.description()} ({definition.name()})"
+            if isinstance(definition, QgsProcessingParameterNumber):
+                problem = _number_problem(definition, value)
+                if problem:
+                    allowed = self.tr("a finite number") if problem == NOT_FINITE else \
+                        self.tr("a whole number")
+                    return False, self.tr("{} must be {}; got {}.").format(label, allowed, value)
             if value is None or definition.checkValueIsAcceptable(value, context):
                 continue
-            label = f"{definition.description()} ({definition.name()})"
             if isinstance(definition, QgsProcessingParameterNumber):
                 low, high = definition.minimum(), definition.maximum()
                 allowed = self.tr("at least {}").format(f"{low:g}") if high > 1e300 else \
@@ -242,6 +249,25 @@ def _input_path(value: object, context: QgsProcessingContext) -> str | None:
     layer = QgsProcessingUtils.mapLayerFromString(value, context)
     source = layer.source().split("|")[0] if layer is not None else ""
     return source if source and os.path.exists(source) else None
+
+
+NOT_FINITE, NOT_WHOLE = "not finite", "not whole"
+
+
+def _number_problem(definition: QgsProcessingParameterNumber, value: object) -> str:
+    """What a number parameter's value fails that QGIS's own check lets through: NOT_FINITE
+    (NaN), NOT_WHOLE (a fraction where a whole number is meant), or ''."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return ""  # unset, an expression or a model input: QGIS evaluates those
+    try:
+        number = float(value)
+    except ValueError:
+        return ""  # QGIS's own check says it is not a number
+    if not math.isfinite(number):
+        return NOT_FINITE
+    if definition.dataType() == QgsProcessingParameterNumber.Integer and not number.is_integer():
+        return NOT_WHOLE
+    return ""
 
 
 def as_html(text: str) -> str:

@@ -7,6 +7,7 @@ range, an input that does not exist, an unreadable extent) are refused here: exi
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
 from collections.abc import Callable
@@ -83,6 +84,8 @@ def _number(kind: type, spec: Parameter) -> Callable[[str], float]:
         except ValueError:
             raise argparse.ArgumentTypeError(
                 f"{text!r} is not {'a whole number' if kind is int else 'a number'}") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"must be a finite number; got {text}")
         low, high = spec.minimum, spec.maximum
         if (low is not None and value < low) or (high is not None and value > high):
             allowed = f"at least {low:g}" if high is None else f"from {low:g} to {high:g}"

@@ -4,21 +4,31 @@
     <name>SceneClassifierAlgorithm</name>
     <message>
       <location filename="../algorithms/base.py" line="156" />
-      <source>at least {}</source>
+      <source>a finite number</source>
       <translation type="unfinished" />
     </message>
     <message>
       <location filename="../algorithms/base.py" line="157" />
-      <source>from {} to {}</source>
+      <source>a whole number</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="158" />
+      <location filename="../algorithms/base.py" line="165" />
       <source>{} must be {}; got {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="160" />
+      <location filename="../algorithms/base.py" line="163" />
+      <source>at least {}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../algorithms/base.py" line="164" />
+      <source>from {} to {}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../algorithms/base.py" line="167" />
       <source>{} must be one of {}; got {}.</source>
       <translation type="unfinished" />
     </message>

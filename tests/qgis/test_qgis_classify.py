@@ -191,6 +191,8 @@ def test_default_grid_is_one_chip_per_cell(qgis_process, model, tmp_path):
     ({"MODEL": "missing.emd"}, "Model file not found"),
     ({"MODEL": str(MASSACHUSETTS_BUILDINGS)}, "must be one of Model packages (*.emd *.dlpk)"),
     ({"CELL_SIZE": -2}, "CELL_SIZE) must be at least 0; got -2"),
+    ({"CELL_SIZE": "nan"}, "CELL_SIZE) must be a finite number; got nan"),
+    ({"BATCH_SIZE": "2.5"}, "BATCH_SIZE) must be a whole number; got 2.5"),
     ({"EXTENT": "0,1,0,1 [EPSG:4326]"}, "does not overlap the raster"),
     ({"CLASS_LABEL_FIELD": "CLASS"}, "'CLASS' (CLASS_LABEL_FIELD) clashes with the "
                                      "field 'class'"),
