@@ -34,6 +34,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
+from ..core.runtime.outputs import field_name_limit
 from ..core.workflows.io import Feature, Legend
 from ..core.workflows.schemas import INTEGER, REAL, TEXT, Field
 from ..interface import ids
@@ -167,6 +168,8 @@ class LayerSink:
         self.alg, self.parameters, self.context, self.name = alg, parameters, context, name
         self.wkb_type, self.crs, self.kept, self.layer_name = wkb_type, crs, kept, layer_name
         self.destination: str | None = None
+        path = alg.parameterAsOutputLayer(parameters, name, context) if self.asked() else ""
+        self.field_name_limit = field_name_limit(path.split("|")[0]) if path else None
 
     def asked(self) -> bool:
         """True when the output was asked for (given a destination)."""

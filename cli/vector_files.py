@@ -12,7 +12,13 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from ..core.errors import DataError, OutputError, setting
-from ..core.runtime.outputs import check_vector_written, gdal_checked, staged_file, write_error
+from ..core.runtime.outputs import (
+    check_vector_written,
+    field_name_limit,
+    gdal_checked,
+    staged_file,
+    write_error,
+)
 from ..core.workflows.io import Feature, Legend
 from ..core.workflows.schemas import INTEGER, REAL, TEXT, Field
 
@@ -95,6 +101,7 @@ class FileSink:
                  kept: list | None = None, what: str = "output") -> None:
         self.path, self.geometry_type, self.crs_wkt = path, geometry_type, crs_wkt
         self.kept, self.what = kept or [], what
+        self.field_name_limit = field_name_limit(path) if path else None
 
     @contextmanager
     def open(self, fields: list[Field], legend: Legend | None = None,

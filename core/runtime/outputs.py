@@ -168,6 +168,13 @@ def _remove(path: str) -> None:
 
 FOLDER, FILE, TABLE = "folder", "file", "table"  # kinds of output: a table has no geometry
 NO_TABLES = (".shp", ".shx", ".dbf")  # a shapefile "table" is a lone .dbf
+SHAPEFILE_FIELD_NAME = 10  # characters a .dbf field name holds
+
+
+def field_name_limit(path: str) -> int | None:
+    """The longest field name an output format holds (10 for a shapefile and its .dbf, whose
+    writer cuts longer names), or None."""
+    return SHAPEFILE_FIELD_NAME if os.path.splitext(path)[1].lower() in NO_TABLES else None
 
 
 def check_output_paths(outputs: list[tuple[str, str, str]],
@@ -179,6 +186,9 @@ def check_output_paths(outputs: list[tuple[str, str, str]],
     seen: dict[str, str] = {}
     for label, path, kind in outputs:
         is_folder = kind == FOLDER
+        if any(ord(character) < 32 or ord(character) == 127 for character in path):
+            raise OutputError(f"{label} {path!r} holds a control character (a line break, a "
+                              "tab or another invisible one); give the path without it.")
         if kind == TABLE and os.path.splitext(path)[1].lower() in NO_TABLES:
             raise OutputError(
                 f"{label} {path} is a table without geometry, which a shapefile cannot hold "

@@ -92,7 +92,8 @@ def classify_features(settings: ClassifySettings, source: FeatureSource, output:
     ``summary_output`` when given."""
     feedback = feedback or Feedback()
     classifier = open_classifier(settings, feedback, source.crs_wkt)
-    fields = result_fields(settings.field_names(), [field.name for field in source.fields])
+    fields = result_fields(settings.field_names(), [field.name for field in source.fields],
+                           output.field_name_limit)
     results = classify_all(classifier, (feature.wkb for feature in source.features()),
                            source.count())
     if not distributed.is_main():
@@ -150,7 +151,8 @@ def classify_grid(settings: GridSettings, output: FeatureSink,
     classifier = open_classifier(settings, feedback)
     classes = classifier.package.definition["Classes"]
     grid = plan_grid(classifier, settings.grid_size, settings.max_cells)
-    fields = result_fields(settings.field_names(), [field.name for field in GRID_FIELDS])
+    fields = result_fields(settings.field_names(), [field.name for field in GRID_FIELDS],
+                           output.field_name_limit)
     cells = grid.rows * grid.columns
     results = classify_all(classifier, (cell.wkb() for cell in grid.cells()), cells)
     if not distributed.is_main():

@@ -58,7 +58,10 @@ class Legend:
 
 
 class FeatureSink(Protocol):
-    """Where a use case writes features."""
+    """Where a use case writes features; ``field_name_limit``: the longest field name its
+    format holds (10 for a shapefile), or None."""
+
+    field_name_limit: int | None
 
     def open(self, fields: list[Field], legend: Legend | None = None,
              crs_wkt: str | None = None) -> AbstractContextManager[Writer]:

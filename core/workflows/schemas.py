@@ -39,18 +39,38 @@ def check_new_fields(existing: list[str], new: list[tuple[str, str, str]]) -> No
         taken[name.lower()] = name
 
 
-def result_fields(names: dict[str, str], existing: list[str]) -> list[Field]:
+def result_fields(names: dict[str, str], existing: list[str],
+                  name_limit: int | None = None) -> list[Field]:
     """The class label, value and confidence fields, named as ``names`` (setting -> name,
     stripped) asks; each refused when empty or when it clashes with ``existing`` fields or
-    another of them."""
+    another of them. Where the output cuts field names to ``name_limit`` characters (a
+    shapefile), a longer result name, or an input field cut to a result's name, is refused
+    too: the input's old values would stand under the result's name."""
     chosen = [(key, str(names.get(key) or "").strip(), kind) for key, kind in RESULT_KINDS]
     for key, name, _ in chosen:
         if not name:
             raise DataError(f"{label(key)} ({setting(key)}) is empty; give a field name.")
+        if name_limit is not None:
+            _check_cut_names(key, name, existing, name_limit)
     check_new_fields(existing, [
         (name, f"{label(key)} '{name}' ({setting(key)})",
          f"Choose another name for {setting(key)}.") for key, name, _ in chosen])
     return [Field(name, kind) for _, name, kind in chosen]
+
+
+def _check_cut_names(key: str, name: str, existing: list[str], limit: int) -> None:
+    """Refuse a result field name the output would cut, or one an input field becomes when
+    cut to ``limit`` characters."""
+    fix = f"write a GeoPackage (.gpkg) instead of a shapefile, or choose another name for " \
+        f"{setting(key)}"
+    if len(name) > limit:
+        raise DataError(f"{label(key)} '{name}' ({setting(key)}) is longer than the {limit} "
+                        f"characters of a shapefile's field names and would be cut; {fix}.")
+    for field in existing:
+        if len(field) > limit and field[:limit].lower() == name.lower():
+            raise DataError(f"The input field '{field}' is cut to '{field[:limit]}' in a "
+                            f"shapefile, the name of {label(key)} ({setting(key)}): the "
+                            f"output would show the input's values under it; {fix}.")
 
 
 def check_error_fields(existing: list[str]) -> None:

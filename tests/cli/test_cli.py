@@ -17,6 +17,7 @@ from conftest import (
     NB_POLYGONS,
     NB_RASTER,
     ROOT,
+    TINY_PACKAGE,
     cli_environment,
     features,
     outputs,
@@ -121,6 +122,8 @@ def test_export_evaluate_find_lr_preview_and_check_dependencies(cli_model, rsscn
     (["train"], "the following arguments are required: --input-folder"),
     (["train", "--input-folder", "{sample}", "--chip-size", "3"],
      "--chip-size: must be from 8 to 4096; got 3"),
+    (["classify-grid", "--input-raster", "{raster}", "--model", "{raster}", "--output",
+      "{folder}/a\nb.gpkg"], "holds a control character"),
     (["train", "--input-folder", "{sample}", "--learning-rate", "nan"],
      "--learning-rate: must be a finite number; got nan"),
     (["train", "--input-folder", "{sample}", "--epochs", "2.5"],
@@ -228,3 +231,31 @@ def test_classify_needs_no_torch(cli_model, tmp_path):
     assert training.returncode == 1 and "pip install" in training.stderr
     assert "Traceback" not in training.stderr
 
+
+
+def test_a_shapefile_that_would_cut_an_input_field_to_a_results_name_is_refused(tmp_path):
+    """The .dbf cuts 'ClassLabel_before' to 'ClassLabel': the result's name with the input's
+    values. Refused before anything is written; a GeoPackage keeps both."""
+    from osgeo import ogr, osr
+
+    points = tmp_path / "points.gpkg"
+    dataset = ogr.GetDriverByName("GPKG").CreateDataSource(str(points))
+    crs = osr.SpatialReference()
+    crs.ImportFromEPSG(26986)
+    layer = dataset.CreateLayer("points", crs, ogr.wkbPoint)
+    layer.CreateField(ogr.FieldDefn("ClassLabel_before", ogr.OFTString))
+    feature = ogr.Feature(layer.GetLayerDefn())
+    feature.SetField(0, "old")
+    feature.SetGeometry(ogr.CreateGeometryFromWkt("POINT (229500 894500)"))
+    layer.CreateFeature(feature)
+    dataset = None
+    model = TINY_PACKAGE / f"{TINY_PACKAGE.name}.emd"
+    common = ("classify", "--input-raster", MASSACHUSETTS_TIF, "--input-features", points,
+              "--model", model, "--device", "cpu")
+    refused = run_cli(tmp_path, *common, "--output", tmp_path / "out.shp")
+    assert refused.returncode == 1
+    assert "The input field 'ClassLabel_before' is cut to 'ClassLabel' in a shapefile" in \
+        refused.stderr and "--class-label-field" in refused.stderr
+    assert not list(tmp_path.glob("out.*"))
+    kept = outputs(run_cli(tmp_path, *common, "--output", tmp_path / "out.gpkg"))
+    assert features(kept["OUTPUT"])[0][0] == "old"

@@ -249,3 +249,28 @@ def test_a_grid_of_too_many_cells_is_refused_before_any_work(qgis_process, model
     assert "The grid would have 900,138 x 1,180,869 = 1,062,945,059,922 cells, more than " \
            "'Most grid cells' (MAX_CELLS, 10,000,000)" in output, output
     assert not list(tmp_path.iterdir())
+
+
+def test_a_shapefile_output_that_would_cut_an_input_field_to_a_results_name_is_refused(
+        qgis_process, model, tmp_path):
+    """QGIS's writer cuts 'ClassLabel_before' to 'ClassLabel' in a .dbf: refused, naming the
+    parameter, before anything is written."""
+    from osgeo import osr
+
+    points = tmp_path / "points.gpkg"
+    dataset = ogr.GetDriverByName("GPKG").CreateDataSource(str(points))
+    crs = osr.SpatialReference()
+    crs.ImportFromEPSG(26986)
+    layer = dataset.CreateLayer("points", crs, ogr.wkbPoint)
+    layer.CreateField(ogr.FieldDefn("ClassLabel_before", ogr.OFTString))
+    feature = ogr.Feature(layer.GetLayerDefn())
+    feature.SetGeometry(ogr.CreateGeometryFromWkt("POINT (229500 894500)"))
+    layer.CreateFeature(feature)
+    dataset = None
+    done, _ = qgis_process.run("classifyobjects", INPUT_RASTER=MASSACHUSETTS_TIF,
+                               INPUT_FEATURES=points, MODEL=model, DEVICE=1,
+                               OUTPUT=tmp_path / "out.shp")
+    assert done.returncode != 0
+    assert "The input field 'ClassLabel_before' is cut to 'ClassLabel' in a shapefile, the " \
+           "name of Class label field (CLASS_LABEL_FIELD)" in done.stdout + done.stderr
+    assert not list(tmp_path.glob("out.*"))

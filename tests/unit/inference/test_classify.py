@@ -297,3 +297,17 @@ def test_result_field_names_are_refused_when_empty_or_clashing():
     assert "Class value field 'label' (CLASS_VALUE_FIELD) clashes with the field 'label'" in \
         refused.value.spelled(as_tools)
     assert str(refused.value).startswith("value field 'label' (value_field=) clashes")
+    # a shapefile cuts field names to 10 characters: an input field cut to a result's name,
+    # or a longer result name, is refused (elsewhere both are fine)
+    long_input = ["ClassLabel_before"]
+    shapefile = dict(asked, label_field="ClassLabel")
+    assert len(result_fields(shapefile, long_input)) == 3
+    with pytest.raises(DataError) as refused:
+        result_fields(shapefile, long_input, 10)
+    assert refused.value.spelled(as_tools) == (
+        "The input field 'ClassLabel_before' is cut to 'ClassLabel' in a shapefile, the name "
+        "of Class label field (CLASS_LABEL_FIELD): the output would show the input's values "
+        "under it; write a GeoPackage (.gpkg) instead of a shapefile, or choose another name "
+        "for CLASS_LABEL_FIELD.")
+    with pytest.raises(DataError, match="'confidence_score' .* is longer than the 10"):
+        result_fields(dict(asked, confidence_field="confidence_score"), [], 10)
