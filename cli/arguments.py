@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable
 
+from ..core.runtime.inputs import not_a_file
 from ..core.sources.web import names_no_file
 from ..interface import parameters as interface
 from ..interface.parameters import Parameter, Tool
@@ -105,6 +106,9 @@ def _existing(kind: str) -> Callable[[str], str]:
             return text  # a web or virtual raster: GDAL says whether it opens
         if kind != interface.FOLDER and not os.path.exists(path):
             raise argparse.ArgumentTypeError(f"{text} does not exist")
+        special = not_a_file(path)
+        if kind != interface.FOLDER and special not in (None, "a folder"):
+            raise argparse.ArgumentTypeError(f"{text} is {special}, not a file")
         return os.path.expanduser(text)
 
     return convert

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Callable
 
 from ..data.normalization import Normalization
 from ..errors import ModelPackageError
+from ..runtime.inputs import not_a_file
 from .archive import MAX_PACKAGE_BYTES, extract_member, open_zip, safe_members
 from .definition import MAX_DEFINITION_BYTES, MODEL_CONFIGURATION, ONNX_KEY, validate_definition
 
@@ -66,6 +67,10 @@ def load_package(path: str, torch_weights: bool = True) -> ModelPackage:
     """Read and validate a package from its .emd or .dlpk: the PyTorch weights (unless
     ``torch_weights`` is False: for onnxruntime, without PyTorch) and the ONNX copy. Of a
     .dlpk only the .emd and the files it names are unpacked, their sizes checked first."""
+    special = not_a_file(path) if path else None
+    if special:
+        raise ModelPackageError(f"{path} is {special}, not a model file. Choose a .emd or "
+                                ".dlpk file.")
     if not path or not os.path.isfile(path):
         raise ModelPackageError(f"Model file not found: {path}. Choose a .emd or .dlpk file.")
     lower = path.lower()
@@ -213,6 +218,10 @@ def _package_file(emd_path: str, model_file: str, source: str) -> str:
         raise ModelPackageError(f"{source}: model files must lie inside the package "
                                 f"folder, not '{model_file}'.")
     path = os.path.join(os.path.dirname(emd_path), *parts)
+    special = not_a_file(path)
+    if special:
+        raise ModelPackageError(f"Model file {model_file} named by {source} is {special}, not "
+                                "a file.")
     if not os.path.isfile(path):
         raise ModelPackageError(f"Model file {model_file} named by {source} is missing.")
     return path

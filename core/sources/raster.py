@@ -22,6 +22,7 @@ import numpy as np
 
 from ..data.imagery import resize_chip
 from ..errors import DataError, setting
+from ..runtime.inputs import not_a_file
 from .geometry import Extent, Footprint
 from .web import (
     configure_network,
@@ -208,6 +209,9 @@ def _open(name: str, shown: str) -> gdal.Dataset:
 
     if is_remote(name):
         configure_network()
+    special = not_a_file(name)
+    if special and special != "a folder":  # GDAL reads some folders (e.g. a GRID coverage)
+        raise DataError(f"Cannot open raster {shown}: it is {special}, not a file.")
     gdal.ErrorReset()
     gdal.PushErrorHandler("CPLQuietErrorHandler")
     try:

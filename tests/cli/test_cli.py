@@ -156,6 +156,15 @@ def test_bad_arguments_exit_2_with_a_clear_message(tmp_path, rsscn7_small, argum
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "plugins"]
 
 
+def test_a_fifo_given_as_a_file_exits_2_without_waiting_on_it(tmp_path):
+    fifo = tmp_path / "model.emd"
+    os.mkfifo(fifo)
+    result = run_cli(tmp_path, "classify-grid", "--input-raster", MASSACHUSETTS_TIF,
+                     "--model", fifo, "--output", tmp_path / "grid.gpkg")
+    assert result.returncode == 2
+    assert f"--model: {fifo} is a FIFO (named pipe), not a file" in result.stderr
+
+
 def test_a_failing_run_exits_1_and_leaves_an_earlier_output_as_it_was(tmp_path):
     not_a_model = tmp_path / "model.emd"
     not_a_model.write_text("{not json")
