@@ -68,7 +68,7 @@ def prepare_data(path: str | list[str], class_mapping: None = None, chip_size: i
                         "names.")
     if not 0 < val_split_pct < 1:
         raise DataError(f"val_split_pct is the fraction of chips kept for validation, as in "
-                        f"arcgis.learn: 0.1 keeps 10 %. Got {val_split_pct}; give a number "
+                        f"arcgis.learn: 0.2 keeps 20 %. Got {val_split_pct}; give a number "
                         "between 0 and 1.")
     if transforms is not None and transforms is not False:
         notes.log("transforms=: fastai transforms do not run here; the chips get Scene "
