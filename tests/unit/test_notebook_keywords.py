@@ -11,12 +11,10 @@ import torch
 
 from core.api import FeatureClassifier, discriminative_rates, prepare_data
 from core.errors import DataError, SceneClassifierError
-from core.reports.report import percent
 from core.models.backbones import head_name, layer_groups
+from core.reports.report import percent
 from core.runtime.feedback import Feedback
 from core.training.checkpoint import load_checkpoint
-
-pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 
 @pytest.fixture(scope="module")
