@@ -18,34 +18,49 @@ core.training), and only the main process logs and writes (checkpoints, the pack
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import numpy as np
 
 from .data.imagery import read_image, resize_chip
-from .data.training_data import TrainingData, load_training_data, split_folder_list
+from .data.training_data import (
+    MODELS_FOLDER,
+    TrainingData,
+    load_training_data,
+    split_folder_list,
+)
 from .errors import DataError
 from .inference.classifier import ClassifyOptions, RasterClassifier
+from .models.backbones import BACKBONES, DEFAULT_BACKBONE
 from .packages.read import ModelPackage, load_package
+from .packages.write import PackagePaths
 from .reports import figures
 from .runtime.feedback import Feedback
 from .workflows.training_run import TrainingRun
 
 
-def prepare_data(path: str, class_mapping: None = None, chip_size: int = 224,
-                 val_split_pct: float = 0.2, batch_size: int = 64,
-                 dataset_type: str | None = "Imagenet", seed: int = 42,
-                 extra_folders: str | list[str] | None = None,
+def prepare_data(path: str | list[str], class_mapping: None = None, chip_size: int = 224,
+                 val_split_pct: float = 0.1, batch_size: int = 64, transforms=None,
+                 seed: int = 42, dataset_type: str | None = "Imagenet",
+                 resize_to: int | None = None, working_dir: str | None = None,
+                 stratify: bool = True, extra_folders: str | list[str] | None = None,
                  feedback: Feedback | None = None,
                  chip_storage: str | None = None) -> TrainingData:
     """arcgis.learn's prepare_data for chip folders in ImageNet layout (``dataset_type``
     "Imagenet") or ArcGIS Pro's Labeled Tiles exports ("Labeled_Tiles"): read, split and
-    ready to train. ``val_split_pct`` is the fraction kept for validation, as in
-    arcgis.learn (0.2 = 20 %). The chips are decoded into memory, or streamed from disk when
-    they would not fit (``chip_storage`` forces one of core.chip_store.MEMORY and
+    ready to train. ``path`` is a folder or a list of folders. ``val_split_pct`` is the
+    fraction kept for validation, as in arcgis.learn (0.1 = 10 %, its default); the split
+    is stratified by class unless ``stratify`` is False (a plain seeded random split).
+    ``working_dir`` is where save() puts its models/ folder (default: the data folder).
+    ``transforms`` None augments the chips as the tools do (core.data.augment), False not
+    at all; fastai transforms cannot run here (noted). ``resize_to`` is noted: the chips are
+    resized straight to ``chip_size``. The chips are decoded into memory, or streamed from
+    disk when they would not fit (``chip_storage`` forces one of core.chip_store.MEMORY and
     core.chip_store.STREAM)."""
     from .runtime.dependencies import require_torch
 
+    notes = (feedback or Feedback.printing()).main_only()
     folders = split_folder_list(path, extra_folders)
     check_dataset_type(dataset_type, folders)
     if class_mapping is not None:
@@ -55,9 +70,20 @@ def prepare_data(path: str, class_mapping: None = None, chip_size: int = 224,
         raise DataError(f"val_split_pct is the fraction of chips kept for validation, as in "
                         f"arcgis.learn: 0.2 keeps 20 %. Got {val_split_pct}; give a number "
                         "between 0 and 1.")
+    if transforms is not None and transforms is not False:
+        notes.log("transforms=: fastai transforms do not run here; the chips get Scene "
+                  "Classifier's own augmentation (flips, 90° turns, zoom, brightness and "
+                  "colour). transforms=False trains without augmentation.")
+    if resize_to is not None and resize_to != chip_size:
+        notes.log(f"resize_to={resize_to}: no effect here; every image is resized straight to "
+                  f"chip_size ({chip_size} px), not first to resize_to and then cropped.")
     require_torch()
-    return load_training_data(folders, chip_size, 100 * val_split_pct, batch_size, seed,
-                              feedback, chip_storage)
+    data = load_training_data(folders, chip_size, 100 * val_split_pct, batch_size, seed,
+                              feedback, chip_storage, stratify)
+    data.augment = transforms is not False
+    data.working_dir = None if working_dir is None else os.path.abspath(
+        os.path.expanduser(working_dir))
+    return data
 
 
 DATASET_TYPES = {"imagenet": "Imagenet", "labeled_tiles": "Labeled_Tiles"}
@@ -87,17 +113,56 @@ def check_dataset_type(dataset_type: str | None, folders: list[str]) -> None:
 class FeatureClassifier(TrainingRun):
     """A scene classifier, as arcgis.learn's FeatureClassifier: built on TrainingData to
     train, or loaded from a package with ``from_model`` to predict and classify (and, given
-    data, to train further)."""
+    data, to train further).
+
+    As in arcgis.learn, pretrained weights (ImageNet, ``weights_file`` or
+    ``pretrained_path``) start with the body frozen: fit() trains the head and batch
+    normalisation until unfreeze(). ``pretrained_path`` is a state dict of the backbone
+    (a package's .pth), loaded like ``weights_file``.
+    """
+
+    supported_backbones = list(BACKBONES)  # and any timm model as "timm:<name>"
+
+    def __init__(self, data: TrainingData, backbone: str = DEFAULT_BACKBONE,
+                 pretrained_path: str | None = None, *, oversample: bool = False,
+                 pretrained: bool = True, weights_file: str | None = None,
+                 device: str = "auto", feedback: Feedback | None = None) -> None:
+        if pretrained_path is not None:
+            if weights_file is not None:
+                raise DataError("Give either pretrained_path= or weights_file=, not both.")
+            if pretrained_path.lower().endswith((".emd", ".dlpk")):
+                raise DataError(f"pretrained_path= takes the weights (.pth) of a model; to "
+                                f"train the package {pretrained_path} further, load it with "
+                                "FeatureClassifier.from_model(path, data=data).")
+            weights_file, pretrained = pretrained_path, False
+        super().__init__(data, backbone or DEFAULT_BACKBONE, pretrained, weights_file,
+                         oversample, device, feedback)
+        if pretrained or weights_file:
+            self.trainer.freeze(True)
+            self.feedback.log("The pretrained body is frozen, as in arcgis.learn: fit() "
+                              "trains the head (and batch normalisation); unfreeze() trains "
+                              "the whole network.")
+
+    @staticmethod
+    def backbones() -> list[str]:
+        """The backbones FeatureClassifier takes by name (torchvision's); any timm model
+        is taken too, as ``"timm:<name>"``."""
+        return list(BACKBONES)
 
     @classmethod
-    def from_model(cls, path: str, data: TrainingData | None = None, device: str = "auto",
-                   feedback: Feedback | None = None) -> FeatureClassifier:
-        """Load a saved package (.emd or .dlpk) to predict and classify; with ``data`` (the
-        same classes, chip size and bands) it can also be trained further."""
+    def from_model(cls, emd_path: str | None = None, data: TrainingData | None = None,
+                   device: str = "auto", feedback: Feedback | None = None,
+                   path: str | None = None) -> FeatureClassifier:
+        """Load a saved package (``emd_path``, as arcgis.learn names it, or ``path``: an
+        .emd or .dlpk) to predict and classify; with ``data`` (the same classes, chip size
+        and bands) it can also be trained further."""
         from .runtime.dependencies import require_torch
 
+        if (emd_path is None) == (path is None):
+            raise TypeError("from_model() takes the model's .emd or .dlpk once: "
+                            "from_model(emd_path) or from_model(path=...).")
         require_torch()
-        package = load_package(path)
+        package = load_package(emd_path or path)
         model = None
         if data is not None:
             _check_same_shape(package, data)
@@ -108,7 +173,46 @@ class FeatureClassifier(TrainingRun):
         classifier.start_weights = f"the model {package.path}"
         return classifier
 
-    def show_batch(self, rows: int = 4):
+    def unfreeze(self) -> None:
+        """Train the whole network from the next fit() on (arcgis.learn's unfreeze)."""
+        self._training().freeze(False)
+
+    def lr_find(self, allow_plot: bool = True) -> float:
+        """Sweep the learning rate; returns (and remembers) the suggested rate. With
+        ``allow_plot`` the curve is drawn (``self.lr_figure``, shown inline in Jupyter)."""
+        suggestion = self._find_rate()
+        if allow_plot:
+            self.lr_figure = figures.lr_figure(self.lr_finder.to_dict())
+            _display(self.lr_figure)
+        return suggestion
+
+    def fit(self, epochs: int = 10, lr: float | slice | None = None, one_cycle: bool = True,
+            early_stopping: bool = False, checkpoint: bool | str = True,
+            tensorboard: bool = False, monitor: str = "valid_loss",
+            checkpoint_folder: str | None = None, resume: bool = False) -> list[dict]:
+        """Train, as arcgis.learn's fit. ``lr=None`` finds the learning rate first; a
+        ``slice(low, high)`` gives discriminative rates (the body's first half at ``low``,
+        its second half between, the head at ``high``; ``slice(high)``: high/10 for the
+        body). ``one_cycle`` False trains at a constant rate. ``monitor`` ('valid_loss' or
+        'accuracy') decides the kept epoch and early stopping; ``checkpoint`` True keeps
+        the best epoch's weights, False the last epoch's. ``tensorboard`` has no effect here
+        (noted). Returns the epoch table.
+
+        ``checkpoint_folder`` and ``resume`` are Scene Classifier's: the training state is
+        saved there after every epoch, and ``resume`` continues from it (TrainingRun.fit).
+        """
+        if checkpoint not in (True, False):
+            raise DataError(f"checkpoint={checkpoint!r} (a model saved after every epoch) is "
+                            "not offered: give checkpoint=True to keep the best epoch or False "
+                            "to keep the last, and checkpoint_folder= to keep the training "
+                            "state after every epoch (resume=True continues from it).")
+        if tensorboard:
+            self.feedback.log("tensorboard=True: no effect here; the epoch table is printed "
+                              "and returned, and plot_losses() draws it.")
+        return super().fit(epochs, discriminative_rates(lr), early_stopping, checkpoint_folder,
+                           resume, one_cycle, monitor, keep_best=checkpoint)
+
+    def show_batch(self, rows: int = 2):
         """A figure of random training chips with their labels."""
         self._training()
         return self.data.show_batch(rows)
@@ -120,6 +224,69 @@ class FeatureClassifier(TrainingRun):
     def plot_confusion_matrix(self):
         """A figure of the validation confusion matrix."""
         return figures.confusion_figure(self.confusion_matrix(), self.data.classes)
+
+    def plot_losses(self):
+        """A figure of the training and validation loss (and the accuracy) per epoch."""
+        history = self._training().history
+        if not history:
+            raise DataError("No epoch trained yet: call fit() before plot_losses().")
+        return figures.history_figure([vars(row) for row in history])
+
+    def accuracy(self) -> float:
+        """The validation accuracy of the current weights (after fit(): the kept epoch's)."""
+        probabilities, truth = self.validation_predictions()
+        return float(np.mean(probabilities.argmax(axis=1) == truth))
+
+    def save(self, name_or_path: str, output_folder: str | None = None,
+             report_path: str | None = None, overwrite: bool = True, *,
+             framework: str = "PyTorch", publish: bool = False, gis=None,
+             compute_metrics: bool = True, save_optimizer: bool = False,
+             save_inference_file: bool = True) -> PackagePaths:
+        """Write the package (.emd, .pth, .onnx, .dlpk and an HTML report), as arcgis.learn:
+        a plain name goes into the ``models`` folder of prepare_data's ``working_dir`` (by
+        default the data folder), a path with a folder part there (its last part is the
+        model's name). arcgis.learn's other keywords are accepted; those without effect here
+        say so in one line each. See TrainingRun.save for ``output_folder``, ``report_path``
+        and ``overwrite``."""
+        self._training()
+        folder, name = os.path.split(os.path.expanduser(name_or_path))
+        if folder and output_folder is not None:
+            raise DataError(f"Give the model's folder once: name_or_path={name_or_path!r} has "
+                            f"one, and output_folder={output_folder!r} another.")
+        output_folder = folder or output_folder
+        if output_folder is None and self.data.working_dir is not None:
+            output_folder = os.path.join(self.data.working_dir, MODELS_FOLDER)
+        if output_folder is not None and os.path.abspath(output_folder) == os.path.abspath(
+                os.path.join(self.data.folders[0], MODELS_FOLDER)):
+            output_folder = None  # the data's own models folder, as by default
+        self._note_save_keywords(framework, publish or gis is not None, compute_metrics,
+                                 save_optimizer, save_inference_file)
+        return super().save(name, output_folder, report_path, overwrite)
+
+    def _note_save_keywords(self, framework: str, publish: bool, compute_metrics: bool,
+                            save_optimizer: bool, save_inference_file: bool) -> None:
+        """One line for each of save()'s arcgis.learn keywords that has no effect here."""
+        if str(framework).lower() not in ("pytorch", "tf-onnx"):
+            raise DataError(f"framework={framework!r} is not offered: the package holds "
+                            "PyTorch weights ('PyTorch') and an ONNX copy where onnx is "
+                            "installed ('TF-ONNX' is noted, not needed).")
+        notes = [
+            (str(framework).lower() == "tf-onnx", f"framework={framework!r}: no TensorFlow "
+             "model is written; the package holds the PyTorch weights and an ONNX copy where "
+             "onnx is installed."),
+            (publish, "publish=/gis=: no effect here; packages are not published to ArcGIS "
+             "Online or Enterprise (upload the .dlpk yourself)."),
+            (not compute_metrics, "compute_metrics=False: no effect here; the accuracy and "
+             "per-class metrics are always computed for the report and the .emd."),
+            (save_optimizer, "save_optimizer=True: no effect here; the package holds the "
+             "network's weights, and the optimizer's state is kept in the training checkpoint "
+             "(fit(checkpoint_folder=...))."),
+            (not save_inference_file, "save_inference_file=False: no effect here; our "
+             "packages never hold inference code (they are data)."),
+        ]
+        for given, note in notes:
+            if given:
+                self.feedback.log(note)
 
     # --- inference --------------------------------------------------------------------------
     def _current_package(self) -> ModelPackage:
@@ -137,8 +304,10 @@ class FeatureClassifier(TrainingRun):
                                         feedback=self.feedback)
         return self._predictor
 
-    def predict(self, image: str | np.ndarray) -> tuple[str, float]:
-        """(class name, confidence) for a file path or a (bands, H, W) array."""
+    def predict(self, image: str | np.ndarray, visualize: bool = False) -> tuple:
+        """(class name, confidence) for a file path or a (bands, H, W) array; with
+        ``visualize``, (class name, confidence, figure): the chip captioned with its class,
+        also shown inline in Jupyter."""
         predictor = self.predictor()
         package = predictor.package
         array = read_image(image) if isinstance(image, str) else np.asarray(image)
@@ -150,7 +319,12 @@ class FeatureClassifier(TrainingRun):
         chip = resize_chip(array, package.chip_size)[np.newaxis]
         probabilities = predictor.probabilities(chip)[0]
         index = int(probabilities.argmax())
-        return self.classes[index], float(probabilities[index])
+        name, confidence = self.classes[index], float(probabilities[index])
+        if not visualize:
+            return name, confidence
+        figure = figures.chip_grid_figure([(array, f"{name} ({confidence:.0%})")], ncols=1)
+        _display(figure)
+        return name, confidence, figure
 
     def classify(self, raster: str, geometries, options: ClassifyOptions | None = None,
                  ) -> Iterator[tuple[str | None, float | None]]:
@@ -174,3 +348,29 @@ def _check_same_shape(package: ModelPackage, data: TrainingData) -> None:
                         f"and {ours[2]} bands; the data has {theirs[0]}, {theirs[1]} px and "
                         f"{theirs[2]} bands. Prepare the data with the model's classes and "
                         "chip_size, or train a new FeatureClassifier.")
+
+
+def discriminative_rates(lr: float | slice | None) -> float | list[float] | None:
+    """arcgis.learn's (fastai's) learning rates: a number as it is; a slice(low, high) one
+    rate per layer group (core.models.backbones.layer_groups: the body's two halves and the
+    head), geometric from low to high; slice(high) high/10 for the body, high for the head."""
+    if not isinstance(lr, slice):
+        return lr
+    if lr.stop is None or lr.stop <= 0 or (lr.start is not None and not 0 < lr.start <= lr.stop):
+        raise DataError(f"lr={lr} is not a range of learning rates: give slice(low, high) "
+                        "with 0 < low <= high (e.g. slice(1e-5, 1e-3)), or slice(high).")
+    if lr.start is None:
+        return [lr.stop / 10, lr.stop / 10, float(lr.stop)]
+    step = (lr.stop / lr.start) ** 0.5
+    return [float(lr.start), float(lr.start * step), float(lr.stop)]
+
+
+def _display(figure) -> None:
+    """Show ``figure`` inline where IPython (Jupyter) runs; elsewhere the caller keeps it."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:
+        return
+    if figure is not None and get_ipython() is not None:
+        display(figure)

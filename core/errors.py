@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-_SETTING = re.compile("\u27e6([a-z_]+)(?:\\|(labelled|label))?\u27e7")  # ⟦batch_size|label⟧
+_SETTING = re.compile("\u27e6([a-z_]+)(?:\\|(labelled|label|off))?\u27e7")  # ⟦batch_size|label⟧
 # Where the notebook API's keyword differs from core's setting
 PYTHON_NAMES = {"learning_rate": "lr", "model_name": "name", "input_folder": "path"}
-NAME, LABELLED, LABEL = "", "labelled", "label"  # how a message names a setting
+NAME, LABELLED, LABEL, OFF = "", "labelled", "label", "off"  # how a message names a setting
 
 
 def setting(name: str, labelled: bool = False) -> str:
@@ -30,12 +30,18 @@ def label(name: str) -> str:
     return f"\u27e6{name}|{LABEL}\u27e7"
 
 
+def switched_off(name: str) -> str:
+    """A yes/no setting named, in a message, as turned off: ``pretrained=False`` in Python,
+    'PRETRAINED off' in the tools."""
+    return f"\u27e6{name}|{OFF}\u27e7"
+
+
 def python_name(name: str, how: str = NAME) -> str:
-    """How the notebook API (and Python callers of core) name a setting: its keyword, or,
-    as a label, the setting in words."""
+    """How the notebook API (and Python callers of core) name a setting: its keyword (with
+    False where it is switched off), or, as a label, the setting in words."""
     if how == LABEL:
         return name.replace("_", " ")
-    return f"{PYTHON_NAMES.get(name, name)}="
+    return f"{PYTHON_NAMES.get(name, name)}={'False' if how == OFF else ''}"
 
 
 def spell(text: str, name_of: Callable[[str, str], str] = python_name) -> str:

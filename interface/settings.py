@@ -8,7 +8,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import TypeVar
 
-from ..core.errors import LABEL, LABELLED, NAME
+from ..core.errors import LABEL, LABELLED, NAME, OFF
 from .parameters import Parameter, Tool
 from .tools import TOOLS
 
@@ -33,9 +33,11 @@ def namer(tool: Tool | None, spell: Callable[[Parameter], str],
     """How a front end names core's settings in messages (core.errors.spell): the parameter
     that gives the setting, from ``tool`` first, else from any tool, as ``spell(parameter)``
     (its id, or its command-line option), as ``label(parameter)`` where the message wants
-    only its label, and as both ('Label' (ID)) where it wants it labelled; a setting no tool
-    has keeps core's name."""
+    only its label, and as both ('Label' (ID)) where it wants it labelled, with "off" after
+    it where the message has it switched off; a setting no tool has keeps core's name."""
     def name_of(setting: str, how: str = NAME) -> str:
+        if how == OFF:
+            return f"{name_of(setting)} off"
         parameter = _giving(tool, setting)
         if parameter is None:
             return setting

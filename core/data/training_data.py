@@ -54,11 +54,17 @@ class FolderScan:
         return {name: counts.get(index, 0) for index, name in enumerate(self.classes)}
 
 
-def split_folder_list(folder: str, extra_folders: str | Sequence[str] | None = None) -> list[str]:
-    """The main folder plus extra folders given as a list or a ';'-separated string."""
+def split_folder_list(folder: str | Sequence[str],
+                      extra_folders: str | Sequence[str] | None = None) -> list[str]:
+    """The main folder (or a list of folders, the first the main one) plus extra folders
+    given as a list or a ';'-separated string."""
     if isinstance(extra_folders, str):
         extra_folders = extra_folders.split(";")
-    folders = [folder] + [f.strip() for f in (extra_folders or []) if f and f.strip()]
+    if isinstance(folder, str):
+        folder = [folder]
+    if not folder:
+        raise DataError("No training folder given: give a folder, or a list of folders.")
+    folders = list(folder) + [f.strip() for f in (extra_folders or []) if f and f.strip()]
     return [os.path.abspath(os.path.expanduser(f)) for f in folders]
 
 
@@ -169,15 +175,21 @@ def _check_class_sizes(counts: dict[str, int], what: str, skipped_note: str = ""
 
 
 def stratified_split(labels: Sequence[int], val_split_pct: float,
-                     seed: int) -> tuple[np.ndarray, np.ndarray]:
+                     seed: int, stratify: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Seeded per-class split into (train indices, validation indices).
 
-    Every class keeps at least one training and one validation chip.
+    Every class keeps at least one training and one validation chip. Without ``stratify``,
+    a plain seeded random split of all chips (a class may then miss from either part).
     """
     if not 0 < val_split_pct < 100:
         raise DataError(f"Validation split must be between 0 and 100 %, got {val_split_pct}.")
     rng = np.random.default_rng(seed)
     labels = np.asarray(labels)
+    if not stratify:
+        members = rng.permutation(len(labels))
+        n_valid = min(max(int(round(len(members) * val_split_pct / 100.0)), 1),
+                      len(members) - 1)
+        return np.sort(members[n_valid:]), np.sort(members[:n_valid])
     train, valid = [], []
     for label in np.unique(labels):
         members = rng.permutation(np.flatnonzero(labels == label))
@@ -210,6 +222,20 @@ class TrainingData:
     # under torchrun, where train_* are this process's share: the labels of every share
     shared_train_labels: object = None
     exported_classes: dict[str, dict] = field(default_factory=dict)  # Labeled Tiles' entries
+    augment: bool = True  # whether training chips are augmented (core.data.augment)
+    working_dir: str | None = None  # where the notebook's save() puts models/ (default folders[0])
+
+    @property
+    def c(self) -> int:
+        """The number of classes (arcgis.learn's data.c)."""
+        return len(self.classes)
+
+    @property
+    def class_mapping(self) -> dict[int, str]:
+        """{class value: class name} (arcgis.learn's data.class_mapping): the values of a
+        Labeled Tiles export, else 0 to n-1 in the order of ``classes``."""
+        return {int(self.exported_classes[name]["Value"]) if name in self.exported_classes
+                else index: name for index, name in enumerate(self.classes)}
 
     @property
     def all_train_labels(self):
@@ -238,7 +264,7 @@ class TrainingData:
             "skipped": [list(item) for item in self.skipped],
         }
 
-    def show_batch(self, rows: int = 4):
+    def show_batch(self, rows: int = 2):
         """A figure of rows x rows random training chips with their labels (arcgis.learn's
         data.show_batch); shown inline in Jupyter."""
         from ..reports.figures import chip_grid_figure
@@ -274,12 +300,13 @@ def training_cell_sizes(folders: Sequence[str], chip_size: int) -> tuple[float, 
 
 def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_pct: float = 20,
                        batch_size: int = 64, seed: int = 42, feedback: Feedback | None = None,
-                       chip_storage: str | None = None) -> TrainingData:
+                       chip_storage: str | None = None, stratify: bool = True) -> TrainingData:
     """Scan, split, decode and resize the chips; compute the normalisation.
 
     Every file is decoded once. The chips are kept in host memory when they fit its budget
     (see core.chip_store), else they are only checked now and read from disk every epoch.
-    ``chip_storage`` forces core.chip_store.MEMORY or core.chip_store.STREAM.
+    ``chip_storage`` forces core.chip_store.MEMORY or core.chip_store.STREAM. The split is
+    stratified by class unless ``stratify`` is False (stratified_split).
 
     Under torchrun ``batch_size`` is the global batch, shared by the processes, and each
     process decodes and keeps only its share of the training files (every N-th, so each gets
@@ -302,7 +329,7 @@ def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_p
         feedback.log(f"Warning: {scan.repeated_files} image files were found a second time "
                      "(a folder given twice, or a linked folder) and are used once, so that no "
                      f"chip lands in both training and validation{dropped}.")
-    train_index, valid_index = stratified_split(scan.labels, val_split_pct, seed)
+    train_index, valid_index = stratified_split(scan.labels, val_split_pct, seed, stratify)
     first_path, first = _first_readable(scan.paths, np.concatenate([train_index, valid_index]))
     mine = train_index[rank()::world_size()]  # the training files this process decodes
     order = np.concatenate([mine, valid_index])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from ..errors import BackboneError, setting
+from ..errors import BackboneError, setting, switched_off
 from ..runtime.torch_files import NotData, load_data
 
 BACKBONES = (
@@ -83,6 +83,30 @@ def head_name(model) -> str:
     return names[-1]
 
 
+def layer_groups(model) -> list[list]:
+    """The network's parameters in three groups, as fastai's cnn_learner splits a model for
+    discriminative learning rates: the body's first half, its second half (by parameter
+    tensors, in the network's order) and the head (head_name)."""
+    head = head_name(model) + "."
+    body = [p for name, p in model.named_parameters() if not name.startswith(head)]
+    middle = len(body) // 2
+    return [body[:middle], body[middle:],
+            [p for name, p in model.named_parameters() if name.startswith(head)]]
+
+
+def freeze_body(model, frozen: bool) -> None:
+    """Freeze (or unfreeze) every parameter outside the head, as fastai's freeze(): batch
+    normalisation layers stay trainable."""
+    from torch.nn.modules.batchnorm import _BatchNorm
+
+    head = head_name(model)
+    for name, module in model.named_modules():
+        if name == head or name.startswith(head + ".") or isinstance(module, _BatchNorm):
+            continue
+        for parameter in module.parameters(recurse=False):
+            parameter.requires_grad_(not frozen)
+
+
 def _timm_network(name: str, pretrained: bool):
     """A timm model with ImageNet weights where asked: from a package that ships them
     (OFFLINE_WEIGHTS), else downloaded by timm."""
@@ -106,7 +130,7 @@ def _timm_network(name: str, pretrained: bool):
     except Exception as error:  # network, proxy, disk or hub failures all end here
         raise BackboneError(
             f"Could not download the ImageNet weights for timm:{name} ({error}). Train from "
-            f"scratch with {setting('pretrained')} off, or give the weights as "
+            f"scratch with {switched_off('pretrained')}, or give the weights as "
             f"{setting('weights_file')}.") from error
 
 
@@ -142,7 +166,7 @@ def _download_pretrained(builder, backbone: str):
         raise BackboneError(
             f"Could not download the ImageNet weights for {backbone} ({error}). Either download "
             f"them on a connected machine and give the file as {setting('weights_file')}, or "
-            f"train from scratch with {setting('pretrained')} off."
+            f"train from scratch with {switched_off('pretrained')}."
         ) from error
 
 

@@ -184,6 +184,10 @@ def _tile_figure(tiles: list[Tile], ncols: int) -> Figure | None:
 
 
 def lr_png(lr_finder: dict) -> str | None:
+    return _png_or_none(lr_figure(lr_finder))
+
+
+def lr_figure(lr_finder: dict) -> Figure | None:
     """Loss vs learning rate (log x) with the suggestion marked."""
     lrs = np.asarray(lr_finder.get("lrs") or [], dtype=float)
     losses = np.asarray(lr_finder.get("losses") or [], dtype=float)
@@ -207,7 +211,7 @@ def lr_png(lr_finder: dict) -> str | None:
         ax.plot([suggestion], [y], "o", color="red", markersize=8,
                 label=f"suggested {suggestion:.1e}")
         ax.legend(loc="best")
-    return _png(fig)
+    return fig
 
 
 def _useful_loss_range(losses: np.ndarray) -> tuple[float, float]:
@@ -222,6 +226,10 @@ def _useful_loss_range(losses: np.ndarray) -> tuple[float, float]:
 
 
 def history_png(history: list[dict]) -> str | None:
+    return _png_or_none(history_figure(history))
+
+
+def history_figure(history: list[dict]) -> Figure | None:
     """Train/valid loss and accuracy vs epoch, side by side."""
     if not history:
         return None
@@ -241,7 +249,7 @@ def history_png(history: list[dict]) -> str | None:
         ax.set_xlabel("Epoch")
         ax.grid(True, alpha=0.3)
         ax.xaxis.get_major_locator().set_params(integer=True)
-    return _png(fig)
+    return fig
 
 
 def confusion_png(confusion: np.ndarray, classes: list[str]) -> str | None:

@@ -28,7 +28,8 @@ EPOCH_TABLE_HEADER = f"{'epoch':>5}  {'train_loss':>10}  {'valid_loss':>10}  {'a
 
 @dataclass
 class BestEpoch:
-    """The epoch with the lowest validation loss so far (0 before any), that loss, its
+    """The epoch with the lowest monitored value so far (0 before any: the validation
+    loss, or the accuracy negated when the trainer monitors accuracy), that value, its
     weights on the CPU (None before any), and how many epochs since have not improved on
     it (counted only past the warm-up: early stopping reads it)."""
 
@@ -37,12 +38,12 @@ class BestEpoch:
     state: dict | None = None
     stale: int = 0
 
-    def update(self, epoch: int, valid_loss: float, model, counting: bool) -> None:
-        """After ``epoch``: keep ``model``'s weights if ``valid_loss`` is the lowest so far,
+    def update(self, epoch: int, value: float, model, counting: bool) -> None:
+        """After ``epoch``: keep ``model``'s weights if ``value`` is the lowest so far,
         else count the epoch as stale when ``counting``."""
-        if valid_loss < self.loss:
+        if value < self.loss:
             self.epoch, self.loss, self.state, self.stale = (
-                epoch, valid_loss, weights_on_cpu(model), 0)
+                epoch, value, weights_on_cpu(model), 0)
         elif counting:
             self.stale += 1
 

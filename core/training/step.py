@@ -11,6 +11,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 
 from ..data.augment import augment_batch
+from ..models.backbones import layer_groups
 from ..runtime.devices import BatchParts, DeviceModel
 from ..runtime.distributed import all_reduce
 from ..runtime.feedback import Feedback
@@ -30,16 +31,27 @@ def prepared(network: DeviceModel, images, generator=None):
     return network.normalize(images if generator is None else augment_batch(images, generator))
 
 
-def make_optimizer(model, lr: float):
+Rates = float | list[float]  # one learning rate, or one per layer group (layer_groups)
+
+
+def parameter_groups(model, lr: Rates) -> list[dict]:
+    """The optimizer's parameter groups: all parameters at ``lr``, or, given one rate per
+    group, core.models.backbones.layer_groups at their rates (discriminative rates)."""
+    if isinstance(lr, (int, float)):
+        return [{"params": list(model.parameters()), "lr": float(lr)}]
+    return [{"params": group, "lr": float(rate)} for group, rate in zip(layer_groups(model), lr)]
+
+
+def make_optimizer(model, lr: Rates):
     """AdamW, fused (one kernel for all parameters) where torch has it: on CUDA, and on
     the CPU since torch 2.4 (1.24 x faster training steps there, docs/benchmarks.md)."""
     import torch
 
     try:
-        return torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=WEIGHT_DECAY,
+        return torch.optim.AdamW(parameter_groups(model, lr), weight_decay=WEIGHT_DECAY,
                                  fused=True)
     except (RuntimeError, TypeError):  # an older torch, or a device without the kernel
-        return torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=WEIGHT_DECAY)
+        return torch.optim.AdamW(parameter_groups(model, lr), weight_decay=WEIGHT_DECAY)
 
 
 def make_scaler(network: DeviceModel):
@@ -58,8 +70,9 @@ def make_scaler(network: DeviceModel):
 
 
 class TrainingStep:
-    """Optimizer steps on batches of raw chips, augmented with ``generator``, starting at
-    the learning rate ``lr`` (a schedule may change it): ``step(images, labels)`` returns
+    """Optimizer steps on batches of raw chips, augmented with ``generator`` (not augmented
+    where ``augment`` is False), starting at the learning rate ``lr`` (one, or one per layer
+    group; a schedule may change it): ``step(images, labels)`` returns
     (loss, finite) as tensors on the device. ``batch_parts`` is the trainer's out-of-memory
     rule, shared with its predictions.
 
@@ -69,7 +82,7 @@ class TrainingStep:
     (core.training.cuda_graphs.fastest_forward)."""
 
     def __init__(self, network: DeviceModel, replica, batch_parts: BatchParts, generator,
-                 lr: float) -> None:
+                 lr: Rates, augment: bool = True) -> None:
         import torch
 
         self.network = network
@@ -78,6 +91,7 @@ class TrainingStep:
         self.forward = replica
         self.batch_parts = batch_parts
         self.generator = generator
+        self.augment = augment
         self.criterion = torch.nn.CrossEntropyLoss(ignore_index=-1)
         self.optimizer = make_optimizer(self.model, lr)
         self.scaler = make_scaler(network)
@@ -95,7 +109,7 @@ class TrainingStep:
     def _accumulated(self, images, labels, parts: int):
         import torch
 
-        images = prepared(self.network, images, self.generator)
+        images = prepared(self.network, images, self.generator if self.augment else None)
         self.optimizer.zero_grad(set_to_none=True)
         total = None
         pieces = list(zip(images.tensor_split(parts), labels.tensor_split(parts)))

@@ -1,6 +1,7 @@
-"""The training loop, read top to bottom: Trainer.fit runs the one-cycle schedule epoch after
-epoch (train_one_epoch, then validate), keeps the best epoch, writes a checkpoint after each
-and stops early when the validation loss no longer improves; predict and validate evaluate.
+"""The training loop, read top to bottom: Trainer.fit runs the one-cycle schedule (or a
+constant rate) epoch after epoch (train_one_epoch, then validate), keeps the best epoch (by
+validation loss or accuracy; or the last), writes a checkpoint after each and stops early
+when the monitored value no longer improves; predict and validate evaluate.
 
 As in torchvision's reference train.py, the other parts are kept aside:
 core.training.sampler (the order of the chips, this process's share under torchrun),
@@ -25,6 +26,7 @@ from typing import Callable
 from ..data.chip_store import chip_batches
 from ..data.training_data import TrainingData
 from ..errors import SceneClassifierError, setting
+from ..models.backbones import freeze_body
 from ..runtime.devices import BatchParts, DeviceModel, host_reads
 from ..runtime.distributed import all_gather, all_reduce, rank, shard, world_size
 from ..runtime.feedback import Feedback
@@ -41,12 +43,13 @@ from .placement import (
     share_buffers,
 )
 from .sampler import TrainingSampler
-from .step import NonFiniteLoss, TrainingStep, prepared, read_skipped_steps
+from .step import NonFiniteLoss, Rates, TrainingStep, prepared, read_skipped_steps
 
 EARLY_STOPPING_PATIENCE = 5
 READ_INTERVAL_S = 2.0  # how often the losses of a GPU's steps are read back while it trains
 READ_STEPS = 50  # the same for GPUs under torchrun, in steps: the same ones in every process
 WARMUP_SHARE = 0.25  # of the one-cycle schedule
+MONITORS = ("valid_loss", "accuracy")  # what decides the best epoch (and early stopping)
 
 
 class Trainer:
@@ -73,8 +76,20 @@ class Trainer:
         if not self.on_cuda:
             check_cancel_inside_steps(self.model, self.feedback)
         self.replica = replicate(self.model, self.device, data, self.batch_size, self.feedback)
+        self.frozen = False
         self.history: list[EpochStats] = []
         self.best = BestEpoch()
+        self.kept_epoch = 0
+
+    def freeze(self, frozen: bool = True) -> None:
+        """Train only the head and batch normalisation (``frozen``), or the whole network
+        (core.models.backbones.freeze_body). Under torchrun the replica is built again:
+        DistributedDataParallel averages only the parameters trainable when it was built."""
+        freeze_body(self.model, frozen)
+        self.frozen = frozen
+        if self.replica is not self.model:
+            self.replica = replicate(self.model, self.device, self.data, self.batch_size,
+                                     self.feedback)
 
     @property
     def model(self):
@@ -84,15 +99,17 @@ class Trainer:
     @property
     def best_epoch(self) -> int:
         """The epoch whose weights fit() kept (0 before any)."""
-        return self.best.epoch
+        return self.kept_epoch
 
     def own_random_numbers(self):
         """The run's own random numbers for the block (core.training.placement)."""
         return own_random_numbers(self.seed, self.generator, self.device)
 
-    def training_step(self, lr: float) -> TrainingStep:
-        """Optimizer steps on this trainer's network, starting at the learning rate ``lr``."""
-        return TrainingStep(self.network, self.replica, self.batch_parts, self.generator, lr)
+    def training_step(self, lr: Rates) -> TrainingStep:
+        """Optimizer steps on this trainer's network, starting at the learning rate ``lr``
+        (one, or one per layer group)."""
+        return TrainingStep(self.network, self.replica, self.batch_parts, self.generator, lr,
+                            self.data.augment)
 
     def steps_per_epoch(self) -> int:
         """Training steps in an epoch (the same in every process under torchrun)."""
@@ -112,10 +129,14 @@ class Trainer:
         return sweep_learning_rates(self, start_lr, end_lr, iterations)
 
     # --- fit --------------------------------------------------------------------------------
-    def fit(self, epochs: int, lr: float, early_stopping: bool = True,
+    def fit(self, epochs: int, lr: Rates, early_stopping: bool = True,
             checkpoint: Callable[[dict], None] | None = None,
-            resume: dict | None = None) -> list[EpochStats]:
-        """One-cycle training; keeps the weights of the epoch with the lowest valid loss.
+            resume: dict | None = None, one_cycle: bool = True,
+            monitor: str = "valid_loss", keep_best: bool = True) -> list[EpochStats]:
+        """Training with the one-cycle schedule (or, without ``one_cycle``, at the constant
+        rate ``lr``: one, or one per layer group); keeps the weights of the best epoch by
+        ``monitor`` (the lowest valid_loss, or the highest accuracy), or with ``keep_best``
+        False those of the last. Early stopping watches ``monitor`` too.
 
         After each epoch ``checkpoint`` receives the whole training state; ``resume`` (such
         a state) continues a run from the epoch after the one it was saved at. A training
@@ -128,11 +149,12 @@ class Trainer:
         train_step = self.training_step(lr)
         scheduler = torch.optim.lr_scheduler.OneCycleLR(
             train_step.optimizer, max_lr=lr, total_steps=epochs * steps,
-            pct_start=warmup_share(epochs * steps))
+            pct_start=warmup_share(epochs * steps)) if one_cycle else \
+            torch.optim.lr_scheduler.ConstantLR(train_step.optimizer, factor=1.0, total_iters=0)
         # While the rate still rises the validation loss is noisy: patience starts after.
-        warmup_epochs = math.ceil(epochs * WARMUP_SHARE)
-        # (best_epoch stays the last run's until an epoch of this one is kept)
-        self.best, self.history, first_epoch = BestEpoch(self.best.epoch), [], 1
+        warmup_epochs = math.ceil(epochs * WARMUP_SHARE) if one_cycle else 0
+        self.best, self.history, first_epoch = BestEpoch(), [], 1
+        finished = True
         with self.own_random_numbers():
             if resume is not None:
                 first_epoch, self.history, self.best = restore_training(
@@ -156,24 +178,30 @@ class Trainer:
                                             "finite")
                 except NonFiniteLoss as problem:
                     self._end_non_finite(problem)
+                    finished = False
                     break
                 stats = EpochStats(epoch, train_loss, valid_loss, accuracy,
                                    time.perf_counter() - started)
                 self.history.append(stats)
                 self.feedback.log(stats.as_row())
                 with host_reads():
-                    self.best.update(epoch, valid_loss, self.model, epoch > warmup_epochs)
+                    self.best.update(epoch, -accuracy if monitor == "accuracy" else valid_loss,
+                                     self.model, epoch > warmup_epochs)
                     if checkpoint is not None:
                         checkpoint(capture_training(epoch, train_step, scheduler, self.history,
                                                     self.best))
                 if (early_stopping and epoch > warmup_epochs
                         and self.best.stale >= EARLY_STOPPING_PATIENCE and epoch < epochs):
-                    self.feedback.log(f"Early stopping: valid_loss has not improved for "
-                                      f"{self.best.stale} epochs; keeping epoch "
-                                      f"{self.best.epoch}.")
+                    kept = self.best.epoch if keep_best else epoch
+                    self.feedback.log(f"Early stopping: {monitor} has not improved for "
+                                      f"{self.best.stale} epochs; keeping epoch {kept}.")
                     break
-        with host_reads():
-            self.model.load_state_dict(self.best.state)
+        if keep_best or not finished:  # (after a failed epoch the last weights are not kept)
+            with host_reads():
+                self.model.load_state_dict(self.best.state)
+            self.kept_epoch = self.best.epoch
+        else:
+            self.kept_epoch = self.history[-1].epoch
         return self.history
 
     def train_one_epoch(self, epoch: int, epochs: int, steps: int, batches,

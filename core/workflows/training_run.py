@@ -31,7 +31,8 @@ from ..training.checkpoint import (
     save_checkpoint,
 )
 from ..training.lr_finder import LRFinderResult
-from ..training.trainer import Trainer
+from ..training.step import Rates
+from ..training.trainer import MONITORS, Trainer
 
 RESULT_TILES = 36  # validation chips in the report's results
 SAMPLE_TILES = 16  # training chips in the report
@@ -70,7 +71,9 @@ class TrainingRun:
         self.trainer = None if data is None else Trainer(model, data, device, oversample,
                                                          self.feedback)
         self.lr_finder: LRFinderResult | None = None
-        self.learning_rate: float | None = None
+        self.learning_rate: Rates | None = None  # one rate, or one per layer group
+        self.monitor = "valid_loss"
+        self.keep_best = True
         self._validation: tuple[np.ndarray, np.ndarray] | None = None
         self._predictor = None
         self.epochs_asked = 0
@@ -92,21 +95,40 @@ class TrainingRun:
 
     def lr_find(self) -> float:
         """Sweep the learning rate; returns (and remembers) the suggested rate."""
+        return self._find_rate()
+
+    def _find_rate(self) -> float:
+        """lr_find(), as fit() runs it (without what a front end adds to it)."""
         self.lr_finder = self._training().lr_find()
         self.feedback.log(f"Learning-rate finder suggests {self.lr_finder.suggestion:.2e}.")
         return self.lr_finder.suggestion
 
-    def fit(self, epochs: int, lr: float | None = None, early_stopping: bool = True,
-            checkpoint_folder: str | None = None, resume: bool = False) -> list[dict]:
-        """Train; ``lr=None`` finds the learning rate first. Returns the epoch table.
+    def fit(self, epochs: int, lr: Rates | None = None, early_stopping: bool = True,
+            checkpoint_folder: str | None = None, resume: bool = False,
+            one_cycle: bool = True, monitor: str = "valid_loss",
+            keep_best: bool = True) -> list[dict]:
+        """Train; ``lr=None`` finds the learning rate first (a list: one rate per layer
+        group, core.models.backbones.layer_groups). Returns the epoch table.
 
-        With ``checkpoint_folder`` the state is saved there after every epoch; ``resume``
-        continues from the checkpoint found there (made with the same data and settings, and
-        under torchrun as many processes: the main one writes it, every one reads it).
+        ``one_cycle`` False trains at a constant rate; ``monitor`` ('valid_loss' or
+        'accuracy') decides the kept epoch and early stopping; ``keep_best`` False keeps the
+        last epoch's weights instead. With ``checkpoint_folder`` the state is saved there
+        after every epoch; ``resume`` continues from the checkpoint found there (made with
+        the same data and settings, and under torchrun as many processes: the main one
+        writes it, every one reads it).
         """
         trainer = self._training()
-        self.epochs_asked = epochs
+        if monitor not in MONITORS:
+            raise DataError(f"{setting('monitor')} '{monitor}' is not known: give "
+                            f"'{MONITORS[0]}' (the lowest validation loss) or '{MONITORS[1]}' "
+                            "(the highest validation accuracy).")
+        self.epochs_asked, self.monitor, self.keep_best = epochs, monitor, keep_best
         run = self._run_facts(epochs, lr, early_stopping)
+        # settings the tools never change: recorded only where changed, so that earlier
+        # checkpoints resume as they are
+        changed = {"one cycle": one_cycle, "monitor": monitor, "keep best": keep_best}
+        run.update({key: value for key, value, default in zip(
+            changed, changed.values(), (True, "valid_loss", True)) if value != default})
         state = load_checkpoint(checkpoint_folder) if resume and checkpoint_folder else None
         if resume and state is None:
             self.feedback.log(f"{setting('resume')}: no checkpoint in {checkpoint_folder}; "
@@ -117,12 +139,13 @@ class TrainingRun:
             self.learning_rate = state["learning_rate"]
             self.lr_finder = LRFinderResult(**state["lr_finder"]) if state["lr_finder"] else None
         else:
-            self.learning_rate = lr if lr else self.lr_find()
+            self.learning_rate = lr if lr else self._find_rate()
         extras = {"run": run, "learning_rate": self.learning_rate,
                   "lr_finder": self.lr_finder.to_dict() if self.lr_finder else None}
         save = None if checkpoint_folder is None else (lambda trainer_state: on_main(
             lambda: save_checkpoint(checkpoint_folder, {**trainer_state, **extras})))
-        history = trainer.fit(epochs, self.learning_rate, early_stopping, save, state)
+        history = trainer.fit(epochs, self.learning_rate, early_stopping, save, state,
+                              one_cycle, monitor, keep_best)
         self._validation = self._predictor = None
         return [vars(row) for row in history]
 
@@ -132,7 +155,8 @@ class TrainingRun:
         return {"classes": data.classes, "training chips": len(data.all_train_labels),
                 "validation chips": len(data.valid_labels), "chip size": data.chip_size,
                 "bands": data.band_count, "batch size": data.batch_size, "seed": data.seed,
-                "backbone": self.backbone, "epochs": epochs, "learning rate": lr or 0.0,
+                "backbone": self.backbone, "epochs": epochs,
+                "learning rate": list(lr) if isinstance(lr, list) else lr or 0.0,
                 "early stopping": early_stopping, "oversample": self.trainer.oversample}
 
     @property
@@ -202,10 +226,15 @@ class TrainingRun:
             name=name, backbone=self.backbone, classes=data.classes,
             chip_size=data.chip_size, band_count=data.band_count,
             data_type=data.data_type, normalization=data.normalization,
-            learning_rate=float(self.learning_rate or 0), epochs_run=len(self.trainer.history),
+            learning_rate=self.top_rate(), epochs_run=len(self.trainer.history),
             best_epoch=self.trainer.best_epoch, best_accuracy=self.best_accuracy,
             per_class=self.per_class_metrics(), data_summary=data.summary(),
             exported_classes=data.exported_classes)
+
+    def top_rate(self) -> float:
+        """The learning rate (the head's, the highest, with one rate per layer group)."""
+        rates = self.learning_rate
+        return float(max(rates) if isinstance(rates, list) else rates or 0)
 
     def _write_onnx(self, path: str) -> None:
         """The network's ONNX copy, for classifying without PyTorch (core.onnx_model)."""
@@ -235,7 +264,9 @@ class TrainingRun:
         processes = world_size()
         shared = f" ({trainer.batch_size} on each of {processes} processes)" \
             if processes > 1 else ""
-        rate = f"{self.learning_rate:.2e}" if self.learning_rate else "-"
+        rates = self.learning_rate if isinstance(self.learning_rate, list) else [
+            self.learning_rate]
+        rate = " / ".join(f"{r:.2e}" for r in rates) if self.learning_rate else "-"
         facts = [("Model name", name or "(not saved)"), ("Package", folder or "-"),
                  ("Backbone", self.backbone), ("Starting weights", self.start_weights),
                  ("Chips", f"{data.chip_size} px, {data.band_count} bands ({data.data_type})"),
@@ -250,7 +281,9 @@ class TrainingRun:
         if history:
             kept = history[trainer.best_epoch - 1]
             top = max(history, key=lambda row: row.accuracy)
-            facts.append(("Kept epoch", f"{kept.epoch} (lowest validation loss): accuracy "
+            rule = "the last" if not self.keep_best else (
+                "highest accuracy" if self.monitor == "accuracy" else "lowest validation loss")
+            facts.append(("Kept epoch", f"{kept.epoch} ({rule}): accuracy "
                                         f"{report.percent(kept.accuracy)}"))
             if top.epoch != kept.epoch:
                 facts.append(("Highest accuracy of any epoch",

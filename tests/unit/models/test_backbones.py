@@ -57,13 +57,13 @@ def test_failed_download_says_what_to_do(monkeypatch):
     monkeypatch.setattr(torchvision.models, "resnet18", offline)
     with pytest.raises(BackboneError) as error:
         create_model("resnet18", 3, pretrained=True)
-    assert "weights_file=" in str(error.value) and "pretrained=" in str(error.value)
+    assert "weights_file=" in str(error.value) and "pretrained=False" in str(error.value)
     from conftest import plugin_module
 
     namer = plugin_module("interface.settings").namer
     train = plugin_module("interface.tools").TRAIN
     in_qgis = error.value.spelled(namer(train, lambda spec: spec.name))
-    assert "WEIGHTS_FILE" in in_qgis and "PRETRAINED" in in_qgis
+    assert "WEIGHTS_FILE" in in_qgis and "PRETRAINED off" in in_qgis
 
 
 def test_pretrained_requests_torchvisions_default_weights(monkeypatch):

@@ -272,7 +272,7 @@ def non_finite_trainer(rsscn7_small, **poison):
     from core.runtime.feedback import Feedback
     from core.training.trainer import Trainer
 
-    data = prepare_data(str(rsscn7_small), batch_size=16, chip_size=16)
+    data = prepare_data(str(rsscn7_small), batch_size=16, chip_size=16, val_split_pct=0.2)
     lines = []
     model = TurnsNonFinite(create_model("resnet18", len(data.classes)), **poison)
     trainer = Trainer(model, data, "cpu", feedback=Feedback(log=lines.append))
