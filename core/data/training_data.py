@@ -48,6 +48,8 @@ class FolderScan:
     repeated_classes: list[str] = field(default_factory=list)  # classes made only of those
     exported_classes: dict[str, dict] = field(default_factory=dict)  # name -> Labeled Tiles'
     unlabelled_tiles: int = 0  # Labeled Tiles images without a label file: left out
+    outside: list[str] = field(default_factory=list)  # folder links leaving them: not walked
+    special_files: int = 0  # FIFOs, devices and sockets with an image's name: left out
 
     def class_counts(self) -> dict[str, int]:
         counts = Counter(self.labels)
@@ -90,9 +92,21 @@ def scan_folders(folders: Sequence[str], for_training: bool = True) -> FolderSca
     For training, at least 2 classes of at least 2 images each; else any labelled image.
     """
     files_by_class: dict[str, list[str]] = {}
-    ignored = repeated = unlabelled = 0
+    ignored = repeated = unlabelled = special = 0
+    outside: list[str] = []
+    given = [os.path.realpath(folder) for folder in folders]  # folder links stay in these
     seen: set[str] = set()  # real paths: a folder given twice, or linked, counts once
     repeated_in: set[str] = set()
+
+    def add(name: str, path: str) -> None:
+        """One image of class ``name``; a file found a second time is counted, not added."""
+        nonlocal repeated
+        if os.path.realpath(path) in seen:
+            repeated += 1
+            repeated_in.add(name)
+        else:
+            seen.add(os.path.realpath(path))
+            files_by_class.setdefault(name, []).append(path)
     exported: dict[str, dict] = {}
     for folder in folders:
         if not os.path.isdir(folder):
@@ -104,12 +118,7 @@ def scan_folders(folders: Sequence[str], for_training: bool = True) -> FolderSca
             unlabelled += len(tiles.unlabelled)
             _merge_exported(exported, tiles.entries, folder)
             for path, name in zip(tiles.paths, tiles.names):
-                if os.path.realpath(path) in seen:
-                    repeated += 1
-                    repeated_in.add(name)
-                else:
-                    seen.add(os.path.realpath(path))
-                    files_by_class.setdefault(name, []).append(path)
+                add(name, path)
             continue
         root = class_root(folder)
         class_dirs = sorted(e.name for e in os.scandir(root) if e.is_dir() and e.name[0] != "."
@@ -117,18 +126,19 @@ def scan_folders(folders: Sequence[str], for_training: bool = True) -> FolderSca
         if not class_dirs:
             raise DataError(f"Input folder has no class sub-folders: {root}. {LAYOUT_HINT}")
         for name in class_dirs:
+            if not _within(os.path.join(root, name), given):
+                outside.append(os.path.join(root, name))  # e.g. a link to / : never walked
+                continue
             for directory, subdirs, files in os.walk(os.path.join(root, name)):
                 subdirs.sort()
                 for file in sorted(files):
                     path = os.path.join(directory, file)
                     if not is_image_file(file):
                         ignored += 1
-                    elif os.path.realpath(path) in seen:
-                        repeated += 1
-                        repeated_in.add(name)
+                    elif not os.path.isfile(path):
+                        special += 1
                     else:
-                        seen.add(os.path.realpath(path))
-                        files_by_class.setdefault(name, []).append(path)
+                        add(name, path)
             files_by_class.setdefault(name, [])
     only_repeats = sorted(name for name in repeated_in if not files_by_class.get(name))
     for name in only_repeats:  # a linked copy of another class: no class of its own
@@ -147,10 +157,17 @@ def scan_folders(folders: Sequence[str], for_training: bool = True) -> FolderSca
     labels = [i for i, name in enumerate(classes) for _ in files_by_class[name]]
     scan = FolderScan(list(folders), classes, paths, labels, ignored, repeated, only_repeats,
                       {name: exported[name] for name in classes if name in exported},
-                      unlabelled)
+                      unlabelled, outside, special)
     if for_training:
         _check_class_sizes(scan.class_counts(), "image files")
     return scan
+
+
+def _within(path: str, folders: list[str]) -> bool:
+    """Whether ``path``, its links resolved, lies in one of ``folders`` (real paths)."""
+    real = os.path.realpath(path)
+    return any(real == folder or real.startswith(folder.rstrip(os.sep) + os.sep)
+               for folder in folders)
 
 
 def _merge_exported(exported: dict[str, dict], entries: dict[str, dict], folder: str) -> None:
@@ -320,6 +337,12 @@ def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_p
     scan = scan_folders(folders)
     if scan.ignored_files:
         feedback.log(f"Ignored {scan.ignored_files} files that are not images.")
+    if scan.outside:
+        feedback.log(f"Left out {len(scan.outside)} linked folders that lead out of the input "
+                     f"folders (not walked), e.g. {scan.outside[0]}.")
+    if scan.special_files:
+        feedback.log(f"Left out {scan.special_files} special files (FIFOs, devices, sockets) "
+                     "with an image's name.")
     if scan.unlabelled_tiles:
         feedback.log(f"Left out {scan.unlabelled_tiles} tiles of a Labeled Tiles export that "
                      "have no label file (labels/<tile>.xml) naming their class.")

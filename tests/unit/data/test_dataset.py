@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import numpy as np
@@ -229,3 +230,26 @@ def test_a_batch_of_one_chip_is_refused_for_training(rsscn7_small):
 
     with pytest.raises(DataError, match=r"A batch of 1 chip \(batch_size=\) is too small "):
         load_training_data([str(rsscn7_small)], chip_size=16, batch_size=1)
+
+
+def test_links_out_of_the_folders_and_special_files_are_left_out(rsscn7_small, tmp_path):
+    """A class folder linked to / is never walked (a chip linked from elsewhere is read, as
+    sets assembled from links are), and a FIFO named like an image is not opened (it would
+    block); the log says so."""
+    chips = copy_subset(rsscn7_small, tmp_path / "chips", 6)
+    (chips / "zRoot").symlink_to("/", target_is_directory=True)
+    elsewhere = tmp_path / "elsewhere.png"
+    elsewhere.write_bytes((chips / "aGrass" / sorted(os.listdir(chips / "aGrass"))[0])
+                          .read_bytes())
+    (chips / "aGrass" / "linked.png").symlink_to(elsewhere)
+    os.mkfifo(chips / "bField" / "pipe.png")
+    scan = scan_folders([str(chips)])
+    assert "zRoot" not in scan.classes and str(chips / "zRoot") in scan.outside
+    assert scan.outside == [str(chips / "zRoot")] and scan.special_files == 1
+    assert str(chips / "aGrass" / "linked.png") in scan.paths
+    assert len(scan.paths) == 6 * len(scan.classes) + 1
+    lines: list[str] = []
+    load_training_data([str(chips)], chip_size=16, feedback=Feedback(log=lines.append))
+    assert any("Left out 1 linked folders that lead out of the input folders" in line
+               for line in lines)
+    assert any("Left out 1 special files (FIFOs" in line for line in lines)
