@@ -202,6 +202,24 @@ def outputs(result: subprocess.CompletedProcess) -> dict[str, str]:
     return dict(line.split(": ", 1) for line in result.stdout.splitlines() if ": " in line)
 
 
+def write_points(path: Path, field: str, value: str | None = None,
+                 wkt: str = "POINT (229500 894500)", epsg: int = 26986) -> Path:
+    """A GeoPackage of one point (in EPSG ``epsg``) with one text field."""
+    from osgeo import ogr, osr
+
+    dataset = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    crs = osr.SpatialReference()
+    crs.ImportFromEPSG(epsg)
+    layer = dataset.CreateLayer("points", crs, ogr.wkbPoint)
+    layer.CreateField(ogr.FieldDefn(field, ogr.OFTString))
+    feature = ogr.Feature(layer.GetLayerDefn())
+    if value is not None:
+        feature.SetField(0, value)
+    feature.SetGeometry(ogr.CreateGeometryFromWkt(wkt))
+    layer.CreateFeature(feature)
+    return path
+
+
 def features(path) -> list[tuple]:
     """Every feature's attributes and geometry (WKT), in file order."""
     from osgeo import ogr

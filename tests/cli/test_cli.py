@@ -23,6 +23,7 @@ from conftest import (
     outputs,
     plugin_module,
     run_cli,
+    write_points,
 )
 
 
@@ -245,19 +246,7 @@ def test_classify_needs_no_torch(cli_model, tmp_path):
 def test_a_shapefile_that_would_cut_an_input_field_to_a_results_name_is_refused(tmp_path):
     """The .dbf cuts 'ClassLabel_before' to 'ClassLabel': the result's name with the input's
     values. Refused before anything is written; a GeoPackage keeps both."""
-    from osgeo import ogr, osr
-
-    points = tmp_path / "points.gpkg"
-    dataset = ogr.GetDriverByName("GPKG").CreateDataSource(str(points))
-    crs = osr.SpatialReference()
-    crs.ImportFromEPSG(26986)
-    layer = dataset.CreateLayer("points", crs, ogr.wkbPoint)
-    layer.CreateField(ogr.FieldDefn("ClassLabel_before", ogr.OFTString))
-    feature = ogr.Feature(layer.GetLayerDefn())
-    feature.SetField(0, "old")
-    feature.SetGeometry(ogr.CreateGeometryFromWkt("POINT (229500 894500)"))
-    layer.CreateFeature(feature)
-    dataset = None
+    points = write_points(tmp_path / "points.gpkg", "ClassLabel_before", "old")
     model = TINY_PACKAGE / f"{TINY_PACKAGE.name}.emd"
     common = ("classify", "--input-raster", MASSACHUSETTS_TIF, "--input-features", points,
               "--model", model, "--device", "cpu")

@@ -10,7 +10,14 @@ import numpy as np
 import pytest
 from osgeo import gdal, ogr
 
-from conftest import MASSACHUSETTS_BUILDINGS, MASSACHUSETTS_TIF, ROOT, stored_style, write_raster
+from conftest import (
+    MASSACHUSETTS_BUILDINGS,
+    MASSACHUSETTS_TIF,
+    ROOT,
+    stored_style,
+    write_points,
+    write_raster,
+)
 
 RESULT_FIELDS = ["ClassLabel", "ClassValue", "Confidence"]
 
@@ -255,18 +262,7 @@ def test_a_shapefile_output_that_would_cut_an_input_field_to_a_results_name_is_r
         qgis_process, model, tmp_path):
     """QGIS's writer cuts 'ClassLabel_before' to 'ClassLabel' in a .dbf: refused, naming the
     parameter, before anything is written."""
-    from osgeo import osr
-
-    points = tmp_path / "points.gpkg"
-    dataset = ogr.GetDriverByName("GPKG").CreateDataSource(str(points))
-    crs = osr.SpatialReference()
-    crs.ImportFromEPSG(26986)
-    layer = dataset.CreateLayer("points", crs, ogr.wkbPoint)
-    layer.CreateField(ogr.FieldDefn("ClassLabel_before", ogr.OFTString))
-    feature = ogr.Feature(layer.GetLayerDefn())
-    feature.SetGeometry(ogr.CreateGeometryFromWkt("POINT (229500 894500)"))
-    layer.CreateFeature(feature)
-    dataset = None
+    points = write_points(tmp_path / "points.gpkg", "ClassLabel_before")
     done, _ = qgis_process.run("classifyobjects", INPUT_RASTER=MASSACHUSETTS_TIF,
                                INPUT_FEATURES=points, MODEL=model, DEVICE=1,
                                OUTPUT=tmp_path / "out.shp")
