@@ -6,11 +6,15 @@ from __future__ import annotations
 import copy
 import math
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..errors import SceneClassifierError, setting
 from ..runtime.distributed import mean
+
+if TYPE_CHECKING:
+    from .trainer import Trainer
 
 
 @dataclass
@@ -22,10 +26,11 @@ class LRFinderResult:
     suggestion: float
 
     def to_dict(self) -> dict:
+        """The result as a plain dict (lrs, losses, suggestion)."""
         return asdict(self)
 
 
-def sweep_learning_rates(trainer, start_lr: float = 1e-7, end_lr: float = 10.0,
+def sweep_learning_rates(trainer: Trainer, start_lr: float = 1e-7, end_lr: float = 10.0,
                          iterations: int = 100) -> LRFinderResult:
     """Sweep the rate from ``start_lr`` to ``end_lr`` over up to ``iterations`` training steps
     of ``trainer`` (a core.training.Trainer), stopping once the loss blows up; suggests a
