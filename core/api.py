@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -39,9 +40,16 @@ from .reports import figures
 from .runtime.feedback import Feedback
 from .workflows.training_run import TrainingRun
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from matplotlib.figure import Figure
+
+    from .inference.predictor import Predictor
+
 
 def prepare_data(path: str | list[str], class_mapping: None = None, chip_size: int = 224,
-                 val_split_pct: float = 0.1, batch_size: int = 64, transforms=None,
+                 val_split_pct: float = 0.1, batch_size: int = 64, transforms: object = None,
                  seed: int = 42, dataset_type: str | None = "Imagenet",
                  resize_to: int | None = None, working_dir: str | None = None,
                  stratify: bool = True, extra_folders: str | list[str] | None = None,
@@ -212,20 +220,20 @@ class FeatureClassifier(TrainingRun):
         return super().fit(epochs, discriminative_rates(lr), early_stopping, checkpoint_folder,
                            resume, one_cycle, monitor, keep_best=checkpoint)
 
-    def show_batch(self, rows: int = 2):
+    def show_batch(self, rows: int = 2) -> Figure | None:
         """A figure of random training chips with their labels."""
         self._training()
         return self.data.show_batch(rows)
 
-    def show_results(self, rows: int = 4):
+    def show_results(self, rows: int = 4) -> Figure | None:
         """A figure of validation chips: truth / prediction, mistakes first."""
         return figures.results_figure(self.results(rows * rows))
 
-    def plot_confusion_matrix(self):
+    def plot_confusion_matrix(self) -> Figure | None:
         """A figure of the validation confusion matrix."""
         return figures.confusion_figure(self.confusion_matrix(), self.data.classes)
 
-    def plot_losses(self):
+    def plot_losses(self) -> Figure | None:
         """A figure of the training and validation loss (and the accuracy) per epoch."""
         history = self._training().history
         if not history:
@@ -239,7 +247,7 @@ class FeatureClassifier(TrainingRun):
 
     def save(self, name_or_path: str, output_folder: str | None = None,
              report_path: str | None = None, overwrite: bool = True, *,
-             framework: str = "PyTorch", publish: bool = False, gis=None,
+             framework: str = "PyTorch", publish: bool = False, gis: object = None,
              compute_metrics: bool = True, save_optimizer: bool = False,
              save_inference_file: bool = True) -> PackagePaths:
         """Write the package (.emd, .pth, .onnx, .dlpk and an HTML report), as arcgis.learn:
@@ -295,7 +303,7 @@ class FeatureClassifier(TrainingRun):
             return self.package
         return ModelPackage(self._definition("unsaved"), self._weights(), "(in memory)")
 
-    def predictor(self):
+    def predictor(self) -> Predictor:
         """The batched predictor of core.predictor for the current weights."""
         from .inference.predictor import Predictor
 
@@ -326,7 +334,8 @@ class FeatureClassifier(TrainingRun):
         _display(figure)
         return name, confidence, figure
 
-    def classify(self, raster: str, geometries, options: ClassifyOptions | None = None,
+    def classify(self, raster: str, geometries: Iterable[bytes | None],
+                 options: ClassifyOptions | None = None,
                  ) -> Iterator[tuple[str | None, float | None]]:
         """(class name or None, confidence or None) per WKB geometry, from the raster under it.
 
@@ -365,7 +374,7 @@ def discriminative_rates(lr: float | slice | None) -> float | list[float] | None
     return [float(lr.start), float(lr.start * step), float(lr.stop)]
 
 
-def _display(figure) -> None:
+def _display(figure: Figure | None) -> None:
     """Show ``figure`` inline where IPython (Jupyter) runs; elsewhere the caller keeps it."""
     try:
         from IPython import get_ipython

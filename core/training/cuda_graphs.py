@@ -17,10 +17,18 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..runtime.devices import host_reads
 from ..runtime.feedback import Feedback
 from .step import TrainingStep, prepared
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from contextlib import AbstractContextManager
+
+    import torch
+    from torch import nn
 
 # Capturing takes 3 to 7 s (H200, resnet34/50 at 224 px) and saves about 5 ms a step at
 # batch 64 (docs/benchmarks.md): from about a thousand steps on, the graphs pay.
@@ -62,13 +70,16 @@ class GraphedForward:
     """The network's training forward (and its backward) replayed from CUDA graphs for
     batches of the captured shape, run directly for others."""
 
-    def __init__(self, model, graphed, shape: tuple[int, ...]) -> None:
+    def __init__(self, model: nn.Module, graphed: Callable[[torch.Tensor], torch.Tensor],
+                 shape: tuple[int, ...]) -> None:
         self.model = model
         self.graphed = graphed
         self.shape = shape
 
     @classmethod
-    def capture(cls, model, sample, autocast, feedback: Feedback):
+    def capture(cls, model: nn.Module, sample: torch.Tensor,
+                autocast: Callable[[], AbstractContextManager],
+                feedback: Feedback) -> GraphedForward | nn.Module:
         """Graphs captured with ``sample`` (a prepared batch) under ``autocast()``; the
         network itself (logged) when capture fails."""
         import torch
@@ -88,7 +99,8 @@ class GraphedForward:
                      f"{sample.shape[0]} in {time.perf_counter() - started:.1f} s.")
         return cls(model, graphed, tuple(sample.shape))
 
-    def __call__(self, images):
+    def __call__(self, images: torch.Tensor) -> torch.Tensor:
+        """The network's output for ``images``: replayed for the captured shape, else run."""
         if tuple(images.shape) == self.shape:
             return self.graphed(images)
         return self.model(images)

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from torch import nn
 
 
 @dataclass
@@ -18,6 +22,7 @@ class EpochStats:
     seconds: float
 
     def as_row(self) -> str:
+        """The row as logged under EPOCH_TABLE_HEADER (time as minutes:seconds)."""
         minutes, seconds = divmod(int(round(self.seconds)), 60)
         return (f"{self.epoch:>5}  {self.train_loss:>10.4f}  {self.valid_loss:>10.4f}  "
                 f"{self.accuracy:>8.4f}  {minutes:02d}:{seconds:02d}")
@@ -38,7 +43,7 @@ class BestEpoch:
     state: dict | None = None
     stale: int = 0
 
-    def update(self, epoch: int, value: float, model, counting: bool) -> None:
+    def update(self, epoch: int, value: float, model: nn.Module, counting: bool) -> None:
         """After ``epoch``: keep ``model``'s weights if ``value`` is the lowest so far,
         else count the epoch as stale when ``counting``."""
         if value < self.loss:
@@ -48,6 +53,6 @@ class BestEpoch:
             self.stale += 1
 
 
-def weights_on_cpu(model) -> dict:
+def weights_on_cpu(model: nn.Module) -> dict:
     """A copy of ``model``'s weights and buffers on the CPU."""
     return {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}

@@ -6,11 +6,22 @@ from __future__ import annotations
 import copy
 import math
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from ..errors import SceneClassifierError, setting
 from ..runtime.distributed import mean
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from contextlib import AbstractContextManager
+
+    import torch
+    from torch import nn
+
+    from ..runtime.feedback import Feedback
+    from .step import Rates, TrainingStep
 
 
 @dataclass
@@ -22,10 +33,30 @@ class LRFinderResult:
     suggestion: float
 
     def to_dict(self) -> dict:
+        """The result as a plain dict (lrs, losses, suggestion)."""
         return asdict(self)
 
 
-def sweep_learning_rates(trainer, start_lr: float = 1e-7, end_lr: float = 10.0,
+class SweptTrainer(Protocol):
+    """What the sweep needs of a core.training.trainer.Trainer (which imports this module)."""
+
+    feedback: Feedback
+
+    @property
+    def model(self) -> nn.Module:
+        """The network being trained."""
+
+    def training_step(self, lr: Rates) -> TrainingStep:
+        """Optimizer steps on the network, starting at the learning rate ``lr``."""
+
+    def own_random_numbers(self) -> AbstractContextManager[None]:
+        """The run's own random numbers for the block."""
+
+    def train_batches(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        """Endless stream of training batches on the device."""
+
+
+def sweep_learning_rates(trainer: SweptTrainer, start_lr: float = 1e-7, end_lr: float = 10.0,
                          iterations: int = 100) -> LRFinderResult:
     """Sweep the rate from ``start_lr`` to ``end_lr`` over up to ``iterations`` training steps
     of ``trainer`` (a core.training.Trainer), stopping once the loss blows up; suggests a

@@ -11,6 +11,7 @@ learning rate is that of the global batch, as in one process.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from ..data.chip_store import GPU, PINNED, StreamedChips, device_store
 from ..data.training_data import TrainingData
@@ -18,8 +19,14 @@ from ..runtime.devices import DeviceModel, cpu_precision
 from ..runtime.distributed import all_reduce, world_size
 from ..runtime.feedback import Feedback
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
-def place_chips(data: TrainingData, device, feedback: Feedback) -> tuple:
+    import torch
+    from torch import nn
+
+
+def place_chips(data: TrainingData, device: torch.device, feedback: Feedback) -> tuple:
     """(training chips, validation chips) where the batches are cheapest to gather: in GPU
     memory when they fit its budget, else pinned for fast copies; logs the choice."""
     place = data.chip_store
@@ -46,7 +53,8 @@ def describe_precision(network: DeviceModel, chip_size: int) -> str:
     return f"Precision: {note}; {torch.get_num_threads()} CPU threads."
 
 
-def replicate(model, device, data: TrainingData, batch_size: int, feedback: Feedback):
+def replicate(model: nn.Module, device: torch.device, data: TrainingData, batch_size: int,
+              feedback: Feedback) -> nn.Module:
     """What training steps run: under torchrun the network wrapped in
     DistributedDataParallel (which starts every process from the main one's weights and
     averages the gradients of all processes in each backward pass; logged with this
@@ -74,7 +82,7 @@ def replicate(model, device, data: TrainingData, batch_size: int, feedback: Feed
         **{switch: False})
 
 
-def share_buffers(model) -> None:
+def share_buffers(model: nn.Module) -> None:
     """Under torchrun: every floating-point buffer of the network (batch normalisation's
     running statistics, which each process gathers on its own chips) set to its mean
     over all processes, so that they validate and save the same network."""
@@ -89,7 +97,8 @@ def share_buffers(model) -> None:
 
 
 @contextmanager
-def own_random_numbers(seed: int, generator, device):
+def own_random_numbers(seed: int, generator: torch.Generator,
+                       device: torch.device) -> Iterator[None]:
     """Random numbers owned by the run (dropout, augmentation, the order of the chips):
     torch's and ``generator`` seeded with ``seed`` (the data's seed plus the rank under
     torchrun), whatever ran before in the process, and the caller's state restored after."""
@@ -102,13 +111,13 @@ def own_random_numbers(seed: int, generator, device):
         yield
 
 
-def check_cancel_inside_steps(model, feedback: Feedback) -> None:
+def check_cancel_inside_steps(model: nn.Module, feedback: Feedback) -> None:
     """Check for cancellation after every block of the network, in the forward and the
     backward pass: a large batch on a CPU can take seconds, and a cancelled run must
     stop within a fraction of that (nothing of the step is kept). A GPU's step lasts
     milliseconds: there the check between steps is enough, and hooks would only add
     Python work to every block (and keep the step from being a CUDA graph)."""
-    def after_block(module, inputs, output) -> None:
+    def after_block(module: nn.Module, inputs: tuple, output: object) -> None:
         feedback.check_cancelled()
         if getattr(output, "requires_grad", False):
             output.register_hook(lambda grad: feedback.check_cancelled())

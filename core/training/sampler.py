@@ -12,14 +12,20 @@ Trainer.validation_probabilities (core.runtime.distributed.shard).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..data.training_data import TrainingData, process_batch_size
+
+if TYPE_CHECKING:
+    import torch
 
 
 class TrainingSampler:
     """Indices of this process's training chips, epoch after epoch: shuffled, or
     class-balanced with replacement (``oversample``), drawn from ``generator``."""
 
-    def __init__(self, data: TrainingData, generator, oversample: bool = False) -> None:
+    def __init__(self, data: TrainingData, generator: torch.Generator,
+                 oversample: bool = False) -> None:
         self.data = data  # its train_labels: this process's share under torchrun
         self.batch_size = process_batch_size(data.batch_size)  # this process's chips a step
         self.generator = generator
@@ -31,7 +37,7 @@ class TrainingSampler:
         full, rest = divmod(len(self.data.train_labels), self.batch_size)
         return full + (rest > 1)
 
-    def order(self):
+    def order(self) -> torch.Tensor:
         """Indices for one training epoch: shuffled, or class-balanced with replacement
         (under torchrun balanced within this process's share)."""
         import torch
@@ -44,7 +50,7 @@ class TrainingSampler:
         return torch.multinomial(weights, len(labels), replacement=True,
                                  generator=self.generator)
 
-    def epoch(self):
+    def epoch(self) -> torch.Tensor:
         """The next epoch's order, less a last chip that would be alone in its batch: batch
         normalisation cannot train on one chip."""
         order = self.order()

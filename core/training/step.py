@@ -9,12 +9,19 @@ the non-finite rule's second half: NON_FINITE_LIMIT skipped steps in a row end t
 from __future__ import annotations
 
 from contextlib import nullcontext
+from typing import TYPE_CHECKING
 
 from ..data.augment import augment_batch
 from ..models.backbones import layer_groups
 from ..runtime.devices import BatchParts, DeviceModel
 from ..runtime.distributed import all_reduce
 from ..runtime.feedback import Feedback
+
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    import torch
+    from torch import nn
 
 NON_FINITE_LIMIT = 3  # training steps in a row whose loss or gradients are not finite
 WEIGHT_DECAY = 0.01
@@ -24,7 +31,8 @@ class NonFiniteLoss(Exception):
     """Training diverged: losses or gradients are NaN or infinite."""
 
 
-def prepared(network: DeviceModel, images, generator=None):
+def prepared(network: DeviceModel, images: torch.Tensor,
+             generator: torch.Generator | None = None) -> torch.Tensor:
     """Raw chips as the network takes them: float on its device, augmented with
     ``generator`` (training; none for prediction), normalised in its memory format."""
     images = network.to_device(images)
@@ -34,7 +42,7 @@ def prepared(network: DeviceModel, images, generator=None):
 Rates = float | list[float]  # one learning rate, or one per layer group (layer_groups)
 
 
-def parameter_groups(model, lr: Rates) -> list[dict]:
+def parameter_groups(model: nn.Module, lr: Rates) -> list[dict]:
     """The optimizer's parameter groups: all parameters at ``lr``, or, given one rate per
     group, core.models.backbones.layer_groups at their rates (discriminative rates)."""
     if isinstance(lr, (int, float)):
@@ -42,7 +50,7 @@ def parameter_groups(model, lr: Rates) -> list[dict]:
     return [{"params": group, "lr": float(rate)} for group, rate in zip(layer_groups(model), lr)]
 
 
-def make_optimizer(model, lr: Rates):
+def make_optimizer(model: nn.Module, lr: Rates) -> torch.optim.Optimizer:
     """AdamW, fused (one kernel for all parameters) where torch has it: on CUDA, and on
     the CPU since torch 2.4 (1.24 x faster training steps there, docs/benchmarks.md)."""
     import torch
@@ -54,7 +62,7 @@ def make_optimizer(model, lr: Rates):
         return torch.optim.AdamW(parameter_groups(model, lr), weight_decay=WEIGHT_DECAY)
 
 
-def make_scaler(network: DeviceModel):
+def make_scaler(network: DeviceModel) -> torch.amp.GradScaler:
     """The gradient scaler. On a GPU it is always on: with float16 it scales the loss, as
     usual; with bfloat16 or float32 it keeps a scale of 1 and serves only to skip a step
     whose gradients are not finite on the GPU itself, without waiting for it (the fused
@@ -81,8 +89,8 @@ class TrainingStep:
     what the forward pass calls: the replica, or CUDA graphs of the network
     (core.training.cuda_graphs.fastest_forward)."""
 
-    def __init__(self, network: DeviceModel, replica, batch_parts: BatchParts, generator,
-                 lr: Rates, augment: bool = True) -> None:
+    def __init__(self, network: DeviceModel, replica: nn.Module, batch_parts: BatchParts,
+                 generator: torch.Generator, lr: Rates, augment: bool = True) -> None:
         import torch
 
         self.network = network
@@ -96,7 +104,8 @@ class TrainingStep:
         self.optimizer = make_optimizer(self.model, lr)
         self.scaler = make_scaler(network)
 
-    def __call__(self, images, labels):
+    def __call__(self, images: torch.Tensor,
+                 labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """One optimizer step on a batch. Out of memory, the batch is cut in more parts
         whose gradients add up to the same step (logged; BatchParts), down to two chips per
         part (batch normalisation needs two). A step whose loss or gradients are not finite
@@ -106,7 +115,8 @@ class TrainingStep:
         return self.batch_parts.run(len(labels), "training", 2, lambda parts: (
             self._accumulated(images, labels, parts)))
 
-    def _accumulated(self, images, labels, parts: int):
+    def _accumulated(self, images: torch.Tensor, labels: torch.Tensor,
+                     parts: int) -> tuple[torch.Tensor, torch.Tensor]:
         import torch
 
         images = prepared(self.network, images, self.generator if self.augment else None)
@@ -132,7 +142,7 @@ class TrainingStep:
             self.optimizer.step()
         return total, finite
 
-    def _gradients_kept_here(self, kept: bool):
+    def _gradients_kept_here(self, kept: bool) -> AbstractContextManager[None]:
         """Under torchrun, while ``kept``: a backward pass whose gradients are only added up
         here, not yet averaged over the processes. Each process then averages once a step,
         whatever the number of parts its batch runs in."""
@@ -140,7 +150,8 @@ class TrainingStep:
             return self.replica.no_sync()
         return nullcontext()
 
-    def _gradients_finite(self):
+    def _gradients_finite(self) -> torch.Tensor:
+        """Whether the total norm of the gradients is finite, as a tensor on the device."""
         import torch
 
         grads = [p.grad for p in self.model.parameters() if p.grad is not None]

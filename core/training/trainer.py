@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from ..data.chip_store import chip_batches
 from ..data.training_data import TrainingData
@@ -45,6 +45,16 @@ from .placement import (
 from .sampler import TrainingSampler
 from .step import NonFiniteLoss, Rates, TrainingStep, prepared, read_skipped_steps
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+    from contextlib import AbstractContextManager
+
+    import torch
+    from torch import nn
+    from torch.optim.lr_scheduler import LRScheduler
+
+    from ..data.chip_store import StreamedChips
+
 EARLY_STOPPING_PATIENCE = 5
 READ_INTERVAL_S = 2.0  # how often the losses of a GPU's steps are read back while it trains
 READ_STEPS = 50  # the same for GPUs under torchrun, in steps: the same ones in every process
@@ -56,8 +66,8 @@ class Trainer:
     """Trains one model on one TrainingData on one device (under torchrun: one process's
     part of the training, see core.training.placement)."""
 
-    def __init__(self, model, data: TrainingData, device: str = "auto", oversample: bool = False,
-                 feedback: Feedback | None = None) -> None:
+    def __init__(self, model: nn.Module, data: TrainingData, device: str = "auto",
+                 oversample: bool = False, feedback: Feedback | None = None) -> None:
         import torch
 
         self.network = DeviceModel(model, device, data.chip_size, data.normalization)
@@ -92,7 +102,7 @@ class Trainer:
                                      self.feedback)
 
     @property
-    def model(self):
+    def model(self) -> nn.Module:
         """The network itself (its weights, saving, prediction)."""
         return self.network.model
 
@@ -101,7 +111,7 @@ class Trainer:
         """The epoch whose weights fit() kept (0 before any)."""
         return self.kept_epoch
 
-    def own_random_numbers(self):
+    def own_random_numbers(self) -> AbstractContextManager[None]:
         """The run's own random numbers for the block (core.training.placement)."""
         return own_random_numbers(self.seed, self.generator, self.device)
 
@@ -115,7 +125,7 @@ class Trainer:
         """Training steps in an epoch (the same in every process under torchrun)."""
         return len(self.sampler)
 
-    def train_batches(self):
+    def train_batches(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         """Endless stream of training batches on the device, epoch after epoch, in the
         sampler's order."""
         while True:
@@ -204,8 +214,9 @@ class Trainer:
             self.kept_epoch = self.history[-1].epoch
         return self.history
 
-    def train_one_epoch(self, epoch: int, epochs: int, steps: int, batches,
-                        train_step: TrainingStep, scheduler) -> float:
+    def train_one_epoch(self, epoch: int, epochs: int, steps: int,
+                        batches: Iterator[tuple[torch.Tensor, torch.Tensor]],
+                        train_step: TrainingStep, scheduler: LRScheduler) -> float:
         """One epoch of training steps; returns the mean loss of the steps that counted (of
         all processes under torchrun).
 
@@ -263,7 +274,8 @@ class Trainer:
                           f"best finished one. {advice}")
 
     # --- evaluation -------------------------------------------------------------------------
-    def predict(self, images=None, indices=None):
+    def predict(self, images: torch.Tensor | StreamedChips | None = None,
+                indices: Sequence[int] | None = None) -> torch.Tensor:
         """Class probabilities (N, classes) as a CPU float tensor for raw chips (by default
         the validation chips), all of them or those at ``indices``; they stay on the device
         until all are computed."""
@@ -282,11 +294,12 @@ class Trainer:
                     lambda parts, chunk=chunk: self._probabilities(chunk, parts)))
         return torch.cat(outputs).cpu()
 
-    def _probabilities(self, chunk, parts: int) -> list:
+    def _probabilities(self, chunk: torch.Tensor, parts: int) -> list[torch.Tensor]:
+        """The probabilities of ``chunk``'s chips, computed in ``parts`` parts."""
         return [self.network.probabilities(prepared(self.network, part))
                 for part in chunk.tensor_split(parts)]
 
-    def validation_probabilities(self):
+    def validation_probabilities(self) -> torch.Tensor:
         """predict() on the validation chips, shared by the processes under torchrun: each
         predicts its share (core.runtime.distributed.shard) and all get all, in order."""
         import torch

@@ -11,6 +11,7 @@ main process logs and writes (checkpoints, the package).
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -33,6 +34,9 @@ from ..training.checkpoint import (
 from ..training.lr_finder import LRFinderResult
 from ..training.step import Rates
 from ..training.trainer import MONITORS, Trainer
+
+if TYPE_CHECKING:
+    from torch import nn
 
 RESULT_TILES = 36  # validation chips in the report's results
 SAMPLE_TILES = 16  # training chips in the report
@@ -59,7 +63,7 @@ class TrainingRun:
         self.start_weights = "ImageNet" if pretrained else (
             f"the file {weights_file}" if weights_file else "none (trained from scratch)")
 
-    def _start(self, data: TrainingData | None, backbone: str, model, oversample: bool,
+    def _start(self, data: TrainingData | None, backbone: str, model: nn.Module, oversample: bool,
                device: str, feedback: Feedback | None, package: ModelPackage | None = None,
                ) -> None:
         self.data = data
@@ -80,10 +84,12 @@ class TrainingRun:
 
     @property
     def classes(self) -> list[str]:
+        """The class names, of the data (or of the package when loaded without data)."""
         return self.package.classes if self.data is None else self.data.classes
 
     @property
-    def model(self):
+    def model(self) -> nn.Module:
+        """The network being trained (a DataError when loaded without data)."""
         return self._training().model
 
     def _training(self) -> Trainer:
@@ -173,10 +179,12 @@ class TrainingRun:
         return self._validation
 
     def confusion_matrix(self) -> np.ndarray:
+        """Counts of (actual, predicted) pairs on the validation chips, classes x classes."""
         probabilities, truth = self.validation_predictions()
         return confusion_matrix(truth, probabilities.argmax(axis=1), len(self.data.classes))
 
     def per_class_metrics(self) -> list[dict]:
+        """Precision, recall, F1 and support of every class on the validation chips."""
         return per_class_metrics(self.confusion_matrix(), self.data.classes)
 
     def results(self, count: int = RESULT_TILES) -> list[tuple[np.ndarray, str, str, float]]:
