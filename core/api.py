@@ -33,6 +33,7 @@ from .data.training_data import (
 )
 from .errors import DataError
 from .inference.classifier import ClassifyOptions, RasterClassifier
+from .inference.predictor import best_class
 from .models.backbones import BACKBONES, DEFAULT_BACKBONE
 from .packages.read import ModelPackage, load_package
 from .packages.write import PackagePaths
@@ -325,9 +326,11 @@ class FeatureClassifier(TrainingRun):
             raise DataError(f"The model takes {package.band_count} bands, the image has "
                             f"{array.shape[0]}.")
         chip = resize_chip(array, package.chip_size)[np.newaxis]
-        probabilities = predictor.probabilities(chip)[0]
-        index = int(probabilities.argmax())
-        name, confidence = self.classes[index], float(probabilities[index])
+        best = best_class(predictor.probabilities(chip)[0])
+        if best is None:
+            raise DataError("The model's output for this image is not a number (NaN or "
+                            "infinite): the model is damaged; train or save it again.")
+        name, confidence = self.classes[best[0]], best[1]
         if not visualize:
             return name, confidence
         figure = figures.chip_grid_figure([(array, f"{name} ({confidence:.0%})")], ncols=1)

@@ -168,6 +168,13 @@ def test_a_model_output_that_is_not_a_number_gives_no_class(model):
             f"Skipped {chips}: {chips} {NOT_FINITE}. Its output is not a number: the model is "
             "damaged")):
         evaluate_folder(damaged, str(SAMPLE_RSSCN7), device="cpu")
+    from core.api import FeatureClassifier
+
+    loaded = FeatureClassifier.from_model(model, device="cpu")
+    loaded.package = damaged
+    chip = next((SAMPLE_RSSCN7 / "aGrass").iterdir())
+    with pytest.raises(DataError, match="output for this image is not a number"):
+        loaded.predict(str(chip))
 
 
 def test_only_nodata_under_a_feature_gives_no_result(model, tmp_path):
