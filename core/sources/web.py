@@ -34,12 +34,13 @@ _XYZ_FIELD = re.compile(r"\{(-?y|x|z)\}")
 
 def network_options() -> dict[str, str]:
     """GDAL configuration for network reads (a user's own settings win: only options not
-    already set are given)."""
+    already set are given). Only HTTP options: they are process-wide, and QGIS reads local
+    files with the same GDAL (an option such as GDAL_DISABLE_READDIR_ON_OPEN would hide
+    every local raster's .aux.xml and overviews from it)."""
     from osgeo import gdal
 
     wanted = {"GDAL_HTTP_USERAGENT": USER_AGENT, "GDAL_HTTP_MAX_RETRY": "4",
-              "GDAL_HTTP_RETRY_DELAY": "1", "GDAL_HTTP_TIMEOUT": "60",
-              "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR", "VSI_CACHE": "TRUE"}
+              "GDAL_HTTP_RETRY_DELAY": "1", "GDAL_HTTP_TIMEOUT": "60"}
     return {key: value for key, value in wanted.items() if gdal.GetConfigOption(key) is None}
 
 

@@ -147,3 +147,20 @@ def test_rasters_gdal_cannot_read_whole_are_errors(tmp_path):
         assert f"Cannot read {tmp_path / name}" in result.stderr and reason in result.stderr
         assert "Traceback" not in result.stderr
         assert not (tmp_path / f"{name}.gpkg").exists()
+
+
+def test_network_settings_leave_local_rasters_as_they_were(tmp_path):
+    """The settings for web reads are process-wide (QGIS shares its GDAL): a local raster's
+    side files (.aux.xml with its attribute table) are still found after them."""
+    from core.sources.web import configure_network
+
+    path = str(tmp_path / "classes.tif")
+    dataset = gdal.GetDriverByName("GTiff").Create(path, 4, 4, 1)
+    table = gdal.RasterAttributeTable()
+    table.CreateColumn("Class", gdal.GFT_String, gdal.GFU_Name)
+    table.SetRowCount(1)
+    table.SetValueAsString(0, 0, "water")
+    dataset.GetRasterBand(1).SetDefaultRAT(table)
+    dataset = None
+    configure_network()
+    assert gdal.Open(path).GetRasterBand(1).GetDefaultRAT().GetValueAsString(0, 0) == "water"
