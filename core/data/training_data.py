@@ -23,6 +23,7 @@ import numpy as np
 from ..errors import DataError, setting
 from ..runtime.distributed import all_gather, rank, world_size
 from ..runtime.feedback import Feedback
+from ..runtime.outputs import relation
 from .chip_store import STREAM, ChipStore, StreamedChips, host_store
 from .imagery import ChipMismatch, is_image_file, parallel_decoders, read_image, training_chip
 from .labeled_tiles import is_labeled_tiles, read_labeled_tiles
@@ -101,7 +102,7 @@ def scan_folders(folders: Sequence[str], for_training: bool = True) -> FolderSca
     files_by_class: dict[str, list[str]] = {}
     ignored = repeated = unlabelled = special = 0
     outside: list[str] = []
-    given = [os.path.realpath(folder) for folder in folders]  # folder links stay in these
+    given = list(folders)  # folder links stay in these
     seen: set[str] = set()  # real paths: a folder given twice, or linked, counts once
     repeated_in: set[str] = set()
 
@@ -171,10 +172,8 @@ def scan_folders(folders: Sequence[str], for_training: bool = True) -> FolderSca
 
 
 def _within(path: str, folders: list[str]) -> bool:
-    """Whether ``path``, its links resolved, lies in one of ``folders`` (real paths)."""
-    real = os.path.realpath(path)
-    return any(real == folder or real.startswith(folder.rstrip(os.sep) + os.sep)
-               for folder in folders)
+    """Whether ``path``, its links resolved, lies in one of ``folders``."""
+    return any(relation(path, folder) in ("is", "lies inside") for folder in folders)
 
 
 def _merge_exported(exported: dict[str, dict], entries: dict[str, dict], folder: str) -> None:

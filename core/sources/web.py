@@ -79,7 +79,7 @@ def gdal_name(source: str, cache_folder: str | None = None) -> str:
     xyz = _xyz_template(source)
     if xyz is not None:
         return xyz_document(*xyz, cache_folder=cache_folder)
-    base, _, asset = source.partition("#") if _looks_like_stac(source) else (source, "", "")
+    base, _, asset = source.partition("#")
     if _looks_like_stac(base):
         return gdal_name(stac_asset(base, asset or None))
     if is_url(source):
@@ -89,7 +89,7 @@ def gdal_name(source: str, cache_folder: str | None = None) -> str:
 
 def _looks_like_stac(source: str) -> bool:
     path = urlsplit(source).path if is_url(source) else source
-    return path.lower().split("#")[0].endswith(".json")
+    return path.lower().endswith(".json")
 
 
 def stac_asset(item_source: str, key: str | None = None) -> str:

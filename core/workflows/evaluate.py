@@ -29,6 +29,7 @@ from ..reports import report
 from ..reports.metrics import confusion_matrix, kappa, overall_accuracy, per_class_metrics
 from ..runtime.feedback import Feedback
 from ..runtime.outputs import evaluation_paths, write_atomic
+from ..sources.feature_chips import Status
 from .export import class_folder_name
 from .io import FeatureSink, FeatureSource, Legend, class_field
 from .schemas import ERROR_FIELDS, check_error_fields
@@ -40,7 +41,6 @@ EXAMPLE_CHIPS = 36  # misclassified chips kept for the report
 NULL_TRUTH = "with a NULL truth value"
 UNREADABLE = "unreadable"
 WRONG_BANDS = "with another band count than the model's"
-NOT_FINITE = "whose model output was not a number (NaN or infinite)"
 
 
 @dataclass
@@ -275,7 +275,7 @@ class _Tally:
         if not self.truth:
             reasons = self.evaluation.text().split("\n")[1:] or ["there were no samples"]
             advice = (" Its output is not a number: the model is damaged; train or save it "
-                      "again." if NOT_FINITE in self.evaluation.skipped else
+                      "again." if Status.NOT_FINITE.value in self.evaluation.skipped else
                       f" The model's classes are {', '.join(self.classes)}: give truth values "
                       "among them.")
             raise DataError(f"Nothing could be evaluated in {self.evaluation.description}: "
@@ -327,7 +327,7 @@ def evaluate_folder(model: str | ModelPackage, folder: str, batch_size: int = 64
             for row, chip, index in zip(probabilities, chips, usable):
                 best = best_class(row)
                 if best is None:
-                    tally.evaluation.skipped[NOT_FINITE] += 1
+                    tally.evaluation.skipped[Status.NOT_FINITE.value] += 1
                     continue
                 tally.add(paths[index], scan.classes[scan.labels[start + index]], *best, chip)
             done = min(start + predictor.batch_size, total)

@@ -150,7 +150,7 @@ def test_a_model_output_that_is_not_a_number_gives_no_class(model):
 
     from core.inference.classifier import classify_all
     from core.packages.read import ModelPackage, load_package
-    from core.workflows.evaluate import NOT_FINITE, evaluate_folder
+    from core.workflows.evaluate import evaluate_folder
 
     package = load_package(model)
     weights = {name: value.clone() for name, value in package.state_dict.items()}
@@ -165,8 +165,8 @@ def test_a_model_output_that_is_not_a_number_gives_no_class(model):
     chips = sum(1 for folder in SAMPLE_RSSCN7.iterdir() if folder.is_dir()
                 for _ in folder.iterdir())
     with pytest.raises(DataError, match=re.escape(
-            f"Skipped {chips}: {chips} {NOT_FINITE}. Its output is not a number: the model is "
-            "damaged")):
+            f"Skipped {chips}: {chips} {Status.NOT_FINITE.value}. Its output is not a number: the "
+            "model is damaged")):
         evaluate_folder(damaged, str(SAMPLE_RSSCN7), device="cpu")
     from core.api import FeatureClassifier
 
