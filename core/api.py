@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .data.imagery import read_image, resize_chip
+from .data.imagery import fit_chip, read_image
 from .data.training_data import (
     MODELS_FOLDER,
     TrainingData,
@@ -63,8 +63,10 @@ def prepare_data(path: str | list[str], class_mapping: None = None, chip_size: i
     is stratified by class unless ``stratify`` is False (a plain seeded random split).
     ``working_dir`` is where save() puts its models/ folder (default: the data folder).
     ``transforms`` None augments the chips as the tools do (core.data.augment), False not
-    at all; fastai transforms cannot run here (noted). ``resize_to`` is noted: the chips are
-    resized straight to ``chip_size``. The chips are decoded into memory, or streamed from
+    at all; fastai transforms cannot run here (noted). ``resize_to`` (pixels, at least
+    ``chip_size``), as in arcgis.learn: every image is resized to it and then cropped to
+    ``chip_size`` around its centre; the model keeps it (the .emd's resize_to) and cuts its
+    chips the same way when it classifies. The chips are decoded into memory, or streamed from
     disk when they would not fit (``chip_storage`` forces one of core.chip_store.MEMORY and
     core.chip_store.STREAM)."""
     from .runtime.dependencies import require_torch
@@ -83,12 +85,9 @@ def prepare_data(path: str | list[str], class_mapping: None = None, chip_size: i
         notes.log("transforms=: fastai transforms do not run here; the chips get Scene "
                   "Classifier's own augmentation (flips, 90° turns, zoom, brightness and "
                   "colour). transforms=False trains without augmentation.")
-    if resize_to is not None and resize_to != chip_size:
-        notes.log(f"resize_to={resize_to}: no effect here; every image is resized straight to "
-                  f"chip_size ({chip_size} px), not first to resize_to and then cropped.")
     require_torch()
     data = load_training_data(folders, chip_size, 100 * val_split_pct, batch_size, seed,
-                              feedback, chip_storage, stratify)
+                              feedback, chip_storage, stratify, resize_to)
     data.augment = transforms is not False
     data.working_dir = None if working_dir is None else os.path.abspath(
         os.path.expanduser(working_dir))
@@ -147,10 +146,14 @@ class FeatureClassifier(TrainingRun):
         super().__init__(data, backbone or DEFAULT_BACKBONE, pretrained, weights_file,
                          oversample, device, feedback)
         if pretrained or weights_file:
-            self.trainer.freeze(True)
-            self.feedback.log("The pretrained body is frozen, as in arcgis.learn: fit() "
-                              "trains the head (and batch normalisation); unfreeze() trains "
-                              "the whole network.")
+            self._freeze_pretrained()
+
+    def _freeze_pretrained(self) -> None:
+        """Freeze the body of pretrained weights, as arcgis.learn does (and say so)."""
+        self.trainer.freeze(True)
+        self.feedback.log("The pretrained body is frozen, as in arcgis.learn: fit() trains "
+                          "the head (and batch normalisation); unfreeze() trains the whole "
+                          "network.")
 
     @staticmethod
     def backbones() -> list[str]:
@@ -163,8 +166,9 @@ class FeatureClassifier(TrainingRun):
                    device: str = "auto", feedback: Feedback | None = None,
                    path: str | None = None) -> FeatureClassifier:
         """Load a saved package (``emd_path``, as arcgis.learn names it, or ``path``: an
-        .emd or .dlpk) to predict and classify; with ``data`` (the same classes, chip size
-        and bands) it can also be trained further."""
+        .emd or .dlpk) to predict and classify; with ``data`` (the same classes, chip size,
+        resize_to and bands) it can also be trained further, its body frozen at first as in
+        arcgis.learn (unfreeze() trains the whole network)."""
         from .runtime.dependencies import require_torch
 
         if (emd_path is None) == (path is None):
@@ -180,6 +184,8 @@ class FeatureClassifier(TrainingRun):
         classifier = cls.__new__(cls)
         classifier._start(data, package.backbone, model, False, device, feedback, package)
         classifier.start_weights = f"the model {package.path}"
+        if data is not None:
+            classifier._freeze_pretrained()
         return classifier
 
     def unfreeze(self) -> None:
@@ -204,22 +210,32 @@ class FeatureClassifier(TrainingRun):
         its second half between, the head at ``high``; ``slice(high)``: high/10 for the
         body). ``one_cycle`` False trains at a constant rate. ``monitor`` ('valid_loss' or
         'accuracy') decides the kept epoch and early stopping; ``checkpoint`` True keeps
-        the best epoch's weights, False the last epoch's. ``tensorboard`` has no effect here
+        the best epoch's weights, False the last epoch's, 'all' the best epoch's and every
+        epoch's weights as ``epoch_<n>.pth`` in ``checkpoints`` beside the saved models
+        (``<working_dir or data folder>/models/checkpoints``; each loads as
+        ``pretrained_path``). ``tensorboard`` has no effect here
         (noted). Returns the epoch table.
 
         ``checkpoint_folder`` and ``resume`` are Scene Classifier's: the training state is
         saved there after every epoch, and ``resume`` continues from it (TrainingRun.fit).
         """
-        if checkpoint not in (True, False):
-            raise DataError(f"checkpoint={checkpoint!r} (a model saved after every epoch) is "
-                            "not offered: give checkpoint=True to keep the best epoch or False "
-                            "to keep the last, and checkpoint_folder= to keep the training "
-                            "state after every epoch (resume=True continues from it).")
+        self._training()
+        if checkpoint not in (True, False, "all"):
+            raise DataError(f"checkpoint={checkpoint!r} is not known: give True (keep the best "
+                            "epoch), False (keep the last) or 'all' (keep the best and write "
+                            "every epoch's weights).")
+        epochs_folder = None
+        if checkpoint == "all":
+            epochs_folder = os.path.join(self.data.working_dir or self.data.folders[0],
+                                         MODELS_FOLDER, "checkpoints")
+            self.feedback.log(f"checkpoint='all': every epoch's weights go to {epochs_folder} "
+                              "(epoch_<n>.pth).")
         if tensorboard:
             self.feedback.log("tensorboard=True: no effect here; the epoch table is printed "
                               "and returned, and plot_losses() draws it.")
         return super().fit(epochs, discriminative_rates(lr), early_stopping, checkpoint_folder,
-                           resume, one_cycle, monitor, keep_best=checkpoint)
+                           resume, one_cycle, monitor, keep_best=bool(checkpoint),
+                           epochs_folder=epochs_folder)
 
     def show_batch(self, rows: int = 2) -> Figure | None:
         """A figure of random training chips with their labels."""
@@ -325,7 +341,7 @@ class FeatureClassifier(TrainingRun):
         if array.shape[0] != package.band_count:
             raise DataError(f"The model takes {package.band_count} bands, the image has "
                             f"{array.shape[0]}.")
-        chip = resize_chip(array, package.chip_size)[np.newaxis]
+        chip = fit_chip(array, package.chip_size, package.resize_to)[np.newaxis]
         best = best_class(predictor.probabilities(chip)[0])
         if best is None:
             raise DataError("The model's output for this image is not a number (NaN or "
@@ -352,14 +368,16 @@ class FeatureClassifier(TrainingRun):
 
 
 def _check_same_shape(package: ModelPackage, data: TrainingData) -> None:
-    """Data to train a loaded package further must have its classes, chip size and bands."""
-    ours = (package.classes, package.chip_size, package.band_count)
-    theirs = (data.classes, data.chip_size, data.band_count)
+    """Data to train a loaded package further must have its classes, chip size, resize_to
+    and bands."""
+    ours = (package.classes, package.chip_size, package.band_count, package.resize_to)
+    theirs = (data.classes, data.chip_size, data.band_count, data.resize_to)
     if ours != theirs:
         raise DataError(f"The model {package.path} has classes {ours[0]}, {ours[1]} px chips "
-                        f"and {ours[2]} bands; the data has {theirs[0]}, {theirs[1]} px and "
-                        f"{theirs[2]} bands. Prepare the data with the model's classes and "
-                        "chip_size, or train a new FeatureClassifier.")
+                        f"(resize_to {ours[3]}) and {ours[2]} bands; the data has {theirs[0]}, "
+                        f"{theirs[1]} px (resize_to {theirs[3]}) and {theirs[2]} bands. "
+                        "Prepare the data with the model's classes, chip_size and resize_to, "
+                        "or train a new FeatureClassifier.")
 
 
 def discriminative_rates(lr: float | slice | None) -> float | list[float] | None:

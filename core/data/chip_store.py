@@ -88,9 +88,10 @@ class StreamedChips:
     interface (len, shape, dtype, indexing by one index) for the rest of the trainer."""
 
     def __init__(self, paths: Sequence[str], chip_size: int, band_count: int,
-                 dtype: np.dtype) -> None:
+                 dtype: np.dtype, resize_to: int | None = None) -> None:
         self.paths = list(paths)
         self.chip_size = chip_size
+        self.resize_to = resize_to
         self.band_count = band_count
         self.np_dtype = np.dtype(dtype)
 
@@ -115,7 +116,7 @@ class StreamedChips:
 
         try:
             chip = training_chip(self.paths[index], self.chip_size, self.band_count,
-                                 self.np_dtype)
+                                 self.np_dtype, resize_to=self.resize_to)
         except Exception:  # a file changed or broke since it was scanned
             return torch.zeros(self.shape[1:], dtype=self.dtype), False
         return torch.from_numpy(chip), True

@@ -100,17 +100,28 @@ class ChipMismatch(ValueError):
 
 
 def training_chip(path: str, chip_size: int, band_count: int, dtype: DTypeLike,
-                  source_type: np.dtype | None = None) -> np.ndarray:
+                  source_type: np.dtype | None = None,
+                  resize_to: int | None = None) -> np.ndarray:
     """One training chip: decoded, checked to have ``band_count`` bands and, when given,
     pixels of ``source_type`` (else ChipMismatch: 16-bit values would be wrapped to 8 bits,
-    or 8-bit ones be compared with 16-bit), resized to ``chip_size``, converted to
-    ``dtype``."""
+    or 8-bit ones be compared with 16-bit), brought to ``chip_size`` (fit_chip), converted
+    to ``dtype``."""
     chip = read_image(path)
     if chip.shape[0] != band_count:
         raise ChipMismatch(f"{chip.shape[0]} bands")
     if source_type is not None and chip.dtype != source_type:
         raise ChipMismatch(f"{chip.dtype.name} pixels")
-    return resize_chip(chip, chip_size).astype(dtype, copy=False)
+    return fit_chip(chip, chip_size, resize_to).astype(dtype, copy=False)
+
+
+def fit_chip(chip: np.ndarray, size: int, resize_to: int | None = None) -> np.ndarray:
+    """(bands, H, W) brought to (bands, size, size) as the model was trained: resized to
+    ``size``, or, where the model has arcgis.learn's ``resize_to`` (larger than ``size``),
+    resized to ``resize_to`` and then cropped to ``size`` around the centre."""
+    if not resize_to or resize_to == size:
+        return resize_chip(chip, size)
+    start = (resize_to - size) // 2
+    return resize_chip(chip, resize_to)[:, start:start + size, start:start + size]
 
 
 def resize_chip(chip: np.ndarray, size: int) -> np.ndarray:

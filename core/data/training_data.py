@@ -247,6 +247,7 @@ class TrainingData:
     exported_classes: dict[str, dict] = field(default_factory=dict)  # Labeled Tiles' entries
     augment: bool = True  # whether training chips are augmented (core.data.augment)
     working_dir: str | None = None  # where the notebook's save() puts models/ (default folders[0])
+    resize_to: int | None = None  # arcgis.learn's: images resized to it, then cropped to chip_size
 
     @property
     def c(self) -> int:
@@ -283,6 +284,7 @@ class TrainingData:
             "band_count": self.band_count,
             "data_type": self.data_type,
             "chip_size": self.chip_size,
+            "resize_to": self.resize_to,
             "cell_sizes": self.cell_sizes,
             "skipped": [list(item) for item in self.skipped],
         }
@@ -303,10 +305,21 @@ class TrainingData:
                 for i in picks]
 
 
+def check_resize_to(resize_to: int | None, chip_size: int) -> None:
+    """Refuse a ``resize_to`` that is no whole number from ``chip_size`` to 4096 pixels."""
+    if resize_to is None:
+        return
+    if isinstance(resize_to, bool) or not isinstance(resize_to, (int, np.integer)) or \
+            not chip_size <= resize_to <= 4096:
+        raise DataError(f"resize_to={resize_to!r}: give a whole number of pixels from chip_size "
+                        f"({chip_size}) to 4096; the images are resized to it and then cropped "
+                        "to chip_size around their centre (or leave it out).")
+
+
 def training_cell_sizes(folders: Sequence[str], chip_size: int) -> tuple[float, float] | None:
     """(smallest, largest) ground size of a training chip's pixel once resized to
-    ``chip_size``, from the chips.csv that Export training chips writes (chip bounds in map
-    units); None when no folder has one."""
+    ``chip_size`` (the resize_to size, where there is one), from the chips.csv that Export
+    training chips writes (chip bounds in map units); None when no folder has one."""
     import csv
 
     sizes = []
@@ -323,8 +336,10 @@ def training_cell_sizes(folders: Sequence[str], chip_size: int) -> tuple[float, 
 
 def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_pct: float = 20,
                        batch_size: int = 64, seed: int = 42, feedback: Feedback | None = None,
-                       chip_storage: str | None = None, stratify: bool = True) -> TrainingData:
-    """Scan, split, decode and resize the chips; compute the normalisation.
+                       chip_storage: str | None = None, stratify: bool = True,
+                       resize_to: int | None = None) -> TrainingData:
+    """Scan, split, decode and resize the chips (to ``chip_size``, or to ``resize_to`` and
+    then cropped to ``chip_size``: imagery.fit_chip); compute the normalisation.
 
     Every file is decoded once. The chips are kept in host memory when they fit its budget
     (see core.chip_store), else they are only checked now and read from disk every epoch.
@@ -340,6 +355,7 @@ def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_p
     process_batch_size(batch_size)  # refused before any chip is read
     if chip_size < 8:
         raise DataError(f"Chip size must be at least 8 pixels, got {chip_size}.")
+    check_resize_to(resize_to, chip_size)
     scan = scan_folders(folders)
     if scan.ignored_files:
         feedback.log(f"Ignored {scan.ignored_files} files that are not images.")
@@ -369,7 +385,8 @@ def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_p
     store = host_store(chip_bytes, chip_storage)
     decoded = _decode_all([scan.paths[i] for i in order], chip_size,
                           (first_path, bands, source_type),
-                          keep_type, store.place != STREAM, not imagenet_like, feedback)
+                          keep_type, store.place != STREAM, not imagenet_like, feedback,
+                          resize_to=resize_to)
     labels = np.asarray(scan.labels)[order][decoded.kept]
     shares = _TrainingShares.gather(scan, mine, decoded, labels)
     if shares.skipped:
@@ -394,8 +411,10 @@ def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_p
     n_mine = shares.decoded_here
     if store.place == STREAM:
         kept_paths = [scan.paths[i] for i in order[decoded.kept]]
-        train_images = StreamedChips(kept_paths[:n_train], chip_size, bands, keep_type)
-        valid_images = StreamedChips(kept_paths[n_mine:], chip_size, bands, keep_type)
+        train_images = StreamedChips(kept_paths[:n_train], chip_size, bands, keep_type,
+                                     resize_to)
+        valid_images = StreamedChips(kept_paths[n_mine:], chip_size, bands, keep_type,
+                                     resize_to)
     else:
         train_images, valid_images = decoded.images[:n_train], decoded.images[n_mine:]
     import torch
@@ -408,7 +427,7 @@ def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_p
         data_type=source_type.name, folders=list(scan.folders), batch_size=batch_size,
         skipped=shares.skipped, seed=seed,
         chip_store=ChipStore(store.place, len(labels) * chip_bytes // len(order), store.budget),
-        cell_sizes=training_cell_sizes(folders, chip_size),
+        cell_sizes=training_cell_sizes(folders, resize_to or chip_size), resize_to=resize_to,
         shared_train_labels=shares.kept_labels(n_train), exported_classes=scan.exported_classes)
 
 
@@ -507,7 +526,8 @@ class _Decoded:
 
 
 def _decode_all(paths: list[str], chip_size: int, first: tuple[str, int, np.dtype],
-                keep_type: DTypeLike, keep: bool, band_sums: bool, feedback: Feedback) -> _Decoded:
+                keep_type: DTypeLike, keep: bool, band_sums: bool, feedback: Feedback,
+                resize_to: int | None = None) -> _Decoded:
     """Decode and resize every file in threads, into one preallocated tensor when ``keep``;
     per-band sums for the normalisation when ``band_sums``.
 
@@ -527,7 +547,7 @@ def _decode_all(paths: list[str], chip_size: int, first: tuple[str, int, np.dtyp
 
     def decode(path: str) -> tuple[np.ndarray | None, np.ndarray | str]:
         try:
-            chip = training_chip(path, chip_size, bands, keep_type, source_type)
+            chip = training_chip(path, chip_size, bands, keep_type, source_type, resize_to)
         except ChipMismatch as error:
             return None, (f"{error.found} where {first_path} has {bands} bands of "
                           f"{source_type.name} pixels")

@@ -126,7 +126,8 @@ class RasterClassifier:
         blacken = bool(definition.get("BlackenAroundFeature", 0)) if options.blacken is None \
             else options.blacken
         self.settings = ChipSettings(self.package.chip_size, tuple(definition["ExtractBands"]),
-                                     crop_mode, options.padding, blacken, options.cell_size)
+                                     crop_mode, options.padding, blacken, options.cell_size,
+                                     self.package.resize_to)
         self.source = RasterSource(raster, self.settings.bands, options.extent)
         self.source.check_cell_size(options.cell_size)
         warn_about_cell_size(definition, options.cell_size or self.source.resolution[0],

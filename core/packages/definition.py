@@ -103,6 +103,10 @@ def validate_definition(definition: object, source: str = "model definition") ->
     if not 8 <= definition["ImageWidth"] <= 4096 or definition["ImageHeight"] != \
             definition["ImageWidth"]:
         raise ModelPackageError(f"{source}: ImageWidth/ImageHeight must be equal, 8 to 4096.")
+    if definition.get("resize_to") is not None and resize_to(definition) is None:
+        raise ModelPackageError(f"{source}: resize_to must be a size in pixels from ImageWidth "
+                                f"to 4096 (one number, or two equal ones), not "
+                                f"{definition['resize_to']!r}.")
     bands = definition["BandCount"]
     if not 1 <= bands <= 64 or len(definition["ExtractBands"]) != bands or not all(
             isinstance(b, int) and not isinstance(b, bool) and b >= 0
@@ -134,6 +138,18 @@ def validate_definition(definition: object, source: str = "model definition") ->
             FASTAI_BACKBONES if definition.get("Head") == FASTAI_HEAD else BACKBONES) and \
             not is_timm(definition["Backbone"]):
         raise ModelPackageError(f"{source}: unknown backbone '{definition['Backbone']}'.")
+
+
+def resize_to(definition: dict) -> int | None:
+    """arcgis.learn's ``resize_to`` (images resized to it, then cropped to ImageWidth) as
+    one size, or None where there is none or it is not one such size."""
+    value = definition.get("resize_to")
+    if isinstance(value, list) and len(value) == 2 and value[0] == value[1]:
+        value = value[0]
+    if isinstance(value, bool) or not isinstance(value, int) or \
+            not definition["ImageWidth"] <= value <= 4096:
+        return None
+    return value
 
 
 def first_non_finite(value: object) -> str | None:
@@ -169,6 +185,7 @@ def model_definition(*, name: str, backbone: str, classes: list[str], chip_size:
         "ModelName": name,
         "ImageHeight": chip_size,
         "ImageWidth": chip_size,
+        **({"resize_to": data_summary["resize_to"]} if data_summary.get("resize_to") else {}),
         "ExtractBands": list(range(band_count)),
         "Classes": class_entries(classes, exported_classes),
         "CropSizeFixed": 1,

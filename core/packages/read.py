@@ -15,7 +15,13 @@ from ..data.normalization import Normalization
 from ..errors import ModelPackageError
 from ..runtime.inputs import not_a_file
 from .archive import MAX_PACKAGE_BYTES, extract_member, open_zip, safe_members
-from .definition import MAX_DEFINITION_BYTES, MODEL_CONFIGURATION, ONNX_KEY, validate_definition
+from .definition import (
+    MAX_DEFINITION_BYTES,
+    MODEL_CONFIGURATION,
+    ONNX_KEY,
+    resize_to,
+    validate_definition,
+)
 
 if TYPE_CHECKING:
     import torch
@@ -45,6 +51,12 @@ class ModelPackage:
     def chip_size(self) -> int:
         """The side of the chips the model was trained on, in pixels."""
         return int(self.definition["ImageWidth"])
+
+    @property
+    def resize_to(self) -> int | None:
+        """arcgis.learn's resize_to, where the model has one: chips are resized to it and then
+        cropped to ``chip_size`` around the centre (core.data.imagery.fit_chip)."""
+        return resize_to(self.definition)
 
     @property
     def band_count(self) -> int:

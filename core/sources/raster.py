@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..data.imagery import resize_chip
+from ..data.imagery import fit_chip
 from ..errors import DataError, setting
 from ..runtime.inputs import not_a_file
 from .geometry import Extent, Footprint
@@ -68,6 +68,7 @@ class ChipSettings:
     padding: int = 0  # pixels at the cell size, around the bounding box
     blacken: bool = False  # set pixels outside the polygon to 0
     cell_size: float = 0.0  # raster CRS units; 0 = the raster's own resolution
+    resize_to: int | None = None  # the model's resize_to: chips resized to it, then cropped
 
     def __post_init__(self) -> None:
         if self.crop_mode not in CROP_MODES:
@@ -309,7 +310,8 @@ class ChipReader:
         for group in self._strips(windows):
             strip = windows[group[0]]
             if (len(group) == 1 and strip.columns == strip.rows == size
-                    and out.dtype == self.source.dtype and not self.settings.blacken):
+                    and out.dtype == self.source.dtype and not self.settings.blacken
+                    and self.settings.resize_to in (None, size)):
                 # the common case: straight into the batch, no copy
                 if not self._inside(strip):
                     out[group[0]] = 0
@@ -333,7 +335,7 @@ class ChipReader:
                     chip = np.where(inside, chip, 0)
                     chip_valid = chip_valid & inside
                 has_data[index] = chip_valid.any()
-                out[index] = resize_chip(chip, size)
+                out[index] = fit_chip(chip, size, self.settings.resize_to)
         return has_data
 
     def _strips(self, windows: Sequence[Window]) -> list[list[int]]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import numpy as np
 
-from ..data.imagery import parallel_decoders, read_image, resize_chip
+from ..data.imagery import fit_chip, parallel_decoders, read_image
 from ..data.training_data import scan_folders, split_folder_list
 from ..errors import DataError, setting
 from ..inference.classifier import ClassifyOptions, RasterClassifier
@@ -308,7 +308,7 @@ def evaluate_folder(model: str | ModelPackage, folder: str, batch_size: int = 64
         if model_type and chip.dtype.name != model_type:
             raise DataError(f"The model was trained on {model_type} chips but {path} holds "
                             f"{chip.dtype.name} pixels; evaluate it on chips like its own.")
-        return resize_chip(chip, package.chip_size), None
+        return fit_chip(chip, package.chip_size, package.resize_to), None
 
     total = len(scan.paths)
     with ThreadPoolExecutor(parallel_decoders()) as pool:

@@ -25,6 +25,7 @@ from ..reports import report
 from ..reports.metrics import confusion_matrix, per_class_metrics
 from ..runtime.distributed import on_main, world_size
 from ..runtime.feedback import Feedback
+from ..runtime.torch_files import save_data
 from ..training.checkpoint import (
     check_same_processes,
     check_same_run,
@@ -112,7 +113,7 @@ class TrainingRun:
     def fit(self, epochs: int, lr: Rates | None = None, early_stopping: bool = True,
             checkpoint_folder: str | None = None, resume: bool = False,
             one_cycle: bool = True, monitor: str = "valid_loss",
-            keep_best: bool = True) -> list[dict]:
+            keep_best: bool = True, epochs_folder: str | None = None) -> list[dict]:
         """Train; ``lr=None`` finds the learning rate first (a list: one rate per layer
         group, core.models.backbones.layer_groups). Returns the epoch table.
 
@@ -121,7 +122,8 @@ class TrainingRun:
         last epoch's weights instead. With ``checkpoint_folder`` the state is saved there
         after every epoch; ``resume`` continues from the checkpoint found there (made with
         the same data and settings, and under torchrun as many processes: the main one
-        writes it, every one reads it).
+        writes it, every one reads it). With ``epochs_folder`` every epoch's weights are
+        written there too, as ``epoch_<n>.pth`` (weights only, like a package's .pth).
         """
         trainer = self._training()
         if monitor not in MONITORS:
@@ -148,8 +150,17 @@ class TrainingRun:
             self.learning_rate = lr if lr else self._find_rate()
         extras = {"run": run, "learning_rate": self.learning_rate,
                   "lr_finder": self.lr_finder.to_dict() if self.lr_finder else None}
-        save = None if checkpoint_folder is None else (lambda trainer_state: on_main(
-            lambda: save_checkpoint(checkpoint_folder, {**trainer_state, **extras})))
+
+        def after_epoch(trainer_state: dict) -> None:
+            if checkpoint_folder is not None:
+                save_checkpoint(checkpoint_folder, {**trainer_state, **extras})
+            if epochs_folder is not None:
+                os.makedirs(epochs_folder, exist_ok=True)
+                path = os.path.join(epochs_folder, f"epoch_{trainer_state['epoch']}.pth")
+                save_data(trainer_state["model"], path, "the epoch's weights")
+
+        save = None if checkpoint_folder is None and epochs_folder is None else (
+            lambda trainer_state: on_main(lambda: after_epoch(trainer_state)))
         history = trainer.fit(epochs, self.learning_rate, early_stopping, save, state,
                               one_cycle, monitor, keep_best)
         self._validation = self._predictor = None

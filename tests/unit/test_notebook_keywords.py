@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 import os
 
+import numpy as np
 import pytest
 import torch
 
@@ -61,19 +62,52 @@ def test_data_describes_its_classes(data, rsscn7_small):
     assert both.folders == [str(rsscn7_small)] * 2  # a list of folders, as extra_folders
 
 
-def test_stratify_transforms_resize_to_and_working_dir(rsscn7_small, tmp_path):
+def test_stratify_transforms_and_working_dir(rsscn7_small, tmp_path):
     lines = []
     plain = prepare_data(str(rsscn7_small), chip_size=16, stratify=False, transforms=False,
-                         resize_to=24, working_dir=str(tmp_path), feedback=Feedback(
-                             log=lines.append))
+                         working_dir=str(tmp_path), feedback=Feedback(log=lines.append))
     counts = torch.bincount(plain.valid_labels, minlength=7).tolist()
     assert sum(counts) == 17 and len(set(counts)) > 1  # 10 % of all, not of each class
     assert plain.augment is False and plain.working_dir == str(tmp_path)
-    assert [line.split(":")[0] for line in lines] == ["resize_to=24"]
-    lines.clear()
+    assert not lines
     augmented = prepare_data(str(rsscn7_small), chip_size=16, transforms=("flip",),
                              feedback=Feedback(log=lines.append))
     assert augmented.augment and len(lines) == 1 and lines[0].startswith("transforms=")
+
+
+def test_resize_to_resizes_then_crops_in_training_and_in_the_saved_model(rsscn7_small,
+                                                                         tmp_path):
+    from core.data.imagery import fit_chip, read_image, resize_chip
+    from core.data.training_data import scan_folders
+    from core.packages.read import load_package
+
+    data = prepare_data(str(rsscn7_small), chip_size=16, resize_to=24, batch_size=32, seed=1,
+                        working_dir=str(tmp_path))
+    image = read_image(scan_folders([str(rsscn7_small)]).paths[0])
+    cropped = fit_chip(image, 16, 24)
+    assert np.array_equal(cropped, resize_chip(image, 24)[:, 4:20, 4:20])
+    assert not np.array_equal(cropped, resize_chip(image, 16))
+    decoded = {bytes(chip.numpy()) for chip in [*data.train_images, *data.valid_images]}
+    assert bytes(cropped) in decoded  # every chip is cut this way, whichever split it is in
+    from core.data.chip_store import STREAM
+
+    streamed = prepare_data(str(rsscn7_small), chip_size=16, resize_to=24, batch_size=32,
+                            seed=1, chip_storage=STREAM)  # read from disk every epoch
+    assert torch.equal(streamed.valid_images[0], data.valid_images[0])
+    classifier = scratch(data)
+    classifier.fit(1, lr=1e-3)
+    paths = classifier.save("zoomed")
+    package = load_package(paths.definition)
+    assert package.definition["resize_to"] == 24 and package.resize_to == 24
+    loaded = FeatureClassifier.from_model(paths.definition, device="cpu")
+    probabilities = loaded.predictor().probabilities(cropped[np.newaxis])[0]
+    assert loaded.predict(image)[1] == pytest.approx(float(probabilities.max()), abs=1e-6)
+    plain = prepare_data(str(rsscn7_small), chip_size=16, batch_size=32, seed=1)
+    with pytest.raises(DataError, match="resize_to 24.*resize_to None"):
+        FeatureClassifier.from_model(paths.definition, data=plain)
+    for wrong in (8, 5000, 20.5, True):
+        with pytest.raises(DataError, match=f"resize_to={wrong!r}"):
+            prepare_data(str(rsscn7_small), chip_size=16, resize_to=wrong)
 
 
 def test_transforms_false_trains_on_the_chips_as_they_are(rsscn7_small, monkeypatch):
@@ -134,6 +168,22 @@ def test_pretrained_bodies_start_frozen_until_unfreeze(data, tmp_path):
         FeatureClassifier(data, TINY, pretrained_path="model.emd")
 
 
+def test_a_loaded_model_trained_further_starts_frozen(data, tmp_path):
+    trained = scratch(data)
+    trained.fit(1, lr=1e-3)
+    paths = trained.save(str(tmp_path / "first"))
+    lines = []
+    further = FeatureClassifier.from_model(paths.definition, data=data, device="cpu",
+                                           feedback=Feedback(log=lines.append))
+    assert further.trainer.frozen and any("frozen" in line for line in lines)
+    before = parts(further.model)[0].detach().clone()
+    further.fit(1, lr=1e-2)
+    assert torch.equal(parts(further.model)[0], before)
+    further.unfreeze()
+    further.fit(1, lr=1e-2)
+    assert not torch.equal(parts(further.model)[0], before)
+
+
 def test_monitor_and_checkpoint_decide_the_kept_epoch(data):
     classifier = scratch(data)
     table = classifier.fit(3, lr=3e-3, monitor="accuracy")
@@ -147,8 +197,27 @@ def test_monitor_and_checkpoint_decide_the_kept_epoch(data):
             ) in classifier.model_facts()
     with pytest.raises(DataError, match="'valid_loss'.*'accuracy'"):
         classifier.fit(1, lr=1e-3, monitor="f1")
-    with pytest.raises(DataError, match="checkpoint_folder="):
-        classifier.fit(1, lr=1e-3, checkpoint="all")
+    with pytest.raises(DataError, match="True.*False.*'all'"):
+        classifier.fit(1, lr=1e-3, checkpoint="every")
+
+
+def test_checkpoint_all_writes_every_epochs_weights(rsscn7_small, tmp_path):
+    data = prepare_data(str(rsscn7_small), chip_size=16, batch_size=32, seed=1,
+                        working_dir=str(tmp_path))
+    lines = []
+    classifier = scratch(data, lines)
+    table = classifier.fit(2, lr=1e-3, checkpoint="all", monitor="accuracy")
+    folder = tmp_path / "models" / "checkpoints"
+    assert sorted(os.listdir(folder)) == ["epoch_1.pth", "epoch_2.pth"]
+    assert any(str(folder) in line for line in lines)
+    epochs = [torch.load(folder / f"epoch_{n}.pth", weights_only=True) for n in (1, 2)]
+    assert any(not torch.equal(epochs[0][key], epochs[1][key]) for key in epochs[0])
+    kept_weights = epochs[classifier.trainer.best_epoch - 1]  # the kept (best) epoch's file
+    assert all(torch.equal(kept_weights[key], value.cpu())
+               for key, value in classifier.model.state_dict().items())
+    kept = FeatureClassifier(data, TINY, pretrained_path=str(folder / "epoch_1.pth"),
+                             device="cpu")
+    assert kept.accuracy() >= 0 and len(table) == 2  # loads as weights, like a package's .pth
 
 
 def test_figures_prediction_and_backbones(rsscn7_small):

@@ -84,10 +84,20 @@ def edited_copy(paths, tmp_path, edit):
      "from -2147483648 to 2147483647 .* found 2147483648"),
     (lambda d, t: d["Classes"][1].update(Value=d["Classes"][0]["Value"]),
      "found a value given twice"),
+    (lambda d, t: d.update(resize_to=4), "resize_to must be a size in pixels from ImageWidth"),
+    (lambda d, t: d.update(resize_to=[300, 200]), r"not \[300, 200\]"),
 ])
 def test_invalid_definitions_fail_clearly(trained, tmp_path, edit, message):
     with pytest.raises(ModelPackageError, match=message):
         load_package(edited_copy(trained[1], tmp_path, edit))
+
+
+def test_arcgis_learns_resize_to_is_read_as_one_size(trained, tmp_path):
+    """arcgis.learn writes resize_to as null, a number or [width, height]."""
+    for value, size in ((None, None), (40, 40), ([48, 48], 48)):
+        emd = edited_copy(trained[1], tmp_path / str(size), lambda d, t, v=value: d.update(
+            resize_to=v, ImageWidth=32, ImageHeight=32))
+        assert load_package(emd).resize_to == size
 
 
 def test_not_json_and_wrong_extension(tmp_path):

@@ -57,6 +57,19 @@ def test_cell_size_reads_finer_by_interpolating(columns_raster):
     assert np.allclose(steps[1:-1], 0.5)  # half a column per chip pixel
 
 
+def test_a_models_resize_to_zooms_into_the_window_as_in_training(columns_raster):
+    """resize_to 16 for 8 px chips: the 8 px window resized to 16 and its centre 8 px kept,
+    so the chip covers the window's middle 4 columns at half a column per chip pixel."""
+    from core.data.imagery import fit_chip
+
+    window, chip, has_data = read(columns_raster, point(1040.0, 1970.0), resize_to=16)
+    assert window == Window(36, 26, 8, 8, 8, 8)  # the same window is read
+    assert has_data and np.allclose(np.diff(chip[0]), 0.5)
+    assert chip[0, 0] == pytest.approx(38 - 0.25) and chip[0, -1] == pytest.approx(41.25)
+    pixels = np.tile(np.arange(36, 44, dtype=np.float32), (1, 8, 1))
+    assert np.allclose(chip, fit_chip(pixels, 8, 16)[0])
+
+
 def test_pixels_outside_the_raster_are_zero(columns_raster):
     window, chip, has_data = read(columns_raster, point(1002.0, 1970.0))
     assert window.x == -2
