@@ -67,15 +67,28 @@ class FolderScan:
 def split_folder_list(folder: str | Sequence[str],
                       extra_folders: str | Sequence[str] | None = None) -> list[str]:
     """The main folder (or a list of folders, the first the main one) plus extra folders
-    given as a list or a ';'-separated string."""
+    given as a list or a ';'-separated string (split_paths: a folder whose name holds ';'
+    stays whole)."""
     if isinstance(extra_folders, str):
-        extra_folders = extra_folders.split(";")
+        extra_folders = split_paths(extra_folders)
     if isinstance(folder, str):
         folder = [folder]
     if not folder:
         raise DataError("No training folder given: give a folder, or a list of folders.")
     folders = list(folder) + [f.strip() for f in (extra_folders or []) if f and f.strip()]
     return [os.path.abspath(os.path.expanduser(f)) for f in folders]
+
+
+def split_paths(text: str) -> list[str]:
+    """The folders of a ';'-separated list. A folder whose own name holds ';' is kept whole:
+    at each place the longest run of pieces that names an existing folder is taken."""
+    pieces, paths, start = text.split(";"), [], 0
+    while start < len(pieces):
+        end = next((end for end in range(len(pieces), start + 1, -1) if os.path.isdir(
+            os.path.expanduser(";".join(pieces[start:end]).strip()))), start + 1)
+        paths.append(";".join(pieces[start:end]))
+        start = end
+    return paths
 
 
 def class_root(folder: str) -> str:

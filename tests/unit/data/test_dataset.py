@@ -51,6 +51,19 @@ def test_both_layouts_and_merge_by_class_name(tmp_path):
     assert scan.class_counts() == {"a": 6, "b": 6}
 
 
+def test_a_folder_whose_name_holds_a_semicolon_stays_whole(tmp_path):
+    for name in ("site;2024", "site", "other"):
+        two_class_folder(tmp_path / name, name=name.replace(";", "_"))
+    main = str(tmp_path / "other")
+    extra = f"{tmp_path / 'site;2024'}; {tmp_path / 'site'}"
+    assert split_folder_list(main, extra) == [main, str(tmp_path / "site;2024"),
+                                              str(tmp_path / "site")]
+    scan = scan_folders(split_folder_list(main, extra))
+    assert scan.class_counts() == {"a": 9, "b": 9}  # 3 folders of 3 + 3 chips
+    plain = split_folder_list(main, f"{tmp_path / 'site'};{tmp_path / 'other'}")
+    assert plain == [main, str(tmp_path / "site"), main]  # no folder of the joined name
+
+
 def test_reads_jpg_png_bmp_and_resizes(tmp_path):
     for ext in (".jpg", ".png", ".bmp"):
         two_class_folder(tmp_path, ext=ext, name=ext[1:], size=40)
