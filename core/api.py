@@ -18,6 +18,7 @@ core.training), and only the main process logs and writes (checkpoints, the pack
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -31,14 +32,16 @@ from .data.training_data import (
     load_training_data,
     split_folder_list,
 )
-from .errors import DataError
+from .errors import ArgumentError, DataError
 from .inference.classifier import ClassifyOptions, RasterClassifier
 from .inference.predictor import best_class
 from .models.backbones import BACKBONES, DEFAULT_BACKBONE
 from .packages.read import ModelPackage, load_package
 from .packages.write import PackagePaths
 from .reports import figures
+from .runtime.arguments import positive_number, whole_number
 from .runtime.feedback import Feedback
+from .runtime.inputs import not_a_file
 from .workflows.training_run import TrainingRun
 
 if TYPE_CHECKING:
@@ -72,13 +75,17 @@ def prepare_data(path: str | list[str], class_mapping: None = None, chip_size: i
     from .runtime.dependencies import require_torch
 
     notes = (feedback or Feedback.printing()).main_only()
+    chip_size = whole_number("chip_size", chip_size, 8)
+    batch_size = whole_number("batch_size", batch_size, 1)
+    seed = whole_number("seed", seed, 0)
     folders = split_folder_list(path, extra_folders)
     check_dataset_type(dataset_type, folders)
     if class_mapping is not None:
         raise DataError("class_mapping is not supported: the class names are the sub-folder "
                         "names.")
-    if not 0 < val_split_pct < 1:
-        raise DataError(f"val_split_pct is the fraction of chips kept for validation, as in "
+    if isinstance(val_split_pct, bool) or not isinstance(val_split_pct, (int, float)) or \
+            not 0 < val_split_pct < 1:
+        raise ArgumentError(f"val_split_pct is the fraction of chips kept for validation, as in "
                         f"arcgis.learn: 0.2 keeps 20 %. Got {val_split_pct}; give a number "
                         "between 0 and 1.")
     if transforms is not None and transforms is not False:
@@ -220,6 +227,7 @@ class FeatureClassifier(TrainingRun):
         saved there after every epoch, and ``resume`` continues from it (TrainingRun.fit).
         """
         self._training()
+        epochs = whole_number("epochs", epochs, 1)
         if checkpoint not in (True, False, "all"):
             raise DataError(f"checkpoint={checkpoint!r} is not known: give True (keep the best "
                             "epoch), False (keep the last) or 'all' (keep the best and write "
@@ -240,10 +248,11 @@ class FeatureClassifier(TrainingRun):
     def show_batch(self, rows: int = 2) -> Figure | None:
         """A figure of random training chips with their labels."""
         self._training()
-        return self.data.show_batch(rows)
+        return self.data.show_batch(whole_number("rows", rows, 1))
 
     def show_results(self, rows: int = 4) -> Figure | None:
         """A figure of validation chips: truth / prediction, mistakes first."""
+        rows = whole_number("rows", rows, 1)
         return figures.results_figure(self.results(rows * rows))
 
     def plot_confusion_matrix(self) -> Figure | None:
@@ -335,7 +344,8 @@ class FeatureClassifier(TrainingRun):
         also shown inline in Jupyter."""
         predictor = self.predictor()
         package = predictor.package
-        array = read_image(image) if isinstance(image, str) else np.asarray(image)
+        array = _read_chip(image) if isinstance(image, (str, os.PathLike)) else \
+            np.asarray(image)
         if array.ndim == 2:
             array = array[np.newaxis]
         if array.shape[0] != package.band_count:
@@ -380,15 +390,36 @@ def _check_same_shape(package: ModelPackage, data: TrainingData) -> None:
                         "or train a new FeatureClassifier.")
 
 
+def _read_chip(path: str | os.PathLike) -> np.ndarray:
+    """The image at ``path``; a DataError naming it where it is missing or unreadable."""
+    path = os.fspath(path)
+    special = not_a_file(path)
+    if special or not os.path.isfile(path):
+        raise DataError(f"{path} is {special or 'not there'}: give the path of an image file "
+                        "(or an array of its pixels).")
+    try:
+        return read_image(path)
+    except Exception as error:  # any decoder failure means "unreadable"
+        raise DataError(f"{path} cannot be read as an image ({type(error).__name__}: "
+                        f"{error}). Give a JPEG, PNG, BMP or GeoTIFF chip.") from error
+
+
 def discriminative_rates(lr: float | slice | None) -> float | list[float] | None:
     """arcgis.learn's (fastai's) learning rates: a number as it is; a slice(low, high) one
     rate per layer group (core.models.backbones.layer_groups: the body's two halves and the
     head), geometric from low to high; slice(high) high/10 for the body, high for the head."""
+    if lr is None:
+        return None
+    if isinstance(lr, (list, tuple)):
+        return [positive_number("learning_rate", rate) for rate in lr]
     if not isinstance(lr, slice):
-        return lr
-    if lr.stop is None or lr.stop <= 0 or (lr.start is not None and not 0 < lr.start <= lr.stop):
-        raise DataError(f"lr={lr} is not a range of learning rates: give slice(low, high) "
-                        "with 0 < low <= high (e.g. slice(1e-5, 1e-3)), or slice(high).")
+        return positive_number("learning_rate", lr)
+    if not all(bound is None or isinstance(bound, (int, float)) and math.isfinite(bound)
+               for bound in (lr.start, lr.stop)) or lr.stop is None or lr.stop <= 0 or (
+            lr.start is not None and not 0 < lr.start <= lr.stop):
+        raise ArgumentError(f"lr={lr} is not a range of learning rates: give slice(low, "
+                            "high) with 0 < low <= high (e.g. slice(1e-5, 1e-3)), or "
+                            "slice(high).")
     if lr.start is None:
         return [lr.stop / 10, lr.stop / 10, float(lr.stop)]
     step = (lr.stop / lr.start) ** 0.5

@@ -65,6 +65,11 @@ class DataError(SceneClassifierError):
     """The training or input imagery cannot be used."""
 
 
+class ArgumentError(DataError, ValueError):
+    """An argument out of its range or of the wrong kind (a ValueError too, as Python
+    callers expect of a bad argument)."""
+
+
 class ModelPackageError(SceneClassifierError):
     """A model package (.emd/.pth/.dlpk) is missing, invalid or unsafe."""
 

@@ -286,3 +286,40 @@ def test_offline_pretrained_weights_name_the_python_arguments(data, monkeypatch)
     with pytest.raises(SceneClassifierError) as error:
         FeatureClassifier(data, backbone="resnet18", device="cpu")
     assert "weights_file=" in str(error.value) and "pretrained=False" in str(error.value)
+
+
+@pytest.mark.parametrize("call, named", [
+    (lambda d, c: prepare_data(d.folders[0], chip_size=16.5), "chip_size="),
+    (lambda d, c: prepare_data(d.folders[0], chip_size=16, seed=-1), "seed="),
+    (lambda d, c: prepare_data(d.folders[0], chip_size=16, batch_size=2.5), "batch_size="),
+    (lambda d, c: prepare_data(d.folders[0], chip_size=16, val_split_pct=float("nan")),
+     "val_split_pct"),
+    (lambda d, c: c.fit(0, lr=1e-3), "epochs="),
+    (lambda d, c: c.fit(2.5, lr=1e-3), "epochs="),
+    (lambda d, c: c.fit(1, lr=float("nan")), "lr="),
+    (lambda d, c: c.fit(1, lr=-1e-3), "lr="),
+    (lambda d, c: c.fit(1, lr=float("inf")), "lr="),
+    (lambda d, c: c.fit(1, lr=slice(float("nan"), 1e-3)), "lr="),
+    (lambda d, c: c.show_results(rows=0), "rows="),
+    (lambda d, c: c.show_batch(rows=1.5), "rows="),
+])
+def test_bad_numbers_are_value_errors_naming_the_argument_before_any_work(data, call, named):
+    classifier = scratch(data)
+    before = [weight.detach().clone() for weight in classifier.model.parameters()]
+    with pytest.raises(ValueError, match=named) as raised:
+        call(data, classifier)
+    assert isinstance(raised.value, SceneClassifierError)  # a message, as the tools give
+    assert not classifier.trainer.history  # nothing trained
+    assert all(torch.equal(a, b) for a, b in zip(before, classifier.model.parameters()))
+
+
+def test_a_missing_or_empty_image_is_named_by_predict(data, tmp_path):
+    classifier = scratch(data)
+    empty = tmp_path / "empty.jpg"
+    empty.write_bytes(b"")
+    with pytest.raises(DataError, match="missing.jpg is not there"):
+        classifier.predict(str(tmp_path / "missing.jpg"))
+    with pytest.raises(DataError, match="empty.jpg cannot be read as an image"):
+        classifier.predict(empty)
+    with pytest.raises(DataError, match="is a folder"):
+        classifier.predict(str(tmp_path))
