@@ -3,35 +3,67 @@ counts, as an HTML report; needs no PyTorch."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
-from ..data.imagery import read_image
+from ..data.imagery import parallel_decoders, read_image
 from ..data.training_data import scan_folders, split_folder_list
 from ..reports import report
 from ..runtime.feedback import Feedback
 
+CHUNK = 256  # files decoded between two progress reports (and cancel checks)
+
 
 def preview_training_data(folder: str, rows: int, report_path: str, seed: int = 42,
                           feedback: Feedback | None = None) -> dict:
-    """Write a grid of random chips with labels and the class counts; needs no torch."""
+    """Write a grid of random chips with labels and the class counts; needs no torch.
+
+    Every file is decoded, as training would, so that the counts are of usable chips: a
+    file that does not decode, or whose bands or data type differ from the first usable
+    one's (training skips both), is counted among the skipped files, with its reason.
+    """
     feedback = feedback or Feedback()
     scan = scan_folders(split_folder_list(folder))
-    rng = np.random.default_rng(seed)
-    samples, skipped = [], []
-    for index in rng.permutation(len(scan.paths)):
-        if len(samples) == rows * rows:
-            break
-        feedback.check_cancelled()
+    order = np.random.default_rng(seed).permutation(len(scan.paths))
+    samples, skipped, usable = [], [], np.zeros(len(scan.classes), int)
+    first: tuple[str, int, str] | None = None  # path, bands, data type
+
+    def decode(index: int) -> np.ndarray | str:
         try:
-            samples.append((read_image(scan.paths[index]), scan.classes[scan.labels[index]]))
+            return read_image(scan.paths[index])
         except Exception as error:  # shown in the report, not fatal for a preview
-            skipped.append([scan.paths[index], str(error)])
-    counts = scan.class_counts()
+            return str(error) or type(error).__name__
+
+    with ThreadPoolExecutor(parallel_decoders()) as pool:
+        for start in range(0, len(order), CHUNK):
+            feedback.check_cancelled()
+            chunk = order[start:start + CHUNK]
+            for index, chip in zip(chunk, pool.map(decode, chunk)):
+                path = scan.paths[index]
+                if isinstance(chip, np.ndarray):
+                    first = first or (path, chip.shape[0], chip.dtype.name)
+                    if (chip.shape[0], chip.dtype.name) != first[1:]:
+                        chip = (f"{chip.shape[0]} bands of {chip.dtype.name} pixels where "
+                                f"{first[0]} has {first[1]} bands of {first[2]}")
+                if not isinstance(chip, np.ndarray):
+                    skipped.append([path, chip])
+                    continue
+                usable[scan.labels[index]] += 1
+                if len(samples) < rows * rows:
+                    samples.append((chip, scan.classes[scan.labels[index]]))
+            done = min(start + CHUNK, len(order))
+            feedback.report(done / max(1, len(order)), f"checking chips {done}/{len(order)}")
+    counts = dict(zip(scan.classes, usable.tolist()))
+    if skipped:
+        feedback.log(f"{sum(counts.values())} usable chips of {len(order)} image files; "
+                     f"{len(skipped)} skipped (listed in the report), e.g. {skipped[0][0]}: "
+                     f"{skipped[0][1]}")
     summary = {"folders": scan.folders, "classes": scan.classes, "class_counts": counts,
                "skipped": skipped, "chips_found": sum(counts.values()),
                "files_ignored": scan.ignored_files}
-    if samples:
-        summary.update(band_count=samples[0][0].shape[0], data_type=samples[0][0].dtype.name)
+    if first:
+        summary.update(band_count=first[1], data_type=first[2])
     report.write_preview_report(report_path, title="Training data preview", summary=summary,
                                 samples=samples, rows=rows)
     return summary
