@@ -387,7 +387,9 @@ def _clear_nodata(pixels: np.ndarray, nodata: Sequence[float | None]) -> np.ndar
 
 
 def polygon_mask(wkb: bytes, transform: Sequence[float], columns: int, rows: int) -> np.ndarray:
-    """Pixels (rows, columns) whose centre lies inside the polygon."""
+    """Pixels (rows, columns) whose centre lies inside the polygon (a curved one, e.g. a
+    CURVEPOLYGON of circular arcs, as its straight-segment approximation: GDAL burns
+    nothing for curves)."""
     from osgeo import gdal, ogr
 
     target = gdal.GetDriverByName("MEM").Create("", columns, rows, 1, gdal.GDT_Byte)
@@ -395,7 +397,10 @@ def polygon_mask(wkb: bytes, transform: Sequence[float], columns: int, rows: int
     features = ogr.GetDriverByName("Memory").CreateDataSource("")  # keep: the layer needs it
     layer = features.CreateLayer("feature")
     feature = ogr.Feature(layer.GetLayerDefn())
-    feature.SetGeometry(ogr.CreateGeometryFromWkb(wkb))
+    geometry = ogr.CreateGeometryFromWkb(wkb)
+    if geometry.HasCurveGeometry():
+        geometry = geometry.GetLinearGeometry()
+    feature.SetGeometry(geometry)
     layer.CreateFeature(feature)
     gdal.PushErrorHandler("CPLQuietErrorHandler")  # "no spatial reference": none needed
     try:

@@ -131,6 +131,18 @@ def test_blacken_zeroes_pixels_outside_the_polygon(columns_raster):
     assert inside.sum() == pytest.approx(32, abs=4)
 
 
+def test_blacken_keeps_what_lies_inside_a_curved_polygon(columns_raster):
+    """A CURVEPOLYGON (a circle of radius 4 m of two arcs) as its straight-segment twin:
+    GDAL burns nothing for curves, which blackened the whole chip (and read as no data)."""
+    circle = GeometryReader().footprint(_wkb(
+        "CURVEPOLYGON(CIRCULARSTRING(1036 1970,1044 1970,1036 1970))"))
+    window, chip, has_data = read(columns_raster, circle, blacken=True,
+                                  crop_mode=BOUNDING_BOX)
+    inside = chip > 0
+    assert has_data and inside[4, 4] and not inside[0, 0] and not inside[-1, -1]
+    assert inside.sum() == pytest.approx(np.pi * 4 * 4, abs=8)  # the circle's 50 px
+
+
 @pytest.mark.parametrize("scale", [1, 2])
 def test_grid_rows_are_read_as_strips_with_the_same_pixels(scale):
     source = RasterSource(str(MASSACHUSETTS_TIF), (0, 1, 2))
