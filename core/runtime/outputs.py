@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -80,6 +81,38 @@ def new_folder(parent: str, prefix: str) -> str:
             return path
         except FileExistsError:
             continue
+
+
+def staging_folder(parent: str, prefix: str) -> str:
+    """A new scratch folder in ``parent`` whose name says which run made it (``prefix``,
+    then process id @ host), so that a later run can remove it when that run died
+    (remove_stale_staging)."""
+    return tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}@{_host()}.", dir=parent)
+
+
+def stale_staging(parent: str, prefix: str) -> list[str]:
+    """The staging_folder()s with ``prefix`` in ``parent`` left by runs of this machine that
+    no longer run (killed, crashed, the machine restarted); never another machine's, nor a
+    live run's, nor a folder of another name."""
+    try:
+        names = os.listdir(parent)
+    except OSError:
+        return []
+    stale = []
+    for name in names:
+        owner = _STAGING_OWNER.match(name[len(prefix):]) if name.startswith(prefix) else None
+        if owner and owner[2] == _host() and not _still_running(
+                {"pid": int(owner[1]), "host": socket.gethostname()}):
+            stale.append(os.path.join(parent, name))
+    return stale
+
+
+_STAGING_OWNER = re.compile(r"(\d+)@([A-Za-z0-9_-]+)\.[A-Za-z0-9_]+$")
+
+
+def _host() -> str:
+    """This machine's name as it can stand in a folder name."""
+    return re.sub(r"[^A-Za-z0-9-]", "_", socket.gethostname()) or "host"
 
 
 def write_atomic(path: str, text: str) -> None:
@@ -352,7 +385,9 @@ def staged_file(destination: str, what: str = "the output",
     folder = os.path.dirname(destination)
     try:
         os.makedirs(folder, exist_ok=True)
-        staging = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder)
+        for stale in stale_staging(folder, STAGING_PREFIX):  # a killed run's, never used again
+            shutil.rmtree(stale, ignore_errors=True)
+        staging = staging_folder(folder, STAGING_PREFIX)
     except OSError as error:
         raise OutputError(describe_os_error(error)) from error
     staged = os.path.join(staging, os.path.basename(destination))

@@ -14,7 +14,6 @@ import csv
 import os
 import re
 import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -35,7 +34,7 @@ from ..data.labeled_tiles import (
 from ..errors import DataError, OutputError, setting
 from ..packages.class_colors import class_colors
 from ..runtime.feedback import Feedback
-from ..runtime.outputs import gdal_checked
+from ..runtime.outputs import gdal_checked, staging_folder, stale_staging
 from ..sources.feature_chips import FeatureChip, FeatureChips, Status
 from ..sources.geometry import GeometryReader
 from ..sources.raster import FIXED, ChipOptions, ChipSettings, RasterSource
@@ -52,6 +51,7 @@ CSV_COLUMNS = ("file", "class", "folder", "feature_id", "min_x", "min_y", "max_x
 RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                   *(f"lpt{i}" for i in range(1, 10))}
 JPEG_QUALITY = 95
+PARTIAL_PREFIX, OLD_PREFIX = ".export-partial-", ".export-old-"  # staging folders (hidden)
 MAX_FEATURES = 1_000_000  # features exported by default at most (exporttrainingchips' MAX_FEATURES)
 
 
@@ -122,7 +122,7 @@ def check_export_target(output_folder: str, overwrite: bool) -> None:
     if not os.path.isdir(folder):
         return
     entries = sorted(name for name in os.listdir(folder)
-                     if not name.startswith((".export-partial-", ".export-old-")))
+                     if not name.startswith((PARTIAL_PREFIX, OLD_PREFIX)))
     if not entries:
         return
     if not _is_export(folder):
@@ -183,6 +183,7 @@ def export_chips(raster: str, features: Iterable[tuple[object, object, bytes | N
     be set (check_export_target)."""
     settings = settings or ExportSettings()
     feedback = feedback or Feedback()
+    _clear_interrupted(os.path.abspath(output_folder), feedback)  # before judging the folder
     check_export_target(output_folder, overwrite)
     if total is not None:
         check_feature_count(total, settings.max_features)
@@ -203,7 +204,7 @@ def export_chips(raster: str, features: Iterable[tuple[object, object, bytes | N
                           feedback)
     output_folder = os.path.abspath(output_folder)
     os.makedirs(output_folder, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix=".export-partial-", dir=output_folder)
+    staging = staging_folder(output_folder, PARTIAL_PREFIX)
     summary = ExportSummary(output_folder)
 
     def labelled() -> Iterator[tuple[tuple[object, object], bytes | None]]:
@@ -353,10 +354,28 @@ def _write_chip(path: str, pixels: np.ndarray, kind: str, transform: tuple[float
 EXPORT_ENTRIES = ("images", "chips.csv", "labels", DEFINITION_FILE, STATS_FILE, MAP_FILE)
 
 
+def _clear_interrupted(output_folder: str, feedback: Feedback) -> None:
+    """Remove the staging folders an export that was killed or crashed left in
+    ``output_folder`` (never a live export's); where one died while swapping the earlier
+    export's files for its own, the earlier files it had set aside come back first."""
+    old_ones = stale_staging(output_folder, OLD_PREFIX)
+    for old in old_ones:
+        for name in EXPORT_ENTRIES:
+            if os.path.lexists(os.path.join(old, name)) and \
+                    not os.path.lexists(os.path.join(output_folder, name)):
+                os.replace(os.path.join(old, name), os.path.join(output_folder, name))
+    removed = old_ones + stale_staging(output_folder, PARTIAL_PREFIX)
+    for folder in removed:
+        shutil.rmtree(folder, ignore_errors=True)
+    if removed:
+        feedback.log(f"Removed {len(removed)} partial folder(s) that an earlier export, "
+                     f"stopped before it finished, left in {output_folder}.")
+
+
 def _move_into_place(staging: str, output_folder: str) -> None:
     """Replace an earlier export's images/, chips.csv and Labeled Tiles files with the
     staged ones."""
-    old = tempfile.mkdtemp(prefix=".export-old-", dir=output_folder)
+    old = staging_folder(output_folder, OLD_PREFIX)
     for name in EXPORT_ENTRIES:
         if os.path.lexists(os.path.join(output_folder, name)):
             os.replace(os.path.join(output_folder, name), os.path.join(old, name))

@@ -246,3 +246,58 @@ def test_an_export_of_more_features_than_the_limit_is_refused_before_any_chip(tm
         export_chips(str(NB_RASTER), iter(nb_features()), str(uncounted),
                      ExportSettings(max_features=10))
     assert not list(uncounted.iterdir())  # the staging folder is gone, no chip is left
+
+
+KILLED_EXPORT = """
+import os, signal, sys
+sys.path.insert(0, sys.argv[1])
+from test_export_evaluate import NB_RASTER, nb_features
+from core.runtime.feedback import Feedback
+from core.workflows.export import ExportSettings, export_chips
+
+def die(*_):  # kill -9 once the first chips are written: no cleanup can run
+    os.kill(os.getpid(), signal.SIGKILL)
+
+export_chips(str(NB_RASTER), nb_features(), sys.argv[2], ExportSettings(chip_size=32),
+             Feedback(progress=die))
+"""
+
+
+def test_the_folders_of_a_killed_export_are_removed_by_the_next(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from core.runtime.outputs import _host
+    from core.workflows.export import CSV_COLUMNS
+
+    out = tmp_path / "chips"
+    here = Path(__file__).parent
+    repo, conftest = here.parents[2], here.parents[1]
+    killed = subprocess.run([sys.executable, "-c", KILLED_EXPORT, str(here), str(out)],
+                            env={**os.environ, "PYTHONPATH": f"{repo}{os.pathsep}{conftest}"})
+    assert killed.returncode == -9
+    left = [p.name for p in out.iterdir()]
+    assert len(left) == 1 and left[0].startswith(".export-partial-")  # hidden, and stays
+    dead = left[0][len(".export-partial-"):].split("@")[0]
+    # an export that died while swapping: the earlier export's files set aside
+    swapped = out / f".export-old-{dead}@{_host()}.abc123"
+    (swapped / "images" / "old").mkdir(parents=True)
+    (swapped / "chips.csv").write_text(",".join(CSV_COLUMNS) + "\n")
+    live = out / f".export-partial-{os.getpid()}@{_host()}.live12"  # this process: alive
+    elsewhere = out / f".export-partial-{dead}@other-machine.abc123"  # not ours to judge
+    for folder in (live, elsewhere):
+        folder.mkdir()
+    lines = []
+    with pytest.raises(OutputError, match="holds an earlier export"):  # the one set aside
+        export_chips(str(NB_RASTER), nb_features(), str(out), ExportSettings(chip_size=32),
+                     Feedback(log=lines.append))
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [live.name, elsewhere.name, "chips.csv", "images"])
+    assert (out / "images" / "old").is_dir()  # the earlier export is back
+    assert any("Removed 2 partial folder(s)" in line for line in lines)
+    summary = export_chips(str(NB_RASTER), nb_features(), str(out),
+                           ExportSettings(chip_size=32), overwrite=True)
+    assert live.is_dir() and elsewhere.is_dir()
+    assert len(read_chips_csv(out)) == summary.chip_count > 0
