@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 
 from ..core.errors import Cancelled, SceneClassifierError
@@ -15,11 +16,22 @@ from .arguments import build_parser, core_values, option_name
 from .commands import COMMANDS
 from .terminal import Terminal
 
-FAILED, BAD_ARGUMENTS = 1, 2
+FAILED, BAD_ARGUMENTS, INTERRUPTED = 1, 2, 130  # 130: a shell's code for a Ctrl+C
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command in ``argv`` (default sys.argv[1:]) and print its results; the exit code."""
+    """Run the command in ``argv`` (default sys.argv[1:]) and print its results; the exit
+    code. A second Ctrl+C (Terminal.cancel_on_interrupt) stops at once, with a message."""
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        print("\nStopped at once (a second Ctrl+C): what this run was writing was removed or "
+              "is left in a hidden partial folder that the next run removes; earlier outputs "
+              "are unchanged.", file=sys.stderr)
+        return INTERRUPTED
+
+
+def _run(argv: list[str] | None) -> int:
     parser = build_parser()
     arguments = parser.parse_args(argv)  # exits 2 with a message on bad arguments
     tool = arguments.tool
@@ -43,6 +55,9 @@ def main(argv: list[str] | None = None) -> int:
         terminal.finish()
         print("Cancelled: nothing was written.", file=sys.stderr)
         return FAILED
+    except KeyboardInterrupt:
+        terminal.finish()
+        raise
     except SceneClassifierError as error:
         terminal.finish()
         print(f"Error: {error.spelled(option_name)}", file=sys.stderr)
@@ -66,7 +81,9 @@ def leave(code: int) -> None:
     """Exit with ``code``. A process torchrun started leaves at once once its output is
     flushed (everything it wrote is closed by then): the C++ teardown at a normal exit
     can abort a gloo process ("terminate called without an active exception", exit -6),
-    which torchrun reports as a failure of the whole run."""
+    which torchrun reports as a failure of the whole run. A Ctrl+C from here on is
+    ignored: the run's outcome is decided and said."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if distributed.launched():
         sys.stdout.flush()
         sys.stderr.flush()

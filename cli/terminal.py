@@ -30,6 +30,7 @@ class Terminal:
         self.name_of = name_of
         self.is_tty = self.stream.isatty()
         self.cancelled = False
+        self.finished = False  # the run's work is over: a Ctrl+C changes nothing any more
         self._bar = ""
         self._drawn = 0.0
         self._text = ""
@@ -68,15 +69,19 @@ class Terminal:
         self.stream.flush()
 
     def finish(self) -> None:
-        """End the progress bar's line."""
+        """End the progress bar's line; the run's work is over."""
+        self.finished = True
         if self.is_tty and self._bar:
             self.stream.write("\n")
             self._bar = ""
 
     def cancel_on_interrupt(self) -> None:
         """The first Ctrl+C asks the run to stop (it does within about 2 s, leaving no
-        partial output); a second one stops at once."""
+        partial output); a second one stops at once (KeyboardInterrupt, for cli.main to
+        say so); once the work is over (finish) Ctrl+C changes nothing."""
         def interrupted(signum: int, frame: FrameType | None) -> None:
+            if self.finished:
+                return
             if self.cancelled:
                 raise KeyboardInterrupt
             self.cancelled = True

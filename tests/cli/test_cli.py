@@ -257,3 +257,58 @@ def test_a_shapefile_that_would_cut_an_input_field_to_a_results_name_is_refused(
     assert not list(tmp_path.glob("out.*"))
     kept = outputs(run_cli(tmp_path, *common, "--output", tmp_path / "out.gpkg"))
     assert features(kept["OUTPUT"])[0][0] == "old"
+
+
+def test_a_second_ctrl_c_stops_at_once_with_a_message_not_a_traceback(rsscn7_small, tmp_path):
+    """Twice Ctrl+C during training: the run stops at once (130), or, where the first had
+    already cancelled it, says so (1); never a traceback, never killed by the signal."""
+    import signal
+    import time
+
+    from conftest import cli_environment
+
+    for pause in (0.001, 0.05, 0.3):  # the second press before, while and after cancelling
+        run = subprocess.Popen(
+            [sys.executable, "-m", "scene_classifier", "train", "--input-folder", rsscn7_small,
+             "--backbone", "resnet18", "--no-pretrained", "--chip-size", "32", "--epochs",
+             "500", "--learning-rate", "0.002", "--device", "cpu", "--output-folder",
+             tmp_path / "models"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=cli_environment(tmp_path), cwd=tmp_path)
+        try:
+            for line in run.stderr:  # training has started: the epoch table's header
+                if "epoch  train_loss" in line:
+                    break
+            run.send_signal(signal.SIGINT)
+            time.sleep(pause)
+            run.send_signal(signal.SIGINT)
+            stdout, stderr = run.communicate(timeout=60)
+        finally:
+            run.kill()
+        expected = {130: "Stopped at once (a second Ctrl+C)", 1: "Cancelled: nothing was written"}
+        assert run.returncode in expected, stderr[-2000:]
+        assert expected[run.returncode] in stderr and "Traceback" not in stderr, stderr
+        assert not stdout  # no outputs reported
+        assert not list((tmp_path / "models").rglob("*.emd"))  # no package
+
+
+
+def test_a_second_ctrl_c_while_working_is_said_and_exits_130(rsscn7_small, tmp_path,
+                                                             monkeypatch, capsys):
+    """What cli.main does when the second press lands while the command still works (the
+    timing the run above cannot force: training stops within a batch of the first)."""
+    import signal
+
+    main = plugin_module("cli.main")
+
+    def pressed_twice(values, feedback):
+        raise KeyboardInterrupt
+
+    monkeypatch.setitem(main.COMMANDS, "preview", pressed_twice)
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        code = main.main(["preview", "--input-folder", str(rsscn7_small), "--output-report",
+                          str(tmp_path / "preview.html")])
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    assert code == 130 and "Stopped at once (a second Ctrl+C)" in capsys.readouterr().err
+    assert not (tmp_path / "preview.html").exists()
