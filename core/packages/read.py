@@ -273,17 +273,31 @@ def _network(definition: dict, state: dict | None = None) -> torch.nn.Module:
 
 
 def _check_weights_match(definition: dict, state: dict, source: str) -> None:
+    """The weights fit the network the definition names: the network is laid out on
+    PyTorch's meta device (shapes, no memory), so an .emd naming a giant backbone beside
+    small weights is refused before gigabytes are allocated; names and shapes are compared
+    as load_state_dict would."""
+    import torch
+
     from ..models.backbones import head_name
 
-    model = _network(definition, state)
+    with torch.device("meta"):
+        model = _network(definition, state)
     head = f"{head_name(model)}.weight"
     if head in state and state[head].shape[0] != len(definition["Classes"]):
         raise ModelPackageError(
             f"{source} lists {len(definition['Classes'])} classes but its weights have "
             f"{state[head].shape[0]} outputs: the .emd and .pth do not belong together.")
-    try:
-        model.load_state_dict(state)
-    except RuntimeError as error:
-        first = str(error).splitlines()[0]
-        raise ModelPackageError(f"The weights do not fit the {definition['Backbone']} model "
-                                f"described by {source}: {first}") from error
+    expected = {name: tuple(value.shape) for name, value in model.state_dict().items()}
+    given = {name: tuple(getattr(value, "shape", ())) for name, value in state.items()}
+    missing = sorted(set(expected) - set(given))
+    unexpected = sorted(set(given) - set(expected))
+    wrong = [name for name in expected if name in given and expected[name] != given[name]]
+    if missing or unexpected or wrong:
+        first = (f"missing {missing[0]}" if missing else f"unexpected {unexpected[0]}"
+                 if unexpected else f"{wrong[0]} is {given[wrong[0]]}, the model's "
+                 f"{expected[wrong[0]]}")
+        raise ModelPackageError(
+            f"The weights do not fit the {definition['Backbone']} model described by "
+            f"{source}: {len(missing)} missing, {len(unexpected)} unexpected and "
+            f"{len(wrong)} mis-shaped tensors ({first}).")

@@ -92,6 +92,25 @@ def test_invalid_definitions_fail_clearly(trained, tmp_path, edit, message):
         load_package(edited_copy(trained[1], tmp_path, edit))
 
 
+def test_an_emd_naming_a_giant_backbone_is_refused_without_building_it(trained, tmp_path,
+                                                                        monkeypatch):
+    """1 billion parameters (4 GB) named beside the tiny model's weights: compared on the
+    meta device, refused before any of it is allocated."""
+    import core.packages.read as read
+
+    built = []
+    network = read._network
+    monkeypatch.setattr(read, "_network", lambda *args: built.append(network(*args)) or
+                        built[-1])
+    emd = edited_copy(trained[1], tmp_path, lambda d, t: d.update(
+        Backbone="timm:vit_giant_patch14_224"))
+    with pytest.raises(ModelPackageError, match="do not fit the timm:vit_giant_patch14_224 "
+                       "model .* missing"):
+        load_package(emd)
+    assert sum(p.numel() for p in built[0].parameters()) > 10**9
+    assert {p.device.type for model in built for p in model.parameters()} == {"meta"}
+
+
 def test_arcgis_learns_resize_to_is_read_as_one_size(trained, tmp_path):
     """arcgis.learn writes resize_to as null, a number or [width, height]."""
     for value, size in ((None, None), (40, 40), ([48, 48], 48)):
