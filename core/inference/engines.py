@@ -7,7 +7,6 @@ augmentation (the 8 flips and quarter turns, averaged).
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING, TypeVar
@@ -17,9 +16,9 @@ import numpy as np
 from ..errors import DependencyError, DeviceError, ModelPackageError, setting
 from ..packages.read import ModelPackage
 from ..runtime import dependencies
+from . import onnx_session
 
 if TYPE_CHECKING:
-    import onnxruntime as ort
     import torch
 
 AUTO, TORCH, ONNXRUNTIME = "auto", "torch", "onnxruntime"
@@ -48,11 +47,13 @@ def choose_engine(engine: str = AUTO) -> str:
     return engine
 
 
-def make_engine(name: str, package: ModelPackage, device: str,
-                tta: bool) -> TorchEngine | OnnxEngine:
-    """The engine ``name`` (choose_engine's answer) for ``package`` on ``device``."""
+def make_engine(name: str, package: ModelPackage, device: str, tta: bool,
+                is_cancelled: Callable[[], bool] = lambda: False) -> TorchEngine | OnnxEngine:
+    """The engine ``name`` (choose_engine's answer) for ``package`` on ``device``;
+    onnxruntime's runs stop as soon as ``is_cancelled()`` (PyTorch's are checked between
+    batches by the callers)."""
     return TorchEngine(package, device, tta) if name == TORCH else \
-        OnnxEngine(package, device, tta)
+        OnnxEngine(package, device, tta, is_cancelled)
 
 
 def dihedral_views(batch: A, rot90: Callable[[A, int], A], flip: Callable[[A], A]) -> list[A]:
@@ -101,9 +102,11 @@ class TorchEngine:
 
 class OnnxEngine:
     """The package's ONNX copy in onnxruntime: on CUDA with the GPU build and a GPU, else on
-    the CPU with one thread per core; float32."""
+    the CPU with one thread per core; float32. Sessions are opened and run as data
+    (core.inference.onnx_session): bounded memory, stopped on cancel, errors as messages."""
 
-    def __init__(self, package: ModelPackage, device: str, tta: bool) -> None:
+    def __init__(self, package: ModelPackage, device: str, tta: bool,
+                 is_cancelled: Callable[[], bool] = lambda: False) -> None:
         import onnxruntime
 
         if package.onnx is None:
@@ -115,7 +118,8 @@ class OnnxEngine:
         providers = self._providers(onnxruntime, (device or "auto").lower())
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = os.cpu_count() or 1
-        self.session = _session(onnxruntime, package, options, providers)
+        self.session = onnx_session.open_session(onnxruntime, package, options, providers)
+        self.onnxruntime, self.is_cancelled, self.source = onnxruntime, is_cancelled, package.path
         self.device_type = "cuda" if providers[0] == "CUDAExecutionProvider" else "cpu"
         self._check_shapes(package)
         self.version = onnxruntime.__version__
@@ -151,30 +155,10 @@ class OnnxEngine:
         batch = self.normalization.apply_numpy(chips)
         views = dihedral_views(batch, lambda b, k: np.rot90(b, k, axes=(2, 3)),
                                lambda b: np.flip(b, axis=3)) if self.tta else [batch]
-        total = sum(_softmax(self.session.run(None, {self.input_name:
-                                                     np.ascontiguousarray(view)})[0])
-                    for view in views)
+        total = sum(_softmax(onnx_session.run(
+            self.onnxruntime, self.session, {self.input_name: np.ascontiguousarray(view)},
+            self.is_cancelled, self.source)) for view in views)
         return (total / len(views)).astype(np.float32)
-
-
-EXTERNAL_DATA_FOLDER = "session.model_external_initializers_file_folder_path"
-
-
-def _session(onnxruntime: ModuleType, package: ModelPackage, options: ort.SessionOptions,
-             providers: list[str]) -> ort.InferenceSession:
-    """An onnxruntime session on the package's ONNX copy, read as data: a copy loaded from
-    bytes resolves external tensors against the working directory, so besides the package
-    check (core.onnx_model) the session's folder for them is pinned to an empty one, and
-    nothing outside the package can be read. onnxruntime's errors become messages."""
-    with tempfile.TemporaryDirectory(prefix="sceneclassifier-onnx-") as empty:
-        options.add_session_config_entry(EXTERNAL_DATA_FOLDER, empty)
-        try:
-            return onnxruntime.InferenceSession(package.onnx, options, providers=providers)
-        except Exception as error:  # noqa: BLE001 - onnxruntime's own exception types
-            first = str(error).strip().splitlines()[0] if str(error).strip() else \
-                type(error).__name__
-            raise ModelPackageError(f"onnxruntime cannot run the ONNX copy in "
-                                    f"{package.path}: {first}") from error
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:

@@ -21,9 +21,10 @@ class Predictor:
                  tta: bool = False, feedback: Feedback | None = None,
                  engine: str = AUTO) -> None:
         self.package = package
-        self.engine = make_engine(choose_engine(engine), package, device, tta)
-        self.batch_size = max(1, int(batch_size))
         self.feedback = feedback or Feedback()
+        self.engine = make_engine(choose_engine(engine), package, device, tta,
+                                  self.feedback.is_cancelled)
+        self.batch_size = max(1, int(batch_size))
         self.batch_parts = BatchParts(self.feedback, self.engine.device_type,
                                        package.chip_size)
 

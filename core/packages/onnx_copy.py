@@ -65,6 +65,7 @@ def check_onnx(data: bytes, source: str) -> None:
 # that holds a tensor or a graph, and sparse tensors' parts. A test checks this table against
 # onnx's own descriptors, so that no way is missed.
 TENSOR_EXTERNAL_DATA, TENSOR_DATA_LOCATION, EXTERNAL = 13, 14, 1
+MAX_FIELDS = 2_000_000  # a ConvNeXt or ViT export has some 10^4 (weights are one field each)
 _CHILDREN = {
     "model": {7: "graph", 20: "training_info", 25: "function"},
     "training_info": {1: "graph", 2: "graph"},  # initialization, algorithm
@@ -81,22 +82,31 @@ def has_external_tensors(data: bytes) -> bool:
     """True when any tensor of the model, wherever it lies (_CHILDREN), keeps its data in
     another file (external data, or a data location that says so).
 
-    Reads protobuf's wire format directly, so that checking needs neither onnx nor protobuf.
+    Reads protobuf's wire format directly, so that checking needs neither onnx nor protobuf;
+    without copying (memoryviews), and at most MAX_FIELDS fields, so that a crafted file
+    of millions of tiny fields is refused at once rather than walked for minutes.
     """
-    pending = [("model", data)]
+    pending = [("model", memoryview(data))]
+    walked = 0
     while pending:
         kind, message = pending.pop()
         for number, value in _fields(message):
+            walked += 1
+            if walked > MAX_FIELDS:
+                raise ModelPackageError(
+                    f"The ONNX model has more than {MAX_FIELDS:,} parts (protobuf fields); "
+                    "networks Scene Classifier writes have far fewer: it is damaged or "
+                    "was not written by Scene Classifier.")
             if kind == "tensor" and (number == TENSOR_EXTERNAL_DATA or (
                     number == TENSOR_DATA_LOCATION and value == EXTERNAL)):
                 return True
             child = _CHILDREN.get(kind, {}).get(number)
-            if child and isinstance(value, bytes):
+            if child and isinstance(value, memoryview):
                 pending.append((child, value))
     return False
 
 
-def _fields(message: bytes) -> Iterator[tuple[int, int | bytes]]:
+def _fields(message: memoryview) -> Iterator[tuple[int, int | memoryview | None]]:
     """(field number, int or bytes) of a protobuf message; a damaged one is an error."""
     position, end = 0, len(message)
     while position < end:
@@ -118,7 +128,7 @@ def _fields(message: bytes) -> Iterator[tuple[int, int | bytes]]:
         yield number, value
 
 
-def _varint(data: bytes, position: int) -> tuple[int, int]:
+def _varint(data: memoryview, position: int) -> tuple[int, int]:
     result = shift = 0
     while True:
         if position >= len(data) or shift > 63:

@@ -147,7 +147,8 @@ def is_out_of_memory(error: BaseException) -> bool:
     """True for an out-of-memory error of a device: PyTorch's (the CPU's too: a failed
     allocation), another backend's message, or onnxruntime's failed allocation."""
     torch = sys.modules.get("torch")
-    if torch is not None and isinstance(error, torch.OutOfMemoryError):
+    if isinstance(error, MemoryError) or (torch is not None and
+                                          isinstance(error, torch.OutOfMemoryError)):
         return True
     text = str(error)
     return any(sign in text for sign in ("out of memory", "Failed to allocate memory",
@@ -240,7 +241,7 @@ class BatchParts:
             except Exception as error:  # noqa: BLE001 (onnxruntime's errors are no RuntimeError)
                 if not is_out_of_memory(error):
                     raise
-                self._halve(batch, task, smallest)
+                self._halve(batch, task, smallest, error)
 
     @property
     def memory(self) -> str:
@@ -270,8 +271,10 @@ class BatchParts:
     def _same(task: str) -> str:
         return "; their gradients add up to one step, as before" if task == "training" else ""
 
-    def _halve(self, batch: int, task: str, smallest: int) -> None:
+    def _halve(self, batch: int, task: str, smallest: int, error: Exception) -> None:
         if math.ceil(batch / self.parts) <= smallest:
+            if isinstance(error, MemoryError) and str(error):  # one that says what asked
+                raise SceneClassifierError(str(error)) from error
             others = f"using the GPU, or use {setting('device')} cpu" \
                 if self.device_type == "cuda" else ""
             raise SceneClassifierError(

@@ -13,8 +13,8 @@ import pytest
 onnx = pytest.importorskip("onnx")
 from onnx import TensorProto, helper  # noqa: E402
 
-from core.errors import ModelPackageError  # noqa: E402
-from core.inference import engines  # noqa: E402
+from core.errors import Cancelled, ModelPackageError  # noqa: E402
+from core.inference import onnx_session  # noqa: E402
 from core.packages import onnx_copy as onnx_model  # noqa: E402
 from core.packages.read import ModelPackage, load_package  # noqa: E402
 
@@ -207,4 +207,87 @@ def test_onnxruntime_reads_no_file_outside_the_package(tmp_path, monkeypatch):
     package = ModelPackage({}, None, str(tmp_path / "hostile.emd"), data)
     with pytest.raises(ModelPackageError, match="onnxruntime cannot run the ONNX copy in "
                                                 ".*hostile.emd: .*External data"):
-        engines._session(onnxruntime, package, options(), ["CPUExecutionProvider"])
+        onnx_session.open_session(onnxruntime, package, options(), ["CPUExecutionProvider"])
+
+
+def two_in_two_out(nodes, initializers=()) -> bytes:
+    """chips (N, 2) -> logits (N, 2) = chips + what ``nodes`` make as "extra"."""
+    graph = helper.make_graph(
+        [*nodes, helper.make_node("Add", ["chips", "extra"], ["logits"])], "hostile",
+        [helper.make_tensor_value_info("chips", TensorProto.FLOAT, ["N", 2])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["N", 2])],
+        initializer=list(initializers))
+    built = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    built.ir_version = 8
+    return built.SerializeToString()
+
+
+def hostile_session(data: bytes, tmp_path):
+    import onnxruntime
+
+    package = ModelPackage({}, None, str(tmp_path / "hostile.emd"), data)
+    session = onnx_session.open_session(onnxruntime, package, onnxruntime.SessionOptions(),
+                                        ["CPUExecutionProvider"])
+    return onnxruntime, session, {"chips": np.zeros((1, 2), np.float32)}
+
+
+def test_a_tiny_model_asking_for_160_gb_is_refused_not_run(tmp_path):
+    import resource
+
+    from core.errors import SceneClassifierError
+    from core.runtime.devices import BatchParts
+    from core.runtime.feedback import Feedback
+
+    data = two_in_two_out([
+        helper.make_node("Constant", [], ["shape"], value=helper.make_tensor(
+            "s", TensorProto.INT64, (2,), [200000, 200000])),
+        helper.make_node("ConstantOfShape", ["shape"], ["big"], value=helper.make_tensor(
+            "v", TensorProto.FLOAT, (1,), [1.0])),
+        helper.make_node("ReduceSum", ["big"], ["extra"], keepdims=0)])
+    assert len(data) < 1000
+    onnxruntime, session, inputs = hostile_session(data, tmp_path)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    parts = BatchParts(Feedback(), "cpu")
+    with pytest.raises(SceneClassifierError, match=r"hostile.emd asks for 149.01 GiB at once, "
+                       r"more than the .* it may take on this machine. A model") as refused:
+        parts.run(2, "classifying", 1, lambda _: onnx_session.run(
+            onnxruntime, session, inputs, lambda: False, str(tmp_path / "hostile.emd")))
+    assert isinstance(refused.value.__cause__, MemoryError) and parts.parts == 2  # halved once
+    assert onnx_session.memory_limit(onnxruntime) < 200000 * 200000 * 4
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 1 << 20  # KiB: < 1 GB
+
+
+def test_a_model_that_loops_for_ever_stops_on_cancel(tmp_path):
+    import signal
+    import time
+
+    body = helper.make_graph(
+        [helper.make_node("Identity", ["cond_in"], ["cond_out"]),
+         helper.make_node("Add", ["acc_in", "one"], ["acc_out"])], "body",
+        [helper.make_tensor_value_info("i", TensorProto.INT64, []),
+         helper.make_tensor_value_info("cond_in", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("acc_in", TensorProto.FLOAT, [1])],
+        [helper.make_tensor_value_info("cond_out", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("acc_out", TensorProto.FLOAT, [1])],
+        initializer=[helper.make_tensor("one", TensorProto.FLOAT, (1,), [1.0])])
+    data = two_in_two_out(
+        [helper.make_node("Loop", ["turns", "go", "zero"], ["extra"], body=body)],
+        [helper.make_tensor("turns", TensorProto.INT64, (), [2**62]),
+         helper.make_tensor("go", TensorProto.BOOL, (), [True]),
+         helper.make_tensor("zero", TensorProto.FLOAT, (1,), [0.0])])
+    onnxruntime, session, inputs = hostile_session(data, tmp_path)
+    start = time.monotonic()
+    signal.alarm(60)  # a failure here must not hang the suite
+    try:
+        with pytest.raises(Cancelled):
+            onnx_session.run(onnxruntime, session, inputs,
+                             lambda: time.monotonic() - start > 0.5, "hostile.emd")
+    finally:
+        signal.alarm(0)
+
+
+def test_a_file_of_millions_of_tiny_fields_is_refused_not_walked():
+    crafted = b"\x08\x01" * (onnx_model.MAX_FIELDS + 1)  # ir_version, again and again
+    with pytest.raises(ModelPackageError, match="more than 2,000,000 parts"):
+        onnx_model.check_onnx(crafted, "crafted.onnx")
+    onnx_model.check_onnx(b"\x08\x01" * 1000, "small.onnx")  # the same, few: read as ever
