@@ -245,8 +245,8 @@ def test_a_tiny_model_asking_for_160_gb_is_refused_not_run(tmp_path):
             "v", TensorProto.FLOAT, (1,), [1.0])),
         helper.make_node("ReduceSum", ["big"], ["extra"], keepdims=0)])
     assert len(data) < 1000
-    onnxruntime, session, inputs = hostile_session(data, tmp_path)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB
+    onnxruntime, session, inputs = hostile_session(data, tmp_path)  # nothing folded at load
     parts = BatchParts(Feedback(), "cpu")
     with pytest.raises(SceneClassifierError, match=r"hostile.emd asks for 149.01 GiB at once, "
                        r"more than the .* it may take on this machine. A model") as refused:
