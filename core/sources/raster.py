@@ -25,6 +25,7 @@ from ..errors import DataError, setting
 from ..runtime.inputs import not_a_file
 from .geometry import Extent, Footprint
 from .web import (
+    WEB_MERCATOR_HALF,
     configure_network,
     gdal_name,
     is_remote,
@@ -112,6 +113,7 @@ class RasterSource:
         self.gdal_path = gdal_name(path, tile_cache_folder())  # what GDAL opens (web sources)
         dataset = _open(self.gdal_path, path)
         self.tile_levels = zoom_levels(dataset) if is_tile_service(dataset) else []
+        self.tile_size = dataset.GetRasterBand(1).GetBlockSize()[0]
         self.width, self.height = dataset.RasterXSize, dataset.RasterYSize
         self.band_count = dataset.RasterCount
         transform = dataset.GetGeoTransform(can_return_null=True)
@@ -147,6 +149,24 @@ class RasterSource:
     def resolution(self) -> tuple[float, float]:
         """The pixel size (x, y) in CRS units, both positive (the raster is north-up)."""
         return self.transform[1], -self.transform[5]
+
+    def tile_plan(self, cell_size: float) -> str | None:
+        """For a tile service, what reading at ``cell_size`` will fetch, said before any
+        tile is: the zoom level (the coarsest at least as fine as the cell size, as GDAL
+        picks it) and at most how many tiles cover the readable extent; None otherwise."""
+        if not self.tile_levels or not cell_size:
+            return None
+        finer = [level for level in self.tile_levels if level <= cell_size * (1 + 1e-6)]
+        level = max(finer) if finer else self.tile_levels[0]
+        tile = self.tile_size * level  # map units
+        left, bottom, right, top = self.readable
+        count = (math.ceil((right - left) / tile) + 1) * (math.ceil((top - bottom) / tile) + 1)
+        zoom = math.log2(2 * WEB_MERCATOR_HALF / 256 / level)  # XYZ's numbering
+        named = f"zoom {round(zoom)}" if abs(zoom - round(zoom)) < 0.01 else "the level"
+        return (f"{self.path}: reading tiles of {named} ({level:.4g} map units per pixel) for "
+                f"{setting('cell_size')} {cell_size:g}; at most {count:,} tiles of "
+                f"{self.tile_size} px cover the extent read (fewer where features are sparse; "
+                f"cached in {tile_cache_folder()}).")
 
     def check_cell_size(self, cell_size: float) -> None:
         """A tile service (XYZ, WMS, WMTS) has no native pixel: refuse to read it without a

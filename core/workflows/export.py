@@ -196,6 +196,9 @@ def export_chips(raster: str, features: Iterable[tuple[object, object, bytes | N
         raise DataError(f"Unknown metadata format '{settings.metadata_format}'; use "
                         f"{IMAGENET} or {LABELED_TILES}.")
     source = _raster_for(raster, settings)
+    plan = source.tile_plan(settings.cell_size)
+    if plan:
+        feedback.log(plan)
     chip_settings = ChipSettings(settings.chip_size, source.bands, settings.crop_mode,
                                  settings.padding, bool(settings.blacken), settings.cell_size)
     stream = FeatureChips(source, chip_settings,

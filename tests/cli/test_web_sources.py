@@ -100,8 +100,13 @@ def test_xyz_tiles_need_a_cell_size_and_classify_like_the_warped_file(served, tm
                  "--extent", extent)
     local = outputs(cli(tmp_path, "classify-grid", "--input-raster", warped, *arguments,
                         "--output", tmp_path / "local.gpkg"))
-    tiles = outputs(cli(tmp_path, "classify-grid", "--input-raster", template, *arguments,
-                        "--output", tmp_path / "tiles.gpkg", XDG_CACHE_HOME=str(tmp_path)))
+    tiles_run = cli(tmp_path, "classify-grid", "--input-raster", template, *arguments,
+                    "--output", tmp_path / "tiles.gpkg", XDG_CACHE_HOME=str(tmp_path))
+    tiles = outputs(tiles_run)
+    tiles_log = tiles_run.stderr
+    # 982 x 701 m of EPSG:26986 is some 1330 x 950 m in EPSG:3857: 611 m tiles at zoom 16
+    assert "reading tiles of zoom 16 (2.389 map units per pixel) for --cell-size 2.38" in \
+        tiles_log and "at most 12 tiles of 256 px" in tiles_log, tiles_log
     ours, theirs = classes(tiles["OUTPUT"]), classes(local["OUTPUT"])
     assert len(ours) == len(theirs) > 20
     agree = sum(a[2] == b[2] for a, b in zip(ours, theirs))
