@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import sys
+import threading
 
 from ..core.errors import Cancelled, SceneClassifierError
 from ..core.runtime import distributed
@@ -81,14 +82,22 @@ def leave(code: int) -> None:
     """Exit with ``code``. A process torchrun started leaves at once once its output is
     flushed (everything it wrote is closed by then): the C++ teardown at a normal exit
     can abort a gloo process ("terminate called without an active exception", exit -6),
-    which torchrun reports as a failure of the whole run. A Ctrl+C from here on is
+    which torchrun reports as a failure of the whole run; so does a process whose cancelled
+    run left reads waiting on a server (_reads_left_waiting). A Ctrl+C from here on is
     ignored: the run's outcome is decided and said."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if distributed.launched():
+    if distributed.launched() or _reads_left_waiting():
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
     sys.exit(code)
+
+
+def _reads_left_waiting() -> bool:
+    """Whether a cancelled run left reads waiting on a slow server (core.sources.feature_chips
+    does not wait for them): Python would wait for them at exit, up to GDAL's HTTP timeout."""
+    return any(thread.is_alive() and not thread.daemon for thread in threading.enumerate()
+               if thread is not threading.main_thread())
 
 
 def _check_outputs(tool: interface.Tool, values: dict) -> None:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..errors import Cancelled
 from ..runtime.feedback import Feedback
 from .geometry import Extent, Footprint, GeometryReader
 from .raster import ChipReader, ChipSettings, RasterSource, Window
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from numpy.typing import DTypeLike
 
 CHUNK_BATCHES = 16  # features are re-ordered for reading within chunks of 16 batches
+CANCEL_POLL_S = 0.2  # how often a wait on a read listens for Cancel
 
 
 class Status(Enum):
@@ -106,11 +108,11 @@ class FeatureChips:
         submit = pool.submit if pool else _run_now
         reads = _read_ahead(batches(), lambda job: submit(self._read, job[0], job[1]),
                             2 * max(1, self.workers))
-        done = 0
+        done, abandon = 0, False
         try:
             for chunk, positions, future in reads:
                 self.feedback.check_cancelled()
-                chips, has_data = future.result()
+                chips, has_data = _result(future, self.feedback)
                 with_data = [chunk.results[p] for p, data in zip(positions, has_data) if data]
                 for feature, result in zip(with_data, work(chips[has_data])):
                     feature.result = result
@@ -123,9 +125,12 @@ class FeatureChips:
                     progress(done)
                 while chunks and chunks[0].remaining == 0:
                     yield from chunks.popleft().results
+        except Cancelled:
+            abandon = True  # reads still waiting on a slow server end by themselves
+            raise
         finally:
             if pool:
-                pool.shutdown(wait=True, cancel_futures=True)
+                pool.shutdown(wait=not abandon, cancel_futures=True)
 
     def _plan(self, items: list[tuple[object, bytes | None]]) -> _Chunk:
         """Every feature decided; the windows to read sorted in reading order."""
@@ -169,6 +174,16 @@ def _run_now(function: Callable[..., object], *args: object) -> Future:
     future: Future = Future()
     future.set_result(function(*args))
     return future
+
+
+def _result(future: Future, feedback: Feedback) -> object:
+    """The read's result, waited for in steps of CANCEL_POLL_S so that Cancel is heard while
+    a read waits on a slow server (GDAL's HTTP timeout is a minute, with retries)."""
+    while True:
+        try:
+            return future.result(timeout=CANCEL_POLL_S)
+        except TimeoutError:
+            feedback.check_cancelled()
 
 
 def _chunked(items: Iterable, size: int) -> Iterator[list]:

@@ -169,3 +169,42 @@ def test_network_settings_leave_local_rasters_as_they_were(tmp_path):
     dataset = None
     configure_network()
     assert gdal.Open(path).GetRasterBand(1).GetDefaultRAT().GetValueAsString(0, 0) == "water"
+
+
+def test_cancel_while_tiles_wait_on_a_slow_server_stops_at_once(served, tmp_path):
+    """Ctrl+C while every tile takes 40 s to come (GDAL waits up to a minute, and retries):
+    the run stops within a few seconds, says so, and writes nothing."""
+    import signal
+    import time
+
+    folder, server = served
+    template = f"{server.url}/tiles/{{z}}/{{x}}/{{y}}.png"
+    left, top = 229018.27, 894870.83
+    environment = dict(cli_environment(tmp_path), XDG_CACHE_HOME=str(tmp_path / "cache"))
+    server.delay_s = 40
+    try:
+        run = subprocess.Popen(
+            [sys.executable, "-m", "scene_classifier", "classify-grid", "--input-raster",
+             template, "--model", str(MODEL), "--grid-size", "64", "--cell-size", "2.4",
+             "--device", "cpu", "--extent",
+             f"{left + 100},{left + 1082},{top - 801},{top - 100} [EPSG:26986]",
+             "--output", str(tmp_path / "grid.gpkg")],
+            stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=environment,
+            cwd=tmp_path)
+        try:
+            for line in run.stderr:
+                if "reading tiles of zoom" in line:  # said before any tile is fetched
+                    break
+            time.sleep(1.5)  # the reads are waiting on the server now
+            asked = time.monotonic()
+            run.send_signal(signal.SIGINT)
+            stdout, stderr = run.communicate(timeout=30)
+            waited = time.monotonic() - asked
+        finally:
+            run.kill()
+    finally:
+        server.delay_s = 0
+    assert run.returncode == 1 and "Cancelled: nothing was written." in stderr, stderr
+    assert "Traceback" not in stderr and not stdout
+    assert waited < 10, waited  # not the 40 s a tile takes, nor GDAL's 60 s timeout
+    assert not (tmp_path / "grid.gpkg").exists()
