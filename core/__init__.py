@@ -15,3 +15,9 @@ def _version() -> str:
 
 
 __version__ = _version()
+
+# Before anything imports PyTorch (every path into it goes through this package): its CPU
+# threads then sleep rather than spin when the machine is busy (core.runtime.threads).
+from .runtime.threads import quiet_openmp_waits  # noqa: E402
+
+quiet_openmp_waits()
