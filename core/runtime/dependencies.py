@@ -25,16 +25,29 @@ from ..errors import DependencyError
 
 
 def python_executable() -> str:
-    """The Python interpreter running this code (inside QGIS sys.executable may be QGIS)."""
+    """The Python interpreter running this code. Inside QGIS sys.executable may be QGIS
+    itself, or whatever ``python3`` comes first on PATH (a pyenv or conda shim: another
+    Python), so it is taken only where it lies in this Python's own installation; else the
+    interpreter of that installation (sys.exec_prefix) is found by name."""
     exe = sys.executable or ""
-    if os.path.basename(exe).lower().startswith("python"):
+    if os.path.basename(exe).lower().startswith("python") and _in_this_python(exe):
         return exe
-    for folder in (os.path.dirname(exe), os.path.join(sys.exec_prefix, "bin"), sys.exec_prefix):
-        for name in ("python3", "python3.exe", "python", "python.exe"):
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    for folder in (os.path.join(sys.exec_prefix, "bin"), sys.exec_prefix,
+                   os.path.join(sys.base_exec_prefix, "bin"), sys.base_exec_prefix):
+        for name in (version, "python3", "python3.exe", "python", "python.exe"):
             candidate = os.path.join(folder, name)
             if os.path.isfile(candidate):
                 return candidate
-    return shutil.which("python3") or exe or "python3"
+    return exe or shutil.which("python3") or "python3"
+
+
+def _in_this_python(path: str) -> bool:
+    """Whether ``path`` is a file of this Python's installation or its virtual environment
+    (a shim elsewhere on PATH only forwards to some Python)."""
+    real = os.path.realpath(path)
+    return any(real == os.path.realpath(root) or real.startswith(os.path.realpath(root) + os.sep)
+               for root in {sys.prefix, sys.exec_prefix, sys.base_exec_prefix})
 
 
 def externally_managed() -> bool:

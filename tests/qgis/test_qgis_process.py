@@ -163,3 +163,31 @@ def test_check_dependencies_reports_packages_and_the_gpu(qgis_process, tmp_path)
     for name in ("torch", "torchvision", "onnxruntime", "jinja2", "matplotlib"):
         assert f"<td>{name}</td><td>yes</td>" in html
     assert "PyTorch sees CUDA</th><td>no</td>" in html
+
+
+def test_the_install_command_names_qgiss_python_with_a_shim_first_on_path(qgis_process,
+                                                                            tmp_path):
+    """A pyenv or conda shim first on PATH is what QGIS's Python takes as sys.executable;
+    pip run through it would install for another Python. The commands the plugin gives name
+    QGIS's own interpreter."""
+    import re
+    import subprocess
+
+    from conftest import QGIS_PROCESS
+
+    shims = tmp_path / "shims"
+    shims.mkdir()
+    (shims / "python3").write_text("#!/bin/sh\nexec /usr/bin/env python3 \"$@\"\n")
+    (shims / "python3").chmod(0o755)
+    report = tmp_path / "dependencies.html"
+    done = subprocess.run(
+        [QGIS_PROCESS, "run", "sceneclassifier:checkdependencies", "--",
+         f"OUTPUT_REPORT={report}"], capture_output=True, text=True, timeout=600,
+        env=dict({key: value for key, value in qgis_process.env.items()
+                  if key != "PYTHONPATH"},  # a new user's QGIS: the commands are shown
+                 PATH=f"{shims}{os.pathsep}{os.environ['PATH']}"))
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    html = report.read_text(encoding="utf-8")
+    named = set(re.findall(r"(/[^\s\"&<>]*python[0-9.]*)(?:&#34;|\")? -m pip", html))
+    assert named and str(shims) not in html, named
+    assert all(os.path.isfile(path) and not path.startswith(str(tmp_path)) for path in named)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -53,3 +54,15 @@ def test_the_gpu_build_is_chosen_for_a_gpu(tmp_path):
     assert dependencies.TORCH_CUDA_INDEX in arguments
     assert "onnxruntime-gpu" in dependencies.install_arguments("onnxruntime", str(tmp_path),
                                                                gpu=True)
+
+
+def test_a_shim_first_on_path_is_not_taken_for_this_python(tmp_path, monkeypatch):
+    from core.runtime.dependencies import python_executable
+
+    shim = tmp_path / "shims" / "python3"
+    shim.parent.mkdir()
+    shim.write_text("#!/bin/sh\n")
+    monkeypatch.setattr(sys, "executable", str(shim))  # what QGIS's Python computed
+    found = python_executable()
+    assert found != str(shim) and os.path.isfile(found)
+    assert os.path.realpath(found).startswith(os.path.realpath(sys.base_exec_prefix))
