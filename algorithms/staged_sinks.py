@@ -10,6 +10,7 @@ destinations (memory layers, a table inside a database) are written by QGIS as u
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -35,9 +36,16 @@ if TYPE_CHECKING:
     from .base import Parameters
 
 
-def is_file_destination(destination: str) -> bool:
-    """A plain path to a file (not a memory layer, a provider URI or a layer in a file)."""
-    return bool(destination) and os.path.isabs(destination) and "|" not in destination
+_PROVIDER_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")  # memory:, ogr:, postgres://...
+
+
+def file_destination(destination: str) -> str | None:
+    """The absolute path of a destination that is a plain file path (a relative one, as
+    ``make demo`` gives, taken from the working folder, where QGIS writes it), or None for a
+    memory layer, a provider URI or a layer inside a file (``|layername=``)."""
+    if not destination or "|" in destination or _PROVIDER_URI.match(destination):
+        return None  # (a drive letter, C:\\, is one letter: not a provider)
+    return os.path.abspath(destination)
 
 
 @contextmanager
@@ -53,10 +61,11 @@ def staged_sink(alg: QgsProcessingAlgorithm, parameters: Parameters, context: Qg
     if not destination:
         yield None, None
         return
-    if not is_file_destination(destination):
+    if file_destination(destination) is None:
         sink, destination = _open(alg, parameters, context, name, fields, wkb_type, crs)
         yield CheckedSink(sink, name, destination), destination
         return
+    destination = file_destination(destination)
     with staged_file(destination, name,  # read back whole before it replaces anything
                      lambda staged: check_vector_written(staged, checked.count, name)) as staged:
         redirected = dict(parameters, **{name: _redirected(parameters.get(name), staged)})

@@ -270,3 +270,22 @@ def test_a_shapefile_output_that_would_cut_an_input_field_to_a_results_name_is_r
     assert "The input field 'ClassLabel_before' is cut to 'ClassLabel' in a shapefile, the " \
            "name of Class label field (CLASS_LABEL_FIELD)" in done.stdout + done.stderr
     assert not list(tmp_path.glob("out.*"))
+
+
+def test_relative_outputs_are_styled_like_absolute_ones(qgis_process, tmp_path):
+    """As ``make demo`` gives them: outputs relative to the working folder get their style
+    (in the GeoPackage) and the summary its .csvt, and are reported as absolute paths."""
+    from conftest import QGIS_PROCESS, TINY_PACKAGE
+
+    (tmp_path / "out").mkdir()
+    done = subprocess.run(
+        [QGIS_PROCESS, "run", "sceneclassifier:classifygrid", "--json", "--",
+         f"INPUT_RASTER={MASSACHUSETTS_TIF}", f"MODEL={TINY_PACKAGE / TINY_PACKAGE.name}.emd",
+         "GRID_SIZE=200", "CELL_SIZE=2", "DEVICE=1", "OUTPUT=out/grid.gpkg",
+         "OUTPUT_SUMMARY=out/summary.csv"], capture_output=True, text=True, timeout=600,
+        env=qgis_process.env, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    results = json.loads(done.stdout[done.stdout.index("{"):])["results"]
+    assert results["OUTPUT"] == str(tmp_path / "out" / "grid.gpkg")
+    assert stored_style(tmp_path / "out" / "grid.gpkg") is not None
+    assert (tmp_path / "out" / "summary.csvt").is_file()
