@@ -85,9 +85,9 @@ def prepare_data(path: str | list[str], class_mapping: None = None, chip_size: i
                         "names.")
     if isinstance(val_split_pct, bool) or not isinstance(val_split_pct, (int, float)) or \
             not 0 < val_split_pct < 1:
-        raise ArgumentError(f"val_split_pct is the fraction of chips kept for validation, as in "
-                        f"arcgis.learn: 0.2 keeps 20 %. Got {val_split_pct}; give a number "
-                        "between 0 and 1.")
+        raise ArgumentError(f"val_split_pct is the fraction of chips kept for validation, as "
+                            f"in arcgis.learn: 0.2 keeps 20 %. Got {val_split_pct}; give a "
+                            "number between 0 and 1.")
     if transforms is not None and transforms is not False:
         notes.log("transforms=: fastai transforms do not run here; the chips get Scene "
                   "Classifier's own augmentation (flips, 90° turns, zoom, brightness and "

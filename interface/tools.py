@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import replace
 
+from ..core.data.imagery import MAX_CHIP_SIZE
 from ..core.data.labeled_tiles import IMAGENET, LABELED_TILES
 from ..core.inference.engines import ENGINES
 from ..core.models.backbones import BACKBONES, DEFAULT_BACKBONE
@@ -101,9 +102,9 @@ INPUT_FOLDER = Parameter(
 
 
 def chip_size(help_text: str, default: int) -> Parameter:
-    """CHIP_SIZE: 8 to 4096 pixels (what a model definition allows)."""
+    """CHIP_SIZE: 8 to MAX_CHIP_SIZE (4096) pixels (what a model definition allows)."""
     return Parameter(ids.CHIP_SIZE, "Chip size (pixels)", INTEGER, help_text, default, minimum=8,
-                     maximum=4096)
+                     maximum=MAX_CHIP_SIZE)
 
 
 def batch_size(help_text: str, default: int, advanced: bool = False,

@@ -31,10 +31,11 @@ def is_image_file(path: str) -> bool:
     return path.lower().endswith(IMAGE_EXTENSIONS)
 
 
+MAX_CHIP_SIZE = 4096  # the largest chip side a model may have (its ImageWidth), in pixels
 # The largest image read as one chip, by the size its header declares (checked before any
-# pixel is read): twice the largest chip side (4096 px) each way. A small, sparse TIFF can
-# declare 30,000 x 30,000 pixels and would otherwise take gigabytes to decode.
-MAX_IMAGE_SIDE = 8192
+# pixel is read): twice the largest chip side each way. A small, sparse TIFF can declare
+# 30,000 x 30,000 pixels and would otherwise take gigabytes to decode.
+MAX_IMAGE_SIDE = 2 * MAX_CHIP_SIZE
 
 
 def _check_declared_size(width: int, height: int) -> None:

@@ -25,7 +25,14 @@ from ..runtime.distributed import all_gather, rank, world_size
 from ..runtime.feedback import Feedback
 from ..runtime.outputs import relation
 from .chip_store import STREAM, ChipStore, StreamedChips, host_store
-from .imagery import ChipMismatch, is_image_file, parallel_decoders, read_image, training_chip
+from .imagery import (
+    MAX_CHIP_SIZE,
+    ChipMismatch,
+    is_image_file,
+    parallel_decoders,
+    read_image,
+    training_chip,
+)
 from .labeled_tiles import is_labeled_tiles, read_labeled_tiles
 from .normalization import Normalization
 
@@ -319,14 +326,15 @@ class TrainingData:
 
 
 def check_resize_to(resize_to: int | None, chip_size: int) -> None:
-    """Refuse a ``resize_to`` that is no whole number from ``chip_size`` to 4096 pixels."""
+    """Refuse a ``resize_to`` that is no whole number from ``chip_size`` to MAX_CHIP_SIZE
+    pixels."""
     if resize_to is None:
         return
     if isinstance(resize_to, bool) or not isinstance(resize_to, (int, np.integer)) or \
-            not chip_size <= resize_to <= 4096:
+            not chip_size <= resize_to <= MAX_CHIP_SIZE:
         raise DataError(f"resize_to={resize_to!r}: give a whole number of pixels from chip_size "
-                        f"({chip_size}) to 4096; the images are resized to it and then cropped "
-                        "to chip_size around their centre (or leave it out).")
+                        f"({chip_size}) to {MAX_CHIP_SIZE}; the images are resized to it and "
+                        "then cropped to chip_size around their centre (or leave it out).")
 
 
 def training_cell_sizes(folders: Sequence[str], chip_size: int) -> tuple[float, float] | None:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 
 from .. import __version__
+from ..data.imagery import MAX_CHIP_SIZE
 from ..data.normalization import Normalization
 from ..errors import ModelPackageError
 from .class_colors import class_colors
@@ -100,12 +101,13 @@ def validate_definition(definition: object, source: str = "model definition") ->
     if definition["ModelType"] != MODEL_TYPE:
         raise ModelPackageError(f"{source}: ModelType is '{definition['ModelType']}'; "
                                 f"Scene Classifier runs '{MODEL_TYPE}' models only.")
-    if not 8 <= definition["ImageWidth"] <= 4096 or definition["ImageHeight"] != \
+    if not 8 <= definition["ImageWidth"] <= MAX_CHIP_SIZE or definition["ImageHeight"] != \
             definition["ImageWidth"]:
-        raise ModelPackageError(f"{source}: ImageWidth/ImageHeight must be equal, 8 to 4096.")
+        raise ModelPackageError(f"{source}: ImageWidth/ImageHeight must be equal, 8 to "
+                                f"{MAX_CHIP_SIZE}.")
     if definition.get("resize_to") is not None and resize_to(definition) is None:
         raise ModelPackageError(f"{source}: resize_to must be a size in pixels from ImageWidth "
-                                f"to 4096 (one number, or two equal ones), not "
+                                f"to {MAX_CHIP_SIZE} (one number, or two equal ones), not "
                                 f"{definition['resize_to']!r}.")
     bands = definition["BandCount"]
     if not 1 <= bands <= 64 or len(definition["ExtractBands"]) != bands or not all(
@@ -147,7 +149,7 @@ def resize_to(definition: dict) -> int | None:
     if isinstance(value, list) and len(value) == 2 and value[0] == value[1]:
         value = value[0]
     if isinstance(value, bool) or not isinstance(value, int) or \
-            not definition["ImageWidth"] <= value <= 4096:
+            not definition["ImageWidth"] <= value <= MAX_CHIP_SIZE:
         return None
     return value
 
