@@ -61,11 +61,12 @@ def staged_sink(alg: QgsProcessingAlgorithm, parameters: Parameters, context: Qg
     if not destination:
         yield None, None
         return
-    if file_destination(destination) is None:
+    path = file_destination(destination)
+    if path is None:
         sink, destination = _open(alg, parameters, context, name, fields, wkb_type, crs)
         yield CheckedSink(sink, name, destination), destination
         return
-    destination = file_destination(destination)
+    destination = path
     with staged_file(destination, name,  # read back whole before it replaces anything
                      lambda staged: check_vector_written(staged, checked.count, name)) as staged:
         redirected = dict(parameters, **{name: _redirected(parameters.get(name), staged)})

@@ -23,7 +23,7 @@ import numpy as np
 from ..errors import DataError, setting
 from ..runtime.distributed import all_gather, rank, world_size
 from ..runtime.feedback import Feedback
-from ..runtime.outputs import relation
+from ..runtime.outputs import within
 from .chip_store import STREAM, ChipStore, StreamedChips, host_store
 from .imagery import (
     MAX_CHIP_SIZE,
@@ -193,7 +193,7 @@ def scan_folders(folders: Sequence[str], for_training: bool = True) -> FolderSca
 
 def _within(path: str, folders: list[str]) -> bool:
     """Whether ``path``, its links resolved, lies in one of ``folders``."""
-    return any(relation(path, folder) in ("is", "lies inside") for folder in folders)
+    return any(within(path, folder) for folder in folders)
 
 
 def _merge_exported(exported: dict[str, dict], entries: dict[str, dict], folder: str) -> None:

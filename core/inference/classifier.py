@@ -130,9 +130,7 @@ class RasterClassifier:
                                      self.package.resize_to)
         self.source = RasterSource(raster, self.settings.bands, options.extent)
         self.source.check_cell_size(options.cell_size)
-        plan = self.source.tile_plan(options.cell_size)
-        if plan:
-            self.feedback.log(plan)
+        self.source.log_tile_plan(options.cell_size, self.feedback.log)
         warn_about_cell_size(definition, options.cell_size or self.source.resolution[0],
                              self.feedback, self.source.crs_wkt or "")
         _check_data_type(definition.get("DataType"), self.source)

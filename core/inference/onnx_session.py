@@ -16,6 +16,7 @@ import numpy as np
 from ..errors import Cancelled, ModelPackageError
 from ..runtime import memory
 from ..runtime.devices import is_out_of_memory
+from ..runtime.feedback import CANCEL_POLL_S
 
 if TYPE_CHECKING:
     import onnxruntime as ort
@@ -26,7 +27,6 @@ EXTERNAL_DATA_FOLDER = "session.model_external_initializers_file_folder_path"
 USE_ENV_ALLOCATORS = "session.use_env_allocators"
 UNKNOWN_MEMORY = 8 << 30  # the bound where free memory cannot be told
 MEMORY_SHARE = 0.8  # of the memory free when the first session starts
-CANCEL_POLL_S = 0.1
 _TOO_LARGE = re.compile(r"smaller than requested bytes of (\d+)")  # the arena's refusal
 _memory_limit: int | None = None  # the process's CPU arena bound, once set (onnxruntime's own)
 

@@ -22,6 +22,7 @@ import sysconfig
 from dataclasses import asdict, dataclass, field
 
 from ..errors import DependencyError
+from .outputs import within
 
 
 def python_executable() -> str:
@@ -45,9 +46,8 @@ def python_executable() -> str:
 def _in_this_python(path: str) -> bool:
     """Whether ``path`` is a file of this Python's installation or its virtual environment
     (a shim elsewhere on PATH only forwards to some Python)."""
-    real = os.path.realpath(path)
-    return any(real == os.path.realpath(root) or real.startswith(os.path.realpath(root) + os.sep)
-               for root in {sys.prefix, sys.exec_prefix, sys.base_exec_prefix})
+    return any(within(path, root) for root in {sys.prefix, sys.exec_prefix,
+                                                sys.base_exec_prefix})
 
 
 def externally_managed() -> bool:

@@ -12,6 +12,8 @@ from typing import Callable
 
 from ..errors import Cancelled, python_name, spell
 
+CANCEL_POLL_S = 0.1  # how often a wait (on a read, on onnxruntime) listens for Cancel
+
 
 def _ignore(*_args) -> None:
     return None

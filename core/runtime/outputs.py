@@ -38,6 +38,11 @@ def relation(path: str, folder: str) -> str | None:
     return None
 
 
+def within(path: str, folder: str) -> bool:
+    """Whether ``path``, links resolved, is ``folder`` or lies inside it."""
+    return relation(path, folder) in ("is", "lies inside")
+
+
 def check_apart(output: str, output_label: str, inputs: Iterable[str],
                 input_label: str) -> None:
     """Refuse an output that is, lies inside or contains one of the input folders."""

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import Cancelled
-from ..runtime.feedback import Feedback
+from ..runtime.feedback import CANCEL_POLL_S, Feedback
 from .geometry import Extent, Footprint, GeometryReader
 from .raster import ChipReader, ChipSettings, RasterSource, Window
 
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from numpy.typing import DTypeLike
 
 CHUNK_BATCHES = 16  # features are re-ordered for reading within chunks of 16 batches
-CANCEL_POLL_S = 0.2  # how often a wait on a read listens for Cancel
 
 
 class Status(Enum):

@@ -14,7 +14,7 @@ whole-number coarser resolutions, where this gives exactly the same pixels).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -150,12 +150,12 @@ class RasterSource:
         """The pixel size (x, y) in CRS units, both positive (the raster is north-up)."""
         return self.transform[1], -self.transform[5]
 
-    def tile_plan(self, cell_size: float) -> str | None:
-        """For a tile service, what reading at ``cell_size`` will fetch, said before any
-        tile is: the zoom level (the coarsest at least as fine as the cell size, as GDAL
-        picks it) and at most how many tiles cover the readable extent; None otherwise."""
+    def log_tile_plan(self, cell_size: float, log: Callable[[str], None]) -> None:
+        """For a tile service, say (``log``) what reading at ``cell_size`` will fetch, before
+        any tile is: the zoom level (the coarsest at least as fine as the cell size, as GDAL
+        picks it) and at most how many tiles cover the readable extent."""
         if not self.tile_levels or not cell_size:
-            return None
+            return
         finer = [level for level in self.tile_levels if level <= cell_size * (1 + 1e-6)]
         level = max(finer) if finer else self.tile_levels[0]
         tile = self.tile_size * level  # map units
@@ -163,10 +163,10 @@ class RasterSource:
         count = (math.ceil((right - left) / tile) + 1) * (math.ceil((top - bottom) / tile) + 1)
         zoom = math.log2(2 * WEB_MERCATOR_HALF / 256 / level)  # XYZ's numbering
         named = f"zoom {round(zoom)}" if abs(zoom - round(zoom)) < 0.01 else "the level"
-        return (f"{self.path}: reading tiles of {named} ({level:.4g} map units per pixel) for "
-                f"{setting('cell_size')} {cell_size:g}; at most {count:,} tiles of "
-                f"{self.tile_size} px cover the extent read (fewer where features are sparse; "
-                f"cached in {tile_cache_folder()}).")
+        log(f"{self.path}: reading tiles of {named} ({level:.4g} map units per pixel) for "
+            f"{setting('cell_size')} {cell_size:g}; at most {count:,} tiles of "
+            f"{self.tile_size} px cover the extent read (fewer where features are sparse; "
+            f"cached in {tile_cache_folder()}).")
 
     def check_cell_size(self, cell_size: float) -> None:
         """A tile service (XYZ, WMS, WMTS) has no native pixel: refuse to read it without a

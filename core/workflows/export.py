@@ -196,9 +196,7 @@ def export_chips(raster: str, features: Iterable[tuple[object, object, bytes | N
         raise DataError(f"Unknown metadata format '{settings.metadata_format}'; use "
                         f"{IMAGENET} or {LABELED_TILES}.")
     source = _raster_for(raster, settings)
-    plan = source.tile_plan(settings.cell_size)
-    if plan:
-        feedback.log(plan)
+    source.log_tile_plan(settings.cell_size, feedback.log)
     chip_settings = ChipSettings(settings.chip_size, source.bands, settings.crop_mode,
                                  settings.padding, bool(settings.blacken), settings.cell_size)
     stream = FeatureChips(source, chip_settings,
