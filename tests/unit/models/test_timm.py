@@ -15,19 +15,22 @@ from core.runtime.feedback import Feedback
 LITE0 = "timm:tf_efficientnet_lite0"
 
 
-def accuracy_after(pretrained: bool, epochs: int = 4) -> tuple[float, FeatureClassifier]:
+def learning_curve_mean(pretrained: bool, epochs: int = 3) -> tuple[float, FeatureClassifier]:
+    """Mean validation accuracy over the epochs: how fast a start learns, not where one
+    lucky epoch of 42 validation chips ends (that varies with the CPU's arithmetic)."""
     data = prepare_data(str(SAMPLE_RSSCN7), batch_size=32, chip_size=64, seed=0)
     classifier = FeatureClassifier(data, backbone=LITE0, pretrained=pretrained, device="cpu",
                                    feedback=Feedback())
     classifier.fit(epochs, lr=1e-3, early_stopping=False)
-    return max(row.accuracy for row in classifier.trainer.history), classifier
+    history = classifier.trainer.history
+    return sum(row.accuracy for row in history) / len(history), classifier
 
 
 def test_shipped_imagenet_weights_beat_training_from_scratch(tmp_path):
-    pretrained, classifier = accuracy_after(True)
-    scratch, _ = accuracy_after(False)
+    pretrained, classifier = learning_curve_mean(True)
+    scratch, _ = learning_curve_mean(False)
     assert classifier.data.normalization.mean == [0.5, 0.5, 0.5]  # lite0's [-1, 1] inputs
-    assert pretrained > scratch + 0.1, (pretrained, scratch)
+    assert pretrained > scratch + 0.15, (pretrained, scratch)
     paths = classifier.save("lite0", str(tmp_path))
     definition = json.loads(open(paths.definition).read())
     assert definition["Backbone"] == LITE0
