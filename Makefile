@@ -66,11 +66,17 @@ demo: setup
 # The tiers in order (pyproject.toml, tests/conftest.py): tests/unit (core), tests/cli (the
 # command line, torchrun), tests/qgis (the plugin in QGIS), tests/gpu (skipped, with the
 # reason, without a CUDA GPU). pytest fails when it finds no test (exit 5).
+# TEST_WORKERS processes share the tests (pytest-xdist; each takes the next test when done,
+# and tests/conftest.py gives each worker its share of the cores' threads): one per core, at
+# most 4 (several tests train, and each worker holds its own session fixtures).
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 4 ? n : 4 )))
+PYTEST = QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest -n $(TEST_WORKERS) --dist worksteal
+
 test: setup
-	QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest -q -rs --durations=20
+	$(PYTEST) -q -rs --durations=20
 
 test-fast: venv  # the unit tier, less its few runs of QGIS: core alone, in minutes
-	QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest tests/unit -m "not qgis" -q -rs
+	$(PYTEST) tests/unit -m "not qgis" -q -rs
 
 screenshots: setup  # the README's pictures, taken by the desktop test in the real QGIS
 	mkdir -p docs/images

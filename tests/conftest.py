@@ -43,6 +43,15 @@ def tier_of(item: pytest.Item) -> str:
     return parts[0]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Where pytest-xdist runs the tests in several workers (make test), each worker and what
+    it starts (the command line, qgis_process, torchrun) uses its share of the cores: PyTorch's
+    and OpenMP's threads of two workers on two cores would otherwise take turns on them."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if workers > 1 and "OMP_NUM_THREADS" not in os.environ:
+        os.environ["OMP_NUM_THREADS"] = str(max(1, (os.cpu_count() or 1) // workers))
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Each test is marked with its tier, and with ``qgis`` where it runs qgis_process in
     another tier; the tiers run in TIERS order (the unit tier's quick answers first)."""
