@@ -19,7 +19,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core.runtime.dependencies import check, install_arguments, says
+from ..core.runtime.dependencies import DependencyReport, check, install_arguments, says
 
 
 class DependenciesDialog(QDialog):
@@ -30,6 +30,7 @@ class DependenciesDialog(QDialog):
         self.setWindowTitle("Scene Classifier dependencies")
         self.packages_folder = packages_folder
         self.process: QProcess | None = None
+        self.report: DependencyReport | None = None
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["Package", "Installed", "Version",
                                               "What it enables"])
@@ -77,10 +78,11 @@ class DependenciesDialog(QDialog):
                                            package.version, package.purpose)):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
-        self.gpu.setText(f"NVIDIA GPU: {report.gpu}" if report.gpu else
-                         "No NVIDIA GPU found (or no driver): the CPU builds are installed.")
-        self.gpu_build.setChecked(bool(report.gpu))
-        self.gpu_build.setEnabled(bool(report.gpu))
+        self.report = report
+        choice = report.torch_choice()
+        self.gpu.setText(f"PyTorch: {choice.reason}")
+        self.gpu_build.setChecked(choice.uses_gpu)
+        self.gpu_build.setEnabled(choice.uses_gpu)
         self.ask.setVisible(bool(report.gpu))
 
     def ask_engines(self) -> None:
@@ -99,7 +101,11 @@ class DependenciesDialog(QDialog):
 
     def install(self, what: str) -> None:
         """Run pip for ``what`` in a separate process; its output goes to the log."""
-        arguments = install_arguments(what, self.packages_folder, self.gpu_build.isChecked())
+        want_gpu = self.gpu_build.isChecked()
+        choice = self.report.torch_choice(want_gpu) if what == "torch" else \
+            self.report.onnxruntime_choice(want_gpu)
+        arguments = install_arguments(choice, self.packages_folder)
+        self.log.appendPlainText(choice.reason)
         self.log.appendPlainText("$ " + " ".join(arguments))
         self.process = QProcess(self)
         self.process.setProcessChannelMode(QProcess.MergedChannels)

@@ -22,6 +22,7 @@ import sysconfig
 from dataclasses import asdict, dataclass, field
 
 from ..errors import DependencyError
+from .builds import Choice, Gpu, choose_onnxruntime, choose_torch, parse_nvidia_smi
 from .outputs import within
 
 
@@ -128,8 +129,6 @@ def require_report_libraries() -> None:
         ) from error
 
 PACKAGES_FOLDER = "scene_classifier_packages"  # inside the QGIS profile's python folder
-TORCH_CUDA_INDEX = "https://download.pytorch.org/whl/cu126"
-TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 
 
 @dataclass
@@ -151,14 +150,25 @@ class DependencyReport:
     torch_cuda: bool | None = None  # None: PyTorch not installed or not asked
     onnxruntime_cuda: bool | None = None
     python: str = field(default_factory=python_executable)
+    nvidia: Gpu | None = None  # the GPU as nvidia-smi reports it (compute capability too)
 
     def has(self, name: str) -> bool:
         """True when the package ``name`` is installed."""
         return any(p.name == name and p.installed for p in self.packages)
 
     def as_dict(self) -> dict:
-        """The report as plain data (for JSON)."""
-        return asdict(self)
+        """The report as plain data (for JSON; the GPU as ``gpu`` says it)."""
+        found = asdict(self)
+        del found["nvidia"]
+        return found
+
+    def torch_choice(self, want_gpu: bool = True) -> Choice:
+        """The PyTorch build the installer takes here (core.runtime.builds)."""
+        return choose_torch(platform.system(), platform.machine(), self.nvidia, want_gpu)
+
+    def onnxruntime_choice(self, want_gpu: bool = True) -> Choice:
+        """The onnxruntime build the installer takes here."""
+        return choose_onnxruntime(platform.system(), self.nvidia, want_gpu)
 
 
 def says(seen: bool | None) -> str:
@@ -185,17 +195,24 @@ def _version(name: str) -> str:
     return ""
 
 
-def nvidia_gpu() -> str:
-    """"name, driver" of the first NVIDIA GPU, or "" (no driver, no GPU)."""
+NVIDIA_QUERY = ("name", "driver_version", "compute_cap")
+
+
+def nvidia_gpu() -> Gpu | None:
+    """The first NVIDIA GPU as ``nvidia-smi`` reports it (name, driver, compute capability;
+    drivers older than 510 report no compute capability), or None (no driver, no GPU)."""
     if not shutil.which("nvidia-smi"):
-        return ""
-    try:
-        done = subprocess.run(["nvidia-smi", "--query-gpu=name,driver_version",
-                               "--format=csv,noheader"], capture_output=True, text=True,
-                              timeout=20)
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return done.stdout.strip().splitlines()[0] if done.returncode == 0 and done.stdout else ""
+        return None
+    for fields in (NVIDIA_QUERY, NVIDIA_QUERY[:2]):
+        try:
+            done = subprocess.run(["nvidia-smi", f"--query-gpu={','.join(fields)}",
+                                   "--format=csv,noheader"], capture_output=True, text=True,
+                                  timeout=20)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        if done.returncode == 0:
+            return parse_nvidia_smi(done.stdout)
+    return None
 
 
 def check(ask_engines: bool = False) -> DependencyReport:
@@ -203,7 +220,9 @@ def check(ask_engines: bool = False) -> DependencyReport:
     (asked in a separate process of QGIS's Python, which takes a few seconds)."""
     packages = [Dependency(name, purpose, installed(name), _version(name))
                 for name, purpose in PURPOSES.items()]
-    report = DependencyReport(packages, nvidia_gpu())
+    gpu = nvidia_gpu()
+    report = DependencyReport(packages, f"{gpu.name}, {gpu.driver}" if gpu else "",
+                              nvidia=gpu)
     if ask_engines:
         report.torch_cuda, report.onnxruntime_cuda = _engines_see_cuda(report)
     return report
@@ -250,11 +269,11 @@ def use_packages_folder(folder: str) -> None:
         sys.path.append(folder)
 
 
-def install_arguments(what: str, folder: str, gpu: bool, extra: list[str] | None = None,
+def install_arguments(choice: Choice, folder: str, extra: list[str] | None = None,
                       ) -> list[str]:
-    """The pip command (a list) that installs ``what`` ("torch" for PyTorch, torchvision and
-    onnx, or "onnxruntime") into ``folder``, the CUDA build where ``gpu``, with numpy
-    held at this Python's version (a constraints file written into ``folder``)."""
+    """The pip command (a list) that installs a ``choice`` of core.runtime.builds (PyTorch,
+    torchvision and onnx, or onnxruntime, in the build for this computer) into ``folder``,
+    with numpy held at this Python's version (a constraints file written into ``folder``)."""
     os.makedirs(folder, exist_ok=True)
     constraints = os.path.join(folder, "constraints.txt")
     try:
@@ -266,15 +285,8 @@ def install_arguments(what: str, folder: str, gpu: bool, extra: list[str] | None
     with open(constraints, "w", encoding="utf-8") as file:
         file.write(pin)
     arguments = [python_executable(), "-m", "pip", "install", "--target", folder,
-                 "--upgrade", "--no-warn-script-location", "-c", constraints]
-    if what == "torch":  # and onnx, which the ONNX copy of every saved package needs
-        arguments += ["torch", "torchvision", "onnx"]
-        if platform.system() != "Darwin":  # macOS has one build; elsewhere choose CPU/CUDA
-            arguments += ["--extra-index-url", TORCH_CUDA_INDEX if gpu else TORCH_CPU_INDEX]
-    elif what == "onnxruntime":
-        gpu_build = gpu and platform.system() != "Darwin"
-        arguments.append("onnxruntime-gpu" if gpu_build else "onnxruntime")
-    else:
-        raise ValueError(f"Unknown dependency set '{what}': torch or onnxruntime.")
+                 "--upgrade", "--no-warn-script-location", "-c", constraints,
+                 *choice.packages]
+    if choice.index:
+        arguments += ["--extra-index-url", choice.index]
     return arguments + list(extra or [])
-
