@@ -11,7 +11,7 @@ import sys
 import threading
 
 from ..core.errors import Cancelled, SceneClassifierError
-from ..core.runtime import distributed
+from ..core.runtime import dependencies, distributed
 from ..interface import parameters as interface
 from .arguments import build_parser, core_values, option_name
 from .commands import COMMANDS
@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(argv: list[str] | None) -> int:
+    # what the Dependencies dialog and the messages' by-hand command install is seen here too
+    dependencies.use_packages_folder(dependencies.plugin_packages_folder())
     parser = build_parser()
     arguments = parser.parse_args(argv)  # exits 2 with a message on bad arguments
     tool = arguments.tool

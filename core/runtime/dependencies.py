@@ -18,7 +18,6 @@ import platform
 import shutil
 import subprocess
 import sys
-import sysconfig
 from dataclasses import asdict, dataclass, field
 
 from ..errors import DependencyError
@@ -51,25 +50,39 @@ def _in_this_python(path: str) -> bool:
                                                 sys.base_exec_prefix})
 
 
-def externally_managed() -> bool:
-    """True where this Python's packages belong to the system (PEP 668: Debian, Ubuntu,
-    Fedora, Homebrew): pip refuses a plain install there."""
-    marker = os.path.join(sysconfig.get_paths()["stdlib"], "EXTERNALLY-MANAGED")
-    return sys.prefix == sys.base_prefix and os.path.isfile(marker)
+def qgis_profile_folder() -> str:
+    """QGIS's default profile folder on this platform (where QGIS keeps it unless told
+    otherwise): for the command line and notebooks, which run outside QGIS."""
+    system = platform.system()
+    if system == "Windows":
+        base = os.environ.get("APPDATA") or os.path.join(os.path.expanduser("~"), "AppData",
+                                                          "Roaming")
+    elif system == "Darwin":
+        base = os.path.join(os.path.expanduser("~"), "Library", "Application Support")
+    else:
+        base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"),
+                                                               ".local", "share")
+    return os.path.join(base, "QGIS", "QGIS3", "profiles", "default")
+
+
+def plugin_packages_folder() -> str:
+    """The folder the plugin's packages go into: the one QGIS's profile gave
+    (use_packages_folder, at the plugin's start), else the default profile's."""
+    return _packages_folder or packages_folder(qgis_profile_folder())
 
 
 def pip_command(packages: str = "torch torchvision onnx") -> str:
-    """The exact command that installs ``packages`` for this Python: into the user's own
-    site-packages where the system owns Python's, with numpy held at the version QGIS's GDAL
-    bindings were built against."""
-    flags = " --user --break-system-packages" if externally_managed() else ""
+    """The exact command that installs ``packages`` by hand into the folder the Dependencies
+    dialog installs into (``--target``: the same on every platform, and never the system's
+    own packages), with numpy held at the version QGIS's GDAL bindings were built against."""
     try:
         import numpy
 
         pin = f' "numpy=={numpy.__version__}"'
     except ImportError:
         pin = ""
-    return f'"{python_executable()}" -m pip install{flags} {packages}{pin}'
+    return (f'"{python_executable()}" -m pip install --target "{plugin_packages_folder()}" '
+            f'{packages}{pin}')
 
 
 def installed(module: str) -> bool:
@@ -129,6 +142,7 @@ def require_report_libraries() -> None:
         ) from error
 
 PACKAGES_FOLDER = "scene_classifier_packages"  # inside the QGIS profile's python folder
+_packages_folder: str | None = None  # the QGIS profile's, once the plugin has started
 
 
 @dataclass
@@ -263,8 +277,10 @@ def packages_folder(profile_folder: str) -> str:
 
 
 def use_packages_folder(folder: str) -> None:
-    """Put the plugin's packages folder on sys.path, after everything else: what QGIS
-    itself has (numpy above all) always wins."""
+    """Install into ``folder`` from now on, and put it on sys.path after everything else:
+    what QGIS itself has (numpy above all) always wins."""
+    global _packages_folder
+    _packages_folder = folder
     if os.path.isdir(folder) and folder not in sys.path:
         sys.path.append(folder)
 

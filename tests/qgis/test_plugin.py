@@ -55,8 +55,11 @@ def test_plugin_loads_without_torch_and_says_how_to_install_it(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert lines["TRAIN"].startswith("TRAIN False")
     assert "needs PyTorch and torchvision" in lines["TRAIN"]
-    command = f'"{sys.executable}" -m pip install torch torchvision onnx "numpy=='
-    assert command in lines["TRAIN"]
+    # by hand into the folder the Dependencies dialog installs into: the QGIS profile's
+    command = f'"{sys.executable}" -m pip install --target "'
+    target = re.search(f'{re.escape(command)}([^"]+)" torch torchvision onnx "numpy==',
+                       lines["TRAIN"])
+    assert target and target.group(1).endswith("/python/scene_classifier_packages")
     assert lines["HELP"].startswith("HELP PyTorch is not installed for the Python that runs "
                                     "QGIS: this tool cannot run until it is. Install it with "
                                     "Plugins ▸ Scene Classifier ▸ Dependencies…, or with | "
@@ -175,16 +178,30 @@ def test_core_modules_import_in_one_direction():
     assert not cycles
 
 
-def test_the_install_command_suits_a_python_the_system_owns(monkeypatch):
-    """Debian's Python (QGIS's on Debian and Ubuntu) refuses a plain pip install (PEP 668):
-    the command installs into the user's site-packages and holds numpy for GDAL."""
+def test_the_install_command_by_hand_targets_the_plugins_folder_on_every_platform(
+        monkeypatch, tmp_path):
+    """The command a message gives installs where the Dependencies dialog does (--target
+    the plugin's folder in the QGIS profile), never into the system's packages: no
+    --user --break-system-packages on Debian's Python, the same form on Windows and macOS."""
     import numpy
 
     from core.runtime import dependencies
 
-    monkeypatch.setattr(dependencies, "externally_managed", lambda: True)
-    assert dependencies.pip_command().endswith(
-        f' -m pip install --user --break-system-packages torch torchvision onnx '
-        f'"numpy=={numpy.__version__}"')
-    monkeypatch.undo()
-    assert not dependencies.externally_managed()  # a virtual environment's packages are its own
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    monkeypatch.setenv("APPDATA", str(home / "AppData" / "Roaming"))
+    monkeypatch.setattr(dependencies, "_packages_folder", None)  # outside QGIS
+    profiles = {"Linux": home / ".local" / "share", "Windows": home / "AppData" / "Roaming",
+                "Darwin": home / "Library" / "Application Support"}
+    for system, base in profiles.items():
+        monkeypatch.setattr(dependencies.platform, "system", lambda system=system: system)
+        folder = base / "QGIS" / "QGIS3" / "profiles" / "default" / "python" / \
+            "scene_classifier_packages"
+        assert dependencies.pip_command() == (
+            f'"{dependencies.python_executable()}" -m pip install --target "{folder}" torch '
+            f'torchvision onnx "numpy=={numpy.__version__}"'), system
+    given = tmp_path / "profile" / "python" / "scene_classifier_packages"
+    dependencies.use_packages_folder(str(given))  # as the plugin does at QGIS's start
+    assert f'--target "{given}" onnxruntime' in dependencies.pip_command("onnxruntime")
+    assert "--break-system-packages" not in dependencies.pip_command()

@@ -205,5 +205,6 @@ def test_missing_report_libraries_are_named_with_the_install_command(tmp_path):
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert "reports need Jinja2 and matplotlib" in done.stdout
-    assert f'"{sys.executable}" -m pip install jinja2 matplotlib' in done.stdout
+    assert f'"{sys.executable}" -m pip install --target "' in done.stdout
+    assert '/python/scene_classifier_packages" jinja2 matplotlib "numpy==' in done.stdout
     assert not (tmp_path / "lr.html").exists()
