@@ -4,9 +4,11 @@ enables, and an Install button that runs QGIS's own pip into the plugin's folder
 from __future__ import annotations
 
 from qgis.PyQt.QtCore import QProcess
+from qgis.PyQt.QtGui import QTextCursor
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
     QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -19,7 +21,14 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core.runtime.dependencies import DependencyReport, check, install_arguments, says
+from ..core.runtime.dependencies import (
+    DependencyReport,
+    check,
+    install_arguments,
+    remove_shadowed_copies,
+    says,
+    use_packages_folder,
+)
 
 
 class DependenciesDialog(QDialog):
@@ -41,10 +50,13 @@ class DependenciesDialog(QDialog):
         self.gpu_build = QCheckBox("Install the CUDA (NVIDIA GPU) builds")
         self.buttons = {what: QPushButton(label) for what, label in (
             ("torch", "Install PyTorch (training and classifying)"),
-            ("onnxruntime", "Install onnxruntime (classifying only, about 15 MB)"))}
+            ("onnxruntime", "Install onnxruntime (classifying only, about 85 MB)"))}
         self.cancel = QPushButton("Cancel the installation")
         self.progress = QProgressBar()
+        self.status = QLabel()  # what pip does now: a busy bar draws no text of its own
         self.log = QPlainTextEdit(readOnly=True)
+        self.close_buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        self.was_missing: set[str] = set()  # packages missing when the dialog opened
         self.note = QLabel(f"Packages are installed into {packages_folder} (QGIS's own "
                            "Python packages are never changed); restart QGIS to use them.")
         self.note.setWordWrap(True)
@@ -63,8 +75,10 @@ class DependenciesDialog(QDialog):
         self.cancel.clicked.connect(self.stop)
         row.addWidget(self.cancel)
         layout.addLayout(row)
-        for widget in (self.progress, self.log, self.note):
+        for widget in (self.progress, self.status, self.log, self.note, self.close_buttons):
             layout.addWidget(widget)
+        self.close_buttons.rejected.connect(self.close)
+        self.status.setWordWrap(True)
         self.progress.setVisible(False)
         self.cancel.setEnabled(False)
         self.resize(900, 620)
@@ -73,9 +87,13 @@ class DependenciesDialog(QDialog):
         """Show what is installed now."""
         report = check()
         self.table.setRowCount(len(report.packages))
+        if self.report is None:
+            self.was_missing = {p.name for p in report.packages if not p.installed}
         for row, package in enumerate(report.packages):
-            for column, text in enumerate((package.name, "yes" if package.installed else "no",
-                                           package.version, package.purpose)):
+            there = "no" if not package.installed else \
+                "yes: restart QGIS" if package.name in self.was_missing else "yes"
+            for column, text in enumerate((package.name, there, package.version,
+                                           package.purpose)):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
         self.report = report
@@ -105,8 +123,9 @@ class DependenciesDialog(QDialog):
         choice = self.report.torch_choice(want_gpu) if what == "torch" else \
             self.report.onnxruntime_choice(want_gpu)
         arguments = install_arguments(choice, self.packages_folder)
-        self.log.appendPlainText(choice.reason)
-        self.log.appendPlainText("$ " + " ".join(arguments))
+        self._say(choice.reason)
+        self._say("$ " + " ".join(arguments))
+        self.status.setText(f"Starting pip: {choice.build} build…")
         self.process = QProcess(self)
         self.process.setProcessChannelMode(QProcess.MergedChannels)
         self.process.readyReadStandardOutput.connect(self._show_output)
@@ -117,22 +136,39 @@ class DependenciesDialog(QDialog):
     def stop(self) -> None:
         """Stop the running pip, if any."""
         if self.process is not None:
-            self.log.appendPlainText("Cancelled: pip was stopped.")
+            self._say("Cancelled: pip was stopped.")
             self.process.kill()
 
     def _show_output(self) -> None:
         text = bytes(self.process.readAllStandardOutput()).decode("utf-8", "replace")
-        self.log.appendPlainText(text.rstrip())
+        self._say(text.rstrip())
         last = text.strip().splitlines()[-1:] if text.strip() else []
         if last:
-            self.progress.setFormat(last[0][:90])
+            self.status.setText(last[0].strip()[:160])
+
+    def _say(self, text: str) -> None:
+        """Add ``text`` to the log and show its last line (the log follows new output even
+        where long lines wrap)."""
+        self.log.appendPlainText(text)
+        self.log.moveCursor(QTextCursor.End)
+        self.log.ensureCursorVisible()
+        bar = self.log.verticalScrollBar()
+        bar.setValue(bar.maximum())
 
     def _finished(self, code: int, _status: QProcess.ExitStatus) -> None:
         self._busy(False)
-        self.log.appendPlainText("Installed: restart QGIS to use it." if code == 0 else
-                                 f"pip stopped with exit code {code}; see the lines above.")
         self.process = None
+        if code == 0:
+            use_packages_folder(self.packages_folder)  # the table finds what was installed
+            removed = remove_shadowed_copies(self.packages_folder)
+            if removed:
+                self._say(f"Removed the copies of {', '.join(removed)} that QGIS already has "
+                          "in the same version.")
         self.refresh()
+        self.status.setText("Installed: restart QGIS to use it." if code == 0 else
+                            f"pip stopped with exit code {code}; see the log.")
+        self._say("Installed: restart QGIS to use it." if code == 0 else
+                  f"pip stopped with exit code {code}; see the lines above.")
 
     def _busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)

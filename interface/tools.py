@@ -224,7 +224,7 @@ def engine_parameters() -> tuple[Parameter, ...]:
         Parameter(ids.ENGINE, "Engine", ENUM,
                   "What runs the network: auto uses PyTorch when it is installed, else "
                   "onnxruntime on the ONNX copy every model package carries (onnxruntime is "
-                  "about 15 MB; PyTorch 0.2 to 2 GB). The log names the engine, processor and "
+                  "about 85 MB; PyTorch 0.2 to 2 GB). The log names the engine, processor and "
                   "precision that ran.", CLASSIFYING["engine"], advanced=True,
                   choices=choices(*((name, name, name) for name in ENGINES))),
     )

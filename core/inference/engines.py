@@ -38,12 +38,15 @@ def choose_engine(engine: str = AUTO) -> str:
     if engine == TORCH and not torch_there:
         raise DependencyError(
             "Classifying needs PyTorch or onnxruntime, and neither is installed for this "
-            f"Python. The smaller is onnxruntime:\n  {dependencies.pip_command('onnxruntime')}\nor "
-            f"PyTorch:\n  {dependencies.pip_command()}\nthen restart QGIS.")
+            "Python. In the QGIS desktop, install one with Plugins ▸ Scene Classifier ▸ "
+            "Dependencies…; or by hand, the smaller, onnxruntime:\n  "
+            f"{dependencies.pip_command('onnxruntime')}\nor PyTorch:\n  "
+            f"{dependencies.pip_command()}\nthen restart QGIS.")
     if engine == ONNXRUNTIME and not dependencies.installed("onnxruntime"):
         raise DependencyError(
             f"{setting('engine')} is onnxruntime, which is not installed for this Python. "
-            f"Install it with:\n  {dependencies.pip_command('onnxruntime')}\nthen restart QGIS.")
+            "Install it with Plugins ▸ Scene Classifier ▸ Dependencies… in the QGIS desktop, "
+            f"or with:\n  {dependencies.pip_command('onnxruntime')}\nthen restart QGIS.")
     return engine
 
 

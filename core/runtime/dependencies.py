@@ -193,7 +193,7 @@ def says(seen: bool | None) -> str:
 PURPOSES = {
     "torch": "training, and classifying with PyTorch",
     "torchvision": "the backbones (with PyTorch)",
-    "onnxruntime": "classifying without PyTorch, from a package's ONNX copy (about 15 MB)",
+    "onnxruntime": "classifying without PyTorch, from a package's ONNX copy (about 85 MB)",
     "timm": "more backbones: any timm model (TIMM_BACKBONE)",
     "jinja2": "the HTML reports",
     "matplotlib": "the pictures in reports and notebooks",
@@ -300,9 +300,39 @@ def install_arguments(choice: Choice, folder: str, extra: list[str] | None = Non
         pin = ""
     with open(constraints, "w", encoding="utf-8") as file:
         file.write(pin)
+    # --no-warn-conflicts: pip checks the target folder's packages against those of QGIS's
+    # own Python and prints a resolver ERROR about packages unrelated to this install
     arguments = [python_executable(), "-m", "pip", "install", "--target", folder,
-                 "--upgrade", "--no-warn-script-location", "-c", constraints,
-                 *choice.packages]
+                 "--upgrade", "--no-warn-script-location", "--no-warn-conflicts",
+                 "-c", constraints, *choice.packages]
     if choice.index:
         arguments += ["--extra-index-url", choice.index]
     return arguments + list(extra or [])
+
+
+def remove_shadowed_copies(folder: str) -> list[str]:
+    """Remove from ``folder`` the packages that pip copied in although this Python already
+    has the same version elsewhere on sys.path, ahead of the folder (numpy above all: the
+    constraint holds it at QGIS's version, so the copy is never imported); returns their
+    names. Files are those the package's RECORD lists inside ``folder``."""
+    root = os.path.realpath(folder)
+    others = [path for path in sys.path if path and os.path.realpath(path) != root]
+    elsewhere = {(d.metadata["Name"] or "").lower(): d.version
+                 for d in importlib.metadata.distributions(path=others)}
+    removed = []
+    for distribution in importlib.metadata.distributions(path=[folder]):
+        name = (distribution.metadata["Name"] or "").lower()
+        if not name or elsewhere.get(name) != distribution.version:
+            continue
+        paths = [os.path.realpath(str(file.locate())) for file in distribution.files or ()]
+        for path in paths:
+            if within(path, root) and path != root and os.path.isfile(path):
+                os.remove(path)
+        for path in sorted({os.path.dirname(p) for p in paths}, key=len, reverse=True):
+            while within(path, root) and path != root and os.path.isdir(path) and \
+                    not os.listdir(path):
+                os.rmdir(path)
+                path = os.path.dirname(path)
+        removed.append(name)
+    return removed
+

@@ -97,6 +97,7 @@ def install_from_the_dependencies_dialog() -> dict:
     dialog = plugins["scene_classifier"].show_dependencies()
     wait(None, None, 300)
     save(dialog.grab(), "dependencies_dialog.png")
+    dialog.resize(760, 560)  # a smaller window: pip's long lines wrap and fill the log
     dialog.buttons["onnxruntime"].click()
     process = dialog.process
     wait(process.finished, None, 120000)
@@ -104,7 +105,11 @@ def install_from_the_dependencies_dialog() -> dict:
     found = {"log": dialog.log.toPlainText(), "folder": dialog.packages_folder,
              "installed": sorted(name for name in os.listdir(dialog.packages_folder)
                                  if name.endswith(".dist-info")),
-             "rows": [dialog.table.item(row, 0).text() for row in range(dialog.table.rowCount())]}
+             "rows": [dialog.table.item(row, 0).text() for row in range(dialog.table.rowCount())],
+             "log_at_end": dialog.log.verticalScrollBar().value() ==
+             dialog.log.verticalScrollBar().maximum(),
+             "log_overflows": dialog.log.verticalScrollBar().maximum() > 0,
+             "status": dialog.status.text(), "can_close": dialog.close_buttons.isVisible()}
     dialog.close()
     return found
 

@@ -42,6 +42,10 @@ def test_the_installer_fills_the_plugins_own_folder_and_holds_numpy(tmp_path):
     assert installed == ["numpy-" + numpy.__version__ + ".dist-info",
                          "onnxruntime-99.0.dist-info"]
     assert Path(numpy.__file__).parent != Path(target) / "numpy"  # QGIS's own numpy untouched
+    # the copy of numpy (the version QGIS has, which always wins) is removed after the install
+    assert dependencies.remove_shadowed_copies(target) == ["numpy"]
+    assert sorted(p.name for p in Path(target).iterdir()) == [
+        "constraints.txt", "onnxruntime", "onnxruntime-99.0.dist-info"]
     dependencies.use_packages_folder(target)
     try:
         assert sys.path[-1] == target  # after everything QGIS has
