@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from qgis.core import QgsApplication
 
 from .core.runtime.dependencies import packages_folder
-from .provider import SceneClassifierProvider
+from .provider import ICON, SceneClassifierProvider
 
 if TYPE_CHECKING:
     from qgis.gui import QgisInterface
@@ -33,10 +33,11 @@ class SceneClassifierPlugin:
 
     def initGui(self) -> None:  # noqa: N802 (QGIS's name)
         """Register the provider and add the Dependencies… menu entry (the desktop only)."""
+        from qgis.PyQt.QtGui import QIcon
         from qgis.PyQt.QtWidgets import QAction
 
         self.initProcessing()
-        self.action = QAction("Dependencies…", self.iface.mainWindow())
+        self.action = QAction(QIcon(ICON), "Dependencies…", self.iface.mainWindow())
         self.action.triggered.connect(self.show_dependencies)
         self.iface.addPluginToMenu(MENU, self.action)
         self._say_what_is_missing()

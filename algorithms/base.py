@@ -326,6 +326,8 @@ def qgis_parameter(spec: Parameter,
             parameter.setMinimum(spec.minimum)
         if spec.maximum is not None:
             parameter.setMaximum(spec.maximum)
+        if spec.decimals is not None:  # QGIS's number widget shows 6 decimals unless told
+            parameter.setMetadata({"widget_wrapper": {"decimals": spec.decimals}})
         return parameter
     if kind == kinds.BOOLEAN:
         return QgsProcessingParameterBoolean(spec.name, label, default)

@@ -59,6 +59,7 @@ class Parameter:
     geometry: str = ""  # FEATURES and FEATURES_OUT
     create_by_default: bool = True  # optional outputs: written unless left empty
     setting: str = ""  # the field of core's settings it gives (core.errors.setting)
+    decimals: int | None = None  # NUMBER: decimals the dialog shows (QGIS's default: 6)
 
     @property
     def option(self) -> str:

@@ -134,7 +134,7 @@ TRAINING_DATA = (
     Parameter(ids.VAL_SPLIT_PCT, "Validation share (%)", NUMBER,
               "Share of each class kept aside (stratified, seeded) to measure accuracy.",
               TRAINING["val_split_pct"],
-              minimum=1, maximum=90),
+              minimum=1, maximum=90, decimals=1),
     Parameter(ids.OVERSAMPLE, "Oversample minority classes", BOOLEAN,
               "Draw training chips so every class is seen equally often (for unbalanced "
               "data).", TRAINING["oversample"]),

@@ -84,6 +84,9 @@ def screenshot_dialog(algorithm: str) -> str:
     dialog.resize(1000, 1000)
     dialog.show()
     wait(None, None, 500)
+    from qgis.PyQt.QtWidgets import QDoubleSpinBox
+
+    record("number_texts", sorted(box.text() for box in dialog.findChildren(QDoubleSpinBox)))
     path = save(dialog.grab(), "train_dialog.png")
     dialog.close()
     return path
@@ -94,6 +97,7 @@ def install_from_the_dependencies_dialog() -> dict:
     (pip finds it where the test's PIP_FIND_LINKS says, offline)."""
     from qgis.utils import plugins
 
+    record("menu_icon", not plugins["scene_classifier"].action.icon().isNull())
     dialog = plugins["scene_classifier"].show_dependencies()
     wait(None, None, 300)
     save(dialog.grab(), "dependencies_dialog.png")
