@@ -25,4 +25,6 @@ class CheckDependencies(SceneClassifierAlgorithm):
         from ..core.workflows.check_dependencies import check_and_report
 
         path = self.parameterAsFileOutput(parameters, ids.OUTPUT_REPORT, context)
-        return {ids.OUTPUT_REPORT: path, **check_and_report(path, core_feedback)}
+        return {ids.OUTPUT_REPORT: path, **check_and_report(
+            path, core_feedback, self.value(parameters, ids.INSTALL, context),
+            self.value(parameters, ids.WHEELS, context) or None)}

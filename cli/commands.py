@@ -126,7 +126,8 @@ def check_dependencies(values: Values, feedback: Feedback) -> dict:
     from ..core.workflows.check_dependencies import check_and_report
 
     return {ids.OUTPUT_REPORT: values[ids.OUTPUT_REPORT],
-            **check_and_report(values[ids.OUTPUT_REPORT], feedback)}
+            **check_and_report(values[ids.OUTPUT_REPORT], feedback, values[ids.INSTALL],
+                               values[ids.WHEELS] or None)}
 
 
 COMMANDS: dict[str, Callable[[Values, Feedback], dict]] = {

@@ -3,15 +3,19 @@ enables, and an Install button that runs QGIS's own pip into the plugin's folder
 
 from __future__ import annotations
 
+import tempfile
+
 from qgis.PyQt.QtCore import QProcess
 from qgis.PyQt.QtGui import QTextCursor
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -21,6 +25,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..core.errors import DependencyError
 from ..core.runtime.dependencies import (
     DependencyReport,
     check,
@@ -29,6 +34,7 @@ from ..core.runtime.dependencies import (
     says,
     use_packages_folder,
 )
+from ..core.runtime.installer import offline_arguments
 
 
 class DependenciesDialog(QDialog):
@@ -51,6 +57,11 @@ class DependenciesDialog(QDialog):
         self.buttons = {what: QPushButton(label) for what, label in (
             ("torch", "Install PyTorch (training and classifying)"),
             ("onnxruntime", "Install onnxruntime (classifying only, about 85 MB)"))}
+        self.wheels = QLineEdit()
+        self.wheels.setPlaceholderText("Offline: a folder or .zip of wheels to install from, "
+                                       "with no network (empty: from the package index)")
+        self.browse = QPushButton("Folder of wheels…")
+        self.scratch: tempfile.TemporaryDirectory | None = None  # an unpacked .zip of wheels
         self.cancel = QPushButton("Cancel the installation")
         self.progress = QProgressBar()
         self.status = QLabel()  # what pip does now: a busy bar draws no text of its own
@@ -68,6 +79,11 @@ class DependenciesDialog(QDialog):
         self.ask.clicked.connect(self.ask_engines)
         for widget in (self.table, self.gpu, self.ask, self.gpu_build):
             layout.addWidget(widget)
+        offline = QHBoxLayout()
+        offline.addWidget(self.wheels)
+        offline.addWidget(self.browse)
+        self.browse.clicked.connect(self._choose_wheels)
+        layout.addLayout(offline)
         row = QHBoxLayout()
         for what, button in self.buttons.items():
             button.clicked.connect(lambda _checked, what=what: self.install(what))
@@ -81,7 +97,7 @@ class DependenciesDialog(QDialog):
         self.status.setWordWrap(True)
         self.progress.setVisible(False)
         self.cancel.setEnabled(False)
-        self.resize(900, 620)
+        self.resize(900, 700)
 
     def refresh(self) -> None:
         """Show what is installed now."""
@@ -122,7 +138,16 @@ class DependenciesDialog(QDialog):
         want_gpu = self.gpu_build.isChecked()
         choice = self.report.torch_choice(want_gpu) if what == "torch" else \
             self.report.onnxruntime_choice(want_gpu)
-        arguments = install_arguments(choice, self.packages_folder)
+        extra = []
+        if self.wheels.text().strip():
+            self.scratch = tempfile.TemporaryDirectory(prefix="scene_classifier_wheels_")
+            try:
+                extra = offline_arguments(self.wheels.text().strip(), self.scratch.name)
+            except (DependencyError, OSError) as error:
+                self._say(str(error))
+                self.status.setText(str(error))
+                return
+        arguments = install_arguments(choice, self.packages_folder, extra)
         self._say(choice.reason)
         self._say("$ " + " ".join(arguments))
         self.status.setText(f"Starting pip: {choice.build} build…")
@@ -155,9 +180,17 @@ class DependenciesDialog(QDialog):
         bar = self.log.verticalScrollBar()
         bar.setValue(bar.maximum())
 
+    def _choose_wheels(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Folder of wheels (.whl files)")
+        if folder:
+            self.wheels.setText(folder)
+
     def _finished(self, code: int, _status: QProcess.ExitStatus) -> None:
         self._busy(False)
         self.process = None
+        if self.scratch is not None:
+            self.scratch.cleanup()
+            self.scratch = None
         if code == 0:
             use_packages_folder(self.packages_folder)  # the table finds what was installed
             removed = remove_shadowed_copies(self.packages_folder)

@@ -549,7 +549,7 @@
     </message>
     <message>
       <location filename="../interface/tools.py" />
-      <source>What runs the network: auto uses PyTorch when it is installed, else onnxruntime on the ONNX copy every model package carries (onnxruntime is about 15 MB; PyTorch 0.2 to 2 GB). The log names the engine, processor and precision that ran.</source>
+      <source>What runs the network: auto uses PyTorch when it is installed, else onnxruntime on the ONNX copy every model package carries (onnxruntime is about 85 MB; PyTorch 0.2 to 2 GB). The log names the engine, processor and precision that ran.</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -859,7 +859,37 @@
     </message>
     <message>
       <location filename="../interface/tools.py" />
-      <source>Shows which of the packages the plugin uses are installed for the Python that runs QGIS (PyTorch and torchvision for training, onnxruntime for classifying without PyTorch, Jinja2 and matplotlib for reports), the NVIDIA GPU and its driver, and whether PyTorch and onnxruntime can use it. The report ends with the install commands for what is missing. In the desktop, Plugins ▸ Scene Classifier ▸ Dependencies… shows the same and installs with one click.&lt;br&gt;&lt;br&gt;Outputs true/false for PyTorch, onnxruntime and CUDA, to branch on in a model.</source>
+      <source>Shows which of the packages the plugin uses are installed for the Python that runs QGIS (PyTorch and torchvision for training, onnxruntime for classifying without PyTorch, Jinja2 and matplotlib for reports), the NVIDIA GPU and its driver, and whether PyTorch and onnxruntime can use it. The report ends with the install commands for what is missing. In the desktop, Plugins ▸ Scene Classifier ▸ Dependencies… shows the same and installs with one click.&lt;br&gt;&lt;br&gt;With 'Install', it also installs PyTorch or onnxruntime where the Dependencies dialog does (the plugin's folder in the QGIS profile; restart QGIS afterwards), in the build for this computer's NVIDIA driver and GPU; from the package index, or with no network from a folder or .zip of wheels prepared on a connected machine (see the README).&lt;br&gt;&lt;br&gt;Outputs true/false for PyTorch, onnxruntime and CUDA, to branch on in a model.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Install</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>nothing: only check. PyTorch: torch, torchvision and onnx (training and classifying; 0.2 to 2 GB). onnxruntime: classifying only (about 85 MB).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>nothing (check only)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>PyTorch</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Offline: folder or .zip of wheels</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Install from these wheels only, with no network (pip --no-index --find-links): a folder of .whl files (type or paste its path) or a .zip of one. Empty: from the package index.</source>
       <translation type="unfinished" />
     </message>
     <message>

@@ -11,6 +11,8 @@ from ..core.data.labeled_tiles import IMAGENET, LABELED_TILES
 from ..core.inference.engines import ENGINES
 from ..core.models.backbones import BACKBONES, DEFAULT_BACKBONE
 from ..core.runtime.devices import DEVICES
+from ..core.runtime.installer import ONNXRUNTIME as ONNXRUNTIME_SET
+from ..core.runtime.installer import TORCH as TORCH_SET
 from ..core.runtime.outputs import default_models_folder
 from ..core.sources.raster import BOUNDING_BOX, FIXED
 from ..core.workflows.classify import GridSettings
@@ -70,6 +72,7 @@ SETTINGS = {
     ids.OUTPUT_FOLDER: "output_folder", ids.OUTPUT_REPORT: "report_path",
     ids.OUTPUT_SUMMARY: "summary_output", ids.OUTPUT_RASTER: "class_map",
     ids.OUTPUT_CONFUSION: "confusion_path", ids.OUTPUT_ERRORS: "errors_output",
+    ids.INSTALL: "install", ids.WHEELS: "wheels",
 }
 
 
@@ -545,9 +548,24 @@ CHECK_DEPENDENCIES = tool(
     "and onnxruntime can use it. The report ends with the install commands for what is "
     "missing. In the desktop, Plugins ▸ Scene Classifier ▸ Dependencies… shows the same and "
     "installs with one click.<br><br>"
+    "With 'Install', it also installs PyTorch or onnxruntime where the Dependencies dialog "
+    "does (the plugin's folder in the QGIS profile; restart QGIS afterwards), in the build "
+    "for this computer's NVIDIA driver and GPU; from the package index, or with no network "
+    "from a folder or .zip of wheels prepared on a connected machine (see the README).<br><br>"
     "Outputs true/false for PyTorch, onnxruntime and CUDA, to branch on in a model.",
     None,
-    (Parameter(ids.OUTPUT_REPORT, "Report", FILE_OUT,
+    (Parameter(ids.INSTALL, "Install", ENUM,
+               "nothing: only check. PyTorch: torch, torchvision and onnx (training and "
+               "classifying; 0.2 to 2 GB). onnxruntime: classifying only (about 85 MB).",
+               "nothing", choices=choices((None, "nothing", "nothing (check only)"),
+                                          (TORCH_SET, "torch", "PyTorch"),
+                                          (ONNXRUNTIME_SET, "onnxruntime", "onnxruntime"))),
+     Parameter(ids.WHEELS, "Offline: folder or .zip of wheels", FILE,
+               "Install from these wheels only, with no network (pip --no-index "
+               "--find-links): a folder of .whl files (type or paste its path) or a .zip of "
+               "one. Empty: from the package index.", optional=True, advanced=True,
+               file_filter="Zip of wheels (*.zip);;All files (*)"),
+     Parameter(ids.OUTPUT_REPORT, "Report", FILE_OUT,
                "The packages, their versions and what each enables; the GPU; the commands to "
                "install what is missing.", file_filter="HTML files (*.html)"),),
     (Output(ids.TORCH, "PyTorch and torchvision installed", BOOLEAN_RESULT),

@@ -134,6 +134,36 @@ def make_wheel(folder: Path, name: str, version: str, requires: tuple[str, ...] 
     return wheel
 
 
+# Every way pip could reach a network leads to a closed port on this machine: an install
+# under these variables that needs the network fails.
+NO_NETWORK = {"PIP_INDEX_URL": "http://127.0.0.1:9/simple", "HTTP_PROXY": "http://127.0.0.1:9",
+              "HTTPS_PROXY": "http://127.0.0.1:9", "PIP_RETRIES": "0", "PIP_TIMEOUT": "2"}
+
+
+def offline_wheels(folder: Path) -> Path:
+    """A .zip of wheels as a user brings it from a connected machine (in a sub-folder):
+    onnxruntime 99.0 (a stand-in) and the numpy QGIS has; the wheels also lie in
+    ``folder``/wheels."""
+    import numpy
+
+    wheels = folder / "wheels"
+    make_wheel(wheels, "onnxruntime", "99.0", requires=("numpy>=1.20",))
+    make_wheel(wheels, "numpy", numpy.__version__)
+    archive = folder / "wheels.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for wheel in wheels.iterdir():
+            out.write(wheel, f"downloaded/{wheel.name}")
+    return archive
+
+
+def imported_onnxruntime(folder: Path | str) -> str:
+    """onnxruntime's version as a Python that looks in ``folder`` first imports it."""
+    done = subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(folder)!r})"
+                           "; import onnxruntime; print(onnxruntime.__version__)"],
+                          capture_output=True, text=True, timeout=60)
+    return done.stdout.strip()
+
+
 # The start of a script run by QGIS's Python (format with plugins=<folder holding the plugin>,
 # block_torch=True/False, then append what to run): the plugin's provider loaded, and
 # run(algorithm id, parameters) -> (ok, results, feedback with .lines and .errors).
@@ -193,8 +223,10 @@ def cli_environment(folder: Path) -> dict:
     return dict(os.environ, PYTHONPATH=str(plugins), HOME=str(home), OMP_NUM_THREADS="1")
 
 
-def run_cli(folder: Path, *arguments: str, processes: int = 1) -> subprocess.CompletedProcess:
-    """``python -m scene_classifier ...``, or under ``torchrun --nproc_per_node processes``."""
+def run_cli(folder: Path, *arguments: str, processes: int = 1,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """``python -m scene_classifier ...``, or under ``torchrun --nproc_per_node processes``;
+    ``env``: more environment variables."""
     if processes > 1:
         torchrun = Path(sys.executable).with_name("torchrun")
         command = [str(torchrun) if torchrun.exists() else shutil.which("torchrun"),
@@ -202,7 +234,8 @@ def run_cli(folder: Path, *arguments: str, processes: int = 1) -> subprocess.Com
     else:
         command = [sys.executable, "-m", "scene_classifier"]
     return subprocess.run(command + [str(a) for a in arguments], capture_output=True,
-                          text=True, env=cli_environment(folder), cwd=folder, timeout=900)
+                          text=True, env=dict(cli_environment(folder), **(env or {})),
+                          cwd=folder, timeout=900)
 
 
 def outputs(result: subprocess.CompletedProcess) -> dict[str, str]:

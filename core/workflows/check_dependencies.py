@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from ..errors import DependencyError, setting
 from ..reports.report import write_dependency_report
+from ..runtime import installer
 from ..runtime.dependencies import check, pip_command
 from ..runtime.feedback import Feedback
 
 
-def check_and_report(path: str, feedback: Feedback) -> dict[str, bool]:
-    """Check the packages and the GPU (asking the engines), write the HTML report with the
-    install commands for what is missing to ``path``, log a line per package; returns
-    whether PyTorch (with torchvision), onnxruntime and a CUDA engine are there (TORCH,
+def check_and_report(path: str, feedback: Feedback, install: str | None = None,
+                     wheels: str | None = None) -> dict[str, bool]:
+    """First install ``install`` (core.runtime.installer's TORCH or ONNXRUNTIME; from the
+    folder or .zip ``wheels`` offline, else from the index) where given; then check the
+    packages and the GPU (asking the engines), write the HTML report with the install
+    commands for what is missing to ``path``, log a line per package; returns whether
+    PyTorch (with torchvision), onnxruntime and a CUDA engine are there (TORCH,
     ONNXRUNTIME, CUDA)."""
+    if install:
+        feedback.report(0.0, f"installing {install}", force=True)
+        installer.install(install, feedback, wheels)
+    elif wheels:
+        raise DependencyError(f"{setting('wheels')} is given but {setting('install')} is "
+                              "nothing: choose what to install from it.")
     feedback.report(0.1, "asking PyTorch and onnxruntime about the GPU", force=True)
     report = check(ask_engines=True)
     torch_there = report.has("torch") and report.has("torchvision")

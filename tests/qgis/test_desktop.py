@@ -7,11 +7,18 @@ import os
 import shutil
 import subprocess
 import sysconfig
+import zipfile
 from pathlib import Path
 
-import numpy
-
-from conftest import MASSACHUSETTS_TIF, ROOT, SAMPLE_RSSCN7, copy_subset, make_wheel
+from conftest import (
+    MASSACHUSETTS_TIF,
+    NO_NETWORK,
+    ROOT,
+    SAMPLE_RSSCN7,
+    copy_subset,
+    make_wheel,
+    offline_wheels,
+)
 
 SCRIPT = Path(__file__).parent / "desktop" / "run_algorithms.py"
 
@@ -41,14 +48,16 @@ def start_desktop(tmp_path, script, **env) -> tuple[subprocess.CompletedProcess,
 
 def test_desktop_trains_and_classifies_without_crashing(tmp_path):
     chips = copy_subset(SAMPLE_RSSCN7, tmp_path / "chips", 12)
-    wheels = tmp_path / "wheels"  # what the Dependencies dialog installs from, offline
-    make_wheel(wheels, "onnxruntime", "99.0", requires=("numpy>=1.20",))
-    make_wheel(wheels, "numpy", numpy.__version__)
-    make_wheel(wheels, "numpy", "2.9.9")
+    # what the Dependencies dialog installs from, offline (its field for a .zip of wheels;
+    # any network pip would try is refused): a newer numpy is offered, QGIS's is kept
+    wheels = offline_wheels(tmp_path)
+    with zipfile.ZipFile(wheels, "a") as archive:
+        newer = make_wheel(tmp_path / "newer", "numpy", "2.9.9")
+        archive.write(newer, newer.name)
     done, steps = start_desktop(tmp_path / "qgis", SCRIPT,
                                 SCENE_CLASSIFIER_TEST_DATA=str(chips),
                                 SCENE_CLASSIFIER_TEST_RASTER=str(MASSACHUSETTS_TIF),
-                                PIP_NO_INDEX="1", PIP_FIND_LINKS=str(wheels))
+                                SCENE_CLASSIFIER_TEST_WHEELS=str(wheels), **NO_NETWORK)
     log = f"exit {done.returncode}, steps {steps}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     assert steps.get("opengl_llvm_loaded"), "Mesa's OpenGL (libLLVM) was not loaded: " + log
     assert "error" not in steps, log
@@ -76,6 +85,7 @@ def test_desktop_trains_and_classifies_without_crashing(tmp_path):
     assert installed["installed"] == ["onnxruntime-99.0.dist-info"], installed["log"]
     assert "Removed the copies of numpy that QGIS already has" in installed["log"]
     assert "--target" in installed["log"] and "--no-warn-conflicts" in installed["log"]
+    assert "--no-index --find-links" in installed["log"]
     assert installed["log"].rstrip().endswith("Installed: restart QGIS to use it.")
     assert installed["log_overflows"] and installed["log_at_end"], installed
     assert installed["status"] == "Installed: restart QGIS to use it."

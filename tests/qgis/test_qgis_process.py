@@ -191,3 +191,21 @@ def test_the_install_command_names_qgiss_python_with_a_shim_first_on_path(qgis_p
     named = set(re.findall(r"(/[^\s\"&<>]*python[0-9.]*)(?:&#34;|\")? -m pip", html))
     assert named and str(shims) not in html, named
     assert all(os.path.isfile(path) and not path.startswith(str(tmp_path)) for path in named)
+
+
+def test_check_dependencies_installs_offline_from_a_zip_of_wheels(tmp_path, monkeypatch):
+    """INSTALL=2 (onnxruntime) WHEELS=<zip>: into the QGIS profile's plugin folder, with any
+    network pip would try refused (a profile of its own: the install stays out of the
+    session's)."""
+    from conftest import NO_NETWORK, QgisProcess, imported_onnxruntime, offline_wheels
+
+    qgis = QgisProcess(tmp_path / "profile")
+    qgis.env.update(NO_NETWORK)
+    done, result = qgis.run("checkdependencies", INSTALL=2, WHEELS=offline_wheels(tmp_path),
+                            OUTPUT_REPORT=tmp_path / "deps.html")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert result["results"]["ONNXRUNTIME"] is True
+    target = tmp_path / "profile" / "profiles" / "default" / "python" / \
+        "scene_classifier_packages"
+    assert imported_onnxruntime(target) == "99.0"
+    assert any("--no-index --find-links" in line for line in result["log"]["info"])

@@ -94,7 +94,7 @@ def screenshot_dialog(algorithm: str) -> str:
 
 def install_from_the_dependencies_dialog() -> dict:
     """Plugins ▸ Scene Classifier ▸ Dependencies…: a screenshot, then Install onnxruntime
-    (pip finds it where the test's PIP_FIND_LINKS says, offline)."""
+    from the .zip of wheels the test gives, offline."""
     from qgis.utils import plugins
 
     record("menu_icon", not plugins["scene_classifier"].action.icon().isNull())
@@ -102,6 +102,7 @@ def install_from_the_dependencies_dialog() -> dict:
     wait(None, None, 300)
     save(dialog.grab(), "dependencies_dialog.png")
     dialog.resize(760, 560)  # a smaller window: pip's long lines wrap and fill the log
+    dialog.wheels.setText(os.environ["SCENE_CLASSIFIER_TEST_WHEELS"])  # offline
     dialog.buttons["onnxruntime"].click()
     process = dialog.process
     wait(process.finished, None, 120000)
