@@ -120,12 +120,8 @@ def choose_torch(system: str, machine: str, gpu: Gpu | None, want_gpu: bool = Tr
         return Choice(packages, None, "macOS (Apple silicon: Metal)",
                       "macOS has one PyTorch build; it uses the Apple GPU (Metal, 'mps').")
     cpu = Choice(packages, CPU_INDEX, "CPU", "")
-    if gpu is None:
-        return _with_reason(cpu, "No NVIDIA GPU found (or no driver): the CPU build will be "
-                                 "installed.")
-    if not want_gpu:
-        return _with_reason(cpu, f"{gpu.describe()}: the CPU build will be installed, as "
-                                 "asked.")
+    if gpu is None or not want_gpu:
+        return _cpu_choice(cpu, gpu)
     build, why_not = _cuda_build(gpu)
     if build is None:
         return _with_reason(cpu, f"{gpu.describe()}: {why_not} The CPU build will be "
@@ -137,6 +133,14 @@ def choose_torch(system: str, machine: str, gpu: Gpu | None, want_gpu: bool = Tr
 
 def _with_reason(choice: Choice, reason: str) -> Choice:
     return Choice(choice.packages, choice.index, choice.build, reason)
+
+
+def _cpu_choice(cpu: Choice, gpu: Gpu | None) -> Choice:
+    """The CPU build without an NVIDIA GPU, or where its build is not wanted."""
+    if gpu is None:
+        return _with_reason(cpu, "No NVIDIA GPU found (or no driver): the CPU build will be "
+                                 "installed.")
+    return _with_reason(cpu, f"{gpu.describe()}: the CPU build will be installed, as asked.")
 
 
 def _cuda_build(gpu: Gpu) -> tuple[CudaBuild | None, str]:
@@ -167,12 +171,8 @@ def choose_onnxruntime(system: str, gpu: Gpu | None, want_gpu: bool = True) -> C
     plain = Choice(("onnxruntime",), None, "CPU", "")
     if system == "Darwin":
         return _with_reason(plain, "macOS: onnxruntime (CPU and CoreML) will be installed.")
-    if gpu is None:
-        return _with_reason(plain, "No NVIDIA GPU found (or no driver): the CPU build will "
-                                   "be installed.")
-    if not want_gpu:
-        return _with_reason(plain, f"{gpu.describe()}: the CPU build will be installed, as "
-                                   "asked.")
+    if gpu is None or not want_gpu:
+        return _cpu_choice(plain, gpu)
     if gpu.driver_major < ONNXRUNTIME_GPU_MIN_DRIVER:
         return _with_reason(plain, f"{gpu.describe()}: onnxruntime's GPU build needs driver "
                                    f"{ONNXRUNTIME_GPU_MIN_DRIVER} or newer; the CPU build "
