@@ -11,7 +11,7 @@ QGIS_ENV = QT_QPA_PLATFORM=offscreen QGIS_CUSTOM_CONFIG_PATH=$(PROFILE) \
 QGIS_PROCESS = $(QGIS_ENV) qgis_process.bin
 
 DEMO_OUT := demo_output
-DEMO_TRAIN = run sceneclassifier:trainclassifier --json -- \
+DEMO_TRAIN = run sceneclassifier:trainclassifier -- \
 	INPUT_FOLDER=resources/sample/rsscn7 BACKBONE=0 PRETRAINED=false CHIP_SIZE=64 \
 	BATCH_SIZE=32 EPOCHS=20 LEARNING_RATE=0 DEVICE=1 MODEL_NAME=rsscn7_demo \
 	OUTPUT_FOLDER=$(DEMO_OUT) OVERWRITE=true
@@ -19,8 +19,10 @@ DEMO_RASTER := resources/sample/massachusetts/massachusetts_22978945_15.tif
 DEMO_GRID = run sceneclassifier:classifygrid --json -- INPUT_RASTER=$(DEMO_RASTER) \
 	MODEL=$(DEMO_OUT)/rsscn7_demo/rsscn7_demo.emd GRID_SIZE=100 CELL_SIZE=2 DEVICE=1 \
 	OUTPUT=$(DEMO_OUT)/landuse_grid.gpkg OUTPUT_SUMMARY=$(DEMO_OUT)/landuse_summary.csv
-PRINT_TRAINING = import json; r = json.load(open('$(DEMO_OUT)/train.json'))['results']; \
-	print('\nValidation accuracy: %.2f %% (learning rate %.2e)' % (100 * r['ACCURACY'], r['LEARNING_RATE'])); \
+# qgis_process's results: the "NAME:<tab>value" lines after its "Results" heading
+PRINT_TRAINING = text = open('$(DEMO_OUT)/train.log').read().split('\nResults\n', 1)[1]; \
+	r = dict(line.split(':\t', 1) for line in text.splitlines() if ':\t' in line); \
+	print('\nValidation accuracy: %.2f %% (learning rate %.2e)' % (100 * float(r['ACCURACY']), float(r['LEARNING_RATE']))); \
 	print('Model package:', r['MODEL_PACKAGE']); print('Report:       ', r['OUTPUT_REPORT'])
 PRINT_SUMMARY = import csv; \
 	print('\nLand use of a 100 m grid over $(DEMO_RASTER):'); \
@@ -58,7 +60,8 @@ profile: venv
 
 demo: setup
 	mkdir -p $(DEMO_OUT)
-	$(QGIS_PROCESS) $(DEMO_TRAIN) > $(DEMO_OUT)/train.json
+	@echo "Training a classifier on the RSSCN7 sample (20 epochs: minutes; the log follows)"
+	set -o pipefail; $(QGIS_PROCESS) $(DEMO_TRAIN) 2>&1 | tee $(DEMO_OUT)/train.log
 	@$(PYTHON) -c "$(PRINT_TRAINING)"
 	$(QGIS_PROCESS) $(DEMO_GRID) > $(DEMO_OUT)/grid.json
 	@$(PYTHON) -c "$(PRINT_SUMMARY)"
