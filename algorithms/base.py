@@ -42,6 +42,7 @@ from ..core.runtime.feedback import Feedback
 from ..interface import parameters as kinds
 from ..interface.parameters import Parameter, Tool
 from ..interface.settings import Settings, namer, settings_from
+from .network import qgis_proxy
 
 ICON = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "icon.svg")
 Parameters = dict[str, object]  # Processing's parameter values, by parameter id
@@ -180,8 +181,9 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
 
                 require_torch()
             self._check_outputs(parameters, context)
-            return self.process(parameters, context, feedback,
-                                core_feedback(feedback, self.name_of))
+            with qgis_proxy():  # what core downloads goes through QGIS's proxy
+                return self.process(parameters, context, feedback,
+                                    core_feedback(feedback, self.name_of))
         except SceneClassifierError as error:
             raise QgsProcessingException(error.spelled(self.name_of)) from error
         except OSError as error:  # the disk, permissions, a path: a message, not a traceback

@@ -17,11 +17,14 @@ class Loopback:
     """``with Loopback(folder, tiles_from=raster) as server:`` serves ``folder`` at
     ``server.url`` and, with ``tiles_from``, XYZ tiles at ``server.url + "/tiles/{z}/{x}/{y}.png"``.
     ``server.status = 500`` makes every request fail; ``server.delay_s`` slows each answer;
-    ``server.requests`` counts the requests answered."""
+    ``server.requests`` counts the requests answered. Asked as a proxy (CONNECT host:port,
+    or GET of an absolute URL), it records the target in ``server.proxied`` and refuses
+    (403): it never forwards anything."""
 
     def __init__(self, folder: Path, tiles_from: Path | None = None) -> None:
         self.folder, self.tiles_from = Path(folder), tiles_from
         self.status, self.delay_s, self.requests = 200, 0.0, 0
+        self.proxied: list[str] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -48,7 +51,14 @@ class Loopback:
                 self._answer(head=True)
 
             def do_GET(self) -> None:  # noqa: N802
+                if self.path.startswith(("http://", "https://")):
+                    self.do_CONNECT()
+                    return
                 self._answer(head=False)
+
+            def do_CONNECT(self) -> None:  # noqa: N802
+                owner.proxied.append(self.path)
+                self.send_error(403, "This test proxy forwards nothing")
 
             def _answer(self, head: bool) -> None:
                 owner.requests += 1

@@ -209,3 +209,31 @@ def test_check_dependencies_installs_offline_from_a_zip_of_wheels(tmp_path, monk
         "scene_classifier_packages"
     assert imported_onnxruntime(target) == "99.0"
     assert any("--no-index --find-links" in line for line in result["log"]["info"])
+
+
+def test_pretrained_weights_are_fetched_through_the_proxy_qgis_is_set_to(tmp_path,
+                                                                         rsscn7_small):
+    """QGIS's HTTP proxy (Settings > Options > Network) carries the download of ImageNet
+    weights: a loopback proxy records the request and refuses it (it forwards nothing;
+    a proxy in the environment points at a closed port, so nothing leaves this machine
+    either way), and the failed download says what failed and offers WEIGHTS_FILE."""
+    from conftest import QgisProcess
+    from loopback import Loopback
+
+    qgis = QgisProcess(tmp_path / "profile")
+    with Loopback(tmp_path) as proxy:
+        host, port = proxy.url[len("http://"):].split(":")
+        settings = tmp_path / "profile" / "profiles" / "default" / "QGIS" / "QGIS3.ini"
+        with open(settings, "a", encoding="utf-8") as ini:
+            ini.write(f"\n[proxy]\nproxyEnabled=true\nproxyType=HttpProxy\n"
+                      f"proxyHost={host}\nproxyPort={port}\n")
+        qgis.env.update(HTTPS_PROXY="http://127.0.0.1:9", HTTP_PROXY="http://127.0.0.1:9",
+                        https_proxy="http://127.0.0.1:9", http_proxy="http://127.0.0.1:9")
+        done, _ = qgis.run("trainclassifier", INPUT_FOLDER=rsscn7_small, BACKBONE=0,
+                           PRETRAINED="true", CHIP_SIZE=32, EPOCHS=1, DEVICE=1,
+                           OUTPUT_FOLDER=tmp_path / "models")
+    said = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert proxy.proxied == ["download.pytorch.org:443"], said[-2000:]
+    assert "Could not download the ImageNet weights for resnet18" in said
+    assert "WEIGHTS_FILE" in said and "Traceback" not in said
