@@ -32,12 +32,12 @@ from qgis.core import (
     QgsRasterLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
 
 from ..core.runtime.outputs import field_name_limit
 from ..core.workflows.io import Feature, Legend
 from ..core.workflows.schemas import INTEGER, REAL, TEXT, Field
 from ..interface import ids
+from . import field_types
 from .class_style import class_map_sink
 from .staged_sinks import CheckedSink, staged_sink, write_csv_types
 
@@ -46,10 +46,11 @@ if TYPE_CHECKING:
     from ..core.workflows.io import Writer
     from .base import Parameters
 
-FIELD_TYPES = {TEXT: QVariant.String, INTEGER: QVariant.Int, REAL: QVariant.Double}
-# Input fields core can read classes from; others keep QGIS's type name (for messages)
-KINDS = {QVariant.String: TEXT, QVariant.Int: INTEGER, QVariant.LongLong: INTEGER,
-         QVariant.UInt: INTEGER, QVariant.ULongLong: INTEGER}
+FIELD_TYPES = {TEXT: field_types.STRING, INTEGER: field_types.INT, REAL: field_types.DOUBLE}
+# Input fields core can read classes from (by type number); others keep QGIS's type name
+KINDS = {field_types.code(kind): name for kind, name in (
+    (field_types.STRING, TEXT), (field_types.INT, INTEGER), (field_types.LONG_LONG, INTEGER),
+    (field_types.UINT, INTEGER), (field_types.ULONG_LONG, INTEGER))}
 
 
 def raster_layer(alg: QgsProcessingAlgorithm, parameters: Parameters, context: QgsProcessingContext,
@@ -114,7 +115,8 @@ class LayerSource:
         if self.source is None:
             raise QgsProcessingException(alg.invalidSourceError(parameters, name))
         self.crs_wkt = None if raster_layer is not None else self.source.sourceCrs().toWkt()
-        self.fields = [Field(field.name(), KINDS.get(field.type(), field.typeName()))
+        self.fields = [Field(field.name(),
+                             KINDS.get(field_types.type_code(field), field.typeName()))
                        for field in self.source.fields()]
         self._to_wkb = _geometries_in(self.source.sourceCrs(), raster_layer, context)
 
@@ -125,7 +127,7 @@ class LayerSource:
     def features(self, geometry: bool = True) -> Iterator[Feature]:
         """Every feature; invalid polygons included (they still have a centre and a bounding
         box)."""
-        flags = QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks
+        flags = QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks
         for feature in self.source.getFeatures(QgsFeatureRequest(), flags):
             yield Feature(feature.id(), [attribute_value(value) for value in
                                          feature.attributes()],
@@ -199,7 +201,7 @@ class LayerSink:
 def summary_sink(alg: QgsProcessingAlgorithm, parameters: Parameters,
                  context: QgsProcessingContext) -> LayerSink:
     """OUTPUT_SUMMARY: a table, written where asked (its destination stays None if not)."""
-    return LayerSink(alg, parameters, context, ids.OUTPUT_SUMMARY, QgsWkbTypes.NoGeometry,
+    return LayerSink(alg, parameters, context, ids.OUTPUT_SUMMARY, QgsWkbTypes.Type.NoGeometry,
                      QgsCoordinateReferenceSystem())
 
 
@@ -217,6 +219,6 @@ def _writer(sink: CheckedSink | None, columns: QgsFields) -> Callable[[Feature, 
                 geometry.fromWkb(feature.wkb)
                 written.setGeometry(geometry)
             written.setAttributes(list(feature.attributes) + values)
-        sink.addFeature(written, QgsFeatureSink.FastInsert)
+        sink.addFeature(written, QgsFeatureSink.Flag.FastInsert)
 
     return write

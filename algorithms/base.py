@@ -114,7 +114,7 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
                 parameter.setHelp(as_html(self.tr(spec.help)))
             if spec.advanced:
                 parameter.setFlags(parameter.flags()
-                                   | QgsProcessingParameterDefinition.FlagAdvanced)
+                                   | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
             self.addParameter(parameter)
         for output in self.TOOL.outputs:
             self.addOutput(RESULT_OUTPUTS[output.kind](output.name, self.tr(output.label)))
@@ -234,7 +234,7 @@ def _output_kind(definition: QgsProcessingParameterDefinition) -> str:
 
     if definition.type() == "folderDestination":
         return FOLDER
-    if definition.type() == "sink" and definition.dataType() == QgsProcessing.TypeVector:
+    if definition.type() == "sink" and definition.dataType() == QgsProcessing.SourceType.TypeVector:
         return TABLE
     return FILE
 
@@ -267,7 +267,8 @@ def _number_problem(definition: QgsProcessingParameterNumber, value: object) -> 
         return ""  # QGIS's own check says it is not a number
     if not math.isfinite(number):
         return NOT_FINITE
-    if definition.dataType() == QgsProcessingParameterNumber.Integer and not number.is_integer():
+    whole = definition.dataType() == QgsProcessingParameterNumber.Type.Integer
+    if whole and not number.is_integer():
         return NOT_WHOLE
     return ""
 
@@ -292,12 +293,12 @@ def core_feedback(feedback: QgsProcessingFeedback,
                     warn=feedback.pushWarning, name_of=name_of)
 
 
-FEATURE_TYPES = {kinds.POLYGONS_OR_POINTS: [QgsProcessing.TypeVectorPolygon,
-                                                QgsProcessing.TypeVectorPoint],
-                 kinds.ANY_GEOMETRY: [QgsProcessing.TypeVector]}
-SINK_TYPES = {kinds.ANY_GEOMETRY: QgsProcessing.TypeVectorAnyGeometry,
-              kinds.POLYGONS: QgsProcessing.TypeVectorPolygon,
-              kinds.NO_GEOMETRY: QgsProcessing.TypeVector}
+FEATURE_TYPES = {kinds.POLYGONS_OR_POINTS: [QgsProcessing.SourceType.TypeVectorPolygon,
+                                                QgsProcessing.SourceType.TypeVectorPoint],
+                 kinds.ANY_GEOMETRY: [QgsProcessing.SourceType.TypeVector]}
+SINK_TYPES = {kinds.ANY_GEOMETRY: QgsProcessing.SourceType.TypeVectorAnyGeometry,
+              kinds.POLYGONS: QgsProcessing.SourceType.TypeVectorPolygon,
+              kinds.NO_GEOMETRY: QgsProcessing.SourceType.TypeVector}
 
 
 def qgis_parameter(spec: Parameter,
@@ -306,8 +307,8 @@ def qgis_parameter(spec: Parameter,
     label, default, optional = tr(spec.label), spec.default_value(), spec.optional
     kind = spec.kind
     if kind in (kinds.FOLDER, kinds.FILE):
-        behavior = QgsProcessingParameterFile.Folder if kind == kinds.FOLDER else \
-            QgsProcessingParameterFile.File
+        behavior = QgsProcessingParameterFile.Behavior.Folder if kind == kinds.FOLDER else \
+            QgsProcessingParameterFile.Behavior.File
         return QgsProcessingParameterFile(spec.name, label, behavior=behavior,
                                           optional=optional, fileFilter=spec.file_filter)
     if kind == kinds.RASTER:
@@ -321,8 +322,8 @@ def qgis_parameter(spec: Parameter,
     if kind == kinds.STRING:
         return QgsProcessingParameterString(spec.name, label, default, optional=optional)
     if kind in (kinds.INTEGER, kinds.NUMBER):
-        number = QgsProcessingParameterNumber.Integer if kind == kinds.INTEGER else \
-            QgsProcessingParameterNumber.Double
+        number = QgsProcessingParameterNumber.Type.Integer if kind == kinds.INTEGER else \
+            QgsProcessingParameterNumber.Type.Double
         parameter = QgsProcessingParameterNumber(spec.name, label, number, default, optional)
         if spec.minimum is not None:
             parameter.setMinimum(spec.minimum)

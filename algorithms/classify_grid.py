@@ -33,7 +33,7 @@ class ClassifyGrid(SceneClassifierAlgorithm):
         settings = self.settings(GridSettings, parameters, context, raster=raster_source(layer),
                                  extent=extent_in(self, parameters, context, layer),
                                  class_map=class_map)
-        output = LayerSink(self, parameters, context, ids.OUTPUT, QgsWkbTypes.Polygon,
+        output = LayerSink(self, parameters, context, ids.OUTPUT, QgsWkbTypes.Type.Polygon,
                            layer.crs(), layer_name=lambda legend: f"{legend.title}: "
                                                                   f"{self.displayName()}")
         summary = summary_sink(self, parameters, context)

@@ -28,9 +28,9 @@ from qgis.core import (
     QgsWkbTypes,
 )
 from qgis.PyQt import sip
-from qgis.PyQt.QtCore import QVariant
 
 from ..core.runtime.outputs import check_vector_written, staged_file, write_error
+from . import field_types
 
 if TYPE_CHECKING:
     from .base import Parameters
@@ -90,7 +90,7 @@ class CheckedSink:
         self.sink, self.name, self.destination, self.count = sink, name, destination, 0
 
     def addFeature(self, feature: QgsFeature,  # noqa: N802 (QGIS's name)
-                   flags: QgsFeatureSink.Flags = QgsFeatureSink.FastInsert) -> bool:
+                   flags: QgsFeatureSink.Flags = QgsFeatureSink.Flag.FastInsert) -> bool:
         """Add ``feature``; a feature QGIS's writer refuses raises OutputError."""
         if not self.sink.addFeature(feature, flags):
             raise write_error(self.name, self.destination,
@@ -132,6 +132,9 @@ def write_csv_types(path: str, fields: QgsFields) -> None:
     numbers as numbers (other formats keep their types themselves)."""
     if not path.lower().endswith(".csv"):
         return
-    kinds = {QVariant.Int: "Integer", QVariant.LongLong: "Integer64", QVariant.Double: "Real"}
+    kinds = {field_types.code(field_types.INT): "Integer",
+             field_types.code(field_types.LONG_LONG): "Integer64",
+             field_types.code(field_types.DOUBLE): "Real"}
     with open(os.path.splitext(path)[0] + ".csvt", "w", encoding="utf-8") as file:
-        file.write(",".join(f'"{kinds.get(field.type(), "String")}"' for field in fields))
+        file.write(",".join(f'"{kinds.get(field_types.type_code(field), "String")}"'
+                            for field in fields))

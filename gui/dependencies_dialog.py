@@ -49,7 +49,7 @@ class DependenciesDialog(QDialog):
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["Package", "Installed", "Version",
                                               "What it enables"])
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.gpu = QLabel()
         self.ask = QPushButton("Check whether PyTorch and onnxruntime use the GPU")
@@ -66,7 +66,7 @@ class DependenciesDialog(QDialog):
         self.progress = QProgressBar()
         self.status = QLabel()  # what pip does now: a busy bar draws no text of its own
         self.log = QPlainTextEdit(readOnly=True)
-        self.close_buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        self.close_buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.was_missing: set[str] = set()  # packages missing when the dialog opened
         self.note = QLabel(f"Packages are installed into {packages_folder} (QGIS's own "
                            "Python packages are never changed); restart QGIS to use them.")
@@ -124,7 +124,7 @@ class DependenciesDialog(QDialog):
         from qgis.PyQt.QtCore import Qt
         from qgis.PyQt.QtWidgets import QApplication
 
-        QApplication.setOverrideCursor(Qt.WaitCursor)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             report = check(ask_engines=True)
         finally:
@@ -152,7 +152,7 @@ class DependenciesDialog(QDialog):
         self._say("$ " + " ".join(arguments))
         self.status.setText(f"Starting pip: {choice.build} build…")
         self.process = QProcess(self)
-        self.process.setProcessChannelMode(QProcess.MergedChannels)
+        self.process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
         self.process.readyReadStandardOutput.connect(self._show_output)
         self.process.finished.connect(self._finished)
         self._busy(True)
@@ -175,7 +175,7 @@ class DependenciesDialog(QDialog):
         """Add ``text`` to the log and show its last line (the log follows new output even
         where long lines wrap)."""
         self.log.appendPlainText(text)
-        self.log.moveCursor(QTextCursor.End)
+        self.log.moveCursor(QTextCursor.MoveOperation.End)
         self.log.ensureCursorVisible()
         bar = self.log.verticalScrollBar()
         bar.setValue(bar.maximum())

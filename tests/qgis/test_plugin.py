@@ -41,6 +41,8 @@ def test_metadata_matches_the_code():
     general = metadata["general"]
     assert general["name"] == "Scene Classifier"
     assert general["qgisMinimumVersion"] == "3.22"
+    # QGIS 4 (Qt 6) loads a plugin only where it says so and its maximum is 4.x or above
+    assert general["supportsQt6"] == "True" and general["qgisMaximumVersion"] == "4.99"
     assert general["hasProcessingProvider"] == "yes"
     assert general["version"] == __version__
     assert (ROOT / general["icon"]).is_file()

@@ -127,7 +127,7 @@ def wait(signal, start, timeout_ms: int = 10000) -> None:
     QTimer.singleShot(timeout_ms, loop.quit)
     if start is not None:
         start()
-    loop.exec_()
+    loop.exec()
 
 
 def save(pixmap, name: str) -> str:
