@@ -3,32 +3,32 @@
   <context>
     <name>SceneClassifierAlgorithm</name>
     <message>
-      <location filename="../algorithms/base.py" line="156" />
+      <location filename="../algorithms/base.py" line="157" />
       <source>a finite number</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="157" />
+      <location filename="../algorithms/base.py" line="158" />
       <source>a whole number</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="165" />
+      <location filename="../algorithms/base.py" line="166" />
       <source>{} must be {}; got {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="163" />
+      <location filename="../algorithms/base.py" line="164" />
       <source>at least {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="164" />
+      <location filename="../algorithms/base.py" line="165" />
       <source>from {} to {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="167" />
+      <location filename="../algorithms/base.py" line="168" />
       <source>{} must be one of {}; got {}.</source>
       <translation type="unfinished" />
     </message>
