@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from ..errors import DataError
 from .imagery import is_image_file
 
+MAX_LABEL_BYTES = 1 << 20  # a tile's label file (PASCAL VOC XML) is a few hundred bytes
+
 IMAGENET, LABELED_TILES = "imagenet", "labeled_tiles"  # metadata formats of chip folders
 STATS_FILE, DEFINITION_FILE, MAP_FILE = ("esri_accumulated_stats.json",
                                          "esri_model_definition.emd", "map.txt")
@@ -77,10 +79,18 @@ def read_labeled_tiles(folder: str) -> LabeledTiles:
 
 def read_label(path: str) -> str | None:
     """The class value of a tile's label file (the first object's name), or None where the
-    file is missing or names none."""
+    file is missing, names none, or is not a small label without a DTD (label files are data
+    from anywhere: a document type could declare entities that expand without bound)."""
     try:
-        root = ET.parse(path).getroot()
-    except (OSError, ET.ParseError):
+        with open(path, "rb") as file:
+            data = file.read(MAX_LABEL_BYTES + 1)
+    except OSError:
+        return None
+    if len(data) > MAX_LABEL_BYTES or b"<!DOCTYPE" in data.upper():
+        return None
+    try:
+        root = ET.fromstring(data)  # nosec B314: bounded and without a DTD (checked above)
+    except ET.ParseError:
         return None
     name = root.findtext("object/name")
     return name.strip() if name and name.strip() else None
