@@ -30,18 +30,23 @@ PRINT_SUMMARY = import csv; \
 	 for r in csv.DictReader(open('$(DEMO_OUT)/landuse_summary.csv'))]; \
 	print('Map (open it in QGIS): $(DEMO_OUT)/landuse_grid.gpkg')
 
-.PHONY: setup qgis venv profile demo test test-fast screenshots package lint i18n clean
+.PHONY: setup qgis venv profile translations demo test test-fast screenshots package lint i18n clean
 
-setup: qgis venv profile
+setup: qgis venv profile translations
+
+# i18n/scene_classifier_<language>.qm, what QGIS loads, from each translation's .ts (lrelease:
+# Debian's qttools5-dev-tools); make package compiles them into the zip itself.
+translations: qgis
+	for ts in i18n/scene_classifier_*.ts; do lrelease -silent "$$ts" -qm "$${ts%.ts}.qm" || exit 1; done
 
 # xvfb: the desktop test runs the real QGIS on a virtual display; pyqt5-dev-tools: pylupdate5
 # for the translation template (make i18n).
 qgis:
 	@command -v qgis_process.bin >/dev/null && command -v xvfb-run >/dev/null && \
-	  command -v pylupdate5 >/dev/null || { \
+	  command -v pylupdate5 >/dev/null && command -v lrelease >/dev/null || { \
 	  echo "Installing QGIS, Xvfb and Qt's translation tools from the distribution's packages"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    qgis python3-qgis python3-venv xvfb xauth pyqt5-dev-tools >/dev/null; }
+	    qgis python3-qgis python3-venv xvfb xauth pyqt5-dev-tools qttools5-dev-tools >/dev/null; }
 
 venv: $(VENV)/.installed
 

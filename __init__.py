@@ -44,9 +44,10 @@ def classFactory(iface: QgisInterface | None) -> SceneClassifierPlugin:  # noqa:
     from qgis.core import QgsApplication
 
     from .core.runtime.dependencies import packages_folder, use_packages_folder
-    from .plugin import SceneClassifierPlugin
+    from .plugin import SceneClassifierPlugin, install_translation
 
     use_packages_folder(packages_folder(QgsApplication.qgisSettingsDirPath()))
+    install_translation()
     return SceneClassifierPlugin(iface)
 
 

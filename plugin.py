@@ -3,6 +3,7 @@ in the desktop, Plugins ▸ Scene Classifier ▸ Dependencies…."""
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from qgis.core import QgsApplication
@@ -16,6 +17,27 @@ if TYPE_CHECKING:
     from .gui.dependencies_dialog import DependenciesDialog
 
 MENU = "Scene Classifier"
+I18N = os.path.join(os.path.dirname(__file__), "i18n")
+_translator = None  # kept: Qt uses an installed translator only while it lives
+
+
+def install_translation() -> str | None:
+    """Install the plugin's translation for QGIS's locale (i18n/scene_classifier_<language>.qm,
+    compiled from its .ts by make setup or make package); returns the file, or None where
+    there is none for that language (the texts stay English)."""
+    global _translator
+    from qgis.PyQt.QtCore import QCoreApplication, QTranslator
+
+    language = (QgsApplication.locale() or "")[:2]
+    path = os.path.join(I18N, f"scene_classifier_{language}.qm")
+    if _translator is not None or not language or not os.path.isfile(path):
+        return None
+    translator = QTranslator()
+    if not translator.load(path):
+        return None
+    QCoreApplication.installTranslator(translator)
+    _translator = translator
+    return path
 
 
 class SceneClassifierPlugin:

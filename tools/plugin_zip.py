@@ -2,7 +2,8 @@
 
 Laid out as QGIS's "Install from ZIP" and the official plugin repository expect: one top
 folder, scene_classifier/, holding what the plugin needs at run time (metadata, licence,
-README, the Python packages, the icon and the report templates) and nothing else: no tests,
+README, the Python packages, the icon, the report templates and the compiled translations,
+i18n/*.qm, made by lrelease from i18n/*.ts) and nothing else: no tests,
 benchmarks, docs, sample data, virtual environments, caches or development files.
 
     python3 tools/plugin_zip.py [--output dist]      (make package)
@@ -13,6 +14,9 @@ from __future__ import annotations
 import argparse
 import configparser
 import os
+import shutil
+import subprocess
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -46,6 +50,23 @@ def runtime_files(root: Path = ROOT) -> list[Path]:
     return sorted(found)
 
 
+def translations(root: Path = ROOT) -> list[tuple[str, bytes]]:
+    """Each translation (i18n/scene_classifier_<language>.ts) compiled by lrelease, as
+    (scene_classifier_<language>.qm, its bytes): what QGIS loads."""
+    lrelease = shutil.which("lrelease")
+    sources = sorted((root / "i18n").glob(f"{PLUGIN}_*.ts"))
+    if sources and lrelease is None:
+        raise SystemExit("lrelease is needed to compile the translations (Debian: apt-get "
+                         "install qttools5-dev-tools; make setup installs it).")
+    compiled = []
+    with tempfile.TemporaryDirectory() as folder:
+        for source in sources:
+            qm = Path(folder, source.with_suffix(".qm").name)
+            subprocess.run([lrelease, "-silent", str(source), "-qm", str(qm)], check=True)
+            compiled.append((qm.name, qm.read_bytes()))
+    return compiled
+
+
 def build(output: Path, root: Path = ROOT) -> Path:
     """Write the zip (beside its target first, then moved into place); returns its path."""
     output.mkdir(parents=True, exist_ok=True)
@@ -54,6 +75,8 @@ def build(output: Path, root: Path = ROOT) -> Path:
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
         for relative in runtime_files(root):
             archive.write(root / relative, f"{PLUGIN}/{relative.as_posix()}")
+        for name, compiled in translations(root):
+            archive.writestr(f"{PLUGIN}/i18n/{name}", compiled)
     os.replace(partial, target)
     return target
 

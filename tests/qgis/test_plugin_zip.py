@@ -72,7 +72,10 @@ def test_the_zip_passes_the_plugin_repositorys_checks(tmp_path):
             p.read_text(encoding="utf-8") for p in plugin.rglob("*.py"))):
         assert re.match(r"\s*B\d{3}: \S", skipped), f"a nosec without its reason: {skipped}"
     files = [p for p in plugin.rglob("*") if p.is_file()]
-    for file in files:  # no binaries: every file is text
+    qm = [file for file in files if file.suffix == ".qm"]  # translations, compiled by lrelease
+    assert [file.name for file in qm] == ["scene_classifier_fr.qm"]
+    assert all(file.read_bytes()[:4] == b"\x3c\xb8\x64\x18" for file in qm)  # Qt's magic
+    for file in set(files) - set(qm):  # no other binaries: every file is text
         text = file.read_bytes().decode("utf-8")
         for secret in SECRETS:
             assert not re.search(secret, text), (file, secret)

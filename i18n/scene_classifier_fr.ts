@@ -1,0 +1,103 @@
+<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr">
+  <context>
+    <name>SceneClassifierAlgorithm</name>
+    <message>
+      <source>Training</source>
+      <translation>Entraînement</translation>
+    </message>
+    <message>
+      <source>Classification</source>
+      <translation>Classification</translation>
+    </message>
+    <message>
+      <source>Setup</source>
+      <translation>Installation</translation>
+    </message>
+    <message>
+      <source>Train scene classifier</source>
+      <translation>Entraîner le classificateur de scènes</translation>
+    </message>
+    <message>
+      <source>Find learning rate</source>
+      <translation>Trouver le taux d'apprentissage</translation>
+    </message>
+    <message>
+      <source>Preview training data</source>
+      <translation>Aperçu des données d'entraînement</translation>
+    </message>
+    <message>
+      <source>Classify objects</source>
+      <translation>Classer les objets</translation>
+    </message>
+    <message>
+      <source>Classify raster grid</source>
+      <translation>Classer une grille sur le raster</translation>
+    </message>
+    <message>
+      <source>Export training chips</source>
+      <translation>Exporter les imagettes d'entraînement</translation>
+    </message>
+    <message>
+      <source>Evaluate classifier</source>
+      <translation>Évaluer le classificateur</translation>
+    </message>
+    <message>
+      <source>Check dependencies</source>
+      <translation>Vérifier les dépendances</translation>
+    </message>
+    <message>
+      <source>Folder of labelled chips</source>
+      <translation>Dossier d'imagettes étiquetées</translation>
+    </message>
+    <message>
+      <source>Chip size (pixels)</source>
+      <translation>Taille des imagettes (pixels)</translation>
+    </message>
+    <message>
+      <source>Batch size</source>
+      <translation>Taille du lot</translation>
+    </message>
+    <message>
+      <source>Validation share (%)</source>
+      <translation>Part de validation (%)</translation>
+    </message>
+    <message>
+      <source>Backbone</source>
+      <translation>Réseau de base</translation>
+    </message>
+    <message>
+      <source>Start from ImageNet weights</source>
+      <translation>Partir des poids ImageNet</translation>
+    </message>
+    <message>
+      <source>Epochs</source>
+      <translation>Époques</translation>
+    </message>
+    <message>
+      <source>Learning rate (0 = find it)</source>
+      <translation>Taux d'apprentissage (0 = le trouver)</translation>
+    </message>
+    <message>
+      <source>Stop early</source>
+      <translation>Arrêt anticipé</translation>
+    </message>
+    <message>
+      <source>Processor</source>
+      <translation>Processeur</translation>
+    </message>
+    <message>
+      <source>Model name</source>
+      <translation>Nom du modèle</translation>
+    </message>
+    <message>
+      <source>Output folder</source>
+      <translation>Dossier de sortie</translation>
+    </message>
+    <message>
+      <source>Random seed</source>
+      <translation>Graine aléatoire</translation>
+    </message>
+  </context>
+</TS>
