@@ -34,7 +34,7 @@ from ..core.runtime.dependencies import (
     says,
     use_packages_folder,
 )
-from ..core.runtime.installer import offline_arguments
+from ..core.runtime.installer import check_index, offline_arguments
 
 
 class DependenciesDialog(QDialog):
@@ -139,14 +139,16 @@ class DependenciesDialog(QDialog):
         choice = self.report.torch_choice(want_gpu) if what == "torch" else \
             self.report.onnxruntime_choice(want_gpu)
         extra = []
-        if self.wheels.text().strip():
-            self.scratch = tempfile.TemporaryDirectory(prefix="scene_classifier_wheels_")
-            try:
+        try:
+            if self.wheels.text().strip():
+                self.scratch = tempfile.TemporaryDirectory(prefix="scene_classifier_wheels_")
                 extra = offline_arguments(self.wheels.text().strip(), self.scratch.name)
-            except (DependencyError, OSError) as error:
-                self._say(str(error))
-                self.status.setText(str(error))
-                return
+            else:
+                check_index(choice)
+        except (DependencyError, OSError) as error:
+            self._say(str(error))
+            self.status.setText(str(error))
+            return
         arguments = install_arguments(choice, self.packages_folder, extra)
         self._say(choice.reason)
         self._say("$ " + " ".join(arguments))

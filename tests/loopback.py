@@ -90,6 +90,8 @@ class Loopback:
 
     def file(self, path: str) -> bytes | None:
         file = (self.folder / path.lstrip("/")).resolve()
+        if file.is_dir():  # a folder answers with its index.html, as web servers do
+            file = file / "index.html"
         if self.folder.resolve() not in file.parents or not file.is_file():
             return None
         return file.read_bytes()

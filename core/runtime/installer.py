@@ -10,10 +10,12 @@ import queue
 import subprocess
 import tempfile
 import threading
+import urllib.request
 import zipfile
 from pathlib import PurePosixPath
 
 from ..errors import Cancelled, DependencyError
+from .builds import Choice
 from .dependencies import (
     check,
     install_arguments,
@@ -26,6 +28,27 @@ from .feedback import CANCEL_POLL_S, Feedback
 TORCH, ONNXRUNTIME = "torch", "onnxruntime"  # what can be installed
 MAX_WHEELS_BYTES = 16 * 1024**3  # a zip of wheels unpacks to at most this
 PIP_STOP_S = 2.0  # after Cancel, pip is killed if it has not stopped by then
+INDEX_TIMEOUT_S = 15.0  # how long PyTorch's package index may take to answer
+
+
+def check_index(choice: Choice, timeout_s: float = INDEX_TIMEOUT_S) -> None:
+    """Raise DependencyError where the index that holds ``choice``'s build (PyTorch's) does
+    not answer: pip would then take PyPI's torch instead, on Linux the CUDA build of several
+    GB, without a word."""
+    if not choice.index:
+        return
+    url = choice.index.rstrip("/") + "/torch/"
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"),
+                                    timeout=timeout_s):  # nosec B310: an https URL of ours
+            return
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "reason", None) or error
+        raise DependencyError(
+            f"PyTorch's package index ({choice.index}) cannot be reached ({reason}), so pip "
+            f"would install another build ({choice.build} was chosen). Check the network or "
+            "the proxy (QGIS: Settings ▸ Options ▸ Network), or install offline from a folder "
+            "of wheels (see the README).") from error
 
 
 def offline_arguments(wheels: str, scratch: str) -> list[str]:
@@ -72,6 +95,8 @@ def install(what: str, feedback: Feedback, wheels: str | None = None,
         report.onnxruntime_choice(want_gpu)
     folder = plugin_packages_folder()
     feedback.log(choice.reason)
+    if not wheels:
+        check_index(choice)
     with tempfile.TemporaryDirectory(prefix="scene_classifier_wheels_") as scratch:
         extra = offline_arguments(wheels, scratch) if wheels else []
         arguments = install_arguments(choice, folder, extra)

@@ -74,3 +74,27 @@ def test_cancel_stops_pip_and_leaves_no_process(tmp_path):
     assert said == ["Collecting torch"]
     with pytest.raises(ProcessLookupError):
         os.kill(int(marker.read_text()), 0)
+
+
+def test_an_unreachable_pytorch_index_stops_the_install_before_pip(tmp_path, monkeypatch):
+    """pip would quietly take PyPI's torch (the CUDA build on Linux) where PyTorch's index
+    does not answer: the install stops first, saying so. A loopback index that answers lets
+    it through."""
+    from core.runtime import builds
+    from loopback import Loopback
+
+    choice = builds.Choice(("torch",), "http://127.0.0.1:9/whl/cpu", "CPU", "")
+    with pytest.raises(DependencyError, match=r"PyTorch's package index \(http://127.0.0.1:9"):
+        installer.check_index(choice, timeout_s=5)
+    monkeypatch.setattr(dependencies, "_packages_folder", str(tmp_path / "target"))
+    monkeypatch.setattr(builds, "CPU_INDEX", "http://127.0.0.1:9/whl/cpu")
+    started: list[list[str]] = []
+    monkeypatch.setattr(installer, "run_pip", lambda arguments, _: started.append(arguments))
+    with pytest.raises(DependencyError, match="cannot be reached"):
+        installer.install(installer.TORCH, Feedback())
+    assert not started and not (tmp_path / "target").exists()
+    (tmp_path / "index" / "whl" / "cpu" / "torch").mkdir(parents=True)
+    (tmp_path / "index" / "whl" / "cpu" / "torch" / "index.html").write_text("<a>torch</a>")
+    with Loopback(tmp_path / "index") as index:
+        installer.check_index(builds.Choice(("torch",), index.url + "/whl/cpu", "CPU", ""))
+
