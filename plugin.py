@@ -7,6 +7,7 @@ import os
 from typing import TYPE_CHECKING
 
 from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import QCoreApplication
 
 from .core.runtime.dependencies import packages_folder
 from .provider import ICON, SceneClassifierProvider
@@ -59,7 +60,9 @@ class SceneClassifierPlugin:
         from qgis.PyQt.QtWidgets import QAction
 
         self.initProcessing()
-        self.action = QAction(QIcon(ICON), "Dependencies…", self.iface.mainWindow())
+        self.action = QAction(QIcon(ICON),
+                              QCoreApplication.translate("SceneClassifierPlugin", "Dependencies…"),
+                              self.iface.mainWindow())
         self.action.triggered.connect(self.show_dependencies)
         self.iface.addPluginToMenu(MENU, self.action)
         self._say_what_is_missing()
@@ -70,8 +73,9 @@ class SceneClassifierPlugin:
 
         if not (torch_installed() or installed("onnxruntime")):
             self.iface.messageBar().pushWarning(
-                MENU, "Neither PyTorch nor onnxruntime is installed: open Plugins ▸ Scene "
-                      "Classifier ▸ Dependencies… to install them.")
+                MENU, QCoreApplication.translate(
+                    "SceneClassifierPlugin", "Neither PyTorch nor onnxruntime is installed: open "
+                    "Plugins ▸ Scene Classifier ▸ Dependencies… to install them."))
 
     def show_dependencies(self) -> DependenciesDialog:
         """Open the Dependencies dialog; returns it (for tests and screenshots)."""

@@ -42,34 +42,36 @@ class DependenciesDialog(QDialog):
 
     def __init__(self, packages_folder: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Scene Classifier dependencies")
+        self.setWindowTitle(self.tr("Scene Classifier dependencies"))
         self.packages_folder = packages_folder
         self.process: QProcess | None = None
         self.report: DependencyReport | None = None
         self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Package", "Installed", "Version",
-                                              "What it enables"])
+        self.table.setHorizontalHeaderLabels([self.tr("Package"), self.tr("Installed"),
+                                              self.tr("Version"), self.tr("What it enables")])
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.gpu = QLabel()
-        self.ask = QPushButton("Check whether PyTorch and onnxruntime use the GPU")
-        self.gpu_build = QCheckBox("Install the CUDA (NVIDIA GPU) builds")
+        self.ask = QPushButton(self.tr("Check whether PyTorch and onnxruntime use the GPU"))
+        self.gpu_build = QCheckBox(self.tr("Install the CUDA (NVIDIA GPU) builds"))
         self.buttons = {what: QPushButton(label) for what, label in (
-            ("torch", "Install PyTorch (training and classifying)"),
-            ("onnxruntime", "Install onnxruntime (classifying only, about 85 MB)"))}
+            ("torch", self.tr("Install PyTorch (training and classifying)")),
+            ("onnxruntime", self.tr("Install onnxruntime (classifying only, about 85 MB)")))}
         self.wheels = QLineEdit()
-        self.wheels.setPlaceholderText("Offline: a folder or .zip of wheels to install from, "
-                                       "with no network (empty: from the package index)")
-        self.browse = QPushButton("Folder of wheels…")
+        self.wheels.setPlaceholderText(self.tr("Offline: a folder or .zip of wheels to install "
+                                               "from, with no network (empty: from the package "
+                                               "index)"))
+        self.browse = QPushButton(self.tr("Folder of wheels…"))
         self.scratch: tempfile.TemporaryDirectory | None = None  # an unpacked .zip of wheels
-        self.cancel = QPushButton("Cancel the installation")
+        self.cancel = QPushButton(self.tr("Cancel the installation"))
         self.progress = QProgressBar()
         self.status = QLabel()  # what pip does now: a busy bar draws no text of its own
         self.log = QPlainTextEdit(readOnly=True)
         self.close_buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.was_missing: set[str] = set()  # packages missing when the dialog opened
-        self.note = QLabel(f"Packages are installed into {packages_folder} (QGIS's own "
-                           "Python packages are never changed); restart QGIS to use them.")
+        self.note = QLabel(self.tr("Packages are installed into {} (QGIS's own Python packages "
+                                   "are never changed); restart QGIS to use them.").format(
+                                       packages_folder))
         self.note.setWordWrap(True)
         self._lay_out()
         self.refresh()
@@ -106,15 +108,16 @@ class DependenciesDialog(QDialog):
         if self.report is None:
             self.was_missing = {p.name for p in report.packages if not p.installed}
         for row, package in enumerate(report.packages):
-            there = "no" if not package.installed else \
-                "yes: restart QGIS" if package.name in self.was_missing else "yes"
+            there = self.tr("no") if not package.installed else \
+                self.tr("yes: restart QGIS") if package.name in self.was_missing else \
+                self.tr("yes")
             for column, text in enumerate((package.name, there, package.version,
                                            package.purpose)):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
         self.report = report
         choice = report.torch_choice()
-        self.gpu.setText(f"PyTorch: {choice.reason}")
+        self.gpu.setText(self.tr("PyTorch: {}").format(choice.reason))
         self.gpu_build.setChecked(choice.uses_gpu)
         self.gpu_build.setEnabled(choice.uses_gpu)
         self.ask.setVisible(bool(report.gpu))
@@ -129,9 +132,9 @@ class DependenciesDialog(QDialog):
             report = check(ask_engines=True)
         finally:
             QApplication.restoreOverrideCursor()
-        self.gpu.setText(f"NVIDIA GPU: {report.gpu}. PyTorch uses it: "
-                         f"{says(report.torch_cuda)}; onnxruntime uses it: "
-                         f"{says(report.onnxruntime_cuda)}.")
+        self.gpu.setText(self.tr("NVIDIA GPU: {}. PyTorch uses it: {}; onnxruntime uses it: "
+                                 "{}.").format(report.gpu, says(report.torch_cuda),
+                                               says(report.onnxruntime_cuda)))
 
     def install(self, what: str) -> None:
         """Run pip for ``what`` in a separate process; its output goes to the log."""
@@ -152,7 +155,7 @@ class DependenciesDialog(QDialog):
         arguments = install_arguments(choice, self.packages_folder, extra)
         self._say(choice.reason)
         self._say("$ " + " ".join(arguments))
-        self.status.setText(f"Starting pip: {choice.build} build…")
+        self.status.setText(self.tr("Starting pip: {} build…").format(choice.build))
         self.process = QProcess(self)
         self.process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
         self.process.readyReadStandardOutput.connect(self._show_output)
@@ -163,7 +166,7 @@ class DependenciesDialog(QDialog):
     def stop(self) -> None:
         """Stop the running pip, if any."""
         if self.process is not None:
-            self._say("Cancelled: pip was stopped.")
+            self._say(self.tr("Cancelled: pip was stopped."))
             self.process.kill()
 
     def _show_output(self) -> None:
@@ -183,7 +186,7 @@ class DependenciesDialog(QDialog):
         bar.setValue(bar.maximum())
 
     def _choose_wheels(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder of wheels (.whl files)")
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder of wheels (.whl files)"))
         if folder:
             self.wheels.setText(folder)
 
@@ -197,13 +200,14 @@ class DependenciesDialog(QDialog):
             use_packages_folder(self.packages_folder)  # the table finds what was installed
             removed = remove_shadowed_copies(self.packages_folder)
             if removed:
-                self._say(f"Removed the copies of {', '.join(removed)} that QGIS already has "
-                          "in the same version.")
+                self._say(self.tr("Removed the copies of {} that QGIS already has in the same "
+                                  "version.").format(", ".join(removed)))
         self.refresh()
-        self.status.setText("Installed: restart QGIS to use it." if code == 0 else
-                            f"pip stopped with exit code {code}; see the log.")
-        self._say("Installed: restart QGIS to use it." if code == 0 else
-                  f"pip stopped with exit code {code}; see the lines above.")
+        done = self.tr("Installed: restart QGIS to use it.")
+        self.status.setText(done if code == 0 else
+                            self.tr("pip stopped with exit code {}; see the log.").format(code))
+        self._say(done if code == 0 else
+                  self.tr("pip stopped with exit code {}; see the lines above.").format(code))
 
     def _busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)

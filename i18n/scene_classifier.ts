@@ -1,6 +1,134 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1">
   <context>
+    <name>DependenciesDialog</name>
+    <message>
+      <location filename="../gui/dependencies_dialog.py" line="45" />
+      <source>Scene Classifier dependencies</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../gui/dependencies_dialog.py" line="50" />
+      <source>Package</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../gui/dependencies_dialog.py" line="50" />
+      <source>Installed</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../gui/dependencies_dialog.py" line="50" />
+      <source>Version</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../gui/dependencies_dialog.py" line="50" />
+      <source>What it enables</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../gui/dependencies_dialog.py" line="55" />
+      <source>Check whether PyTorch and onnxruntime use the GPU</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../gui/dependencies_dialog.py" line="56" />
+      <source>Install the CUDA (NVIDIA GPU) builds</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../gui/dependencies_dialog.py" line="57" />
+      <source>Install PyTorch (training and classifying)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../gui/dependencies_dialog.py" line="57" />
+      <source>Install onnxruntime (classifying only, about 85 MB)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../gui/dependencies_dialog.py" line="61" />
+      <source>Offline: a folder or .zip of wheels to install from, with no network (empty: from the package index)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../gui/dependencies_dialog.py" line="64" />
+      <source>Folder of wheels…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../gui/dependencies_dialog.py" line="66" />
+      <source>Cancel the installation</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../gui/dependencies_dialog.py" line="72" />
+      <source>Packages are installed into {} (QGIS's own Python packages are never changed); restart QGIS to use them.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../gui/dependencies_dialog.py" line="111" />
+      <source>no</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../gui/dependencies_dialog.py" line="112" />
+      <source>yes: restart QGIS</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../gui/dependencies_dialog.py" line="113" />
+      <source>yes</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../gui/dependencies_dialog.py" line="120" />
+      <source>PyTorch: {}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../gui/dependencies_dialog.py" line="135" />
+      <source>NVIDIA GPU: {}. PyTorch uses it: {}; onnxruntime uses it: {}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../gui/dependencies_dialog.py" line="158" />
+      <source>Starting pip: {} build…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../gui/dependencies_dialog.py" line="169" />
+      <source>Cancelled: pip was stopped.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../gui/dependencies_dialog.py" line="189" />
+      <source>Folder of wheels (.whl files)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../gui/dependencies_dialog.py" line="203" />
+      <source>Removed the copies of {} that QGIS already has in the same version.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../gui/dependencies_dialog.py" line="206" />
+      <source>Installed: restart QGIS to use it.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../gui/dependencies_dialog.py" line="207" />
+      <source>pip stopped with exit code {}; see the log.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../gui/dependencies_dialog.py" line="209" />
+      <source>pip stopped with exit code {}; see the lines above.</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
     <name>SceneClassifierAlgorithm</name>
     <message>
       <location filename="../algorithms/base.py" line="157" />
@@ -915,6 +1043,19 @@
     <message>
       <location filename="../interface/tools.py" />
       <source>An engine can use a CUDA GPU</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>SceneClassifierPlugin</name>
+    <message>
+      <location filename="../plugin.py" line="63" />
+      <source>Dependencies…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../plugin.py" line="75" />
+      <source>Neither PyTorch nor onnxruntime is installed: open Plugins ▸ Scene Classifier ▸ Dependencies… to install them.</source>
       <translation type="unfinished" />
     </message>
   </context>

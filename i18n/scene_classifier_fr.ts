@@ -100,4 +100,66 @@
       <translation>Graine aléatoire</translation>
     </message>
   </context>
+  <context>
+    <name>DependenciesDialog</name>
+    <message>
+      <source>Scene Classifier dependencies</source>
+      <translation>Dépendances de Scene Classifier</translation>
+    </message>
+    <message>
+      <source>Package</source>
+      <translation>Paquet</translation>
+    </message>
+    <message>
+      <source>Installed</source>
+      <translation>Installé</translation>
+    </message>
+    <message>
+      <source>Version</source>
+      <translation>Version</translation>
+    </message>
+    <message>
+      <source>What it enables</source>
+      <translation>Ce qu'il permet</translation>
+    </message>
+    <message>
+      <source>Install PyTorch (training and classifying)</source>
+      <translation>Installer PyTorch (entraîner et classer)</translation>
+    </message>
+    <message>
+      <source>Install onnxruntime (classifying only, about 85 MB)</source>
+      <translation>Installer onnxruntime (classer seulement, environ 85 Mo)</translation>
+    </message>
+    <message>
+      <source>Cancel the installation</source>
+      <translation>Annuler l'installation</translation>
+    </message>
+    <message>
+      <source>Folder of wheels…</source>
+      <translation>Dossier de wheels…</translation>
+    </message>
+    <message>
+      <source>no</source>
+      <translation>non</translation>
+    </message>
+    <message>
+      <source>yes</source>
+      <translation>oui</translation>
+    </message>
+    <message>
+      <source>yes: restart QGIS</source>
+      <translation>oui : redémarrez QGIS</translation>
+    </message>
+    <message>
+      <source>Installed: restart QGIS to use it.</source>
+      <translation>Installé : redémarrez QGIS pour l'utiliser.</translation>
+    </message>
+  </context>
+  <context>
+    <name>SceneClassifierPlugin</name>
+    <message>
+      <source>Dependencies…</source>
+      <translation>Dépendances…</translation>
+    </message>
+  </context>
 </TS>

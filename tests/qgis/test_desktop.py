@@ -121,6 +121,9 @@ def test_the_desktop_in_french_shows_the_plugins_french_texts(tmp_path):
     assert "Installation / Vérifier les dépendances" in steps["tools"]
     assert {"Dossier d'imagettes étiquetées", "Époques", "Nom du modèle"} <= set(
         steps["labels"]), steps["labels"]
+    assert steps["menu"] == "Dépendances…"
+    assert steps["dependencies"] == ["Dépendances de Scene Classifier",
+                                     "Installer PyTorch (entraîner et classer)", "Installé"]
     # not translated yet: English (QGIS itself adds its own French "[optionnel]")
     assert "Extra copy of the training report [optionnel]" in steps["labels"]
     if os.environ.get("SCENE_CLASSIFIER_SCREENSHOTS"):

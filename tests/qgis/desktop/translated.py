@@ -35,6 +35,13 @@ def main() -> None:
                              if label.text()}))
     dialog.grab().save(os.path.join(OUT, "train_dialog_fr.png"))
     dialog.close()
+    from qgis.utils import plugins
+
+    record("menu", plugins["scene_classifier"].action.text())
+    dependencies = plugins["scene_classifier"].show_dependencies()
+    record("dependencies", [dependencies.windowTitle(), dependencies.buttons["torch"].text(),
+                            dependencies.table.horizontalHeaderItem(1).text()])
+    dependencies.close()
 
 
 try:
