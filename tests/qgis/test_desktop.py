@@ -19,6 +19,7 @@ from conftest import (
     make_wheel,
     offline_wheels,
 )
+from loopback import Loopback
 
 SCRIPT = Path(__file__).parent / "desktop" / "run_algorithms.py"
 
@@ -57,10 +58,14 @@ def test_desktop_trains_and_classifies_without_crashing(tmp_path):
     with zipfile.ZipFile(wheels, "a") as archive:
         newer = make_wheel(tmp_path / "newer", "numpy", "2.9.9")
         archive.write(newer, newer.name)
-    done, steps = start_desktop(tmp_path / "qgis", SCRIPT,
-                                SCENE_CLASSIFIER_TEST_DATA=str(chips),
-                                SCENE_CLASSIFIER_TEST_RASTER=str(MASSACHUSETTS_TIF),
-                                SCENE_CLASSIFIER_TEST_WHEELS=str(wheels), **NO_NETWORK)
+    with Loopback(tmp_path) as slow_index:  # a package index that never answers in time
+        slow_index.delay_s = 60
+        done, steps = start_desktop(tmp_path / "qgis", SCRIPT,
+                                    SCENE_CLASSIFIER_TEST_DATA=str(chips),
+                                    SCENE_CLASSIFIER_TEST_RASTER=str(MASSACHUSETTS_TIF),
+                                    SCENE_CLASSIFIER_TEST_WHEELS=str(wheels),
+                                    SCENE_CLASSIFIER_TEST_SLOW_INDEX=slow_index.url + "/simple",
+                                    **NO_NETWORK)
     log = f"exit {done.returncode}, steps {steps}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     assert steps.get("opengl_llvm_loaded"), "Mesa's OpenGL (libLLVM) was not loaded: " + log
     assert "error" not in steps, log
@@ -93,6 +98,10 @@ def test_desktop_trains_and_classifies_without_crashing(tmp_path):
     assert installed["log_overflows"] and installed["log_at_end"], installed
     assert installed["status"] == "Installed: restart QGIS to use it."
     assert installed["can_close"]
+    # Cancel while pip waits on an index: pip's own process (QGIS's interpreter) is gone
+    cancelled = installed["cancelled"]
+    assert cancelled["was_running"] and not cancelled["alive"], cancelled
+    assert "Cancelled: pip was stopped." in cancelled["log_end"][-2:], cancelled
     # screenshots of what the user sees (make screenshots copies them to docs/images)
     shots = [Path(path) for path in steps["screenshots"]] + [
         tmp_path / "qgis" / "out" / "dependencies_dialog.png"]

@@ -115,8 +115,32 @@ def install_from_the_dependencies_dialog() -> dict:
              dialog.log.verticalScrollBar().maximum(),
              "log_overflows": dialog.log.verticalScrollBar().maximum() > 0,
              "status": dialog.status.text(), "can_close": dialog.close_buttons.isVisible()}
+    found["cancelled"] = cancel_a_waiting_pip(dialog)
     dialog.close()
     return found
+
+
+def cancel_a_waiting_pip(dialog) -> dict:
+    """Install onnxruntime from a package index that does not answer (the test's slow
+    loopback server), press Cancel while pip waits on it: is pip's process gone?"""
+    dialog.wheels.setText("")
+    os.environ["PIP_INDEX_URL"] = os.environ["SCENE_CLASSIFIER_TEST_SLOW_INDEX"]
+    os.environ["PIP_TIMEOUT"] = "120"
+    os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1"  # the index itself, direct
+    dialog.buttons["onnxruntime"].click()
+    process = dialog.process
+    wait(None, None, 3000)  # pip started and waits on the index
+    pid = process.processId()
+    running = process.state() == process.ProcessState.Running
+    wait(process.finished, dialog.cancel.click, 10000)
+    wait(None, None, 500)
+    try:
+        os.kill(pid, 0)
+        alive = True
+    except ProcessLookupError:
+        alive = False
+    return {"was_running": running, "alive": alive, "pid": pid,
+            "log_end": dialog.log.toPlainText().splitlines()[-2:]}
 
 
 def wait(signal, start, timeout_ms: int = 10000) -> None:
