@@ -120,9 +120,9 @@ def test_the_desktop_in_french_shows_the_plugins_french_texts(tmp_path):
     the toolbox and the training dialog show its French texts; untranslated ones stay
     English."""
     assert (ROOT / "i18n" / "scene_classifier_fr.qm").is_file(), "run make setup"
-    done, steps = start_desktop(tmp_path / "qgis", Path(__file__).parent / "desktop" /
-                                "translated.py",
-                                settings="[locale]\noverrideFlag=true\nuserLocale=fr\n")
+    done, steps = start_desktop(tmp_path / "qgis", SCRIPT,
+                                settings="[locale]\noverrideFlag=true\nuserLocale=fr\n",
+                                SCENE_CLASSIFIER_TEST_STEPS="french")
     log = f"exit {done.returncode}, steps {steps}\n{done.stderr[-3000:]}"
     assert "error" not in steps and done.returncode == 0, log
     assert steps["locale"] == "fr"

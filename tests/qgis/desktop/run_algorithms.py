@@ -1,6 +1,7 @@
 """Run inside the real QGIS desktop (``qgis --code``): train a tiny model and classify a grid
 through processing.runAndLoadResults, as a user would from the toolbox, take screenshots of
-the map and of the training dialog, then quit.
+the map and of the training dialog, then quit. With SCENE_CLASSIFIER_TEST_STEPS=french (QGIS
+set to French), what the plugin shows in French instead.
 
 Reads SCENE_CLASSIFIER_TEST_OUT (a folder) and SCENE_CLASSIFIER_TEST_DATA (chips folder) and
 SCENE_CLASSIFIER_TEST_RASTER from the environment; writes steps.json there after each step,
@@ -22,7 +23,7 @@ steps = {}
 def record(name, value) -> None:
     steps[name] = value
     with open(os.path.join(OUT, "steps.json"), "w", encoding="utf-8") as file:
-        json.dump(steps, file, indent=1)
+        json.dump(steps, file, indent=1, ensure_ascii=False)
 
 
 def main() -> None:
@@ -160,8 +161,33 @@ def save(pixmap, name: str) -> str:
     return path
 
 
+def main_in_french() -> None:
+    """With QGIS set to French: what the toolbox shows of the plugin (group and tool names),
+    the training dialog's labels and a screenshot of it, the menu entry and the
+    Dependencies dialog's title, a button and a column header."""
+    from qgis.PyQt.QtWidgets import QLabel
+    from qgis.utils import plugins
+
+    record("locale", QgsApplication.locale())
+    provider = QgsApplication.processingRegistry().providerById("sceneclassifier")
+    record("tools", sorted(f"{a.group()} / {a.displayName()}" for a in provider.algorithms()))
+    dialog = processing.createAlgorithmDialog("sceneclassifier:trainclassifier", {})
+    dialog.resize(1000, 1000)
+    dialog.show()
+    wait(None, None, 500)
+    record("labels", sorted({label.text() for label in dialog.findChildren(QLabel)
+                             if label.text()}))
+    save(dialog.grab(), "train_dialog_fr.png")
+    dialog.close()
+    record("menu", plugins["scene_classifier"].action.text())
+    dependencies = plugins["scene_classifier"].show_dependencies()
+    record("dependencies", [dependencies.windowTitle(), dependencies.buttons["torch"].text(),
+                            dependencies.table.horizontalHeaderItem(1).text()])
+    dependencies.close()
+
+
 try:
-    main()
+    main_in_french() if os.environ.get("SCENE_CLASSIFIER_TEST_STEPS") == "french" else main()
 except Exception as error:  # reported to the test, which fails with it
     record("error", f"{type(error).__name__}: {error}")
 finally:
