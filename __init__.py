@@ -52,8 +52,13 @@ def classFactory(iface: QgisInterface | None) -> SceneClassifierPlugin:  # noqa:
 
 
 def __getattr__(name: str) -> object:
-    """The notebook API (core.api), imported only when asked for."""
+    """The notebook API (core.api), imported only when asked for; what the Dependencies
+    dialog or the messages' by-hand command installed (the default QGIS profile's plugin
+    folder) is found there too, after the notebook's own packages."""
     if name in NOTEBOOK_API:
+        from .core.runtime.dependencies import plugin_packages_folder, use_packages_folder
+
+        use_packages_folder(plugin_packages_folder())
         from .core import api
 
         return getattr(api, name)

@@ -77,3 +77,24 @@ def test_the_training_report_opens_with_the_model_and_its_settings(training_run)
     assert (f"{kept.epoch} (lowest validation loss): accuracy "
             f"{100 * kept.accuracy:.2f} %") in html
     assert f"{100 * classifier.best_accuracy:.2f} %" in html
+
+
+def test_the_notebook_finds_what_the_dependencies_dialog_installed(tmp_path):
+    """Outside QGIS, the by-hand command installs into the default QGIS profile's plugin
+    folder (as the dialog does): the notebook API looks there too, after its own packages."""
+    import subprocess
+    import sys
+
+    from conftest import cli_environment
+
+    env = cli_environment(tmp_path)  # the plugin on PYTHONPATH, HOME=<tmp_path>/home
+    env.pop("XDG_DATA_HOME", None)
+    folder = tmp_path / "home" / ".local" / "share" / "QGIS" / "QGIS3" / "profiles" / \
+        "default" / "python" / "scene_classifier_packages"
+    (folder / "installed_by_hand").mkdir(parents=True)
+    (folder / "installed_by_hand" / "__init__.py").write_text("HERE = True\n")
+    done = subprocess.run([sys.executable, "-c", "from scene_classifier import prepare_data; "
+                           "import installed_by_hand, sys; print(installed_by_hand.HERE, "
+                           "sys.path[-1])"], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert done.stdout.split() == ["True", str(folder)], done.stderr[-2000:]
