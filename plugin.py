@@ -27,7 +27,7 @@ def install_translation() -> str | None:
     compiled from its .ts by make setup or make package); returns the file, or None where
     there is none for that language (the texts stay English)."""
     global _translator
-    from qgis.PyQt.QtCore import QCoreApplication, QTranslator
+    from qgis.PyQt.QtCore import QTranslator
 
     language = (QgsApplication.locale() or "")[:2]
     path = os.path.join(I18N, f"scene_classifier_{language}.qm")

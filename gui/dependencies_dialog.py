@@ -27,14 +27,14 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core.errors import DependencyError
 from ..core.runtime.dependencies import (
+    ONNXRUNTIME,
+    TORCH,
     DependencyReport,
     check,
     install_arguments,
-    remove_shadowed_copies,
     says,
-    use_packages_folder,
 )
-from ..core.runtime.installer import check_index, offline_arguments
+from ..core.runtime.installer import SCRATCH_PREFIX, pip_source, settle
 
 
 class DependenciesDialog(QDialog):
@@ -55,8 +55,8 @@ class DependenciesDialog(QDialog):
         self.ask = QPushButton(self.tr("Check whether PyTorch and onnxruntime use the GPU"))
         self.gpu_build = QCheckBox(self.tr("Install the CUDA (NVIDIA GPU) builds"))
         self.buttons = {what: QPushButton(label) for what, label in (
-            ("torch", self.tr("Install PyTorch (training and classifying)")),
-            ("onnxruntime", self.tr("Install onnxruntime (classifying only, about 85 MB)")))}
+            (TORCH, self.tr("Install PyTorch (training and classifying)")),
+            (ONNXRUNTIME, self.tr("Install onnxruntime (classifying only, about 85 MB)")))}
         self.wheels = QLineEdit()
         self.wheels.setPlaceholderText(self.tr("Offline: a folder or .zip of wheels to install "
                                                "from, with no network (empty: from the package "
@@ -116,7 +116,7 @@ class DependenciesDialog(QDialog):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
         self.report = report
-        choice = report.torch_choice()
+        choice = report.choice(TORCH)
         self.gpu.setText(self.tr("PyTorch: {}").format(choice.reason))
         self.gpu_build.setChecked(choice.uses_gpu)
         self.gpu_build.setEnabled(choice.uses_gpu)
@@ -139,16 +139,12 @@ class DependenciesDialog(QDialog):
     def install(self, what: str) -> None:
         """Run pip for ``what`` in a separate process; its output goes to the log."""
         want_gpu = self.gpu_build.isChecked()
-        choice = self.report.torch_choice(want_gpu) if what == "torch" else \
-            self.report.onnxruntime_choice(want_gpu)
-        extra = []
+        choice = self.report.choice(what, want_gpu)
+        self.scratch = tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX)
         try:
-            if self.wheels.text().strip():
-                self.scratch = tempfile.TemporaryDirectory(prefix="scene_classifier_wheels_")
-                extra = offline_arguments(self.wheels.text().strip(), self.scratch.name)
-            else:
-                check_index(choice)
+            extra = pip_source(choice, self.wheels.text().strip(), self.scratch.name)
         except (DependencyError, OSError) as error:
+            self._drop_scratch()
             self._say(str(error))
             self.status.setText(str(error))
             return
@@ -193,12 +189,9 @@ class DependenciesDialog(QDialog):
     def _finished(self, code: int, _status: QProcess.ExitStatus) -> None:
         self._busy(False)
         self.process = None
-        if self.scratch is not None:
-            self.scratch.cleanup()
-            self.scratch = None
+        self._drop_scratch()
         if code == 0:
-            use_packages_folder(self.packages_folder)  # the table finds what was installed
-            removed = remove_shadowed_copies(self.packages_folder)
+            removed = settle(self.packages_folder)  # the table then finds what was installed
             if removed:
                 self._say(self.tr("Removed the copies of {} that QGIS already has in the same "
                                   "version.").format(", ".join(removed)))
@@ -208,6 +201,12 @@ class DependenciesDialog(QDialog):
                             self.tr("pip stopped with exit code {}; see the log.").format(code))
         self._say(done if code == 0 else
                   self.tr("pip stopped with exit code {}; see the lines above.").format(code))
+
+    def _drop_scratch(self) -> None:
+        """Remove the wheels unpacked for the last install, if any."""
+        if self.scratch is not None:
+            self.scratch.cleanup()
+            self.scratch = None
 
     def _busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)

@@ -93,37 +93,37 @@
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../gui/dependencies_dialog.py" line="158" />
+      <location filename="../gui/dependencies_dialog.py" line="154" />
       <source>Starting pip: {} build…</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../gui/dependencies_dialog.py" line="169" />
+      <location filename="../gui/dependencies_dialog.py" line="165" />
       <source>Cancelled: pip was stopped.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../gui/dependencies_dialog.py" line="189" />
+      <location filename="../gui/dependencies_dialog.py" line="185" />
       <source>Folder of wheels (.whl files)</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../gui/dependencies_dialog.py" line="203" />
+      <location filename="../gui/dependencies_dialog.py" line="196" />
       <source>Removed the copies of {} that QGIS already has in the same version.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../gui/dependencies_dialog.py" line="206" />
+      <location filename="../gui/dependencies_dialog.py" line="199" />
       <source>Installed: restart QGIS to use it.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../gui/dependencies_dialog.py" line="207" />
+      <location filename="../gui/dependencies_dialog.py" line="200" />
       <source>pip stopped with exit code {}; see the log.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../gui/dependencies_dialog.py" line="209" />
+      <location filename="../gui/dependencies_dialog.py" line="202" />
       <source>pip stopped with exit code {}; see the lines above.</source>
       <translation type="unfinished" />
     </message>

@@ -10,9 +10,9 @@ from ..core.data.imagery import MAX_CHIP_SIZE
 from ..core.data.labeled_tiles import IMAGENET, LABELED_TILES
 from ..core.inference.engines import ENGINES
 from ..core.models.backbones import BACKBONES, DEFAULT_BACKBONE
+from ..core.runtime.dependencies import ONNXRUNTIME as ONNXRUNTIME_SET
+from ..core.runtime.dependencies import TORCH as TORCH_SET
 from ..core.runtime.devices import DEVICES
-from ..core.runtime.installer import ONNXRUNTIME as ONNXRUNTIME_SET
-from ..core.runtime.installer import TORCH as TORCH_SET
 from ..core.runtime.outputs import default_models_folder
 from ..core.sources.raster import BOUNDING_BOX, FIXED
 from ..core.workflows.classify import GridSettings

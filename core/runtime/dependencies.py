@@ -18,7 +18,7 @@ import platform
 import shutil
 import subprocess
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from ..errors import DependencyError
 from .builds import Choice, Gpu, choose_onnxruntime, choose_torch, parse_nvidia_smi
@@ -141,6 +141,7 @@ def require_report_libraries() -> None:
             f"{pip_command('jinja2 matplotlib')}\nthen restart QGIS."
         ) from error
 
+TORCH, ONNXRUNTIME = "torch", "onnxruntime"  # what the installer installs
 PACKAGES_FOLDER = "scene_classifier_packages"  # inside the QGIS profile's python folder
 _packages_folder: str | None = None  # the QGIS profile's, once the plugin has started
 
@@ -160,29 +161,28 @@ class DependencyReport:
     """What is there: the packages, the NVIDIA GPU, and whether the engines see it."""
 
     packages: list[Dependency]
-    gpu: str = ""  # "name, driver version" from nvidia-smi, "" without an NVIDIA GPU
+    nvidia: Gpu | None = None  # the GPU as nvidia-smi reports it, None without one
     torch_cuda: bool | None = None  # None: PyTorch not installed or not asked
     onnxruntime_cuda: bool | None = None
     python: str = field(default_factory=python_executable)
-    nvidia: Gpu | None = None  # the GPU as nvidia-smi reports it (compute capability too)
+
+    @property
+    def gpu(self) -> str:
+        """The NVIDIA GPU as "name, driver version", "" without one."""
+        return f"{self.nvidia.name}, {self.nvidia.driver}" if self.nvidia else ""
 
     def has(self, name: str) -> bool:
         """True when the package ``name`` is installed."""
         return any(p.name == name and p.installed for p in self.packages)
 
-    def as_dict(self) -> dict:
-        """The report as plain data (for JSON; the GPU as ``gpu`` says it)."""
-        found = asdict(self)
-        del found["nvidia"]
-        return found
-
-    def torch_choice(self, want_gpu: bool = True) -> Choice:
-        """The PyTorch build the installer takes here (core.runtime.builds)."""
-        return choose_torch(platform.system(), platform.machine(), self.nvidia, want_gpu)
-
-    def onnxruntime_choice(self, want_gpu: bool = True) -> Choice:
-        """The onnxruntime build the installer takes here."""
-        return choose_onnxruntime(platform.system(), self.nvidia, want_gpu)
+    def choice(self, what: str, want_gpu: bool = True) -> Choice:
+        """The build of ``what`` (TORCH: PyTorch with torchvision and onnx; ONNXRUNTIME)
+        the installer takes here (core.runtime.builds)."""
+        if what == TORCH:
+            return choose_torch(platform.system(), platform.machine(), self.nvidia, want_gpu)
+        if what == ONNXRUNTIME:
+            return choose_onnxruntime(platform.system(), self.nvidia, want_gpu)
+        raise ValueError(f"Unknown dependency set '{what}': {TORCH} or {ONNXRUNTIME}.")
 
 
 def says(seen: bool | None) -> str:
@@ -234,9 +234,7 @@ def check(ask_engines: bool = False) -> DependencyReport:
     (asked in a separate process of QGIS's Python, which takes a few seconds)."""
     packages = [Dependency(name, purpose, installed(name), _version(name))
                 for name, purpose in PURPOSES.items()]
-    gpu = nvidia_gpu()
-    report = DependencyReport(packages, f"{gpu.name}, {gpu.driver}" if gpu else "",
-                              nvidia=gpu)
+    report = DependencyReport(packages, nvidia_gpu())
     if ask_engines:
         report.torch_cuda, report.onnxruntime_cuda = _engines_see_cuda(report)
     return report

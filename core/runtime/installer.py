@@ -25,10 +25,10 @@ from .dependencies import (
 )
 from .feedback import CANCEL_POLL_S, Feedback
 
-TORCH, ONNXRUNTIME = "torch", "onnxruntime"  # what can be installed
 MAX_WHEELS_BYTES = 16 * 1024**3  # a zip of wheels unpacks to at most this
 PIP_STOP_S = 2.0  # after Cancel, pip is killed if it has not stopped by then
 INDEX_TIMEOUT_S = 15.0  # how long PyTorch's package index may take to answer
+SCRATCH_PREFIX = "scene_classifier_wheels_"  # temporary folders of unpacked wheels
 
 
 def check_index(choice: Choice, timeout_s: float = INDEX_TIMEOUT_S) -> None:
@@ -49,6 +49,23 @@ def check_index(choice: Choice, timeout_s: float = INDEX_TIMEOUT_S) -> None:
             f"would install another build ({choice.build} was chosen). Check the network or "
             "the proxy (QGIS: Settings ▸ Options ▸ Network), or install offline from a folder "
             "of wheels (see the README).") from error
+
+
+def pip_source(choice: Choice, wheels: str | None, scratch: str) -> list[str]:
+    """pip's arguments for where ``choice`` comes from: only the folder or .zip ``wheels``
+    (unpacked into ``scratch``), with no network; else the package index, checked to answer
+    first (check_index)."""
+    if wheels:
+        return offline_arguments(wheels, scratch)
+    check_index(choice)
+    return []
+
+
+def settle(folder: str) -> list[str]:
+    """After pip installed into ``folder``: the folder on sys.path (what was installed is
+    found) and the copies of what this Python already has removed; their names."""
+    use_packages_folder(folder)
+    return remove_shadowed_copies(folder)
 
 
 def offline_arguments(wheels: str, scratch: str) -> list[str]:
@@ -90,20 +107,14 @@ def install(what: str, feedback: Feedback, wheels: str | None = None,
     """Install ``what`` (TORCH: PyTorch, torchvision and onnx in the build for this
     computer; ONNXRUNTIME) into the plugin's folder, from the index or offline from
     ``wheels``; returns the pip command run. Raises Cancelled or DependencyError."""
-    report = check()
-    choice = report.torch_choice(want_gpu) if what == TORCH else \
-        report.onnxruntime_choice(want_gpu)
+    choice = check().choice(what, want_gpu)
     folder = plugin_packages_folder()
     feedback.log(choice.reason)
-    if not wheels:
-        check_index(choice)
-    with tempfile.TemporaryDirectory(prefix="scene_classifier_wheels_") as scratch:
-        extra = offline_arguments(wheels, scratch) if wheels else []
-        arguments = install_arguments(choice, folder, extra)
+    with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX) as scratch:
+        arguments = install_arguments(choice, folder, pip_source(choice, wheels, scratch))
         feedback.log("$ " + " ".join(arguments))
         run_pip(arguments, feedback)
-    use_packages_folder(folder)
-    removed = remove_shadowed_copies(folder)
+    removed = settle(folder)
     if removed:
         feedback.log(f"Removed the copies of {', '.join(removed)} that this Python already "
                      "has in the same version.")

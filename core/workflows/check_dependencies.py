@@ -11,7 +11,7 @@ from ..runtime.feedback import Feedback
 
 def check_and_report(path: str, feedback: Feedback, install: str | None = None,
                      wheels: str | None = None) -> dict[str, bool]:
-    """First install ``install`` (core.runtime.installer's TORCH or ONNXRUNTIME; from the
+    """First install ``install`` (core.runtime.dependencies' TORCH or ONNXRUNTIME; from the
     folder or .zip ``wheels`` offline, else from the index) where given; then check the
     packages and the GPU (asking the engines), write the HTML report with the install
     commands for what is missing to ``path``, log a line per package; returns whether

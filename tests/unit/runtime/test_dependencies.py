@@ -126,7 +126,7 @@ def test_nvidia_smi_of_an_old_driver_is_asked_again_without_compute_cap(tmp_path
     gpu = dependencies.nvidia_gpu()
     assert (gpu.name, gpu.driver, gpu.capability) == ("GeForce GTX 970", "470.82.01", None)
     assert dependencies.check().gpu == "GeForce GTX 970, 470.82.01"
-    assert "driver is too old" in dependencies.check().torch_choice().reason
+    assert "driver is too old" in dependencies.check().choice(dependencies.TORCH).reason
 
 
 def test_a_shim_first_on_path_is_not_taken_for_this_python(tmp_path, monkeypatch):

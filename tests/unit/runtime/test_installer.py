@@ -26,7 +26,7 @@ def test_an_offline_install_from_wheels_needs_no_network(tmp_path, monkeypatch, 
         monkeypatch.setenv(key, value)
     lines: list[str] = []
     source = str(tmp_path / "wheels") if given == "folder" else str(archive)
-    arguments = installer.install(installer.ONNXRUNTIME, Feedback(log=lines.append), source)
+    arguments = installer.install(dependencies.ONNXRUNTIME, Feedback(log=lines.append), source)
     assert "--no-index" in arguments and "--find-links" in arguments
     assert imported_onnxruntime(target) == "99.0"
     assert sorted(p.name for p in target.glob("*.dist-info")) == ["onnxruntime-99.0.dist-info"]
@@ -37,10 +37,10 @@ def test_wheel_sources_that_hold_no_wheels_are_named(tmp_path, monkeypatch):
     monkeypatch.setattr(dependencies, "_packages_folder", str(tmp_path / "target"))
     (tmp_path / "empty").mkdir()
     with pytest.raises(DependencyError, match="holds no wheels"):
-        installer.install(installer.ONNXRUNTIME, Feedback(), str(tmp_path / "empty"))
+        installer.install(dependencies.ONNXRUNTIME, Feedback(), str(tmp_path / "empty"))
     (tmp_path / "notes.txt").write_text("x")
     with pytest.raises(DependencyError, match="neither a folder of wheels nor a .zip"):
-        installer.install(installer.ONNXRUNTIME, Feedback(), str(tmp_path / "notes.txt"))
+        installer.install(dependencies.ONNXRUNTIME, Feedback(), str(tmp_path / "notes.txt"))
 
 
 def test_a_zip_entry_cannot_leave_the_folder(tmp_path):
@@ -91,7 +91,7 @@ def test_an_unreachable_pytorch_index_stops_the_install_before_pip(tmp_path, mon
     started: list[list[str]] = []
     monkeypatch.setattr(installer, "run_pip", lambda arguments, _: started.append(arguments))
     with pytest.raises(DependencyError, match="cannot be reached"):
-        installer.install(installer.TORCH, Feedback())
+        installer.install(dependencies.TORCH, Feedback())
     assert not started and not (tmp_path / "target").exists()
     (tmp_path / "index" / "whl" / "cpu" / "torch").mkdir(parents=True)
     (tmp_path / "index" / "whl" / "cpu" / "torch" / "index.html").write_text("<a>torch</a>")
