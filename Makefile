@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV := .venv
+# QGIS Server's WMS module: the tests' WMS (tests/qgis_server.py)
+QGIS_SERVER_WMS := /usr/lib/qgis/server/libwms.so
 PYTHON := $(VENV)/bin/python
 PROFILE := $(CURDIR)/.qgis-profile
 PLUGIN_LINK := $(PROFILE)/profiles/default/python/plugins/scene_classifier
@@ -43,10 +45,12 @@ translations: qgis
 # for the translation template (make i18n).
 qgis:
 	@command -v qgis_process.bin >/dev/null && command -v xvfb-run >/dev/null && \
-	  command -v pylupdate5 >/dev/null && command -v lrelease >/dev/null || { \
-	  echo "Installing QGIS, Xvfb and Qt's translation tools from the distribution's packages"; \
+	  command -v pylupdate5 >/dev/null && command -v lrelease >/dev/null && \
+	  [ -e $(QGIS_SERVER_WMS) ] || { \
+	  echo "Installing QGIS, QGIS Server (a WMS for the tests), Xvfb and Qt's translation tools from the distribution's packages"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    qgis python3-qgis python3-venv xvfb xauth pyqt5-dev-tools qttools5-dev-tools >/dev/null; }
+	    qgis python3-qgis python3-venv xvfb xauth pyqt5-dev-tools qttools5-dev-tools \
+	    qgis-server-bin qgis-server-wms >/dev/null; }
 
 venv: $(VENV)/.installed
 

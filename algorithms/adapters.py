@@ -18,7 +18,6 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsCsException,
-    QgsDataSourceUri,
     QgsFeature,
     QgsFeatureRequest,
     QgsFeatureSink,
@@ -29,6 +28,7 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeatureSource,
+    QgsProviderRegistry,
     QgsRasterLayer,
     QgsWkbTypes,
 )
@@ -39,6 +39,7 @@ from ..core.workflows.schemas import INTEGER, REAL, TEXT, Field
 from ..interface import ids
 from . import field_types
 from .class_style import class_map_sink
+from .network import layer_credentials
 from .staged_sinks import CheckedSink, staged_sink, write_csv_types
 
 if TYPE_CHECKING:
@@ -56,35 +57,49 @@ KINDS = {field_types.code(kind): name for kind, name in (
 def raster_layer(alg: QgsProcessingAlgorithm, parameters: Parameters, context: QgsProcessingContext,
                  name: str = ids.INPUT_RASTER) -> QgsRasterLayer:
     """INPUT_RASTER, checked to be a raster core reads through GDAL: a file or GDAL name
-    (e.g. a COG over HTTP), or an XYZ tile layer."""
+    (e.g. a COG over HTTP), or an XYZ, WMS or WMTS layer, whose QGIS authentication
+    configuration (if any) is used for the rest of the run (``alg.run_scope``)."""
     layer = alg.parameterAsRasterLayer(parameters, name, context)
     if layer is None:
         raise QgsProcessingException(alg.invalidRasterError(parameters, name))
     raster_source(layer, name)
+    alg.run_scope.enter_context(layer_credentials(layer, name))
     return layer
 
 
 def raster_source(layer: QgsRasterLayer, name: str = ids.INPUT_RASTER) -> str:
-    """A raster layer as the text core opens with GDAL: a GDAL layer's source as it is, an
-    XYZ layer's (core.sources.web translates it); other providers are refused."""
-    source = layer.source()
+    """A raster layer as the text core opens with GDAL: a GDAL layer's source as it is; an
+    XYZ layer's as it is (core.sources.web translates it); a WMS or WMTS layer's as GDAL's
+    ``WMS:`` or ``WMTS:`` name. Other providers are refused."""
+    from ..core.sources.services import wms_name, wmts_name
+
     if layer.providerType() == "gdal":
-        return source
-    fields = QgsDataSourceUri()
-    fields.setEncodedUri(source)
-    if layer.providerType() == "wms" and fields.param("type") == "xyz":
-        if fields.param("authcfg"):
-            raise QgsProcessingException(
-                f"{name} '{layer.name()}' uses a QGIS authentication configuration, which "
-                "Scene Classifier cannot pass to GDAL yet; use a tile URL that needs none, or "
-                "save the layer to a GeoTIFF first (Raster ▸ Conversion ▸ Translate).")
-        return source
-    raise QgsProcessingException(
-        f"{name} '{layer.name()}' comes from the {layer.providerType()} provider "
-        f"{'(WMS/WMTS)' if layer.providerType() == 'wms' else ''}; Scene Classifier reads "
-        "raster files, GDAL names such as a Cloud-Optimized GeoTIFF's https:// URL or a STAC "
-        "item, and XYZ tile layers. Save this layer to a GeoTIFF first (Raster ▸ Conversion "
-        "▸ Translate).")
+        return layer.source()
+    if layer.providerType() != "wms":
+        raise QgsProcessingException(
+            f"{name} '{layer.name()}' comes from the {layer.providerType()} provider; Scene "
+            "Classifier reads raster files, GDAL names such as a Cloud-Optimized GeoTIFF's "
+            "https:// URL or a STAC item, and XYZ, WMS and WMTS layers. Save this layer to a "
+            "GeoTIFF first (Raster ▸ Conversion ▸ Translate).")
+    fields = QgsProviderRegistry.instance().decodeUri("wms", layer.source())
+    if fields.get("type") == "xyz":
+        return layer.source()
+    url = str(fields.get("url") or "")
+    if fields.get("tileMatrixSet"):
+        return wmts_name(url, _joined(fields.get("layers")), str(fields["tileMatrixSet"]),
+                         _joined(fields.get("styles")))
+    extent = layer.extent()
+    return wms_name(url, _joined(fields.get("layers")), _joined(fields.get("styles")),
+                    layer.crs().authid() or str(fields.get("crs") or ""),
+                    str(fields.get("format") or ""),
+                    (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum()))
+
+
+def _joined(value: object) -> str:
+    """A WMS URI field QGIS gives as a list where it repeats (layers, styles), comma-joined."""
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(item) for item in value)
+    return "" if value is None else str(value)
 
 
 def extent_in(alg: QgsProcessingAlgorithm, parameters: Parameters, context: QgsProcessingContext,

@@ -6,6 +6,7 @@ import math
 import os
 import re
 from collections.abc import Callable
+from contextlib import ExitStack
 
 from qgis.core import (
     QgsProcessing,
@@ -56,6 +57,7 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
     and implement process(): parameters in, one use case of core.workflows, outputs out."""
 
     TOOL: Tool
+    run_scope: ExitStack  # what lasts for one run (a web layer's credentials), then ends
     GROUPS = {"training": "Training", "classification": "Classification", "setup": "Setup"}
 
     def tr(self, text: str) -> str:
@@ -181,7 +183,8 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
 
                 require_torch()
             self._check_outputs(parameters, context)
-            with qgis_proxy():  # what core downloads goes through QGIS's proxy
+            # what core downloads goes through QGIS's proxy; run_scope ends with the run
+            with qgis_proxy(), ExitStack() as self.run_scope:
                 return self.process(parameters, context, feedback,
                                     core_feedback(feedback, self.name_of))
         except SceneClassifierError as error:

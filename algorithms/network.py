@@ -1,15 +1,27 @@
-"""QGIS's proxy (Settings ▸ Options ▸ Network) for what core fetches itself: Python's urllib
-(pretrained weights) and GDAL's HTTP client (web rasters) read the proxy from the
-environment, so a run gets QGIS's proxy there for its duration."""
+"""QGIS's network settings for what core fetches itself: the proxy (Settings ▸ Options ▸
+Network), which Python's urllib (pretrained weights) and GDAL's HTTP client (web rasters)
+read from the environment, so a run gets it there for its duration; and a web layer's QGIS
+authentication configuration, whose user name and password core.sources.credentials holds
+for the run."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from qgis.core import QgsSettings
+from qgis.core import (
+    QgsApplication,
+    QgsAuthMethodConfig,
+    QgsProcessingException,
+    QgsProviderRegistry,
+    QgsSettings,
+)
+
+if TYPE_CHECKING:
+    from qgis.core import QgsRasterLayer
 
 PROXY_VARIABLES = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY")
 HTTP_PROXY_TYPES = ("HttpProxy", "HttpCachingProxy")  # what urllib and GDAL can use
@@ -51,3 +63,32 @@ def qgis_proxy() -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+def layer_credentials(layer: QgsRasterLayer, name: str) -> AbstractContextManager:
+    """A ``with`` block during which reads of a web layer send the user name and password of
+    its QGIS authentication configuration (Basic) to the layer's server; a layer without one
+    needs nothing. Other methods (PKI, OAuth2, …) are refused with a message: GDAL reads
+    the pixels, and QGIS gives it only Basic credentials."""
+    from ..core.sources.credentials import basic_credentials
+
+    fields = QgsProviderRegistry.instance().decodeUri(layer.providerType(), layer.source())
+    authcfg = str(fields.get("authcfg") or "")
+    if not authcfg:
+        return nullcontext()
+    config = QgsAuthMethodConfig()
+    manager = QgsApplication.authManager()
+    if not manager.loadAuthenticationConfig(authcfg, config, True) or not config.isValid(True):
+        raise QgsProcessingException(
+            f"{name} '{layer.name()}' uses the QGIS authentication configuration {authcfg}, "
+            "which QGIS cannot open here: check that it exists (Settings ▸ Options ▸ "
+            "Authentication) and that the master password is set.")
+    if config.method() != "Basic":
+        raise QgsProcessingException(
+            f"{name} '{layer.name()}' uses a QGIS authentication configuration of method "
+            f"'{config.method()}'; Scene Classifier reads web layers through GDAL, which "
+            "takes a user name and password (method 'Basic') only. Use a Basic "
+            "configuration, or save the layer to a GeoTIFF first (Raster ▸ Conversion ▸ "
+            "Translate).")
+    url = str(fields.get("url") or "")
+    return basic_credentials(url, config.config("username"), config.config("password"))

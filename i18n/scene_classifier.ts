@@ -131,32 +131,32 @@
   <context>
     <name>SceneClassifierAlgorithm</name>
     <message>
-      <location filename="../algorithms/base.py" line="157" />
+      <location filename="../algorithms/base.py" line="159" />
       <source>a finite number</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="158" />
+      <location filename="../algorithms/base.py" line="160" />
       <source>a whole number</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="166" />
+      <location filename="../algorithms/base.py" line="168" />
       <source>{} must be {}; got {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="164" />
+      <location filename="../algorithms/base.py" line="166" />
       <source>at least {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="165" />
+      <location filename="../algorithms/base.py" line="167" />
       <source>from {} to {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="168" />
+      <location filename="../algorithms/base.py" line="170" />
       <source>{} must be one of {}; got {}.</source>
       <translation type="unfinished" />
     </message>
@@ -537,7 +537,7 @@
     </message>
     <message>
       <location filename="../interface/tools.py" />
-      <source>The imagery: a raster file GDAL reads (GeoTIFF, VRT …), north-up; to classify, with the bands and data type the model was trained on.</source>
+      <source>The imagery: a raster file GDAL reads (GeoTIFF, VRT …), north-up, or a web layer (a Cloud-Optimized GeoTIFF over HTTP(S), XYZ tiles, WMS or WMTS; give 'Cell size' for tiles and maps); to classify, with the bands and data type the model was trained on.</source>
       <translation type="unfinished" />
     </message>
     <message>

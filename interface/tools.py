@@ -167,8 +167,9 @@ MODEL_CHOICES = (
 
 INPUT_RASTER = Parameter(
     ids.INPUT_RASTER, "Input raster", RASTER,
-    "The imagery: a raster file GDAL reads (GeoTIFF, VRT …), north-up; to classify, with the "
-    "bands and data type the model was trained on.")
+    "The imagery: a raster file GDAL reads (GeoTIFF, VRT …), north-up, or a web layer (a "
+    "Cloud-Optimized GeoTIFF over HTTP(S), XYZ tiles, WMS or WMTS; give 'Cell size' for tiles "
+    "and maps); to classify, with the bands and data type the model was trained on.")
 MODEL = Parameter(
     ids.MODEL, "Model definition (.emd or .dlpk)", FILE,
     "A package saved by 'Train scene classifier'. Packages are data: nothing in them is "

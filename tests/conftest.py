@@ -199,15 +199,17 @@ ALGORITHM_SCRIPT = textwrap.dedent("""
 
 
 def run_algorithm_script(tmp_path: Path, script: str, block_torch: bool,
-                         **values) -> subprocess.CompletedProcess:
-    """Run ALGORITHM_SCRIPT + ``script`` (formatted with ``values``) in QGIS's Python."""
+                         home: Path | None = None, **values) -> subprocess.CompletedProcess:
+    """Run ALGORITHM_SCRIPT + ``script`` (formatted with ``values``) in QGIS's Python;
+    ``home``: a HOME of its own (QGIS's profile, with its authentication database)."""
     plugins = tmp_path / f"plugins-{block_torch}"
     plugins.mkdir()
     (plugins / "scene_classifier").symlink_to(ROOT, target_is_directory=True)
     code = ALGORITHM_SCRIPT.format(plugins=str(plugins), block_torch=block_torch) + \
         textwrap.dedent(script).format(block_torch=block_torch, **values)
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=600, env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin"})
+                          timeout=600, env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin",
+                                            **({"HOME": str(home)} if home else {})})
 
 
 # The command line as a user runs it (tests/cli, and the full-disk runs).

@@ -1,11 +1,14 @@
 """A web server for tests, on the loopback interface only and stopped within bounded time:
 files with HTTP Range requests (as a COG needs), XYZ tiles cut on request from a local
-raster, and faults on demand (an HTTP status, or a slow answer)."""
+raster, and faults on demand (an HTTP status, or a slow answer); optionally HTTP Basic
+authentication in front of all of it, and a path forwarded to another loopback server."""
 
 from __future__ import annotations
 
+import base64
 import threading
 import time
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -15,14 +18,22 @@ HALF = 20037508.342789244
 
 class Loopback:
     """``with Loopback(folder, tiles_from=raster) as server:`` serves ``folder`` at
-    ``server.url`` and, with ``tiles_from``, XYZ tiles at ``server.url + "/tiles/{z}/{x}/{y}.png"``.
+    ``server.url`` and, with ``tiles_from``, XYZ tiles at ``server.url + "/tiles/{z}/{x}/{y}.png"``
+    and the same tiles as a RESTful WMTS (layer ``photo``, tile matrix set
+    ``GoogleMapsCompatible``) at ``server.url + "/wmts/WMTSCapabilities.xml"``.
     ``server.status = 500`` makes every request fail; ``server.delay_s`` slows each answer;
     ``server.requests`` counts the requests answered. Asked as a proxy (CONNECT host:port,
     or GET of an absolute URL), it records the target in ``server.proxied`` and refuses
-    (403): it never forwards anything."""
+    (403): it never forwards anything. ``server.basic_auth = (user, password)`` answers 401
+    to any request without them; ``upstream`` (a URL on 127.0.0.1) answers what is under
+    ``/upstream/`` (e.g. QGIS Server behind a password)."""
 
-    def __init__(self, folder: Path, tiles_from: Path | None = None) -> None:
-        self.folder, self.tiles_from = Path(folder), tiles_from
+    def __init__(self, folder: Path, tiles_from: Path | None = None,
+                 upstream: str | None = None) -> None:
+        assert upstream is None or upstream.startswith("http://127.0.0.1:")
+        self.folder, self.tiles_from, self.upstream = Path(folder), tiles_from, upstream
+        self.basic_auth: tuple[str, str] | None = None
+        self.refused = 0  # requests answered 401
         self.status, self.delay_s, self.requests = 200, 0.0, 0
         self.proxied: list[str] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -67,8 +78,23 @@ class Loopback:
                 if owner.status != 200:
                     self.send_error(owner.status)
                     return
+                if owner.basic_auth and self.headers.get("Authorization") != "Basic " + \
+                        base64.b64encode(":".join(owner.basic_auth).encode()).decode():
+                    owner.refused += 1
+                    self.send_response(401)
+                    self.send_header("WWW-Authenticate", 'Basic realm="test"')
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 path = self.path.split("?")[0]
-                body = owner.tile(path) if path.startswith("/tiles/") else owner.file(path)
+                if path.startswith("/upstream/") and owner.upstream:
+                    body = owner.forward(self.path[len("/upstream/"):])
+                elif path.startswith("/tiles/"):
+                    body = owner.tile(path)
+                elif path == "/wmts/WMTSCapabilities.xml" and owner.tiles_from:
+                    body = owner.wmts_capabilities()
+                else:
+                    body = owner.file(path)
                 if body is None:
                     self.send_error(404)
                     return
@@ -88,6 +114,15 @@ class Loopback:
 
         return Handler
 
+    def forward(self, rest: str) -> bytes | None:
+        """What ``upstream`` answers for ``rest`` (its links to itself pointed back here)."""
+        no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        try:
+            body = no_proxy.open(self.upstream + rest, timeout=60).read()
+        except OSError:
+            return None
+        return body.replace(self.upstream.encode(), f"{self.url}/upstream/".encode())
+
     def file(self, path: str) -> bytes | None:
         file = (self.folder / path.lstrip("/")).resolve()
         if file.is_dir():  # a folder answers with its index.html, as web servers do
@@ -95,6 +130,35 @@ class Loopback:
         if self.folder.resolve() not in file.parents or not file.is_file():
             return None
         return file.read_bytes()
+
+    def wmts_capabilities(self) -> bytes:
+        """A WMTS 1.0.0 GetCapabilities document: the XYZ tiles (zoom 0 to 19) as layer
+        ``photo`` in the standard web-mercator tile matrix set, bounded by ``tiles_from``."""
+        from osgeo import gdal
+
+        info = gdal.Info(str(self.tiles_from), format="json")["wgs84Extent"]["coordinates"][0]
+        west, east = min(p[0] for p in info), max(p[0] for p in info)
+        south, north = min(p[1] for p in info), max(p[1] for p in info)
+        matrices = "".join(
+            f"<TileMatrix><ows:Identifier>{z}</ows:Identifier>"
+            f"<ScaleDenominator>{559082264.0287178 / 2 ** z!r}</ScaleDenominator>"
+            f"<TopLeftCorner>{-HALF!r} {HALF!r}</TopLeftCorner><TileWidth>256</TileWidth>"
+            f"<TileHeight>256</TileHeight><MatrixWidth>{2 ** z}</MatrixWidth>"
+            f"<MatrixHeight>{2 ** z}</MatrixHeight></TileMatrix>" for z in range(20))
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?><Capabilities '
+            'xmlns="http://www.opengis.net/wmts/1.0" xmlns:ows="http://www.opengis.net/ows/1.1" '
+            'version="1.0.0"><Contents><Layer><ows:Title>photo</ows:Title>'
+            f"<ows:WGS84BoundingBox><ows:LowerCorner>{west} {south}</ows:LowerCorner>"
+            f"<ows:UpperCorner>{east} {north}</ows:UpperCorner></ows:WGS84BoundingBox>"
+            "<ows:Identifier>photo</ows:Identifier><Style isDefault=\"true\">"
+            "<ows:Identifier>default</ows:Identifier></Style><Format>image/png</Format>"
+            "<TileMatrixSetLink><TileMatrixSet>GoogleMapsCompatible</TileMatrixSet>"
+            "</TileMatrixSetLink><ResourceURL format=\"image/png\" resourceType=\"tile\" "
+            f'template="{self.url}/tiles/{{TileMatrix}}/{{TileCol}}/{{TileRow}}.png"/>'
+            "</Layer><TileMatrixSet><ows:Identifier>GoogleMapsCompatible</ows:Identifier>"
+            "<ows:SupportedCRS>urn:ogc:def:crs:EPSG::3857</ows:SupportedCRS>"
+            f"{matrices}</TileMatrixSet></Contents></Capabilities>").encode()
 
     def tile(self, path: str) -> bytes | None:
         """The XYZ tile z/x/y (EPSG:3857, 256 px PNG) warped from ``tiles_from``."""

@@ -14,6 +14,7 @@ whole-number coarser resolutions, where this gives exactly the same pixels).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -23,16 +24,10 @@ import numpy as np
 from ..data.imagery import fit_chip
 from ..errors import DataError, setting
 from ..runtime.inputs import not_a_file
+from .credentials import redact
 from .geometry import Extent, Footprint
-from .web import (
-    WEB_MERCATOR_HALF,
-    configure_network,
-    gdal_name,
-    is_remote,
-    is_tile_service,
-    tile_cache_folder,
-    zoom_levels,
-)
+from .services import WEB_MERCATOR_HALF, is_tile_service, renders_any_scale, zoom_levels
+from .web import configure_network, gdal_name, is_remote, tile_cache_folder
 
 if TYPE_CHECKING:
     from osgeo import gdal
@@ -113,6 +108,7 @@ class RasterSource:
         self.gdal_path = gdal_name(path, tile_cache_folder())  # what GDAL opens (web sources)
         dataset = _open(self.gdal_path, path)
         self.tile_levels = zoom_levels(dataset) if is_tile_service(dataset) else []
+        self.map_service = renders_any_scale(self.gdal_path)  # a WMS: any cell size
         self.tile_size = dataset.GetRasterBand(1).GetBlockSize()[0]
         self.width, self.height = dataset.RasterXSize, dataset.RasterYSize
         self.band_count = dataset.RasterCount
@@ -163,19 +159,25 @@ class RasterSource:
         count = (math.ceil((right - left) / tile) + 1) * (math.ceil((top - bottom) / tile) + 1)
         zoom = math.log2(2 * WEB_MERCATOR_HALF / 256 / level)  # XYZ's numbering
         named = f"zoom {round(zoom)}" if abs(zoom - round(zoom)) < 0.01 else "the level"
-        log(f"{self.path}: reading tiles of {named} ({level:.4g} map units per pixel) for "
-            f"{setting('cell_size')} {cell_size:g}; at most {count:,} tiles of "
+        what = "map images" if self.map_service else "tiles"
+        log(f"{self.path}: reading {what} of {named} ({level:.4g} map units per pixel) for "
+            f"{setting('cell_size')} {cell_size:g}; at most {count:,} {what} of "
             f"{self.tile_size} px cover the extent read (fewer where features are sparse; "
             f"cached in {tile_cache_folder()}).")
 
     def check_cell_size(self, cell_size: float) -> None:
         """A tile service (XYZ, WMS, WMTS) has no native pixel: refuse to read it without a
         cell size, suggesting its zoom levels' cell sizes."""
-        if self.tile_levels and not cell_size:
-            levels = ", ".join(f"{size:.4g}" for size in self.tile_levels[:6])
-            raise DataError(f"{self.path} is a tile service: it has no native pixel size. Give "
-                            f"{setting('cell_size')} in map units per pixel (its finest zoom "
-                            f"levels: {levels}).")
+        if not self.tile_levels or cell_size:
+            return
+        if self.map_service:
+            raise DataError(f"{self.path} is a map service (WMS): it has no native pixel size "
+                            f"and renders any. Give {setting('cell_size')} in map units per "
+                            "pixel: the resolution the model was trained at.")
+        levels = ", ".join(f"{size:.4g}" for size in self.tile_levels[:6])
+        raise DataError(f"{self.path} is a tile service: it has no native pixel size. Give "
+                        f"{setting('cell_size')} in map units per pixel (its finest zoom "
+                        f"levels: {levels}).")
 
     def to_pixel(self, x: float, y: float) -> tuple[float, float]:
         """A point in the raster's CRS as (column, row), fractional, in raster pixels."""
@@ -242,10 +244,22 @@ def _open(name: str, shown: str) -> gdal.Dataset:
     finally:
         gdal.PopErrorHandler()
     if dataset is None:
-        reason = gdal.GetLastErrorMsg().rstrip(". ") if is_remote(name) else ""
+        reason = gdal_reason(name, shown) if is_remote(name) else ""
         raise DataError(f"Cannot open raster {shown}: "
                         f"{reason or 'GDAL does not read it'}.")
     return dataset
+
+
+def gdal_reason(name: str, shown: str) -> str:
+    """GDAL's last error message, naming the raster as the user gave it (not the document
+    GDAL opened) and without any password."""
+    from osgeo import gdal
+
+    reason = redact(gdal.GetLastErrorMsg().replace(name, shown)).rstrip(". ")
+    if re.search(r"HTTP (status |response )?(code|error):? ?40[13]", reason):
+        reason += (". The server refused access: check the user name and password of the "
+                   "layer's authentication configuration")
+    return reason
 
 
 def _numpy_type(gdal_type: int, path: str) -> np.dtype:
@@ -310,7 +324,7 @@ class ChipReader:
         finally:
             self._gdal.PopErrorHandler()
         if read is None:  # a damaged file, a missing or looping VRT source, a failed request
-            reason = self._gdal.GetLastErrorMsg().rstrip(". ") or "GDAL failed to read pixels"
+            reason = gdal_reason(source.gdal_path, source.path) or "GDAL failed to read pixels"
             raise DataError(f"Cannot read {source.path}: {reason}. "
                             "Check that the raster is whole and every file it refers to is "
                             "there (or, for a web source, that the server answers).")

@@ -1,8 +1,8 @@
 """Rasters that are not local files, named as GDAL opens them, so that one read path (GDAL's
 own drivers) serves every front end: a Cloud-Optimized GeoTIFF over HTTP(S) (``/vsicurl/``),
-an asset of a STAC item (a ``.json`` file or URL), an XYZ/TMS tile template (GDAL's WMS
-driver, TMS minidriver, with a tile cache on disk) and GDAL's own connection strings
-(``WMS:``, ``WMTS:``, ``<GDAL_WMS>`` XML, any ``/vsi…`` path), which pass as they are.
+an asset of a STAC item (a ``.json`` file or URL), XYZ/TMS tiles, a WMS GetMap URL and a
+WMTS (as documents of core.sources.services, with a tile cache on disk) and GDAL's other
+names (``<GDAL_WMS>`` XML, any ``/vsi…`` path), which pass as they are.
 
 Network reads go through GDAL's HTTP client with the settings of ``network_options``: a
 User-Agent naming the plugin, retries with backoff on timeouts and HTTP 429/5xx, bounded
@@ -14,21 +14,13 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
-from .. import __version__
 from ..errors import DataError
+from .credentials import redact
+from .services import USER_AGENT, XYZ_MAX_ZOOM, wms_document, wmts_document, xyz_document
 
-if TYPE_CHECKING:
-    from osgeo import gdal
-
-USER_AGENT = f"SceneClassifier/{__version__} (QGIS plugin)"
 STAC_ASSET_KEYS = ("visual", "rgb", "image", "data")  # the default asset, first found
-TILE_DRIVERS = ("WMS", "WMTS")  # tile services: no native pixel, a zoom level per cell size
-MAX_CONNECTIONS = 8  # per host, for tiles
-WEB_MERCATOR_HALF = 20037508.342789244  # the XYZ grid's half width in EPSG:3857 metres
-XYZ_MAX_ZOOM = 19
 _XYZ_FIELD = re.compile(r"\{(-?y|x|z)\}")
 
 
@@ -61,24 +53,31 @@ def names_no_file(text: str) -> bool:
     """Whether a raster given as text is not a local path, so it cannot be checked to
     exist before GDAL opens it: a URL, a GDAL virtual path (/vsi…), a driver's connection
     string (WMS:, WMTS:, a GDAL_WMS document) or QGIS's XYZ source."""
-    return (is_url(text) or text.startswith(("/vsi", "<GDAL_WMS>")) or "type=xyz" in text
+    return (is_url(text) or text.startswith(("/vsi", "<GDAL_WMS>", "<GDAL_WMTS>"))
+            or "type=xyz" in text
             or re.match(r"[A-Z][A-Z0-9_]+:", text) is not None)
 
 
 def is_remote(name: str) -> bool:
     """Whether reading ``name`` (as gdal_name gives it) goes over the network."""
-    return name.startswith(("/vsicurl", "WMS:", "WMTS:", "<GDAL_WMS>")) or is_url(name)
+    return name.startswith(("/vsicurl", "WMS:", "WMTS:", "<GDAL_WMS>", "<GDAL_WMTS>")) \
+        or is_url(name)
 
 
 def gdal_name(source: str, cache_folder: str | None = None) -> str:
     """What GDAL opens for a raster given as text: a local file or any GDAL name as it is;
     ``https://…`` as ``/vsicurl/https://…``; a STAC item (``item.json`` or its URL, an asset
     key after ``#`` to choose one) as its asset; an XYZ template (``{z}/{x}/{y}``, or QGIS's
-    ``type=xyz&url=…``) as a GDAL_WMS document (tiles cached in ``cache_folder``)."""
+    ``type=xyz&url=…``), a WMS GetMap URL (``WMS:…``) or a WMTS (``WMTS:…``) as a GDAL_WMS
+    or GDAL_WMTS document (tiles cached in ``cache_folder``)."""
     source = source.strip()
     xyz = _xyz_template(source)
     if xyz is not None:
         return xyz_document(*xyz, cache_folder=cache_folder)
+    if source.startswith("WMS:"):
+        return wms_document(source[len("WMS:"):], cache_folder) or source
+    if source.startswith("WMTS:"):
+        return wmts_document(source, cache_folder)
     base, _, asset = source.partition("#")
     if _looks_like_stac(base):
         return gdal_name(stac_asset(base, asset or None))
@@ -129,7 +128,8 @@ def _read_json(source: str) -> dict:
     try:
         handle = gdal.VSIFOpenL(name, "rb")
         if handle is None:
-            raise DataError(f"Cannot read {source}: {gdal.GetLastErrorMsg() or 'not found'}.")
+            reason = redact(gdal.GetLastErrorMsg()) or "not found"
+            raise DataError(f"Cannot read {source}: {reason}.")
         try:
             stat = gdal.VSIStatL(name)
             data = gdal.VSIFReadL(1, min(stat.size if stat else 1 << 24, 1 << 24), handle)
@@ -157,46 +157,8 @@ def _xyz_template(source: str) -> tuple[str, int] | None:
     return None
 
 
-def xyz_document(template: str, max_zoom: int = XYZ_MAX_ZOOM,
-                 cache_folder: str | None = None) -> str:
-    """A GDAL_WMS document (TMS minidriver) for XYZ tiles in EPSG:3857: 256 px tiles, one
-    overview per zoom level below ``max_zoom``, tiles cached on disk."""
-    from xml.sax.saxutils import escape
-
-    origin = "bottom" if "{-y}" in template else "top"
-    url = template.replace("{-y}", "${y}").replace("{x}", "${x}").replace(
-        "{y}", "${y}").replace("{z}", "${z}")
-    cache = "" if cache_folder is None else \
-        f"<Cache><Path>{escape(cache_folder)}</Path></Cache>"
-    half = WEB_MERCATOR_HALF
-    return (
-        "<GDAL_WMS><Service name=\"TMS\"><ServerUrl>" + escape(url) + "</ServerUrl></Service>"
-        f"<DataWindow><UpperLeftX>{-half}</UpperLeftX><UpperLeftY>{half}</UpperLeftY>"
-        f"<LowerRightX>{half}</LowerRightX><LowerRightY>{-half}</LowerRightY>"
-        f"<TileLevel>{int(max_zoom)}</TileLevel><TileCountX>1</TileCountX>"
-        f"<TileCountY>1</TileCountY><YOrigin>{origin}</YOrigin></DataWindow>"
-        "<Projection>EPSG:3857</Projection><BlockSizeX>256</BlockSizeX>"
-        "<BlockSizeY>256</BlockSizeY><BandsCount>3</BandsCount>"
-        f"<MaxConnections>{MAX_CONNECTIONS}</MaxConnections>"
-        f"<UserAgent>{escape(USER_AGENT)}</UserAgent>{cache}</GDAL_WMS>")
-
-
-def is_tile_service(dataset: gdal.Dataset) -> bool:
-    """Whether a GDAL dataset is a tile service (no native pixel; a zoom level per cell
-    size)."""
-    return dataset.GetDriver().ShortName in TILE_DRIVERS
-
-
 def tile_cache_folder() -> str:
     """Where tiles are cached between runs: the user's cache folder (XDG_CACHE_HOME, else
     ~/.cache), scene_classifier/tiles."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "scene_classifier", "tiles")
-
-
-def zoom_levels(dataset: gdal.Dataset) -> list[float]:
-    """Cell sizes (map units per pixel) a tile service serves, finest first."""
-    band = dataset.GetRasterBand(1)
-    full = dataset.GetGeoTransform()[1]
-    return [full] + [full * dataset.RasterXSize / band.GetOverview(i).XSize
-                     for i in range(band.GetOverviewCount())]
