@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from ..core.workflows.io import Writer
     from .base import Parameters
 
+STAC_ITEM = "scene_classifier/stac_item"  # a layer's custom property: the STAC item it reads
 FIELD_TYPES = {TEXT: field_types.STRING, INTEGER: field_types.INT, REAL: field_types.DOUBLE}
 # Input fields core can read classes from (by type number); others keep QGIS's type name
 KINDS = {field_types.code(kind): name for kind, name in (
@@ -59,7 +60,8 @@ def raster_layer(alg: QgsProcessingAlgorithm, parameters: Parameters, context: Q
     """INPUT_RASTER, checked to be a raster core reads through GDAL: a file or GDAL name
     (e.g. a COG over HTTP), or an XYZ, WMS or WMTS layer, whose QGIS authentication
     configuration (if any) is used for the rest of the run (``alg.run_scope``)."""
-    layer = alg.parameterAsRasterLayer(parameters, name, context)
+    layer = alg.parameterAsRasterLayer(parameters, name, context) or \
+        _stac_layer(alg, parameters, context, name)
     if layer is None:
         raise QgsProcessingException(alg.invalidRasterError(parameters, name))
     raster_source(layer, name)
@@ -73,6 +75,8 @@ def raster_source(layer: QgsRasterLayer, name: str = ids.INPUT_RASTER) -> str:
     ``WMS:`` or ``WMTS:`` name. Other providers are refused."""
     from ..core.sources.services import wms_name, wmts_name
 
+    if layer.customProperty(STAC_ITEM):
+        return str(layer.customProperty(STAC_ITEM))
     if layer.providerType() == "gdal":
         return layer.source()
     if layer.providerType() != "wms":
@@ -93,6 +97,49 @@ def raster_source(layer: QgsRasterLayer, name: str = ids.INPUT_RASTER) -> str:
                     layer.crs().authid() or str(fields.get("crs") or ""),
                     str(fields.get("format") or ""),
                     (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum()))
+
+
+def _stac_value(alg: QgsProcessingAlgorithm, parameters: Parameters,
+                context: QgsProcessingContext, name: str) -> tuple[str, str] | None:
+    """(item, asset) where raster parameter ``name`` is given a STAC item as text (QGIS
+    cannot open one as a layer), else None."""
+    from ..core.sources.web import is_stac_item
+
+    value = parameters.get(name)
+    if not isinstance(value, str) or not is_stac_item(value.strip()):
+        return None
+    asset = alg.parameterAsString(parameters, ids.STAC_ASSET, context) \
+        if ids.STAC_ASSET in parameters else ""
+    return value.strip(), asset.strip()
+
+
+def _stac_layer(alg: QgsProcessingAlgorithm, parameters: Parameters,
+                context: QgsProcessingContext, name: str) -> QgsRasterLayer | None:
+    """A STAC item given to ``name``: its asset as a GDAL layer that remembers the item (the
+    text core reads, and messages name); None where ``name`` is not given one."""
+    from ..core.sources.web import gdal_name
+
+    given = _stac_value(alg, parameters, context, name)
+    if given is None:
+        return None
+    layer = QgsRasterLayer(gdal_name(given[0], asset=given[1]), given[0], "gdal")
+    if not layer.isValid():
+        return None
+    layer.setCustomProperty(STAC_ITEM, given[0])
+    return layer
+
+
+def stac_items_as_assets(alg: QgsProcessingAlgorithm, parameters: Parameters,
+                         context: QgsProcessingContext) -> Parameters:
+    """``parameters`` with each raster parameter given a STAC item given its asset's layer
+    instead, for QGIS's own checks (which open only files and layers, not URLs)."""
+    checked = dict(parameters)
+    for definition in alg.parameterDefinitions():
+        if definition.type() == "raster":
+            layer = _stac_layer(alg, parameters, context, definition.name())
+            if layer is not None:
+                checked[definition.name()] = layer
+    return checked
 
 
 def _joined(value: object) -> str:

@@ -43,6 +43,7 @@ from ..core.runtime.feedback import Feedback
 from ..interface import parameters as kinds
 from ..interface.parameters import Parameter, Tool
 from ..interface.settings import Settings, namer, settings_from
+from .adapters import stac_items_as_assets
 from .network import qgis_proxy
 
 ICON = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "icon.svg")
@@ -169,6 +170,10 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
             if isinstance(definition, QgsProcessingParameterFile) and definition.fileFilter():
                 return False, self.tr("{} must be one of {}; got {}.").format(
                     label, definition.fileFilter(), value)
+        try:
+            parameters = stac_items_as_assets(self, parameters, context)
+        except SceneClassifierError as error:
+            return False, error.spelled(self.name_of)
         return super().checkParameterValues(parameters, context)
 
     def processAlgorithm(self, parameters: Parameters,  # noqa: N802 (QGIS's name)

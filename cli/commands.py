@@ -158,7 +158,8 @@ def _extent(values: Values) -> Extent | None:
         from ..core.sources.geometry import transform_extent
         from ..core.sources.raster import RasterSource
 
-        raster_crs = RasterSource(raster, (0,)).crs_wkt
+        asset = values.get(ids.STAC_ASSET) or ""
+        raster_crs = RasterSource(raster, (0,), stac_asset=asset).crs_wkt
         if raster_crs:
             extent = transform_extent(tuple(extent), crs, raster_crs)
     return tuple(extent)

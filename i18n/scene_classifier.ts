@@ -131,32 +131,32 @@
   <context>
     <name>SceneClassifierAlgorithm</name>
     <message>
-      <location filename="../algorithms/base.py" line="159" />
+      <location filename="../algorithms/base.py" line="160" />
       <source>a finite number</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="160" />
+      <location filename="../algorithms/base.py" line="161" />
       <source>a whole number</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="168" />
+      <location filename="../algorithms/base.py" line="169" />
       <source>{} must be {}; got {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="166" />
+      <location filename="../algorithms/base.py" line="167" />
       <source>at least {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="167" />
+      <location filename="../algorithms/base.py" line="168" />
       <source>from {} to {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="170" />
+      <location filename="../algorithms/base.py" line="171" />
       <source>{} must be one of {}; got {}.</source>
       <translation type="unfinished" />
     </message>
@@ -578,6 +578,16 @@
     <message>
       <location filename="../interface/tools.py" />
       <source>Only features intersecting this extent are classified and written, and only the raster inside it is read. Any CRS; empty = everything.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>STAC asset</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Where 'Input raster' is a STAC item (its .json, a file or URL): the key of the asset to read, e.g. B04 or analytic. Empty: its 'visual' asset, else 'rgb', 'image' or 'data', else its only GeoTIFF.</source>
       <translation type="unfinished" />
     </message>
     <message>

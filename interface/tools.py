@@ -62,7 +62,8 @@ SETTINGS = {
     ids.LEARNING_RATE: "learning_rate", ids.EARLY_STOPPING: "early_stopping",
     ids.RESUME: "resume", ids.DEVICE: "device", ids.SEED: "seed",
     ids.MODEL_NAME: "model_name", ids.OVERWRITE: "overwrite", ids.ROWS: "rows",
-    ids.CELL_SIZE: "cell_size", ids.EXTENT: "extent", ids.CROP_MODE: "crop_mode",
+    ids.CELL_SIZE: "cell_size", ids.EXTENT: "extent", ids.STAC_ASSET: "stac_asset",
+    ids.CROP_MODE: "crop_mode",
     ids.PADDING: "padding", ids.BLACKEN_AROUND_FEATURE: "blacken", ids.FORMAT: "format",
     ids.METADATA_FORMAT: "metadata_format",
     ids.MAX_FEATURES: "max_features", ids.GRID_SIZE: "grid_size",
@@ -196,6 +197,11 @@ def chip_parameters(extent_help: str, from_model: bool = True,
                   minimum=0.0,
                   parent=ids.INPUT_RASTER),
         Parameter(ids.EXTENT, "Processing extent", EXTENT, extent_help, optional=True),
+        Parameter(ids.STAC_ASSET, "STAC asset", STRING,
+                  "Where 'Input raster' is a STAC item (its .json, a file or URL): the key of "
+                  "the asset to read, e.g. B04 or analytic. Empty: its 'visual' asset, else "
+                  "'rgb', 'image' or 'data', else its only GeoTIFF.", optional=True,
+                  advanced=True),
         Parameter(ids.CROP_MODE, "Chip around each feature", ENUM,
                   "Fixed: the chip size in pixels at the cell size, centred on the feature "
                   "(points always use this). Bounding box: the feature's bounding box plus the "

@@ -128,7 +128,8 @@ class RasterClassifier:
         self.settings = ChipSettings(self.package.chip_size, tuple(definition["ExtractBands"]),
                                      crop_mode, options.padding, blacken, options.cell_size,
                                      self.package.resize_to)
-        self.source = RasterSource(raster, self.settings.bands, options.extent)
+        self.source = RasterSource(raster, self.settings.bands, options.extent,
+                                   options.stac_asset)
         self.source.check_cell_size(options.cell_size)
         self.source.log_tile_plan(options.cell_size, self.feedback.log)
         warn_about_cell_size(definition, options.cell_size or self.source.resolution[0],

@@ -52,6 +52,7 @@ class ChipOptions:
     padding: int = 0  # pixels at the cell size, around the bounding box
     blacken: bool | None = None  # set pixels outside the polygon to 0
     geometry_crs: str | None = None  # CRS of the geometries when it is not the raster's
+    stac_asset: str = ""  # the asset read from a STAC item; "" = its visual (RGB) one
 
 
 @dataclass(frozen=True)
@@ -100,12 +101,15 @@ class Window:
 class RasterSource:
     """A raster that chips are cut from: its grid, bands, data type, nodata and CRS.
 
-    ``extent`` (raster CRS) limits what is read: pixels outside it count as outside the raster.
+    ``extent`` (raster CRS) limits what is read: pixels outside it count as outside the raster;
+    ``stac_asset`` chooses the asset of a STAC item.
     """
 
-    def __init__(self, path: str, bands: Sequence[int], extent: Extent | None = None) -> None:
+    def __init__(self, path: str, bands: Sequence[int], extent: Extent | None = None,
+                 stac_asset: str = "") -> None:
         self.path = path  # as the user gave it (messages name it)
-        self.gdal_path = gdal_name(path, tile_cache_folder())  # what GDAL opens (web sources)
+        # what GDAL opens (web sources; a STAC item's asset)
+        self.gdal_path = gdal_name(path, tile_cache_folder(), stac_asset)
         dataset = _open(self.gdal_path, path)
         self.tile_levels = zoom_levels(dataset) if is_tile_service(dataset) else []
         self.map_service = renders_any_scale(self.gdal_path)  # a WMS: any cell size

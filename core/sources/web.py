@@ -16,7 +16,7 @@ import os
 import re
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
-from ..errors import DataError
+from ..errors import DataError, setting
 from .credentials import redact
 from .services import USER_AGENT, XYZ_MAX_ZOOM, wms_document, wmts_document, xyz_document
 
@@ -64,12 +64,13 @@ def is_remote(name: str) -> bool:
         or is_url(name)
 
 
-def gdal_name(source: str, cache_folder: str | None = None) -> str:
+def gdal_name(source: str, cache_folder: str | None = None, asset: str = "") -> str:
     """What GDAL opens for a raster given as text: a local file or any GDAL name as it is;
-    ``https://…`` as ``/vsicurl/https://…``; a STAC item (``item.json`` or its URL, an asset
-    key after ``#`` to choose one) as its asset; an XYZ template (``{z}/{x}/{y}``, or QGIS's
-    ``type=xyz&url=…``), a WMS GetMap URL (``WMS:…``) or a WMTS (``WMTS:…``) as a GDAL_WMS
-    or GDAL_WMTS document (tiles cached in ``cache_folder``)."""
+    ``https://…`` as ``/vsicurl/https://…``; a STAC item (``item.json`` or its URL) as its
+    asset (``asset``, or one named after ``#``, else its visual one); an XYZ template
+    (``{z}/{x}/{y}``, or QGIS's ``type=xyz&url=…``), a WMS GetMap URL (``WMS:…``) or a
+    WMTS (``WMTS:…``) as a GDAL_WMS or GDAL_WMTS document (tiles cached in
+    ``cache_folder``)."""
     source = source.strip()
     xyz = _xyz_template(source)
     if xyz is not None:
@@ -78,15 +79,19 @@ def gdal_name(source: str, cache_folder: str | None = None) -> str:
         return wms_document(source[len("WMS:"):], cache_folder) or source
     if source.startswith("WMTS:"):
         return wmts_document(source, cache_folder)
-    base, _, asset = source.partition("#")
-    if _looks_like_stac(base):
-        return gdal_name(stac_asset(base, asset or None))
+    base, _, fragment = source.partition("#")
+    if is_stac_item(base):
+        return gdal_name(stac_asset(base, asset or fragment or None))
+    if asset:
+        raise DataError(f"{setting('stac_asset')} '{asset}' is given, but {source} is not a "
+                        "STAC item (a .json file or URL): leave it empty for other rasters.")
     if is_url(source):
         return "/vsicurl/" + source
     return source
 
 
-def _looks_like_stac(source: str) -> bool:
+def is_stac_item(source: str) -> bool:
+    """Whether a raster given as text names a STAC item (a .json file or URL)."""
     path = urlsplit(source).path if is_url(source) else source
     return path.lower().endswith(".json")
 

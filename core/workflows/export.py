@@ -254,16 +254,17 @@ def check_feature_count(count: int, limit: int, counted: bool = True) -> None:
 
 def _raster_for(raster: str, settings: ExportSettings) -> RasterSource:
     """All bands for TIFF; the first three, 8-bit, for PNG and JPEG."""
-    probe = RasterSource(raster, (0,))
+    probe = RasterSource(raster, (0,), stac_asset=settings.stac_asset)
     probe.check_cell_size(settings.cell_size)
     if settings.format == "tif":
-        return RasterSource(raster, range(probe.band_count), settings.extent)
+        return RasterSource(raster, range(probe.band_count), settings.extent,
+                            settings.stac_asset)
     if probe.dtype != np.uint8 or probe.band_count < 3:
         raise DataError(
             f"{settings.format.upper()} chips are 8-bit RGB, but {raster} has "
             f"{probe.band_count} band(s) of {probe.dtype.name}. Export TIFF chips, which keep "
             "every band and the data type.")
-    return RasterSource(raster, (0, 1, 2), settings.extent)
+    return RasterSource(raster, (0, 1, 2), settings.extent, settings.stac_asset)
 
 
 def _write_feature(feature: FeatureChip, source: RasterSource, settings: ExportSettings,

@@ -72,6 +72,11 @@ def test_a_stac_items_asset_is_read(served):
     with pytest.raises(DataError, match=r"asset 'nir' is not in it\. Its assets: "
                                         r"thumbnail, visual"):
         RasterSource(f"{server.url}/item.json#nir", (0,))
+    with pytest.raises(DataError, match=r"asset 'nir' is not in it"):  # the tools' STAC_ASSET
+        RasterSource(f"{server.url}/item.json", (0,), stac_asset="nir")
+    assert RasterSource(str(folder / "item.json"), (0,), stac_asset="visual").width == 1182
+    with pytest.raises(DataError, match=r"'nir' is given, but .* is not a STAC item"):
+        RasterSource(str(folder / "massachusetts.tif"), (0,), stac_asset="nir")
     (folder / "feature.json").write_text(json.dumps({"type": "FeatureCollection"}))
     with pytest.raises(DataError, match="is not a STAC item"):
         RasterSource(str(folder / "feature.json"), (0,))

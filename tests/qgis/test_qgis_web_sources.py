@@ -20,6 +20,11 @@ MODEL = TINY_PACKAGE / f"{TINY_PACKAGE.name}.emd"
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("web")
     gdal.Translate(str(folder / "massachusetts.tif"), str(MASSACHUSETTS_TIF), format="COG")
+    (folder / "item.json").write_text(json.dumps({
+        "type": "Feature", "stac_version": "1.0.0", "id": "massachusetts", "geometry": None,
+        "properties": {}, "assets": {
+            "thumbnail": {"href": "thumbnail.png", "type": "image/png"},
+            "ortho": {"href": "massachusetts.tif", "type": "image/tiff; application=geotiff"}}}))
     with Loopback(folder, tiles_from=MASSACHUSETTS_TIF) as running:
         yield folder, running
 
@@ -54,6 +59,22 @@ def test_classifygrid_reads_a_cog_layer_over_http(server, tmp_path):
     assert lines, done.stdout + done.stderr
     local, remote = (cells(path) for path in json.loads(lines[0][8:]))
     assert len(local) > 50 and local == remote
+
+
+def test_a_stac_item_is_read_with_the_asset_the_user_names(qgis_process, server, tmp_path):
+    """A STAC item's URL as 'Input raster' (QGIS cannot open one as a layer): its asset is
+    read, the one named in STAC_ASSET; a wrong name lists the item's assets."""
+    _, running = server
+    item = f"{running.url}/item.json"
+    done, _ = qgis_process.run("classifygrid", INPUT_RASTER=item, STAC_ASSET="nir",
+                               MODEL=MODEL, DEVICE=1, OUTPUT=tmp_path / "none.gpkg")
+    assert done.returncode != 0 and "asset 'nir' is not in it. Its assets: ortho, thumbnail" \
+        in done.stdout + done.stderr, done.stdout + done.stderr
+    done, result = qgis_process.run("classifygrid", INPUT_RASTER=item, STAC_ASSET="ortho",
+                                    MODEL=MODEL, GRID_SIZE=64, CELL_SIZE=2, DEVICE=1,
+                                    OUTPUT=tmp_path / "grid.gpkg")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert len(cells(result["results"]["OUTPUT"])) > 50
 
 
 def test_an_xyz_layer_needs_a_cell_size_then_classifies(qgis_process, server, tmp_path):
