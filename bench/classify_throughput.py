@@ -9,7 +9,13 @@ hit all three alike), features/s of
 The raster is a VRT of at least 100,000 x 100,000 px that repeats a real tile. With --scale N
 the product also classifies N features, and the peak memory (RSS) is reported. With --engine
 onnxruntime, (a) and (b) run on the package's ONNX copy in onnxruntime, and (a) also runs on
-PyTorch in the same rounds, to compare the engines end to end.
+PyTorch in the same rounds, to compare the engines end to end. With --web, the product
+instead classifies the real tile over web sources on a loopback HTTP server (127.0.0.1,
+tests/loopback.py): XYZ tiles pre-rendered at zoom 17 and a Cloud-Optimized GeoTIFF, each as
+a ratio of the same run over the same imagery as a local file, with an empty tile cache
+(cold) and again with the tiles of the previous run cached (warm).
+
+    .venv/bin/python bench/classify_throughput.py --web --features 2000
 
     .venv/bin/python bench/classify_throughput.py --device cpu --features 10000 \\
         --scale 1000000
@@ -181,6 +187,68 @@ def naive(model: str, raster: str, points: list[bytes], device: str) -> float:
     return len(points) / (time.perf_counter() - started)
 
 
+def xyz_tiles(tile: Path, folder: Path, zoom: int) -> Path:
+    """The tile warped to EPSG:3857 on the grid of XYZ zoom ``zoom`` (the local file) and cut
+    into 256 px PNG tiles under ``folder``/tiles/<zoom>/<x>/<y>.png (what a tile server
+    holds); returns the local file."""
+    from osgeo import gdal
+
+    half = 20037508.342789244
+    size = 2 * half / 2 ** zoom  # a tile's side in metres
+    local = folder / f"zoom{zoom}.tif"
+    warped = gdal.Warp(str(local), str(tile), dstSRS="EPSG:3857", xRes=size / 256,
+                       yRes=size / 256, targetAlignedPixels=True, resampleAlg="average")
+    x0, res, _, y0, _, _ = warped.GetGeoTransform()
+    first_x, first_y = round((x0 + half) / size * 256), round((half - y0) / size * 256)
+    for row in range(-(first_y % 256), warped.RasterYSize, 256):
+        for column in range(-(first_x % 256), warped.RasterXSize, 256):
+            x, y = (first_x + column) // 256, (first_y + row) // 256
+            out = folder / "tiles" / str(zoom) / str(x) / f"{y}.png"
+            out.parent.mkdir(parents=True, exist_ok=True)
+            gdal.Translate(str(out), warped, format="PNG", srcWin=[column, row, 256, 256])
+    return local
+
+
+def web_ratios(model: str, tile: Path, workdir: Path, options: ClassifyOptions,
+               chip_size: int, features: int, rounds: int) -> None:
+    """Features/s over XYZ tiles and a COG served on 127.0.0.1 against the same imagery as a
+    local file, cold (empty tile cache) and warm (the tiles of the run before cached)."""
+    import shutil
+
+    from osgeo import gdal
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from loopback import Loopback
+
+    web = workdir / "web"
+    shutil.rmtree(web, ignore_errors=True)
+    web.mkdir(parents=True)
+    zoom = 17
+    local_tiles = xyz_tiles(tile, web, zoom)
+    gdal.Translate(str(web / "photo.tif"), str(tile), format="COG")
+    cell = (2 * 20037508.342789244 / 2 ** zoom) / 256
+    with Loopback(web) as server:
+        sources = {"xyz": (str(local_tiles), f"{server.url}/tiles/{{z}}/{{x}}/{{y}}.png",
+                           replace(options, cell_size=cell)),
+                   "cog": (str(web / "photo.tif"), f"{server.url}/photo.tif", options)}
+        for name, (local, remote, chosen) in sources.items():
+            points = list(random_points(local, features, chip_size, seed=3))
+            rates: dict[str, list[float]] = {"local": [], "cold": [], "warm": []}
+            for number in range(rounds):
+                cache = web / f"cache-{name}-{number}"
+                os.environ["XDG_CACHE_HOME"] = str(cache)  # an empty tile cache: cold
+                gdal.VSICurlClearCache()
+                rates["local"].append(product(model, local, points, len(points), chosen))
+                rates["cold"].append(product(model, remote, points, len(points), chosen))
+                rates["warm"].append(product(model, remote, points, len(points), chosen))
+            local_rate, cold, warm = (statistics.median(rates[k]) for k in rates)
+            print(f"{name}: local file {local_rate:8.1f}, web cold {cold:8.1f}, web warm "
+                  f"{warm:8.1f} features/s ({features} points; rounds: local "
+                  f"{_listed(rates['local'])}, cold {_listed(rates['cold'])}, warm "
+                  f"{_listed(rates['warm'])})")
+            print(f"{name}: ratio_cold={cold / local_rate:.3f} ratio_warm={warm / local_rate:.3f}")
+
+
 def _listed(values: list[float]) -> str:
     return ", ".join(f"{v:.0f}" for v in values)
 
@@ -209,6 +277,8 @@ def main() -> None:
     parser.add_argument("--min-size", type=int, default=100_000, help="VRT side in pixels")
     parser.add_argument("--tile", default=str(TILE))
     parser.add_argument("--workdir", default=str(ROOT / "bench" / "output"))
+    parser.add_argument("--web", action="store_true",
+                        help="time web sources (XYZ, COG on 127.0.0.1) against local files")
     args = parser.parse_args()
 
     import torch
@@ -229,6 +299,10 @@ def main() -> None:
           f"device {args.device}")
     options = ClassifyOptions(batch_size=args.batch_size, device=args.device,
                               engine=args.engine)
+    if args.web:
+        web_ratios(model, Path(args.tile), workdir, options, args.chip_size, args.features,
+                   args.rounds)
+        return
     points = list(random_points(raster, args.features, args.chip_size, seed=1))
     print(f"engine: {RasterClassifier(model, raster, options).predictor.engine.describe()}")
 

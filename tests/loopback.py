@@ -89,7 +89,7 @@ class Loopback:
                 path = self.path.split("?")[0]
                 if path.startswith("/upstream/") and owner.upstream:
                     body = owner.forward(self.path[len("/upstream/"):])
-                elif path.startswith("/tiles/"):
+                elif path.startswith("/tiles/") and owner.tiles_from:
                     body = owner.tile(path)
                 elif path == "/wmts/WMTSCapabilities.xml" and owner.tiles_from:
                     body = owner.wmts_capabilities()

@@ -58,9 +58,11 @@ def test_desktop_trains_and_classifies_without_crashing(tmp_path):
     with zipfile.ZipFile(wheels, "a") as archive:
         newer = make_wheel(tmp_path / "newer", "numpy", "2.9.9")
         archive.write(newer, newer.name)
-    with Loopback(tmp_path) as slow_index:  # a package index that never answers in time
-        slow_index.delay_s = 60
+    with Loopback(tmp_path) as slow_index, \
+            Loopback(tmp_path, tiles_from=MASSACHUSETTS_TIF) as tiles:
+        slow_index.delay_s = 60  # a package index that never answers in time
         done, steps = start_desktop(tmp_path / "qgis", SCRIPT,
+                                    SCENE_CLASSIFIER_TEST_TILES=f"{tiles.url}/tiles/{{z}}/{{x}}/{{y}}.png",
                                     SCENE_CLASSIFIER_TEST_DATA=str(chips),
                                     SCENE_CLASSIFIER_TEST_RASTER=str(MASSACHUSETTS_TIF),
                                     SCENE_CLASSIFIER_TEST_WHEELS=str(wheels),
@@ -102,11 +104,14 @@ def test_desktop_trains_and_classifies_without_crashing(tmp_path):
     cancelled = installed["cancelled"]
     assert cancelled["was_running"] and not cancelled["alive"], cancelled
     assert "Cancelled: pip was stopped." in cancelled["log_end"][-2:], cancelled
+    # a grid over an XYZ tile layer (a loopback tile server), loaded as a map
+    assert steps["tiles"]["CELL_COUNT"] > 50, steps["tiles"]
+    assert steps["tiles"]["names"] == ["desktop: Classify raster grid"], steps["tiles"]
     # screenshots of what the user sees (make screenshots copies them to docs/images)
     shots = [Path(path) for path in steps["screenshots"]] + [
-        tmp_path / "qgis" / "out" / "dependencies_dialog.png"]
+        Path(steps["tiles"]["screenshot"]), tmp_path / "qgis" / "out" / "dependencies_dialog.png"]
     assert [shot.name for shot in shots] == ["grid_map.png", "train_dialog.png",
-                                             "dependencies_dialog.png"]
+                                             "grid_over_tiles.png", "dependencies_dialog.png"]
     assert all(shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20000
                for shot in shots)
     if os.environ.get("SCENE_CLASSIFIER_SCREENSHOTS"):

@@ -56,6 +56,7 @@ def main() -> None:
                                     for layer in rasters]})
     record("screenshots", [screenshot_map(styled[0], grid.get("OUTPUT_RASTER")),
                            screenshot_dialog("sceneclassifier:trainclassifier")])
+    record("tiles", classify_over_tiles(trained["MODEL_DEFINITION"]))
     record("dependencies", install_from_the_dependencies_dialog())
     with open("/proc/self/maps", encoding="utf-8") as maps:
         record("triton_loaded", "libtriton" in maps.read())
@@ -77,6 +78,36 @@ def screenshot_map(grid_layer, class_map: str) -> str:
     canvas.setExtent(grid_layer.extent())
     wait(canvas.mapCanvasRefreshed, canvas.refresh)
     return save(canvas.grab(), "grid_map.png")
+
+
+def classify_over_tiles(model: str) -> dict:
+    """A grid classified over an XYZ tile layer (SCENE_CLASSIFIER_TEST_TILES, a loopback
+    server), added as the Browser's XYZ Tiles adds one; a screenshot of the grid over the
+    tiles, the other layers hidden."""
+    from urllib.parse import quote
+
+    project = QgsProject.instance()
+    template = os.environ["SCENE_CLASSIFIER_TEST_TILES"]
+    tiles = QgsRasterLayer(f"type=xyz&url={quote(template, safe=':/')}&zmax=19&zmin=0",
+                           "aerial tiles (XYZ)", "wms")
+    project.addMapLayer(tiles)
+    before = set(project.mapLayers())
+    grid = processing.runAndLoadResults("sceneclassifier:classifygrid", {
+        "INPUT_RASTER": tiles, "MODEL": model, "GRID_SIZE": 80, "CELL_SIZE": 2.388657,
+        "EXTENT": "229118,230100,894070,894770 [EPSG:26986]", "DEVICE": 1,
+        "OUTPUT": os.path.join(OUT, "grid_tiles.gpkg")})
+    added = [layer for key, layer in project.mapLayers().items() if key not in before]
+    root = project.layerTreeRoot()
+    for layer in project.mapLayers().values():
+        node = root.findLayer(layer.id())
+        if node is not None:
+            node.setItemVisibilityChecked(layer in added or layer is tiles)
+    canvas = iface.mapCanvas()
+    canvas.setDestinationCrs(tiles.crs())
+    canvas.setExtent(added[0].extent())
+    wait(canvas.mapCanvasRefreshed, canvas.refresh)
+    return {"CELL_COUNT": grid.get("CELL_COUNT"), "names": [layer.name() for layer in added],
+            "screenshot": save(canvas.grab(), "grid_over_tiles.png")}
 
 
 def screenshot_dialog(algorithm: str) -> str:
