@@ -21,7 +21,8 @@ class Loopback:
     ``server.url`` and, with ``tiles_from``, XYZ tiles at ``server.url + "/tiles/{z}/{x}/{y}.png"``
     and the same tiles as a RESTful WMTS (layer ``photo``, tile matrix set
     ``GoogleMapsCompatible``) at ``server.url + "/wmts/WMTSCapabilities.xml"``.
-    ``server.status = 500`` makes every request fail; ``server.delay_s`` slows each answer;
+    ``server.status = 500`` makes every request fail, ``server.fail_after = n`` every one after
+    the n-th; ``server.delay_s`` slows each answer;
     ``server.requests`` counts the requests answered. Asked as a proxy (CONNECT host:port,
     or GET of an absolute URL), it records the target in ``server.proxied`` and refuses
     (403): it never forwards anything. ``server.basic_auth = (user, password)`` answers 401
@@ -35,6 +36,7 @@ class Loopback:
         self.basic_auth: tuple[str, str] | None = None
         self.refused = 0  # requests answered 401
         self.status, self.delay_s, self.requests = 200, 0.0, 0
+        self.fail_after: int | None = None  # answer 500 once this many requests were served
         self.proxied: list[str] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -75,6 +77,9 @@ class Loopback:
                 owner.requests += 1
                 if owner.delay_s:
                     time.sleep(owner.delay_s)
+                if owner.fail_after is not None and owner.requests > owner.fail_after:
+                    self.send_error(500)  # the server stops working mid-run
+                    return
                 if owner.status != 200:
                     self.send_error(owner.status)
                     return

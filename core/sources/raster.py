@@ -39,6 +39,7 @@ MAX_BOX_FACTOR = 4  # a bounding box is read at most 4 x the chip size, then res
 MAX_STRIP_COLUMNS = 8192
 ORDER_ROWS = 256  # raster-friendly order: bands of 256 raster rows, left to right
 SNAP = 1e-6  # pixel positions closer than this to a whole pixel are taken as whole
+HTTP_STATUS = re.compile(r"HTTP (?:status |response |error )?code(?: on \S+?)?:? ?(\d{3})\b")
 
 
 @dataclass
@@ -239,31 +240,58 @@ def _open(name: str, shown: str) -> gdal.Dataset:
     special = not_a_file(name)
     if special and special != "a folder":  # GDAL reads some folders (e.g. a GRID coverage)
         raise DataError(f"Cannot open raster {shown}: it is {special}, not a file.")
-    gdal.ErrorReset()
-    gdal.PushErrorHandler("CPLQuietErrorHandler")
-    try:
-        dataset = gdal.Open(name)
-    except RuntimeError:
-        dataset = None
-    finally:
-        gdal.PopErrorHandler()
+    with GdalMessages() as messages:
+        try:
+            dataset = gdal.Open(name)
+        except RuntimeError:
+            dataset = None
     if dataset is None:
-        reason = gdal_reason(name, shown) if is_remote(name) else ""
+        reason = messages.reason(name, shown) if is_remote(name) else ""
         raise DataError(f"Cannot open raster {shown}: "
                         f"{reason or 'GDAL does not read it'}.")
     return dataset
 
 
-def gdal_reason(name: str, shown: str) -> str:
-    """GDAL's last error message, naming the raster as the user gave it (not the document
-    GDAL opened) and without any password."""
-    from osgeo import gdal
+class GdalMessages:
+    """GDAL's messages while the ``with`` block runs, kept rather than printed: what the
+    message of a failure is made of (``reason``)."""
 
-    reason = redact(gdal.GetLastErrorMsg().replace(name, shown)).rstrip(". ")
-    if re.search(r"HTTP (status |response )?(code|error):? ?40[13]", reason):
-        reason += (". The server refused access: check the user name and password of the "
-                   "layer's authentication configuration")
-    return reason
+    KEPT = 20
+
+    def __enter__(self) -> GdalMessages:
+        from osgeo import gdal
+
+        self.messages: list[str] = []
+        gdal.ErrorReset()
+        gdal.PushErrorHandler(self._keep)
+        return self
+
+    def __exit__(self, *_) -> None:
+        from osgeo import gdal
+
+        gdal.PopErrorHandler()
+
+    def _keep(self, _level: int, _number: int, message: str) -> None:
+        self.messages = (self.messages + [message])[-self.KEPT:]
+
+    def reason(self, name: str, shown: str) -> str:
+        """Why GDAL failed, in one line: its last message's first line, naming the raster as
+        the user gave it (not the document GDAL opened), the URL it names, and the HTTP
+        status any message gave (not the server's error page), without any password."""
+        text = redact((self.messages[-1] if self.messages else "").replace(name, shown))
+        lines = text.strip().splitlines()
+        reason = lines[0].rstrip(". ") if lines else ""
+        url = re.search(r"^URL: (https?://\S+)", text, re.MULTILINE)
+        if url and url.group(1) not in reason:
+            reason += f" ({url.group(1)})"
+        statuses = [found.group(1) for message in self.messages
+                    for found in HTTP_STATUS.finditer(message)]
+        if statuses and statuses[-1] not in reason:
+            reason += f": the server answered HTTP {statuses[-1]}"
+        if statuses and statuses[-1] in ("401", "403"):
+            reason += (". The server refused access: check the user name and password of "
+                       "the layer's authentication configuration")
+        return reason
 
 
 def _numpy_type(gdal_type: int, path: str) -> np.dtype:
@@ -296,7 +324,6 @@ class ChipReader:
         self.dataset = _open(source.gdal_path, source.path)
         self.band_list = [b + 1 for b in source.bands]
         self.average, self.bilinear = gdal.GRIORA_Average, gdal.GRIORA_Bilinear
-        self._gdal = gdal
 
     def read_window(self, window: Window) -> tuple[np.ndarray, np.ndarray]:
         """(pixels (bands, rows, columns), valid (rows, columns)) of one window."""
@@ -320,15 +347,12 @@ class ChipReader:
         y0, y1 = max(top, window.y + r0 * scale_y), min(bottom, window.y + r1 * scale_y)
         part = data[:, r0:r1, c0:c1]
         method = self.average if scale_x > 1 or scale_y > 1 else self.bilinear
-        self._gdal.ErrorReset()
-        self._gdal.PushErrorHandler("CPLQuietErrorHandler")
-        try:
+        with GdalMessages() as messages:
             read = self.dataset.ReadAsArray(x0, y0, x1 - x0, y1 - y0, buf_obj=part,
                                             band_list=self.band_list, resample_alg=method)
-        finally:
-            self._gdal.PopErrorHandler()
         if read is None:  # a damaged file, a missing or looping VRT source, a failed request
-            reason = gdal_reason(source.gdal_path, source.path) or "GDAL failed to read pixels"
+            reason = messages.reason(source.gdal_path, source.path) or \
+                "GDAL failed to read pixels"
             raise DataError(f"Cannot read {source.path}: {reason}. "
                             "Check that the raster is whole and every file it refers to is "
                             "there (or, for a web source, that the server answers).")

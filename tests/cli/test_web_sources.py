@@ -11,6 +11,7 @@ import sys
 
 import pytest
 from osgeo import gdal
+from qgis_server import QgisServer
 
 from conftest import MASSACHUSETTS_TIF, TINY_PACKAGE, cli_environment, features, outputs
 from loopback import HALF, Loopback
@@ -213,3 +214,82 @@ def test_cancel_while_tiles_wait_on_a_slow_server_stops_at_once(served, tmp_path
     assert "Traceback" not in stderr and not stdout
     assert waited < 10, waited  # not the 40 s a tile takes, nor GDAL's 60 s timeout
     assert not (tmp_path / "grid.gpkg").exists()
+
+
+# Every kind of web source, one table: each exports chips and evaluates in place, and each
+# fails cleanly when its server stops mid-run.
+WEB_SOURCES = ("cog", "stac", "xyz", "wms")
+ZOOM16 = 2 * HALF / 256 / 2 ** 16
+LEFT, TOP = 229018.27, 894870.83
+EXTENT = f"{LEFT + 100},{LEFT + 1082},{TOP - 801},{TOP - 100} [EPSG:26986]"
+
+
+@pytest.fixture(scope="module")
+def web(served, tmp_path_factory):
+    """name -> (what --input-raster is given, --cell-size), with a server that can fail: the
+    loopback server, and QGIS Server's WMS behind it (its /upstream/); and the features to
+    read: the grid classified over the local file, its classes the truth."""
+    from core.sources.services import wms_name
+
+    folder, server = served
+    with QgisServer(tmp_path_factory.mktemp("wms"), MASSACHUSETTS_TIF) as wms, \
+            Loopback(folder, upstream=wms.url) as front:
+        photo = gdal.Open(str(MASSACHUSETTS_TIF))
+        x0, res, _, y0, _, res_y = photo.GetGeoTransform()
+        bbox = (x0, y0 + photo.RasterYSize * res_y, x0 + photo.RasterXSize * res, y0)
+        sources = {"cog": (f"{server.url}/massachusetts.tif", 2, server),
+                   "stac": (f"{server.url}/item.json", 2, server),
+                   "xyz": (f"{server.url}/tiles/{{z}}/{{x}}/{{y}}.png", ZOOM16, server),
+                   "wms": (wms_name(f"{front.url}/upstream/", "photo", "", "EPSG:26986",
+                                    "image/png", bbox), 2, front)}
+        features_folder = tmp_path_factory.mktemp("features")
+        grid = outputs(cli(features_folder, "classify-grid", "--input-raster",
+                           MASSACHUSETTS_TIF, *GRID, "--extent", EXTENT,
+                           "--output", features_folder / "truth.gpkg"))["OUTPUT"]
+        yield sources, grid
+
+
+@pytest.mark.parametrize("name", WEB_SOURCES)
+def test_export_chips_and_evaluate_in_place_over_a_web_source(web, name, tmp_path):
+    sources, truth = web
+    raster, cell, _ = sources[name]
+    cells = len(features(truth))
+    exported = outputs(cli(tmp_path, "export-chips", "--input-raster", raster,
+                           "--input-features", truth, "--class-field", "ClassLabel",
+                           "--cell-size", cell, "--output-folder", tmp_path / "chips",
+                           XDG_CACHE_HOME=str(tmp_path / "cache")))
+    assert int(exported["CHIP_COUNT"]) == cells > 20
+    evaluated = outputs(cli(tmp_path, "evaluate", "--model", MODEL, "--input-raster", raster,
+                            "--input-features", truth, "--truth-field", "ClassLabel",
+                            "--cell-size", cell, "--device", "cpu",
+                            "--output-report", tmp_path / "report.html",
+                            XDG_CACHE_HOME=str(tmp_path / "cache")))
+    # the truth is the local file's answers: over the same pixels (COG, STAC, WMS) nearly
+    # all agree; over web-mercator tiles, resampled to another grid, most do
+    assert float(evaluated["OVERALL_ACCURACY"]) >= (0.6 if name == "xyz" else 0.9), evaluated
+
+
+@pytest.mark.parametrize("name", WEB_SOURCES)
+def test_a_server_that_stops_mid_run_is_named_and_earlier_outputs_stay(web, name, tmp_path):
+    sources, _ = web
+    raster, cell, server = sources[name]
+    earlier = tmp_path / "grid.gpkg"
+    earlier.write_bytes(b"an earlier result")
+    # a few answers (the item, the file's header, tiles), then 500s; a WMS read at 2 m needs
+    # a single map image over this extent: at 0.5 m, several
+    if name == "wms":
+        cell = 0.5
+    server.fail_after = server.requests + 3
+    try:
+        result = cli(tmp_path, "classify-grid", "--input-raster", raster, "--model", MODEL,
+                     "--grid-size", 64, "--cell-size", cell, "--extent", EXTENT,
+                     "--device", "cpu", "--output", earlier,
+                     XDG_CACHE_HOME=str(tmp_path / "cache"))
+    finally:
+        server.fail_after = None
+    assert result.returncode == 1, result.stdout[-2000:]
+    error = result.stderr.splitlines()[-1]  # the message, in one line
+    assert error.startswith("Error: Cannot "), result.stderr
+    assert "the server answered HTTP 500" in error or "HTTP response code: 500" in error, error
+    assert "<html" not in error.lower() and "Traceback" not in result.stderr, result.stderr
+    assert earlier.read_bytes() == b"an earlier result"
