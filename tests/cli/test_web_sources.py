@@ -293,3 +293,29 @@ def test_a_server_that_stops_mid_run_is_named_and_earlier_outputs_stay(web, name
     assert "the server answered HTTP 500" in error or "HTTP response code: 500" in error, error
     assert "<html" not in error.lower() and "Traceback" not in result.stderr, result.stderr
     assert earlier.read_bytes() == b"an earlier result"
+
+
+def test_the_notebook_api_classifies_over_web_sources(served, web):
+    """FeatureClassifier.classify takes the same texts as --input-raster: a STAC item (its
+    asset chosen in the options), XYZ tiles and a WMS, as for the local file."""
+    import struct
+
+    from core.api import FeatureClassifier
+    from core.inference.classifier import ClassifyOptions
+
+    folder, server = served
+    sources, _ = web
+    model = FeatureClassifier.from_model(str(MODEL), device="cpu")
+    points = [struct.pack("<BIdd", 1, 1, LEFT + x, TOP - y)
+              for x in (300, 500, 700) for y in (300, 500)]
+    local = list(model.classify(str(MASSACHUSETTS_TIF), points,
+                                ClassifyOptions(device="cpu", cell_size=2)))
+    stac = list(model.classify(f"{server.url}/item.json", points,
+                               ClassifyOptions(device="cpu", cell_size=2, stac_asset="visual")))
+    wms = list(model.classify(sources["wms"][0], points,
+                              ClassifyOptions(device="cpu", cell_size=2)))
+    tiles = list(model.classify(sources["xyz"][0], points, ClassifyOptions(
+        device="cpu", cell_size=ZOOM16, geometry_crs="EPSG:26986")))
+    assert [name for name, _ in stac] == [name for name, _ in local]
+    assert sum(a[0] == b[0] for a, b in zip(wms, local)) >= 5
+    assert all(name is not None for name, _ in tiles)
