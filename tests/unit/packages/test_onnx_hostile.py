@@ -5,6 +5,7 @@ wherever in the model it hides, and onnxruntime is never let read a file outside
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import numpy as np
@@ -291,3 +292,59 @@ def test_a_file_of_millions_of_tiny_fields_is_refused_not_walked():
     with pytest.raises(ModelPackageError, match="more than 2,000,000 parts"):
         onnx_model.check_onnx(crafted, "crafted.onnx")
     onnx_model.check_onnx(b"\x08\x01" * 1000, "small.onnx")  # the same, few: read as ever
+
+
+def int64(name: str, values: list[int]) -> TensorProto:
+    return helper.make_tensor(name, TensorProto.INT64, (len(values),), values)
+
+
+# Tiny models asking for a huge tensor before anything runs: each is refused by the check,
+# before a session could allocate it (the arena bounds what passes; see above)
+HUGE_SHAPES = {
+    "ConstantOfShape from a Constant node": ([
+        helper.make_node("Constant", [], ["shape"], value=int64("s", [200000, 200000])),
+        helper.make_node("ConstantOfShape", ["shape"], ["big"]),
+        helper.make_node("ReduceSum", ["big"], ["extra"], keepdims=0)], [],
+        "40,000,000,000 values (the shape given to a ConstantOfShape)"),
+    "Expand to an initializer's shape": ([
+        helper.make_node("Expand", ["chips", "shape"], ["big"]),
+        helper.make_node("ReduceSum", ["big"], ["extra"], keepdims=0)],
+        [int64("shape", [100000, 100000, 2])], "20,000,000,000 values"),
+    "Tile by huge repeats": ([
+        helper.make_node("Tile", ["chips", "repeats"], ["big"]),
+        helper.make_node("ReduceSum", ["big"], ["extra"], keepdims=0)],
+        [int64("repeats", [1 << 20, 1 << 20])], "(the shape given to a Tile)"),
+    "Range over 2^40 values": ([
+        helper.make_node("Range", ["start", "limit", "delta"], ["big"]),
+        helper.make_node("ReduceSum", ["big"], ["extra"], keepdims=0)],
+        [helper.make_tensor("start", TensorProto.INT64, (), [0]),
+         helper.make_tensor("limit", TensorProto.INT64, (), [1 << 40]),
+         helper.make_tensor("delta", TensorProto.INT64, (), [1])], "(a Range's length)"),
+    "an initializer declaring 2^40 values": ([
+        helper.make_node("ReduceSum", ["huge"], ["extra"], keepdims=0)],
+        [TensorProto(name="huge", data_type=TensorProto.FLOAT, dims=[1 << 20, 1 << 20])],
+        "1,099,511,627,776 values (tensor 'huge')"),
+}
+
+
+@pytest.mark.parametrize("case", HUGE_SHAPES)
+def test_a_tiny_model_declaring_a_huge_tensor_is_refused_before_a_session(case, trained,
+                                                                           tmp_path):
+    nodes, initializers, message = HUGE_SHAPES[case]
+    data = two_in_two_out(nodes, initializers)
+    assert len(data) < 1000
+    with pytest.raises(ModelPackageError, match=re.escape(message)):
+        onnx_model.check_onnx(data, "hostile.onnx")
+    # in a package: refused when the package is read, before any session is opened
+    folder = shutil.copytree(trained[1].folder, tmp_path / "copy")
+    emd = next(folder.glob("*.emd"))
+    (folder / json.loads(emd.read_text())["ModelFileONNX"]).write_bytes(data)
+    with pytest.raises(ModelPackageError, match="declares a tensor of .* not written by"):
+        load_package(str(emd))
+
+
+def test_shapes_of_a_real_network_pass(trained):
+    """The package's own ONNX copy: its reshapes and constants are far below the bound."""
+    package = load_package(trained[1].definition)
+    found = onnx_model.inspect_onnx(package.onnx)
+    assert 0 < found.largest[0] < onnx_model.MAX_ELEMENTS // 1000
