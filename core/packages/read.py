@@ -229,7 +229,12 @@ def _package_file(emd_path: str, model_file: str, source: str) -> str:
     if not parts or os.path.isabs(model_file) or ".." in parts:
         raise ModelPackageError(f"{source}: model files must lie inside the package "
                                 f"folder, not '{model_file}'.")
-    path = os.path.join(os.path.dirname(emd_path), *parts)
+    folder = os.path.dirname(emd_path)
+    path = os.path.join(folder, *parts)
+    if not os.path.realpath(path).startswith(os.path.join(os.path.realpath(folder), "")):
+        raise ModelPackageError(f"Model file {model_file} named by {source} leads to "
+                                f"{os.path.realpath(path)}, outside the package: a package "
+                                "is read only from its own folder.")
     special = not_a_file(path)
     if special:
         raise ModelPackageError(f"Model file {model_file} named by {source} is {special}, not "

@@ -12,52 +12,21 @@ import numpy as np
 import pytest
 
 onnx = pytest.importorskip("onnx")
+from hostile_onnx import (  # noqa: E402
+    CANARY,
+    constant,
+    external,
+    in_function,
+    int64,
+    model,
+    two_in_two_out,
+)
 from onnx import TensorProto, helper  # noqa: E402
 
 from core.errors import Cancelled, ModelPackageError  # noqa: E402
 from core.inference import onnx_session  # noqa: E402
 from core.packages import onnx_copy as onnx_model  # noqa: E402
 from core.packages.read import ModelPackage, load_package  # noqa: E402
-
-CANARY = "canary.bin"
-
-
-def external(name: str = "w", shape: tuple[int, ...] = (3, 2)) -> TensorProto:
-    """A float tensor whose data lies in CANARY, beside whatever reads the model."""
-    tensor = TensorProto(name=name, data_type=TensorProto.FLOAT, dims=shape,
-                         data_location=TensorProto.EXTERNAL)
-    for key, value in (("location", CANARY), ("offset", "0"),
-                       ("length", str(4 * int(np.prod(shape))))):
-        tensor.external_data.add(key=key, value=value)
-    return tensor
-
-
-def model(nodes, functions=(), initializers=(), sparse=(), training=()) -> onnx.ModelProto:
-    """chips (N, 3, 8, 8) -> logits (N, 2): global mean pool, then times w (3 x 2), where
-    ``nodes`` make w."""
-    graph = helper.make_graph(
-        [helper.make_node("GlobalAveragePool", ["chips"], ["pooled"]),
-         helper.make_node("Flatten", ["pooled"], ["flat"]), *nodes,
-         helper.make_node("MatMul", ["flat", "w"], ["logits"])], "hostile",
-        [helper.make_tensor_value_info("chips", TensorProto.FLOAT, ["N", 3, 8, 8])],
-        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["N", 2])],
-        initializer=list(initializers), sparse_initializer=list(sparse))
-    built = helper.make_model(graph, functions=list(functions), opset_imports=[
-        helper.make_opsetid("", 17), helper.make_opsetid("hostile", 1)])
-    built.ir_version = 8
-    built.training_info.extend(training)
-    return built
-
-
-def constant(**attribute) -> onnx.NodeProto:
-    return helper.make_node("Constant", [], ["w"], **attribute)
-
-
-def in_function() -> onnx.ModelProto:
-    weights = helper.make_function("hostile", "Weights", [], ["w"],
-                                   [constant(value=external())],
-                                   [helper.make_opsetid("", 17)])
-    return model([helper.make_node("Weights", [], ["w"], domain="hostile")], [weights])
 
 
 def with_attribute(name: str, kind: int, **value) -> onnx.ModelProto:
@@ -211,18 +180,6 @@ def test_onnxruntime_reads_no_file_outside_the_package(tmp_path, monkeypatch):
         onnx_session.open_session(onnxruntime, package, options(), ["CPUExecutionProvider"])
 
 
-def two_in_two_out(nodes, initializers=()) -> bytes:
-    """chips (N, 2) -> logits (N, 2) = chips + what ``nodes`` make as "extra"."""
-    graph = helper.make_graph(
-        [*nodes, helper.make_node("Add", ["chips", "extra"], ["logits"])], "hostile",
-        [helper.make_tensor_value_info("chips", TensorProto.FLOAT, ["N", 2])],
-        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["N", 2])],
-        initializer=list(initializers))
-    built = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    built.ir_version = 8
-    return built.SerializeToString()
-
-
 def hostile_session(data: bytes, tmp_path):
     import onnxruntime
 
@@ -292,10 +249,6 @@ def test_a_file_of_millions_of_tiny_fields_is_refused_not_walked():
     with pytest.raises(ModelPackageError, match="more than 2,000,000 parts"):
         onnx_model.check_onnx(crafted, "crafted.onnx")
     onnx_model.check_onnx(b"\x08\x01" * 1000, "small.onnx")  # the same, few: read as ever
-
-
-def int64(name: str, values: list[int]) -> TensorProto:
-    return helper.make_tensor(name, TensorProto.INT64, (len(values),), values)
 
 
 # Tiny models asking for a huge tensor before anything runs: each is refused by the check,
