@@ -13,9 +13,10 @@ import pytest
 from osgeo import gdal, ogr
 
 from conftest import MASSACHUSETTS_TIF, ROOT
+from loopback import Loopback
 
 SCRIPT = textwrap.dedent("""
-    import json, sys, time
+    import json, os, sys, threading, time
     sys.path.insert(0, {plugins!r})
     from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedback
     app = QgsApplication([], False)
@@ -25,34 +26,40 @@ SCRIPT = textwrap.dedent("""
     plugin.initProcessing()
 
     class CancelWhen(QgsProcessingFeedback):
-        '''Cancels at the first progress text containing ``word``, like a user would.'''
-        def __init__(self, word):
+        '''Cancels ``after`` seconds after the first progress text containing ``word``,
+        like a user would.'''
+        def __init__(self, word, after):
             super().__init__()
-            self.word, self.cancelled_at = word, None
+            self.word, self.after, self.seen, self.cancelled_at = word, after, False, None
         def setProgressText(self, text):
-            if self.cancelled_at is None and self.word in text:
-                self.cancelled_at = time.monotonic()
-                self.cancel()
+            if not self.seen and self.word in text:
+                self.seen = True
+                threading.Timer(self.after, self.cancel_now).start()
+        def cancel_now(self):
+            self.cancelled_at = time.monotonic()
+            self.cancel()
 
-    algorithm, word, parameters = json.loads(sys.argv[1])
-    feedback = CancelWhen(word)
+    algorithm, word, after, parameters = json.loads(sys.argv[1])
+    feedback = CancelWhen(word, after)
     alg = QgsApplication.processingRegistry().createAlgorithmById("sceneclassifier:" + algorithm)
     _, ok = alg.run(parameters, QgsProcessingContext(), feedback)
     seconds = None if feedback.cancelled_at is None else time.monotonic() - feedback.cancelled_at
-    print("RESULT", json.dumps({{"ok": ok, "seconds": seconds}}))
+    print("RESULT", json.dumps({{"ok": ok, "seconds": seconds}}), flush=True)
+    os._exit(0)  # not measured: reads a cancelled run left waiting on a slow server
 """)
 
 
-def run_and_cancel(tmp_path, algorithm: str, word: str, parameters: dict) -> dict:
+def run_and_cancel(tmp_path, algorithm: str, word: str, parameters: dict,
+                   after: float = 0.0, **env: str) -> dict:
     plugins = tmp_path / "plugins"
     plugins.mkdir(exist_ok=True)
     if not (plugins / "scene_classifier").exists():
         (plugins / "scene_classifier").symlink_to(ROOT, target_is_directory=True)
     done = subprocess.run(
         [sys.executable, "-c", SCRIPT.format(plugins=str(plugins)),
-         json.dumps([algorithm, word, {k: str(v) for k, v in parameters.items()}])],
+         json.dumps([algorithm, word, after, {k: str(v) for k, v in parameters.items()}])],
         capture_output=True, text=True, timeout=600,
-        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin"})
+        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin", **env})
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     assert lines, done.stdout + done.stderr
     return json.loads(lines[0][7:])
@@ -113,6 +120,26 @@ def test_cancel_classification(tmp_path, trained, points, algorithm):
         parameters.update(INPUT_FEATURES=points)
     result = run_and_cancel(tmp_path, algorithm, "classifying", parameters)
     assert_stopped_in_time(result)
+    assert files_in(out) == []
+
+
+def test_cancel_while_tiles_wait_on_a_slow_server(tmp_path, trained):
+    """An XYZ layer whose server takes 40 s per tile (GDAL would wait a minute, and retry):
+    Cancel stops the run within 2 s all the same, and nothing is written."""
+    out = tmp_path / "out"
+    out.mkdir()
+    left, top = 229018.27, 894870.83
+    with Loopback(tmp_path, tiles_from=MASSACHUSETTS_TIF) as server:
+        server.delay_s = 40
+        result = run_and_cancel(tmp_path, "classifygrid", "classifying", dict(
+            INPUT_RASTER=f"wms://type=xyz&url={server.url}/tiles/%7Bz%7D/%7Bx%7D/%7By%7D.png"
+                         "&zmax=19&zmin=0",
+            MODEL=trained[1].definition, DEVICE=1, GRID_SIZE=64, CELL_SIZE=2.4,
+            EXTENT=f"{left + 100},{left + 1082},{top - 801},{top - 100} [EPSG:26986]",
+            OUTPUT=out / "grid.gpkg"), after=1.5, XDG_CACHE_HOME=str(tmp_path / "cache"))
+        asked = server.requests
+    assert_stopped_in_time(result)
+    assert asked > 0  # the reads were waiting on the server when Cancel came
     assert files_in(out) == []
 
 
