@@ -17,6 +17,7 @@ from ..errors import DependencyError, DeviceError, ModelPackageError, setting
 from ..packages.read import ModelPackage
 from ..runtime import dependencies
 from . import onnx_session
+from .calibration import softmax
 
 if TYPE_CHECKING:
     import torch
@@ -74,7 +75,7 @@ class TorchEngine:
 
         self.network = DeviceModel(package.build_model(), device, package.chip_size,
                                    package.normalization)
-        self.tta = tta
+        self.tta, self.temperature = tta, package.temperature
 
     @property
     def device_type(self) -> str:
@@ -99,7 +100,7 @@ class TorchEngine:
             batch = self.network.normalize(self.network.to_device(batch))
             views = dihedral_views(batch, lambda b, k: torch.rot90(b, k, dims=(2, 3)),
                                    lambda b: torch.flip(b, dims=(3,))) if self.tta else [batch]
-            total = sum(self.network.probabilities(view) for view in views)
+            total = sum(self.network.probabilities(view, self.temperature) for view in views)
             return (total / len(views)).cpu().numpy()
 
 
@@ -118,6 +119,7 @@ class OnnxEngine:
                 "Install PyTorch, or add the copy where PyTorch is installed (save the model "
                 "again with this version of Scene Classifier).")
         self.normalization, self.tta = package.normalization, tta
+        self.temperature = package.temperature
         providers = self._providers(onnxruntime, (device or "auto").lower())
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = os.cpu_count() or 1
@@ -158,12 +160,7 @@ class OnnxEngine:
         batch = self.normalization.apply_numpy(chips)
         views = dihedral_views(batch, lambda b, k: np.rot90(b, k, axes=(2, 3)),
                                lambda b: np.flip(b, axis=3)) if self.tta else [batch]
-        total = sum(_softmax(onnx_session.run(
+        total = sum(softmax(onnx_session.run(
             self.onnxruntime, self.session, {self.input_name: np.ascontiguousarray(view)},
-            self.is_cancelled, self.source)) for view in views)
+            self.is_cancelled, self.source) / self.temperature) for view in views)
         return (total / len(views)).astype(np.float32)
-
-
-def _softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = np.exp(logits.astype(np.float64) - logits.max(axis=1, keepdims=True))
-    return shifted / shifted.sum(axis=1, keepdims=True)

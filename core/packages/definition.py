@@ -24,6 +24,8 @@ FRAMEWORK = "PyTorch"
 
 
 ONNX_KEY = "ModelFileONNX"  # the .emd key naming the ONNX copy
+TEMPERATURE_KEY = "Temperature"  # the logits' divisor that calibrates the confidence
+MIN_TEMPERATURE, MAX_TEMPERATURE = 0.01, 100.0
 
 
 MAX_DEFINITION_BYTES = 16 * 1024**2  # an .emd is a few kB; more is not a model definition
@@ -48,6 +50,7 @@ REQUIRED_KEYS: dict[str, type | tuple[type, ...]] = {
     "BandCount": int,
     "Normalization": dict,
 }
+
 
 
 def check_model_name(name: str) -> str:
@@ -105,6 +108,12 @@ def validate_definition(definition: object, source: str = "model definition") ->
             definition["ImageWidth"]:
         raise ModelPackageError(f"{source}: ImageWidth/ImageHeight must be equal, 8 to "
                                 f"{MAX_CHIP_SIZE}.")
+    calibration = definition.get(TEMPERATURE_KEY, 1.0)
+    if isinstance(calibration, bool) or not isinstance(calibration, (int, float)) or \
+            not MIN_TEMPERATURE <= calibration <= MAX_TEMPERATURE:
+        raise ModelPackageError(f"{source}: {TEMPERATURE_KEY} must be a number from "
+                                f"{MIN_TEMPERATURE} to {MAX_TEMPERATURE} (the calibration of "
+                                f"the confidence), not {calibration!r}.")
     if definition.get("resize_to") is not None and resize_to(definition) is None:
         raise ModelPackageError(f"{source}: resize_to must be a size in pixels from ImageWidth "
                                 f"to {MAX_CHIP_SIZE} (one number, or two equal ones), not "
@@ -175,9 +184,11 @@ def model_definition(*, name: str, backbone: str, classes: list[str], chip_size:
                      band_count: int, data_type: str, normalization: Normalization,
                      learning_rate: float, epochs_run: int, best_epoch: int,
                      best_accuracy: float, per_class: list[dict], data_summary: dict,
-                     exported_classes: dict[str, dict] | None = None) -> dict:
+                     exported_classes: dict[str, dict] | None = None,
+                     temperature: float = 1.0) -> dict:
     """The .emd content: Esri's object-classification keys followed by our own; the class
-    values and colours of a Labeled Tiles export (``exported_classes``) are kept."""
+    values and colours of a Labeled Tiles export (``exported_classes``) are kept;
+    ``temperature`` calibrates the confidence (core.inference.calibration)."""
     skipped = data_summary.get("skipped", [])
     return {
         "Framework": FRAMEWORK,
@@ -205,6 +216,7 @@ def model_definition(*, name: str, backbone: str, classes: list[str], chip_size:
         "EpochsRun": epochs_run,
         "BestEpoch": best_epoch,
         "BestValidationAccuracy": best_accuracy,
+        TEMPERATURE_KEY: round(float(temperature), 4),
         "PerClassMetrics": per_class,
         "TrainingData": {
             "Folders": data_summary["folders"],

@@ -19,6 +19,7 @@ from .definition import (
     MAX_DEFINITION_BYTES,
     MODEL_CONFIGURATION,
     ONNX_KEY,
+    TEMPERATURE_KEY,
     resize_to,
     validate_definition,
 )
@@ -57,6 +58,12 @@ class ModelPackage:
         """arcgis.learn's resize_to, where the model has one: chips are resized to it and then
         cropped to ``chip_size`` around the centre (core.data.imagery.fit_chip)."""
         return resize_to(self.definition)
+
+    @property
+    def temperature(self) -> float:
+        """The logits' divisor that calibrates the confidence (1: none; packages saved before
+        calibration, and Esri's, have none)."""
+        return float(self.definition.get(TEMPERATURE_KEY, 1.0))
 
     @property
     def band_count(self) -> int:

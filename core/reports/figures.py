@@ -18,6 +18,8 @@ import numpy as np
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from ..inference.calibration import Reliability
+
 DPI = 100
 MAX_TILES = 64
 TEXT_COLOR = "#1f2328"
@@ -283,6 +285,32 @@ def confusion_figure(confusion: np.ndarray, classes: list[str]) -> Figure | None
     ax.set_yticks(range(n), classes, fontsize=fontsize + 1)
     ax.set_xlabel("Predicted")
     ax.set_ylabel("Actual")
+    return fig
+
+
+def reliability_png(before: Reliability, after: Reliability) -> str | None:
+    """reliability_figure as a base64 PNG (None without chips)."""
+    return _png_or_none(reliability_figure(before, after))
+
+
+def reliability_figure(before: Reliability, after: Reliability) -> Figure | None:
+    """Reliability diagram: each confidence bin's accuracy against its mean confidence,
+    before and after calibration, with the diagonal a calibrated model follows."""
+    if not before.counts.sum():
+        return None
+    fig = _figure(figsize=(5.2, 4.4), dpi=DPI, layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1], color="#8c959f", linestyle="--", linewidth=1,
+            label="calibrated (accuracy = confidence)")
+    for bins, color, name in ((before, "#cf222e", "softmax"), (after, "#0969da", "calibrated")):
+        used = bins.counts > 0
+        ax.plot(bins.confidence[used], bins.accuracy[used], marker="o", color=color,
+                label=f"{name} (ECE {bins.ece:.3f})")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("Confidence (mean of the bin)")
+    ax.set_ylabel("Accuracy of the bin")
+    ax.legend(loc="upper left", fontsize=8)
     return fig
 
 

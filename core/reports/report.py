@@ -23,6 +23,7 @@ from .figures import MAX_TILES
 if TYPE_CHECKING:
     import jinja2
 
+    from ..inference.calibration import Reliability
     from ..runtime.dependencies import DependencyReport
 
 TEMPLATES = os.path.join(RESOURCES, "templates")
@@ -171,9 +172,11 @@ def write_training_report(
     lr_finder: dict | None, history: list[dict], classes: list[str], confusion: np.ndarray,
     per_class: list[dict], results: list[tuple[np.ndarray, str, str, float]],
     model_facts: list[tuple[str, str]] = (),
+    calibration: tuple[float, Reliability, Reliability] | None = None,
 ) -> None:
     """Write the full training report: the model (name, settings, where it is), then data,
-    chips, learning rate, epochs, confusion, metrics and results."""
+    chips, learning rate, epochs, confusion, metrics, the calibration of the confidence
+    (temperature, ECE and reliability diagram before and after) and results."""
     samples = samples[:MAX_TILES]
     results = results[:MAX_TILES]
     cm = np.asarray(confusion)
@@ -190,6 +193,10 @@ def write_training_report(
         overall_accuracy=percent(np.trace(cm) / total) if total else "-",
         per_class=_per_class_rows(per_class),
         results_png=figures.results_png(results),
+        calibration=None if calibration is None else {
+            "temperature": f"{calibration[0]:.3g}", "ece_before": f"{calibration[1].ece:.3f}",
+            "ece_after": f"{calibration[2].ece:.3f}",
+            "png": figures.reliability_png(calibration[1], calibration[2])},
     )
 
 

@@ -202,13 +202,14 @@ class DeviceModel:
         """Float chips on this device, normalised, in the memory format of the network."""
         return self.normalization.apply(images).contiguous(memory_format=self.memory_format)
 
-    def probabilities(self, images: torch.Tensor) -> torch.Tensor:
-        """Softmax probabilities (float32, on the device) for prepared chips."""
+    def probabilities(self, images: torch.Tensor, temperature: float = 1.0) -> torch.Tensor:
+        """Softmax probabilities (float32, on the device) for prepared chips, of the logits
+        divided by ``temperature`` (a package's calibration, core.inference.calibration)."""
         import torch
 
         with self.autocast():
             logits = self.model(images)
-        return torch.softmax(logits.float(), dim=1)
+        return torch.softmax(logits.float() / temperature, dim=1)
 
 
 # Memory a chip needs on the CPU per pixel of its side squared, measured with resnet50 at

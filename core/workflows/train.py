@@ -122,9 +122,12 @@ def _train(settings: TrainSettings, feedback: Feedback) -> TrainOutcome:
     paths = classifier.save(settings.model_name, settings.output_folder, settings.report_path,
                             settings.overwrite)
     on_main(lambda: remove_checkpoint(partial))
+    temperature, before, after = classifier.calibration()
     feedback.log(f"Kept epoch {classifier.trainer.best_epoch} (lowest validation loss): "
-                 f"validation accuracy {report.percent(classifier.best_accuracy)}. Model "
-                 f"package: {paths.folder}")
+                 f"validation accuracy {report.percent(classifier.best_accuracy)}. Confidence "
+                 f"calibrated on the validation chips: temperature {temperature:.3g}, "
+                 f"expected calibration error {before.ece:.3f} before, {after.ece:.3f} after. "
+                 f"Model package: {paths.folder}")
     return TrainOutcome(paths, classifier.best_accuracy, float(classifier.learning_rate), history)
 
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..data.training_data import MODELS_FOLDER, TrainingData
 from ..errors import DataError, setting
+from ..inference.calibration import Reliability, fit_temperature, reliability, scaled
 from ..models.backbones import DEFAULT_BACKBONE, create_model, pretrained_normalization
 from ..packages.definition import model_definition
 from ..packages.read import ModelPackage
@@ -189,6 +190,15 @@ class TrainingRun:
             self._validation = probabilities, self.data.valid_labels.numpy()
         return self._validation
 
+    def calibration(self) -> tuple[float, Reliability, Reliability]:
+        """(temperature, reliability before, reliability after): the temperature fitted on
+        the validation chips (core.inference.calibration), and how calibrated their
+        confidence is without and with it."""
+        probabilities, truth = self.validation_predictions()
+        temperature = fit_temperature(probabilities, truth)
+        return (temperature, reliability(probabilities, truth),
+                reliability(scaled(probabilities, temperature), truth))
+
     def confusion_matrix(self) -> np.ndarray:
         """Counts of (actual, predicted) pairs on the validation chips, classes x classes."""
         probabilities, truth = self.validation_predictions()
@@ -199,8 +209,10 @@ class TrainingRun:
         return per_class_metrics(self.confusion_matrix(), self.data.classes)
 
     def results(self, count: int = RESULT_TILES) -> list[tuple[np.ndarray, str, str, float]]:
-        """Validation chips with truth, prediction and confidence, mistakes first."""
+        """Validation chips with truth, prediction and (calibrated) confidence, mistakes
+        first."""
         probabilities, truth = self.validation_predictions()
+        probabilities = scaled(probabilities, self.calibration()[0])
         predicted = probabilities.argmax(axis=1)
         order = np.argsort(predicted == truth, kind="stable")[:count]
         classes = self.data.classes
@@ -248,7 +260,7 @@ class TrainingRun:
             learning_rate=self.top_rate(), epochs_run=len(self.trainer.history),
             best_epoch=self.trainer.best_epoch, best_accuracy=self.best_accuracy,
             per_class=self.per_class_metrics(), data_summary=data.summary(),
-            exported_classes=data.exported_classes)
+            exported_classes=data.exported_classes, temperature=self.calibration()[0])
 
     def top_rate(self) -> float:
         """The learning rate (the head's, the highest, with one rate per layer group)."""
@@ -274,7 +286,7 @@ class TrainingRun:
             lr_finder=self.lr_finder.to_dict() if self.lr_finder else None,
             history=[vars(row) for row in self.trainer.history], classes=self.data.classes,
             confusion=self.confusion_matrix(), per_class=self.per_class_metrics(),
-            results=self.results())
+            results=self.results(), calibration=self.calibration())
 
     def model_facts(self, name: str = "", folder: str = "") -> list[tuple[str, str]]:
         """What the report says first: the model, how it was trained and where it is."""

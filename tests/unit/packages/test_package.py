@@ -15,6 +15,7 @@ import torch
 from conftest import SAMPLE_RSSCN7
 from core.api import FeatureClassifier
 from core.errors import ModelPackageError, OutputError
+from core.inference.calibration import scaled
 from core.packages.archive import safe_extract
 from core.packages.definition import check_model_name
 from core.packages.read import load_package
@@ -52,7 +53,8 @@ def test_round_trip_predicts_like_the_trained_model(training_run, which):
     loaded = FeatureClassifier.from_model(getattr(paths, which), device="cpu")
     assert loaded.classes == classifier.data.classes
     chip = classifier.data.valid_images[0].numpy()
-    expected = classifier.trainer.predict(classifier.data.valid_images[:1])[0]
+    softmax = classifier.trainer.predict(classifier.data.valid_images[:1]).numpy()
+    expected = scaled(softmax, loaded.package.temperature)[0]  # the confidence, calibrated
     label, confidence = loaded.predict(chip)
     assert label == classifier.data.classes[int(expected.argmax())]
     # the loaded model infers in bfloat16 where the CPU has it (3 significant digits)
