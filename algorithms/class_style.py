@@ -128,7 +128,9 @@ def save_class_map_style(path: str, legend: Legend) -> None:
 
 
 def paletted_renderer(layer: QgsRasterLayer, classes: list[dict]) -> QgsPalettedRasterRenderer:
-    """Band 1 of a class map in the model's colours, the legend naming the classes."""
+    """Band 1 of a class map in the model's colours, the legend naming the classes (Unknown,
+    which has no value, is NoData there)."""
     return QgsPalettedRasterRenderer(layer.dataProvider(), 1, [
         QgsPalettedRasterRenderer.Class(int(entry["Value"]), QColor(*entry["Color"][:3]),
-                                        entry["Name"]) for entry in classes])
+                                        entry["Name"]) for entry in classes
+        if entry["Value"] is not None])

@@ -702,6 +702,16 @@
     </message>
     <message>
       <location filename="../interface/tools.py" />
+      <source>Minimum confidence (0 = off)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Features whose confidence (the model's calibrated probability of its class, 0 to 1) is below this get the label 'Unknown' and an empty (NULL) class value instead of a class: a scene that is none of the classes, or one the model cannot tell. They are counted as Unknown in the summary, drawn in grey, and left empty (NoData) in the class map. 0 gives every feature its most probable class.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
       <source>Test-time augmentation</source>
       <translation type="unfinished" />
     </message>

@@ -69,7 +69,8 @@ SETTINGS = {
     ids.MAX_FEATURES: "max_features", ids.GRID_SIZE: "grid_size",
     ids.MAX_CELLS: "max_cells", ids.CLASS_LABEL_FIELD: "label_field",
     ids.CLASS_VALUE_FIELD: "value_field", ids.CONFIDENCE_FIELD: "confidence_field",
-    ids.ENGINE: "engine", ids.TEST_TIME_AUGMENTATION: "tta", ids.OUTPUT: "output",
+    ids.ENGINE: "engine", ids.TEST_TIME_AUGMENTATION: "tta",
+    ids.MIN_CONFIDENCE: "min_confidence", ids.OUTPUT: "output",
     ids.OUTPUT_FOLDER: "output_folder", ids.OUTPUT_REPORT: "report_path",
     ids.OUTPUT_SUMMARY: "summary_output", ids.OUTPUT_RASTER: "class_map",
     ids.OUTPUT_CONFUSION: "confusion_path", ids.OUTPUT_ERRORS: "errors_output",
@@ -256,6 +257,14 @@ def classify_parameters(extent_help: str) -> tuple[Parameter, ...]:
     """The chip parameters, BLACKEN_AROUND_FEATURE, the result field names, BATCH_SIZE,
     DEVICE, ENGINE and TEST_TIME_AUGMENTATION."""
     return chip_parameters(extent_help, blacken=True) + RESULT_FIELDS + engine_parameters() + (
+        Parameter(ids.MIN_CONFIDENCE, "Minimum confidence (0 = off)", NUMBER,
+                  "Features whose confidence (the model's calibrated probability of its "
+                  "class, 0 to 1) is below this get the label 'Unknown' and an empty (NULL) "
+                  "class value instead of a class: a scene that is none of the classes, or one "
+                  "the model cannot tell. They are counted as Unknown in the summary, drawn in "
+                  "grey, and left empty (NoData) in the class map. 0 gives every feature its "
+                  "most probable class.", CLASSIFYING["min_confidence"], minimum=0.0,
+                  maximum=1.0, decimals=2, advanced=True),
         Parameter(ids.TEST_TIME_AUGMENTATION, "Test-time augmentation", BOOLEAN,
                   "Average the predictions of the 8 flips and rotations of each chip: a little "
                   "more accurate, 8 times slower.", CLASSIFYING["tta"], advanced=True),)

@@ -4,30 +4,16 @@ fitted on the validation chips (the T of least negative log-likelihood): the pre
 never changes, and the confidence of every answer comes to mean what it says. The package
 keeps T (its .emd's "Temperature"); every engine applies it (core.inference.engines).
 
-The expected calibration error (ECE) measures the gap: the chips are put in bins by their
-confidence, and the bins' |accuracy - mean confidence| averaged, weighted by their counts.
+The expected calibration error (core.reports.metrics.reliability) measures the gap.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 
 MIN_CHIPS = 20  # fewer validation chips fit no temperature (T stays 1)
 LOWEST, HIGHEST = 0.05, 20.0  # the temperatures searched
-BINS = 10
 TINY = 1e-30  # probabilities below this count as this, for their logarithm
-
-
-@dataclass(frozen=True)
-class Reliability:
-    """Confidence bins of (mean confidence, accuracy, chips) and their ECE."""
-
-    confidence: np.ndarray
-    accuracy: np.ndarray
-    counts: np.ndarray
-    ece: float
 
 
 def fit_temperature(probabilities: np.ndarray, truth: np.ndarray) -> float:
@@ -71,22 +57,6 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     """Row-wise softmax, in float64."""
     shifted = np.exp(logits.astype(np.float64) - logits.max(axis=1, keepdims=True))
     return shifted / shifted.sum(axis=1, keepdims=True)
-
-
-def reliability(probabilities: np.ndarray, truth: np.ndarray, bins: int = BINS) -> Reliability:
-    """The chips' confidence (their top probability) in ``bins`` equal bins of [0, 1]: each
-    bin's mean confidence, accuracy and count, and the expected calibration error."""
-    probabilities = np.asarray(probabilities, np.float64)
-    truth = np.asarray(truth)
-    confidence = probabilities.max(axis=1) if len(truth) else np.zeros(0)
-    right = (probabilities.argmax(axis=1) == truth) if len(truth) else np.zeros(0, bool)
-    which = np.minimum((confidence * bins).astype(int), bins - 1)
-    counts = np.bincount(which, minlength=bins)
-    shown = np.maximum(counts, 1)
-    mean_confidence = np.bincount(which, confidence, minlength=bins) / shown
-    accuracy = np.bincount(which, right.astype(float), minlength=bins) / shown
-    ece = float(np.sum(counts * np.abs(accuracy - mean_confidence)) / max(1, len(truth)))
-    return Reliability(mean_confidence, accuracy, counts, ece)
 
 
 def _nll(logits: np.ndarray, truth: np.ndarray, inverse_temperature: float) -> float:

@@ -35,6 +35,7 @@ class ClassifyOptions(ChipOptions):
     tta: bool = False  # average the 8 flips/rotations
     engine: str = "auto"  # core.engines: auto, torch or onnxruntime
     workers: int | None = None  # chip-reading threads; 0 = read between batches; None = auto
+    min_confidence: float = 0.0  # below it a feature is UNKNOWN_LABEL; 0 = off
 
 
 @dataclass
@@ -57,26 +58,32 @@ class ClassSummary:
     counts: Counter = field(default_factory=Counter)
     areas: Counter = field(default_factory=Counter)
     statuses: Counter = field(default_factory=Counter)
+    unknown: bool = False  # a minimum confidence was set: the Unknown row is listed
 
     def add(self, prediction: Prediction) -> None:
         """Count one prediction."""
         self.count(prediction.status, prediction.class_index, prediction.area)
 
     def count(self, status: Status, class_index: int | None, area: float) -> None:
-        """Count one feature: its outcome, and its class and area when it has one."""
+        """Count one feature: its outcome, and its class (or UNKNOWN) and area when it has
+        one."""
         self.statuses[status] += 1
         if class_index is not None:
             self.counts[class_index] += 1
             self.areas[class_index] += area
 
     def rows(self) -> list[dict]:
-        """One row per class: value, label, count, area and their shares of the classified."""
+        """One row per class, and one for Unknown (no class value) where a minimum confidence
+        was set: value, label, count, area and their shares of the classified."""
         total_count, total_area = sum(self.counts.values()), sum(self.areas.values())
+        named = list(enumerate(zip(self.classes, self.values)))
+        if self.unknown:
+            named.append((UNKNOWN, (UNKNOWN_LABEL, None)))
         return [{"class_value": value, "class_label": name, "count": self.counts[index],
                  "area": self.areas[index],
                  "area_share": self.areas[index] / total_area if total_area else None,
                  "count_share": self.counts[index] / total_count if total_count else None}
-                for index, (name, value) in enumerate(zip(self.classes, self.values))]
+                for index, (name, value) in named]
 
     def unclassified(self) -> dict[Status, int]:
         """Features written with empty results, by reason."""
@@ -113,11 +120,18 @@ class RasterClassifier:
                  options: ClassifyOptions | None = None, feedback: Feedback | None = None) -> None:
         self.options = options = options or ClassifyOptions()
         self.feedback = feedback or Feedback()
+        if not 0 <= options.min_confidence <= 1:
+            raise DataError(f"{setting('min_confidence')} must be from 0 (off) to 1, got "
+                            f"{options.min_confidence}.")
         engine = choose_engine(options.engine)
         self.package = load_package(model, torch_weights=engine == TORCH) \
             if isinstance(model, str) else model
         for note in self.package.notes:
             self.feedback.log(note)
+        if options.min_confidence and UNKNOWN_LABEL in self.package.classes:
+            raise DataError(f"{self.package.path} has a class named '{UNKNOWN_LABEL}', the label "
+                            f"{setting('min_confidence')} gives features below it: leave "
+                            f"{setting('min_confidence')} at 0 with this model.")
         definition = self.package.definition
         if options.crop_mode is None:
             crop_mode = FIXED if definition.get("CropSizeFixed", 1) else BOUNDING_BOX
@@ -185,14 +199,16 @@ class RasterClassifier:
             self.feedback.report(0.0, f"classified {done} features")
 
 
-NO_RESULT, LEFT_OUT = -1, -2  # class codes of features without a class
+NO_RESULT, LEFT_OUT, UNKNOWN = -1, -2, -3  # class codes of features without a class
+UNKNOWN_LABEL = "Unknown"  # the label of a feature below the minimum confidence
 
 
 @dataclass
 class Results:
     """The outcome of classifying features, one entry per feature in input order: the
     class index (NO_RESULT: none; LEFT_OUT: outside the processing extent, not to be
-    written) and the confidence (0 without a class); and the class summary."""
+    written; UNKNOWN: below the minimum confidence) and the confidence (0 without a class);
+    and the class summary."""
 
     summary: ClassSummary
     codes: array
@@ -211,11 +227,14 @@ def classify_all(classifier: RasterClassifier, geometries: Iterable[bytes | None
     if share is not None:
         geometries = (wkb for index, wkb in enumerate(geometries) if index in share)
     codes, confidences, kinds, areas = array("i"), array("d"), array("b"), array("d")
+    lowest = classifier.options.min_confidence
     for prediction in classifier.classify(geometries, len(share) if share else total):
         if prediction.status is Status.OUTSIDE_EXTENT:
             codes.append(LEFT_OUT)
+        elif prediction.class_index is None:
+            codes.append(NO_RESULT)
         else:
-            codes.append(NO_RESULT if prediction.class_index is None else
+            codes.append(UNKNOWN if (prediction.confidence or 0.0) < lowest else
                          prediction.class_index)
         confidences.append(prediction.confidence or 0.0)
         kinds.append(statuses.index(prediction.status))
@@ -225,8 +244,9 @@ def classify_all(classifier: RasterClassifier, geometries: Iterable[bytes | None
         codes, confidences, kinds, areas = (sum((part[i] for part in parts[1:]), parts[0][i])
                                             for i in range(4))
     summary = classifier.summary()
+    summary.unknown = lowest > 0
     for code, kind, area in zip(codes, kinds, areas):
-        summary.count(statuses[kind], code if code >= 0 else None, area)
+        summary.count(statuses[kind], code if code >= 0 or code == UNKNOWN else None, area)
     return Results(summary, codes, confidences)
 
 

@@ -18,7 +18,7 @@ import numpy as np
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from ..inference.calibration import Reliability
+    from .metrics import Reliability
 
 DPI = 100
 MAX_TILES = 64

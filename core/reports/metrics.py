@@ -1,10 +1,16 @@
-"""Accuracy measures from a confusion matrix (rows = truth, columns = prediction)."""
+"""Accuracy measures from a confusion matrix (rows = truth, columns = prediction), and how
+well confidence matches accuracy (reliability bins and the expected calibration error: the
+chips in bins by their confidence, the bins' |accuracy - mean confidence| averaged, weighted
+by their counts)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
+
+BINS = 10  # confidence bins of the reliability diagram and the ECE
 
 
 def confusion_matrix(truth: Sequence[int], predicted: Sequence[int],
@@ -44,3 +50,31 @@ def per_class_metrics(matrix: np.ndarray, classes: Sequence[str]) -> list[dict]:
         rows.append({"name": name, "precision": precision, "recall": recall, "f1": f1,
                      "support": int(actual)})
     return rows
+
+
+@dataclass(frozen=True)
+class Reliability:
+    """Confidence bins of (mean confidence, accuracy, chips) and their ECE."""
+
+    confidence: np.ndarray
+    accuracy: np.ndarray
+    counts: np.ndarray
+    ece: float
+
+
+
+
+def reliability(probabilities: np.ndarray, truth: np.ndarray, bins: int = BINS) -> Reliability:
+    """The chips' confidence (their top probability) in ``bins`` equal bins of [0, 1]: each
+    bin's mean confidence, accuracy and count, and the expected calibration error."""
+    probabilities = np.asarray(probabilities, np.float64)
+    truth = np.asarray(truth)
+    confidence = probabilities.max(axis=1) if len(truth) else np.zeros(0)
+    right = (probabilities.argmax(axis=1) == truth) if len(truth) else np.zeros(0, bool)
+    which = np.minimum((confidence * bins).astype(int), bins - 1)
+    counts = np.bincount(which, minlength=bins)
+    shown = np.maximum(counts, 1)
+    mean_confidence = np.bincount(which, confidence, minlength=bins) / shown
+    accuracy = np.bincount(which, right.astype(float), minlength=bins) / shown
+    ece = float(np.sum(counts * np.abs(accuracy - mean_confidence)) / max(1, len(truth)))
+    return Reliability(mean_confidence, accuracy, counts, ece)

@@ -23,8 +23,8 @@ from .figures import MAX_TILES
 if TYPE_CHECKING:
     import jinja2
 
-    from ..inference.calibration import Reliability
     from ..runtime.dependencies import DependencyReport
+    from .metrics import Reliability
 
 TEMPLATES = os.path.join(RESOURCES, "templates")
 MAX_SKIPPED = 50

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from ..inference.classifier import (
     LEFT_OUT,
+    UNKNOWN,
+    UNKNOWN_LABEL,
     ClassifyOptions,
     ClassSummary,
     RasterClassifier,
@@ -174,9 +176,16 @@ def classify_grid(settings: GridSettings, output: FeatureSink,
     return GridResult(results.summary, written, legend, cells)
 
 
+UNKNOWN_COLOR = [150, 150, 150]  # grey: features below the minimum confidence
+
+
 def _legend(classifier: RasterClassifier, fields: list[Field]) -> Legend:
+    """The model's classes, and Unknown (no class value, grey) where a minimum confidence
+    may give it."""
     definition = classifier.package.definition
-    return Legend(fields[0].name, definition["Classes"], definition["ModelName"])
+    unknown = [{"Value": None, "Name": UNKNOWN_LABEL, "Color": UNKNOWN_COLOR}] \
+        if classifier.options.min_confidence else []
+    return Legend(fields[0].name, definition["Classes"] + unknown, definition["ModelName"])
 
 
 def _write_results(classifier: RasterClassifier, results: Results,
@@ -184,7 +193,8 @@ def _write_results(classifier: RasterClassifier, results: Results,
                    legend: Legend, feedback: Feedback, crs_wkt: str | None = None) -> int:
     """Log the summary, then write each feature in the processing extent with ``fields``
     added: its attributes of those (a grid cell's number, row and column) and its class
-    label, value and confidence (NULLs without a class); returns how many were written."""
+    label, value and confidence (NULLs without a class; below the minimum confidence,
+    UNKNOWN_LABEL with a NULL value and the confidence); returns how many were written."""
     log_summary(results.summary, feedback)
     classes, values = classifier.classes, classifier.class_values
     count = len(results.codes) - results.codes.count(LEFT_OUT)
@@ -193,8 +203,11 @@ def _write_results(classifier: RasterClassifier, results: Results,
         for feature, code, confidence in zip(features, results.codes, results.confidences):
             if code == LEFT_OUT:
                 continue
-            found = [None, None, None] if code < 0 else [classes[code], values[code],
-                                                          confidence]
+            if code == UNKNOWN:
+                found = [UNKNOWN_LABEL, None, confidence]
+            else:
+                found = [None, None, None] if code < 0 else [classes[code], values[code],
+                                                              confidence]
             write(feature, found)
     return count
 

@@ -17,13 +17,13 @@ import numpy as np
 
 from ..data.training_data import MODELS_FOLDER, TrainingData
 from ..errors import DataError, setting
-from ..inference.calibration import Reliability, fit_temperature, reliability, scaled
+from ..inference.calibration import fit_temperature, scaled
 from ..models.backbones import DEFAULT_BACKBONE, create_model, pretrained_normalization
 from ..packages.definition import model_definition
 from ..packages.read import ModelPackage
 from ..packages.write import PackagePaths, check_package_target, save_package
 from ..reports import report
-from ..reports.metrics import confusion_matrix, per_class_metrics
+from ..reports.metrics import Reliability, confusion_matrix, per_class_metrics, reliability
 from ..runtime.distributed import on_main, world_size
 from ..runtime.feedback import Feedback
 from ..runtime.torch_files import save_data

@@ -185,6 +185,42 @@ def test_classify_grid_maps_the_raster(qgis_process, model, tmp_path):
         assert f'label="{entry["Name"]}"' in qml and f"{red},{green},{blue},255" in qml
 
 
+def test_a_minimum_confidence_writes_unknown_below_it(qgis_process, model, tmp_path):
+    """MIN_CONFIDENCE at the median confidence of a plain run: the cells below it are
+    'Unknown' with a NULL class value (their confidence kept), counted in the summary, grey in
+    the map's style and NoData in the class map; the others keep their class."""
+    done, _ = qgis_process.run("classifygrid", INPUT_RASTER=MASSACHUSETTS_TIF, MODEL=model,
+                               GRID_SIZE=100, DEVICE=1, OUTPUT=tmp_path / "plain.gpkg")
+    assert done.returncode == 0, done.stdout + done.stderr
+    _, plain = read_layer(tmp_path / "plain.gpkg")
+    median = round(float(np.median([row["Confidence"] for row in plain])), 2)
+    output, summary, class_map = tmp_path / "grid.gpkg", tmp_path / "grid.csv", \
+        tmp_path / "grid.tif"
+    done, _ = qgis_process.run("classifygrid", INPUT_RASTER=MASSACHUSETTS_TIF, MODEL=model,
+                               GRID_SIZE=100, DEVICE=1, MIN_CONFIDENCE=median, OUTPUT=output,
+                               OUTPUT_SUMMARY=summary, OUTPUT_RASTER=class_map)
+    assert done.returncode == 0, done.stdout + done.stderr
+    _, rows = read_layer(output)
+    unknown = [row for row in rows if row["Confidence"] < median]
+    assert 20 < len(unknown) < len(rows) - 20
+    for row, before in zip(rows, plain):
+        if row["Confidence"] < median:
+            assert (row["ClassLabel"], row["ClassValue"]) == ("Unknown", None)
+        else:
+            assert (row["ClassLabel"], row["ClassValue"]) == (before["ClassLabel"],
+                                                              before["ClassValue"])
+        assert row["Confidence"] == pytest.approx(before["Confidence"])
+    with open(summary, newline="", encoding="utf-8") as table:
+        counted = {row["class_label"]: row for row in csv.DictReader(table)}
+    assert counted["Unknown"]["class_value"] == "" and \
+        int(counted["Unknown"]["count"]) == len(unknown)
+    assert sum(int(row["count"]) for row in counted.values()) == len(rows)
+    values = gdal.Open(str(class_map)).ReadAsArray()[0]
+    assert all(values[row["row"], row["col"]] == 0 for row in unknown)  # NoData
+    _, _, qml = stored_style(output)
+    assert 'label="Unknown"' in qml and "150,150,150,255" in qml
+
+
 def test_default_grid_is_one_chip_per_cell(qgis_process, model, tmp_path):
     done, result = qgis_process.run("classifygrid", INPUT_RASTER=MASSACHUSETTS_TIF, MODEL=model,
                                     CELL_SIZE=4, DEVICE=1, OUTPUT=tmp_path / "grid.gpkg")

@@ -11,9 +11,10 @@ import pytest
 
 from conftest import SAMPLE_RSSCN7, TINY_PACKAGE
 from core.errors import ModelPackageError
-from core.inference.calibration import fit_temperature, reliability, scaled, softmax
+from core.inference.calibration import fit_temperature, scaled, softmax
 from core.inference.predictor import Predictor
 from core.packages.read import ModelPackage, load_package
+from core.reports.metrics import reliability
 
 
 def simulated(scale: float, count: int = 3000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
