@@ -14,6 +14,7 @@ from .algorithms.evaluate_classifier import EvaluateClassifier
 from .algorithms.export_training_chips import ExportTrainingChips
 from .algorithms.find_learning_rate import FindLearningRate
 from .algorithms.preview_training_data import PreviewTrainingData
+from .algorithms.suggest_labels import SuggestLabels
 from .algorithms.train_classifier import TrainClassifier
 
 ICON = os.path.join(os.path.dirname(__file__), "resources", "icon.svg")
@@ -48,5 +49,5 @@ class SceneClassifierProvider(QgsProcessingProvider):
         """Add one instance of each algorithm."""
         for algorithm in (TrainClassifier(), FindLearningRate(), PreviewTrainingData(),
                           ClassifyObjects(), ClassifyGrid(), ExportTrainingChips(),
-                          EvaluateClassifier(), CheckDependencies()):
+                          EvaluateClassifier(), SuggestLabels(), CheckDependencies()):
             self.addAlgorithm(algorithm)

@@ -136,6 +136,11 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
                   kinds.FILE: self.parameterAsFile, kinds.FOLDER: self.parameterAsFile}[kind]
         return reader(parameters, name, context)
 
+    @staticmethod
+    def given(parameters: Parameters, name: str) -> bool:
+        """True when the parameter ``name`` has a value."""
+        return parameters.get(name) not in (None, "")
+
     def settings(self, kind: type[Settings], parameters: Parameters, context: QgsProcessingContext,
                  **given: object) -> Settings:
         """Core's settings ``kind`` from this tool's parameters (interface.settings)."""

@@ -51,11 +51,6 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
                 ids.OVERALL_ACCURACY: evaluation.overall_accuracy, ids.KAPPA: evaluation.kappa,
                 ids.MACRO_F1: evaluation.macro_f1}
 
-    @staticmethod
-    def given(parameters: Parameters, name: str) -> bool:
-        """True when the parameter ``name`` has a value."""
-        return parameters.get(name) not in (None, "")
-
     def file_output(self, parameters: Parameters, name: str,
                     context: QgsProcessingContext) -> str | None:
         """A report path; None (core's default, named after the model and the time in

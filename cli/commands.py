@@ -121,6 +121,25 @@ def evaluate(values: Values, feedback: Feedback) -> dict:
             ids.MACRO_F1: evaluation.macro_f1}
 
 
+def suggest_labels(values: Values, feedback: Feedback) -> dict:
+    """``suggest-labels``: the candidates (or a grid's cells) the model is least sure of."""
+    from osgeo import ogr
+
+    from ..core.workflows.suggest import SuggestSettings
+    from ..core.workflows.suggest import suggest_labels as suggest
+    from .vector_files import FileSink, VectorFile
+
+    chosen = settings(tools.SUGGEST_LABELS, SuggestSettings, values, extent=_extent(values))
+    if values[ids.INPUT_FEATURES]:
+        source = VectorFile(values[ids.INPUT_FEATURES])
+        output = FileSink(values[ids.OUTPUT], source.geometry_type, source.crs_wkt,
+                          source.field_definitions, "output")
+    else:
+        source, output = None, FileSink(values[ids.OUTPUT], ogr.wkbPolygon)
+    result = suggest(chosen, source, output, feedback)
+    return {ids.OUTPUT: values[ids.OUTPUT], ids.SUGGESTED_COUNT: result.suggested}
+
+
 def check_dependencies(values: Values, feedback: Feedback) -> dict:
     """``check-dependencies``: what is installed, in a report and as outputs."""
     from ..core.workflows.check_dependencies import check_and_report
@@ -134,7 +153,8 @@ COMMANDS: dict[str, Callable[[Values, Feedback], dict]] = {
     tools.TRAIN.command: train, tools.FIND_LEARNING_RATE.command: find_lr,
     tools.PREVIEW.command: preview, tools.CLASSIFY.command: classify,
     tools.CLASSIFY_GRID.command: classify_grid, tools.EXPORT_CHIPS.command: export_chips,
-    tools.EVALUATE.command: evaluate, tools.CHECK_DEPENDENCIES.command: check_dependencies}
+    tools.EVALUATE.command: evaluate, tools.SUGGEST_LABELS.command: suggest_labels,
+    tools.CHECK_DEPENDENCIES.command: check_dependencies}
 
 
 # --- what the commands share ---------------------------------------------------------------

@@ -131,32 +131,32 @@
   <context>
     <name>SceneClassifierAlgorithm</name>
     <message>
-      <location filename="../algorithms/base.py" line="160" />
+      <location filename="../algorithms/base.py" line="165" />
       <source>a finite number</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="161" />
+      <location filename="../algorithms/base.py" line="166" />
       <source>a whole number</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="169" />
+      <location filename="../algorithms/base.py" line="174" />
       <source>{} must be {}; got {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="167" />
+      <location filename="../algorithms/base.py" line="172" />
       <source>at least {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="168" />
+      <location filename="../algorithms/base.py" line="173" />
       <source>from {} to {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="171" />
+      <location filename="../algorithms/base.py" line="176" />
       <source>{} must be one of {}; got {}.</source>
       <translation type="unfinished" />
     </message>
@@ -998,6 +998,101 @@
     <message>
       <location filename="../interface/tools.py" />
       <source>Macro F1</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Suggest features to label</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Finds where a model is least sure, so that the next labels teach it the most: every candidate feature (or, without features, every cell of a grid over the raster) is classified, scored by its uncertainty, and the most uncertain ones are suggested, spread out: none nearer than 'Minimum distance' to one suggested before, so that no two are almost the same chip.&lt;br&gt;&lt;br&gt;Uncertainty: margin, one minus the gap between the two most probable classes (0 sure, 1 torn between two); or entropy of all the probabilities, scaled to 0–1.&lt;br&gt;&lt;br&gt;Output: the suggested features, most uncertain first, with their rank, uncertainty, the model's class and confidence, and an empty class field. Fill it in (Toggle Editing), then 'Export training chips' with that class field, add the chips to the training folder and train again.&lt;br&gt;&lt;br&gt;Classifying needs PyTorch or onnxruntime in QGIS's Python.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Candidate features (empty = a grid)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Polygons, points or lines to choose from, in any CRS. Empty: the cells of a grid over the raster (or the processing extent).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Without candidate features: the side of a grid cell, in the raster's map units. 0: the model's chip size times the cell size.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Features to suggest</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>How many features to suggest: the next round of labels.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Uncertainty</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>margin: one minus the gap between the two most probable classes; entropy: of all the class probabilities.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>margin between the two likeliest classes</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>entropy of all class probabilities</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Minimum distance (0 = one chip)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>No two suggested features have centres nearer than this, in the raster's map units. 0: the side of one chip on the ground.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Class field to fill</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>The empty text field added for the true class of each suggested feature.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Only candidates intersecting this extent are scored (and the grid covers only it). Any CRS; empty = everything.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Features to label</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>The suggested features, most uncertain first: rank, uncertainty, the model's class and confidence, and the empty class field.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Features suggested</source>
       <translation type="unfinished" />
     </message>
     <message>

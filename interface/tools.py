@@ -17,6 +17,7 @@ from ..core.runtime.outputs import default_models_folder
 from ..core.sources.raster import BOUNDING_BOX, FIXED
 from ..core.workflows.classify import GridSettings
 from ..core.workflows.export import ExportJob
+from ..core.workflows.suggest import ENTROPY, MARGIN, SuggestSettings
 from ..core.workflows.train import TrainSettings
 from . import ids
 from .parameters import (
@@ -70,7 +71,8 @@ SETTINGS = {
     ids.MAX_CELLS: "max_cells", ids.CLASS_LABEL_FIELD: "label_field",
     ids.CLASS_VALUE_FIELD: "value_field", ids.CONFIDENCE_FIELD: "confidence_field",
     ids.ENGINE: "engine", ids.TEST_TIME_AUGMENTATION: "tta",
-    ids.MIN_CONFIDENCE: "min_confidence", ids.OUTPUT: "output",
+    ids.MIN_CONFIDENCE: "min_confidence", ids.COUNT: "count", ids.MEASURE: "measure",
+    ids.MIN_DISTANCE: "min_distance", ids.OUTPUT: "output",
     ids.OUTPUT_FOLDER: "output_folder", ids.OUTPUT_REPORT: "report_path",
     ids.OUTPUT_SUMMARY: "summary_output", ids.OUTPUT_RASTER: "class_map",
     ids.OUTPUT_CONFUSION: "confusion_path", ids.OUTPUT_ERRORS: "errors_output",
@@ -86,6 +88,7 @@ def _defaults(settings: type) -> dict[str, object]:
 TRAINING = _defaults(TrainSettings)
 CLASSIFYING = _defaults(GridSettings)
 EXPORTING = _defaults(ExportJob)
+SUGGESTING = _defaults(SuggestSettings)
 
 
 def tool(name: str, command: str, display_name: str, group: str, help_text: str,
@@ -588,5 +591,53 @@ CHECK_DEPENDENCIES = tool(
      Output(ids.ONNXRUNTIME, "onnxruntime installed", BOOLEAN_RESULT),
      Output(ids.CUDA, "An engine can use a CUDA GPU", BOOLEAN_RESULT)))
 
+SUGGEST_LABELS = tool(
+    "suggestlabels", "suggest-labels", "Suggest features to label", "training",
+    "Finds where a model is least sure, so that the next labels teach it the most: every "
+    "candidate feature (or, without features, every cell of a grid over the raster) is "
+    "classified, scored by its uncertainty, and the most uncertain ones are suggested, spread "
+    "out: none nearer than 'Minimum distance' to one suggested before, so that no two are "
+    "almost the same chip.<br><br>"
+    "Uncertainty: margin, one minus the gap between the two most probable classes (0 sure, "
+    "1 torn between two); or entropy of all the probabilities, scaled to 0–1.<br><br>"
+    "Output: the suggested features, most uncertain first, with their rank, uncertainty, the "
+    "model's class and confidence, and an empty class field. Fill it in (Toggle Editing), "
+    "then 'Export training chips' with that class field, add the chips to the training "
+    "folder and train again." + "<br><br>Classifying needs PyTorch or onnxruntime in QGIS's "
+    "Python.",
+    "engine",
+    (INPUT_RASTER, MODEL,
+     Parameter(ids.INPUT_FEATURES, "Candidate features (empty = a grid)", FEATURES,
+               "Polygons, points or lines to choose from, in any CRS. Empty: the cells of a "
+               "grid over the raster (or the processing extent).", optional=True,
+               geometry=ANY_GEOMETRY),
+     Parameter(ids.GRID_SIZE, "Grid size (0 = one chip)", DISTANCE,
+               "Without candidate features: the side of a grid cell, in the raster's map "
+               "units. 0: the model's chip size times the cell size.",
+               SUGGESTING["grid_size"], minimum=0.0, parent=ids.INPUT_RASTER),
+     Parameter(ids.COUNT, "Features to suggest", INTEGER,
+               "How many features to suggest: the next round of labels.",
+               SUGGESTING["count"], minimum=1, maximum=100000),
+     Parameter(ids.MEASURE, "Uncertainty", ENUM,
+               "margin: one minus the gap between the two most probable classes; entropy: "
+               "of all the class probabilities.", SUGGESTING["measure"],
+               choices=choices((MARGIN, "margin", "margin between the two likeliest classes"),
+                               (ENTROPY, "entropy", "entropy of all class probabilities"))),
+     Parameter(ids.MIN_DISTANCE, "Minimum distance (0 = one chip)", DISTANCE,
+               "No two suggested features have centres nearer than this, in the raster's "
+               "map units. 0: the side of one chip on the ground.",
+               SUGGESTING["min_distance"], minimum=0.0, parent=ids.INPUT_RASTER),
+     Parameter(ids.CLASS_FIELD, "Class field to fill", STRING,
+               "The empty text field added for the true class of each suggested feature.",
+               SUGGESTING["class_field"]))
+    + chip_parameters("Only candidates intersecting this extent are scored (and the grid "
+                      "covers only it). Any CRS; empty = everything.")
+    + (RESULT_FIELDS[0], RESULT_FIELDS[2]) + engine_parameters()
+    + (Parameter(ids.OUTPUT, "Features to label", FEATURES_OUT,
+                 "The suggested features, most uncertain first: rank, uncertainty, the "
+                 "model's class and confidence, and the empty class field.",
+                 geometry=ANY_GEOMETRY),),
+    (Output(ids.SUGGESTED_COUNT, "Features suggested", NUMBER_RESULT),))
+
 TOOLS = (TRAIN, FIND_LEARNING_RATE, PREVIEW, CLASSIFY, CLASSIFY_GRID, EXPORT_CHIPS, EVALUATE,
-         CHECK_DEPENDENCIES)
+         SUGGEST_LABELS, CHECK_DEPENDENCIES)

@@ -47,6 +47,8 @@ class Prediction:
     confidence: float | None = None
     area: float = 0.0
     chip: np.ndarray | None = None  # the chip read, when asked for (evaluation reports)
+    probabilities: np.ndarray | None = None  # every class's (calibrated) probability
+    centre: tuple[float, float] | None = None  # the footprint's centre, raster CRS
 
 
 @dataclass
@@ -260,7 +262,9 @@ def _prediction(feature: FeatureChip) -> Prediction:
     best = best_class(row)
     if best is None:
         return Prediction(Status.NOT_FINITE, area=area)
-    return Prediction(Status.CHIPPED, *best, area, chip)
+    footprint = feature.footprint
+    return Prediction(Status.CHIPPED, *best, area, chip, row,
+                      (footprint.centre_x, footprint.centre_y))
 
 
 CELL_SIZE_TOLERANCE = 2.0  # how far off the training cell size results are still trusted
