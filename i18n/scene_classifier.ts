@@ -322,6 +322,16 @@
     </message>
     <message>
       <location filename="../interface/tools.py" />
+      <source>Start from a model (optional)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>A package saved by 'Train scene classifier' (.emd or .dlpk) to train further, e.g. with the chips of a round of 'Suggest features to label': training starts from its weights, backbone and chip size instead of the choices above. Classes of the folder that it knows keep what it learnt; new classes may be added (they start untrained).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
       <source>Epochs</source>
       <translation type="unfinished" />
     </message>

@@ -56,7 +56,8 @@ SETTINGS = {
     ids.INPUT_FOLDER: "input_folder", ids.EXTRA_FOLDERS: "extra_folders",
     ids.INPUT_RASTER: "raster", ids.INPUT_FEATURES: "features", ids.MODEL: "model",
     ids.CLASS_FIELD: "class_field", ids.TRUTH_FIELD: "truth_field",
-    ids.WEIGHTS_FILE: "weights_file", ids.BACKBONE: "backbone",
+    ids.WEIGHTS_FILE: "weights_file", ids.INITIAL_MODEL: "initial_model",
+    ids.BACKBONE: "backbone",
     ids.TIMM_BACKBONE: "timm_backbone", ids.PRETRAINED: "pretrained",
     ids.CHIP_SIZE: "chip_size", ids.BATCH_SIZE: "batch_size",
     ids.VAL_SPLIT_PCT: "val_split_pct", ids.OVERSAMPLE: "oversample", ids.EPOCHS: "epochs",
@@ -168,6 +169,12 @@ MODEL_CHOICES = (
               "A state dict of the same backbone, e.g. torchvision's ImageNet weights "
               "downloaded on another machine. Use with 'Start from ImageNet weights' off.",
               optional=True, advanced=True, file_filter="PyTorch weights (*.pth *.pt)"),
+    Parameter(ids.INITIAL_MODEL, "Start from a model (optional)", FILE,
+              "A package saved by 'Train scene classifier' (.emd or .dlpk) to train further, "
+              "e.g. with the chips of a round of 'Suggest features to label': training starts "
+              "from its weights, backbone and chip size instead of the choices above. Classes "
+              "of the folder that it knows keep what it learnt; new classes may be added (they "
+              "start untrained).", optional=True, file_filter="Model packages (*.emd *.dlpk)"),
 )
 
 INPUT_RASTER = Parameter(

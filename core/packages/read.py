@@ -81,6 +81,27 @@ class ModelPackage:
         model.load_state_dict(self.state_dict)
         return model.eval()
 
+    def build_model_for(self, classes: list[str]) -> tuple[torch.nn.Module, list[str]]:
+        """The network with the package's weights and one output per class of ``classes``:
+        the output rows of classes the package knows (by name) keep their weights, those of
+        new classes start as initialised. Returns (the model, the new classes)."""
+        from ..models.backbones import head_name
+
+        model = _network(dict(self.definition, Classes=[{"Name": name} for name in classes]),
+                         self.state_dict)
+        head = head_name(model) + "."
+        state = model.state_dict()
+        rows = [self.classes.index(name) if name in self.classes else None for name in classes]
+        for key, value in self.state_dict.items():
+            if not key.startswith(head):
+                state[key] = value
+                continue
+            for new_row, old_row in enumerate(rows):
+                if old_row is not None:
+                    state[key][new_row] = value[old_row]
+        model.load_state_dict(state)
+        return model, [name for name, row in zip(classes, rows) if row is None]
+
 
 def load_package(path: str, torch_weights: bool = True) -> ModelPackage:
     """Read and validate a package from its .emd or .dlpk: the PyTorch weights (unless

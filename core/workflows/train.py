@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ..data.training_data import load_training_data, split_folder_list
 from ..errors import Cancelled, setting
 from ..models.backbones import DEFAULT_BACKBONE, TIMM_PREFIX
+from ..packages.read import load_package
 from ..packages.write import PackagePaths, check_package_target
 from ..reports import report
 from ..runtime.dependencies import require_torch
@@ -47,6 +48,7 @@ class TrainSettings:
     report_path: str | None = None
     resume: bool = False
     overwrite: bool = False
+    initial_model: str | None = None  # a package to start from (its backbone and chip size)
 
     def __post_init__(self) -> None:
         timm = (self.timm_backbone or "").strip()
@@ -55,6 +57,7 @@ class TrainSettings:
         self.extra_folders = self.extra_folders or ""
         self.weights_file = self.weights_file or None
         self.report_path = self.report_path or None
+        self.initial_model = self.initial_model or None
 
 
 @dataclass
@@ -70,16 +73,25 @@ class TrainOutcome:
 def _classifier(settings: TrainSettings, feedback: Feedback) -> TrainingRun:
     resolve_device(settings.device)  # fail before reading any chips
     require_torch()
+    initial = load_package(settings.initial_model) if settings.initial_model else None
+    chip_size = settings.chip_size if initial is None else initial.chip_size
+    if chip_size != settings.chip_size:
+        feedback.log(f"Chips of {chip_size} px and the {initial.backbone} backbone, as "
+                     f"{setting('initial_model')} has them.")
     data = load_training_data(split_folder_list(settings.input_folder, settings.extra_folders),
-                              settings.chip_size, settings.val_split_pct, settings.batch_size,
+                              chip_size, settings.val_split_pct, settings.batch_size,
                               settings.seed, feedback)
     feedback.log(f"{len(data.classes)} classes, {len(data.all_train_labels)} training and "
                  f"{len(data.valid_labels)} validation chips, {data.band_count} bands "
                  f"({data.data_type}).")
-    classifier = TrainingRun(data, settings.backbone, settings.pretrained,
-                             settings.weights_file, settings.oversample, settings.device,
-                             feedback)
-    feedback.log(f"Training {settings.backbone} on {classifier.trainer.device}.")
+    if initial is not None:
+        classifier = TrainingRun.from_package(initial, data, settings.oversample,
+                                              settings.device, feedback)
+    else:
+        classifier = TrainingRun(data, settings.backbone, settings.pretrained,
+                                 settings.weights_file, settings.oversample, settings.device,
+                                 feedback)
+    feedback.log(f"Training {classifier.backbone} on {classifier.trainer.device}.")
     return classifier
 
 

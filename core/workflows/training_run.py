@@ -65,6 +65,31 @@ class TrainingRun:
         self.start_weights = "ImageNet" if pretrained else (
             f"the file {weights_file}" if weights_file else "none (trained from scratch)")
 
+    @classmethod
+    def from_package(cls, package: ModelPackage, data: TrainingData, oversample: bool = False,
+                     device: str = "auto", feedback: Feedback | None = None) -> TrainingRun:
+        """Training that starts from a saved package's weights and classes (a further round
+        with more labels): the data's classes the package knows keep their outputs, new ones
+        start untrained (ModelPackage.build_model_for); the package's normalisation is kept."""
+        import torch
+
+        if package.band_count != data.band_count:
+            raise DataError(f"{setting('initial_model')} {package.path} reads "
+                            f"{package.band_count} bands; the chips have {data.band_count}.")
+        with torch.random.fork_rng(devices=[]):  # the new classes' outputs, seeded
+            torch.manual_seed(data.seed)
+            model, new = package.build_model_for(data.classes)
+        data.normalization = package.normalization
+        run = cls.__new__(cls)
+        run._start(data, package.backbone, model, oversample, device, feedback)
+        dropped = [name for name in package.classes if name not in data.classes]
+        run.start_weights = (f"the model {package.path} ({len(data.classes) - len(new)} of "
+                             f"its classes" + (f"; new: {', '.join(new)}" if new else "")
+                             + (f"; not in the data: {', '.join(dropped)}" if dropped else "")
+                             + ")")
+        run.feedback.log(f"Starting from {run.start_weights}.")
+        return run
+
     def _start(self, data: TrainingData | None, backbone: str, model: nn.Module, oversample: bool,
                device: str, feedback: Feedback | None, package: ModelPackage | None = None,
                ) -> None:
