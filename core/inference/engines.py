@@ -18,6 +18,7 @@ from ..packages.read import ModelPackage
 from ..runtime import dependencies
 from . import onnx_session
 from .calibration import softmax
+from .explain import grad_cam, occlusion
 
 if TYPE_CHECKING:
     import torch
@@ -104,6 +105,26 @@ class TorchEngine:
             return (total / len(views)).cpu().numpy()
 
 
+    def heatmaps(self, chips: np.ndarray, classes: list[int]) -> np.ndarray:
+        """(N, S, S) heatmaps of where ``classes`` came from (core.inference.explain):
+        Grad-CAM, or occlusion for a network without a convolutional grid."""
+        import torch
+
+        batch = self.network.normalize(self.network.to_device(
+            torch.from_numpy(np.ascontiguousarray(chips))))
+        maps = grad_cam(self.network.model, batch, classes)
+        return maps if maps is not None else occlusion(self.logits, chips, classes)
+
+    def logits(self, chips: np.ndarray) -> np.ndarray:
+        """(N, classes) float32 logits for raw chips (N, bands, S, S), without calibration."""
+        import torch
+
+        with torch.inference_mode():
+            batch = self.network.normalize(self.network.to_device(
+                torch.from_numpy(np.ascontiguousarray(chips))))
+            return self.network.model(batch.float()).float().cpu().numpy()
+
+
 class OnnxEngine:
     """The package's ONNX copy in onnxruntime: on CUDA with the GPU build and a GPU, else on
     the CPU with one thread per core; float32. Sessions are opened and run as data
@@ -164,3 +185,15 @@ class OnnxEngine:
             self.onnxruntime, self.session, {self.input_name: np.ascontiguousarray(view)},
             self.is_cancelled, self.source) / self.temperature) for view in views)
         return (total / len(views)).astype(np.float32)
+
+    def heatmaps(self, chips: np.ndarray, classes: list[int]) -> np.ndarray:
+        """(N, S, S) occlusion heatmaps of where ``classes`` came from
+        (core.inference.explain): onnxruntime gives no gradients."""
+        return occlusion(self.logits, chips, classes)
+
+    def logits(self, chips: np.ndarray) -> np.ndarray:
+        """(N, classes) logits for raw chips (N, bands, S, S), without calibration."""
+        return onnx_session.run(
+            self.onnxruntime, self.session,
+            {self.input_name: np.ascontiguousarray(self.normalization.apply_numpy(chips))},
+            self.is_cancelled, self.source)

@@ -50,6 +50,16 @@ class Predictor:
         return np.concatenate(outputs)
 
 
+    def heatmaps(self, chips: np.ndarray, classes: list[int]) -> np.ndarray:
+        """(N, S, S) heatmaps (0 to 1) of where each chip's class in ``classes`` came from
+        (core.inference.explain), in batches."""
+        maps = [np.zeros((0, *chips.shape[2:]), np.float32)]
+        for start in range(0, len(chips), self.batch_size):
+            maps.append(self.engine.heatmaps(chips[start:start + self.batch_size],
+                                             list(classes[start:start + self.batch_size])))
+        return np.concatenate(maps)
+
+
 def best_class(probabilities: np.ndarray) -> tuple[int, float] | None:
     """The most probable class of one chip and its probability; None where the model's
     output is not finite (NaN or infinite: a damaged model, or one that overflows on these

@@ -1,0 +1,59 @@
+"""Explanations (issue 25 part 3): on synthetic chips whose only signal is a bright square in
+the top-left corner, the heatmaps of that class (Grad-CAM with PyTorch, occlusion with
+onnxruntime) put most of their mass in that corner."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from core.inference.explain import corner_share
+from core.inference.predictor import Predictor
+from core.packages.read import load_package
+
+SIZE = 64
+
+
+def corner_chips(folder, count: int = 60, seed: int = 0):
+    """<folder>/corner: noise with a bright square in the top-left corner; <folder>/plain:
+    the same noise without it."""
+    rng = np.random.default_rng(seed)
+    for name in ("corner", "plain"):
+        (folder / name).mkdir(parents=True)
+        for number in range(count):
+            chip = rng.integers(40, 120, (SIZE, SIZE, 3), dtype=np.uint8)
+            if name == "corner":
+                chip[4:24, 4:24] = 250
+            Image.fromarray(chip).save(folder / name / f"{number}.png")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def corner_model(tmp_path_factory):
+    from core.api import FeatureClassifier, prepare_data
+
+    folder = corner_chips(tmp_path_factory.mktemp("corner") / "chips")
+    data = prepare_data(str(folder), batch_size=16, chip_size=SIZE, seed=1)
+    classifier = FeatureClassifier(data, backbone="resnet18", pretrained=False, device="cpu")
+    classifier.fit(4, lr=3e-3)
+    paths = classifier.save("corner", str(tmp_path_factory.mktemp("models")))
+    return classifier, paths
+
+
+@pytest.mark.parametrize("engine", ["torch", "onnxruntime"])
+def test_the_heatmap_lies_on_the_square(corner_model, engine):
+    if engine == "onnxruntime":
+        pytest.importorskip("onnxruntime")
+    classifier, paths = corner_model
+    package = load_package(paths.definition, torch_weights=engine == "torch")
+    corner = package.classes.index("corner")
+    chips = np.stack([chip.numpy() for chip, label in zip(classifier.data.valid_images,
+                                                          classifier.data.valid_labels)
+                      if int(label) == corner])
+    predictor = Predictor(package, "cpu", engine=engine)
+    assert (predictor.probabilities(chips).argmax(axis=1) == corner).mean() > 0.9
+    maps = predictor.heatmaps(chips, [corner] * len(chips))
+    assert maps.shape == (len(chips), SIZE, SIZE) and maps.min() >= 0 and maps.max() <= 1
+    shares = [corner_share(heatmap, "top left") for heatmap in maps]
+    assert np.mean(shares) > 0.5, shares  # a quarter of the chip would hold 0.25
