@@ -255,6 +255,13 @@ class FeatureClassifier(TrainingRun):
         rows = whole_number("rows", rows, 1)
         return figures.results_figure(self.results(rows * rows))
 
+    def plot_hard_examples(self, rows: int = 4) -> Figure | None:
+        """A figure of the ``rows`` validation chips the model finds hardest (its confident
+        mistakes first, then its least confident right answers), each beside its heatmap of
+        where the predicted class came from, as arcgis.learn's plot_hard_examples."""
+        rows = whole_number("rows", rows, 1)
+        return figures.hard_examples_figure(self.hard_examples(rows))
+
     def plot_confusion_matrix(self) -> Figure | None:
         """A figure of the validation confusion matrix."""
         return figures.confusion_figure(self.confusion_matrix(), self.data.classes)

@@ -18,7 +18,7 @@ from ..packages.read import ModelPackage
 from ..runtime import dependencies
 from . import onnx_session
 from .calibration import softmax
-from .explain import grad_cam, occlusion
+from .explain import network_heatmaps, occlusion
 
 if TYPE_CHECKING:
     import torch
@@ -108,21 +108,7 @@ class TorchEngine:
     def heatmaps(self, chips: np.ndarray, classes: list[int]) -> np.ndarray:
         """(N, S, S) heatmaps of where ``classes`` came from (core.inference.explain):
         Grad-CAM, or occlusion for a network without a convolutional grid."""
-        import torch
-
-        batch = self.network.normalize(self.network.to_device(
-            torch.from_numpy(np.ascontiguousarray(chips))))
-        maps = grad_cam(self.network.model, batch, classes)
-        return maps if maps is not None else occlusion(self.logits, chips, classes)
-
-    def logits(self, chips: np.ndarray) -> np.ndarray:
-        """(N, classes) float32 logits for raw chips (N, bands, S, S), without calibration."""
-        import torch
-
-        with torch.inference_mode():
-            batch = self.network.normalize(self.network.to_device(
-                torch.from_numpy(np.ascontiguousarray(chips))))
-            return self.network.model(batch.float()).float().cpu().numpy()
+        return network_heatmaps(self.network, chips, classes)
 
 
 class OnnxEngine:

@@ -15,8 +15,33 @@ import numpy as np
 if TYPE_CHECKING:
     import torch
 
+    from ..runtime.devices import DeviceModel
+
 OCCLUSION_GRID = 4  # parts per side covered in turn
 MIN_GRID = 7  # Grad-CAM's block: the last with at least 7 x 7 positions (a ResNet's at 224 px)
+
+
+def network_heatmaps(network: DeviceModel, chips: np.ndarray,
+                     classes: Sequence[int]) -> np.ndarray:
+    """(N, S, S) heatmaps of ``classes`` for raw ``chips`` from a PyTorch network on its
+    device: Grad-CAM, or occlusion where the network has no grid."""
+    maps = grad_cam(network.model, _prepared(network, chips), classes)
+    return maps if maps is not None else occlusion(
+        lambda raw: network_logits(network, raw), chips, classes)
+
+
+def network_logits(network: DeviceModel, chips: np.ndarray) -> np.ndarray:
+    """(N, classes) float32 logits of raw ``chips`` (N, bands, S, S), without calibration."""
+    import torch
+
+    with torch.inference_mode():
+        return network.model(_prepared(network, chips).float()).float().cpu().numpy()
+
+
+def _prepared(network: DeviceModel, chips: np.ndarray) -> torch.Tensor:
+    import torch
+
+    return network.normalize(network.to_device(torch.from_numpy(np.ascontiguousarray(chips))))
 
 
 def grad_cam(model: torch.nn.Module, images: torch.Tensor,
@@ -38,10 +63,13 @@ def grad_cam(model: torch.nn.Module, images: torch.Tensor,
 
     leaves = [module for module in model.modules() if not list(module.children())]
     hooks = [module.register_forward_hook(keep) for module in leaves]
+    training = model.training
+    model.eval()  # batch normalisation as when classifying, its statistics untouched
     try:
         with torch.enable_grad():
             logits = model(images.float().detach().requires_grad_(True))
     finally:
+        model.train(training)
         for hook in hooks:
             hook.remove()
     activation = found.get("activation")

@@ -137,6 +137,39 @@ def results_figure(results: list[tuple[np.ndarray, str, str, float]]) -> Figure 
     return _tile_figure(_result_tiles(results), math.ceil(math.sqrt(len(results))))
 
 
+def hard_examples_figure(examples: list[tuple[np.ndarray, str, str, float, np.ndarray]]
+                         ) -> Figure | None:
+    """Each hard example as two tiles: the chip (truth, then prediction and confidence),
+    then the chip with its heatmap over it (where the prediction came from)."""
+    limits = display_limits([chip for chip, *_ in examples])
+    tiles: list[Tile] = []
+    for chip, truth, predicted, confidence, heatmap in examples:
+        color = CORRECT_COLOR if truth == predicted else MISTAKE_COLOR
+        tiles.append((chip, [truth, f"→ {predicted} ({confidence:.0%})"], color))
+        tiles.append((heat_overlay(display_rgb(chip, limits), heatmap),
+                      ["where it saw", predicted], color))
+    return _tile_figure(tiles, 4)
+
+
+def hard_examples_png(examples: list[tuple[np.ndarray, str, str, float, np.ndarray]]
+                      ) -> str | None:
+    """hard_examples_figure as a base64 PNG (None without examples)."""
+    return _png_or_none(hard_examples_figure(examples)) if examples else None
+
+
+def heat_overlay(rgb: np.ndarray, heatmap: np.ndarray, opacity: float = 0.5) -> np.ndarray:
+    """A (3, H, W) uint8 tile: the (H, W, 3) display image with the 0..1 heatmap over it in
+    the inferno colour map."""
+    from ..runtime.dependencies import require_report_libraries
+
+    require_report_libraries()
+    from matplotlib import colormaps
+
+    colours = colormaps["inferno"](np.clip(heatmap, 0, 1))[..., :3] * 255
+    blended = (1 - opacity) * rgb.astype(np.float64) + opacity * colours
+    return np.clip(blended, 0, 255).astype(np.uint8).transpose(2, 0, 1)
+
+
 def results_png(results: list[tuple[np.ndarray, str, str, float]]) -> str | None:
     """results_figure as a base64 PNG (None without results)."""
     return _png_or_none(results_figure(results))

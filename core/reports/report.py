@@ -173,6 +173,7 @@ def write_training_report(
     per_class: list[dict], results: list[tuple[np.ndarray, str, str, float]],
     model_facts: list[tuple[str, str]] = (),
     calibration: tuple[float, Reliability, Reliability] | None = None,
+    hard_examples: list[tuple[np.ndarray, str, str, float, np.ndarray]] = (),
 ) -> None:
     """Write the full training report: the model (name, settings, where it is), then data,
     chips, learning rate, epochs, confusion, metrics, the calibration of the confidence
@@ -193,6 +194,7 @@ def write_training_report(
         overall_accuracy=percent(np.trace(cm) / total) if total else "-",
         per_class=_per_class_rows(per_class),
         results_png=figures.results_png(results),
+        hard_png=figures.hard_examples_png(list(hard_examples)),
         calibration=None if calibration is None else {
             "temperature": f"{calibration[0]:.3g}", "ece_before": f"{calibration[1].ece:.3f}",
             "ece_after": f"{calibration[2].ece:.3f}",

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 RESULT_TILES = 36  # validation chips in the report's results
 SAMPLE_TILES = 16  # training chips in the report
+HARD_EXAMPLES = 8  # hardest validation chips in the report, each with its heatmap
 
 
 class TrainingRun:
@@ -245,6 +246,27 @@ class TrainingRun:
                  float(probabilities[i, predicted[i]])) for i in order]
 
 
+    def hard_examples(self, count: int = HARD_EXAMPLES
+                      ) -> list[tuple[np.ndarray, str, str, float, np.ndarray]]:
+        """The validation chips the model finds hardest, as arcgis.learn's
+        plot_hard_examples: its confident mistakes first, then its least confident right
+        answers; each (chip, truth, predicted, confidence, heatmap of where the predicted
+        class came from: core.inference.explain)."""
+        from ..inference.explain import network_heatmaps
+
+        probabilities, truth = self.validation_predictions()
+        probabilities = scaled(probabilities, self.calibration()[0])
+        predicted, confidence = probabilities.argmax(axis=1), probabilities.max(axis=1)
+        wrong = predicted != truth
+        order = np.lexsort((np.where(wrong, -confidence, confidence), ~wrong))[:count]
+        if not len(order):
+            return []
+        chips = np.stack([self.data.valid_images[int(i)].numpy() for i in order])
+        maps = network_heatmaps(self._training().network, chips, predicted[order].tolist())
+        classes = self.data.classes
+        return [(chip, classes[truth[i]], classes[predicted[i]], float(confidence[i]), heat)
+                for chip, i, heat in zip(chips, order, maps)]
+
     # --- saving -----------------------------------------------------------------------------
     def save(self, name: str, output_folder: str | None = None, report_path: str | None = None,
              overwrite: bool = True) -> PackagePaths:
@@ -311,7 +333,8 @@ class TrainingRun:
             lr_finder=self.lr_finder.to_dict() if self.lr_finder else None,
             history=[vars(row) for row in self.trainer.history], classes=self.data.classes,
             confusion=self.confusion_matrix(), per_class=self.per_class_metrics(),
-            results=self.results(), calibration=self.calibration())
+            results=self.results(), calibration=self.calibration(),
+            hard_examples=self.hard_examples())
 
     def model_facts(self, name: str = "", folder: str = "") -> list[tuple[str, str]]:
         """What the report says first: the model, how it was trained and where it is."""

@@ -57,3 +57,21 @@ def test_the_heatmap_lies_on_the_square(corner_model, engine):
     assert maps.shape == (len(chips), SIZE, SIZE) and maps.min() >= 0 and maps.max() <= 1
     shares = [corner_share(heatmap, "top left") for heatmap in maps]
     assert np.mean(shares) > 0.5, shares  # a quarter of the chip would hold 0.25
+
+
+def test_the_hardest_examples_come_with_their_heatmaps(corner_model):
+    """The report's and the notebook's hardest examples: mistakes first (then the least
+    confident right answers), each with a heatmap of the chip's size."""
+    from matplotlib.figure import Figure
+
+    classifier, paths = corner_model
+    examples = classifier.hard_examples(4)
+    assert len(examples) == 4
+    mistakes = [truth != predicted for _, truth, predicted, _, _ in examples]
+    assert mistakes == sorted(mistakes, reverse=True)
+    right = [confidence for _, truth, predicted, confidence, _ in examples if truth == predicted]
+    assert right == sorted(right)
+    assert all(heat.shape == (SIZE, SIZE) for *_, heat in examples)
+    assert isinstance(classifier.plot_hard_examples(2), Figure)
+    report = open(paths.report, encoding="utf-8").read()
+    assert "Hardest examples" in report and "where its predicted class came from" in report
