@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from qgis.core import (
     QgsCategorizedSymbolRenderer,
+    QgsColorRampShader,
     QgsCoordinateReferenceSystem,
     QgsFields,
     QgsFillSymbol,
@@ -25,7 +26,10 @@ from qgis.core import (
     QgsProcessingFeedback,
     QgsProcessingLayerPostProcessorInterface,
     QgsRasterLayer,
+    QgsRasterShader,
     QgsRendererCategory,
+    QgsSingleBandPseudoColorRenderer,
+    QgsStyle,
     QgsVectorLayer,
     QgsWkbTypes,
 )
@@ -125,6 +129,24 @@ def save_class_map_style(path: str, legend: Legend) -> None:
     message, saved = layer.saveNamedStyle(os.path.splitext(path)[0] + ".qml")
     if not saved:
         raise write_error("the class map's style", path, message)
+
+
+def save_heatmap_style(path: str) -> None:
+    """Beside a heatmap raster (core.inference.heatmap_raster) its .qml, QGIS's default
+    style: 0 to 1 in the Inferno colour ramp, half transparent over the imagery."""
+    layer = QgsRasterLayer(path, "heatmaps", "gdal")
+    shader = QgsColorRampShader(0.0, 1.0, QgsStyle.defaultStyle().colorRamp("Inferno"))
+    shader.classifyColorRamp(5)
+    function = QgsRasterShader(0.0, 1.0)
+    function.setRasterShaderFunction(shader)
+    renderer = QgsSingleBandPseudoColorRenderer(layer.dataProvider(), 1, function)
+    renderer.setClassificationMin(0.0)
+    renderer.setClassificationMax(1.0)
+    renderer.setOpacity(0.6)
+    layer.setRenderer(renderer)
+    message, saved = layer.saveNamedStyle(os.path.splitext(path)[0] + ".qml")
+    if not saved:
+        raise write_error("the heatmaps' style", path, message)
 
 
 def paletted_renderer(layer: QgsRasterLayer, classes: list[dict]) -> QgsPalettedRasterRenderer:

@@ -9,7 +9,7 @@ from qgis.core import QgsWkbTypes
 from ..interface import ids, tools
 from .adapters import LayerSink, extent_in, raster_layer, raster_source, summary_sink
 from .base import SceneClassifierAlgorithm
-from .class_style import ClassStyle, save_class_map_style
+from .class_style import ClassStyle, save_class_map_style, save_heatmap_style
 
 if TYPE_CHECKING:
     from qgis.core import QgsProcessingContext, QgsProcessingFeedback
@@ -30,16 +30,19 @@ class ClassifyGrid(SceneClassifierAlgorithm):
 
         layer = raster_layer(self, parameters, context)
         class_map = self.parameterAsOutputLayer(parameters, ids.OUTPUT_RASTER, context) or None
+        heatmap = self.parameterAsOutputLayer(parameters, ids.OUTPUT_HEATMAP, context) or None
         settings = self.settings(GridSettings, parameters, context, raster=raster_source(layer),
                                  extent=extent_in(self, parameters, context, layer),
-                                 class_map=class_map)
+                                 class_map=class_map, heatmap=heatmap)
         output = LayerSink(self, parameters, context, ids.OUTPUT, QgsWkbTypes.Type.Polygon,
                            layer.crs(), layer_name=lambda legend: f"{legend.title}: "
                                                                   f"{self.displayName()}")
         summary = summary_sink(self, parameters, context)
-        result = classify_grid(settings, output, summary, core_feedback, save_class_map_style)
+        result = classify_grid(settings, output, summary, core_feedback, save_class_map_style,
+                               save_heatmap_style)
         if class_map:
             ClassStyle.attach(context, class_map, "", result.legend.classes,
                               f"{result.legend.title}: class map")
         return {ids.OUTPUT: output.destination, ids.CELL_COUNT: result.cell_count,
-                ids.OUTPUT_RASTER: class_map, ids.OUTPUT_SUMMARY: summary.destination}
+                ids.OUTPUT_RASTER: class_map, ids.OUTPUT_SUMMARY: summary.destination,
+                ids.OUTPUT_HEATMAP: heatmap}

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from ..interface import ids, tools
 from .adapters import LayerSink, LayerSource, extent_in, raster_layer, raster_source, summary_sink
 from .base import SceneClassifierAlgorithm
+from .class_style import save_heatmap_style
 
 if TYPE_CHECKING:
     from qgis.core import QgsProcessingContext, QgsProcessingFeedback
@@ -27,11 +28,14 @@ class ClassifyObjects(SceneClassifierAlgorithm):
 
         layer = raster_layer(self, parameters, context)
         source = LayerSource(self, parameters, context, ids.INPUT_FEATURES, layer)
+        heatmap = self.parameterAsOutputLayer(parameters, ids.OUTPUT_HEATMAP, context) or None
         settings = self.settings(ClassifySettings, parameters, context, raster=raster_source(layer),
-                                 extent=extent_in(self, parameters, context, layer))
+                                 extent=extent_in(self, parameters, context, layer),
+                                 heatmap=heatmap)
         output = LayerSink(self, parameters, context, ids.OUTPUT, source.source.wkbType(),
                            source.source.sourceCrs(), source.source.fields(),
                            lambda legend: f"{legend.title}: {self.displayName()}")
         summary = summary_sink(self, parameters, context)
-        classify_features(settings, source, output, summary, core_feedback)
-        return {ids.OUTPUT: output.destination, ids.OUTPUT_SUMMARY: summary.destination}
+        classify_features(settings, source, output, summary, core_feedback, save_heatmap_style)
+        return {ids.OUTPUT: output.destination, ids.OUTPUT_SUMMARY: summary.destination,
+                ids.OUTPUT_HEATMAP: heatmap}

@@ -69,7 +69,8 @@ def classify(values: Values, feedback: Feedback) -> dict:
                       FileSink(values[ids.OUTPUT], source.geometry_type, source.crs_wkt,
                                source.field_definitions, "output"),
                       _summary_sink(values), feedback)
-    return {ids.OUTPUT: values[ids.OUTPUT], ids.OUTPUT_SUMMARY: values[ids.OUTPUT_SUMMARY]}
+    return {ids.OUTPUT: values[ids.OUTPUT], ids.OUTPUT_SUMMARY: values[ids.OUTPUT_SUMMARY],
+            ids.OUTPUT_HEATMAP: values[ids.OUTPUT_HEATMAP]}
 
 
 def classify_grid(values: Values, feedback: Feedback) -> dict:
@@ -85,7 +86,8 @@ def classify_grid(values: Values, feedback: Feedback) -> dict:
                             _summary_sink(values), feedback)
     return {ids.OUTPUT: values[ids.OUTPUT], ids.CELL_COUNT: result.cell_count,
             ids.OUTPUT_RASTER: values[ids.OUTPUT_RASTER],
-            ids.OUTPUT_SUMMARY: values[ids.OUTPUT_SUMMARY]}
+            ids.OUTPUT_SUMMARY: values[ids.OUTPUT_SUMMARY],
+            ids.OUTPUT_HEATMAP: values[ids.OUTPUT_HEATMAP]}
 
 
 def export_chips(values: Values, feedback: Feedback) -> dict:

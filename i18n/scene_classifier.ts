@@ -752,6 +752,16 @@
     </message>
     <message>
       <location filename="../interface/tools.py" />
+      <source>Heatmaps (GeoTIFF)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Why each feature got its class: a raster over the classified chips at the cell size, each chip's footprint holding its heatmap (0 to 1: where the model saw its class; Grad-CAM with PyTorch, occlusion sensitivity with onnxruntime), NoData elsewhere. Costs some 3 (PyTorch) to 16 (onnxruntime) times the classification's work.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
       <source>Classify raster grid</source>
       <translation type="unfinished" />
     </message>

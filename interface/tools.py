@@ -76,6 +76,7 @@ SETTINGS = {
     ids.MIN_DISTANCE: "min_distance", ids.OUTPUT: "output",
     ids.OUTPUT_FOLDER: "output_folder", ids.OUTPUT_REPORT: "report_path",
     ids.OUTPUT_SUMMARY: "summary_output", ids.OUTPUT_RASTER: "class_map",
+    ids.OUTPUT_HEATMAP: "heatmap",
     ids.OUTPUT_CONFUSION: "confusion_path", ids.OUTPUT_ERRORS: "errors_output",
     ids.INSTALL: "install", ids.WHEELS: "wheels",
 }
@@ -281,13 +282,19 @@ def classify_parameters(extent_help: str) -> tuple[Parameter, ...]:
 
 
 def classified_outputs(label: str, geometry: str, help_text: str) -> tuple[Parameter, ...]:
-    """OUTPUT and the optional OUTPUT_SUMMARY table."""
+    """OUTPUT, the optional OUTPUT_SUMMARY table and the optional OUTPUT_HEATMAP raster."""
     return (
         Parameter(ids.OUTPUT, label, FEATURES_OUT, help_text, geometry=geometry),
         Parameter(ids.OUTPUT_SUMMARY, "Class summary", FEATURES_OUT,
                   "A table with one row per class: count, area (square units of the raster "
                   "CRS) and share of the classified area and count.", optional=True,
                   geometry=NO_GEOMETRY, create_by_default=False),
+        Parameter(ids.OUTPUT_HEATMAP, "Heatmaps (GeoTIFF)", RASTER_OUT,
+                  "Why each feature got its class: a raster over the classified chips at the "
+                  "cell size, each chip's footprint holding its heatmap (0 to 1: where the "
+                  "model saw its class; Grad-CAM with PyTorch, occlusion sensitivity with "
+                  "onnxruntime), NoData elsewhere. Costs some 3 (PyTorch) to 16 (onnxruntime) "
+                  "times the classification's work.", optional=True, create_by_default=False),
     )
 
 

@@ -10,6 +10,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,6 +25,10 @@ from ..sources.geometry import (
 from ..sources.raster import BOUNDING_BOX, FIXED, ChipOptions, ChipSettings, RasterSource
 from .engines import TORCH, choose_engine
 from .predictor import Predictor, best_class
+
+if TYPE_CHECKING:
+    from ..sources.raster import Window
+    from .heatmap_raster import HeatmapRaster
 
 
 @dataclass
@@ -49,6 +54,7 @@ class Prediction:
     chip: np.ndarray | None = None  # the chip read, when asked for (evaluation reports)
     probabilities: np.ndarray | None = None  # every class's (calibrated) probability
     centre: tuple[float, float] | None = None  # the footprint's centre, raster CRS
+    window: Window | None = None  # where on the raster the chip was read
 
 
 @dataclass
@@ -218,8 +224,9 @@ class Results:
 
 
 def classify_all(classifier: RasterClassifier, geometries: Iterable[bytes | None],
-                 total: int | None = None) -> Results:
-    """Classify every geometry, keeping only the results (12 bytes a feature).
+                 total: int | None = None, heatmap: HeatmapRaster | None = None) -> Results:
+    """Classify every geometry, keeping only the results (12 bytes a feature); with
+    ``heatmap``, each classified chip's heatmap is added to it.
 
     Under torchrun (core.distributed) each process classifies its contiguous share of the
     ``total`` geometries and every process ends with all results in input order, the same
@@ -230,7 +237,10 @@ def classify_all(classifier: RasterClassifier, geometries: Iterable[bytes | None
         geometries = (wkb for index, wkb in enumerate(geometries) if index in share)
     codes, confidences, kinds, areas = array("i"), array("d"), array("b"), array("d")
     lowest = classifier.options.min_confidence
-    for prediction in classifier.classify(geometries, len(share) if share else total):
+    for prediction in classifier.classify(geometries, len(share) if share else total,
+                                          keep_chips=heatmap is not None):
+        if heatmap is not None and prediction.class_index is not None:
+            heatmap.add(prediction.chip, prediction.class_index, prediction.window)
         if prediction.status is Status.OUTSIDE_EXTENT:
             codes.append(LEFT_OUT)
         elif prediction.class_index is None:
@@ -241,6 +251,8 @@ def classify_all(classifier: RasterClassifier, geometries: Iterable[bytes | None
         confidences.append(prediction.confidence or 0.0)
         kinds.append(statuses.index(prediction.status))
         areas.append(prediction.area)
+    if heatmap is not None:
+        heatmap.flush()
     if share is not None:
         parts = distributed.all_gather((codes, confidences, kinds, areas))
         codes, confidences, kinds, areas = (sum((part[i] for part in parts[1:]), parts[0][i])
@@ -264,7 +276,7 @@ def _prediction(feature: FeatureChip) -> Prediction:
         return Prediction(Status.NOT_FINITE, area=area)
     footprint = feature.footprint
     return Prediction(Status.CHIPPED, *best, area, chip, row,
-                      (footprint.centre_x, footprint.centre_y))
+                      (footprint.centre_x, footprint.centre_y), feature.window)
 
 
 CELL_SIZE_TOLERANCE = 2.0  # how far off the training cell size results are still trusted

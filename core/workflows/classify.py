@@ -10,8 +10,10 @@ and the main one writes the outputs, the same as one process would.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from ..errors import DataError, setting
 from ..inference.classifier import (
     LEFT_OUT,
     UNKNOWN,
@@ -22,6 +24,7 @@ from ..inference.classifier import (
     Results,
     classify_all,
 )
+from ..inference.heatmap_raster import HeatmapRaster
 from ..runtime import distributed
 from ..runtime.feedback import Feedback
 from ..runtime.outputs import staged_file
@@ -41,6 +44,7 @@ class ClassifySettings(ClassifyOptions):
     label_field: str = "ClassLabel"
     value_field: str = "ClassValue"
     confidence_field: str = "Confidence"
+    heatmap: str | None = None  # where to write the chips' heatmaps (a GeoTIFF); None: not
 
     def field_names(self) -> dict[str, str]:
         """The result fields' names, by setting (label_field, value_field, confidence_field)."""
@@ -88,16 +92,19 @@ def open_classifier(settings: ClassifySettings, feedback: Feedback,
 
 def classify_features(settings: ClassifySettings, source: FeatureSource, output: FeatureSink,
                       summary_output: FeatureSink | None = None,
-                      feedback: Feedback | None = None) -> ClassifyResult:
+                      feedback: Feedback | None = None,
+                      style_heatmap: Callable[[str], None] | None = None) -> ClassifyResult:
     """Classify every feature of ``source`` and write it to ``output`` with its results
     (features outside the processing extent are left out); the class summary to
-    ``summary_output`` when given."""
+    ``summary_output`` when given; the heatmaps to ``settings.heatmap`` when asked
+    (``style_heatmap(path)`` may add to it before it is moved into place)."""
     feedback = feedback or Feedback()
     classifier = open_classifier(settings, feedback, source.crs_wkt)
     fields = result_fields(settings.field_names(), [field.name for field in source.fields],
                            output.field_name_limit)
-    results = classify_all(classifier, (feature.wkb for feature in source.features()),
-                           source.count())
+    with heatmaps(settings, classifier, style_heatmap) as heatmap:
+        results = classify_all(classifier, (feature.wkb for feature in source.features()),
+                               source.count(), heatmap)
     if not distributed.is_main():
         return ClassifyResult(results.summary, 0)
     legend = _legend(classifier, fields)
@@ -144,11 +151,13 @@ def plan_grid(classifier: RasterClassifier, grid_size: float = 0.0,
 
 def classify_grid(settings: GridSettings, output: FeatureSink,
                   summary_output: FeatureSink | None = None, feedback: Feedback | None = None,
-                  style_class_map: Callable[[str, Legend], None] | None = None) -> GridResult:
+                  style_class_map: Callable[[str, Legend], None] | None = None,
+                  style_heatmap: Callable[[str], None] | None = None) -> GridResult:
     """Lay a grid over the raster, classify every cell and write the cells (raster CRS) to
     ``output``, the class summary to ``summary_output`` and, when asked, the class map to
-    ``settings.class_map`` (``style_class_map(path, legend)`` may add to it before it is
-    moved into place, e.g. a QGIS style)."""
+    ``settings.class_map`` and the heatmaps to ``settings.heatmap`` (``style_class_map(path,
+    legend)`` and ``style_heatmap(path)`` may add to them before they are moved into place,
+    e.g. a QGIS style)."""
     feedback = feedback or Feedback()
     classifier = open_classifier(settings, feedback)
     classes = classifier.package.definition["Classes"]
@@ -156,7 +165,9 @@ def classify_grid(settings: GridSettings, output: FeatureSink,
     fields = result_fields(settings.field_names(), [field.name for field in GRID_FIELDS],
                            output.field_name_limit)
     cells = grid.rows * grid.columns
-    results = classify_all(classifier, (cell.wkb() for cell in grid.cells()), cells)
+    with heatmaps(settings, classifier, style_heatmap) as heatmap:
+        results = classify_all(classifier, (cell.wkb() for cell in grid.cells()), cells,
+                               heatmap)
     if not distributed.is_main():
         return GridResult(results.summary, 0, cell_count=cells)
     features = (Feature(number, [number, cell.row, cell.column], cell.wkb())
@@ -177,6 +188,29 @@ def classify_grid(settings: GridSettings, output: FeatureSink,
 
 
 UNKNOWN_COLOR = [150, 150, 150]  # grey: features below the minimum confidence
+
+
+@contextmanager
+def heatmaps(settings: ClassifySettings, classifier: RasterClassifier,
+             style: Callable[[str], None] | None) -> Iterator[HeatmapRaster | None]:
+    """The heatmap raster ``settings.heatmap`` asks for, staged for the block (None when not
+    asked), styled and moved into place when the block ends without error."""
+    if not settings.heatmap:
+        yield None
+        return
+    if distributed.world_size() > 1:
+        raise DataError(f"{setting('heatmap')} is written by one process: classify without "
+                        "torchrun to have it.")
+    classifier.feedback.log("Heatmaps: each classified chip's is computed too (Grad-CAM with "
+                            "PyTorch, occlusion with onnxruntime), some 3 to 16 times the "
+                            "classification's work.")
+    with staged_file(settings.heatmap, "the heatmaps") as staged:
+        heatmap = HeatmapRaster(staged, classifier.source,
+                                classifier.source.scale(classifier.settings.cell_size),
+                                classifier.predictor)
+        yield heatmap
+        if style is not None:
+            style(staged)
 
 
 def _legend(classifier: RasterClassifier, fields: list[Field]) -> Legend:

@@ -221,6 +221,21 @@ def test_a_minimum_confidence_writes_unknown_below_it(qgis_process, model, tmp_p
     assert 'label="Unknown"' in qml and "150,150,150,255" in qml
 
 
+def test_heatmaps_are_a_styled_raster_over_the_chips(qgis_process, model, tmp_path):
+    heatmap = tmp_path / "heat.tif"
+    done, result = qgis_process.run("classifygrid", INPUT_RASTER=MASSACHUSETTS_TIF, MODEL=model,
+                                    GRID_SIZE=100, CELL_SIZE=2, DEVICE=1,
+                                    OUTPUT=tmp_path / "grid.gpkg", OUTPUT_HEATMAP=heatmap)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert result["results"]["OUTPUT_HEATMAP"] == str(heatmap)
+    raster = gdal.Open(str(heatmap))
+    values = raster.ReadAsArray()
+    inside = values[values != raster.GetRasterBand(1).GetNoDataValue()]
+    assert raster.GetGeoTransform()[1] == 2 and inside.size and inside.max() <= 1
+    style = (tmp_path / "heat.qml").read_text()
+    assert 'type="singlebandpseudocolor"' in style
+
+
 def test_default_grid_is_one_chip_per_cell(qgis_process, model, tmp_path):
     done, result = qgis_process.run("classifygrid", INPUT_RASTER=MASSACHUSETTS_TIF, MODEL=model,
                                     CELL_SIZE=4, DEVICE=1, OUTPUT=tmp_path / "grid.gpkg")

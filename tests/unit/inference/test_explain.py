@@ -75,3 +75,36 @@ def test_the_hardest_examples_come_with_their_heatmaps(corner_model):
     assert isinstance(classifier.plot_hard_examples(2), Figure)
     report = open(paths.report, encoding="utf-8").read()
     assert "Hardest examples" in report and "where its predicted class came from" in report
+
+
+def test_the_heatmap_raster_lies_on_each_chips_footprint(tmp_path):
+    """Classify objects with OUTPUT_HEATMAP (the command line), one point: the raster holds
+    the chip's heatmap exactly on the chip's footprint (32 pixels of 2 m around the point,
+    on the grid the chip was read on), NoData around it, values 0 to 1."""
+    from osgeo import gdal, ogr
+
+    from conftest import MASSACHUSETTS_TIF, TINY_PACKAGE, outputs, run_cli, write_points
+    from core.sources.geometry import GeometryReader
+    from core.sources.raster import ChipSettings, RasterSource
+
+    points = write_points(tmp_path / "point.gpkg", "name", "a")
+    found = outputs(run_cli(tmp_path, "classify", "--input-raster", MASSACHUSETTS_TIF,
+                            "--model", TINY_PACKAGE / f"{TINY_PACKAGE.name}.emd",
+                            "--input-features", points, "--cell-size", 2, "--device", "cpu",
+                            "--output", tmp_path / "classified.gpkg",
+                            "--output-heatmap", tmp_path / "heat.tif"))
+    heat = gdal.Open(found["OUTPUT_HEATMAP"])
+    values = heat.ReadAsArray()
+    x0, width, _, y0, _, height = heat.GetGeoTransform()
+    rows, columns = np.nonzero(values != heat.GetRasterBand(1).GetNoDataValue())
+    assert (rows.max() - rows.min() + 1, columns.max() - columns.min() + 1) == (32, 32)
+    assert values[rows, columns].min() >= 0 and values[rows, columns].max() == 1
+    source = RasterSource(str(MASSACHUSETTS_TIF), (0, 1, 2))
+    point = ogr.CreateGeometryFromWkt("POINT (229500 894500)").ExportToWkb()
+    window = source.window(GeometryReader().footprint(bytes(point)),
+                           ChipSettings(32, (0, 1, 2), cell_size=2.0))
+    transform = source.window_transform(window)
+    left, top = transform[0], transform[3]
+    assert (x0 + columns.min() * width, y0 + rows.min() * height) == pytest.approx(
+        (left, top))
+    assert width == 2.0 and height == -2.0
