@@ -230,9 +230,10 @@ def write_evaluation_report(
     path: str, *, title: str, facts: list[tuple[str, Any]], classes: list[str],
     confusion: np.ndarray, per_class: list[dict], unknown: dict[str, int],
     skipped: dict[str, int], mistakes: list[tuple[np.ndarray, str, str, float]],
-    mistake_count: int,
+    mistake_count: int, hard_examples: list[tuple[np.ndarray, str, str, float, np.ndarray]] = (),
 ) -> None:
-    """Write the evaluation report: measures, confusion matrix, per-class table, mistakes."""
+    """Write the evaluation report: measures, confusion matrix, per-class table, the hardest
+    examples with their heatmaps, mistakes."""
     cm = np.asarray(confusion)
     total = cm.sum() if cm.size else 0
     mistakes = mistakes[:MAX_TILES]
@@ -246,6 +247,7 @@ def write_evaluation_report(
         per_class=_per_class_rows(per_class),
         mistakes_png=figures.results_png(mistakes),
         mistake_count=mistake_count,
+        hard_png=figures.hard_examples_png(list(hard_examples)),
     )
 
 

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 EXAMPLE_CHIPS = 36  # misclassified chips kept for the report
+HARD_EXAMPLES = 8  # of those, the most confident shown with their heatmaps
 NULL_TRUTH = "with a NULL truth value"
 UNREADABLE = "unreadable"
 WRONG_BANDS = "with another band count than the model's"
@@ -65,6 +66,8 @@ class Evaluation:
     skipped: Counter = field(default_factory=Counter)  # reason -> count
     description: str = ""
     class_entries: list[dict] = field(default_factory=list)  # the model's, with colours
+    # the most confident mistakes kept, each (chip, truth, predicted, confidence, heatmap)
+    hard_examples: list[tuple] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -139,7 +142,19 @@ class Evaluation:
             path, title="Scene classifier evaluation", facts=facts, classes=self.classes,
             confusion=self.confusion, per_class=self.per_class,
             unknown=dict(self.unknown_truth), skipped=dict(self.skipped), mistakes=examples,
-            mistake_count=len(self.mistakes))
+            mistake_count=len(self.mistakes), hard_examples=self.hard_examples)
+
+    def explain_hardest(self, predictor: Predictor) -> None:
+        """The report's hardest examples: the most confident of the mistakes kept, each with
+        the heatmap of where its (wrong) class came from (core.inference.explain)."""
+        kept = sorted((m for m in self.mistakes if m.chip is not None),
+                      key=lambda m: -m.confidence)[:HARD_EXAMPLES]
+        if not kept:
+            return
+        maps = predictor.heatmaps(np.stack([m.chip for m in kept]),
+                                  [self.classes.index(m.predicted) for m in kept])
+        self.hard_examples = [(m.chip, m.truth, m.predicted, m.confidence, heat)
+                              for m, heat in zip(kept, maps)]
 
 
 @dataclass
@@ -332,7 +347,9 @@ def evaluate_folder(model: str | ModelPackage, folder: str, batch_size: int = 64
                 tally.add(paths[index], scan.classes[scan.labels[start + index]], *best, chip)
             done = min(start + predictor.batch_size, total)
             feedback.report(done / total, f"evaluating chips {done}/{total}")
-    return tally.result()
+    evaluation = tally.result()
+    evaluation.explain_hardest(predictor)
+    return evaluation
 
 
 def evaluate_features(model: str | ModelPackage, raster: str,
@@ -359,5 +376,7 @@ def evaluate_features(model: str | ModelPackage, raster: str,
         else:
             tally.add(source, truth, prediction.class_index, prediction.confidence,
                       prediction.chip)
-    return tally.result()
+    evaluation = tally.result()
+    evaluation.explain_hardest(classifier.predictor)
+    return evaluation
 

@@ -208,7 +208,11 @@ def test_folder_evaluation_of_a_trained_model_beats_chance(trained, tmp_path):
     assert evaluation.kappa > 0.3
     evaluation.write_report(str(tmp_path / "report.html"), paths.dlpk)
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert "Cohen&#39;s kappa" in html and html.count("data:image/png") == 2
+    # the confusion matrix, the hardest examples with their heatmaps, the mistakes
+    assert "Cohen&#39;s kappa" in html and html.count("data:image/png") == 3
+    assert "Hardest examples" in html and len(evaluation.hard_examples) == min(
+        8, len([m for m in evaluation.mistakes if m.chip is not None]))
+    assert all(heat.shape == chip.shape[1:] for chip, *_, heat in evaluation.hard_examples)
 
 
 def test_an_evaluation_with_nothing_to_count_is_an_error_not_an_accuracy(trained, tmp_path):
