@@ -57,6 +57,7 @@ def main() -> None:
     record("screenshots", [screenshot_map(styled[0], grid.get("OUTPUT_RASTER")),
                            screenshot_dialog("sceneclassifier:trainclassifier")])
     record("tiles", classify_over_tiles(trained["MODEL_DEFINITION"]))
+    record("suggested", suggest_labels(trained["MODEL_DEFINITION"]))
     record("dependencies", install_from_the_dependencies_dialog())
     with open("/proc/self/maps", encoding="utf-8") as maps:
         record("triton_loaded", "libtriton" in maps.read())
@@ -108,6 +109,32 @@ def classify_over_tiles(model: str) -> dict:
     wait(canvas.mapCanvasRefreshed, canvas.refresh)
     return {"CELL_COUNT": grid.get("CELL_COUNT"), "names": [layer.name() for layer in added],
             "screenshot": save(canvas.grab(), "grid_over_tiles.png")}
+
+
+def suggest_labels(model: str) -> dict:
+    """Suggest features to label over the photo (a grid of candidate cells), loaded as the
+    toolbox loads it; a screenshot of the suggestions over the photo, the rest hidden."""
+    project = QgsProject.instance()
+    photo = QgsRasterLayer(os.environ["SCENE_CLASSIFIER_TEST_RASTER"], "aerial photo")
+    project.addMapLayer(photo)
+    before = set(project.mapLayers())
+    found = processing.runAndLoadResults("sceneclassifier:suggestlabels", {
+        "INPUT_RASTER": photo, "MODEL": model, "GRID_SIZE": 60, "CELL_SIZE": 4, "COUNT": 15,
+        "DEVICE": 1, "OUTPUT": os.path.join(OUT, "to_label.gpkg")})
+    added = [layer for key, layer in project.mapLayers().items() if key not in before]
+    root = project.layerTreeRoot()
+    for layer in project.mapLayers().values():
+        node = root.findLayer(layer.id())
+        if node is not None:
+            node.setItemVisibilityChecked(layer in added or layer is photo)
+    canvas = iface.mapCanvas()
+    canvas.setDestinationCrs(photo.crs())
+    canvas.setExtent(photo.extent())
+    wait(canvas.mapCanvasRefreshed, canvas.refresh)
+    return {"SUGGESTED_COUNT": found.get("SUGGESTED_COUNT"),
+            "names": [layer.name() for layer in added],
+            "fields": [[field.name() for field in layer.fields()] for layer in added],
+            "screenshot": save(canvas.grab(), "suggested_labels.png")}
 
 
 def screenshot_dialog(algorithm: str) -> str:
