@@ -92,23 +92,12 @@ def classify_over_tiles(model: str) -> dict:
     tiles = QgsRasterLayer(f"type=xyz&url={quote(template, safe=':/')}&zmax=19&zmin=0",
                            "aerial tiles (XYZ)", "wms")
     project.addMapLayer(tiles)
-    before = set(project.mapLayers())
-    grid = processing.runAndLoadResults("sceneclassifier:classifygrid", {
+    grid, added, shot = run_shown_over(tiles, "sceneclassifier:classifygrid", {
         "INPUT_RASTER": tiles, "MODEL": model, "GRID_SIZE": 80, "CELL_SIZE": 2.388657,
         "EXTENT": "229118,230100,894070,894770 [EPSG:26986]", "DEVICE": 1,
-        "OUTPUT": os.path.join(OUT, "grid_tiles.gpkg")})
-    added = [layer for key, layer in project.mapLayers().items() if key not in before]
-    root = project.layerTreeRoot()
-    for layer in project.mapLayers().values():
-        node = root.findLayer(layer.id())
-        if node is not None:
-            node.setItemVisibilityChecked(layer in added or layer is tiles)
-    canvas = iface.mapCanvas()
-    canvas.setDestinationCrs(tiles.crs())
-    canvas.setExtent(added[0].extent())
-    wait(canvas.mapCanvasRefreshed, canvas.refresh)
+        "OUTPUT": os.path.join(OUT, "grid_tiles.gpkg")}, "grid_over_tiles.png")
     return {"CELL_COUNT": grid.get("CELL_COUNT"), "names": [layer.name() for layer in added],
-            "screenshot": save(canvas.grab(), "grid_over_tiles.png")}
+            "screenshot": shot}
 
 
 def suggest_labels(model: str) -> dict:
@@ -117,24 +106,33 @@ def suggest_labels(model: str) -> dict:
     project = QgsProject.instance()
     photo = QgsRasterLayer(os.environ["SCENE_CLASSIFIER_TEST_RASTER"], "aerial photo")
     project.addMapLayer(photo)
-    before = set(project.mapLayers())
-    found = processing.runAndLoadResults("sceneclassifier:suggestlabels", {
+    found, added, shot = run_shown_over(photo, "sceneclassifier:suggestlabels", {
         "INPUT_RASTER": photo, "MODEL": model, "GRID_SIZE": 60, "CELL_SIZE": 4, "COUNT": 15,
-        "DEVICE": 1, "OUTPUT": os.path.join(OUT, "to_label.gpkg")})
+        "DEVICE": 1, "OUTPUT": os.path.join(OUT, "to_label.gpkg")}, "suggested_labels.png")
+    return {"SUGGESTED_COUNT": found.get("SUGGESTED_COUNT"),
+            "names": [layer.name() for layer in added],
+            "fields": [[field.name() for field in layer.fields()] for layer in added],
+            "screenshot": shot}
+
+
+def run_shown_over(base, algorithm: str, parameters: dict, shot: str) -> tuple:
+    """Run ``algorithm`` as the toolbox does (its outputs loaded), show only what it added
+    over the ``base`` layer, framed on its first output, and screenshot the canvas as
+    ``shot``: (the results, the layers added, the screenshot's path)."""
+    project = QgsProject.instance()
+    before = set(project.mapLayers())
+    results = processing.runAndLoadResults(algorithm, parameters)
     added = [layer for key, layer in project.mapLayers().items() if key not in before]
     root = project.layerTreeRoot()
     for layer in project.mapLayers().values():
         node = root.findLayer(layer.id())
         if node is not None:
-            node.setItemVisibilityChecked(layer in added or layer is photo)
+            node.setItemVisibilityChecked(layer in added or layer is base)
     canvas = iface.mapCanvas()
-    canvas.setDestinationCrs(photo.crs())
-    canvas.setExtent(photo.extent())
+    canvas.setDestinationCrs(base.crs())
+    canvas.setExtent(added[0].extent())
     wait(canvas.mapCanvasRefreshed, canvas.refresh)
-    return {"SUGGESTED_COUNT": found.get("SUGGESTED_COUNT"),
-            "names": [layer.name() for layer in added],
-            "fields": [[field.name() for field in layer.fields()] for layer in added],
-            "screenshot": save(canvas.grab(), "suggested_labels.png")}
+    return results, added, save(canvas.grab(), shot)
 
 
 def screenshot_dialog(algorithm: str) -> str:
