@@ -78,14 +78,17 @@ class ClassStyle(QgsProcessingLayerPostProcessorInterface):
 
     instances: list[ClassStyle] = []  # QGIS holds no reference: keep them alive
 
-    def __init__(self, label_field: str, classes: list[dict]) -> None:  # "": a class map
+    def __init__(self, label_field: str, classes: list[dict]) -> None:  # "": a raster
         super().__init__()
         self.label_field, self.classes = label_field, classes
 
     def postProcessLayer(self, layer: QgsMapLayer,  # noqa: N802 (QGIS's name)
                          context: QgsProcessingContext, feedback: QgsProcessingFeedback) -> None:
-        """Style a loaded class map or classified layer by class."""
-        if isinstance(layer, QgsRasterLayer):
+        """Style a loaded class map or classified layer by class; heatmaps (no classes) in
+        their colour ramp."""
+        if isinstance(layer, QgsRasterLayer) and not self.classes:
+            layer.setRenderer(heatmap_renderer(layer))
+        elif isinstance(layer, QgsRasterLayer):
             layer.setRenderer(paletted_renderer(layer, self.classes))
         elif isinstance(layer, QgsVectorLayer) and layer.fields().indexOf(self.label_field) >= 0:
             layer.setRenderer(class_renderer(self.label_field, self.classes))
@@ -133,8 +136,16 @@ def save_class_map_style(path: str, legend: Legend) -> None:
 
 def save_heatmap_style(path: str) -> None:
     """Beside a heatmap raster (core.inference.heatmap_raster) its .qml, QGIS's default
-    style: 0 to 1 in the Inferno colour ramp, half transparent over the imagery."""
+    style (heatmap_renderer)."""
     layer = QgsRasterLayer(path, "heatmaps", "gdal")
+    layer.setRenderer(heatmap_renderer(layer))
+    message, saved = layer.saveNamedStyle(os.path.splitext(path)[0] + ".qml")
+    if not saved:
+        raise write_error("the heatmaps' style", path, message)
+
+
+def heatmap_renderer(layer: QgsRasterLayer) -> QgsSingleBandPseudoColorRenderer:
+    """0 to 1 in the Inferno colour ramp, half transparent over the imagery."""
     shader = QgsColorRampShader(0.0, 1.0, QgsStyle.defaultStyle().colorRamp("Inferno"))
     shader.classifyColorRamp(5)
     function = QgsRasterShader(0.0, 1.0)
@@ -143,10 +154,7 @@ def save_heatmap_style(path: str) -> None:
     renderer.setClassificationMin(0.0)
     renderer.setClassificationMax(1.0)
     renderer.setOpacity(0.6)
-    layer.setRenderer(renderer)
-    message, saved = layer.saveNamedStyle(os.path.splitext(path)[0] + ".qml")
-    if not saved:
-        raise write_error("the heatmaps' style", path, message)
+    return renderer
 
 
 def paletted_renderer(layer: QgsRasterLayer, classes: list[dict]) -> QgsPalettedRasterRenderer:

@@ -43,6 +43,8 @@ class ClassifyGrid(SceneClassifierAlgorithm):
         if class_map:
             ClassStyle.attach(context, class_map, "", result.legend.classes,
                               f"{result.legend.title}: class map")
+        if heatmap:
+            ClassStyle.attach(context, heatmap, "", [], f"{result.legend.title}: heatmaps")
         return {ids.OUTPUT: output.destination, ids.CELL_COUNT: result.cell_count,
                 ids.OUTPUT_RASTER: class_map, ids.OUTPUT_SUMMARY: summary.destination,
                 ids.OUTPUT_HEATMAP: heatmap}

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from ..interface import ids, tools
 from .adapters import LayerSink, LayerSource, extent_in, raster_layer, raster_source, summary_sink
 from .base import SceneClassifierAlgorithm
-from .class_style import save_heatmap_style
+from .class_style import ClassStyle, save_heatmap_style
 
 if TYPE_CHECKING:
     from qgis.core import QgsProcessingContext, QgsProcessingFeedback
@@ -36,6 +36,9 @@ class ClassifyObjects(SceneClassifierAlgorithm):
                            source.source.sourceCrs(), source.source.fields(),
                            lambda legend: f"{legend.title}: {self.displayName()}")
         summary = summary_sink(self, parameters, context)
-        classify_features(settings, source, output, summary, core_feedback, save_heatmap_style)
+        result = classify_features(settings, source, output, summary, core_feedback,
+                                   save_heatmap_style)
+        if heatmap:
+            ClassStyle.attach(context, heatmap, "", [], f"{result.legend.title}: heatmaps")
         return {ids.OUTPUT: output.destination, ids.OUTPUT_SUMMARY: summary.destination,
                 ids.OUTPUT_HEATMAP: heatmap}

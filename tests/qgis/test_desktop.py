@@ -112,13 +112,17 @@ def test_desktop_trains_and_classifies_without_crashing(tmp_path):
     assert suggested["SUGGESTED_COUNT"] == 15, suggested
     assert suggested["names"] == ["desktop: Suggest features to label"], suggested
     assert "label" in suggested["fields"][0] and "uncertainty" in suggested["fields"][0]
+    # a grid with a minimum confidence (Unknown, in its own colour) and its heatmaps, styled
+    explained = steps["explained"]
+    assert "Unknown" in explained["categories"], explained
+    assert "singlebandpseudocolor" in explained["renderers"].values(), explained
     # screenshots of what the user sees (make screenshots copies them to docs/images)
     shots = [Path(path) for path in steps["screenshots"]] + [
         Path(steps["tiles"]["screenshot"]), Path(suggested["screenshot"]),
-        tmp_path / "qgis" / "out" / "dependencies_dialog.png"]
+        Path(explained["screenshot"]), tmp_path / "qgis" / "out" / "dependencies_dialog.png"]
     assert [shot.name for shot in shots] == ["grid_map.png", "train_dialog.png",
                                              "grid_over_tiles.png", "suggested_labels.png",
-                                             "dependencies_dialog.png"]
+                                             "heatmaps.png", "dependencies_dialog.png"]
     assert all(shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20000
                for shot in shots)
     if os.environ.get("SCENE_CLASSIFIER_SCREENSHOTS"):

@@ -58,6 +58,7 @@ def main() -> None:
                            screenshot_dialog("sceneclassifier:trainclassifier")])
     record("tiles", classify_over_tiles(trained["MODEL_DEFINITION"]))
     record("suggested", suggest_labels(trained["MODEL_DEFINITION"]))
+    record("explained", explain_grid(trained["MODEL_DEFINITION"]))
     record("dependencies", install_from_the_dependencies_dialog())
     with open("/proc/self/maps", encoding="utf-8") as maps:
         record("triton_loaded", "libtriton" in maps.read())
@@ -113,6 +114,22 @@ def suggest_labels(model: str) -> dict:
             "names": [layer.name() for layer in added],
             "fields": [[field.name() for field in layer.fields()] for layer in added],
             "screenshot": shot}
+
+
+def explain_grid(model: str) -> dict:
+    """A grid with a minimum confidence and its heatmaps, loaded as the toolbox loads them;
+    a screenshot of the heatmaps over the photo."""
+    photo = next(layer for layer in QgsProject.instance().mapLayers().values()
+                 if layer.name() == "aerial photo")
+    found, added, shot = run_shown_over(photo, "sceneclassifier:classifygrid", {
+        "INPUT_RASTER": photo, "MODEL": model, "GRID_SIZE": 128, "CELL_SIZE": 4, "DEVICE": 1,
+        "MIN_CONFIDENCE": 0.5, "OUTPUT": os.path.join(OUT, "explained.gpkg"),
+        "OUTPUT_HEATMAP": os.path.join(OUT, "heatmaps.tif")}, "heatmaps.png")
+    renderers = {layer.name(): layer.renderer().type() for layer in added}
+    categories = [category.label() for layer in added if hasattr(layer.renderer(), "categories")
+                  for category in layer.renderer().categories()]
+    return {"renderers": renderers, "categories": categories, "screenshot": shot,
+            "heatmap": found.get("OUTPUT_HEATMAP")}
 
 
 def run_shown_over(base, algorithm: str, parameters: dict, shot: str) -> tuple:
