@@ -1,7 +1,9 @@
-"""Training on a busy machine: the product's slowdown beside N busy processes, against the
-slowdown a fair share of the cores explains and against PyTorch's default thread waits.
+"""Training or classifying on a busy machine: the product's slowdown beside N busy processes,
+against the slowdown a fair share of the cores explains and against PyTorch's default thread
+waits.
 
-In one run, the wall time of one command-line training (``python -m scene_classifier train``)
+In one run, the wall time of one command-line training (``python -m scene_classifier train``;
+with --task classify, one ``classify-grid`` over the bundled aerial photo)
   (a) idle,
   (b) beside --busy processes that each keep one core busy (a pure-Python loop),
   (c) the same, with OpenMP's default waits (the plain way: what PyTorch does unless told;
@@ -10,6 +12,7 @@ and the fair-share slowdown: with C cores, T training threads and N busy process
 training gets C x T / (T + N) cores' worth, so it may take (T + N) / C times as long (T <= C).
 
     .venv/bin/python bench/busy_machine.py --busy 6
+    .venv/bin/python bench/busy_machine.py --busy 6 --task classify
 Last line: slowdown=X fair_share=Y plain_slowdown=Z
 """
 
@@ -26,10 +29,24 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BUSY_LOOP = "while True: pass"
+PHOTO = ROOT / "resources" / "sample" / "massachusetts" / "massachusetts_22978945_15.tif"
+MODEL = ROOT / "tests" / "models" / "rsscn7 tiny" / "rsscn7 tiny.emd"
 
 
-def training_seconds(arguments: argparse.Namespace, busy: int, environment: dict) -> float:
-    """Wall time of one command-line training beside ``busy`` busy processes."""
+def task_command(arguments: argparse.Namespace, folder: str) -> list[str]:
+    """The command line of the task: a training, or a classified grid."""
+    if arguments.task == "classify":
+        return ["classify-grid", "--input-raster", str(PHOTO), "--model", str(MODEL),
+                "--grid-size", str(arguments.grid_size), "--device", "cpu",
+                "--output", str(Path(folder) / "grid.gpkg")]
+    return ["train", "--input-folder", arguments.data, "--backbone", "resnet18",
+            "--no-pretrained", "--chip-size", str(arguments.chip_size), "--batch-size", "32",
+            "--epochs", str(arguments.epochs), "--learning-rate", "0.002", "--device", "cpu",
+            "--output-folder", str(Path(folder) / "out")]
+
+
+def task_seconds(arguments: argparse.Namespace, busy: int, environment: dict) -> float:
+    """Wall time of the task on the command line beside ``busy`` busy processes."""
     loops = [subprocess.Popen([sys.executable, "-c", BUSY_LOOP]) for _ in range(busy)]
     try:
         with tempfile.TemporaryDirectory(prefix="bench-busy-") as folder:
@@ -38,11 +55,7 @@ def training_seconds(arguments: argparse.Namespace, busy: int, environment: dict
             (plugins / "scene_classifier").symlink_to(ROOT, target_is_directory=True)
             start = time.perf_counter()
             subprocess.run(
-                [sys.executable, "-m", "scene_classifier", "train", "--input-folder",
-                 arguments.data, "--backbone", "resnet18", "--no-pretrained", "--chip-size",
-                 str(arguments.chip_size), "--batch-size", "32", "--epochs",
-                 str(arguments.epochs), "--learning-rate", "0.002", "--device", "cpu",
-                 "--output-folder", str(Path(folder) / "out")],
+                [sys.executable, "-m", "scene_classifier", *task_command(arguments, folder)],
                 check=True, capture_output=True, cwd=folder, timeout=3600,
                 env={**os.environ, **environment, "PYTHONPATH": str(plugins), "HOME": folder})
             return time.perf_counter() - start
@@ -59,19 +72,25 @@ def main() -> None:
     parser.add_argument("--data", default=str(ROOT / "resources" / "sample" / "rsscn7"))
     parser.add_argument("--chip-size", type=int, default=32)
     parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--task", choices=("train", "classify"), default="train")
+    parser.add_argument("--grid-size", type=float, default=8.0,
+                        help="classify: the grid's cell side in metres (8: 16,650 cells)")
     arguments = parser.parse_args()
     cores = os.cpu_count() or 1
     threads = cores  # PyTorch's intra-op threads: one per core
     fair = (threads + arguments.busy) / cores
-    print(f"{platform.processor() or platform.machine()}, {cores} cores; training resnet18 "
-          f"at {arguments.chip_size} px, {arguments.epochs} epochs, from {arguments.data}")
-    idle = training_seconds(arguments, 0, {})
+    task = (f"training resnet18 at {arguments.chip_size} px, {arguments.epochs} epochs, from "
+            f"{arguments.data}" if arguments.task == "train" else
+            f"classifying a grid of {arguments.grid_size:g} m cells over {PHOTO.name} with "
+            f"{MODEL.name}")
+    print(f"{platform.processor() or platform.machine()}, {cores} cores; {task}")
+    idle = task_seconds(arguments, 0, {})
     print(f"(a) idle:                                  {idle:7.1f} s")
-    busy = training_seconds(arguments, arguments.busy, {})
+    busy = task_seconds(arguments, arguments.busy, {})
     print(f"(b) beside {arguments.busy} busy processes:              {busy:7.1f} s "
           f"({busy / idle:.1f} x; a fair share explains {fair:.1f} x)")
     # an empty policy is OpenMP's default, and keeps core.runtime.threads from setting one
-    plain = training_seconds(arguments, arguments.busy, {"OMP_WAIT_POLICY": ""})
+    plain = task_seconds(arguments, arguments.busy, {"OMP_WAIT_POLICY": ""})
     print(f"(c) the same, OpenMP's default waits:      {plain:7.1f} s ({plain / idle:.1f} x)")
     print(f"slowdown={busy / idle:.2f} fair_share={fair:.2f} plain_slowdown={plain / idle:.2f}")
 
