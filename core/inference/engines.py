@@ -104,7 +104,6 @@ class TorchEngine:
             total = sum(self.network.probabilities(view, self.temperature) for view in views)
             return (total / len(views)).cpu().numpy()
 
-
     def heatmaps(self, chips: np.ndarray, classes: list[int]) -> np.ndarray:
         """(N, S, S) heatmaps of where ``classes`` came from (core.inference.explain):
         Grad-CAM, or occlusion for a network without a convolutional grid."""
@@ -167,9 +166,7 @@ class OnnxEngine:
         batch = self.normalization.apply_numpy(chips)
         views = dihedral_views(batch, lambda b, k: np.rot90(b, k, axes=(2, 3)),
                                lambda b: np.flip(b, axis=3)) if self.tta else [batch]
-        total = sum(softmax(onnx_session.run(
-            self.onnxruntime, self.session, {self.input_name: np.ascontiguousarray(view)},
-            self.is_cancelled, self.source) / self.temperature) for view in views)
+        total = sum(softmax(self._run(view) / self.temperature) for view in views)
         return (total / len(views)).astype(np.float32)
 
     def heatmaps(self, chips: np.ndarray, classes: list[int]) -> np.ndarray:
@@ -179,7 +176,10 @@ class OnnxEngine:
 
     def logits(self, chips: np.ndarray) -> np.ndarray:
         """(N, classes) logits for raw chips (N, bands, S, S), without calibration."""
-        return onnx_session.run(
-            self.onnxruntime, self.session,
-            {self.input_name: np.ascontiguousarray(self.normalization.apply_numpy(chips))},
-            self.is_cancelled, self.source)
+        return self._run(self.normalization.apply_numpy(chips))
+
+    def _run(self, batch: np.ndarray) -> np.ndarray:
+        """The session's logits for a normalised batch (core.inference.onnx_session.run)."""
+        return onnx_session.run(self.onnxruntime, self.session,
+                                {self.input_name: np.ascontiguousarray(batch)},
+                                self.is_cancelled, self.source)

@@ -49,7 +49,6 @@ class Predictor:
                     [self.engine.probabilities(part) for part in np.array_split(chunk, parts)])))
         return np.concatenate(outputs)
 
-
     def heatmaps(self, chips: np.ndarray, classes: list[int]) -> np.ndarray:
         """(N, S, S) heatmaps (0 to 1) of where each chip's class in ``classes`` came from
         (core.inference.explain), in batches."""

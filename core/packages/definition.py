@@ -52,7 +52,6 @@ REQUIRED_KEYS: dict[str, type | tuple[type, ...]] = {
 }
 
 
-
 def check_model_name(name: str) -> str:
     """Model names become file names: letters, digits, space, '_', '-', '.' only."""
     name = (name or "").strip()

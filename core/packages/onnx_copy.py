@@ -158,11 +158,6 @@ def inspect_onnx(data: bytes) -> Inspection:
     return found
 
 
-def has_external_tensors(data: bytes) -> bool:
-    """True when any tensor of the model keeps its data in another file (inspect_onnx)."""
-    return inspect_onnx(data).external
-
-
 def _tensor(message: memoryview, found: Inspection) -> tuple[str, list[int] | None]:
     """A tensor's name and, for a small int64 one, its values (kept in ``found`` by name);
     its declared size bounds ``found``."""

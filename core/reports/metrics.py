@@ -62,8 +62,6 @@ class Reliability:
     ece: float
 
 
-
-
 def reliability(probabilities: np.ndarray, truth: np.ndarray, bins: int = BINS) -> Reliability:
     """The chips' confidence (their top probability) in ``bins`` equal bins of [0, 1]: each
     bin's mean confidence, accuracy and count, and the expected calibration error."""

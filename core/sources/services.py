@@ -165,7 +165,7 @@ def wms_name(url: str, layers: str, styles: str, crs: str, image_format: str,
                        "LAYERS": layers, "STYLES": styles, "SRS": crs,
                        "BBOX": ",".join(repr(float(value)) for value in bbox),
                        "FORMAT": image_format or "image/png"}, safe=",:/")
-    return f"WMS:{url}{'&' if '?' in url else '?'}{query}".replace("?&", "?")
+    return "WMS:" + _with_query(url, query)
 
 
 def wmts_name(url: str, layer: str, tile_matrix_set: str, style: str = "") -> str:
@@ -173,7 +173,14 @@ def wmts_name(url: str, layer: str, tile_matrix_set: str, style: str = "") -> st
     KVP request added where it names none) and the layer, tile matrix set and style."""
     fields = {key.upper() for key, _ in parse_qsl(url.partition("?")[2])}
     if "REQUEST" not in fields and not url.lower().split("?")[0].endswith(".xml"):
-        url += ("&" if "?" in url else "?") + "SERVICE=WMTS&REQUEST=GetCapabilities"
+        url = _with_query(url, "SERVICE=WMTS&REQUEST=GetCapabilities")
     chosen = [("layer", layer), ("tilematrixset", tile_matrix_set), ("style", style)]
-    return "WMTS:" + url.replace("?&", "?") + "".join(
-        f",{key}={value}" for key, value in chosen if value)
+    return "WMTS:" + url + "".join(f",{key}={value}" for key, value in chosen if value)
+
+
+def _with_query(url: str, query: str) -> str:
+    """``url`` with ``query`` added to whatever query it has (QGIS keeps service URLs
+    ending in '?' or '&' as often as not)."""
+    if url.endswith(("?", "&")):
+        return url + query
+    return url + ("&" if "?" in url else "?") + query

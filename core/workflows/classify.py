@@ -127,6 +127,11 @@ class Grid:
         """The grid's cells, row by row from the top left."""
         return grid_cells(self.extent, self.size)
 
+    def features(self) -> Iterator[Feature]:
+        """The cells as features (GRID_FIELDS: number from 1, row, column; and WKB)."""
+        return (Feature(number, [number, cell.row, cell.column], cell.wkb())
+                for number, cell in enumerate(self.cells(), start=1))
+
     @property
     def transform(self) -> tuple[float, ...]:
         """The GDAL geotransform of a raster of one pixel per cell."""
@@ -170,10 +175,8 @@ def classify_grid(settings: GridSettings, output: FeatureSink,
                                heatmap)
     if not distributed.is_main():
         return GridResult(results.summary, 0, cell_count=cells)
-    features = (Feature(number, [number, cell.row, cell.column], cell.wkb())
-                for number, cell in enumerate(grid.cells(), start=1))
     legend = _legend(classifier, fields)
-    written = _write_results(classifier, results, features, output,
+    written = _write_results(classifier, results, grid.features(), output,
                              list(GRID_FIELDS) + fields, legend, feedback,
                              classifier.source.crs_wkt or None)
     if settings.class_map:
@@ -239,9 +242,10 @@ def _write_results(classifier: RasterClassifier, results: Results,
                 continue
             if code == UNKNOWN:
                 found = [UNKNOWN_LABEL, None, confidence]
+            elif code < 0:
+                found = [None, None, None]
             else:
-                found = [None, None, None] if code < 0 else [classes[code], values[code],
-                                                              confidence]
+                found = [classes[code], values[code], confidence]
             write(feature, found)
     return count
 

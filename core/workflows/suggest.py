@@ -9,7 +9,6 @@ to fill, so that Export training chips and a further training round can use them
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +17,7 @@ from ..errors import DataError, setting
 from ..inference.classifier import Status
 from ..runtime.feedback import Feedback
 from ..sources.geometry import MAX_CELLS
-from .classify import ClassifySettings, open_classifier, plan_grid
+from .classify import ClassifySettings, Grid, open_classifier, plan_grid
 from .io import Feature, FeatureSink, FeatureSource, Legend
 from .schemas import GRID_FIELDS, INTEGER, REAL, TEXT, Field, check_new_fields
 
@@ -150,13 +149,9 @@ def _fields(settings: SuggestSettings, existing: list[str]) -> list[Field]:
     return fields
 
 
-def _features(source: FeatureSource | None, grid: object, rank: dict[int, int]
+def _features(source: FeatureSource | None, grid: Grid | None, rank: dict[int, int]
               ) -> dict[int, Feature]:
     """The chosen features by their position in the input (grid cells with their number,
     row and column)."""
-    if source is not None:
-        found: Iterator[Feature] = source.features(geometry=False)
-    else:
-        found = (Feature(number, [number, cell.row, cell.column], cell.wkb())
-                 for number, cell in enumerate(grid.cells(), start=1))
+    found = source.features(geometry=False) if source is not None else grid.features()
     return {index: feature for index, feature in enumerate(found) if index in rank}

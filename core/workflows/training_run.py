@@ -107,6 +107,7 @@ class TrainingRun:
         self.monitor = "valid_loss"
         self.keep_best = True
         self._validation: tuple[np.ndarray, np.ndarray] | None = None
+        self._calibration: tuple[float, Reliability, Reliability] | None = None
         self._predictor = None
         self.epochs_asked = 0
 
@@ -190,7 +191,7 @@ class TrainingRun:
             lambda trainer_state: on_main(lambda: after_epoch(trainer_state)))
         history = trainer.fit(epochs, self.learning_rate, early_stopping, save, state,
                               one_cycle, monitor, keep_best)
-        self._validation = self._predictor = None
+        self._validation = self._calibration = self._predictor = None
         return [vars(row) for row in history]
 
     def _run_facts(self, epochs: int, lr: float | None, early_stopping: bool) -> dict:
@@ -219,11 +220,13 @@ class TrainingRun:
     def calibration(self) -> tuple[float, Reliability, Reliability]:
         """(temperature, reliability before, reliability after): the temperature fitted on
         the validation chips (core.inference.calibration), and how calibrated their
-        confidence is without and with it."""
-        probabilities, truth = self.validation_predictions()
-        temperature = fit_temperature(probabilities, truth)
-        return (temperature, reliability(probabilities, truth),
-                reliability(scaled(probabilities, temperature), truth))
+        confidence is without and with it; computed once per fit, like the predictions."""
+        if self._calibration is None:
+            probabilities, truth = self.validation_predictions()
+            temperature = fit_temperature(probabilities, truth)
+            self._calibration = (temperature, reliability(probabilities, truth),
+                                 reliability(scaled(probabilities, temperature), truth))
+        return self._calibration
 
     def confusion_matrix(self) -> np.ndarray:
         """Counts of (actual, predicted) pairs on the validation chips, classes x classes."""
@@ -244,7 +247,6 @@ class TrainingRun:
         classes = self.data.classes
         return [(self.data.valid_images[i].numpy(), classes[truth[i]], classes[predicted[i]],
                  float(probabilities[i, predicted[i]])) for i in order]
-
 
     def hard_examples(self, count: int = HARD_EXAMPLES
                       ) -> list[tuple[np.ndarray, str, str, float, np.ndarray]]:
