@@ -9,7 +9,7 @@ QGIS loads when the algorithm ends (toolbox, modeler and batch runs alike).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -72,39 +72,50 @@ def save_default_style(path: str, label_field: str, classes: list[dict]) -> None
         raise write_error("its style", path, error)
 
 
-class ClassStyle(QgsProcessingLayerPostProcessorInterface):
-    """Styles and names the output layer QGIS loads once the algorithm has finished (Processing
-    loads layers without their default style)."""
+class LayerStyle(QgsProcessingLayerPostProcessorInterface):
+    """Styles and names an output layer QGIS loads once the algorithm has finished
+    (Processing loads layers without their default style): ``renderer(layer)`` gives the
+    renderer, or None to leave the layer as it is."""
 
-    instances: list[ClassStyle] = []  # QGIS holds no reference: keep them alive
+    instances: list[LayerStyle] = []  # QGIS holds no reference: keep them alive
 
-    def __init__(self, label_field: str, classes: list[dict]) -> None:  # "": a raster
+    def __init__(self, renderer: Callable[[QgsMapLayer], object | None]) -> None:
         super().__init__()
-        self.label_field, self.classes = label_field, classes
+        self.renderer = renderer
 
     def postProcessLayer(self, layer: QgsMapLayer,  # noqa: N802 (QGIS's name)
                          context: QgsProcessingContext, feedback: QgsProcessingFeedback) -> None:
-        """Style a loaded class map or classified layer by class; heatmaps (no classes) in
-        their colour ramp."""
-        if isinstance(layer, QgsRasterLayer) and not self.classes:
-            layer.setRenderer(heatmap_renderer(layer))
-        elif isinstance(layer, QgsRasterLayer):
-            layer.setRenderer(paletted_renderer(layer, self.classes))
-        elif isinstance(layer, QgsVectorLayer) and layer.fields().indexOf(self.label_field) >= 0:
-            layer.setRenderer(class_renderer(self.label_field, self.classes))
-        layer.triggerRepaint()
+        """Give the loaded layer its renderer."""
+        renderer = self.renderer(layer)
+        if renderer is not None:
+            layer.setRenderer(renderer)
+            layer.triggerRepaint()
 
     @classmethod
-    def attach(cls, context: QgsProcessingContext, destination: str, label_field: str,
-               classes: list[dict], layer_name: str) -> None:
+    def attach(cls, context: QgsProcessingContext, destination: str | None,
+               renderer: Callable[[QgsMapLayer], object | None], layer_name: str) -> None:
         """Style and name ``destination`` when QGIS loads it on completion."""
         if not destination or not context.willLoadLayerOnCompletion(destination):
             return
-        style = cls(label_field, classes)
+        style = cls(renderer)
         cls.instances.append(style)
         details = context.layerToLoadOnCompletionDetails(destination)
         details.name = layer_name
         details.setPostProcessor(style)
+
+
+def attach_class_map_style(context: QgsProcessingContext, destination: str | None,
+                           classes: list[dict], layer_name: str) -> None:
+    """A class map QGIS loads on completion: paletted in the model's colours, named."""
+    LayerStyle.attach(context, destination, lambda layer: paletted_renderer(layer, classes),
+                      layer_name)
+
+
+def attach_heatmap_style(context: QgsProcessingContext, destination: str | None,
+                         layer_name: str) -> None:
+    """A heatmap raster QGIS loads on completion: in its colour ramp (heatmap_renderer),
+    named."""
+    LayerStyle.attach(context, destination, heatmap_renderer, layer_name)
 
 
 @contextmanager
@@ -121,27 +132,31 @@ def class_map_sink(alg: QgsProcessingAlgorithm, parameters: Parameters,
     with staged_sink(alg, parameters, context, name, fields, wkb_type, crs,
                      lambda path: save_default_style(path, label_field, classes)) as opened:
         yield opened
-    ClassStyle.attach(context, opened[1], label_field, classes, layer_name)
+    LayerStyle.attach(context, opened[1], lambda layer: class_renderer(label_field, classes)
+                      if layer.fields().indexOf(label_field) >= 0 else None, layer_name)
 
 
 def save_class_map_style(path: str, legend: Legend) -> None:
     """Beside a class map (core.workflows.class_map) its .qml, QGIS's default style: a
     paletted legend in the model's colours (``legend.classes``), named by class."""
-    layer = QgsRasterLayer(path, "class map", "gdal")
-    layer.setRenderer(paletted_renderer(layer, legend.classes))
-    message, saved = layer.saveNamedStyle(os.path.splitext(path)[0] + ".qml")
-    if not saved:
-        raise write_error("the class map's style", path, message)
+    _save_raster_style(path, lambda layer: paletted_renderer(layer, legend.classes),
+                       "the class map's style")
 
 
 def save_heatmap_style(path: str) -> None:
     """Beside a heatmap raster (core.inference.heatmap_raster) its .qml, QGIS's default
     style (heatmap_renderer)."""
-    layer = QgsRasterLayer(path, "heatmaps", "gdal")
-    layer.setRenderer(heatmap_renderer(layer))
+    _save_raster_style(path, heatmap_renderer, "the heatmaps' style")
+
+
+def _save_raster_style(path: str, renderer: Callable[[QgsRasterLayer], object],
+                       what: str) -> None:
+    """Beside the raster ``path`` a .qml (QGIS's default style) with ``renderer(layer)``."""
+    layer = QgsRasterLayer(path, os.path.splitext(os.path.basename(path))[0], "gdal")
+    layer.setRenderer(renderer(layer))
     message, saved = layer.saveNamedStyle(os.path.splitext(path)[0] + ".qml")
     if not saved:
-        raise write_error("the heatmaps' style", path, message)
+        raise write_error(what, path, message)
 
 
 def heatmap_renderer(layer: QgsRasterLayer) -> QgsSingleBandPseudoColorRenderer:

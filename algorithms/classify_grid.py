@@ -9,7 +9,12 @@ from qgis.core import QgsWkbTypes
 from ..interface import ids, tools
 from .adapters import LayerSink, extent_in, raster_layer, raster_source, summary_sink
 from .base import SceneClassifierAlgorithm
-from .class_style import ClassStyle, save_class_map_style, save_heatmap_style
+from .class_style import (
+    attach_class_map_style,
+    attach_heatmap_style,
+    save_class_map_style,
+    save_heatmap_style,
+)
 
 if TYPE_CHECKING:
     from qgis.core import QgsProcessingContext, QgsProcessingFeedback
@@ -40,11 +45,9 @@ class ClassifyGrid(SceneClassifierAlgorithm):
         summary = summary_sink(self, parameters, context)
         result = classify_grid(settings, output, summary, core_feedback, save_class_map_style,
                                save_heatmap_style)
-        if class_map:
-            ClassStyle.attach(context, class_map, "", result.legend.classes,
-                              f"{result.legend.title}: class map")
-        if heatmap:
-            ClassStyle.attach(context, heatmap, "", [], f"{result.legend.title}: heatmaps")
+        attach_class_map_style(context, class_map, result.legend.classes,
+                               f"{result.legend.title}: class map")
+        attach_heatmap_style(context, heatmap, f"{result.legend.title}: heatmaps")
         return {ids.OUTPUT: output.destination, ids.CELL_COUNT: result.cell_count,
                 ids.OUTPUT_RASTER: class_map, ids.OUTPUT_SUMMARY: summary.destination,
                 ids.OUTPUT_HEATMAP: heatmap}

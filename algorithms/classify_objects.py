@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from ..interface import ids, tools
 from .adapters import LayerSink, LayerSource, extent_in, raster_layer, raster_source, summary_sink
 from .base import SceneClassifierAlgorithm
-from .class_style import ClassStyle, save_heatmap_style
+from .class_style import attach_heatmap_style, save_heatmap_style
 
 if TYPE_CHECKING:
     from qgis.core import QgsProcessingContext, QgsProcessingFeedback
@@ -38,7 +38,6 @@ class ClassifyObjects(SceneClassifierAlgorithm):
         summary = summary_sink(self, parameters, context)
         result = classify_features(settings, source, output, summary, core_feedback,
                                    save_heatmap_style)
-        if heatmap:
-            ClassStyle.attach(context, heatmap, "", [], f"{result.legend.title}: heatmaps")
+        attach_heatmap_style(context, heatmap, f"{result.legend.title}: heatmaps")
         return {ids.OUTPUT: output.destination, ids.OUTPUT_SUMMARY: summary.destination,
                 ids.OUTPUT_HEATMAP: heatmap}
