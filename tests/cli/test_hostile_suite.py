@@ -24,11 +24,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hostile_onnx import CANARY, in_function, int64, two_in_two_out
 from onnx import helper
 from osgeo import gdal
 
 from conftest import MASSACHUSETTS_TIF, SAMPLE_RSSCN7, TINY_PACKAGE, run_cli
+from hostile_onnx import CANARY, in_function, int64, two_in_two_out
 
 PACKAGE = f"package/{TINY_PACKAGE.name}.emd"
 Build = Callable[[Path], list[str]]  # makes a case's inputs in the workspace; its arguments

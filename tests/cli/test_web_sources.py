@@ -11,10 +11,10 @@ import sys
 
 import pytest
 from osgeo import gdal
-from qgis_server import QgisServer
 
 from conftest import MASSACHUSETTS_TIF, TINY_PACKAGE, cli_environment, features, outputs
 from loopback import HALF, Loopback
+from qgis_server import QgisServer
 
 MODEL = TINY_PACKAGE / f"{TINY_PACKAGE.name}.emd"
 GRID = ("--model", MODEL, "--grid-size", 64, "--cell-size", 2, "--device", "cpu")

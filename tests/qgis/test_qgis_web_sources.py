@@ -8,10 +8,10 @@ import json
 
 import pytest
 from osgeo import gdal
-from qgis_server import QgisServer
 
 from conftest import MASSACHUSETTS_TIF, TINY_PACKAGE, features, run_algorithm_script
 from loopback import HALF, Loopback
+from qgis_server import QgisServer
 
 MODEL = TINY_PACKAGE / f"{TINY_PACKAGE.name}.emd"
 

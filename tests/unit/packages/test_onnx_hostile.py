@@ -12,6 +12,12 @@ import numpy as np
 import pytest
 
 onnx = pytest.importorskip("onnx")
+from onnx import TensorProto, helper  # noqa: E402
+
+from core.errors import Cancelled, ModelPackageError  # noqa: E402
+from core.inference import onnx_session  # noqa: E402
+from core.packages import onnx_copy as onnx_model  # noqa: E402
+from core.packages.read import ModelPackage, load_package  # noqa: E402
 from hostile_onnx import (  # noqa: E402
     CANARY,
     constant,
@@ -21,12 +27,6 @@ from hostile_onnx import (  # noqa: E402
     model,
     two_in_two_out,
 )
-from onnx import TensorProto, helper  # noqa: E402
-
-from core.errors import Cancelled, ModelPackageError  # noqa: E402
-from core.inference import onnx_session  # noqa: E402
-from core.packages import onnx_copy as onnx_model  # noqa: E402
-from core.packages.read import ModelPackage, load_package  # noqa: E402
 
 
 def with_attribute(name: str, kind: int, **value) -> onnx.ModelProto:
