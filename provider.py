@@ -8,6 +8,7 @@ from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
 from .algorithms.check_dependencies import CheckDependencies
+from .algorithms.classify_change import ClassifyChange
 from .algorithms.classify_grid import ClassifyGrid
 from .algorithms.classify_objects import ClassifyObjects
 from .algorithms.evaluate_classifier import EvaluateClassifier
@@ -21,7 +22,7 @@ ICON = os.path.join(os.path.dirname(__file__), "resources", "icon.svg")
 
 
 class SceneClassifierProvider(QgsProcessingProvider):
-    """The provider of the eight Scene Classifier algorithms."""
+    """The provider of the Scene Classifier algorithms."""
 
     def id(self) -> str:
         """The provider id: sceneclassifier."""
@@ -49,5 +50,6 @@ class SceneClassifierProvider(QgsProcessingProvider):
         """Add one instance of each algorithm."""
         for algorithm in (TrainClassifier(), FindLearningRate(), PreviewTrainingData(),
                           ClassifyObjects(), ClassifyGrid(), ExportTrainingChips(),
-                          EvaluateClassifier(), SuggestLabels(), CheckDependencies()):
+                          EvaluateClassifier(), SuggestLabels(), ClassifyChange(),
+                          CheckDependencies()):
             self.addAlgorithm(algorithm)

@@ -19,6 +19,7 @@ from qgis.core import (
     QgsCoordinateTransform,
     QgsCsException,
     QgsFeature,
+    QgsFeatureRenderer,
     QgsFeatureRequest,
     QgsFeatureSink,
     QgsField,
@@ -38,7 +39,7 @@ from ..core.workflows.io import Feature, Legend
 from ..core.workflows.schemas import INTEGER, REAL, TEXT, Field
 from ..interface import ids
 from . import field_types
-from .class_style import class_map_sink
+from .class_style import class_renderer, styled_sink
 from .network import layer_credentials
 from .staged_sinks import CheckedSink, staged_sink, write_csv_types
 
@@ -221,16 +222,20 @@ def _geometries_in(crs: QgsCoordinateReferenceSystem, raster_layer: QgsRasterLay
 class LayerSink:
     """A feature sink parameter as core's FeatureSink. ``kept`` are the input's fields that
     every written feature keeps (written from its QgsFeature); ``layer_name(legend)`` names
-    a classified layer, which is styled by class. After writing, ``destination`` is what
-    the algorithm returns for the output (None when it was not asked for)."""
+    a classified layer, which is drawn with ``renderer(legend)`` (default: by class label,
+    class_renderer). After writing, ``destination`` is what the algorithm returns for the
+    output (None when it was not asked for)."""
 
     def __init__(self, alg: QgsProcessingAlgorithm, parameters: Parameters,
                  context: QgsProcessingContext, name: str, wkb_type: QgsWkbTypes.Type,
                  crs: QgsCoordinateReferenceSystem,
                  kept: QgsFields | None = None,
-                 layer_name: Callable[[Legend], str] | None = None) -> None:
+                 layer_name: Callable[[Legend], str] | None = None,
+                 renderer: Callable[[Legend], QgsFeatureRenderer] | None = None) -> None:
         self.alg, self.parameters, self.context, self.name = alg, parameters, context, name
         self.wkb_type, self.crs, self.kept, self.layer_name = wkb_type, crs, kept, layer_name
+        self.renderer = renderer or (lambda legend: class_renderer(legend.label_field,
+                                                                   legend.classes))
         self.destination: str | None = None
         path = alg.parameterAsOutputLayer(parameters, name, context) if self.asked() else ""
         self.field_name_limit = field_name_limit(path.split("|")[0]) if path else None
@@ -248,9 +253,9 @@ class LayerSink:
         for field in fields:
             columns.append(QgsField(field.name, FIELD_TYPES[field.kind]))
         if legend is not None and self.layer_name is not None:
-            opened = class_map_sink(self.alg, self.parameters, self.context, self.name,
-                                    columns, self.wkb_type, self.crs, legend.label_field,
-                                    legend.classes, self.layer_name(legend))
+            opened = styled_sink(self.alg, self.parameters, self.context, self.name, columns,
+                                 self.wkb_type, self.crs, lambda: self.renderer(legend),
+                                 self.layer_name(legend))
         else:
             opened = staged_sink(self.alg, self.parameters, self.context, self.name, columns,
                                  self.wkb_type, self.crs,

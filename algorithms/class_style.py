@@ -17,6 +17,8 @@ from qgis.core import (
     QgsCategorizedSymbolRenderer,
     QgsColorRampShader,
     QgsCoordinateReferenceSystem,
+    QgsExpression,
+    QgsFeatureRenderer,
     QgsFields,
     QgsFillSymbol,
     QgsMapLayer,
@@ -27,7 +29,9 @@ from qgis.core import (
     QgsProcessingLayerPostProcessorInterface,
     QgsRasterLayer,
     QgsRasterShader,
+    QgsRenderContext,
     QgsRendererCategory,
+    QgsRuleBasedRenderer,
     QgsSingleBandPseudoColorRenderer,
     QgsStyle,
     QgsVectorLayer,
@@ -36,6 +40,7 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QColor
 
 from ..core.runtime.outputs import write_error
+from ..core.workflows.change import UNCERTAIN
 
 if TYPE_CHECKING:
     from ..core.workflows.io import Legend
@@ -59,17 +64,39 @@ def class_renderer(label_field: str, classes: list[dict]) -> QgsCategorizedSymbo
     return QgsCategorizedSymbolRenderer(label_field, categories)
 
 
-def save_default_style(path: str, label_field: str, classes: list[dict]) -> None:
-    """Store the class style in a GeoPackage as its default style (other formats: nothing)."""
+def save_default_style(path: str, renderer: QgsFeatureRenderer) -> None:
+    """Store ``renderer`` in a GeoPackage as its default style (other formats: nothing)."""
     if not path.lower().endswith(".gpkg"):
         return
     layer = QgsVectorLayer(path, os.path.splitext(os.path.basename(path))[0], "ogr")
     if not layer.isValid():
         return
-    layer.setRenderer(class_renderer(label_field, classes))
+    layer.setRenderer(renderer)
     error = layer.saveStyleToDatabase(STYLE_NAME, "Classes in the model's colours", True, "")
     if error:
         raise write_error("its style", path, error)
+
+
+def change_renderer(classes: list[dict]) -> QgsRuleBasedRenderer:
+    """A change layer (core.workflows.change) as a map of what changed: each change filled in
+    the colour of its class after, unchanged features faint, uncertain pairs and features not
+    compared as outlines only."""
+    root = QgsRuleBasedRenderer.Rule(None)
+
+    def add(expression: str, label: str, fill: str, outline: str, style: str = "solid") -> None:
+        symbol = QgsFillSymbol.createSimple({"color": fill, "outline_color": outline,
+                                             "outline_width": "0.4", "outline_style": style})
+        root.appendChild(QgsRuleBasedRenderer.Rule(symbol, 0, 0, expression, label))
+
+    for entry in classes:
+        red, green, blue = entry["Color"][:3]
+        add(f'"Changed" = 1 AND "After" = {QgsExpression.quotedValue(entry["Name"])}',
+            f"changed to {entry['Name']}", f"{red},{green},{blue},190", f"{red},{green},{blue},255")
+    add('"Changed" = 0', "unchanged", "200,200,200,40", "160,160,160,110")
+    add(f'"Outcome" = {QgsExpression.quotedValue(UNCERTAIN)}', "uncertain (not counted)",
+        "0,0,0,0", "230,140,0,255", "dash")
+    add("ELSE", "not compared", "0,0,0,0", "120,120,120,200", "dot")
+    return QgsRuleBasedRenderer(root)
 
 
 class LayerStyle(QgsProcessingLayerPostProcessorInterface):
@@ -119,21 +146,22 @@ def attach_heatmap_style(context: QgsProcessingContext, destination: str | None,
 
 
 @contextmanager
-def class_map_sink(alg: QgsProcessingAlgorithm, parameters: Parameters,
-                   context: QgsProcessingContext, name: str, fields: QgsFields,
-                   wkb_type: QgsWkbTypes.Type, crs: QgsCoordinateReferenceSystem,
-                   label_field: str, classes: list[dict], layer_name: str,
-                   ) -> Iterator[tuple[CheckedSink | None, str | None]]:
-    """A staged_sink (``with ... as (sink, destination)``) whose layer is a map of
-    ``label_field`` in the model's colours: the style is stored in the GeoPackage as its
-    default, and the layer QGIS loads on completion is styled and named ``layer_name``."""
+def styled_sink(alg: QgsProcessingAlgorithm, parameters: Parameters,
+                context: QgsProcessingContext, name: str, fields: QgsFields,
+                wkb_type: QgsWkbTypes.Type, crs: QgsCoordinateReferenceSystem,
+                renderer: Callable[[], QgsFeatureRenderer], layer_name: str,
+                ) -> Iterator[tuple[CheckedSink | None, str | None]]:
+    """A staged_sink (``with ... as (sink, destination)``) whose layer is drawn with
+    ``renderer()``: stored in the GeoPackage as its default style, and given to the layer QGIS
+    loads on completion, named ``layer_name``, where it has the fields the renderer reads."""
     from .staged_sinks import staged_sink
 
     with staged_sink(alg, parameters, context, name, fields, wkb_type, crs,
-                     lambda path: save_default_style(path, label_field, classes)) as opened:
+                     lambda path: save_default_style(path, renderer())) as opened:
         yield opened
-    LayerStyle.attach(context, opened[1], lambda layer: class_renderer(label_field, classes)
-                      if layer.fields().indexOf(label_field) >= 0 else None, layer_name)
+    needed = renderer().usedAttributes(QgsRenderContext())
+    LayerStyle.attach(context, opened[1], lambda layer: renderer() if all(
+        layer.fields().indexOf(field) >= 0 for field in needed) else None, layer_name)
 
 
 def save_class_map_style(path: str, legend: Legend) -> None:

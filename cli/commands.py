@@ -17,7 +17,7 @@ from ..interface.settings import settings_from
 if TYPE_CHECKING:
     from ..core.sources.geometry import Extent
     from ..interface.settings import Settings
-    from .vector_files import FileSink
+    from .vector_files import FileSink, VectorFile
 
 Values = dict[str, object]
 
@@ -125,21 +125,25 @@ def evaluate(values: Values, feedback: Feedback) -> dict:
 
 def suggest_labels(values: Values, feedback: Feedback) -> dict:
     """``suggest-labels``: the candidates (or a grid's cells) the model is least sure of."""
-    from osgeo import ogr
-
     from ..core.workflows.suggest import SuggestSettings
     from ..core.workflows.suggest import suggest_labels as suggest
-    from .vector_files import FileSink, VectorFile
 
     chosen = settings(tools.SUGGEST_LABELS, SuggestSettings, values, extent=_extent(values))
-    if values[ids.INPUT_FEATURES]:
-        source = VectorFile(values[ids.INPUT_FEATURES])
-        output = FileSink(values[ids.OUTPUT], source.geometry_type, source.crs_wkt,
-                          source.field_definitions, "output")
-    else:
-        source, output = None, FileSink(values[ids.OUTPUT], ogr.wkbPolygon)
-    result = suggest(chosen, source, output, feedback)
+    result = suggest(chosen, *_features_or_grid(values), feedback)
     return {ids.OUTPUT: values[ids.OUTPUT], ids.SUGGESTED_COUNT: result.suggested}
+
+
+def classify_change(values: Values, feedback: Feedback) -> dict:
+    """``classify-change``: the features (or a grid's cells) classified at two dates and
+    compared; the change matrix and summary."""
+    from ..core.workflows.change import ChangeSettings
+    from ..core.workflows.change import classify_change as compare
+
+    chosen = settings(tools.CLASSIFY_CHANGE, ChangeSettings, values, extent=_extent(values))
+    result = compare(chosen, *_features_or_grid(values), _summary_sink(values), feedback)
+    return {ids.OUTPUT: values[ids.OUTPUT], ids.OUTPUT_MATRIX: values[ids.OUTPUT_MATRIX],
+            ids.OUTPUT_SUMMARY: values[ids.OUTPUT_SUMMARY], ids.CHANGED_COUNT: result.changed,
+            ids.UNCERTAIN_COUNT: result.uncertain, ids.CELL_COUNT: result.cell_count}
 
 
 def check_dependencies(values: Values, feedback: Feedback) -> dict:
@@ -156,6 +160,7 @@ COMMANDS: dict[str, Callable[[Values, Feedback], dict]] = {
     tools.PREVIEW.command: preview, tools.CLASSIFY.command: classify,
     tools.CLASSIFY_GRID.command: classify_grid, tools.EXPORT_CHIPS.command: export_chips,
     tools.EVALUATE.command: evaluate, tools.SUGGEST_LABELS.command: suggest_labels,
+    tools.CLASSIFY_CHANGE.command: classify_change,
     tools.CHECK_DEPENDENCIES.command: check_dependencies}
 
 
@@ -168,6 +173,20 @@ def _summary_sink(values: Values) -> FileSink | None:
 
     path = values[ids.OUTPUT_SUMMARY]
     return FileSink(path, ogr.wkbNone, what="summary_output") if path else None
+
+
+def _features_or_grid(values: Values) -> tuple[VectorFile | None, FileSink]:
+    """INPUT_FEATURES (None where not given: a grid's cells are written) and OUTPUT, which
+    keeps the features' geometry type, CRS and fields, or holds the cells' polygons."""
+    from osgeo import ogr
+
+    from .vector_files import FileSink, VectorFile
+
+    if not values[ids.INPUT_FEATURES]:
+        return None, FileSink(values[ids.OUTPUT], ogr.wkbPolygon)
+    source = VectorFile(values[ids.INPUT_FEATURES])
+    return source, FileSink(values[ids.OUTPUT], source.geometry_type, source.crs_wkt,
+                            source.field_definitions, "output")
 
 
 def _extent(values: Values) -> Extent | None:

@@ -1117,6 +1117,106 @@
     </message>
     <message>
       <location filename="../interface/tools.py" />
+      <source>Classify change between two dates</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Finds what changed between two dates (new construction, clearing, damage after a storm): every feature, or every cell of a grid, is classified with one model on the raster before and on the raster after, and compared.&lt;br&gt;&lt;br&gt;The two rasters may differ in resolution, CRS and extent: both are read at the same ground cell size ('Cell size', in the units of the raster before; 0: the resolution of the raster before). Without features, a grid covers where both rasters lie (inside the processing extent). A feature outside either raster, or with only nodata under it, is not compared (and not guessed): it is written with the reason. A change is counted only where the confidence at both dates reaches 'Minimum confidence for a change'; a pair below it is marked uncertain.&lt;br&gt;&lt;br&gt;Output: the features with the label, class value and confidence before and after (Before, ValBefore, ConfBefore, After, ValAfter, ConfAfter), Changed (1 changed, 0 unchanged, NULL not counted), Change ('from → to' where the classes differ) and Outcome (changed, unchanged, uncertain, or why not compared); styled with the changes in the colour of their class after and the rest faint. The change matrix (CSV) counts the features and their areas from each class before (rows) to each class after (columns), with the uncertain and the not classified apart, so that it adds up to the features written; the optional summary gives each class's count and area at both dates.&lt;br&gt;&lt;br&gt;Needs PyTorch (with torchvision) or onnxruntime in QGIS's Python.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Raster before (earlier date)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>The imagery of the earlier date; the imagery: a raster file GDAL reads (GeoTIFF, VRT …), north-up, or a web layer (a Cloud-Optimized GeoTIFF over HTTP(S), XYZ tiles, WMS or WMTS; give 'Cell size' for tiles and maps); to classify, with the bands and data type the model was trained on.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Raster after (later date)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>The imagery of the later date, with the same bands as the raster before; any resolution, CRS and extent (it is read at the same ground cell size).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Features to compare (empty = a grid)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Polygons, points or lines (e.g. building footprints), in any CRS. Empty: the cells of a grid over where both rasters lie.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Without features: the side of a grid cell, in the map units of the raster before. 0: the model's chip size times the cell size.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Minimum confidence for a change (0 = off)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>A change is counted only where the confidence (the model's calibrated probability of its class, 0 to 1) is at least this at both dates; other pairs are marked uncertain (Changed NULL), shown apart in the change matrix. 0 counts every pair.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Only features intersecting this extent are compared (the grid covers only it), and only the rasters inside it are read. Any CRS; empty = everything.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Change</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>The features (the grid cells in the CRS of the raster before) with both dates' classes, Changed, Change and Outcome.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Change matrix (CSV)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Rows: the class before (then Not classified); columns: the class after (then Not classified, Uncertain, Total); count rows, then area rows (square units of the CRS of the raster before).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>A table with one row per class: count and area before and after, and the change of area.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Features changed</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Pairs uncertain (not counted)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>Number of grid cells (0 with features)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
       <source>Check dependencies</source>
       <translation type="unfinished" />
     </message>

@@ -5,6 +5,6 @@ gives) and outputs.
 
     ids         the parameter and output ids, as constants (INPUT_FOLDER, OUTPUT_REPORT …)
     parameters  what a parameter, a choice, an output and a tool are
-    tools       the eight tools
+    tools       the tools
     settings    parameter values to core's settings, and core's settings named back
 """

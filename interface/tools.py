@@ -1,4 +1,4 @@
-"""The eight tools: each Processing algorithm (and the command of the same job) with its
+"""The tools: each Processing algorithm (and the command of the same job) with its
 parameters, help and results. Read by algorithms/ and cli/; core never reads it."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from ..core.runtime.dependencies import TORCH as TORCH_SET
 from ..core.runtime.devices import DEVICES
 from ..core.runtime.outputs import default_models_folder
 from ..core.sources.raster import BOUNDING_BOX, FIXED
+from ..core.workflows.change import ChangeSettings
 from ..core.workflows.classify import GridSettings
 from ..core.workflows.export import ExportJob
 from ..core.workflows.suggest import ENTROPY, MARGIN, SuggestSettings
@@ -54,7 +55,8 @@ from .parameters import (
 # (core.errors.setting), and how a front end builds core's settings (interface.settings).
 SETTINGS = {
     ids.INPUT_FOLDER: "input_folder", ids.EXTRA_FOLDERS: "extra_folders",
-    ids.INPUT_RASTER: "raster", ids.INPUT_FEATURES: "features", ids.MODEL: "model",
+    ids.INPUT_RASTER: "raster", ids.INPUT_RASTER_AFTER: "raster_after",
+    ids.INPUT_FEATURES: "features", ids.MODEL: "model",
     ids.CLASS_FIELD: "class_field", ids.TRUTH_FIELD: "truth_field",
     ids.WEIGHTS_FILE: "weights_file", ids.INITIAL_MODEL: "initial_model",
     ids.BACKBONE: "backbone",
@@ -73,7 +75,8 @@ SETTINGS = {
     ids.CLASS_VALUE_FIELD: "value_field", ids.CONFIDENCE_FIELD: "confidence_field",
     ids.ENGINE: "engine", ids.TEST_TIME_AUGMENTATION: "tta",
     ids.MIN_CONFIDENCE: "min_confidence", ids.COUNT: "count", ids.MEASURE: "measure",
-    ids.MIN_DISTANCE: "min_distance", ids.OUTPUT: "output",
+    ids.MIN_DISTANCE: "min_distance", ids.MIN_CHANGE_CONFIDENCE: "min_change_confidence",
+    ids.OUTPUT: "output", ids.OUTPUT_MATRIX: "matrix",
     ids.OUTPUT_FOLDER: "output_folder", ids.OUTPUT_REPORT: "report_path",
     ids.OUTPUT_SUMMARY: "summary_output", ids.OUTPUT_RASTER: "class_map",
     ids.OUTPUT_HEATMAP: "heatmap",
@@ -91,6 +94,7 @@ TRAINING = _defaults(TrainSettings)
 CLASSIFYING = _defaults(GridSettings)
 EXPORTING = _defaults(ExportJob)
 SUGGESTING = _defaults(SuggestSettings)
+CHANGING = _defaults(ChangeSettings)
 
 
 def tool(name: str, command: str, display_name: str, group: str, help_text: str,
@@ -264,6 +268,17 @@ RESULT_FIELDS = (
 )
 
 
+TEST_TIME_AUGMENTATION = Parameter(
+    ids.TEST_TIME_AUGMENTATION, "Test-time augmentation", BOOLEAN,
+    "Average the predictions of the 8 flips and rotations of each chip: a little more "
+    "accurate, 8 times slower.", CLASSIFYING["tta"], advanced=True)
+MAX_CELLS = Parameter(
+    ids.MAX_CELLS, "Most grid cells", INTEGER,
+    f"A grid with more cells is refused before any work (default "
+    f"{CLASSIFYING['max_cells']:,}, about a day on a CPU): a grid size in the wrong unit would "
+    "otherwise start billions.", CLASSIFYING["max_cells"], advanced=True, minimum=1)
+
+
 def classify_parameters(extent_help: str) -> tuple[Parameter, ...]:
     """The chip parameters, BLACKEN_AROUND_FEATURE, the result field names, BATCH_SIZE,
     DEVICE, ENGINE and TEST_TIME_AUGMENTATION."""
@@ -276,9 +291,7 @@ def classify_parameters(extent_help: str) -> tuple[Parameter, ...]:
                   "grey, and left empty (NoData) in the class map. 0 gives every feature its "
                   "most probable class.", CLASSIFYING["min_confidence"], minimum=0.0,
                   maximum=1.0, decimals=2, advanced=True),
-        Parameter(ids.TEST_TIME_AUGMENTATION, "Test-time augmentation", BOOLEAN,
-                  "Average the predictions of the 8 flips and rotations of each chip: a little "
-                  "more accurate, 8 times slower.", CLASSIFYING["tta"], advanced=True),)
+        TEST_TIME_AUGMENTATION)
 
 
 def classified_outputs(label: str, geometry: str, help_text: str) -> tuple[Parameter, ...]:
@@ -302,6 +315,17 @@ def labelled_features(help_text: str, optional: bool = False) -> Parameter:
     """The labelled features parameter (polygons or points), with the tool's help text."""
     return Parameter(ids.INPUT_FEATURES, "Labelled features", FEATURES, help_text,
                      optional=optional, geometry=POLYGONS_OR_POINTS)
+
+
+def features_or_grid(label: str, features_help: str, grid_help: str,
+                     grid_default: float) -> tuple[Parameter, Parameter]:
+    """The optional INPUT_FEATURES (any geometry) and, for when they are not given, the
+    GRID_SIZE of a grid (0: one chip)."""
+    return (Parameter(ids.INPUT_FEATURES, label, FEATURES, features_help, optional=True,
+                      geometry=ANY_GEOMETRY),
+            Parameter(ids.GRID_SIZE, "Grid size (0 = one chip)", DISTANCE,
+                      f"{grid_help} 0: the model's chip size times the cell size.",
+                      grid_default, minimum=0.0, parent=ids.INPUT_RASTER))
 
 
 ENGINE_NOTE = "<br><br>Needs PyTorch (with torchvision) or onnxruntime in QGIS's Python."
@@ -456,11 +480,7 @@ CLASSIFY_GRID = tool(
                  "model's colours, class names in its attribute table and legend; NoData where "
                  "there is no result: 0, or a value no class uses where a class is 0), band 2 "
                  "the confidence in percent.", optional=True, create_by_default=False),
-       Parameter(ids.MAX_CELLS, "Most grid cells", INTEGER,
-                 f"A grid with more cells is refused before any work (default "
-                 f"{CLASSIFYING['max_cells']:,}, "
-                 "about a day on a CPU): a grid size in the wrong unit would otherwise start "
-                 "billions.", CLASSIFYING["max_cells"], advanced=True, minimum=1)),
+       MAX_CELLS),
     (Output(ids.CELL_COUNT, "Number of cells", NUMBER_RESULT),))
 
 METADATA_FORMATS = choices((IMAGENET, "imagenet", "ImageNet (a folder per class)"),
@@ -621,14 +641,11 @@ SUGGEST_LABELS = tool(
     "Python.",
     "engine",
     (INPUT_RASTER, MODEL,
-     Parameter(ids.INPUT_FEATURES, "Candidate features (empty = a grid)", FEATURES,
-               "Polygons, points or lines to choose from, in any CRS. Empty: the cells of a "
-               "grid over the raster (or the processing extent).", optional=True,
-               geometry=ANY_GEOMETRY),
-     Parameter(ids.GRID_SIZE, "Grid size (0 = one chip)", DISTANCE,
-               "Without candidate features: the side of a grid cell, in the raster's map "
-               "units. 0: the model's chip size times the cell size.",
-               SUGGESTING["grid_size"], minimum=0.0, parent=ids.INPUT_RASTER),
+     *features_or_grid("Candidate features (empty = a grid)",
+                       "Polygons, points or lines to choose from, in any CRS. Empty: the cells "
+                       "of a grid over the raster (or the processing extent).",
+                       "Without candidate features: the side of a grid cell, in the raster's "
+                       "map units.", SUGGESTING["grid_size"]),
      Parameter(ids.COUNT, "Features to suggest", INTEGER,
                "How many features to suggest: the next round of labels.",
                SUGGESTING["count"], minimum=1, maximum=100000),
@@ -653,5 +670,67 @@ SUGGEST_LABELS = tool(
                  geometry=ANY_GEOMETRY),),
     (Output(ids.SUGGESTED_COUNT, "Features suggested", NUMBER_RESULT),))
 
+CLASSIFY_CHANGE = tool(
+    "classifychange", "classify-change", "Classify change between two dates", "classification",
+    "Finds what changed between two dates (new construction, clearing, damage after a storm): "
+    "every feature, or every cell of a grid, is classified with one model on the raster "
+    "before and on the raster after, and compared.<br><br>"
+    "The two rasters may differ in resolution, CRS and extent: both are read at the same "
+    "ground cell size ('Cell size', in the units of the raster before; 0: the resolution of "
+    "the raster before). Without features, a grid covers where both rasters lie (inside the "
+    "processing extent). A feature outside either raster, or with only nodata under it, is "
+    "not compared (and not guessed): it is written with the reason. A change is counted only "
+    "where the confidence at both dates reaches 'Minimum confidence for a change'; a pair "
+    "below it is marked uncertain.<br><br>"
+    "Output: the features with the label, class value and confidence before and after "
+    "(Before, ValBefore, ConfBefore, After, ValAfter, ConfAfter), Changed (1 changed, 0 "
+    "unchanged, NULL not counted), Change ('from → to' where the classes differ) and Outcome "
+    "(changed, unchanged, uncertain, or why not compared); styled with the changes in the "
+    "colour of their class after and the rest faint. The change matrix (CSV) counts the "
+    "features and their areas from each class before (rows) to each class after (columns), "
+    "with the uncertain and the not classified apart, so that it adds up to the features "
+    "written; the optional summary gives each class's count and area at both dates."
+    + ENGINE_NOTE,
+    "engine",
+    (Parameter(ids.INPUT_RASTER, "Raster before (earlier date)", RASTER,
+               "The imagery of the earlier date; " + INPUT_RASTER.help[0].lower()
+               + INPUT_RASTER.help[1:]),
+     Parameter(ids.INPUT_RASTER_AFTER, "Raster after (later date)", RASTER,
+               "The imagery of the later date, with the same bands as the raster before; any "
+               "resolution, CRS and extent (it is read at the same ground cell size)."),
+     MODEL,
+     *features_or_grid("Features to compare (empty = a grid)",
+                       "Polygons, points or lines (e.g. building footprints), in any CRS. "
+                       "Empty: the cells of a grid over where both rasters lie.",
+                       "Without features: the side of a grid cell, in the map units of the "
+                       "raster before.", CHANGING["grid_size"]),
+     Parameter(ids.MIN_CHANGE_CONFIDENCE, "Minimum confidence for a change (0 = off)", NUMBER,
+               "A change is counted only where the confidence (the model's calibrated "
+               "probability of its class, 0 to 1) is at least this at both dates; other pairs "
+               "are marked uncertain (Changed NULL), shown apart in the change matrix. 0 "
+               "counts every pair.", CHANGING["min_change_confidence"], minimum=0.0,
+               maximum=1.0, decimals=2))
+    + chip_parameters("Only features intersecting this extent are compared (the grid covers "
+                      "only it), and only the rasters inside it are read. Any CRS; empty = "
+                      "everything.", blacken=True)
+    + engine_parameters()
+    + (TEST_TIME_AUGMENTATION,
+       Parameter(ids.OUTPUT, "Change", FEATURES_OUT,
+                 "The features (the grid cells in the CRS of the raster before) with both "
+                 "dates' classes, Changed, Change and Outcome.", geometry=ANY_GEOMETRY),
+       Parameter(ids.OUTPUT_MATRIX, "Change matrix (CSV)", FILE_OUT,
+                 "Rows: the class before (then Not classified); columns: the class after "
+                 "(then Not classified, Uncertain, Total); count rows, then area rows (square "
+                 "units of the CRS of the raster before).", optional=True,
+                 file_filter="CSV files (*.csv)"),
+       Parameter(ids.OUTPUT_SUMMARY, "Class summary", FEATURES_OUT,
+                 "A table with one row per class: count and area before and after, and the "
+                 "change of area.", optional=True, geometry=NO_GEOMETRY,
+                 create_by_default=False),
+       MAX_CELLS),
+    (Output(ids.CHANGED_COUNT, "Features changed", NUMBER_RESULT),
+     Output(ids.UNCERTAIN_COUNT, "Pairs uncertain (not counted)", NUMBER_RESULT),
+     Output(ids.CELL_COUNT, "Number of grid cells (0 with features)", NUMBER_RESULT)))
+
 TOOLS = (TRAIN, FIND_LEARNING_RATE, PREVIEW, CLASSIFY, CLASSIFY_GRID, EXPORT_CHIPS, EVALUATE,
-         SUGGEST_LABELS, CHECK_DEPENDENCIES)
+         SUGGEST_LABELS, CLASSIFY_CHANGE, CHECK_DEPENDENCIES)

@@ -215,17 +215,23 @@ UNKNOWN_LABEL = "Unknown"  # the label of a feature below the minimum confidence
 class Results:
     """The outcome of classifying features, one entry per feature in input order: the
     class index (NO_RESULT: none; LEFT_OUT: outside the processing extent, not to be
-    written; UNKNOWN: below the minimum confidence) and the confidence (0 without a class);
-    and the class summary."""
+    written; UNKNOWN: below the minimum confidence), the confidence (0 without a class),
+    the Status (its position in Status) and the area; and the class summary."""
 
     summary: ClassSummary
     codes: array
     confidences: array
+    statuses: array
+    areas: array
+
+    def status(self, index: int) -> Status:
+        """The Status of feature ``index``."""
+        return list(Status)[self.statuses[index]]
 
 
 def classify_all(classifier: RasterClassifier, geometries: Iterable[bytes | None],
                  total: int | None = None, heatmap: HeatmapRaster | None = None) -> Results:
-    """Classify every geometry, keeping only the results (12 bytes a feature); with
+    """Classify every geometry, keeping only the results (21 bytes a feature); with
     ``heatmap``, each classified chip's heatmap is added to it.
 
     Under torchrun (core.distributed) each process classifies its contiguous share of the
@@ -261,7 +267,7 @@ def classify_all(classifier: RasterClassifier, geometries: Iterable[bytes | None
     summary.unknown = lowest > 0
     for code, kind, area in zip(codes, kinds, areas):
         summary.count(statuses[kind], code if code >= 0 or code == UNKNOWN else None, area)
-    return Results(summary, codes, confidences)
+    return Results(summary, codes, confidences, kinds, areas)
 
 
 def _prediction(feature: FeatureChip) -> Prediction:

@@ -6,6 +6,7 @@ QgsProcessingFeedback; notebooks use the default (silent) or ``Feedback.printing
 
 from __future__ import annotations
 
+import copy
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -63,6 +64,15 @@ class Feedback:
         from .distributed import is_main
 
         return self if is_main() else Feedback(is_cancelled=self.is_cancelled, warn=_ignore)
+
+    def part(self, start: float, end: float, prefix: str) -> Feedback:
+        """This feedback for one part of a longer job: its progress 0..1 shown as ``start``
+        to ``end`` of the whole, its progress text after ``prefix``."""
+        whole = self.progress
+        part = copy.copy(self)  # logs as this one (already spelled: no __post_init__)
+        part.progress = lambda fraction, text: whole(
+            start + (end - start) * fraction, f"{prefix}{text}" if text else "")
+        return part
 
     def check_cancelled(self) -> None:
         """Raise :class:`Cancelled` when the user asked to stop."""

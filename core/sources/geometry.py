@@ -137,6 +137,24 @@ def _spatial_reference(definition: str, osr: ModuleType) -> SpatialReference:
     return reference
 
 
+def length_in(length: float, at: tuple[float, float], crs: str, target_crs: str) -> float:
+    """``length`` (``crs`` units) at the point ``at`` as the length it spans in
+    ``target_crs`` units: the mean of a step across and a step down, transformed (the same
+    number where the CRSs are the same or one is unknown)."""
+    from osgeo import osr
+
+    if not crs or not target_crs:
+        return length
+    source, target = _spatial_reference(crs, osr), _spatial_reference(target_crs, osr)
+    if source.IsSame(target):
+        return length
+    transform = osr.CoordinateTransformation(source, target)
+    x, y = at
+    origin = transform.TransformPoint(x, y)[:2]
+    steps = [transform.TransformPoint(x + dx, y + dy)[:2] for dx, dy in ((length, 0), (0, length))]
+    return sum(math.dist(origin, step) for step in steps) / 2
+
+
 def extent_polygon(extent: Extent, ogr: ModuleType | None = None) -> Geometry:
     """An OGR polygon of a rectangle."""
     if ogr is None:

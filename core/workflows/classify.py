@@ -139,14 +139,15 @@ class Grid:
 
 
 def plan_grid(classifier: RasterClassifier, grid_size: float = 0.0,
-              max_cells: int = MAX_CELLS) -> Grid:
-    """The grid over the readable raster (inside the processing extent); ``grid_size`` 0
-    makes a cell one chip: the model's chip size times the cell size (or the raster's
-    resolution). More than ``max_cells`` cells are refused before any work."""
+              max_cells: int = MAX_CELLS, extent: Extent | None = None) -> Grid:
+    """The grid over ``extent`` (raster CRS), by default the readable raster (inside the
+    processing extent); ``grid_size`` 0 makes a cell one chip: the model's chip size times
+    the cell size (or the raster's resolution). More than ``max_cells`` cells are refused
+    before any work."""
     if grid_size <= 0:
         cell = classifier.settings.cell_size or classifier.source.resolution[0]
         grid_size = classifier.settings.chip_size * cell
-    extent = classifier.source.readable
+    extent = extent or classifier.source.readable
     rows, columns = grid_shape(extent, grid_size)
     check_cell_count(rows, columns, max_cells)
     classifier.feedback.log(f"Grid: {rows} rows x {columns} columns of {grid_size:g} x "

@@ -27,6 +27,15 @@ SUMMARY_FIELDS = (Field("class_value", INTEGER), Field("class_label", TEXT),
                   Field("count_share", REAL))
 ERROR_FIELDS = (Field("truth", TEXT), Field("predicted", TEXT), Field("confidence", REAL))
 GRID_FIELDS = (Field("cell_id", INTEGER), Field("row", INTEGER), Field("col", INTEGER))
+# A change between two dates: each date's label, value and confidence, the changed flag (1, 0,
+# NULL: not counted), "from → to" and the outcome; and the summary of each class at both dates
+CHANGE_FIELDS = (Field("Before", TEXT), Field("ValBefore", INTEGER), Field("ConfBefore", REAL),
+                 Field("After", TEXT), Field("ValAfter", INTEGER), Field("ConfAfter", REAL),
+                 Field("Changed", INTEGER), Field("Change", TEXT), Field("Outcome", TEXT))
+CHANGE_SUMMARY_FIELDS = (Field("class_value", INTEGER), Field("class_label", TEXT),
+                         Field("count_before", INTEGER), Field("count_after", INTEGER),
+                         Field("area_before", REAL), Field("area_after", REAL),
+                         Field("area_change", REAL))
 
 
 def check_new_fields(existing: list[str], new: list[tuple[str, str, str]]) -> None:

@@ -105,7 +105,7 @@ def test_crop_mode_indexes_are_the_same_in_every_algorithm(tmp_path):
     with_model = (both + ["as the model definition says"], 2)
     assert found == {"classifyobjects": with_model, "classifygrid": with_model,
                      "evaluateclassifier": with_model, "exporttrainingchips": (both, 0),
-                     "suggestlabels": with_model}
+                     "suggestlabels": with_model, "classifychange": with_model}
 
 
 def test_every_algorithm_and_parameter_has_help(tmp_path):
@@ -116,7 +116,7 @@ def test_every_algorithm_and_parameter_has_help(tmp_path):
         f"sceneclassifier:{name}" for name in (
             "trainclassifier", "findlearningrate", "previewtrainingdata", "classifyobjects",
             "classifygrid", "exporttrainingchips", "evaluateclassifier", "suggestlabels",
-            "checkdependencies"))
+            "classifychange", "checkdependencies"))
     assert all(a[2] == "True" for a in algorithms)
     missing = [line for line in done.stdout.splitlines()
                if line.startswith("PARAM") and line.endswith("False")]

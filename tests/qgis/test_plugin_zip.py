@@ -11,7 +11,7 @@ from conftest import QGIS_PROCESS, ROOT
 
 ALGORITHMS = ("trainclassifier", "findlearningrate", "previewtrainingdata", "classifyobjects",
               "classifygrid", "exporttrainingchips", "evaluateclassifier", "suggestlabels",
-              "checkdependencies")
+              "classifychange", "checkdependencies")
 
 
 def test_the_zip_installs_into_a_fresh_profile_and_lists_every_algorithm(tmp_path):
