@@ -15,13 +15,16 @@ from conftest import (
     NO_NETWORK,
     ROOT,
     SAMPLE_RSSCN7,
+    TINY_PACKAGE,
     copy_subset,
     make_wheel,
     offline_wheels,
 )
+from edited_photo import edited_photo
 from loopback import Loopback
 
 SCRIPT = Path(__file__).parent / "desktop" / "run_algorithms.py"
+TINY_MODEL = TINY_PACKAGE / f"{TINY_PACKAGE.name}.emd"
 
 
 def start_desktop(tmp_path, script, settings: str = "",
@@ -65,6 +68,9 @@ def test_desktop_trains_and_classifies_without_crashing(tmp_path):
                                     SCENE_CLASSIFIER_TEST_TILES=f"{tiles.url}/tiles/{{z}}/{{x}}/{{y}}.png",
                                     SCENE_CLASSIFIER_TEST_DATA=str(chips),
                                     SCENE_CLASSIFIER_TEST_RASTER=str(MASSACHUSETTS_TIF),
+                                    SCENE_CLASSIFIER_TEST_AFTER=str(edited_photo(
+                                        tmp_path / "later.tif")),
+                                    SCENE_CLASSIFIER_TEST_MODEL=str(TINY_MODEL),
                                     SCENE_CLASSIFIER_TEST_WHEELS=str(wheels),
                                     SCENE_CLASSIFIER_TEST_SLOW_INDEX=slow_index.url + "/simple",
                                     **NO_NETWORK)
@@ -116,13 +122,20 @@ def test_desktop_trains_and_classifies_without_crashing(tmp_path):
     explained = steps["explained"]
     assert "Unknown" in explained["categories"], explained
     assert "singlebandpseudocolor" in explained["renderers"].values(), explained
+    # what changed between two dates: the changes in their class's colour, the rest faint
+    change = steps["change"]
+    assert change["CHANGED_COUNT"] >= 9 and change["names"] == ["rsscn7 tiny: change"], change
+    assert "changed to dRiverLake" in change["rules"] and "unchanged" in change["rules"]
+    assert Path(change["OUTPUT_MATRIX"]).read_text().startswith("from,measure,aGrass")
     # screenshots of what the user sees (make screenshots copies them to docs/images)
     shots = [Path(path) for path in steps["screenshots"]] + [
         Path(steps["tiles"]["screenshot"]), Path(suggested["screenshot"]),
-        Path(explained["screenshot"]), tmp_path / "qgis" / "out" / "dependencies_dialog.png"]
+        Path(explained["screenshot"]), Path(change["screenshot"]),
+        tmp_path / "qgis" / "out" / "dependencies_dialog.png"]
     assert [shot.name for shot in shots] == ["grid_map.png", "train_dialog.png",
                                              "grid_over_tiles.png", "suggested_labels.png",
-                                             "heatmaps.png", "dependencies_dialog.png"]
+                                             "heatmaps.png", "change_map.png",
+                                             "dependencies_dialog.png"]
     assert all(shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20000
                for shot in shots)
     if os.environ.get("SCENE_CLASSIFIER_SCREENSHOTS"):

@@ -4,8 +4,10 @@ the map and of the training dialog, then quit. With SCENE_CLASSIFIER_TEST_STEPS=
 set to French), what the plugin shows in French instead.
 
 Reads SCENE_CLASSIFIER_TEST_OUT (a folder) and SCENE_CLASSIFIER_TEST_DATA (chips folder) and
-SCENE_CLASSIFIER_TEST_RASTER from the environment; writes steps.json there after each step,
-so the test can tell how far QGIS got if it dies, and the screenshots (PNG) beside it.
+SCENE_CLASSIFIER_TEST_RASTER (and SCENE_CLASSIFIER_TEST_AFTER, a later copy of it, and
+SCENE_CLASSIFIER_TEST_MODEL, a trained package) from the environment; writes steps.json there
+after each step, so the test can tell how far QGIS got if it dies, and the screenshots (PNG)
+beside it.
 """
 
 import json
@@ -59,6 +61,7 @@ def main() -> None:
     record("tiles", classify_over_tiles(trained["MODEL_DEFINITION"]))
     record("suggested", suggest_labels(trained["MODEL_DEFINITION"]))
     record("explained", explain_grid(trained["MODEL_DEFINITION"]))
+    record("change", classify_change())
     record("dependencies", install_from_the_dependencies_dialog())
     with open("/proc/self/maps", encoding="utf-8") as maps:
         record("triton_loaded", "libtriton" in maps.read())
@@ -130,6 +133,25 @@ def explain_grid(model: str) -> dict:
                   for category in layer.renderer().categories()]
     return {"renderers": renderers, "categories": categories, "screenshot": shot,
             "heatmap": found.get("OUTPUT_HEATMAP")}
+
+
+def classify_change() -> dict:
+    """What changed between the photo and a later copy with edited blocks, with the bundled
+    tiny model, loaded as the toolbox loads it; a screenshot of the change map over the
+    later photo."""
+    project = QgsProject.instance()
+    later = QgsRasterLayer(os.environ["SCENE_CLASSIFIER_TEST_AFTER"], "aerial photo, later")
+    project.addMapLayer(later)
+    found, added, shot = run_shown_over(later, "sceneclassifier:classifychange", {
+        "INPUT_RASTER": os.environ["SCENE_CLASSIFIER_TEST_RASTER"], "INPUT_RASTER_AFTER": later,
+        "MODEL": os.environ["SCENE_CLASSIFIER_TEST_MODEL"], "CELL_SIZE": 4, "DEVICE": 1,
+        "OUTPUT": os.path.join(OUT, "change.gpkg"),
+        "OUTPUT_MATRIX": os.path.join(OUT, "change_matrix.csv")}, "change_map.png")
+    rules = [rule.label() for layer in added if layer.renderer().type() == "RuleRenderer"
+             for rule in layer.renderer().rootRule().children()]
+    return {"CHANGED_COUNT": found.get("CHANGED_COUNT"), "OUTPUT_MATRIX": found.get(
+        "OUTPUT_MATRIX"), "names": [layer.name() for layer in added], "rules": rules,
+        "screenshot": shot}
 
 
 def run_shown_over(base, algorithm: str, parameters: dict, shot: str) -> tuple:
