@@ -39,12 +39,13 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from ..core.errors import SceneClassifierError
+from ..core.runtime.downloads import fetching_with
 from ..core.runtime.feedback import Feedback
 from ..interface import parameters as kinds
 from ..interface.parameters import Parameter, Tool
 from ..interface.settings import Settings, namer, settings_from
 from .adapters import stac_items_as_assets
-from .network import qgis_proxy
+from .network import qgis_fetch, qgis_proxy
 
 ICON = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "icon.svg")
 Parameters = dict[str, object]  # Processing's parameter values, by parameter id
@@ -193,8 +194,9 @@ class SceneClassifierAlgorithm(QgsProcessingAlgorithm):
 
                 require_torch()
             self._check_outputs(parameters, context)
-            # what core downloads goes through QGIS's proxy; run_scope ends with the run
-            with qgis_proxy(), ExitStack() as self.run_scope:
+            # what core downloads goes through QGIS's network; run_scope ends with the run
+            with qgis_proxy(), fetching_with(qgis_fetch(feedback)), \
+                    ExitStack() as self.run_scope:
                 return self.process(parameters, context, feedback,
                                     core_feedback(feedback, self.name_of))
         except SceneClassifierError as error:

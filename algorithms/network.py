@@ -1,13 +1,14 @@
-"""QGIS's network settings for what core fetches itself: the proxy (Settings ▸ Options ▸
-Network), which Python's urllib (pretrained weights) and GDAL's HTTP client (web rasters)
-read from the environment, so a run gets it there for its duration; and a web layer's QGIS
-authentication configuration, whose user name and password core.sources.credentials holds
-for the run."""
+"""QGIS's network settings for what core fetches itself: torchvision's ImageNet weights are
+downloaded through QGIS's own network (its proxy of any kind, HTTP or SOCKS, its SSL
+settings and certificate authorities: qgis_fetch); its HTTP proxy (Settings ▸ Options ▸
+Network) is also put in the environment, which GDAL's HTTP client (web rasters) and timm's
+downloads read, for the run's duration; and a web layer's QGIS authentication configuration,
+whose user name and password core.sources.credentials holds for the run."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -15,10 +16,16 @@ from urllib.parse import quote
 from qgis.core import (
     QgsApplication,
     QgsAuthMethodConfig,
+    QgsBlockingNetworkRequest,
+    QgsFeedback,
     QgsProcessingException,
     QgsProviderRegistry,
     QgsSettings,
 )
+from qgis.PyQt.QtCore import QUrl
+from qgis.PyQt.QtNetwork import QNetworkRequest
+
+from ..core.errors import Cancelled
 
 if TYPE_CHECKING:
     from qgis.core import QgsRasterLayer
@@ -63,6 +70,23 @@ def qgis_proxy() -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+def qgis_fetch(feedback: QgsFeedback) -> Callable[[str, str], None]:
+    """How core downloads a file in QGIS (core.runtime.downloads): through QGIS's network
+    with its proxy and SSL settings, the progress shown and Cancel heard by ``feedback``."""
+    def fetch(url: str, path: str) -> None:
+        feedback.pushInfo(f"Downloading {url} through QGIS's network settings…")
+        request = QgsBlockingNetworkRequest()
+        code = request.get(QNetworkRequest(QUrl(url)), True, feedback)
+        if feedback.isCanceled():
+            raise Cancelled()
+        if code != QgsBlockingNetworkRequest.ErrorCode.NoError:
+            raise OSError(request.errorMessage())
+        with open(path, "wb") as file:
+            file.write(bytes(request.reply().content()))
+
+    return fetch
 
 
 def layer_credentials(layer: QgsRasterLayer, name: str) -> AbstractContextManager:

@@ -188,3 +188,48 @@ class Loopback:
         gdal.Unlink(name + ".png")
         return data
 
+
+
+class SocksRecorder:
+    """``with SocksRecorder() as proxy:`` a SOCKS5 proxy on 127.0.0.1 at ``proxy.port`` that
+    records each CONNECT's target (``proxy.targets``, 'host:port') and refuses it (rule set
+    failure): it never connects anywhere. Stops by itself after LIFETIME_S."""
+
+    def __init__(self) -> None:
+        import socketserver
+
+        owner = self
+        self.targets: list[str] = []
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                connection = self.request
+                connection.settimeout(10)
+                _, methods = connection.recv(2)
+                connection.recv(methods)
+                connection.sendall(b"\x05\x00")  # no authentication
+                _, command, _, kind = connection.recv(4)
+                if kind == 3:  # a domain name
+                    host = connection.recv(connection.recv(1)[0]).decode()
+                else:
+                    raw = connection.recv(4 if kind == 1 else 16)
+                    host = ".".join(map(str, raw)) if kind == 1 else raw.hex()
+                port = int.from_bytes(connection.recv(2), "big")
+                if command == 1:
+                    owner.targets.append(f"{host}:{port}")
+                connection.sendall(b"\x05\x02\x00\x01" + bytes(6))  # not allowed by rule set
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self._timer = threading.Timer(LIFETIME_S, self.server.shutdown)
+
+    def __enter__(self) -> SocksRecorder:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_) -> None:
+        self._timer.cancel()
+        self.server.shutdown()
+        self.server.server_close()

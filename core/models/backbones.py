@@ -169,7 +169,14 @@ def _load_in_order(model: nn.Module, path: str, name: str) -> None:
 
 
 def _download_pretrained(builder: Callable[..., nn.Module], backbone: str) -> nn.Module:
+    """The torchvision network with its ImageNet weights, downloaded once into torch hub's
+    cache (with the front end's fetch where it gives one: core.runtime.downloads)."""
+    import torchvision
+
+    from ..runtime.downloads import cache_hub_file
+
     try:
+        cache_hub_file(torchvision.models.get_model_weights(backbone).DEFAULT.url)
         return builder(weights="DEFAULT")
     except Exception as error:  # network, proxy, disk or hash failures all end here
         raise BackboneError(

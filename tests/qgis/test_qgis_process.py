@@ -237,3 +237,27 @@ def test_pretrained_weights_are_fetched_through_the_proxy_qgis_is_set_to(tmp_pat
     assert proxy.proxied == ["download.pytorch.org:443"], said[-2000:]
     assert "Could not download the ImageNet weights for resnet18" in said
     assert "WEIGHTS_FILE" in said and "Traceback" not in said
+
+
+def test_pretrained_weights_are_fetched_through_a_socks_proxy_qgis_is_set_to(tmp_path,
+                                                                            rsscn7_small):
+    """A SOCKS5 proxy in QGIS (which urllib cannot use): the download goes through QGIS's
+    network, so the loopback SOCKS proxy records the target, and refuses it."""
+    from conftest import NO_NETWORK, QgisProcess
+    from loopback import SocksRecorder
+
+    qgis = QgisProcess(tmp_path / "profile")
+    with SocksRecorder() as proxy:
+        settings = tmp_path / "profile" / "profiles" / "default" / "QGIS" / "QGIS3.ini"
+        with open(settings, "a", encoding="utf-8") as ini:
+            ini.write(f"\n[proxy]\nproxyEnabled=true\nproxyType=Socks5Proxy\n"
+                      f"proxyHost=127.0.0.1\nproxyPort={proxy.port}\n")
+        qgis.env.update(NO_NETWORK)
+        done, _ = qgis.run("trainclassifier", INPUT_FOLDER=rsscn7_small, BACKBONE=0,
+                           PRETRAINED="true", CHIP_SIZE=32, EPOCHS=1, DEVICE=1,
+                           OUTPUT_FOLDER=tmp_path / "models")
+    said = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert proxy.targets == ["download.pytorch.org:443"], said[-2000:]
+    assert "Could not download the ImageNet weights for resnet18" in said
+    assert "WEIGHTS_FILE" in said and "Traceback" not in said
