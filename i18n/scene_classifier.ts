@@ -131,32 +131,32 @@
   <context>
     <name>SceneClassifierAlgorithm</name>
     <message>
-      <location filename="../algorithms/base.py" line="165" />
+      <location filename="../algorithms/base.py" line="166" />
       <source>a finite number</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="166" />
+      <location filename="../algorithms/base.py" line="167" />
       <source>a whole number</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="174" />
+      <location filename="../algorithms/base.py" line="175" />
       <source>{} must be {}; got {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="172" />
+      <location filename="../algorithms/base.py" line="173" />
       <source>at least {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="173" />
+      <location filename="../algorithms/base.py" line="174" />
       <source>from {} to {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../algorithms/base.py" line="176" />
+      <location filename="../algorithms/base.py" line="177" />
       <source>{} must be one of {}; got {}.</source>
       <translation type="unfinished" />
     </message>
@@ -182,7 +182,7 @@
     </message>
     <message>
       <location filename="../interface/tools.py" />
-      <source>Trains a deep-learning classifier on a folder of labelled image chips in ImageNet layout (&lt;folder&gt;/&lt;class&gt;/*.jpg, or &lt;folder&gt;/images/&lt;class&gt;/*) with transfer learning from a torchvision backbone, and saves a model package.&lt;br&gt;&lt;br&gt;Steps: the chips are read once (unreadable files are skipped and listed), split per class into training and validation, the learning rate is found automatically when 'Learning rate' is 0, then the network is trained with a one-cycle schedule and overhead-imagery augmentation (flips, 90° rotations, mild zoom, brightness, and colour for RGB chips). The epoch with the lowest validation loss is kept. After every epoch a checkpoint is saved, so a cancelled or killed run can continue with 'Resume'.&lt;br&gt;&lt;br&gt;Output: &lt;output folder&gt;/&lt;model name&gt;/ with &lt;model name&gt;.emd (Esri-compatible model definition), &lt;model name&gt;.pth (weights), &lt;model name&gt;.dlpk (the package in one file) and an HTML report (chips, learning-rate curve, epoch table, confusion matrix, per-class precision/recall/F1, validation results). Use the .emd or .dlpk to classify features.&lt;br&gt;&lt;br&gt;Needs PyTorch and torchvision in QGIS's Python.</source>
+      <source>Trains a deep-learning classifier on a folder of labelled image chips in ImageNet layout (&lt;folder&gt;/&lt;class&gt;/*.jpg, or &lt;folder&gt;/images/&lt;class&gt;/*) with transfer learning from a torchvision backbone, and saves a model package.&lt;br&gt;&lt;br&gt;Steps: the chips are read once (unreadable files are skipped and listed), split per class into training and validation, the learning rate is found automatically when 'Learning rate' is empty, then the network is trained with a one-cycle schedule and overhead-imagery augmentation (flips, 90° rotations, mild zoom, brightness, and colour for RGB chips). The epoch with the lowest validation loss is kept. After every epoch a checkpoint is saved, so a cancelled or killed run can continue with 'Resume'.&lt;br&gt;&lt;br&gt;Output: &lt;output folder&gt;/&lt;model name&gt;/ with &lt;model name&gt;.emd (Esri-compatible model definition), &lt;model name&gt;.pth (weights), &lt;model name&gt;.dlpk (the package in one file) and an HTML report (chips, learning-rate curve, epoch table, confusion matrix, per-class precision/recall/F1, validation results). Use the .emd or .dlpk to classify features.&lt;br&gt;&lt;br&gt;Needs PyTorch and torchvision in QGIS's Python.</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -322,7 +322,7 @@
     </message>
     <message>
       <location filename="../interface/tools.py" />
-      <source>Start from a model (optional)</source>
+      <source>Start from a model</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -342,12 +342,12 @@
     </message>
     <message>
       <location filename="../interface/tools.py" />
-      <source>Learning rate (0 = find it)</source>
+      <source>Learning rate (empty = find it)</source>
       <translation type="unfinished" />
     </message>
     <message>
       <location filename="../interface/tools.py" />
-      <source>Peak learning rate of the one-cycle schedule. 0 runs the learning-rate finder first; connect 'Find learning rate' here in a model.</source>
+      <source>Peak learning rate of the one-cycle schedule, e.g. 0.001. Empty (or 0) runs the learning-rate finder first and trains at the rate it suggests; connect 'Find learning rate' here in a model.</source>
       <translation type="unfinished" />
     </message>
     <message>

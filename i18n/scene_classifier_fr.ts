@@ -72,12 +72,16 @@
       <translation>Partir des poids ImageNet</translation>
     </message>
     <message>
+      <source>Start from a model</source>
+      <translation>Partir d'un modèle</translation>
+    </message>
+    <message>
       <source>Epochs</source>
       <translation>Époques</translation>
     </message>
     <message>
-      <source>Learning rate (0 = find it)</source>
-      <translation>Taux d'apprentissage (0 = le trouver)</translation>
+      <source>Learning rate (empty = find it)</source>
+      <translation>Taux d'apprentissage (vide = le trouver)</translation>
     </message>
     <message>
       <source>Stop early</source>

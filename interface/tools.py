@@ -174,7 +174,7 @@ MODEL_CHOICES = (
               "A state dict of the same backbone, e.g. torchvision's ImageNet weights "
               "downloaded on another machine. Use with 'Start from ImageNet weights' off.",
               optional=True, advanced=True, file_filter="PyTorch weights (*.pth *.pt)"),
-    Parameter(ids.INITIAL_MODEL, "Start from a model (optional)", FILE,
+    Parameter(ids.INITIAL_MODEL, "Start from a model", FILE,
               "A package saved by 'Train scene classifier' (.emd or .dlpk) to train further, "
               "e.g. with the chips of a round of 'Suggest features to label': training starts "
               "from its weights, backbone and chip size instead of the choices above. Classes "
@@ -338,7 +338,7 @@ TRAIN = tool(
     "torchvision backbone, and saves a model package.<br><br>"
     "Steps: the chips are read once (unreadable files are skipped and listed), split per "
     "class into training and validation, the learning rate is found automatically when "
-    "'Learning rate' is 0, then the network is trained with a one-cycle schedule and "
+    "'Learning rate' is empty, then the network is trained with a one-cycle schedule and "
     "overhead-imagery augmentation (flips, 90° rotations, mild zoom, brightness, and colour "
     "for RGB chips). The epoch with the lowest validation loss is kept. After every epoch a "
     "checkpoint is saved, so a cancelled or killed run can continue with 'Resume'.<br><br>"
@@ -353,10 +353,11 @@ TRAIN = tool(
                   "Passes over the training chips. Early stopping may end sooner.",
                   TRAINING["epochs"],
                   minimum=1, maximum=10000),
-        Parameter(ids.LEARNING_RATE, "Learning rate (0 = find it)", NUMBER,
-                  "Peak learning rate of the one-cycle schedule. 0 runs the learning-rate "
-                  "finder first; connect 'Find learning rate' here in a model.",
-                  TRAINING["learning_rate"], minimum=0.0, maximum=10.0),
+        Parameter(ids.LEARNING_RATE, "Learning rate (empty = find it)", NUMBER,
+                  "Peak learning rate of the one-cycle schedule, e.g. 0.001. Empty (or 0) runs "
+                  "the learning-rate finder first and trains at the rate it suggests; connect "
+                  "'Find learning rate' here in a model.", optional=True, minimum=0.0,
+                  maximum=10.0),
         Parameter(ids.EARLY_STOPPING, "Stop early", BOOLEAN,
                   "Stop when the validation loss has not improved for 5 epochs (counted after "
                   "the first quarter of the epochs, while the rate still rises).",

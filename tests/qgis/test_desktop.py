@@ -90,6 +90,7 @@ def test_desktop_trains_and_classifies_without_crashing(tmp_path):
                                   "labels": grid["categories"]}
     assert steps["triton_loaded"] is False
     assert "20.0" in steps["number_texts"]  # the validation share, not 20.000000
+    assert "Not set" in steps["number_texts"]  # the learning rate: found, not "0.000000"
     # Plugins > Scene Classifier > Dependencies...: Install runs pip into the profile
     assert steps["menu_icon"]  # Plugins > Scene Classifier > Dependencies... has the icon
     installed = steps["dependencies"]
