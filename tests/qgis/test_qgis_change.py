@@ -151,3 +151,19 @@ def test_bad_inputs_are_refused_with_what_to_do(tmp_path, case, message):
                    "--device", "cpu", "--output", tmp_path / "out.gpkg", *arguments)
     assert done.returncode in (1, 2) and message in done.stderr, done.stderr[-2000:]
     assert "Traceback" not in done.stderr and not (tmp_path / "out.gpkg").exists()
+
+
+def test_two_torchrun_processes_compare_as_one_on_onnxruntime(tmp_path, after):
+    """Each process classifies its share of the cells at both dates; the main one writes
+    the same change layer and matrix as one process (onnxruntime, the ONNX copy)."""
+    common = ["classify-change", "--input-raster", MASSACHUSETTS_TIF, "--input-raster-after",
+              after, "--model", MODEL, "--cell-size", CELL_SIZE, "--device", "cpu",
+              "--engine", "onnxruntime"]
+    one = outputs(run_cli(tmp_path, *common, "--output", tmp_path / "one.gpkg",
+                          "--output-matrix", tmp_path / "one.csv"))
+    two = outputs(run_cli(tmp_path, *common, "--output", tmp_path / "two.gpkg",
+                          "--output-matrix", tmp_path / "two.csv", processes=2))
+    assert (tmp_path / "one.csv").read_text() == (tmp_path / "two.csv").read_text()
+    assert one["CHANGED_COUNT"] == two["CHANGED_COUNT"] == str(len(EDITED))
+    assert [(row["cell_id"], row["Change"]) for row in features(one["OUTPUT"])] == [
+        (row["cell_id"], row["Change"]) for row in features(two["OUTPUT"])]
