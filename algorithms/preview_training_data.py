@@ -29,4 +29,4 @@ class PreviewTrainingData(SceneClassifierAlgorithm):
             self.parameterAsFile(parameters, ids.INPUT_FOLDER, context),
             self.parameterAsInt(parameters, ids.ROWS, context), report, feedback=core_feedback)
         return {ids.OUTPUT_REPORT: report, ids.CLASS_COUNT: len(summary["classes"]),
-                ids.IMAGE_COUNT: sum(summary["class_counts"].values())}
+                ids.IMAGE_COUNT: summary["chips_found"]}

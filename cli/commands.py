@@ -55,7 +55,7 @@ def preview(values: Values, feedback: Feedback) -> dict:
                                     values[ids.OUTPUT_REPORT], feedback=feedback)
     return {ids.OUTPUT_REPORT: values[ids.OUTPUT_REPORT],
             ids.CLASS_COUNT: len(summary["classes"]),
-            ids.IMAGE_COUNT: sum(summary["class_counts"].values())}
+            ids.IMAGE_COUNT: summary["chips_found"]}
 
 
 def classify(values: Values, feedback: Feedback) -> dict:

@@ -34,7 +34,7 @@ from .data.training_data import (
 )
 from .errors import ArgumentError, DataError
 from .inference.classifier import ClassifyOptions, RasterClassifier
-from .inference.predictor import best_class
+from .inference.predictor import best_class, labels_present
 from .models.backbones import BACKBONES, DEFAULT_BACKBONE
 from .packages.read import ModelPackage, load_package
 from .packages.write import PackagePaths
@@ -60,10 +60,13 @@ def prepare_data(path: str | list[str], class_mapping: None = None, chip_size: i
                  feedback: Feedback | None = None,
                  chip_storage: str | None = None) -> TrainingData:
     """arcgis.learn's prepare_data for chip folders in ImageNet layout (``dataset_type``
-    "Imagenet") or ArcGIS Pro's Labeled Tiles exports ("Labeled_Tiles"): read, split and
-    ready to train. ``path`` is a folder or a list of folders. ``val_split_pct`` is the
-    fraction kept for validation, as in arcgis.learn (0.1 = 10 %, its default); the split
-    is stratified by class unless ``stratify`` is False (a plain seeded random split).
+    "Imagenet") or ArcGIS Pro's Labeled Tiles exports ("Labeled_Tiles"), and for chips of
+    several labels each: a folder with a labels.csv (image path, labels joined by ';', '|',
+    ',' or a space) or a Multi-labeled Tiles export ("MultiLabeled_Tiles"; data.multi_label
+    is then True): read, split and ready to train. ``path`` is a folder or a list of
+    folders. ``val_split_pct`` is the fraction kept for validation, as in arcgis.learn (0.1
+    = 10 %, its default); the split is stratified by class unless ``stratify`` is False (a
+    plain seeded random split; always, with several labels a chip).
     ``working_dir`` is where save() puts its models/ folder (default: the data folder).
     ``transforms`` None augments the chips as the tools do (core.data.augment), False not
     at all; fastai transforms cannot run here (noted). ``resize_to`` (pixels, at least
@@ -101,28 +104,35 @@ def prepare_data(path: str | list[str], class_mapping: None = None, chip_size: i
     return data
 
 
-DATASET_TYPES = {"imagenet": "Imagenet", "labeled_tiles": "Labeled_Tiles"}
+DATASET_TYPES = {"imagenet": "Imagenet", "labeled_tiles": "Labeled_Tiles",
+                 "multilabeled_tiles": "MultiLabeled_Tiles"}
 
 
 def check_dataset_type(dataset_type: str | None, folders: list[str]) -> None:
     """Refuse a dataset_type Scene Classifier does not read, or one the folders are not."""
     from .data.labeled_tiles import is_labeled_tiles
+    from .data.multi_label import is_multi_label
 
     if dataset_type is None:
         return
     kind = DATASET_TYPES.get(str(dataset_type).lower())
     if kind is None:
         raise DataError(f"dataset_type '{dataset_type}' is not supported: Scene Classifier "
-                        "reads folders of chips by class (dataset_type='Imagenet') and ArcGIS "
-                        "Pro's Labeled Tiles exports (dataset_type='Labeled_Tiles').")
+                        "reads folders of chips by class (dataset_type='Imagenet', also with a "
+                        "labels.csv of several labels a chip), ArcGIS Pro's Labeled Tiles "
+                        "exports (dataset_type='Labeled_Tiles') and Multi-labeled Tiles exports "
+                        "(dataset_type='MultiLabeled_Tiles').")
     for folder in folders:
-        if (kind == "Labeled_Tiles") != is_labeled_tiles(folder):
+        if kind == "MultiLabeled_Tiles" and not is_multi_label(folder):
+            raise DataError(f"dataset_type is 'MultiLabeled_Tiles' but {folder} is no "
+                            "Multi-labeled Tiles export (its esri_accumulated_stats.json says "
+                            "MetaDataMode MultiLabeled_Tiles) and has no labels.csv. Give the "
+                            "dataset_type of the folder, or leave it out.")
+        if kind != "MultiLabeled_Tiles" and (kind == "Labeled_Tiles") != is_labeled_tiles(folder):
             found = "a Labeled Tiles export" if kind != "Labeled_Tiles" else \
                 "no Labeled Tiles export (images/ with labels/*.xml)"
             raise DataError(f"dataset_type is '{kind}' but {folder} is {found}. Give the "
                             "dataset_type of the folder, or leave it out.")
-
-
 
 
 class FeatureClassifier(TrainingRun):
@@ -348,7 +358,8 @@ class FeatureClassifier(TrainingRun):
     def predict(self, image: str | np.ndarray, visualize: bool = False) -> tuple:
         """(class name, confidence) for a file path or a (bands, H, W) array; with
         ``visualize``, (class name, confidence, figure): the chip captioned with its class,
-        also shown inline in Jupyter."""
+        also shown inline in Jupyter. A multi-label model gives (its labels present, their
+        scores), likeliest first, as lists."""
         predictor = self.predictor()
         package = predictor.package
         array = _read_chip(image) if isinstance(image, (str, os.PathLike)) else \
@@ -359,29 +370,46 @@ class FeatureClassifier(TrainingRun):
             raise DataError(f"The model takes {package.band_count} bands, the image has "
                             f"{array.shape[0]}.")
         chip = fit_chip(array, package.chip_size, package.resize_to)[np.newaxis]
-        best = best_class(predictor.probabilities(chip)[0])
+        scores = predictor.probabilities(chip)[0]
+        best = best_class(scores)
         if best is None:
             raise DataError("The model's output for this image is not a number (NaN or "
                             "infinite): the model is damaged; train or save it again.")
-        name, confidence = self.classes[best[0]], best[1]
+        if package.multi_label:
+            present = labels_present(scores, np.asarray(package.thresholds))
+            name = [self.classes[label] for label in present]
+            confidence = [float(scores[label]) for label in present]
+            caption = package.label_delimiter.join(name) or "(no label)"
+        else:
+            name, confidence = self.classes[best[0]], best[1]
+            caption = f"{name} ({confidence:.0%})"
         if not visualize:
             return name, confidence
-        figure = figures.chip_grid_figure([(array, f"{name} ({confidence:.0%})")], ncols=1)
+        figure = figures.chip_grid_figure([(array, caption)], ncols=1)
         _display(figure)
         return name, confidence, figure
 
     def classify(self, raster: str, geometries: Iterable[bytes | None],
                  options: ClassifyOptions | None = None,
                  ) -> Iterator[tuple[str | None, float | None]]:
-        """(class name or None, confidence or None) per WKB geometry, from the raster under it.
+        """(class name or None, confidence or None) per WKB geometry, from the raster under it
+        (a multi-label model: its labels present joined by its delimiter, likeliest first, and
+        the likeliest one's score).
 
         Geometries are in the raster's CRS unless ``options.geometry_crs`` says otherwise.
         """
         options = options or ClassifyOptions(device=self.device_name)
         classifier = RasterClassifier(self._current_package(), raster, options, self.feedback)
+        package = classifier.package
         for prediction in classifier.classify(geometries):
-            name = None if prediction.class_index is None else self.classes[prediction.class_index]
-            yield name, prediction.confidence
+            if prediction.class_index is None:
+                yield None, None
+            elif package.multi_label:  # the labels present, likeliest first, joined
+                present = labels_present(prediction.probabilities, classifier.thresholds)
+                yield package.label_delimiter.join(self.classes[i] for i in present), \
+                    prediction.confidence
+            else:
+                yield self.classes[prediction.class_index], prediction.confidence
 
 
 def _check_same_shape(package: ModelPackage, data: TrainingData) -> None:

@@ -192,7 +192,7 @@
     </message>
     <message>
       <location filename="../interface/tools.py" />
-      <source>Chips in ImageNet layout: &lt;folder&gt;/&lt;class&gt;/*.jpg or &lt;folder&gt;/images/&lt;class&gt;/*.jpg (class names are the sub-folder names), or an ArcGIS Pro Labeled Tiles export (images/ with labels/; its class values, names and colours are kept in the model). jpg, png, bmp and tif (any band count, 8 or 16 bit) are read; chips with another band count or data type than the first one are skipped and named in the log.</source>
+      <source>Chips in ImageNet layout: &lt;folder&gt;/&lt;class&gt;/*.jpg or &lt;folder&gt;/images/&lt;class&gt;/*.jpg (class names are the sub-folder names), or an ArcGIS Pro Labeled Tiles export (images/ with labels/; its class values, names and colours are kept in the model). Chips with several labels each: a folder with a labels.csv (a row per chip: its image path relative to the folder and its labels joined by ';', '|', ',' or a space), or a Multi-labeled Tiles export; the model then gives each label its own score. jpg, png, bmp and tif (any band count, 8 or 16 bit) are read; chips with another band count or data type than the first one are skipped and named in the log.</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -722,6 +722,16 @@
     </message>
     <message>
       <location filename="../interface/tools.py" />
+      <source>Score threshold (multi-label models; 0 = the model's)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
+      <source>For a model of several labels a chip (trained on a labels.csv or a Multi-labeled Tiles export): a label is written where its score (0 to 1) reaches this. 0 uses each label's own threshold, chosen in training. Such a model writes the labels present, likeliest first, joined as in training (e.g. 'residential;trees'), in the class label field, and one score field per label.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../interface/tools.py" />
       <source>Test-time augmentation</source>
       <translation type="unfinished" />
     </message>
@@ -947,12 +957,12 @@
     </message>
     <message>
       <location filename="../interface/tools.py" />
-      <source>Measures a trained model against ground truth, with the accuracy measures remote sensing reports: overall accuracy, Cohen's kappa, per-class producer's accuracy (recall), user's accuracy (precision) and F1, macro F1 and the confusion matrix.&lt;br&gt;&lt;br&gt;Give the ground truth in one of two ways, not both:&lt;br&gt;1. 'Folder of labelled chips' alone: chips in ImageNet layout, e.g. from 'Export training chips'; or&lt;br&gt;2. 'Input raster', 'Labelled features' and 'Truth field' together: the features are classified in place from the raster, with the chip options of 'Classify objects'.&lt;br&gt;Both give the same numbers for the same chips.&lt;br&gt;&lt;br&gt;Truth values that are not classes of the model are reported, not counted. Output: an HTML report (confusion matrix, per-class table, misclassified chips), the confusion matrix as CSV (truth classes as rows, predicted as columns) and, for features, optionally the misclassified features with truth, prediction and confidence.&lt;br&gt;&lt;br&gt;Needs PyTorch (with torchvision) or onnxruntime in QGIS's Python.</source>
+      <source>Measures a trained model against ground truth, with the accuracy measures remote sensing reports: overall accuracy, Cohen's kappa, per-class producer's accuracy (recall), user's accuracy (precision) and F1, macro F1 and the confusion matrix.&lt;br&gt;&lt;br&gt;Give the ground truth in one of two ways, not both:&lt;br&gt;1. 'Folder of labelled chips' alone: chips in ImageNet layout, e.g. from 'Export training chips'; or&lt;br&gt;2. 'Input raster', 'Labelled features' and 'Truth field' together: the features are classified in place from the raster, with the chip options of 'Classify objects'.&lt;br&gt;Both give the same numbers for the same chips.&lt;br&gt;&lt;br&gt;Truth values that are not classes of the model are reported, not counted. Output: an HTML report (confusion matrix, per-class table, misclassified chips), the confusion matrix as CSV (truth classes as rows, predicted as columns) and, for features, optionally the misclassified features with truth, prediction and confidence.&lt;br&gt;&lt;br&gt;A model of several labels a chip is measured label by label, each at its threshold: precision, recall and F1 per label, micro and macro F1, the Hamming loss and the share of samples with all labels right (as 'Overall accuracy'; 'Cohen's kappa' is the labels' mean); the CSV gives each label's true and false positives and negatives.&lt;br&gt;&lt;br&gt;Needs PyTorch (with torchvision) or onnxruntime in QGIS's Python.</source>
       <translation type="unfinished" />
     </message>
     <message>
       <location filename="../interface/tools.py" />
-      <source>Way 1 (alone): chips in ImageNet layout, &lt;folder&gt;/&lt;class&gt;/* or &lt;folder&gt;/images/&lt;class&gt;/*.</source>
+      <source>Way 1 (alone): chips in ImageNet layout, &lt;folder&gt;/&lt;class&gt;/* or &lt;folder&gt;/images/&lt;class&gt;/* (several labels a chip: a labels.csv or a Multi-labeled Tiles export).</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -967,7 +977,7 @@
     </message>
     <message>
       <location filename="../interface/tools.py" />
-      <source>Text or integer field holding each feature's true class.</source>
+      <source>Text or integer field holding each feature's true class (for a model of several labels a chip, its labels joined as in training, e.g. 'residential;trees').</source>
       <translation type="unfinished" />
     </message>
     <message>

@@ -74,7 +74,8 @@ SETTINGS = {
     ids.MAX_CELLS: "max_cells", ids.CLASS_LABEL_FIELD: "label_field",
     ids.CLASS_VALUE_FIELD: "value_field", ids.CONFIDENCE_FIELD: "confidence_field",
     ids.ENGINE: "engine", ids.TEST_TIME_AUGMENTATION: "tta",
-    ids.MIN_CONFIDENCE: "min_confidence", ids.COUNT: "count", ids.MEASURE: "measure",
+    ids.MIN_CONFIDENCE: "min_confidence", ids.SCORE_THRESHOLD: "score_threshold",
+    ids.COUNT: "count", ids.MEASURE: "measure",
     ids.MIN_DISTANCE: "min_distance", ids.MIN_CHANGE_CONFIDENCE: "min_change_confidence",
     ids.OUTPUT: "output", ids.OUTPUT_MATRIX: "matrix",
     ids.OUTPUT_FOLDER: "output_folder", ids.OUTPUT_REPORT: "report_path",
@@ -110,7 +111,10 @@ INPUT_FOLDER = Parameter(
     ids.INPUT_FOLDER, "Folder of labelled chips", FOLDER,
     "Chips in ImageNet layout: <folder>/<class>/*.jpg or <folder>/images/<class>/*.jpg "
     "(class names are the sub-folder names), or an ArcGIS Pro Labeled Tiles export (images/ "
-    "with labels/; its class values, names and colours are kept in the model). jpg, png, bmp "
+    "with labels/; its class values, names and colours are kept in the model). Chips with "
+    "several labels each: a folder with a labels.csv (a row per chip: its image path relative "
+    "to the folder and its labels joined by ';', '|', ',' or a space), or a Multi-labeled "
+    "Tiles export; the model then gives each label its own score. jpg, png, bmp "
     "and tif (any band count, 8 or 16 bit) are read; chips with another band count or data "
     "type than the first one are skipped and named in the log.")
 
@@ -291,6 +295,15 @@ def classify_parameters(extent_help: str) -> tuple[Parameter, ...]:
                   "grey, and left empty (NoData) in the class map. 0 gives every feature its "
                   "most probable class.", CLASSIFYING["min_confidence"], minimum=0.0,
                   maximum=1.0, decimals=2, advanced=True),
+        Parameter(ids.SCORE_THRESHOLD, "Score threshold (multi-label models; 0 = the model's)",
+                  NUMBER,
+                  "For a model of several labels a chip (trained on a labels.csv or a "
+                  "Multi-labeled Tiles export): a label is written where its score (0 to 1) "
+                  "reaches this. 0 uses each label's own threshold, chosen in training. Such "
+                  "a model writes the labels present, likeliest first, joined as in training "
+                  "(e.g. 'residential;trees'), in the class label field, and one score field "
+                  "per label.", CLASSIFYING["score_threshold"], minimum=0.0, maximum=1.0,
+                  decimals=2, advanced=True),
         TEST_TIME_AUGMENTATION)
 
 
@@ -560,19 +573,25 @@ EVALUATE = tool(
     "Truth values that are not classes of the model are reported, not counted. Output: an "
     "HTML report (confusion matrix, per-class table, misclassified chips), the confusion "
     "matrix as CSV (truth classes as rows, predicted as columns) and, for features, "
-    "optionally the misclassified features with truth, prediction and confidence."
+    "optionally the misclassified features with truth, prediction and confidence.<br><br>"
+    "A model of several labels a chip is measured label by label, each at its threshold: "
+    "precision, recall and F1 per label, micro and macro F1, the Hamming loss and the share "
+    "of samples with all labels right (as 'Overall accuracy'; 'Cohen's kappa' is the labels' "
+    "mean); the CSV gives each label's true and false positives and negatives."
     + ENGINE_NOTE,
     "engine",
     (MODEL,
      Parameter(ids.INPUT_FOLDER, "Folder of labelled chips", FOLDER,
                "Way 1 (alone): chips in ImageNet layout, <folder>/<class>/* or "
-               "<folder>/images/<class>/*.", optional=True),
+               "<folder>/images/<class>/* (several labels a chip: a labels.csv or a "
+               "Multi-labeled Tiles export).", optional=True),
      Parameter(INPUT_RASTER.name, INPUT_RASTER.label, RASTER, INPUT_RASTER.help, optional=True),
      labelled_features("Way 2, with 'Input raster' and 'Truth field': features classified in "
                        "place.", optional=True),
      Parameter(ids.TRUTH_FIELD, "Truth field", FIELD,
-               "Text or integer field holding each feature's true class.", optional=True,
-               parent=ids.INPUT_FEATURES))
+               "Text or integer field holding each feature's true class (for a model of "
+               "several labels a chip, its labels joined as in training, e.g. "
+               "'residential;trees').", optional=True, parent=ids.INPUT_FEATURES))
     + chip_parameters("Only features intersecting this extent are evaluated, and only the "
                       "raster inside it is read. Any CRS; empty = everything.")
     + engine_parameters()

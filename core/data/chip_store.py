@@ -127,7 +127,8 @@ class StreamedChips:
 
 class _Streamed:
     """The torch Dataset view of StreamedChips (picklable for worker processes); a chip that
-    no longer reads gets the label -1, which the loss ignores."""
+    no longer reads gets the label -1 (with several labels a row of -1), which the loss
+    ignores."""
 
     def __init__(self, chips: StreamedChips, labels: torch.Tensor | None) -> None:
         self.chips = chips
@@ -136,9 +137,12 @@ class _Streamed:
     def __len__(self) -> int:
         return len(self.chips)
 
-    def __getitem__(self, index: int) -> tuple[torch.Tensor, int]:
+    def __getitem__(self, index: int) -> tuple[torch.Tensor, object]:
         chip, ok = self.chips.decode(index)
-        return chip, int(self.labels[index]) if ok and self.labels is not None else -1
+        if self.labels is None or self.labels.dim() == 1:
+            return chip, int(self.labels[index]) if ok and self.labels is not None else -1
+        return chip, self.labels[index] if ok else -self.labels[index].new_ones(
+            self.labels.shape[1])  # several labels: a row of -1
 
 
 def chip_batches(images: torch.Tensor | StreamedChips, labels: torch.Tensor | None,

@@ -79,21 +79,28 @@ def read_labeled_tiles(folder: str) -> LabeledTiles:
 
 def read_label(path: str) -> str | None:
     """The class value of a tile's label file (the first object's name), or None where the
-    file is missing, names none, or is not a small label without a DTD (label files are data
-    from anywhere: a document type could declare entities that expand without bound)."""
+    file is missing or names none (label_names)."""
+    names = label_names(path)
+    return names[0] if names else None
+
+
+def label_names(path: str) -> list[str]:
+    """The names of the objects of a tile's label file (class values), in order; none where
+    the file is missing or is not a small label without a DTD (label files are data from
+    anywhere: a document type could declare entities that expand without bound)."""
     try:
         with open(path, "rb") as file:
             data = file.read(MAX_LABEL_BYTES + 1)
     except OSError:
-        return None
+        return []
     if len(data) > MAX_LABEL_BYTES or b"<!DOCTYPE" in data.upper():
-        return None
+        return []
     try:
         root = ET.fromstring(data)  # nosec B314: bounded and without a DTD (checked above)
     except ET.ParseError:
-        return None
-    name = root.findtext("object/name")
-    return name.strip() if name and name.strip() else None
+        return []
+    return [name.strip() for name in (item.findtext("name") for item in root.iter("object"))
+            if name and name.strip()]
 
 
 def export_classes(folder: str) -> list[dict]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import os
-from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from .imagery import (
     training_chip,
 )
 from .labeled_tiles import is_labeled_tiles, read_labeled_tiles
+from .multi_label import is_multi_label, read_label_sets
 from .normalization import Normalization
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ class FolderScan:
     folders: list[str]
     classes: list[str]
     paths: list[str]
-    labels: list[int]
+    labels: list[int] | np.ndarray  # class indices; several labels: (chips, classes) 0/1
     ignored_files: int = 0
     repeated_files: int = 0  # found again through a repeated folder or a link: used once
     repeated_classes: list[str] = field(default_factory=list)  # classes made only of those
@@ -64,11 +64,35 @@ class FolderScan:
     unlabelled_tiles: int = 0  # Labeled Tiles images without a label file: left out
     outside: list[str] = field(default_factory=list)  # folder links leaving them: not walked
     special_files: int = 0  # FIFOs, devices and sockets with an image's name: left out
+    delimiter: str | None = None  # several labels a chip: how they were joined
+
+    @property
+    def multi_label(self) -> bool:
+        """Whether chips have several labels each."""
+        return self.delimiter is not None
 
     def class_counts(self) -> dict[str, int]:
-        """{class name: image files found}, in the order of ``classes``."""
-        counts = Counter(self.labels)
-        return {name: counts.get(index, 0) for index, name in enumerate(self.classes)}
+        """{class name: image files found (with that label)}, in the order of ``classes``."""
+        return dict(zip(self.classes, label_counts(self.labels, len(self.classes))))
+
+    def names(self, index: int) -> list[str]:
+        """The class of image ``index`` (a list of one), or its labels."""
+        if self.multi_label:
+            return [name for name, has in zip(self.classes, self.labels[index]) if has > 0]
+        return [self.classes[self.labels[index]]]
+
+    def label_text(self, index: int) -> str:
+        """The class of image ``index``, or its labels joined by their delimiter."""
+        return (self.delimiter or "").join(self.names(index))
+
+
+def label_counts(labels: object, class_count: int) -> list[int]:
+    """How many chips have each class: of class indices, or of rows of 0/1 (several labels;
+    -1, a chip that no longer reads, is no label)."""
+    values = np.asarray(labels)
+    if values.ndim == 2:
+        return [int(n) for n in (values > 0).sum(axis=0)]
+    return [int(n) for n in np.bincount(values.astype(np.int64), minlength=class_count)]
 
 
 def split_folder_list(folder: str | Sequence[str],
@@ -141,6 +165,9 @@ def scan_folders(folders: Sequence[str], for_training: bool = True) -> FolderSca
             raise DataError(f"Input folder does not exist: {folder}. {LAYOUT_HINT}")
         if not os.listdir(folder):
             raise DataError(f"Input folder is empty: {folder}. {LAYOUT_HINT}")
+    if any(is_multi_label(folder) for folder in folders):
+        return _scan_multi_label(folders, for_training)
+    for folder in folders:
         if is_labeled_tiles(folder):
             tiles = read_labeled_tiles(folder)
             unlabelled += len(tiles.unlabelled)
@@ -186,6 +213,46 @@ def scan_folders(folders: Sequence[str], for_training: bool = True) -> FolderSca
     scan = FolderScan(list(folders), classes, paths, labels, ignored, repeated, only_repeats,
                       {name: exported[name] for name in classes if name in exported},
                       unlabelled, outside, special)
+    if for_training:
+        _check_class_sizes(scan.class_counts(), "image files")
+    return scan
+
+
+def _scan_multi_label(folders: Sequence[str], for_training: bool) -> FolderScan:
+    """The chips of multi-label folders (core.data.multi_label), all of them such; classes
+    are every label used, sorted; a chip's labels are a row of 0/1."""
+    plain = [folder for folder in folders if not is_multi_label(folder)]
+    if plain:
+        raise DataError(f"{plain[0]} has one class per chip, the other folders several "
+                        "(a labels.csv or a Multi-labeled Tiles export): train on folders of "
+                        "one kind.")
+    sets = [read_label_sets(folder) for folder in folders]
+    delimiters = {found.delimiter for found in sets}
+    paths, names, exported, seen, repeated, unlabelled = [], [], {}, set(), 0, 0
+    for found in sets:
+        _merge_exported(exported, found.entries, found.paths[0] if found.paths else "")
+        unlabelled += len(found.unlabelled)
+        for path, labels in zip(found.paths, found.labels):
+            if os.path.realpath(path) in seen:
+                repeated += 1
+                continue
+            seen.add(os.path.realpath(path))
+            paths.append(path)
+            names.append(labels)
+    classes = sorted({name for labels in names for name in labels})
+    if for_training and len(classes) < 2:
+        raise DataError(f"Found {len(classes)} label ({', '.join(classes)}) in "
+                        f"{', '.join(folders)}; a classifier needs at least 2.")
+    if not paths:
+        raise DataError(f"No labelled chips found in {', '.join(folders)}.")
+    index = {name: number for number, name in enumerate(classes)}
+    rows = np.zeros((len(paths), len(classes)), np.float32)
+    for row, labels in enumerate(names):
+        rows[row, [index[name] for name in labels]] = 1.0
+    scan = FolderScan(list(folders), classes, paths, rows, repeated_files=repeated,
+                      exported_classes={name: exported[name] for name in classes
+                                        if name in exported},
+                      unlabelled_tiles=unlabelled, delimiter=sorted(delimiters)[0])
     if for_training:
         _check_class_sizes(scan.class_counts(), "image files")
     return scan
@@ -268,6 +335,12 @@ class TrainingData:
     augment: bool = True  # whether training chips are augmented (core.data.augment)
     working_dir: str | None = None  # where the notebook's save() puts models/ (default folders[0])
     resize_to: int | None = None  # arcgis.learn's: images resized to it, then cropped to chip_size
+    label_delimiter: str | None = None  # several labels a chip (rows of 0/1): how joined
+
+    @property
+    def multi_label(self) -> bool:
+        """Whether each chip has several labels (its labels a row of 0/1 over the classes)."""
+        return self.label_delimiter is not None
 
     @property
     def c(self) -> int:
@@ -293,8 +366,8 @@ class TrainingData:
         definition."""
         import torch
 
-        counts = torch.bincount(torch.cat([self.all_train_labels, self.valid_labels]),
-                                minlength=len(self.classes))
+        counts = label_counts(torch.cat([self.all_train_labels, self.valid_labels]).numpy(),
+                              len(self.classes))
         return {
             "folders": self.folders,
             "classes": self.classes,
@@ -307,6 +380,7 @@ class TrainingData:
             "resize_to": self.resize_to,
             "cell_sizes": self.cell_sizes,
             "skipped": [list(item) for item in self.skipped],
+            "label_delimiter": self.label_delimiter,
         }
 
     def show_batch(self, rows: int = 2) -> Figure | None:
@@ -321,8 +395,15 @@ class TrainingData:
         rng = np.random.default_rng(self.seed if seed is None else seed)
         picks = rng.choice(len(self.train_labels), size=min(count, len(self.train_labels)),
                            replace=False)
-        return [(self.train_images[i].numpy(), self.classes[int(self.train_labels[i])])
+        return [(self.train_images[i].numpy(), self.label_text(self.train_labels[i]))
                 for i in picks]
+
+    def label_text(self, label: torch.Tensor) -> str:
+        """A chip's label as text: its class, or its classes joined by the delimiter."""
+        if not self.multi_label:
+            return self.classes[int(label)]
+        return self.label_delimiter.join(name for name, present in zip(self.classes, label)
+                                         if present > 0)
 
 
 def check_resize_to(resize_to: int | None, chip_size: int) -> None:
@@ -395,7 +476,9 @@ def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_p
         feedback.log(f"Warning: {scan.repeated_files} image files were found a second time "
                      "(a folder given twice, or a linked folder) and are used once, so that no "
                      f"chip lands in both training and validation{dropped}.")
-    train_index, valid_index = stratified_split(scan.labels, val_split_pct, seed, stratify)
+    train_index, valid_index = stratified_split(
+        np.zeros(len(scan.paths)) if scan.multi_label else scan.labels, val_split_pct, seed,
+        stratify and not scan.multi_label)
     first_path, first = _first_readable(scan.paths, np.concatenate([train_index, valid_index]))
     mine = train_index[rank()::world_size()]  # the training files this process decodes
     order = np.concatenate([mine, valid_index])
@@ -415,11 +498,12 @@ def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_p
         more = f" … and {len(shares.skipped) - 5} more" if len(shares.skipped) > 5 else ""
         feedback.log(f"Skipped {len(shares.skipped)} files: {shown}{more}")
     _check_class_sizes(
-        dict(zip(scan.classes, np.bincount(np.concatenate([shares.labels, shares.valid_labels]),
-                                           minlength=len(scan.classes)))),
+        dict(zip(scan.classes, label_counts(np.concatenate([shares.labels, shares.valid_labels]),
+                                            len(scan.classes)))),
         "images", f" Skipped {len(shares.skipped)} files that could not be used."
         if shares.skipped else "")
-    untrained = sorted(set(scan.classes) - {scan.classes[i] for i in shares.labels})
+    untrained = [name for name, count in zip(scan.classes, label_counts(
+        shares.labels, len(scan.classes))) if not count]
     if untrained:
         raise DataError(f"No readable training chips left in: {', '.join(untrained)} (their "
                         "other chips were set aside for validation). Add images to these "
@@ -440,7 +524,8 @@ def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_p
         train_images, valid_images = decoded.images[:n_train], decoded.images[n_mine:]
     import torch
 
-    labels_tensor = torch.from_numpy(labels.astype(np.int64))
+    labels_tensor = torch.from_numpy(labels.astype(np.float32 if scan.multi_label else
+                                                 np.int64))
     return TrainingData(
         classes=scan.classes, train_images=train_images, train_labels=labels_tensor[:n_train],
         valid_images=valid_images, valid_labels=labels_tensor[n_mine:],
@@ -449,7 +534,8 @@ def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_p
         skipped=shares.skipped, seed=seed,
         chip_store=ChipStore(store.place, len(labels) * chip_bytes // len(order), store.budget),
         cell_sizes=training_cell_sizes(folders, resize_to or chip_size), resize_to=resize_to,
-        shared_train_labels=shares.kept_labels(n_train), exported_classes=scan.exported_classes)
+        shared_train_labels=shares.kept_labels(n_train), exported_classes=scan.exported_classes,
+        label_delimiter=scan.delimiter)
 
 
 @dataclass
@@ -504,8 +590,8 @@ class _TrainingShares:
             return None
         import torch
 
-        return torch.from_numpy(np.concatenate([labels[:each] for labels, _, _ in self.parts])
-                                .astype(np.int64))
+        labels = np.concatenate([labels[:each] for labels, _, _ in self.parts])
+        return torch.from_numpy(labels if labels.ndim == 2 else labels.astype(np.int64))
 
 
 def process_batch_size(batch_size: int) -> int:

@@ -53,6 +53,11 @@ def scaled(probabilities: np.ndarray, temperature: float) -> np.ndarray:
                    / temperature).astype(np.float32)
 
 
+def sigmoid(logits: np.ndarray) -> np.ndarray:
+    """Element-wise logistic function, in float64 (each label of a multi-label model)."""
+    return 1.0 / (1.0 + np.exp(-np.asarray(logits, np.float64)))
+
+
 def softmax(logits: np.ndarray) -> np.ndarray:
     """Row-wise softmax, in float64."""
     shifted = np.exp(logits.astype(np.float64) - logits.max(axis=1, keepdims=True))

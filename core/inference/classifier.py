@@ -5,6 +5,7 @@ per input geometry in the input's order, in bounded memory.
 
 from __future__ import annotations
 
+import math
 import os
 from array import array
 from collections import Counter
@@ -41,6 +42,7 @@ class ClassifyOptions(ChipOptions):
     engine: str = "auto"  # core.engines: auto, torch or onnxruntime
     workers: int | None = None  # chip-reading threads; 0 = read between batches; None = auto
     min_confidence: float = 0.0  # below it a feature is UNKNOWN_LABEL; 0 = off
+    score_threshold: float = 0.0  # a multi-label model's labels: at least this; 0 = its own
 
 
 @dataclass
@@ -79,6 +81,13 @@ class ClassSummary:
         if class_index is not None:
             self.counts[class_index] += 1
             self.areas[class_index] += area
+
+    def count_labels(self, status: Status, labels: Iterable[int], area: float) -> None:
+        """Count one feature of a multi-label model: its outcome, and each label it has."""
+        self.statuses[status] += 1
+        for label in labels:
+            self.counts[int(label)] += 1
+            self.areas[int(label)] += area
 
     def rows(self) -> list[dict]:
         """One row per class, and one for Unknown (no class value) where a minimum confidence
@@ -136,6 +145,13 @@ class RasterClassifier:
             if isinstance(model, str) else model
         for note in self.package.notes:
             self.feedback.log(note)
+        if not 0 <= options.score_threshold <= 1:
+            raise DataError(f"{setting('score_threshold')} must be from 0 (the model's own "
+                            f"thresholds) to 1, got {options.score_threshold}.")
+        if self.package.multi_label and options.min_confidence:
+            raise DataError(f"{self.package.path} gives each label its own score: leave "
+                            f"{setting('min_confidence')} at 0 and set "
+                            f"{setting('score_threshold')} instead.")
         if options.min_confidence and UNKNOWN_LABEL in self.package.classes:
             raise DataError(f"{self.package.path} has a class named '{UNKNOWN_LABEL}', the label "
                             f"{setting('min_confidence')} gives features below it: leave "
@@ -171,6 +187,14 @@ class RasterClassifier:
     def classes(self) -> list[str]:
         """The model's class names, in the network's output order."""
         return self.package.classes
+
+    @property
+    def thresholds(self) -> np.ndarray:
+        """A multi-label model's threshold per label: the score threshold asked for, else
+        the model's own."""
+        if self.options.score_threshold:
+            return np.full(len(self.classes), self.options.score_threshold)
+        return np.asarray(self.package.thresholds)
 
     @property
     def class_values(self) -> list[int]:
@@ -223,6 +247,7 @@ class Results:
     confidences: array
     statuses: array
     areas: array
+    scores: np.ndarray | None = None  # a multi-label model's: (features, labels), NaN: none
 
     def status(self, index: int) -> Status:
         """The Status of feature ``index``."""
@@ -242,9 +267,13 @@ def classify_all(classifier: RasterClassifier, geometries: Iterable[bytes | None
     if share is not None:
         geometries = (wkb for index, wkb in enumerate(geometries) if index in share)
     codes, confidences, kinds, areas = array("i"), array("d"), array("b"), array("d")
-    lowest = classifier.options.min_confidence
+    scores = array("f") if classifier.package.multi_label else None
+    lowest, labels = classifier.options.min_confidence, len(classifier.classes)
     for prediction in classifier.classify(geometries, len(share) if share else total,
                                           keep_chips=heatmap is not None):
+        if scores is not None:
+            scores.extend(prediction.probabilities if prediction.class_index is not None
+                          else [math.nan] * labels)
         if heatmap is not None and prediction.class_index is not None:
             heatmap.add(prediction.chip, prediction.class_index, prediction.window)
         if prediction.status is Status.OUTSIDE_EXTENT:
@@ -260,14 +289,20 @@ def classify_all(classifier: RasterClassifier, geometries: Iterable[bytes | None
     if heatmap is not None:
         heatmap.flush()
     if share is not None:
-        parts = distributed.all_gather((codes, confidences, kinds, areas))
+        parts = distributed.all_gather((codes, confidences, kinds, areas, scores))
         codes, confidences, kinds, areas = (sum((part[i] for part in parts[1:]), parts[0][i])
                                             for i in range(4))
+        scores = None if scores is None else sum((part[4] for part in parts[1:]), parts[0][4])
     summary = classifier.summary()
     summary.unknown = lowest > 0
-    for code, kind, area in zip(codes, kinds, areas):
+    table = None if scores is None else np.frombuffer(scores, np.float32).reshape(-1, labels)
+    present = None if table is None else table >= classifier.thresholds
+    for index, (code, kind, area) in enumerate(zip(codes, kinds, areas)):
+        if present is not None and code >= 0:  # each label present counts
+            summary.count_labels(statuses[kind], np.flatnonzero(present[index]), area)
+            continue
         summary.count(statuses[kind], code if code >= 0 or code == UNKNOWN else None, area)
-    return Results(summary, codes, confidences, kinds, areas)
+    return Results(summary, codes, confidences, kinds, areas, table)
 
 
 def _prediction(feature: FeatureChip) -> Prediction:

@@ -17,7 +17,7 @@ from ..errors import DependencyError, DeviceError, ModelPackageError, setting
 from ..packages.read import ModelPackage
 from ..runtime import dependencies
 from . import onnx_session
-from .calibration import softmax
+from .calibration import sigmoid, softmax
 from .explain import network_heatmaps, occlusion
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ class TorchEngine:
         from ..runtime.devices import DeviceModel
 
         self.network = DeviceModel(package.build_model(), device, package.chip_size,
-                                   package.normalization)
+                                   package.normalization, package.multi_label)
         self.tta, self.temperature = tta, package.temperature
 
     @property
@@ -125,7 +125,7 @@ class OnnxEngine:
                 "Install PyTorch, or add the copy where PyTorch is installed (save the model "
                 "again with this version of Scene Classifier).")
         self.normalization, self.tta = package.normalization, tta
-        self.temperature = package.temperature
+        self.temperature, self.multi_label = package.temperature, package.multi_label
         providers = self._providers(onnxruntime, (device or "auto").lower())
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = os.cpu_count() or 1
@@ -162,11 +162,13 @@ class OnnxEngine:
         return f"onnxruntime {self.version} on {self.device_type} (float32{threads})"
 
     def probabilities(self, chips: np.ndarray) -> np.ndarray:
-        """(N, classes) float32 probabilities for raw chips (N, bands, S, S)."""
+        """(N, classes) float32 probabilities for raw chips (N, bands, S, S): the calibrated
+        softmax, or for a multi-label model each label's sigmoid."""
         batch = self.normalization.apply_numpy(chips)
         views = dihedral_views(batch, lambda b, k: np.rot90(b, k, axes=(2, 3)),
                                lambda b: np.flip(b, axis=3)) if self.tta else [batch]
-        total = sum(softmax(self._run(view) / self.temperature) for view in views)
+        total = sum(sigmoid(self._run(view)) if self.multi_label else
+                    softmax(self._run(view) / self.temperature) for view in views)
         return (total / len(views)).astype(np.float32)
 
     def heatmaps(self, chips: np.ndarray, classes: list[int]) -> np.ndarray:

@@ -67,3 +67,10 @@ def best_class(probabilities: np.ndarray) -> tuple[int, float] | None:
         return None
     best = int(probabilities.argmax())
     return best, float(probabilities[best])
+
+
+def labels_present(scores: np.ndarray, thresholds: np.ndarray) -> list[int]:
+    """A multi-label model's labels for one chip: those whose score reaches their threshold,
+    likeliest first."""
+    return sorted((int(label) for label in np.flatnonzero(scores >= thresholds)),
+                  key=lambda label: -scores[label])

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 
 from .. import __version__
 from ..data.imagery import MAX_CHIP_SIZE
+from ..data.multi_label import MULTI_LABELED_TILES
 from ..data.normalization import Normalization
 from ..errors import ModelPackageError
 from .class_colors import class_colors
@@ -25,6 +26,10 @@ FRAMEWORK = "PyTorch"
 
 ONNX_KEY = "ModelFileONNX"  # the .emd key naming the ONNX copy
 TEMPERATURE_KEY = "Temperature"  # the logits' divisor that calibrates the confidence
+# Several labels a chip: Esri's mark (its exports' MetaDataMode), each label's threshold (in
+# the order of Classes), and the delimiter joining labels in text
+META_DATA_MODE_KEY = "MetaDataMode"
+THRESHOLDS_KEY, DELIMITER_KEY = "Thresholds", "LabelDelimiter"
 MIN_TEMPERATURE, MAX_TEMPERATURE = 0.01, 100.0
 
 
@@ -113,6 +118,8 @@ def validate_definition(definition: object, source: str = "model definition") ->
         raise ModelPackageError(f"{source}: {TEMPERATURE_KEY} must be a number from "
                                 f"{MIN_TEMPERATURE} to {MAX_TEMPERATURE} (the calibration of "
                                 f"the confidence), not {calibration!r}.")
+    if definition.get(META_DATA_MODE_KEY) == MULTI_LABELED_TILES:
+        _check_thresholds(definition, source)
     if definition.get("resize_to") is not None and resize_to(definition) is None:
         raise ModelPackageError(f"{source}: resize_to must be a size in pixels from ImageWidth "
                                 f"to {MAX_CHIP_SIZE} (one number, or two equal ones), not "
@@ -184,11 +191,19 @@ def model_definition(*, name: str, backbone: str, classes: list[str], chip_size:
                      learning_rate: float, epochs_run: int, best_epoch: int,
                      best_accuracy: float, per_class: list[dict], data_summary: dict,
                      exported_classes: dict[str, dict] | None = None,
-                     temperature: float = 1.0) -> dict:
+                     temperature: float | None = 1.0, thresholds: list[float] | None = None,
+                     label_delimiter: str | None = None) -> dict:
     """The .emd content: Esri's object-classification keys followed by our own; the class
     values and colours of a Labeled Tiles export (``exported_classes``) are kept;
-    ``temperature`` calibrates the confidence (core.inference.calibration)."""
+    ``temperature`` calibrates the confidence (core.inference.calibration); a multi-label
+    model (``thresholds``: each label's) is marked as Esri marks one, with its thresholds
+    and ``label_delimiter``."""
     skipped = data_summary.get("skipped", [])
+    several = {META_DATA_MODE_KEY: MULTI_LABELED_TILES,
+               THRESHOLDS_KEY: [round(float(t), 4) for t in thresholds],
+               DELIMITER_KEY: label_delimiter or ";"} if thresholds is not None else {}
+    calibration = {TEMPERATURE_KEY: round(float(temperature), 4)} \
+        if temperature is not None else {}
     return {
         "Framework": FRAMEWORK,
         "ModelType": MODEL_TYPE,
@@ -203,6 +218,7 @@ def model_definition(*, name: str, backbone: str, classes: list[str], chip_size:
         "CropSizeFixed": 1,
         "BlackenAroundFeature": 0,
         "ImageSpaceUsed": "PIXEL_SPACE",
+        **several,
         "ModelParameters": {"backbone": backbone},  # where arcgis.learn keeps it
         "IsMultispectral": not (band_count == 3 and data_type == "uint8"),
         **_normalization_stats(normalization),
@@ -215,7 +231,7 @@ def model_definition(*, name: str, backbone: str, classes: list[str], chip_size:
         "EpochsRun": epochs_run,
         "BestEpoch": best_epoch,
         "BestValidationAccuracy": best_accuracy,
-        TEMPERATURE_KEY: round(float(temperature), 4),
+        **calibration,
         "PerClassMetrics": per_class,
         "TrainingData": {
             "Folders": data_summary["folders"],
@@ -227,6 +243,21 @@ def model_definition(*, name: str, backbone: str, classes: list[str], chip_size:
         "PluginVersion": __version__,
         "CreatedAt": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
+
+
+def _check_thresholds(definition: dict, source: str) -> None:
+    """A multi-label model's Thresholds (absent: 0.5 each, as Esri's score threshold): one
+    number from 0 to 1 per class; its LabelDelimiter one character or a short string."""
+    thresholds = definition.get(THRESHOLDS_KEY)
+    if thresholds is not None and (
+            not isinstance(thresholds, list) or len(thresholds) != len(definition["Classes"])
+            or not all(isinstance(t, (int, float)) and not isinstance(t, bool) and 0 <= t <= 1
+                       for t in thresholds)):
+        raise ModelPackageError(f"{source}: {THRESHOLDS_KEY} must list one number from 0 to 1 "
+                                "per class (each label's threshold).")
+    delimiter = definition.get(DELIMITER_KEY, ";")
+    if not isinstance(delimiter, str) or not 1 <= len(delimiter) <= 3:
+        raise ModelPackageError(f"{source}: {DELIMITER_KEY} must be a short text (e.g. ';').")
 
 
 def _cell_size_keys(cell_sizes: Sequence[float] | None) -> dict:

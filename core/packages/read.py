@@ -11,15 +11,19 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Callable
 
+from ..data.multi_label import MULTI_LABELED_TILES
 from ..data.normalization import Normalization
 from ..errors import ModelPackageError
 from ..runtime.inputs import not_a_file
 from .archive import MAX_PACKAGE_BYTES, extract_member, open_zip, safe_members
 from .definition import (
+    DELIMITER_KEY,
     MAX_DEFINITION_BYTES,
+    META_DATA_MODE_KEY,
     MODEL_CONFIGURATION,
     ONNX_KEY,
     TEMPERATURE_KEY,
+    THRESHOLDS_KEY,
     resize_to,
     validate_definition,
 )
@@ -64,6 +68,24 @@ class ModelPackage:
         """The logits' divisor that calibrates the confidence (1: none; packages saved before
         calibration, and Esri's, have none)."""
         return float(self.definition.get(TEMPERATURE_KEY, 1.0))
+
+    @property
+    def multi_label(self) -> bool:
+        """Whether the model gives each label its own probability (a chip has several): Esri's
+        MetaDataMode MultiLabeled_Tiles."""
+        return self.definition.get(META_DATA_MODE_KEY) == MULTI_LABELED_TILES
+
+    @property
+    def thresholds(self) -> list[float]:
+        """A multi-label model's threshold per label (0.5 each where the .emd gives none, as
+        Esri's default score threshold)."""
+        return [float(t) for t in self.definition.get(THRESHOLDS_KEY) or
+                [0.5] * len(self.classes)]
+
+    @property
+    def label_delimiter(self) -> str:
+        """What joins a multi-label model's labels in text."""
+        return str(self.definition.get(DELIMITER_KEY, ";"))
 
     @property
     def band_count(self) -> int:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from ..runtime.dependencies import DependencyReport
-    from .metrics import Reliability
+    from .metrics import MultiLabelScores, Reliability
 
 TEMPLATES = os.path.join(RESOURCES, "templates")
 MAX_SKIPPED = 50
@@ -174,10 +174,13 @@ def write_training_report(
     model_facts: list[tuple[str, str]] = (),
     calibration: tuple[float, Reliability, Reliability] | None = None,
     hard_examples: list[tuple[np.ndarray, str, str, float, np.ndarray]] = (),
+    multi_label: MultiLabelScores | None = None,
 ) -> None:
     """Write the full training report: the model (name, settings, where it is), then data,
     chips, learning rate, epochs, confusion, metrics, the calibration of the confidence
-    (temperature, ECE and reliability diagram before and after) and results."""
+    (temperature, ECE and reliability diagram before and after) and results; for a model of
+    several labels a chip (``multi_label``), its per-label thresholds and scores instead of
+    the confusion matrix, calibration and hardest examples."""
     samples = samples[:MAX_TILES]
     results = results[:MAX_TILES]
     cm = np.asarray(confusion)
@@ -195,11 +198,24 @@ def write_training_report(
         per_class=_per_class_rows(per_class),
         results_png=figures.results_png(results),
         hard_png=figures.hard_examples_png(list(hard_examples)),
+        multi_label=_labels_context(multi_label),
         calibration=None if calibration is None else {
             "temperature": f"{calibration[0]:.3g}", "ece_before": f"{calibration[1].ece:.3f}",
             "ece_after": f"{calibration[2].ece:.3f}",
             "png": figures.reliability_png(calibration[1], calibration[2])},
     )
+
+
+def _labels_context(scores: MultiLabelScores | None) -> dict | None:
+    """The per-label table and the F1s and Hamming loss of a multi-label model (None: a
+    model of one class a chip)."""
+    if scores is None:
+        return None
+    return {"micro_f1": f"{scores.micro_f1:.3f}", "macro_f1": f"{scores.macro_f1:.3f}",
+            "hamming_loss": f"{scores.hamming_loss:.3f}",
+            "labels": [dict(row, threshold=f"{label['threshold']:.2f}" if label else "")
+                       for row, label in zip(_per_class_rows(scores.per_label),
+                                             [*scores.per_label, None])]}
 
 
 def write_preview_report(
@@ -231,9 +247,11 @@ def write_evaluation_report(
     confusion: np.ndarray, per_class: list[dict], unknown: dict[str, int],
     skipped: dict[str, int], mistakes: list[tuple[np.ndarray, str, str, float]],
     mistake_count: int, hard_examples: list[tuple[np.ndarray, str, str, float, np.ndarray]] = (),
+    multi_label: MultiLabelScores | None = None,
 ) -> None:
     """Write the evaluation report: measures, confusion matrix, per-class table, the hardest
-    examples with their heatmaps, mistakes."""
+    examples with their heatmaps, mistakes; for a multi-label model (``multi_label``) the
+    per-label table instead of the confusion matrix."""
     cm = np.asarray(confusion)
     total = cm.sum() if cm.size else 0
     mistakes = mistakes[:MAX_TILES]
@@ -248,6 +266,7 @@ def write_evaluation_report(
         mistakes_png=figures.results_png(mistakes),
         mistake_count=mistake_count,
         hard_png=figures.hard_examples_png(list(hard_examples)),
+        multi_label=_labels_context(multi_label),
     )
 
 

@@ -174,7 +174,7 @@ class DeviceModel:
     with the normalisation its chips need: what the trainer and the predictor share."""
 
     def __init__(self, model: torch.nn.Module, device: str, chip_size: int,
-                 normalization: Normalizer) -> None:
+                 normalization: Normalizer, multi_label: bool = False) -> None:
         import torch
 
         self.device = resolve_device(device)
@@ -184,6 +184,7 @@ class DeviceModel:
             torch.backends.cudnn.benchmark = True
         self.model = model.to(self.device, memory_format=self.memory_format)
         self.normalization = normalization
+        self.multi_label = multi_label  # each output a label of its own (sigmoid)
 
     @property
     def precision(self) -> str:
@@ -203,12 +204,15 @@ class DeviceModel:
         return self.normalization.apply(images).contiguous(memory_format=self.memory_format)
 
     def probabilities(self, images: torch.Tensor, temperature: float = 1.0) -> torch.Tensor:
-        """Softmax probabilities (float32, on the device) for prepared chips, of the logits
-        divided by ``temperature`` (a package's calibration, core.inference.calibration)."""
+        """Probabilities (float32, on the device) for prepared chips: the softmax of the
+        logits divided by ``temperature`` (a package's calibration,
+        core.inference.calibration); for a multi-label network each label's sigmoid."""
         import torch
 
         with self.autocast():
             logits = self.model(images)
+        if self.multi_label:
+            return torch.sigmoid(logits.float())
         return torch.softmax(logits.float() / temperature, dim=1)
 
 

@@ -39,14 +39,19 @@ class TrainingSampler:
 
     def order(self) -> torch.Tensor:
         """Indices for one training epoch: shuffled, or class-balanced with replacement
-        (under torchrun balanced within this process's share)."""
+        (under torchrun balanced within this process's share; with several labels a chip,
+        each chip drawn as often as its rarest label asks)."""
         import torch
 
         labels = self.data.train_labels
         if not self.oversample:
             return torch.randperm(len(labels), generator=self.generator)
-        counts = torch.bincount(labels, minlength=len(self.data.classes)).clamp_min(1)
-        weights = (1.0 / counts.double())[labels]
+        if labels.dim() == 2:  # several labels a chip: weighed by its rarest label
+            present = labels.clamp_min(0).double()
+            weights = (present / present.sum(dim=0).clamp_min(1)).amax(dim=1).clamp_min(1e-12)
+        else:
+            counts = torch.bincount(labels, minlength=len(self.data.classes)).clamp_min(1)
+            weights = (1.0 / counts.double())[labels]
         return torch.multinomial(weights, len(labels), replacement=True,
                                  generator=self.generator)
 

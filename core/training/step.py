@@ -77,6 +77,17 @@ def make_scaler(network: DeviceModel) -> torch.amp.GradScaler:
     return torch.amp.GradScaler("cuda", init_scale=1.0, growth_interval=2**30)
 
 
+def multi_label_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """The mean binary cross-entropy of each label of each chip; a label of -1 (a streamed
+    chip that no longer reads) counts for nothing."""
+    import torch
+
+    known = (labels >= 0).to(logits.dtype)
+    losses = torch.nn.functional.binary_cross_entropy_with_logits(
+        logits.float(), labels.clamp_min(0).float(), reduction="none")
+    return (losses * known).sum() / known.sum().clamp_min(1)
+
+
 class TrainingStep:
     """Optimizer steps on batches of raw chips, augmented with ``generator`` (not augmented
     where ``augment`` is False), starting at the learning rate ``lr`` (one, or one per layer
@@ -87,10 +98,12 @@ class TrainingStep:
     ``replica`` is what runs the network: the network itself, or under torchrun its
     DistributedDataParallel wrapper (core.training.placement.replicate). ``forward`` is
     what the forward pass calls: the replica, or CUDA graphs of the network
-    (core.training.cuda_graphs.fastest_forward)."""
+    (core.training.cuda_graphs.fastest_forward). With ``multi_label`` the labels are rows of
+    0/1 and the loss is each label's binary cross-entropy (multi_label_loss)."""
 
     def __init__(self, network: DeviceModel, replica: nn.Module, batch_parts: BatchParts,
-                 generator: torch.Generator, lr: Rates, augment: bool = True) -> None:
+                 generator: torch.Generator, lr: Rates, augment: bool = True,
+                 multi_label: bool = False) -> None:
         import torch
 
         self.network = network
@@ -100,7 +113,8 @@ class TrainingStep:
         self.batch_parts = batch_parts
         self.generator = generator
         self.augment = augment
-        self.criterion = torch.nn.CrossEntropyLoss(ignore_index=-1)
+        self.criterion = multi_label_loss if multi_label else \
+            torch.nn.CrossEntropyLoss(ignore_index=-1)
         self.optimizer = make_optimizer(self.model, lr)
         self.scaler = make_scaler(network)
 

@@ -70,7 +70,8 @@ class Trainer:
                  oversample: bool = False, feedback: Feedback | None = None) -> None:
         import torch
 
-        self.network = DeviceModel(model, device, data.chip_size, data.normalization)
+        self.network = DeviceModel(model, device, data.chip_size, data.normalization,
+                                   data.multi_label)
         self.device = self.network.device
         self.on_cuda = self.device.type == "cuda"
         self.data = data
@@ -119,7 +120,7 @@ class Trainer:
         """Optimizer steps on this trainer's network, starting at the learning rate ``lr``
         (one, or one per layer group)."""
         return TrainingStep(self.network, self.replica, self.batch_parts, self.generator, lr,
-                            self.data.augment)
+                            self.data.augment, self.data.multi_label)
 
     def steps_per_epoch(self) -> int:
         """Training steps in an epoch (the same in every process under torchrun)."""
@@ -307,13 +308,21 @@ class Trainer:
         return torch.cat(all_gather(self.predict(indices=shard(len(self.valid_images)))))
 
     def validate(self) -> tuple[float, float]:
-        """(valid_loss, accuracy) on the validation chips, the same in every process."""
+        """(valid_loss, accuracy) on the validation chips, the same in every process; with
+        several labels a chip, the binary cross-entropy and the share of labels right at 0.5
+        (one minus the Hamming loss)."""
         import torch
 
         probabilities = self.validation_probabilities()
         labels = self.data.valid_labels
-        loss = torch.nn.functional.nll_loss(torch.log(probabilities.clamp_min(1e-12)), labels)
-        accuracy = (probabilities.argmax(dim=1) == labels).float().mean()
+        if self.data.multi_label:
+            loss = torch.nn.functional.binary_cross_entropy(
+                probabilities.clamp(1e-7, 1 - 1e-7), labels)
+            accuracy = ((probabilities >= 0.5).float() == labels).float().mean()
+        else:
+            loss = torch.nn.functional.nll_loss(torch.log(probabilities.clamp_min(1e-12)),
+                                                labels)
+            accuracy = (probabilities.argmax(dim=1) == labels).float().mean()
         return float(loss), float(accuracy)
 
 

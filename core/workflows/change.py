@@ -98,6 +98,10 @@ def classify_change(settings: ChangeSettings, source: FeatureSource | None,
                                 for field in CHANGE_FIELDS])
     crs = source.crs_wkt if source else None
     before = open_classifier(settings, feedback.part(0.0, 0.5, "before: "), crs)
+    if before.package.multi_label:
+        raise DataError(f"{before.package.path} gives several labels a chip; a change is "
+                        "counted from one class to another: use a model of one class a chip, "
+                        "or Classify objects on each date.")
     after = _after_classifier(settings, before, crs, feedback.part(0.5, 1.0, "after: "))
     overlap = _overlap(before, after)
     grid = None if source else plan_grid(before, settings.grid_size, settings.max_cells, overlap)

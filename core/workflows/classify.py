@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..errors import DataError, setting
 from ..inference.classifier import (
     LEFT_OUT,
@@ -25,13 +27,14 @@ from ..inference.classifier import (
     classify_all,
 )
 from ..inference.heatmap_raster import HeatmapRaster
+from ..inference.predictor import labels_present
 from ..runtime import distributed
 from ..runtime.feedback import Feedback
 from ..runtime.outputs import staged_file
 from ..sources.geometry import MAX_CELLS, Extent, GridCell, check_cell_count, grid_cells, grid_shape
 from .class_map import write_class_map
-from .io import Feature, FeatureSink, FeatureSource, Legend
-from .schemas import GRID_FIELDS, SUMMARY_FIELDS, Field, result_fields
+from .io import Feature, FeatureSink, FeatureSource, Legend, first_label
+from .schemas import GRID_FIELDS, SUMMARY_FIELDS, Field, multi_label_fields, result_fields
 
 
 @dataclass
@@ -100,8 +103,8 @@ def classify_features(settings: ClassifySettings, source: FeatureSource, output:
     (``style_heatmap(path)`` may add to it before it is moved into place)."""
     feedback = feedback or Feedback()
     classifier = open_classifier(settings, feedback, source.crs_wkt)
-    fields = result_fields(settings.field_names(), [field.name for field in source.fields],
-                           output.field_name_limit)
+    fields = _result_fields(settings, classifier, [field.name for field in source.fields],
+                            output.field_name_limit)
     with heatmaps(settings, classifier, style_heatmap) as heatmap:
         results = classify_all(classifier, (feature.wkb for feature in source.features()),
                                source.count(), heatmap)
@@ -168,8 +171,13 @@ def classify_grid(settings: GridSettings, output: FeatureSink,
     classifier = open_classifier(settings, feedback)
     classes = classifier.package.definition["Classes"]
     grid = plan_grid(classifier, settings.grid_size, settings.max_cells)
-    fields = result_fields(settings.field_names(), [field.name for field in GRID_FIELDS],
-                           output.field_name_limit)
+    fields = _result_fields(settings, classifier, [field.name for field in GRID_FIELDS],
+                            output.field_name_limit)
+    if settings.class_map and classifier.package.multi_label:
+        raise DataError(f"{classifier.package.path} gives each cell several labels, which a "
+                        f"class map of one class a cell cannot hold: leave "
+                        f"{setting('class_map')} empty (the grid's fields hold each label's "
+                        "score).")
     cells = grid.rows * grid.columns
     with heatmaps(settings, classifier, style_heatmap) as heatmap:
         results = classify_all(classifier, (cell.wkb() for cell in grid.cells()), cells,
@@ -205,6 +213,10 @@ def heatmaps(settings: ClassifySettings, classifier: RasterClassifier,
     if distributed.world_size() > 1:
         raise DataError(f"{setting('heatmap')} is written by one process: classify without "
                         "torchrun to have it.")
+    if classifier.package.multi_label:
+        raise DataError(f"{setting('heatmap')} shows where one class came from; "
+                        f"{classifier.package.path} gives several labels a chip: leave it "
+                        "empty.")
     classifier.feedback.log("Heatmaps: each classified chip's is computed too (Grad-CAM with "
                             "PyTorch, occlusion with onnxruntime), some 3 to 16 times the "
                             "classification's work.")
@@ -217,10 +229,24 @@ def heatmaps(settings: ClassifySettings, classifier: RasterClassifier,
             style(staged)
 
 
+def _result_fields(settings: ClassifySettings, classifier: RasterClassifier,
+                   existing: list[str], name_limit: int | None) -> list[Field]:
+    """The fields a classification adds (schemas.result_fields), or a multi-label model's:
+    the labels present and each label's score (schemas.multi_label_fields)."""
+    if classifier.package.multi_label:
+        return multi_label_fields(settings.field_names(), classifier.classes, existing,
+                                  name_limit)
+    return result_fields(settings.field_names(), existing, name_limit)
+
+
 def _legend(classifier: RasterClassifier, fields: list[Field]) -> Legend:
     """The model's classes, and Unknown (no class value, grey) where a minimum confidence
-    may give it."""
+    may give it; a multi-label model's features are drawn by their likeliest label (listed
+    first)."""
     definition = classifier.package.definition
+    if classifier.package.multi_label:
+        return Legend(first_label(fields[0].name, classifier.package.label_delimiter),
+                      definition["Classes"], definition["ModelName"])
     unknown = [{"Value": None, "Name": UNKNOWN_LABEL, "Color": UNKNOWN_COLOR}] \
         if classifier.options.min_confidence else []
     return Legend(fields[0].name, definition["Classes"] + unknown, definition["ModelName"])
@@ -237,11 +263,16 @@ def _write_results(classifier: RasterClassifier, results: Results,
     classes, values = classifier.classes, classifier.class_values
     count = len(results.codes) - results.codes.count(LEFT_OUT)
     feedback.report(1.0, f"writing {count} features", force=True)
+    labels = None if results.scores is None else _label_texts(classifier, results.scores)
     with output.open(fields, legend, crs_wkt) as write:
-        for feature, code, confidence in zip(features, results.codes, results.confidences):
+        for index, (feature, code, confidence) in enumerate(
+                zip(features, results.codes, results.confidences)):
             if code == LEFT_OUT:
                 continue
-            if code == UNKNOWN:
+            if labels is not None:
+                found = [labels[index] if code >= 0 else None] + [
+                    float(score) if code >= 0 else None for score in results.scores[index]]
+            elif code == UNKNOWN:
                 found = [UNKNOWN_LABEL, None, confidence]
             elif code < 0:
                 found = [None, None, None]
@@ -249,6 +280,14 @@ def _write_results(classifier: RasterClassifier, results: Results,
                 found = [classes[code], values[code], confidence]
             write(feature, found)
     return count
+
+
+def _label_texts(classifier: RasterClassifier, scores: np.ndarray) -> list[str]:
+    """Each feature's labels at or above their thresholds, likeliest first, joined by the
+    model's delimiter ('' where none is)."""
+    classes, delimiter = classifier.classes, classifier.package.label_delimiter
+    return [delimiter.join(classes[label] for label in labels_present(row, classifier.thresholds))
+            for row in scores]
 
 
 def log_summary(summary: ClassSummary, feedback: Feedback) -> None:

@@ -28,8 +28,9 @@ from ..packages.read import ModelPackage, load_package
 from ..reports import report
 from ..reports.metrics import confusion_matrix, kappa, overall_accuracy, per_class_metrics
 from ..runtime.feedback import Feedback
-from ..runtime.outputs import evaluation_paths, write_atomic
+from ..runtime.outputs import evaluation_paths
 from ..sources.feature_chips import Status
+from .evaluate_labels import EvaluationFiles, LabelTally
 from .export import class_folder_name
 from .io import FeatureSink, FeatureSource, Legend, class_field
 from .schemas import ERROR_FIELDS, check_error_fields
@@ -56,7 +57,7 @@ class Mistake:
 
 
 @dataclass
-class Evaluation:
+class Evaluation(EvaluationFiles):
     """The confusion matrix and what could not be counted, with the measures derived."""
 
     classes: list[str]
@@ -68,6 +69,8 @@ class Evaluation:
     class_entries: list[dict] = field(default_factory=list)  # the model's, with colours
     # the most confident mistakes kept, each (chip, truth, predicted, confidence, heatmap)
     hard_examples: list[tuple] = field(default_factory=list)
+
+    legend_field = "predicted"  # the misclassified features are drawn by it
 
     @property
     def count(self) -> int:
@@ -98,17 +101,9 @@ class Evaluation:
 
     def text(self) -> str:
         """The result as lines for the log."""
-        lines = [f"Evaluated {self.count} samples: overall accuracy {self.overall_accuracy:.4f}, "
-                 f"kappa {self.kappa:.4f}, macro F1 {self.macro_f1:.4f}."]
-        if self.unknown_truth:
-            lines.append(f"{sum(self.unknown_truth.values())} samples have truth values that are "
-                         "not classes of the model and were not counted: " + ", ".join(
-                             f"{value!r} ({count})" for value, count in
-                             self.unknown_truth.most_common()))
-        if self.skipped:
-            lines.append(f"Skipped {sum(self.skipped.values())}: " + ", ".join(
-                f"{count} {reason}" for reason, count in self.skipped.items()))
-        return "\n".join(lines)
+        return "\n".join([f"Evaluated {self.count} samples: overall accuracy "
+                          f"{self.overall_accuracy:.4f}, kappa {self.kappa:.4f}, macro F1 "
+                          f"{self.macro_f1:.4f}.", *self.not_counted()])
 
     def write_csv(self, file: TextIO) -> None:
         """The confusion matrix to an open text file: truth classes as rows, predicted
@@ -119,16 +114,6 @@ class Evaluation:
         rows.writerow(["truth \\ predicted", *self.classes])
         for name, counts in zip(self.classes, self.confusion):
             rows.writerow([name, *(int(c) for c in counts)])
-
-    def save(self, report_path: str, confusion_path: str, model_path: str) -> None:
-        """The HTML report and the confusion matrix as CSV, each written aside and moved
-        into place."""
-        import io
-
-        self.write_report(report_path, model_path)
-        text = io.StringIO()
-        self.write_csv(text)
-        write_atomic(confusion_path, text.getvalue())
 
     def write_report(self, path: str, model_path: str) -> None:
         """The HTML evaluation report to ``path``."""
@@ -224,7 +209,7 @@ def _write_errors(output: FeatureSink, source: FeatureSource | None, evaluation:
                          "written for a folder of chips.")
         return
     mistakes = {mistake.source: mistake for mistake in evaluation.mistakes}
-    legend = Legend("predicted", evaluation.class_entries,
+    legend = Legend(evaluation.legend_field, evaluation.class_entries,
                     os.path.splitext(os.path.basename(model))[0])
     with output.open(list(ERROR_FIELDS), legend) as write:
         for feature in source.features(geometry=False):
@@ -268,8 +253,13 @@ class _Tally:
         self.evaluation = Evaluation(classes, np.zeros((len(classes),) * 2, np.int64),
                                      description=description, class_entries=class_entries)
 
-    def add(self, source: object, truth_value: object, class_index: int, confidence: float,
+    def add(self, source: object, truth_value: object, probabilities: np.ndarray,
             chip: np.ndarray | None) -> None:
+        best = best_class(probabilities)
+        if best is None:
+            self.evaluation.skipped[Status.NOT_FINITE.value] += 1
+            return
+        class_index, confidence = best
         truth = match_class(truth_value, self.classes)
         if truth is None:
             self.evaluation.unknown_truth[str(truth_value)] += 1
@@ -298,6 +288,24 @@ class _Tally:
         return self.evaluation
 
 
+def _tally(package: ModelPackage, description: str) -> _Tally | LabelTally:
+    """What counts the samples: a confusion matrix, or for a multi-label model each label's
+    (core.workflows.evaluate_labels)."""
+    if package.multi_label:
+        return LabelTally(package.definition["Classes"], package.thresholds,
+                          package.label_delimiter, description)
+    return _Tally(package.definition["Classes"], description)
+
+
+def _kind_mismatch(package: ModelPackage, what: str) -> str:
+    """Why a model of one class a chip cannot be measured on chips of several, or back."""
+    if package.multi_label:
+        return (f"{package.path} gives several labels a chip but {what} have one class each "
+                "(class folders): evaluate it on a labels.csv or a Multi-labeled Tiles folder.")
+    return (f"{package.path} gives one class a chip but {what} have several labels (a "
+            "labels.csv or a Multi-labeled Tiles export): evaluate a multi-label model on them.")
+
+
 def evaluate_folder(model: str | ModelPackage, folder: str, batch_size: int = 64,
                     device: str = "auto", feedback: Feedback | None = None,
                     engine: str = "auto") -> Evaluation:
@@ -310,7 +318,9 @@ def evaluate_folder(model: str | ModelPackage, folder: str, batch_size: int = 64
         feedback.log(note)
     predictor = Predictor(package, device, batch_size, feedback=feedback, engine=engine)
     scan = scan_folders(split_folder_list(folder), for_training=False)
-    tally = _Tally(package.definition["Classes"], f"labelled chips in {os.path.abspath(folder)}")
+    if scan.multi_label != package.multi_label:
+        raise DataError(_kind_mismatch(package, f"the chips in {folder}"))
+    tally = _tally(package, f"labelled chips in {os.path.abspath(folder)}")
     model_type = package.definition.get("DataType")
 
     def decode(path: str) -> tuple[np.ndarray | None, str | None]:
@@ -340,11 +350,8 @@ def evaluate_folder(model: str | ModelPackage, folder: str, batch_size: int = 64
             chips = np.stack([decoded[i][0] for i in usable])
             probabilities = predictor.probabilities(chips)
             for row, chip, index in zip(probabilities, chips, usable):
-                best = best_class(row)
-                if best is None:
-                    tally.evaluation.skipped[Status.NOT_FINITE.value] += 1
-                    continue
-                tally.add(paths[index], scan.classes[scan.labels[start + index]], *best, chip)
+                names = scan.names(start + index)
+                tally.add(paths[index], names if scan.multi_label else names[0], row, chip)
             done = min(start + predictor.batch_size, total)
             feedback.report(done / total, f"evaluating chips {done}/{total}")
     evaluation = tally.result()
@@ -358,8 +365,7 @@ def evaluate_features(model: str | ModelPackage, raster: str,
                       total: int | None = None) -> Evaluation:
     """Evaluate on (feature id, truth value, WKB) classified in place from the raster."""
     classifier = RasterClassifier(model, raster, options, feedback)
-    tally = _Tally(classifier.package.definition["Classes"],
-                   f"labelled features over {os.path.abspath(raster)}")
+    tally = _tally(classifier.package, f"labelled features over {os.path.abspath(raster)}")
     pending: deque[tuple[object, object]] = deque()
 
     def geometries() -> Iterator[bytes | None]:
@@ -374,8 +380,7 @@ def evaluate_features(model: str | ModelPackage, raster: str,
         elif prediction.class_index is None:
             tally.evaluation.skipped[prediction.status.value] += 1
         else:
-            tally.add(source, truth, prediction.class_index, prediction.confidence,
-                      prediction.chip)
+            tally.add(source, truth, prediction.probabilities, prediction.chip)
     evaluation = tally.result()
     evaluation.explain_hardest(classifier.predictor)
     return evaluation

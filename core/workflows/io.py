@@ -57,6 +57,13 @@ class Legend:
     title: str
 
 
+def first_label(field: str, delimiter: str) -> str:
+    """A Legend's label field for labels joined by ``delimiter`` (a multi-label model's,
+    likeliest first): the expression of the first of them in ``field``."""
+    quoted = delimiter.replace("'", "''")
+    return f"array_first(string_to_array(\"{field}\", '{quoted}'))"
+
+
 class FeatureSink(Protocol):
     """Where a use case writes features; ``field_name_limit``: the longest field name its
     format holds (10 for a shapefile), or None."""

@@ -49,18 +49,19 @@ def preview_training_data(folder: str, rows: int, report_path: str, seed: int = 
                 if not isinstance(chip, np.ndarray):
                     skipped.append([path, chip])
                     continue
-                usable[scan.labels[index]] += 1
+                usable[[scan.classes.index(name) for name in scan.names(index)]] += 1
                 if len(samples) < rows * rows:
-                    samples.append((chip, scan.classes[scan.labels[index]]))
+                    samples.append((chip, scan.label_text(index)))
             done = min(start + CHUNK, len(order))
             feedback.report(done / max(1, len(order)), f"checking chips {done}/{len(order)}")
     counts = dict(zip(scan.classes, usable.tolist()))
+    chips = len(order) - len(skipped)
     if skipped:
-        feedback.log(f"{sum(counts.values())} usable chips of {len(order)} image files; "
+        feedback.log(f"{chips} usable chips of {len(order)} image files; "
                      f"{len(skipped)} skipped (listed in the report), e.g. {skipped[0][0]}: "
                      f"{skipped[0][1]}")
     summary = {"folders": scan.folders, "classes": scan.classes, "class_counts": counts,
-               "skipped": skipped, "chips_found": sum(counts.values()),
+               "skipped": skipped, "chips_found": chips,
                "files_ignored": scan.ignored_files}
     if first:
         summary.update(band_count=first[1], data_type=first[2])

@@ -5,6 +5,7 @@ names of added fields."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..errors import DataError, label, setting
@@ -80,6 +81,40 @@ def _check_cut_names(key: str, name: str, existing: list[str], limit: int) -> No
             raise DataError(f"The input field '{field}' is cut to '{field[:limit]}' in a "
                             f"shapefile, the name of {label(key)} ({setting(key)}): the "
                             f"output would show the input's values under it; {fix}.")
+
+
+def score_field_name(label: str) -> str:
+    """The field of a label's score: its name with characters other than letters, digits
+    and '_' as '_' (a leading digit after 's_')."""
+    name = re.sub(r"\W", "_", label.strip(), flags=re.ASCII) or "label"
+    return f"s_{name}" if name[0].isdigit() else name
+
+
+def multi_label_fields(names: dict[str, str], classes: list[str], existing: list[str],
+                       name_limit: int | None = None) -> list[Field]:
+    """A multi-label model's result fields: the labels present (text, the label field) and
+    one 0–1 score field per label (score_field_name); each refused by name when it clashes
+    with an input field or another, or is longer than the output's field names allow."""
+    labels_field = str(names.get("label_field") or "").strip()
+    if not labels_field:
+        raise DataError(f"{setting('label_field')} is empty; give a field name.")
+    fields = [Field(labels_field, TEXT)] + [Field(score_field_name(name), REAL)
+                                           for name in classes]
+    if name_limit is not None:
+        long = [field.name for field in fields if len(field.name) > name_limit]
+        if long:
+            raise DataError(f"The field '{long[0]}' (the score of a label, or "
+                            f"{setting('label_field')}) is longer than the {name_limit} "
+                            "characters of a shapefile's field names and would be cut; write "
+                            "a GeoPackage (.gpkg) instead.")
+    check_new_fields(existing, [
+        (field.name, f"The result field '{field.name}'" if number else
+         f"{label('label_field')} '{field.name}' ({setting('label_field')})",
+         "Rename that input field, or write the labels under another "
+         f"{setting('label_field')}." if not number else
+         "Rename that input field (a label's score field is named after the label).")
+        for number, field in enumerate(fields)])
+    return fields
 
 
 def check_error_fields(existing: list[str]) -> None:

@@ -102,6 +102,10 @@ def suggest_labels(settings: SuggestSettings, source: FeatureSource | None,
         raise DataError(f"{setting('count')} must be at least 1, got {settings.count}.")
     uncertainty(np.array([0.5, 0.5]), settings.measure)  # an unknown measure, before any work
     classifier = open_classifier(settings, feedback, source.crs_wkt if source else None)
+    if classifier.package.multi_label:
+        raise DataError(f"{classifier.package.path} gives several labels a chip; the "
+                        "uncertainty here is measured between one chip's classes: use a model "
+                        "of one class a chip.")
     existing = [field.name for field in (source.fields if source else GRID_FIELDS)]
     fields = _fields(settings, existing)
     grid = None if source else plan_grid(classifier, settings.grid_size, settings.max_cells)

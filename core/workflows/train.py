@@ -134,13 +134,23 @@ def _train(settings: TrainSettings, feedback: Feedback) -> TrainOutcome:
     paths = classifier.save(settings.model_name, settings.output_folder, settings.report_path,
                             settings.overwrite)
     on_main(lambda: remove_checkpoint(partial))
-    temperature, before, after = classifier.calibration()
     feedback.log(f"Kept epoch {classifier.trainer.best_epoch} (lowest validation loss): "
-                 f"validation accuracy {report.percent(classifier.best_accuracy)}. Confidence "
-                 f"calibrated on the validation chips: temperature {temperature:.3g}, "
-                 f"expected calibration error {before.ece:.3f} before, {after.ece:.3f} after. "
-                 f"Model package: {paths.folder}")
+                 f"validation accuracy {report.percent(classifier.best_accuracy)}. "
+                 f"{_confidence_note(classifier)} Model package: {paths.folder}")
     return TrainOutcome(paths, classifier.best_accuracy, float(classifier.learning_rate), history)
+
+
+def _confidence_note(classifier: TrainingRun) -> str:
+    """How the written confidence was made trustworthy: the calibration's temperature and
+    ECE, or with several labels a chip each label's threshold and the F1 they give."""
+    if classifier.multi_label:
+        scores = classifier.multi_label_scores()
+        return (f"Each label's threshold chosen on the validation chips: micro F1 "
+                f"{scores.micro_f1:.3f}, macro F1 {scores.macro_f1:.3f}, Hamming loss "
+                f"{scores.hamming_loss:.3f}.")
+    temperature, before, after = classifier.calibration()
+    return (f"Confidence calibrated on the validation chips: temperature {temperature:.3g}, "
+            f"expected calibration error {before.ece:.3f} before, {after.ece:.3f} after.")
 
 
 def find_learning_rate(settings: TrainSettings, report_path: str,

@@ -23,7 +23,15 @@ from ..packages.definition import model_definition
 from ..packages.read import ModelPackage
 from ..packages.write import PackagePaths, check_package_target, save_package
 from ..reports import report
-from ..reports.metrics import Reliability, confusion_matrix, per_class_metrics, reliability
+from ..reports.metrics import (
+    MultiLabelScores,
+    Reliability,
+    best_thresholds,
+    confusion_matrix,
+    multi_label_scores,
+    per_class_metrics,
+    reliability,
+)
 from ..runtime.distributed import on_main, world_size
 from ..runtime.feedback import Feedback
 from ..runtime.torch_files import save_data
@@ -77,6 +85,11 @@ class TrainingRun:
         if package.band_count != data.band_count:
             raise DataError(f"{setting('initial_model')} {package.path} reads "
                             f"{package.band_count} bands; the chips have {data.band_count}.")
+        if package.multi_label != data.multi_label:
+            kinds = ("several labels a chip", "one class a chip")
+            ours, theirs = (kinds if package.multi_label else kinds[::-1])
+            raise DataError(f"{setting('initial_model')} {package.path} gives {ours} but the "
+                            f"chips have {theirs}: start from a model of the same kind.")
         with torch.random.fork_rng(devices=[]):  # the new classes' outputs, seeded
             torch.manual_seed(data.seed)
             model, new = package.build_model_for(data.classes)
@@ -108,6 +121,7 @@ class TrainingRun:
         self.keep_best = True
         self._validation: tuple[np.ndarray, np.ndarray] | None = None
         self._calibration: tuple[float, Reliability, Reliability] | None = None
+        self._thresholds: np.ndarray | None = None
         self._predictor = None
         self.epochs_asked = 0
 
@@ -191,7 +205,7 @@ class TrainingRun:
             lambda trainer_state: on_main(lambda: after_epoch(trainer_state)))
         history = trainer.fit(epochs, self.learning_rate, early_stopping, save, state,
                               one_cycle, monitor, keep_best)
-        self._validation = self._calibration = self._predictor = None
+        self._validation = self._calibration = self._thresholds = self._predictor = None
         return [vars(row) for row in history]
 
     def _run_facts(self, epochs: int, lr: float | None, early_stopping: bool) -> dict:
@@ -217,10 +231,31 @@ class TrainingRun:
             self._validation = probabilities, self.data.valid_labels.numpy()
         return self._validation
 
-    def calibration(self) -> tuple[float, Reliability, Reliability]:
+    @property
+    def multi_label(self) -> bool:
+        """Whether each chip has several labels (a sigmoid per label, core.data.multi_label)."""
+        return self.data.multi_label
+
+    def thresholds(self) -> np.ndarray:
+        """Several labels a chip: each label's threshold, chosen on the validation chips for
+        its best F1 (core.reports.metrics.best_thresholds); computed once per fit."""
+        if self._thresholds is None:
+            self._thresholds = best_thresholds(*self.validation_predictions())
+        return self._thresholds
+
+    def multi_label_scores(self) -> MultiLabelScores:
+        """Several labels a chip: per-label precision, recall and F1, micro and macro F1 and
+        the Hamming loss on the validation chips, at the thresholds."""
+        return multi_label_scores(*self.validation_predictions(), self.thresholds(),
+                                  self.data.classes)
+
+    def calibration(self) -> tuple[float, Reliability, Reliability] | None:
         """(temperature, reliability before, reliability after): the temperature fitted on
         the validation chips (core.inference.calibration), and how calibrated their
-        confidence is without and with it; computed once per fit, like the predictions."""
+        confidence is without and with it; computed once per fit, like the predictions.
+        None with several labels a chip (each label has its threshold instead)."""
+        if self.multi_label:
+            return None
         if self._calibration is None:
             probabilities, truth = self.validation_predictions()
             temperature = fit_temperature(probabilities, truth)
@@ -229,17 +264,28 @@ class TrainingRun:
         return self._calibration
 
     def confusion_matrix(self) -> np.ndarray:
-        """Counts of (actual, predicted) pairs on the validation chips, classes x classes."""
+        """Counts of (actual, predicted) pairs on the validation chips, classes x classes
+        (none with several labels a chip: see multi_label_scores)."""
+        if self.multi_label:
+            raise DataError("A chip has several labels here, so there is no confusion matrix: "
+                            "the report's per-label table gives each label's precision, "
+                            "recall and F1.")
         probabilities, truth = self.validation_predictions()
         return confusion_matrix(truth, probabilities.argmax(axis=1), len(self.data.classes))
 
     def per_class_metrics(self) -> list[dict]:
-        """Precision, recall, F1 and support of every class on the validation chips."""
+        """Precision, recall, F1 and support of every class (label) on the validation
+        chips."""
+        if self.multi_label:
+            return self.multi_label_scores().per_label
         return per_class_metrics(self.confusion_matrix(), self.data.classes)
 
     def results(self, count: int = RESULT_TILES) -> list[tuple[np.ndarray, str, str, float]]:
         """Validation chips with truth, prediction and (calibrated) confidence, mistakes
-        first."""
+        first; with several labels a chip, the labels joined, and the confidence the lowest
+        of its labels' (a probability above its threshold, or one minus one below)."""
+        if self.multi_label:
+            return self._multi_label_results(count)
         probabilities, truth = self.validation_predictions()
         probabilities = scaled(probabilities, self.calibration()[0])
         predicted = probabilities.argmax(axis=1)
@@ -247,6 +293,16 @@ class TrainingRun:
         classes = self.data.classes
         return [(self.data.valid_images[i].numpy(), classes[truth[i]], classes[predicted[i]],
                  float(probabilities[i, predicted[i]])) for i in order]
+
+    def _multi_label_results(self, count: int) -> list[tuple[np.ndarray, str, str, float]]:
+        probabilities, truth = self.validation_predictions()
+        present = probabilities >= self.thresholds()
+        sure = np.where(present, probabilities, 1 - probabilities).min(axis=1)
+        right = (present == (truth > 0)).all(axis=1)
+        text = self.data.label_text
+        order = np.lexsort((sure, right))[:count]
+        return [(self.data.valid_images[i].numpy(), text(truth[i]), text(present[i]),
+                 float(sure[i])) for i in order]
 
     def hard_examples(self, count: int = HARD_EXAMPLES
                       ) -> list[tuple[np.ndarray, str, str, float, np.ndarray]]:
@@ -256,6 +312,8 @@ class TrainingRun:
         class came from: core.inference.explain)."""
         from ..inference.explain import network_heatmaps
 
+        if self.multi_label:  # (a heatmap shows one class; a chip has several)
+            return []
         probabilities, truth = self.validation_predictions()
         probabilities = scaled(probabilities, self.calibration()[0])
         predicted, confidence = probabilities.argmax(axis=1), probabilities.max(axis=1)
@@ -309,7 +367,10 @@ class TrainingRun:
             learning_rate=self.top_rate(), epochs_run=len(self.trainer.history),
             best_epoch=self.trainer.best_epoch, best_accuracy=self.best_accuracy,
             per_class=self.per_class_metrics(), data_summary=data.summary(),
-            exported_classes=data.exported_classes, temperature=self.calibration()[0])
+            exported_classes=data.exported_classes,
+            temperature=None if self.multi_label else self.calibration()[0],
+            thresholds=self.thresholds().tolist() if self.multi_label else None,
+            label_delimiter=data.label_delimiter)
 
     def top_rate(self) -> float:
         """The learning rate (the head's, the highest, with one rate per layer group)."""
@@ -334,9 +395,10 @@ class TrainingRun:
             samples=self.data.sample(SAMPLE_TILES),
             lr_finder=self.lr_finder.to_dict() if self.lr_finder else None,
             history=[vars(row) for row in self.trainer.history], classes=self.data.classes,
-            confusion=self.confusion_matrix(), per_class=self.per_class_metrics(),
-            results=self.results(), calibration=self.calibration(),
-            hard_examples=self.hard_examples())
+            confusion=np.zeros((0, 0)) if self.multi_label else self.confusion_matrix(),
+            per_class=self.per_class_metrics(), results=self.results(),
+            calibration=self.calibration(), hard_examples=self.hard_examples(),
+            multi_label=self.multi_label_scores() if self.multi_label else None)
 
     def model_facts(self, name: str = "", folder: str = "") -> list[tuple[str, str]]:
         """What the report says first: the model, how it was trained and where it is."""

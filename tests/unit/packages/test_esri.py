@@ -162,6 +162,26 @@ def test_an_esri_package_classifies_like_the_network_run_directly(esri, tmp_path
     assert not (emd.parent / MARKER).exists()
 
 
+def test_an_esri_multi_label_package_gives_each_label_its_sigmoid(esri, tmp_path, monkeypatch):
+    """A FeatureClassifier trained on Multi-labeled Tiles (its .emd's MetaDataMode): each
+    label's probability is the sigmoid of its logit, present at 0.5 (Esri's default score
+    threshold), as the network run directly gives; the weights are read as data."""
+    monkeypatch.setattr(devices, "mixed_precision", lambda device, chip_size: None)  # fp32
+    _, state = esri
+    emd = write_esri_package(tmp_path / "multi", esri_definition(
+        MetaDataMode="MultiLabeled_Tiles"), state)
+    package = load_package(str(emd))
+    assert package.multi_label and package.thresholds == [0.5] * 3
+    classifier = RasterClassifier(package, str(MASSACHUSETTS_TIF), ClassifyOptions(device="cpu"))
+    points = corner_points(str(MASSACHUSETTS_TIF), 12)
+    predictions = list(classifier.classify([wkb for _, _, wkb in points]))
+    dataset = gdal.Open(str(MASSACHUSETTS_TIF))
+    chips = np.stack([dataset.ReadAsArray(c - 32, r - 32, 64, 64) for c, r, _ in points])
+    expected = 1 / (1 + np.exp(-logits_by_hand(state, chips)))
+    assert np.allclose([p.probabilities for p in predictions], expected, atol=1e-4)
+    assert not (emd.parent / MARKER).exists()
+
+
 def test_an_esri_dlpk_loads_and_its_errors_name_the_dlpk(esri, tmp_path):
     emd, state = esri
     dlpk = tmp_path / "esri.dlpk"
