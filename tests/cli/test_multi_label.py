@@ -107,9 +107,19 @@ def test_labelled_points_are_evaluated_in_place_with_joined_truth_labels(trained
     ("classify-change", ["--input-raster-after", "{raster}"], "a change is counted from one class"),
     ("suggest-labels", [], "gives several labels a chip"),
     ("classify-grid", ["--score-threshold", 1.5], "must be from 0 to 1"),
+    ("classify", ["--input-features", "{folder}/clash.gpkg"],
+     "The result field 'bField' clashes with the field 'bfield'"),
 ])
 def test_what_a_multi_label_model_cannot_give_is_refused(trained, command, extra, message):
     folder, model, raster, _ = trained
+    if command == "classify":  # points whose field is named like a label's score field
+        dataset = ogr.GetDriverByName("GPKG").CreateDataSource(str(folder / "clash.gpkg"))
+        layer = dataset.CreateLayer("points", None, ogr.wkbPoint)
+        layer.CreateField(ogr.FieldDefn("bfield", ogr.OFTString))
+        feature = ogr.Feature(layer.GetLayerDefn())
+        feature.SetGeometry(ogr.CreateGeometryFromWkt("POINT (229032 893968)"))
+        layer.CreateFeature(feature)
+        dataset = None
     extra = [str(value).format(folder=folder, raster=raster) for value in extra]
     done = run_cli(folder, command, "--input-raster", raster, "--model", model, "--device",
                    "cpu", "--output", folder / "refused.gpkg", *extra)
