@@ -33,6 +33,7 @@ from qgis.core import (
     QgsRasterLayer,
     QgsWkbTypes,
 )
+from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.runtime.outputs import field_name_limit
 from ..core.workflows.io import Feature, Legend
@@ -81,11 +82,12 @@ def raster_source(layer: QgsRasterLayer, name: str = ids.INPUT_RASTER) -> str:
     if layer.providerType() == "gdal":
         return layer.source()
     if layer.providerType() != "wms":
-        raise QgsProcessingException(
-            f"{name} '{layer.name()}' comes from the {layer.providerType()} provider; Scene "
-            "Classifier reads raster files, GDAL names such as a Cloud-Optimized GeoTIFF's "
-            "https:// URL or a STAC item, and XYZ, WMS and WMTS layers. Save this layer to a "
-            "GeoTIFF first (Raster ▸ Conversion ▸ Translate).")
+        raise QgsProcessingException(QCoreApplication.translate(
+            "SceneClassifierAlgorithm",
+            "{} '{}' comes from the {} provider; Scene Classifier reads raster files, GDAL "
+            "names such as a Cloud-Optimized GeoTIFF's https:// URL or a STAC item, and XYZ, "
+            "WMS and WMTS layers. Save this layer to a GeoTIFF first (Raster ▸ Conversion ▸ "
+            "Translate).").format(name, layer.name(), layer.providerType()))
     fields = QgsProviderRegistry.instance().decodeUri("wms", layer.source())
     if fields.get("type") == "xyz":
         return layer.source()

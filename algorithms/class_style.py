@@ -37,6 +37,7 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
+from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor
 
 from ..core.runtime.outputs import write_error
@@ -91,11 +92,16 @@ def change_renderer(classes: list[dict]) -> QgsRuleBasedRenderer:
     for entry in classes:
         red, green, blue = entry["Color"][:3]
         add(f'"Changed" = 1 AND "After" = {QgsExpression.quotedValue(entry["Name"])}',
-            f"changed to {entry['Name']}", f"{red},{green},{blue},190", f"{red},{green},{blue},255")
-    add('"Changed" = 0', "unchanged", "200,200,200,40", "160,160,160,110")
-    add(f'"Outcome" = {QgsExpression.quotedValue(UNCERTAIN)}', "uncertain (not counted)",
-        "0,0,0,0", "230,140,0,255", "dash")
-    add("ELSE", "not compared", "0,0,0,0", "120,120,120,200", "dot")
+            QCoreApplication.translate("SceneClassifierAlgorithm", "changed to {}").format(
+                entry["Name"]), f"{red},{green},{blue},190",
+            f"{red},{green},{blue},255")
+    add('"Changed" = 0', QCoreApplication.translate("SceneClassifierAlgorithm", "unchanged"),
+        "200,200,200,40", "160,160,160,110")
+    add(f'"Outcome" = {QgsExpression.quotedValue(UNCERTAIN)}', QCoreApplication.translate(
+        "SceneClassifierAlgorithm", "uncertain (not counted)"), "0,0,0,0", "230,140,0,255",
+        "dash")
+    add("ELSE", QCoreApplication.translate("SceneClassifierAlgorithm", "not compared"),
+        "0,0,0,0", "120,120,120,200", "dot")
     return QgsRuleBasedRenderer(root)
 
 

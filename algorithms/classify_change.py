@@ -56,6 +56,6 @@ class ClassifyChange(SceneClassifierAlgorithm):
                 ids.UNCERTAIN_COUNT: result.uncertain, ids.CELL_COUNT: result.cell_count}
 
     def _layer_name(self, legend: Legend) -> str:
-        return f"{legend.title}: change"
+        return self.tr("{}: change").format(legend.title)
 
 

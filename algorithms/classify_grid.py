@@ -46,8 +46,8 @@ class ClassifyGrid(SceneClassifierAlgorithm):
         result = classify_grid(settings, output, summary, core_feedback, save_class_map_style,
                                save_heatmap_style)
         attach_class_map_style(context, class_map, result.legend.classes,
-                               f"{result.legend.title}: class map")
-        attach_heatmap_style(context, heatmap, f"{result.legend.title}: heatmaps")
+                               self.tr("{}: class map").format(result.legend.title))
+        attach_heatmap_style(context, heatmap, self.tr("{}: heatmaps").format(result.legend.title))
         return {ids.OUTPUT: output.destination, ids.CELL_COUNT: result.cell_count,
                 ids.OUTPUT_RASTER: class_map, ids.OUTPUT_SUMMARY: summary.destination,
                 ids.OUTPUT_HEATMAP: heatmap}

@@ -38,6 +38,6 @@ class ClassifyObjects(SceneClassifierAlgorithm):
         summary = summary_sink(self, parameters, context)
         result = classify_features(settings, source, output, summary, core_feedback,
                                    save_heatmap_style)
-        attach_heatmap_style(context, heatmap, f"{result.legend.title}: heatmaps")
+        attach_heatmap_style(context, heatmap, self.tr("{}: heatmaps").format(result.legend.title))
         return {ids.OUTPUT: output.destination, ids.OUTPUT_SUMMARY: summary.destination,
                 ids.OUTPUT_HEATMAP: heatmap}

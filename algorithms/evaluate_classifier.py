@@ -42,7 +42,8 @@ class EvaluateClassifier(SceneClassifierAlgorithm):
                                source.source.wkbType() if source else 0,
                                source.source.sourceCrs() if source else None,
                                source.source.fields() if source else None,
-                               lambda legend: f"{legend.title}: misclassified features")
+                               lambda legend: self.tr("{}: misclassified features").format(
+                                   legend.title))
         result = evaluate(settings, source, errors, core_feedback)
         evaluation = result.evaluation
         return {ids.OUTPUT_REPORT: result.report_path,

@@ -22,7 +22,7 @@ from qgis.core import (
     QgsProviderRegistry,
     QgsSettings,
 )
-from qgis.PyQt.QtCore import QUrl
+from qgis.PyQt.QtCore import QCoreApplication, QUrl
 from qgis.PyQt.QtNetwork import QNetworkRequest
 
 from ..core.errors import Cancelled
@@ -76,7 +76,9 @@ def qgis_fetch(feedback: QgsFeedback) -> Callable[[str, str], None]:
     """How core downloads a file in QGIS (core.runtime.downloads): through QGIS's network
     with its proxy and SSL settings, the progress shown and Cancel heard by ``feedback``."""
     def fetch(url: str, path: str) -> None:
-        feedback.pushInfo(f"Downloading {url} through QGIS's network settings…")
+        feedback.pushInfo(QCoreApplication.translate(
+            "SceneClassifierAlgorithm", "Downloading {} through QGIS's network settings…"
+        ).format(url))
         request = QgsBlockingNetworkRequest()
         code = request.get(QNetworkRequest(QUrl(url)), True, feedback)
         if feedback.isCanceled():
@@ -103,16 +105,18 @@ def layer_credentials(layer: QgsRasterLayer, name: str) -> AbstractContextManage
     config = QgsAuthMethodConfig()
     manager = QgsApplication.authManager()
     if not manager.loadAuthenticationConfig(authcfg, config, True) or not config.isValid(True):
-        raise QgsProcessingException(
-            f"{name} '{layer.name()}' uses the QGIS authentication configuration {authcfg}, "
-            "which QGIS cannot open here: check that it exists (Settings ▸ Options ▸ "
-            "Authentication) and that the master password is set.")
+        raise QgsProcessingException(QCoreApplication.translate(
+            "SceneClassifierAlgorithm",
+            "{} '{}' uses the QGIS authentication configuration {}, which QGIS cannot open "
+            "here: check that it exists (Settings ▸ Options ▸ Authentication) and that the "
+            "master password is set.").format(name, layer.name(), authcfg))
     if config.method() != "Basic":
-        raise QgsProcessingException(
-            f"{name} '{layer.name()}' uses a QGIS authentication configuration of method "
-            f"'{config.method()}'; Scene Classifier reads web layers through GDAL, which "
-            "takes a user name and password (method 'Basic') only. Use a Basic "
-            "configuration, or save the layer to a GeoTIFF first (Raster ▸ Conversion ▸ "
-            "Translate).")
+        raise QgsProcessingException(QCoreApplication.translate(
+            "SceneClassifierAlgorithm",
+            "{} '{}' uses a QGIS authentication configuration of method '{}'; Scene "
+            "Classifier reads web layers through GDAL, which takes a user name and password "
+            "(method 'Basic') only. Use a Basic configuration, or save the layer to a GeoTIFF "
+            "first (Raster ▸ Conversion ▸ Translate).").format(name, layer.name(),
+                                                               config.method()))
     url = str(fields.get("url") or "")
     return basic_credentials(url, config.config("username"), config.config("password"))

@@ -1,6 +1,35 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1">
   <context>
+    <name>ClassifyChange</name>
+    <message>
+      <location filename="../algorithms/classify_change.py" line="59" />
+      <source>{}: change</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>ClassifyGrid</name>
+    <message>
+      <location filename="../algorithms/classify_grid.py" line="48" />
+      <source>{}: class map</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../algorithms/classify_grid.py" line="50" />
+      <source>{}: heatmaps</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>ClassifyObjects</name>
+    <message>
+      <location filename="../algorithms/classify_objects.py" line="41" />
+      <source>{}: heatmaps</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
     <name>DependenciesDialog</name>
     <message>
       <location filename="../gui/dependencies_dialog.py" line="45" />
@@ -129,7 +158,20 @@
     </message>
   </context>
   <context>
+    <name>EvaluateClassifier</name>
+    <message>
+      <location filename="../algorithms/evaluate_classifier.py" line="41" />
+      <source>{}: misclassified features</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
     <name>SceneClassifierAlgorithm</name>
+    <message>
+      <location filename="../algorithms/adapters.py" line="85" />
+      <source>{} '{}' comes from the {} provider; Scene Classifier reads raster files, GDAL names such as a Cloud-Optimized GeoTIFF's https:// URL or a STAC item, and XYZ, WMS and WMTS layers. Save this layer to a GeoTIFF first (Raster ▸ Conversion ▸ Translate).</source>
+      <translation type="unfinished" />
+    </message>
     <message>
       <location filename="../algorithms/base.py" line="166" />
       <source>a finite number</source>
@@ -158,6 +200,41 @@
     <message>
       <location filename="../algorithms/base.py" line="177" />
       <source>{} must be one of {}; got {}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../algorithms/class_style.py" line="94" />
+      <source>changed to {}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../algorithms/class_style.py" line="98" />
+      <source>unchanged</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../algorithms/class_style.py" line="100" />
+      <source>uncertain (not counted)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../algorithms/class_style.py" line="103" />
+      <source>not compared</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../algorithms/network.py" line="79" />
+      <source>Downloading {} through QGIS's network settings…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../algorithms/network.py" line="108" />
+      <source>{} '{}' uses the QGIS authentication configuration {}, which QGIS cannot open here: check that it exists (Settings ▸ Options ▸ Authentication) and that the master password is set.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../algorithms/network.py" line="114" />
+      <source>{} '{}' uses a QGIS authentication configuration of method '{}'; Scene Classifier reads web layers through GDAL, which takes a user name and password (method 'Basic') only. Use a Basic configuration, or save the layer to a GeoTIFF first (Raster ▸ Conversion ▸ Translate).</source>
       <translation type="unfinished" />
     </message>
     <message>
