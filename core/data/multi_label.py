@@ -8,7 +8,8 @@ from one of two layouts:
     <folder>/images/, labels/      ArcGIS Pro's Multi-labeled Tiles export: each tile's label
                                    file names one <object> per class value present
 
-Each label is a class; a chip's labels are a row of 0/1 (multi-hot) over the sorted classes.
+Each label is a class (core.data.training_data turns a chip's labels into a row of 0/1
+over the sorted classes).
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ import csv
 import json
 import os
 from dataclasses import dataclass
-
-import numpy as np
 
 from ..errors import DataError
 from .imagery import is_image_file
@@ -40,19 +39,6 @@ class LabelSets:
     delimiter: str
     entries: dict[str, dict]
     unlabelled: list[str]
-
-    @property
-    def classes(self) -> list[str]:
-        """Every label used, sorted."""
-        return sorted({name for names in self.labels for name in names})
-
-    def multi_hot(self, classes: list[str]) -> np.ndarray:
-        """(chips, classes) of 0/1, float32: which labels each chip has."""
-        index = {name: number for number, name in enumerate(classes)}
-        rows = np.zeros((len(self.labels), len(classes)), np.float32)
-        for row, names in enumerate(self.labels):
-            rows[row, [index[name] for name in names]] = 1.0
-        return rows
 
 
 def is_multi_label(folder: str) -> bool:
