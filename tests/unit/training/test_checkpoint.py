@@ -28,11 +28,21 @@ def cancel_after_epochs(epochs: int, lines: list) -> Feedback:
                     is_cancelled=lambda: sum(line.startswith("    ") for line in lines) >= epochs)
 
 
-def test_a_resumed_run_ends_with_the_same_model(rsscn7_small, tmp_path):
-    whole = train_classifier(settings(rsscn7_small, tmp_path / "whole"))
+@pytest.fixture(params=["one class a chip", "several labels a chip"])
+def chips(request, rsscn7_small, tmp_path_factory):
+    """The small RSSCN7 folder, or mosaics with a labels.csv (tests/mosaics.py)."""
+    if request.param == "one class a chip":
+        return rsscn7_small
+    from mosaics import mosaic_folder
+
+    return mosaic_folder(tmp_path_factory.mktemp("mosaics"), 40, chips_used=slice(0, 20))
+
+
+def test_a_resumed_run_ends_with_the_same_model(chips, tmp_path):
+    whole = train_classifier(settings(chips, tmp_path / "whole"))
     lines = []
     with pytest.raises(Cancelled):
-        train_classifier(settings(rsscn7_small, tmp_path / "cut"),
+        train_classifier(settings(chips, tmp_path / "cut"),
                          cancel_after_epochs(2, lines))
     partial = partial_folder(str(tmp_path / "cut"), "m")
     assert load_checkpoint(partial)["epoch"] == 2
@@ -40,7 +50,7 @@ def test_a_resumed_run_ends_with_the_same_model(rsscn7_small, tmp_path):
     assert any("run again with resume= to continue" in line for line in lines)  # Python's word
 
     lines = []
-    resumed = train_classifier(settings(rsscn7_small, tmp_path / "cut", resume=True),
+    resumed = train_classifier(settings(chips, tmp_path / "cut", resume=True),
                                Feedback(log=lines.append))
     assert "Resuming at epoch 3 of 4." in lines
     assert [row["epoch"] for row in resumed.history] == [1, 2, 3, 4]
