@@ -11,12 +11,33 @@ import time
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Self
 
 LIFETIME_S = 600  # the server stops by itself after this, whatever the test does
 HALF = 20037508.342789244
 
 
-class Loopback:
+class _Bounded:
+    """A server on 127.0.0.1 (``self.server``, a socketserver) that serves in a thread for
+    the ``with`` block and stops by itself after LIFETIME_S whatever the test does."""
+
+    server: object
+
+    def _bound(self) -> None:
+        self._timer = threading.Timer(LIFETIME_S, self.server.shutdown)
+
+    def __enter__(self) -> Self:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_) -> None:
+        self._timer.cancel()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Loopback(_Bounded):
     """``with Loopback(folder, tiles_from=raster) as server:`` serves ``folder`` at
     ``server.url`` and, with ``tiles_from``, XYZ tiles at ``server.url + "/tiles/{z}/{x}/{y}.png"``
     and the same tiles as a RESTful WMTS (layer ``photo``, tile matrix set
@@ -41,17 +62,7 @@ class Loopback:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self._timer = threading.Timer(LIFETIME_S, self.server.shutdown)
-
-    def __enter__(self) -> Loopback:
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self._timer.start()
-        return self
-
-    def __exit__(self, *_) -> None:
-        self._timer.cancel()
-        self.server.shutdown()
-        self.server.server_close()
+        self._bound()
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         owner = self
@@ -190,7 +201,7 @@ class Loopback:
 
 
 
-class SocksRecorder:
+class SocksRecorder(_Bounded):
     """``with SocksRecorder() as proxy:`` a SOCKS5 proxy on 127.0.0.1 at ``proxy.port`` that
     records each CONNECT's target (``proxy.targets``, 'host:port') and refuses it (rule set
     failure): it never connects anywhere. Stops by itself after LIFETIME_S."""
@@ -222,14 +233,4 @@ class SocksRecorder:
         self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
-        self._timer = threading.Timer(LIFETIME_S, self.server.shutdown)
-
-    def __enter__(self) -> SocksRecorder:
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self._timer.start()
-        return self
-
-    def __exit__(self, *_) -> None:
-        self._timer.cancel()
-        self.server.shutdown()
-        self.server.server_close()
+        self._bound()

@@ -211,53 +211,54 @@ def test_check_dependencies_installs_offline_from_a_zip_of_wheels(tmp_path, monk
     assert any("--no-index --find-links" in line for line in result["log"]["info"])
 
 
+def train_pretrained_behind(tmp_path, rsscn7_small, proxy_type: str, host: str, port: int,
+                            **env: str) -> str:
+    """Train with PRETRAINED in qgis_process with QGIS's proxy set to ``proxy_type`` at
+    host:port (QGIS3.ini, as Settings > Options > Network writes it); what it said, after
+    checking that the download failed with a message that offers WEIGHTS_FILE."""
+    from conftest import QgisProcess
+
+    qgis = QgisProcess(tmp_path / "profile")
+    settings = tmp_path / "profile" / "profiles" / "default" / "QGIS" / "QGIS3.ini"
+    with open(settings, "a", encoding="utf-8") as ini:
+        ini.write(f"\n[proxy]\nproxyEnabled=true\nproxyType={proxy_type}\n"
+                  f"proxyHost={host}\nproxyPort={port}\n")
+    qgis.env.update(env)
+    done, _ = qgis.run("trainclassifier", INPUT_FOLDER=rsscn7_small, BACKBONE=0,
+                       PRETRAINED="true", CHIP_SIZE=32, EPOCHS=1, DEVICE=1,
+                       OUTPUT_FOLDER=tmp_path / "models")
+    said = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert "Could not download the ImageNet weights for resnet18" in said
+    assert "WEIGHTS_FILE" in said and "Traceback" not in said
+    return said
+
+
 def test_pretrained_weights_are_fetched_through_the_proxy_qgis_is_set_to(tmp_path,
                                                                          rsscn7_small):
     """QGIS's HTTP proxy (Settings > Options > Network) carries the download of ImageNet
     weights: a loopback proxy records the request and refuses it (it forwards nothing;
     a proxy in the environment points at a closed port, so nothing leaves this machine
     either way), and the failed download says what failed and offers WEIGHTS_FILE."""
-    from conftest import QgisProcess
     from loopback import Loopback
 
-    qgis = QgisProcess(tmp_path / "profile")
     with Loopback(tmp_path) as proxy:
         host, port = proxy.url[len("http://"):].split(":")
-        settings = tmp_path / "profile" / "profiles" / "default" / "QGIS" / "QGIS3.ini"
-        with open(settings, "a", encoding="utf-8") as ini:
-            ini.write(f"\n[proxy]\nproxyEnabled=true\nproxyType=HttpProxy\n"
-                      f"proxyHost={host}\nproxyPort={port}\n")
-        qgis.env.update(HTTPS_PROXY="http://127.0.0.1:9", HTTP_PROXY="http://127.0.0.1:9",
-                        https_proxy="http://127.0.0.1:9", http_proxy="http://127.0.0.1:9")
-        done, _ = qgis.run("trainclassifier", INPUT_FOLDER=rsscn7_small, BACKBONE=0,
-                           PRETRAINED="true", CHIP_SIZE=32, EPOCHS=1, DEVICE=1,
-                           OUTPUT_FOLDER=tmp_path / "models")
-    said = done.stdout + done.stderr
-    assert done.returncode != 0
+        said = train_pretrained_behind(
+            tmp_path, rsscn7_small, "HttpProxy", host, int(port),
+            HTTPS_PROXY="http://127.0.0.1:9", HTTP_PROXY="http://127.0.0.1:9",
+            https_proxy="http://127.0.0.1:9", http_proxy="http://127.0.0.1:9")
     assert proxy.proxied == ["download.pytorch.org:443"], said[-2000:]
-    assert "Could not download the ImageNet weights for resnet18" in said
-    assert "WEIGHTS_FILE" in said and "Traceback" not in said
 
 
 def test_pretrained_weights_are_fetched_through_a_socks_proxy_qgis_is_set_to(tmp_path,
                                                                             rsscn7_small):
     """A SOCKS5 proxy in QGIS (which urllib cannot use): the download goes through QGIS's
     network, so the loopback SOCKS proxy records the target, and refuses it."""
-    from conftest import NO_NETWORK, QgisProcess
+    from conftest import NO_NETWORK
     from loopback import SocksRecorder
 
-    qgis = QgisProcess(tmp_path / "profile")
     with SocksRecorder() as proxy:
-        settings = tmp_path / "profile" / "profiles" / "default" / "QGIS" / "QGIS3.ini"
-        with open(settings, "a", encoding="utf-8") as ini:
-            ini.write(f"\n[proxy]\nproxyEnabled=true\nproxyType=Socks5Proxy\n"
-                      f"proxyHost=127.0.0.1\nproxyPort={proxy.port}\n")
-        qgis.env.update(NO_NETWORK)
-        done, _ = qgis.run("trainclassifier", INPUT_FOLDER=rsscn7_small, BACKBONE=0,
-                           PRETRAINED="true", CHIP_SIZE=32, EPOCHS=1, DEVICE=1,
-                           OUTPUT_FOLDER=tmp_path / "models")
-    said = done.stdout + done.stderr
-    assert done.returncode != 0
+        said = train_pretrained_behind(tmp_path, rsscn7_small, "Socks5Proxy", "127.0.0.1",
+                                       proxy.port, **NO_NETWORK)
     assert proxy.targets == ["download.pytorch.org:443"], said[-2000:]
-    assert "Could not download the ImageNet weights for resnet18" in said
-    assert "WEIGHTS_FILE" in said and "Traceback" not in said
