@@ -33,6 +33,7 @@ from .data.training_data import (
     split_folder_list,
 )
 from .errors import ArgumentError, DataError
+from .i18n import tr
 from .inference.classifier import ClassifyOptions, RasterClassifier
 from .inference.predictor import best_class, labels_present
 from .models.backbones import BACKBONES, DEFAULT_BACKBONE
@@ -84,17 +85,18 @@ def prepare_data(path: str | list[str], class_mapping: None = None, chip_size: i
     folders = split_folder_list(path, extra_folders)
     check_dataset_type(dataset_type, folders)
     if class_mapping is not None:
-        raise DataError("class_mapping is not supported: the class names are the sub-folder "
-                        "names.")
+        raise DataError(tr("class_mapping is not supported: the class names are the "
+                           "sub-folder names."))
     if isinstance(val_split_pct, bool) or not isinstance(val_split_pct, (int, float)) or \
             not 0 < val_split_pct < 1:
-        raise ArgumentError(f"val_split_pct is the fraction of chips kept for validation, as "
-                            f"in arcgis.learn: 0.2 keeps 20 %. Got {val_split_pct}; give a "
-                            "number between 0 and 1.")
+        raise ArgumentError(tr("val_split_pct is the fraction of chips kept for "
+                               "validation, as in arcgis.learn: 0.2 keeps 20 %. Got {}; "
+                               "give a number between 0 and 1.").format(val_split_pct))
     if transforms is not None and transforms is not False:
-        notes.log("transforms=: fastai transforms do not run here; the chips get Scene "
-                  "Classifier's own augmentation (flips, 90° turns, zoom, brightness and "
-                  "colour). transforms=False trains without augmentation.")
+        notes.log(tr("transforms=: fastai transforms do not run here; the chips get "
+                     "Scene Classifier's own augmentation (flips, 90° turns, zoom, "
+                     "brightness and colour). transforms=False trains without "
+                     "augmentation."))
     require_torch()
     data = load_training_data(folders, chip_size, 100 * val_split_pct, batch_size, seed,
                               feedback, chip_storage, stratify, resize_to)
@@ -117,22 +119,25 @@ def check_dataset_type(dataset_type: str | None, folders: list[str]) -> None:
         return
     kind = DATASET_TYPES.get(str(dataset_type).lower())
     if kind is None:
-        raise DataError(f"dataset_type '{dataset_type}' is not supported: Scene Classifier "
-                        "reads folders of chips by class (dataset_type='Imagenet', also with a "
-                        "labels.csv of several labels a chip), ArcGIS Pro's Labeled Tiles "
-                        "exports (dataset_type='Labeled_Tiles') and Multi-labeled Tiles exports "
-                        "(dataset_type='MultiLabeled_Tiles').")
+        raise DataError(tr("dataset_type '{}' is not supported: Scene Classifier reads "
+                           "folders of chips by class (dataset_type='Imagenet', also "
+                           "with a labels.csv of several labels a chip), ArcGIS Pro's "
+                           "Labeled Tiles exports (dataset_type='Labeled_Tiles') and "
+                           "Multi-labeled Tiles exports "
+                           "(dataset_type='MultiLabeled_Tiles').").format(dataset_type))
     for folder in folders:
         if kind == "MultiLabeled_Tiles" and not is_multi_label(folder):
-            raise DataError(f"dataset_type is 'MultiLabeled_Tiles' but {folder} is no "
-                            "Multi-labeled Tiles export (its esri_accumulated_stats.json says "
-                            "MetaDataMode MultiLabeled_Tiles) and has no labels.csv. Give the "
-                            "dataset_type of the folder, or leave it out.")
+            raise DataError(tr("dataset_type is 'MultiLabeled_Tiles' but {} is no "
+                               "Multi-labeled Tiles export (its "
+                               "esri_accumulated_stats.json says MetaDataMode "
+                               "MultiLabeled_Tiles) and has no labels.csv. Give the "
+                               "dataset_type of the folder, or leave it out.").format(folder))
         if kind != "MultiLabeled_Tiles" and (kind == "Labeled_Tiles") != is_labeled_tiles(folder):
             found = "a Labeled Tiles export" if kind != "Labeled_Tiles" else \
                 "no Labeled Tiles export (images/ with labels/*.xml)"
-            raise DataError(f"dataset_type is '{kind}' but {folder} is {found}. Give the "
-                            "dataset_type of the folder, or leave it out.")
+            raise DataError(tr("dataset_type is '{}' but {} is {}. Give the "
+                               "dataset_type of the folder, or leave it out.").format(
+                                kind, folder, found))
 
 
 class FeatureClassifier(TrainingRun):
@@ -154,11 +159,13 @@ class FeatureClassifier(TrainingRun):
                  device: str = "auto", feedback: Feedback | None = None) -> None:
         if pretrained_path is not None:
             if weights_file is not None:
-                raise DataError("Give either pretrained_path= or weights_file=, not both.")
+                raise DataError(tr("Give either pretrained_path= or weights_file=, not "
+                                   "both."))
             if pretrained_path.lower().endswith((".emd", ".dlpk")):
-                raise DataError(f"pretrained_path= takes the weights (.pth) of a model; to "
-                                f"train the package {pretrained_path} further, load it with "
-                                "FeatureClassifier.from_model(path, data=data).")
+                raise DataError(tr("pretrained_path= takes the weights (.pth) of a "
+                                   "model; to train the package {} further, load it "
+                                   "with FeatureClassifier.from_model(path, data=data).").format(
+                                    pretrained_path))
             weights_file, pretrained = pretrained_path, False
         super().__init__(data, backbone or DEFAULT_BACKBONE, pretrained, weights_file,
                          oversample, device, feedback)
@@ -168,9 +175,9 @@ class FeatureClassifier(TrainingRun):
     def _freeze_pretrained(self) -> None:
         """Freeze the body of pretrained weights, as arcgis.learn does (and say so)."""
         self.trainer.freeze(True)
-        self.feedback.log("The pretrained body is frozen, as in arcgis.learn: fit() trains "
-                          "the head (and batch normalisation); unfreeze() trains the whole "
-                          "network.")
+        self.feedback.log(tr("The pretrained body is frozen, as in arcgis.learn: fit() "
+                             "trains the head (and batch normalisation); unfreeze() "
+                             "trains the whole network."))
 
     @staticmethod
     def backbones() -> list[str]:
@@ -189,8 +196,8 @@ class FeatureClassifier(TrainingRun):
         from .runtime.dependencies import require_torch
 
         if (emd_path is None) == (path is None):
-            raise TypeError("from_model() takes the model's .emd or .dlpk once: "
-                            "from_model(emd_path) or from_model(path=...).")
+            raise TypeError(tr("from_model() takes the model's .emd or .dlpk once: "
+                               "from_model(emd_path) or from_model(path=...)."))
         require_torch()
         package = load_package(emd_path or path)
         model = None
@@ -239,18 +246,18 @@ class FeatureClassifier(TrainingRun):
         self._training()
         epochs = whole_number("epochs", epochs, 1)
         if checkpoint not in (True, False, "all"):
-            raise DataError(f"checkpoint={checkpoint!r} is not known: give True (keep the best "
-                            "epoch), False (keep the last) or 'all' (keep the best and write "
-                            "every epoch's weights).")
+            raise DataError(tr("checkpoint={!r} is not known: give True (keep the best "
+                               "epoch), False (keep the last) or 'all' (keep the best "
+                               "and write every epoch's weights).").format(checkpoint))
         epochs_folder = None
         if checkpoint == "all":
             epochs_folder = os.path.join(self.data.working_dir or self.data.folders[0],
                                          MODELS_FOLDER, "checkpoints")
-            self.feedback.log(f"checkpoint='all': every epoch's weights go to {epochs_folder} "
-                              "(epoch_<n>.pth).")
+            self.feedback.log(tr("checkpoint='all': every epoch's weights go to {} "
+                                 "(epoch_<n>.pth).").format(epochs_folder))
         if tensorboard:
-            self.feedback.log("tensorboard=True: no effect here; the epoch table is printed "
-                              "and returned, and plot_losses() draws it.")
+            self.feedback.log(tr("tensorboard=True: no effect here; the epoch table is "
+                                 "printed and returned, and plot_losses() draws it."))
         return super().fit(epochs, discriminative_rates(lr), early_stopping, checkpoint_folder,
                            resume, one_cycle, monitor, keep_best=bool(checkpoint),
                            epochs_folder=epochs_folder)
@@ -280,7 +287,7 @@ class FeatureClassifier(TrainingRun):
         """A figure of the training and validation loss (and the accuracy) per epoch."""
         history = self._training().history
         if not history:
-            raise DataError("No epoch trained yet: call fit() before plot_losses().")
+            raise DataError(tr("No epoch trained yet: call fit() before plot_losses()."))
         return figures.history_figure([vars(row) for row in history])
 
     def accuracy(self) -> float:
@@ -302,8 +309,9 @@ class FeatureClassifier(TrainingRun):
         self._training()
         folder, name = os.path.split(os.path.expanduser(name_or_path))
         if folder and output_folder is not None:
-            raise DataError(f"Give the model's folder once: name_or_path={name_or_path!r} has "
-                            f"one, and output_folder={output_folder!r} another.")
+            raise DataError(tr("Give the model's folder once: name_or_path={!r} has "
+                               "one, and output_folder={!r} another.").format(
+                                name_or_path, output_folder))
         output_folder = folder or output_folder
         if output_folder is None and self.data.working_dir is not None:
             output_folder = os.path.join(self.data.working_dir, MODELS_FOLDER)
@@ -318,9 +326,9 @@ class FeatureClassifier(TrainingRun):
                             save_optimizer: bool, save_inference_file: bool) -> None:
         """One line for each of save()'s arcgis.learn keywords that has no effect here."""
         if str(framework).lower() not in ("pytorch", "tf-onnx"):
-            raise DataError(f"framework={framework!r} is not offered: the package holds "
-                            "PyTorch weights ('PyTorch') and an ONNX copy where onnx is "
-                            "installed ('TF-ONNX' is noted, not needed).")
+            raise DataError(tr("framework={!r} is not offered: the package holds "
+                               "PyTorch weights ('PyTorch') and an ONNX copy where onnx "
+                               "is installed ('TF-ONNX' is noted, not needed).").format(framework))
         notes = [
             (str(framework).lower() == "tf-onnx", f"framework={framework!r}: no TensorFlow "
              "model is written; the package holds the PyTorch weights and an ONNX copy where "
@@ -367,14 +375,15 @@ class FeatureClassifier(TrainingRun):
         if array.ndim == 2:
             array = array[np.newaxis]
         if array.shape[0] != package.band_count:
-            raise DataError(f"The model takes {package.band_count} bands, the image has "
-                            f"{array.shape[0]}.")
+            raise DataError(tr("The model takes {} bands, the image has {}.").format(
+                                package.band_count, array.shape[0]))
         chip = fit_chip(array, package.chip_size, package.resize_to)[np.newaxis]
         scores = predictor.probabilities(chip)[0]
         best = best_class(scores)
         if best is None:
-            raise DataError("The model's output for this image is not a number (NaN or "
-                            "infinite): the model is damaged; train or save it again.")
+            raise DataError(tr("The model's output for this image is not a number (NaN "
+                               "or infinite): the model is damaged; train or save it "
+                               "again."))
         if package.multi_label:
             present = labels_present(scores, np.asarray(package.thresholds))
             name = [self.classes[label] for label in present]
@@ -418,11 +427,12 @@ def _check_same_shape(package: ModelPackage, data: TrainingData) -> None:
     ours = (package.classes, package.chip_size, package.band_count, package.resize_to)
     theirs = (data.classes, data.chip_size, data.band_count, data.resize_to)
     if ours != theirs:
-        raise DataError(f"The model {package.path} has classes {ours[0]}, {ours[1]} px chips "
-                        f"(resize_to {ours[3]}) and {ours[2]} bands; the data has {theirs[0]}, "
-                        f"{theirs[1]} px (resize_to {theirs[3]}) and {theirs[2]} bands. "
-                        "Prepare the data with the model's classes, chip_size and resize_to, "
-                        "or train a new FeatureClassifier.")
+        raise DataError(tr("The model {} has classes {}, {} px chips (resize_to {}) and "
+                           "{} bands; the data has {}, {} px (resize_to {}) and {} "
+                           "bands. Prepare the data with the model's classes, chip_size "
+                           "and resize_to, or train a new FeatureClassifier.").format(
+                            package.path, ours[0], ours[1], ours[3], ours[2], theirs[0],
+                            theirs[1], theirs[3], theirs[2]))
 
 
 def _read_chip(path: str | os.PathLike) -> np.ndarray:
@@ -430,13 +440,14 @@ def _read_chip(path: str | os.PathLike) -> np.ndarray:
     path = os.fspath(path)
     special = not_a_file(path)
     if special or not os.path.isfile(path):
-        raise DataError(f"{path} is {special or 'not there'}: give the path of an image file "
-                        "(or an array of its pixels).")
+        raise DataError(tr("{} is {}: give the path of an image file (or an array of "
+                           "its pixels).").format(path, special or 'not there'))
     try:
         return read_image(path)
     except Exception as error:  # any decoder failure means "unreadable"
-        raise DataError(f"{path} cannot be read as an image ({type(error).__name__}: "
-                        f"{error}). Give a JPEG, PNG, BMP or GeoTIFF chip.") from error
+        raise DataError(tr("{} cannot be read as an image ({}: {}). Give a JPEG, "
+                           "PNG, BMP or GeoTIFF chip.").format(
+                            path, type(error).__name__, error)) from error
 
 
 def discriminative_rates(lr: float | slice | None) -> float | list[float] | None:
@@ -452,9 +463,9 @@ def discriminative_rates(lr: float | slice | None) -> float | list[float] | None
     if not all(bound is None or isinstance(bound, (int, float)) and math.isfinite(bound)
                for bound in (lr.start, lr.stop)) or lr.stop is None or lr.stop <= 0 or (
             lr.start is not None and not 0 < lr.start <= lr.stop):
-        raise ArgumentError(f"lr={lr} is not a range of learning rates: give slice(low, "
-                            "high) with 0 < low <= high (e.g. slice(1e-5, 1e-3)), or "
-                            "slice(high).")
+        raise ArgumentError(tr("lr={} is not a range of learning rates: give slice(low, "
+                               "high) with 0 < low <= high (e.g. slice(1e-5, 1e-3)), or "
+                               "slice(high).").format(lr))
     if lr.start is None:
         return [lr.stop / 10, lr.stop / 10, float(lr.stop)]
     step = (lr.stop / lr.start) ** 0.5

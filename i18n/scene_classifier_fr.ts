@@ -166,4 +166,11 @@
       <translation>Dépendances…</translation>
     </message>
   </context>
+  <context>
+    <name>SceneClassifierCore</name>
+    <message>
+      <source>Give either {} alone, or {}, {} and {} together: one of the two ways, not both and not neither.</source>
+      <translation>Donnez soit {} seul, soit {}, {} et {} ensemble : l'une des deux façons, pas les deux ni aucune.</translation>
+    </message>
+  </context>
 </TS>

@@ -2,7 +2,8 @@
 plugin shows, taken from the sources. pylupdate5 (Debian's pyqt5-dev-tools) collects the
 tr() and translate() calls of the QGIS-side code (algorithms/, gui/, plugin.py, provider.py);
 the tools' labels, help, choices and outputs, declared as data in interface/tools.py, are
-added from there (in the context of algorithms/base.py, whose tr() translates them).
+added from there (in the context of algorithms/base.py, whose tr() translates them); core's
+message templates, tr("...") of core.i18n, are read from core/ (context SceneClassifierCore).
 
     python3 tools/i18n_template.py          (make i18n)
     python3 tools/i18n_template.py --check  exit 1 if the template is not up to date
@@ -21,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "i18n" / "scene_classifier.ts"
 CONTEXT = "SceneClassifierAlgorithm"  # algorithms/base.py's tr() context
+CORE_CONTEXT = "SceneClassifierCore"  # core.i18n.tr's (core's messages)
 CODE = ("algorithms", "gui", "plugin.py", "provider.py")
 
 
@@ -39,6 +41,39 @@ def interface_texts() -> list[str]:
             texts += [choice.label for choice in parameter.choices]
         texts += [output.label for output in tool.outputs]
     return list(dict.fromkeys(text for text in texts if text))
+
+
+def core_texts() -> list[tuple[str, str, int]]:
+    """Core's message templates, tr("...") (core.i18n), with their file and line."""
+    import ast
+
+    found = []
+    for path in sorted((ROOT / "core").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                    node.func.id == "tr" and node.args and isinstance(node.args[0], ast.Constant):
+                found.append((node.args[0].value, f"../{path.relative_to(ROOT)}", node.lineno))
+    return sorted(found, key=lambda item: (item[1], item[2]))
+
+
+def _add(root: ET.Element, name: str, texts: list[tuple[str, str, int | None]]) -> None:
+    """``texts`` (text, file, line) as messages of context ``name``, each once."""
+    context = next((c for c in root.findall("context") if c.findtext("name") == name), None)
+    if context is None:
+        context = ET.SubElement(root, "context")
+        ET.SubElement(context, "name").text = name
+    known = {message.findtext("source") for message in context.findall("message")}
+    for text, filename, line in texts:
+        if text in known:
+            continue
+        known.add(text)
+        message = ET.SubElement(context, "message")
+        where = {"filename": filename} if line is None else {"filename": filename,
+                                                             "line": str(line)}
+        ET.SubElement(message, "location", **where)
+        ET.SubElement(message, "source").text = text
+        ET.SubElement(message, "translation", type="unfinished")
 
 
 def code_template(path: Path) -> None:
@@ -64,18 +99,8 @@ def template() -> bytes:
     finally:
         code.unlink(missing_ok=True)
     root = tree.getroot()
-    context = next((c for c in root.findall("context") if c.findtext("name") == CONTEXT), None)
-    if context is None:
-        context = ET.SubElement(root, "context")
-        ET.SubElement(context, "name").text = CONTEXT
-    known = {message.findtext("source") for message in context.findall("message")}
-    for text in interface_texts():
-        if text in known:
-            continue
-        message = ET.SubElement(context, "message")
-        ET.SubElement(message, "location", filename="../interface/tools.py")
-        ET.SubElement(message, "source").text = text
-        ET.SubElement(message, "translation", type="unfinished")
+    _add(root, CONTEXT, [(text, "../interface/tools.py", None) for text in interface_texts()])
+    _add(root, CORE_CONTEXT, core_texts())
     ET.indent(tree)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..i18n import tr
 from ..runtime.distributed import local_processes
 
 if TYPE_CHECKING:
@@ -40,8 +41,9 @@ MAX_IMAGE_SIDE = 2 * MAX_CHIP_SIZE
 
 def _check_declared_size(width: int, height: int) -> None:
     if width * height > MAX_IMAGE_SIDE * MAX_IMAGE_SIDE:
-        raise ValueError(f"its header declares {width} x {height} pixels, more than the "
-                         f"{MAX_IMAGE_SIDE} x {MAX_IMAGE_SIDE} a chip is read from (not read)")
+        raise ValueError(tr("its header declares {} x {} pixels, more than the {} x {} "
+                            "a chip is read from (not read)").format(
+                             width, height, MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
 
 
 def read_image(path: str) -> np.ndarray:

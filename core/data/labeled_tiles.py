@@ -21,6 +21,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 from ..errors import DataError
+from ..i18n import tr
 from .imagery import is_image_file
 
 MAX_LABEL_BYTES = 1 << 20  # a tile's label file (PASCAL VOC XML) is a few hundred bytes
@@ -116,7 +117,8 @@ def export_classes(folder: str) -> list[dict]:
                  "Name": str(entry.get("Name", entry.get("ClassName"))),
                  "Color": list(entry.get("Color") or [])[:3]} for entry in classes]
     except (OSError, ValueError, TypeError, AttributeError) as error:
-        raise DataError(f"Cannot read the classes of the export's {path}: {error}.") from error
+        raise DataError(tr("Cannot read the classes of the export's {}: {}.").format(
+                            path, error)) from error
 
 
 def write_label(path: str, image: str, value: int, size: int, bands: int) -> None:

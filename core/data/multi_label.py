@@ -20,6 +20,7 @@ import os
 from dataclasses import dataclass
 
 from ..errors import DataError
+from ..i18n import tr
 from .imagery import is_image_file
 from .labeled_tiles import STATS_FILE, export_classes, label_names
 
@@ -73,12 +74,13 @@ def read_label_table(path: str) -> LabelSets:
         with open(path, newline="", encoding="utf-8-sig") as file:
             rows = [row for row in csv.reader(file) if row and any(cell.strip() for cell in row)]
     except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise DataError(f"Cannot read {path}: {error}.") from error
+        raise DataError(tr("Cannot read {}: {}.").format(path, error)) from error
     if rows and not is_image_file(rows[0][0].strip()):
         rows = rows[1:]  # a header
     if not rows:
-        raise DataError(f"{path} lists no chips: give one row per chip, its image path and "
-                        "its labels joined by ';' (e.g. images/0001.jpg,residential;trees).")
+        raise DataError(tr("{} lists no chips: give one row per chip, its image path "
+                           "and its labels joined by ';' (e.g. "
+                           "images/0001.jpg,residential;trees).").format(path))
     texts = [",".join(row[1:]) if len(row) > 1 else "" for row in rows]
     delimiter = next((d for d in DELIMITERS if any(d in text for text in texts)), ";")
     paths, labels, unlabelled, missing = [], [], [], []
@@ -93,9 +95,9 @@ def read_label_table(path: str) -> LabelSets:
             paths.append(image)
             labels.append(names)
     if missing:
-        raise DataError(f"{path} lists {len(missing)} images that are not image files in "
-                        f"{folder}, e.g. {missing[0]}: give paths relative to the folder of "
-                        f"{LABEL_TABLE}.")
+        raise DataError(tr("{} lists {} images that are not image files in {}, e.g. {}: "
+                           "give paths relative to the folder of {}.").format(
+                            path, len(missing), folder, missing[0], LABEL_TABLE))
     return LabelSets(paths, labels, delimiter, {}, unlabelled)
 
 
@@ -104,8 +106,8 @@ def _read_multi_labeled_tiles(folder: str) -> LabelSets:
     entries_by_value = {str(entry["Value"]): entry for entry in export_classes(folder)}
     images, labels = os.path.join(folder, "images"), os.path.join(folder, "labels")
     if not os.path.isdir(images):
-        raise DataError(f"{folder} says it is a Multi-labeled Tiles export but has no "
-                        "images/ folder.")
+        raise DataError(tr("{} says it is a Multi-labeled Tiles export but has no "
+                           "images/ folder.").format(folder))
     paths, names, unlabelled = [], [], []
     for file in sorted(os.listdir(images)):
         if not is_image_file(file):

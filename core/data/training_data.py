@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import DataError, setting
+from ..i18n import tr
 from ..runtime.distributed import all_gather, rank, world_size
 from ..runtime.feedback import Feedback
 from ..runtime.outputs import within
@@ -105,7 +106,8 @@ def split_folder_list(folder: str | Sequence[str],
     if isinstance(folder, str):
         folder = [folder]
     if not folder:
-        raise DataError("No training folder given: give a folder, or a list of folders.")
+        raise DataError(tr("No training folder given: give a folder, or a list of "
+                           "folders."))
     folders = list(folder) + [f.strip() for f in (extra_folders or []) if f and f.strip()]
     return [os.path.abspath(os.path.expanduser(f)) for f in folders]
 
@@ -162,9 +164,9 @@ def scan_folders(folders: Sequence[str], for_training: bool = True) -> FolderSca
     exported: dict[str, dict] = {}
     for folder in folders:
         if not os.path.isdir(folder):
-            raise DataError(f"Input folder does not exist: {folder}. {LAYOUT_HINT}")
+            raise DataError(tr("Input folder does not exist: {}. {}").format(folder, LAYOUT_HINT))
         if not os.listdir(folder):
-            raise DataError(f"Input folder is empty: {folder}. {LAYOUT_HINT}")
+            raise DataError(tr("Input folder is empty: {}. {}").format(folder, LAYOUT_HINT))
     if any(is_multi_label(folder) for folder in folders):
         return _scan_multi_label(folders, for_training)
     for folder in folders:
@@ -179,7 +181,8 @@ def scan_folders(folders: Sequence[str], for_training: bool = True) -> FolderSca
         class_dirs = sorted(e.name for e in os.scandir(root) if e.is_dir() and e.name[0] != "."
                             and not is_models_folder(e.path))
         if not class_dirs:
-            raise DataError(f"Input folder has no class sub-folders: {root}. {LAYOUT_HINT}")
+            raise DataError(tr("Input folder has no class sub-folders: {}. {}").format(
+                                root, LAYOUT_HINT))
         for name in class_dirs:
             if not _within(os.path.join(root, name), given):
                 outside.append(os.path.join(root, name))  # e.g. a link to / : never walked
@@ -202,11 +205,11 @@ def scan_folders(folders: Sequence[str], for_training: bool = True) -> FolderSca
     if not for_training:
         classes = [name for name in classes if files_by_class[name]]
         if not classes:
-            raise DataError(f"No images found in {', '.join(folders)}. {LAYOUT_HINT}")
+            raise DataError(tr("No images found in {}. {}").format(', '.join(folders), LAYOUT_HINT))
     elif len(classes) < 2:
         raise DataError(
-            f"Found {len(classes)} class ({', '.join(classes)}) in {', '.join(folders)}; "
-            f"a classifier needs at least 2 classes. {LAYOUT_HINT}"
+            tr("Found {} class ({}) in {}; a classifier needs at least 2 classes. {}").format(
+                len(classes), ', '.join(classes), ', '.join(folders), LAYOUT_HINT)
         )
     paths = [p for name in classes for p in files_by_class[name]]
     labels = [i for i, name in enumerate(classes) for _ in files_by_class[name]]
@@ -223,9 +226,9 @@ def _scan_multi_label(folders: Sequence[str], for_training: bool) -> FolderScan:
     are every label used, sorted; a chip's labels are a row of 0/1."""
     plain = [folder for folder in folders if not is_multi_label(folder)]
     if plain:
-        raise DataError(f"{plain[0]} has one class per chip, the other folders several "
-                        "(a labels.csv or a Multi-labeled Tiles export): train on folders of "
-                        "one kind.")
+        raise DataError(tr("{} has one class per chip, the other folders several (a "
+                           "labels.csv or a Multi-labeled Tiles export): train on "
+                           "folders of one kind.").format(plain[0]))
     sets = [read_label_sets(folder) for folder in folders]
     delimiters = {found.delimiter for found in sets}
     paths, names, exported, seen, repeated, unlabelled = [], [], {}, set(), 0, 0
@@ -241,10 +244,10 @@ def _scan_multi_label(folders: Sequence[str], for_training: bool) -> FolderScan:
             names.append(labels)
     classes = sorted({name for labels in names for name in labels})
     if for_training and len(classes) < 2:
-        raise DataError(f"Found {len(classes)} label ({', '.join(classes)}) in "
-                        f"{', '.join(folders)}; a classifier needs at least 2.")
+        raise DataError(tr("Found {} label ({}) in {}; a classifier needs at least 2.").format(
+                            len(classes), ', '.join(classes), ', '.join(folders)))
     if not paths:
-        raise DataError(f"No labelled chips found in {', '.join(folders)}.")
+        raise DataError(tr("No labelled chips found in {}.").format(', '.join(folders)))
     index = {name: number for number, name in enumerate(classes)}
     rows = np.zeros((len(paths), len(classes)), np.float32)
     for row, labels in enumerate(names):
@@ -268,9 +271,10 @@ def _merge_exported(exported: dict[str, dict], entries: dict[str, dict], folder:
     for name, entry in entries.items():
         known = exported.setdefault(name, entry)
         if known["Value"] != entry["Value"]:
-            raise DataError(f"The class '{name}' has the value {known['Value']} in one export "
-                            f"and {entry['Value']} in {folder}: export with the same classes, "
-                            "or train on the folders one at a time.")
+            raise DataError(tr("The class '{}' has the value {} in one export and {} in "
+                               "{}: export with the same classes, or train on the "
+                               "folders one at a time.").format(
+                                name, known['Value'], entry['Value'], folder))
 
 
 def _check_class_sizes(counts: dict[str, int], what: str, skipped_note: str = "") -> None:
@@ -278,9 +282,9 @@ def _check_class_sizes(counts: dict[str, int], what: str, skipped_note: str = ""
              if count < MIN_IMAGES_PER_CLASS]
     if small:
         raise DataError(
-            f"Each class needs at least {MIN_IMAGES_PER_CLASS} usable {what}; too few in: "
-            f"{', '.join(small)}. Add images to these class folders or remove them."
-            f"{skipped_note}"
+            tr("Each class needs at least {} usable {}; too few in: {}. Add images to "
+               "these class folders or remove them.{}").format(
+                MIN_IMAGES_PER_CLASS, what, ', '.join(small), skipped_note)
         )
 
 
@@ -292,7 +296,8 @@ def stratified_split(labels: Sequence[int], val_split_pct: float,
     a plain seeded random split of all chips (a class may then miss from either part).
     """
     if not 0 < val_split_pct < 100:
-        raise DataError(f"Validation split must be between 0 and 100 %, got {val_split_pct}.")
+        raise DataError(tr("Validation split must be between 0 and 100 %, got {}.").format(
+                            val_split_pct))
     rng = np.random.default_rng(seed)
     labels = np.asarray(labels)
     if not stratify:
@@ -413,9 +418,10 @@ def check_resize_to(resize_to: int | None, chip_size: int) -> None:
         return
     if isinstance(resize_to, bool) or not isinstance(resize_to, (int, np.integer)) or \
             not chip_size <= resize_to <= MAX_CHIP_SIZE:
-        raise DataError(f"resize_to={resize_to!r}: give a whole number of pixels from chip_size "
-                        f"({chip_size}) to {MAX_CHIP_SIZE}; the images are resized to it and "
-                        "then cropped to chip_size around their centre (or leave it out).")
+        raise DataError(tr("resize_to={!r}: give a whole number of pixels from "
+                           "chip_size ({}) to {}; the images are resized to it and then "
+                           "cropped to chip_size around their centre (or leave it out).").format(
+                            resize_to, chip_size, MAX_CHIP_SIZE))
 
 
 def training_cell_sizes(folders: Sequence[str], chip_size: int) -> tuple[float, float] | None:
@@ -456,26 +462,28 @@ def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_p
     feedback = (feedback or Feedback()).main_only()
     process_batch_size(batch_size)  # refused before any chip is read
     if chip_size < 8:
-        raise DataError(f"Chip size must be at least 8 pixels, got {chip_size}.")
+        raise DataError(tr("Chip size must be at least 8 pixels, got {}.").format(chip_size))
     check_resize_to(resize_to, chip_size)
     scan = scan_folders(folders)
     if scan.ignored_files:
-        feedback.log(f"Ignored {scan.ignored_files} files that are not images.")
+        feedback.log(tr("Ignored {} files that are not images.").format(scan.ignored_files))
     if scan.outside:
-        feedback.log(f"Left out {len(scan.outside)} linked folders that lead out of the input "
-                     f"folders (not walked), e.g. {scan.outside[0]}.")
+        feedback.log(tr("Left out {} linked folders that lead out of the input folders "
+                        "(not walked), e.g. {}.").format(len(scan.outside), scan.outside[0]))
     if scan.special_files:
-        feedback.log(f"Left out {scan.special_files} special files (FIFOs, devices, sockets) "
-                     "with an image's name.")
+        feedback.log(tr("Left out {} special files (FIFOs, devices, sockets) with an "
+                        "image's name.").format(scan.special_files))
     if scan.unlabelled_tiles:
-        feedback.log(f"Left out {scan.unlabelled_tiles} tiles of a Labeled Tiles export that "
-                     "have no label file (labels/<tile>.xml) naming their class.")
+        feedback.log(tr("Left out {} tiles of a Labeled Tiles export that have no label "
+                        "file (labels/<tile>.xml) naming their class.").format(
+                         scan.unlabelled_tiles))
     if scan.repeated_files:
         dropped = (f"; {', '.join(scan.repeated_classes)} held only such files and is no "
                    "class" if scan.repeated_classes else "")
-        feedback.log(f"Warning: {scan.repeated_files} image files were found a second time "
-                     "(a folder given twice, or a linked folder) and are used once, so that no "
-                     f"chip lands in both training and validation{dropped}.")
+        feedback.log(tr("Warning: {} image files were found a second time (a folder "
+                        "given twice, or a linked folder) and are used once, so that no "
+                        "chip lands in both training and validation{}.").format(
+                         scan.repeated_files, dropped))
     train_index, valid_index = stratified_split(
         np.zeros(len(scan.paths)) if scan.multi_label else scan.labels, val_split_pct, seed,
         stratify and not scan.multi_label)
@@ -496,7 +504,7 @@ def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_p
     if shares.skipped:
         shown = "; ".join(f"{p} ({reason})" for p, reason in shares.skipped[:5])
         more = f" … and {len(shares.skipped) - 5} more" if len(shares.skipped) > 5 else ""
-        feedback.log(f"Skipped {len(shares.skipped)} files: {shown}{more}")
+        feedback.log(tr("Skipped {} files: {}{}").format(len(shares.skipped), shown, more))
     _check_class_sizes(
         dict(zip(scan.classes, label_counts(np.concatenate([shares.labels, shares.valid_labels]),
                                             len(scan.classes)))),
@@ -505,9 +513,9 @@ def load_training_data(folders: Sequence[str], chip_size: int = 224, val_split_p
     untrained = [name for name, count in zip(scan.classes, label_counts(
         shares.labels, len(scan.classes))) if not count]
     if untrained:
-        raise DataError(f"No readable training chips left in: {', '.join(untrained)} (their "
-                        "other chips were set aside for validation). Add images to these "
-                        "classes or replace the unreadable ones.")
+        raise DataError(tr("No readable training chips left in: {} (their other chips "
+                           "were set aside for validation). Add images to these classes "
+                           "or replace the unreadable ones.").format(', '.join(untrained)))
     if imagenet_like:
         normalization = Normalization.imagenet()
     else:
@@ -576,11 +584,13 @@ class _TrainingShares:
         fewest = min(len(labels) for labels, _, _ in self.parts)
         processes, total = len(self.parts), len(self.labels)
         if processes > 1 and fewest < 2:
-            raise DataError(f"{total} training chips cannot be shared by {processes} processes: "
-                            "each needs at least 2. Start fewer processes, or add chips.")
+            raise DataError(tr("{} training chips cannot be shared by {} processes: "
+                               "each needs at least 2. Start fewer processes, or add "
+                               "chips.").format(total, processes))
         if total > fewest * processes:
-            feedback.log(f"{total - fewest * processes} of the {total} training chips are left "
-                         f"out so that each of the {processes} processes trains on {fewest}.")
+            feedback.log(tr("{} of the {} training chips are left out so that each of "
+                            "the {} processes trains on {}.").format(
+                             total - fewest * processes, total, processes, fewest))
         return fewest
 
     def kept_labels(self, each: int) -> torch.Tensor | None:
@@ -600,17 +610,18 @@ def process_batch_size(batch_size: int) -> int:
     at least 2 chips each (batch normalisation needs 2)."""
     processes = world_size()
     if batch_size < 2:
-        raise DataError(f"A batch of {batch_size} chip ({setting('batch_size')}) is too small "
-                        "to train: batch normalisation needs at least 2 chips a step. Choose 2 "
-                        "or more.")
+        raise DataError(tr("A batch of {} chip ({}) is too small to train: batch "
+                           "normalisation needs at least 2 chips a step. Choose 2 or "
+                           "more.").format(batch_size, setting('batch_size')))
     if processes > 1 and (batch_size % processes or batch_size < 2 * processes):
         near = max(2, batch_size // processes) * processes
         raise DataError(
-            f"A batch of {batch_size} chips ({setting('batch_size')}) cannot be shared by the "
-            f"{processes} processes torchrun started: {setting('batch_size')} is the batch of "
-            "all of them together, and each needs the same number of chips, at least 2. "
-            f"Choose a multiple of {processes} (e.g. {near} or {near + processes}), or another "
-            "--nproc_per_node.")
+            tr("A batch of {} chips ({}) cannot be shared by the {} processes torchrun "
+               "started: {} is the batch of all of them together, and each needs the "
+               "same number of chips, at least 2. Choose a multiple of {} (e.g. {} or "
+               "{}), or another --nproc_per_node.").format(
+                batch_size, setting('batch_size'), processes, setting('batch_size'), processes,
+                near, near + processes))
     return batch_size // processes
 
 
@@ -621,7 +632,8 @@ def _first_readable(paths: Sequence[str], order: np.ndarray) -> tuple[str, np.nd
             return paths[index], read_image(paths[index])
         except Exception:  # noqa: BLE001 - reported with the others by _decode_all
             continue
-    raise DataError("None of the image files could be read; see the skipped files above.")
+    raise DataError(tr("None of the image files could be read; see the skipped files "
+                       "above."))
 
 
 @dataclass
@@ -678,6 +690,6 @@ def _decode_all(paths: list[str], chip_size: int, first: tuple[str, int, np.dtyp
             done = position + 1
             if done % 64 == 0 or done == total:
                 feedback.check_cancelled()
-                feedback.report(done / total, f"reading chips {done}/{total}")
+                feedback.report(done / total, tr("reading chips {}/{}").format(done, total))
     return _Decoded(images[:len(kept)] if keep else None, np.asarray(kept, dtype=np.int64),
                     np.asarray(sums).reshape(len(kept), 2, bands), skipped)

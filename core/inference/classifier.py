@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import DataError, setting
+from ..i18n import tr
 from ..packages.read import ModelPackage, load_package
 from ..runtime import distributed
 from ..runtime.feedback import Feedback
@@ -138,24 +139,27 @@ class RasterClassifier:
         self.options = options = options or ClassifyOptions()
         self.feedback = feedback or Feedback()
         if not 0 <= options.min_confidence <= 1:
-            raise DataError(f"{setting('min_confidence')} must be from 0 (off) to 1, got "
-                            f"{options.min_confidence}.")
+            raise DataError(tr("{} must be from 0 (off) to 1, got {}.").format(
+                                setting('min_confidence'), options.min_confidence))
         engine = choose_engine(options.engine)
         self.package = load_package(model, torch_weights=engine == TORCH) \
             if isinstance(model, str) else model
         for note in self.package.notes:
             self.feedback.log(note)
         if not 0 <= options.score_threshold <= 1:
-            raise DataError(f"{setting('score_threshold')} must be from 0 (the model's own "
-                            f"thresholds) to 1, got {options.score_threshold}.")
+            raise DataError(tr("{} must be from 0 (the model's own thresholds) to 1, "
+                               "got {}.").format(
+                                setting('score_threshold'), options.score_threshold))
         if self.package.multi_label and options.min_confidence:
-            raise DataError(f"{self.package.path} gives each label its own score: leave "
-                            f"{setting('min_confidence')} at 0 and set "
-                            f"{setting('score_threshold')} instead.")
+            raise DataError(tr("{} gives each label its own score: leave {} at 0 and "
+                               "set {} instead.").format(
+                                self.package.path, setting('min_confidence'),
+                                setting('score_threshold')))
         if options.min_confidence and UNKNOWN_LABEL in self.package.classes:
-            raise DataError(f"{self.package.path} has a class named '{UNKNOWN_LABEL}', the label "
-                            f"{setting('min_confidence')} gives features below it: leave "
-                            f"{setting('min_confidence')} at 0 with this model.")
+            raise DataError(tr("{} has a class named '{}', the label {} gives features "
+                               "below it: leave {} at 0 with this model.").format(
+                                self.package.path, UNKNOWN_LABEL, setting('min_confidence'),
+                                setting('min_confidence')))
         definition = self.package.definition
         if options.crop_mode is None:
             crop_mode = FIXED if definition.get("CropSizeFixed", 1) else BOUNDING_BOX
@@ -226,9 +230,9 @@ class RasterClassifier:
 
     def _report(self, done: int, total: int | None) -> None:
         if total:
-            self.feedback.report(done / total, f"classifying features {done}/{total}")
+            self.feedback.report(done / total, tr("classifying features {}/{}").format(done, total))
         else:
-            self.feedback.report(0.0, f"classified {done} features")
+            self.feedback.report(0.0, tr("classified {} features").format(done))
 
 
 NO_RESULT, LEFT_OUT, UNKNOWN = -1, -2, -3  # class codes of features without a class
@@ -338,10 +342,11 @@ def warn_about_cell_size(definition: dict, cell_size: float, feedback: Feedback,
     if low / CELL_SIZE_TOLERANCE <= cell_size <= high * CELL_SIZE_TOLERANCE:
         return
     trained = f"{low:g}" if low == high else f"{low:g} to {high:g}"
-    feedback.log(f"Warning: the model was trained on chips of {trained} map units per pixel, "
-                 f"but the raster is read at {cell_size:g}: more than {CELL_SIZE_TOLERANCE:g} "
-                 f"x away, results are usually poor. Set {setting('cell_size')} to "
-                 f"{(low * high) ** 0.5:g}.")
+    feedback.log(tr("Warning: the model was trained on chips of {} map units per pixel, "
+                    "but the raster is read at {:g}: more than {:g} x away, results are "
+                    "usually poor. Set {} to {:g}.").format(
+                     trained, cell_size, CELL_SIZE_TOLERANCE, setting('cell_size'),
+                     (low * high) ** 0.5))
 
 
 def trained_cell_size(value: object, raster_crs_wkt: str,
@@ -389,10 +394,11 @@ def default_workers(device_type: str) -> int:
 def _check_data_type(model_type: str | None, source: RasterSource) -> None:
     if model_type and model_type != source.dtype.name:
         raise DataError(
-            f"The model was trained on {model_type} imagery but {source.path} holds "
-            f"{source.dtype.name} pixels; their values are not comparable. Classify a raster "
-            f"of the model's type (e.g. gdal_translate -ot {_gdal_type(model_type)} -scale), or "
-            "train a model on chips of this raster (Export training chips).")
+            tr("The model was trained on {} imagery but {} holds {} pixels; their "
+               "values are not comparable. Classify a raster of the model's type (e.g. "
+               "gdal_translate -ot {} -scale), or train a model on chips of this raster "
+               "(Export training chips).").format(
+                model_type, source.path, source.dtype.name, _gdal_type(model_type)))
 
 
 def _gdal_type(numpy_type: str) -> str:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 
 from ..errors import DependencyError, DeviceError, ModelPackageError, setting
+from ..i18n import tr
 from ..packages.read import ModelPackage
 from ..runtime import dependencies
 from . import onnx_session
@@ -33,22 +34,24 @@ def choose_engine(engine: str = AUTO) -> str:
     checked to be installed; looks, imports nothing."""
     engine = (engine or AUTO).lower()
     if engine not in ENGINES:
-        raise DependencyError(f"Unknown engine '{engine}'. Choose auto, torch or onnxruntime.")
+        raise DependencyError(tr("Unknown engine '{}'. Choose auto, torch or "
+                                 "onnxruntime.").format(engine))
     torch_there = dependencies.torch_installed()
     if engine == AUTO:
         engine = TORCH if torch_there or not dependencies.installed("onnxruntime") else ONNXRUNTIME
     if engine == TORCH and not torch_there:
         raise DependencyError(
-            "Classifying needs PyTorch or onnxruntime, and neither is installed for this "
-            "Python. In the QGIS desktop, install one with Plugins ▸ Scene Classifier ▸ "
-            "Dependencies…; or by hand, the smaller, onnxruntime:\n  "
-            f"{dependencies.pip_command('onnxruntime')}\nor PyTorch:\n  "
-            f"{dependencies.pip_command()}\nthen restart QGIS.")
+            tr("Classifying needs PyTorch or onnxruntime, and neither is installed for "
+               "this Python. In the QGIS desktop, install one with Plugins ▸ Scene "
+               "Classifier ▸ Dependencies…; or by hand, the smaller, onnxruntime:\n  "
+               "{}\nor PyTorch:\n  {}\nthen restart QGIS.").format(
+                dependencies.pip_command('onnxruntime'), dependencies.pip_command()))
     if engine == ONNXRUNTIME and not dependencies.installed("onnxruntime"):
         raise DependencyError(
-            f"{setting('engine')} is onnxruntime, which is not installed for this Python. "
-            "Install it with Plugins ▸ Scene Classifier ▸ Dependencies… in the QGIS desktop, "
-            f"or with:\n  {dependencies.pip_command('onnxruntime')}\nthen restart QGIS.")
+            tr("{} is onnxruntime, which is not installed for this Python. Install it "
+               "with Plugins ▸ Scene Classifier ▸ Dependencies… in the QGIS desktop, or "
+               "with:\n  {}\nthen restart QGIS.").format(
+                setting('engine'), dependencies.pip_command('onnxruntime')))
     return engine
 
 
@@ -121,9 +124,9 @@ class OnnxEngine:
 
         if package.onnx is None:
             raise ModelPackageError(
-                f"{package.path} has no ONNX copy, which classifying without PyTorch needs. "
-                "Install PyTorch, or add the copy where PyTorch is installed (save the model "
-                "again with this version of Scene Classifier).")
+                tr("{} has no ONNX copy, which classifying without PyTorch needs. "
+                   "Install PyTorch, or add the copy where PyTorch is installed (save "
+                   "the model again with this version of Scene Classifier).").format(package.path))
         self.normalization, self.tta = package.normalization, tta
         self.temperature, self.multi_label = package.temperature, package.multi_label
         providers = self._providers(onnxruntime, (device or "auto").lower())
@@ -139,8 +142,9 @@ class OnnxEngine:
     def _providers(onnxruntime: ModuleType, device: str) -> list[str]:
         cuda = "CUDAExecutionProvider" in onnxruntime.get_available_providers()
         if device == "cuda" and not cuda:
-            raise DeviceError(f"{setting('device')} is cuda but this onnxruntime has no CUDA: "
-                              "install onnxruntime-gpu, or choose auto or cpu.")
+            raise DeviceError(tr("{} is cuda but this onnxruntime has no CUDA: install "
+                                 "onnxruntime-gpu, or choose auto or cpu.").format(
+                                  setting('device')))
         if cuda and device in ("auto", "cuda"):
             return ["CUDAExecutionProvider", "CPUExecutionProvider"]
         return ["CPUExecutionProvider"]
@@ -151,9 +155,9 @@ class OnnxEngine:
         expected = [package.band_count, package.chip_size, package.chip_size]
         if list(chips.shape[1:]) != expected or logits.shape[1:] != [len(package.classes)]:
             raise ModelPackageError(
-                f"The ONNX copy in {package.path} takes {chips.shape} and gives "
-                f"{logits.shape}; its .emd describes {expected} chips and "
-                f"{len(package.classes)} classes: they do not belong together.")
+                tr("The ONNX copy in {} takes {} and gives {}; its .emd describes {} "
+                   "chips and {} classes: they do not belong together.").format(
+                    package.path, chips.shape, logits.shape, expected, len(package.classes)))
         self.input_name = chips.name
 
     def describe(self) -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import DataError, setting
+from ..i18n import tr
 from ..runtime.outputs import check_raster_written, gdal_checked
 
 if TYPE_CHECKING:
@@ -41,9 +42,9 @@ class HeatmapRaster:
         self.columns = max(1, math.ceil(right / scale[0]) - self.column0)
         self.rows = max(1, math.ceil(bottom / scale[1]) - self.row0)
         if self.columns * self.rows > MAX_PIXELS:
-            raise DataError(f"{setting('heatmap')} would have {self.columns:,} x {self.rows:,} "
-                            "pixels at this cell size: choose a processing extent or a "
-                            f"coarser {setting('cell_size')}.")
+            raise DataError(tr("{} would have {:,} x {:,} pixels at this cell size: "
+                               "choose a processing extent or a coarser {}.").format(
+                                setting('heatmap'), self.columns, self.rows, setting('cell_size')))
         transform = source.transform
         what = f"the heatmaps ({setting('heatmap')})"
         with gdal_checked(what, path):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import Cancelled, ModelPackageError
+from ..i18n import tr
 from ..runtime import memory
 from ..runtime.devices import is_out_of_memory
 from ..runtime.feedback import CANCEL_POLL_S
@@ -63,8 +64,8 @@ def open_session(onnxruntime: ModuleType, package: ModelPackage, options: ort.Se
         try:
             return onnxruntime.InferenceSession(package.onnx, options, providers=providers)
         except Exception as error:  # noqa: BLE001 - onnxruntime's own exception types
-            raise ModelPackageError(f"onnxruntime cannot run the ONNX copy in "
-                                    f"{package.path}: {_first_line(error)}") from error
+            raise ModelPackageError(tr("onnxruntime cannot run the ONNX copy in {}: "
+                                       "{}").format(package.path, _first_line(error))) from error
 
 
 def run(onnxruntime: ModuleType, session: ort.InferenceSession, inputs: dict[str, np.ndarray],
@@ -96,12 +97,13 @@ def run(onnxruntime: ModuleType, session: ort.InferenceSession, inputs: dict[str
         asked = _TOO_LARGE.search(str(error))
         if asked:  # a MemoryError: parts are tried; if even one chip asks this, it is said
             raise MemoryError(
-                f"The ONNX copy in {source} asks for {memory.gib(int(asked[1]))} at once, more "
-                f"than the {memory.gib(_memory_limit or 0)} it may take on this machine. A "
-                "model that asks this of a few chips is damaged or hostile: classify with "
-                "the PyTorch engine, or save the model again.") from error
-        raise ModelPackageError(f"onnxruntime failed running the ONNX copy in {source}: "
-                                f"{_first_line(error)}") from error
+                tr("The ONNX copy in {} asks for {} at once, more than the {} it may "
+                   "take on this machine. A model that asks this of a few chips is "
+                   "damaged or hostile: classify with the PyTorch engine, or save "
+                   "the model again.").format(
+                    source, memory.gib(int(asked[1])), memory.gib(_memory_limit or 0))) from error
+        raise ModelPackageError(tr("onnxruntime failed running the ONNX copy in {}: "
+                                   "{}").format(source, _first_line(error))) from error
     finally:
         finished.set()
         watcher.join()

@@ -6,6 +6,7 @@ import os
 from typing import TYPE_CHECKING
 
 from ..errors import BackboneError, setting, switched_off
+from ..i18n import tr
 from ..runtime.torch_files import NotData, load_data
 
 if TYPE_CHECKING:
@@ -63,8 +64,8 @@ def create_model(backbone: str, num_classes: int, band_count: int = 3, pretraine
     state dict ``weights_file`` (an ImageNet-style state dict of the same backbone), else none.
     """
     if pretrained and weights_file:
-        raise BackboneError(f"Give either {setting('pretrained')} or {setting('weights_file')}, "
-                            "not both.")
+        raise BackboneError(tr("Give either {} or {}, not both.").format(
+                                setting('pretrained'), setting('weights_file')))
     if is_timm(backbone):
         model = _timm_network(backbone[len(TIMM_PREFIX):], pretrained)
     elif backbone in BACKBONES:
@@ -74,8 +75,8 @@ def create_model(backbone: str, num_classes: int, band_count: int = 3, pretraine
         model = _download_pretrained(builder, backbone) if pretrained else builder(weights=None)
     else:
         raise BackboneError(
-            f"Unknown backbone '{backbone}'. Choose one of: {', '.join(BACKBONES)}, or any "
-            f"timm model as {TIMM_PREFIX}<name>.")
+            tr("Unknown backbone '{}'. Choose one of: {}, or any timm model as "
+               "{}<name>.").format(backbone, ', '.join(BACKBONES), TIMM_PREFIX))
     if weights_file:
         _load_weights_file(model, weights_file, backbone)
     _replace_head(model, num_classes)
@@ -124,10 +125,11 @@ def _timm_network(name: str, pretrained: bool) -> nn.Module:
     except ImportError as error:
         from ..runtime.dependencies import pip_command
 
-        raise BackboneError(f"timm backbones need the timm package: {pip_command('timm')}"
+        raise BackboneError(tr("timm backbones need the timm package: {}").format(
+                                pip_command('timm'))
                             ) from error
     if name not in timm.list_models():
-        raise BackboneError(f"timm has no model '{name}' (see timm.list_models()).")
+        raise BackboneError(tr("timm has no model '{}' (see timm.list_models()).").format(name))
     offline = _offline_weights(name) if pretrained else None
     if not pretrained or offline:
         model = timm.create_model(name, pretrained=False)
@@ -138,9 +140,9 @@ def _timm_network(name: str, pretrained: bool) -> nn.Module:
         return timm.create_model(name, pretrained=True)
     except Exception as error:  # network, proxy, disk or hub failures all end here
         raise BackboneError(
-            f"Could not download the ImageNet weights for timm:{name} ({error}). Train from "
-            f"scratch with {switched_off('pretrained')}, or give the weights as "
-            f"{setting('weights_file')}.") from error
+            tr("Could not download the ImageNet weights for timm:{} ({}). Train from "
+               "scratch with {}, or give the weights as {}.").format(
+                name, error, switched_off('pretrained'), setting('weights_file'))) from error
 
 
 def _offline_weights(name: str) -> str | None:
@@ -164,7 +166,7 @@ def _load_in_order(model: nn.Module, path: str, name: str) -> None:
     own = model.state_dict()
     if len(state) != len(own) or any(value.shape != own[key].shape for key, value in
                                      zip(own, state.values())):
-        raise BackboneError(f"The weights in {path} do not fit timm's {name}.")
+        raise BackboneError(tr("The weights in {} do not fit timm's {}.").format(path, name))
     model.load_state_dict(dict(zip(own, state.values())))
 
 
@@ -180,28 +182,29 @@ def _download_pretrained(builder: Callable[..., nn.Module], backbone: str) -> nn
         return builder(weights="DEFAULT")
     except Exception as error:  # network, proxy, disk or hash failures all end here
         raise BackboneError(
-            f"Could not download the ImageNet weights for {backbone} ({error}). Either download "
-            f"them on a connected machine and give the file as {setting('weights_file')}, or "
-            f"train from scratch with {switched_off('pretrained')}."
+            tr("Could not download the ImageNet weights for {} ({}). Either download "
+               "them on a connected machine and give the file as {}, or train from "
+               "scratch with {}.").format(
+                backbone, error, setting('weights_file'), switched_off('pretrained'))
         ) from error
 
 
 def _load_weights_file(model: nn.Module, path: str, backbone: str) -> None:
 
     if not os.path.isfile(path):
-        raise BackboneError(f"Weights file not found: {path}.")
+        raise BackboneError(tr("Weights file not found: {}.").format(path))
     try:
         state = load_data(path)
     except NotData as error:
         raise BackboneError(
-            f"Cannot read weights file {path} as a PyTorch state dict ({error}). Give a file "
-            f"saved with torch.save(model.state_dict(), path); files that need code to load "
-            f"are refused."
+            tr("Cannot read weights file {} as a PyTorch state dict ({}). Give a file "
+               "saved with torch.save(model.state_dict(), path); files that need code "
+               "to load are refused.").format(path, error)
         ) from error
     if isinstance(state, dict) and isinstance(state.get("state_dict"), dict):
         state = state["state_dict"]
     if not isinstance(state, dict):
-        raise BackboneError(f"Weights file {path} does not hold a state dict.")
+        raise BackboneError(tr("Weights file {} does not hold a state dict.").format(path))
     own = model.state_dict()
     head = head_name(model)
     usable = {k: v for k, v in state.items()
@@ -211,9 +214,9 @@ def _load_weights_file(model: nn.Module, path: str, backbone: str) -> None:
     mismatched += [k for k in state if k not in own and not k.startswith(head + ".")]
     if mismatched:
         raise BackboneError(
-            f"Weights file {path} does not match backbone {backbone}: {len(mismatched)} layers "
-            f"missing, extra or of another shape (first: {mismatched[0]}). Choose the backbone "
-            f"the weights were saved from."
+            tr("Weights file {} does not match backbone {}: {} layers missing, extra or "
+               "of another shape (first: {}). Choose the backbone the weights were "
+               "saved from.").format(path, backbone, len(mismatched), mismatched[0])
         )
     model.load_state_dict(usable, strict=False)
 

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import PurePosixPath
 
 from ..errors import ModelPackageError
+from ..i18n import tr
 
 MAX_PACKAGE_BYTES = 4 * 1024**3
 
@@ -34,8 +35,8 @@ def safe_extract(zip_path: str, target: str, max_bytes: int = MAX_PACKAGE_BYTES)
         members = safe_members(archive, zip_path)
         declared = sum(info.file_size for info in members.values())
         if declared > max_bytes:
-            raise ModelPackageError(f"{zip_path} unpacks to more than {max_bytes >> 20} MiB; "
-                                    "refusing it.")
+            raise ModelPackageError(tr("{} unpacks to more than {} MiB; refusing it.").format(
+                                        zip_path, max_bytes >> 20))
         remaining = max_bytes
         for info in archive.infolist():
             if info.is_dir():
@@ -52,15 +53,18 @@ def open_zip(zip_path: str) -> Iterator[zipfile.ZipFile]:
     try:
         archive = zipfile.ZipFile(zip_path)
     except (OSError, zipfile.BadZipFile) as error:
-        raise ModelPackageError(f"{zip_path} is not a valid .dlpk (zip) file: {error}.") from error
+        raise ModelPackageError(tr("{} is not a valid .dlpk (zip) file: {}.").format(
+                                    zip_path, error)) from error
     try:
         with archive:
             yield archive
     except (zipfile.BadZipFile, EOFError, NotImplementedError, ValueError) as error:
-        raise ModelPackageError(f"{zip_path} is a damaged .dlpk (zip) file: {error}.") from error
+        raise ModelPackageError(tr("{} is a damaged .dlpk (zip) file: {}.").format(
+                                    zip_path, error)) from error
     except OSError as error:  # entries that clash (a file and a folder of one name), too long
-        raise ModelPackageError(f"{zip_path} cannot be unpacked: {error.strerror} "
-                                f"({os.path.basename(error.filename or '')}).") from error
+        raise ModelPackageError(tr("{} cannot be unpacked: {} ({}).").format(
+                                    zip_path, error.strerror,
+                                    os.path.basename(error.filename or ''))) from error
 
 
 def safe_members(archive: zipfile.ZipFile, zip_path: str) -> dict[str, zipfile.ZipInfo]:
@@ -73,8 +77,8 @@ def safe_members(archive: zipfile.ZipFile, zip_path: str) -> dict[str, zipfile.Z
         is_link = (info.external_attr >> 16) & 0o170000 == 0o120000
         if not parts or name.startswith("/") or ".." in parts or is_link or ":" in parts[0]:
             raise ModelPackageError(
-                f"{zip_path} has an unsafe entry '{info.filename}' (absolute path, '..' or "
-                "link); refusing to extract it.")
+                tr("{} has an unsafe entry '{}' (absolute path, '..' or link); refusing "
+                   "to extract it.").format(zip_path, info.filename))
         if not info.is_dir():
             members[str(PurePosixPath(*parts))] = info
     return members
@@ -85,20 +89,20 @@ def extract_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, zip_path: st
     """Write one checked member (safe_members) under ``root``, at most ``max_bytes``
     (declared and read); returns its path."""
     if info.file_size > max_bytes:
-        raise ModelPackageError(f"{zip_path}: '{info.filename}' unpacks to more than "
-                                f"{max_bytes >> 20} MiB; refusing it.")
+        raise ModelPackageError(tr("{}: '{}' unpacks to more than {} MiB; refusing it.").format(
+                                    zip_path, info.filename, max_bytes >> 20))
     root = os.path.realpath(root)
     destination = os.path.join(root, *PurePosixPath(info.filename.replace("\\", "/")).parts)
     if not os.path.realpath(destination).startswith(root + os.sep):
-        raise ModelPackageError(f"{zip_path} has an unsafe entry '{info.filename}'; refusing "
-                                "to extract it.")
+        raise ModelPackageError(tr("{} has an unsafe entry '{}'; refusing to extract "
+                                   "it.").format(zip_path, info.filename))
     os.makedirs(os.path.dirname(destination), exist_ok=True)
     written = 0
     with archive.open(info) as source, open(destination, "wb") as out:
         while chunk := source.read(1 << 20):
             written += len(chunk)
             if written > max_bytes:
-                raise ModelPackageError(f"{zip_path} unpacks to more than {max_bytes >> 20} "
-                                        "MiB; refusing it.")
+                raise ModelPackageError(tr("{} unpacks to more than {} MiB; refusing "
+                                           "it.").format(zip_path, max_bytes >> 20))
             out.write(chunk)
     return destination

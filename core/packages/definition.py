@@ -13,6 +13,7 @@ from ..data.imagery import MAX_CHIP_SIZE
 from ..data.multi_label import MULTI_LABELED_TILES
 from ..data.normalization import Normalization
 from ..errors import ModelPackageError
+from ..i18n import tr
 from .class_colors import class_colors
 
 MODEL_TYPE = "ObjectClassification"
@@ -62,8 +63,9 @@ def check_model_name(name: str) -> str:
     name = (name or "").strip()
     if not SAFE_NAME.match(name) or name in (".", ".."):
         raise ModelPackageError(
-            f"Model name '{name}' cannot be used as a file name. Use letters, digits, spaces, "
-            "'_', '-' or '.', starting with a letter or digit (at most 100 characters)."
+            tr("Model name '{}' cannot be used as a file name. Use letters, digits, "
+               "spaces, '_', '-' or '.', starting with a letter or digit (at most 100 "
+               "characters).").format(name)
         )
     return name
 
@@ -92,69 +94,77 @@ def class_entries(classes: list[str], given: dict[str, dict] | None = None) -> l
 def validate_definition(definition: object, source: str = "model definition") -> None:
     """Raise ModelPackageError naming the first missing or mistyped key."""
     if not isinstance(definition, dict):
-        raise ModelPackageError(f"{source} is not a JSON object.")
+        raise ModelPackageError(tr("{} is not a JSON object.").format(source))
     for key, kind in REQUIRED_KEYS.items():
         if key not in definition:
-            raise ModelPackageError(f"{source} has no '{key}' key; it was not written by "
-                                    "Scene Classifier or is damaged.")
+            raise ModelPackageError(tr("{} has no '{}' key; it was not written by Scene "
+                                       "Classifier or is damaged.").format(source, key))
         value = definition[key]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise ModelPackageError(f"{source}: '{key}' should be a {kind.__name__}, "
-                                    f"not {type(value).__name__}.")
+            raise ModelPackageError(tr("{}: '{}' should be a {}, not {}.").format(
+                                        source, key, kind.__name__, type(value).__name__))
     not_finite = first_non_finite(definition)
     if not_finite:
-        raise ModelPackageError(f"{source}: '{not_finite}' is not a finite number (NaN or "
-                                "infinity); the package is damaged or was trained badly.")
+        raise ModelPackageError(tr("{}: '{}' is not a finite number (NaN or infinity); "
+                                   "the package is damaged or was trained badly.").format(
+                                    source, not_finite))
     if definition["ModelType"] != MODEL_TYPE:
-        raise ModelPackageError(f"{source}: ModelType is '{definition['ModelType']}'; "
-                                f"Scene Classifier runs '{MODEL_TYPE}' models only.")
+        raise ModelPackageError(tr("{}: ModelType is '{}'; Scene Classifier runs '{}' "
+                                   "models only.").format(
+                                    source, definition['ModelType'], MODEL_TYPE))
     if not 8 <= definition["ImageWidth"] <= MAX_CHIP_SIZE or definition["ImageHeight"] != \
             definition["ImageWidth"]:
-        raise ModelPackageError(f"{source}: ImageWidth/ImageHeight must be equal, 8 to "
-                                f"{MAX_CHIP_SIZE}.")
+        raise ModelPackageError(tr("{}: ImageWidth/ImageHeight must be equal, 8 to {}.").format(
+                                    source, MAX_CHIP_SIZE))
     calibration = definition.get(TEMPERATURE_KEY, 1.0)
     if isinstance(calibration, bool) or not isinstance(calibration, (int, float)) or \
             not MIN_TEMPERATURE <= calibration <= MAX_TEMPERATURE:
-        raise ModelPackageError(f"{source}: {TEMPERATURE_KEY} must be a number from "
-                                f"{MIN_TEMPERATURE} to {MAX_TEMPERATURE} (the calibration of "
-                                f"the confidence), not {calibration!r}.")
+        raise ModelPackageError(tr("{}: {} must be a number from {} to {} (the "
+                                   "calibration of the confidence), not {!r}.").format(
+                                    source, TEMPERATURE_KEY, MIN_TEMPERATURE, MAX_TEMPERATURE,
+                                    calibration))
     if definition.get(META_DATA_MODE_KEY) == MULTI_LABELED_TILES:
         _check_thresholds(definition, source)
     if definition.get("resize_to") is not None and resize_to(definition) is None:
-        raise ModelPackageError(f"{source}: resize_to must be a size in pixels from ImageWidth "
-                                f"to {MAX_CHIP_SIZE} (one number, or two equal ones), not "
-                                f"{definition['resize_to']!r}.")
+        raise ModelPackageError(tr("{}: resize_to must be a size in pixels from "
+                                   "ImageWidth to {} (one number, or two equal ones), "
+                                   "not {!r}.").format(
+                                    source, MAX_CHIP_SIZE, definition['resize_to']))
     bands = definition["BandCount"]
     if not 1 <= bands <= 64 or len(definition["ExtractBands"]) != bands or not all(
             isinstance(b, int) and not isinstance(b, bool) and b >= 0
             for b in definition["ExtractBands"]):
-        raise ModelPackageError(f"{source}: ExtractBands must list BandCount band indexes.")
+        raise ModelPackageError(tr("{}: ExtractBands must list BandCount band indexes.").format(
+                                    source))
     classes = definition["Classes"]
     if len(classes) < 2 or not all(isinstance(c, dict) and isinstance(c.get("Name"), str)
                                    and isinstance(c.get("Value"), int) for c in classes):
-        raise ModelPackageError(f"{source}: Classes must list at least 2 {{Value, Name}} entries.")
+        raise ModelPackageError(tr("{}: Classes must list at least 2 {{Value, Name}} "
+                                   "entries.").format(source))
     values = [c["Value"] for c in classes]
     outside = [v for v in values if not INT32[0] <= v <= INT32[1]]
     if outside or len(set(values)) != len(values):
         raise ModelPackageError(
-            f"{source}: Classes' Values must be distinct whole numbers from {INT32[0]} to "
-            f"{INT32[1]} (they are written to integer fields); found "
-            f"{outside[0] if outside else 'a value given twice'}.")
+            tr("{}: Classes' Values must be distinct whole numbers from {} to {} (they "
+               "are written to integer fields); found {}.").format(
+                source, INT32[0], INT32[1], outside[0] if outside else 'a value given twice'))
     try:
         normalization = Normalization.from_dict(definition["Normalization"])
     except (KeyError, TypeError, ValueError) as error:
-        raise ModelPackageError(f"{source}: Normalization is invalid ({error}).") from error
+        raise ModelPackageError(tr("{}: Normalization is invalid ({}).").format(
+                                    source, error)) from error
     if len(normalization.mean) != bands or len(normalization.std) != bands or \
             not all(s > 0 for s in normalization.std) or normalization.scale <= 0:
-        raise ModelPackageError(f"{source}: Normalization needs a positive scale and one mean "
-                                "and positive std per band.")
+        raise ModelPackageError(tr("{}: Normalization needs a positive scale and one "
+                                   "mean and positive std per band.").format(source))
     from ..models.backbones import BACKBONES, is_timm
     from .esri import FASTAI_BACKBONES, FASTAI_HEAD
 
     if definition["Backbone"] not in (
             FASTAI_BACKBONES if definition.get("Head") == FASTAI_HEAD else BACKBONES) and \
             not is_timm(definition["Backbone"]):
-        raise ModelPackageError(f"{source}: unknown backbone '{definition['Backbone']}'.")
+        raise ModelPackageError(tr("{}: unknown backbone '{}'.").format(
+                                    source, definition['Backbone']))
 
 
 def resize_to(definition: dict) -> int | None:
@@ -253,11 +263,12 @@ def _check_thresholds(definition: dict, source: str) -> None:
             not isinstance(thresholds, list) or len(thresholds) != len(definition["Classes"])
             or not all(isinstance(t, (int, float)) and not isinstance(t, bool) and 0 <= t <= 1
                        for t in thresholds)):
-        raise ModelPackageError(f"{source}: {THRESHOLDS_KEY} must list one number from 0 to 1 "
-                                "per class (each label's threshold).")
+        raise ModelPackageError(tr("{}: {} must list one number from 0 to 1 per class "
+                                   "(each label's threshold).").format(source, THRESHOLDS_KEY))
     delimiter = definition.get(DELIMITER_KEY, ";")
     if not isinstance(delimiter, str) or not 1 <= len(delimiter) <= 3:
-        raise ModelPackageError(f"{source}: {DELIMITER_KEY} must be a short text (e.g. ';').")
+        raise ModelPackageError(tr("{}: {} must be a short text (e.g. ';').").format(
+                                    source, DELIMITER_KEY))
 
 
 def _cell_size_keys(cell_sizes: Sequence[float] | None) -> dict:

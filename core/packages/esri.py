@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..data.normalization import Normalization
 from ..errors import ModelPackageError
+from ..i18n import tr
 
 if TYPE_CHECKING:
     import torch
@@ -58,7 +59,7 @@ def refuse_foreign(definition: dict, source: str, ours: str) -> None:
     detection or pixel models)."""
     if "Backbone" in definition or definition.get("ModelConfiguration") == ours:
         return  # ours (a damaged one is named by validate_definition)
-    raise ModelPackageError(f"{source} is {describe(definition)}. {SUPPORTED}")
+    raise ModelPackageError(tr("{} is {}. {}").format(source, describe(definition), SUPPORTED))
 
 
 def from_esri(definition: dict, source: str) -> tuple[dict, list[str]]:
@@ -66,13 +67,14 @@ def from_esri(definition: dict, source: str) -> tuple[dict, list[str]]:
     for anything this reader does not run."""
     if configuration_name(definition) not in ESRI_CONFIGURATIONS or \
             definition.get("ModelType", "ObjectClassification") != "ObjectClassification":
-        raise ModelPackageError(f"{source} is an arcgis.learn package: {describe(definition)}. "
-                                f"{SUPPORTED}")
+        raise ModelPackageError(tr("{} is an arcgis.learn package: {}. {}").format(
+                                    source, describe(definition), SUPPORTED))
     backbone = str((definition.get("ModelParameters") or {}).get("backbone", ""))
     if backbone not in FASTAI_BACKBONES:
         raise ModelPackageError(
-            f"{source} uses the backbone '{backbone}'; Scene Classifier runs arcgis.learn "
-            f"FeatureClassifier packages with {', '.join(FASTAI_BACKBONES)}.")
+            tr("{} uses the backbone '{}'; Scene Classifier runs arcgis.learn "
+               "FeatureClassifier packages with {}.").format(
+                source, backbone, ', '.join(FASTAI_BACKBONES)))
     bands = definition.get("ExtractBands") or [0, 1, 2]
     normalization = multispectral_normalization(definition, bands, source) \
         if definition.get("IsMultispectral") else Normalization.imagenet()
@@ -104,19 +106,22 @@ def multispectral_normalization(definition: dict, bands: list[int],
     try:
         low, high, mean, std = ([float(v) for v in stats[key]] for key in STATS_KEYS)
     except (KeyError, TypeError, ValueError) as error:
-        raise ModelPackageError(f"{source} is multispectral but its NormalizationStats lack "
-                                f"{', '.join(STATS_KEYS)} ({error}).") from error
+        raise ModelPackageError(tr("{} is multispectral but its NormalizationStats "
+                                   "lack {} ({}).").format(
+                                    source, ', '.join(STATS_KEYS), error)) from error
     count = len(low)
     if not all(len(values) == count for values in (high, mean, std)):
-        raise ModelPackageError(f"{source}: the lists of NormalizationStats differ in length.")
+        raise ModelPackageError(tr("{}: the lists of NormalizationStats differ in "
+                                   "length.").format(source))
     if count > max(bands):
         chosen = list(bands)  # Esri's way: by band index
     elif count == len(bands):
         chosen = list(range(count))
     else:
         raise ModelPackageError(
-            f"{source}: NormalizationStats hold {count} bands, too few for ExtractBands "
-            f"{bands} (one value per band of the training data, indexed by the band).")
+            tr("{}: NormalizationStats hold {} bands, too few for ExtractBands {} (one "
+               "value per band of the training data, indexed by the band).").format(
+                source, count, bands))
     low, high, mean, std = ([values[i] for i in chosen] for values in (low, high, mean, std))
     ranges = [h - lo for lo, h in zip(low, high)]
     return Normalization(1.0, [lo + m * r for lo, m, r in zip(low, mean, ranges)],

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..errors import ModelPackageError
+from ..i18n import tr
 
 if TYPE_CHECKING:
     import torch
@@ -61,14 +62,16 @@ def check_onnx(data: bytes, source: str) -> None:
     session allocates them."""
     found = inspect_onnx(data)
     if found.external:
-        raise ModelPackageError(f"{source} keeps tensors in other files (ONNX external "
-                                "data); a model package must hold its whole network.")
+        raise ModelPackageError(tr("{} keeps tensors in other files (ONNX external "
+                                   "data); a model package must hold its whole network.").format(
+                                    source))
     if found.largest[0] > MAX_ELEMENTS:
         count, where = found.largest
         raise ModelPackageError(
-            f"{source} declares a tensor of {count:,} values ({where}), more than the "
-            f"{MAX_ELEMENTS:,} any network Scene Classifier writes comes near: it was not "
-            "written by Scene Classifier, or is damaged. Train or export the model again.")
+            tr("{} declares a tensor of {:,} values ({}), more than the {:,} any "
+               "network Scene Classifier writes comes near: it was not written by Scene "
+               "Classifier, or is damaged. Train or export the model again.").format(
+                source, count, where, MAX_ELEMENTS))
 
 
 # The protobuf fields (onnx.proto3) on every way from a model to a tensor: the main graph,
@@ -138,9 +141,9 @@ def inspect_onnx(data: bytes) -> Inspection:
             walked += 1
             if walked > MAX_FIELDS:
                 raise ModelPackageError(
-                    f"The ONNX model has more than {MAX_FIELDS:,} parts (protobuf fields); "
-                    "networks Scene Classifier writes have far fewer: it is damaged or "
-                    "was not written by Scene Classifier.")
+                    tr("The ONNX model has more than {:,} parts (protobuf fields); "
+                       "networks Scene Classifier writes have far fewer: it is damaged "
+                       "or was not written by Scene Classifier.").format(MAX_FIELDS))
             if kind == "tensor" and (number == TENSOR_EXTERNAL_DATA or (
                     number == TENSOR_DATA_LOCATION and value == EXTERNAL)):
                 found.external = True
@@ -242,9 +245,9 @@ def _fields(message: memoryview) -> Iterator[tuple[int, int | memoryview | None]
         elif wire == 5:
             value, position = None, position + 4
         else:
-            raise ModelPackageError(f"The ONNX model is damaged (wire type {wire}).")
+            raise ModelPackageError(tr("The ONNX model is damaged (wire type {}).").format(wire))
         if position > end:
-            raise ModelPackageError("The ONNX model is damaged (cut short).")
+            raise ModelPackageError(tr("The ONNX model is damaged (cut short)."))
         yield number, value
 
 
@@ -252,7 +255,7 @@ def _varint(data: memoryview, position: int) -> tuple[int, int]:
     result = shift = 0
     while True:
         if position >= len(data) or shift > 63:
-            raise ModelPackageError("The ONNX model is damaged (bad number).")
+            raise ModelPackageError(tr("The ONNX model is damaged (bad number)."))
         byte = data[position]
         position += 1
         result |= (byte & 0x7F) << shift

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Callable
 from ..data.multi_label import MULTI_LABELED_TILES
 from ..data.normalization import Normalization
 from ..errors import ModelPackageError
+from ..i18n import tr
 from ..runtime.inputs import not_a_file
 from .archive import MAX_PACKAGE_BYTES, extract_member, open_zip, safe_members
 from .definition import (
@@ -131,10 +132,11 @@ def load_package(path: str, torch_weights: bool = True) -> ModelPackage:
     .dlpk only the .emd and the files it names are unpacked, their sizes checked first."""
     special = not_a_file(path) if path else None
     if special:
-        raise ModelPackageError(f"{path} is {special}, not a model file. Choose a .emd or "
-                                ".dlpk file.")
+        raise ModelPackageError(tr("{} is {}, not a model file. Choose a .emd or .dlpk "
+                                   "file.").format(path, special))
     if not path or not os.path.isfile(path):
-        raise ModelPackageError(f"Model file not found: {path}. Choose a .emd or .dlpk file.")
+        raise ModelPackageError(tr("Model file not found: {}. Choose a .emd or .dlpk "
+                                   "file.").format(path))
     lower = path.lower()
     if lower.endswith(".dlpk"):
         with tempfile.TemporaryDirectory(prefix="sceneclassifier-dlpk-") as folder:
@@ -145,7 +147,8 @@ def load_package(path: str, torch_weights: bool = True) -> ModelPackage:
         return package
     if lower.endswith(".emd"):
         return _load_definition_file(path, torch_weights)
-    raise ModelPackageError(f"{path} is not a model package: choose a .emd or .dlpk file.")
+    raise ModelPackageError(tr("{} is not a model package: choose a .emd or .dlpk file.").format(
+                                path))
 
 
 def _extract_definition(dlpk: str, folder: str, torch_weights: bool) -> str:
@@ -155,8 +158,8 @@ def _extract_definition(dlpk: str, folder: str, torch_weights: bool) -> str:
         members = safe_members(archive, dlpk)
         definitions = [name for name in members if name.lower().endswith(".emd")]
         if len(definitions) != 1:
-            raise ModelPackageError(f"{dlpk} holds {len(definitions)} .emd model definitions; "
-                                    "a .dlpk must hold exactly one.")
+            raise ModelPackageError(tr("{} holds {} .emd model definitions; a .dlpk "
+                                       "must hold exactly one.").format(dlpk, len(definitions)))
         emd = extract_member(archive, members[definitions[0]], dlpk, folder,
                               MAX_DEFINITION_BYTES)
         definition, _ = read_definition(emd, dlpk)
@@ -178,7 +181,8 @@ def find_definition(folder: str, dlpk: str) -> str:
              if f.lower().endswith(".emd")]
     if len(found) != 1:
         raise ModelPackageError(
-            f"{dlpk} holds {len(found)} .emd model definitions; a .dlpk must hold exactly one.")
+            tr("{} holds {} .emd model definitions; a .dlpk must hold exactly one.").format(
+                dlpk, len(found)))
     return found[0]
 
 
@@ -210,15 +214,16 @@ def read_definition(emd_path: str, source: str) -> tuple[object, list[str]]:
     notes for the log where the file holds more than one JSON object (decode_definition)."""
     try:
         if os.path.getsize(emd_path) > MAX_DEFINITION_BYTES:
-            raise ModelPackageError(f"Model definition {source} is larger than "
-                                    f"{MAX_DEFINITION_BYTES >> 20} MiB; it is not one.")
+            raise ModelPackageError(tr("Model definition {} is larger than {} MiB; it "
+                                       "is not one.").format(source, MAX_DEFINITION_BYTES >> 20))
         with open(emd_path, encoding="utf-8-sig") as file:
             return decode_definition(file.read(), source)
     except RecursionError:
-        raise ModelPackageError(f"Model definition {source} is nested too deeply to be a "
-                                "model definition; refusing it.") from None
+        raise ModelPackageError(tr("Model definition {} is nested too deeply to be a "
+                                   "model definition; refusing it.").format(source)) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ModelPackageError(f"Cannot read model definition {source}: {error}.") from error
+        raise ModelPackageError(tr("Cannot read model definition {}: {}.").format(
+                                    source, error)) from error
 
 
 def decode_definition(text: str, source: str) -> tuple[object, list[str]]:
@@ -246,7 +251,7 @@ def decode_definition(text: str, source: str) -> tuple[object, list[str]]:
         values.append(value)
         position = end
     if not values:
-        raise json.JSONDecodeError("Expecting value", text, 0)
+        raise json.JSONDecodeError(tr("Expecting value"), text, 0)
     if len(values) == 1:
         return values[0], []
     return values[-1], [f"Model definition {source} holds {len(values)} JSON objects one "
@@ -263,10 +268,10 @@ def read_onnx(emd_path: str, definition: dict) -> bytes | None:
     if name is None:
         return None
     if not isinstance(name, str):
-        raise ModelPackageError(f"{emd_path}: '{ONNX_KEY}' should be a file name.")
+        raise ModelPackageError(tr("{}: '{}' should be a file name.").format(emd_path, ONNX_KEY))
     path = _package_file(emd_path, name, emd_path)
     if os.path.getsize(path) > MAX_PACKAGE_BYTES:
-        raise ModelPackageError(f"{path} is larger than a model package may be.")
+        raise ModelPackageError(tr("{} is larger than a model package may be.").format(path))
     with open(path, "rb") as file:
         data = file.read()
     check_onnx(data, path)
@@ -277,20 +282,21 @@ def _package_file(emd_path: str, model_file: str, source: str) -> str:
     """A file the .emd names (ModelFile, ModelFileONNX): it must lie in the package."""
     parts = PurePosixPath(model_file.replace("\\", "/")).parts
     if not parts or os.path.isabs(model_file) or ".." in parts:
-        raise ModelPackageError(f"{source}: model files must lie inside the package "
-                                f"folder, not '{model_file}'.")
+        raise ModelPackageError(tr("{}: model files must lie inside the package folder, "
+                                   "not '{}'.").format(source, model_file))
     folder = os.path.dirname(emd_path)
     path = os.path.join(folder, *parts)
     if not os.path.realpath(path).startswith(os.path.join(os.path.realpath(folder), "")):
-        raise ModelPackageError(f"Model file {model_file} named by {source} leads to "
-                                f"{os.path.realpath(path)}, outside the package: a package "
-                                "is read only from its own folder.")
+        raise ModelPackageError(tr("Model file {} named by {} leads to {}, outside the "
+                                   "package: a package is read only from its own "
+                                   "folder.").format(model_file, source, os.path.realpath(path)))
     special = not_a_file(path)
     if special:
-        raise ModelPackageError(f"Model file {model_file} named by {source} is {special}, not "
-                                "a file.")
+        raise ModelPackageError(tr("Model file {} named by {} is {}, not a file.").format(
+                                    model_file, source, special))
     if not os.path.isfile(path):
-        raise ModelPackageError(f"Model file {model_file} named by {source} is missing.")
+        raise ModelPackageError(tr("Model file {} named by {} is missing.").format(
+                                    model_file, source))
     return path
 
 
@@ -304,14 +310,14 @@ def _load_weights(path: str, unwrap: Callable[[object], object] | None = None) -
         state = load_data(path)
     except NotData as error:
         raise ModelPackageError(
-            f"Refusing to load {path}: it is not a plain PyTorch state dict ({error}). Model "
-            "files are data; files that need code to load are never run."
+            tr("Refusing to load {}: it is not a plain PyTorch state dict ({}). Model "
+               "files are data; files that need code to load are never run.").format(path, error)
         ) from error
     if unwrap is not None:
         state = unwrap(state)
     if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor)
                                               for k, v in state.items()):
-        raise ModelPackageError(f"{path} does not hold a state dict of tensors.")
+        raise ModelPackageError(tr("{} does not hold a state dict of tensors.").format(path))
     return state
 
 
@@ -341,8 +347,9 @@ def _check_weights_match(definition: dict, state: dict, source: str) -> None:
     head = f"{head_name(model)}.weight"
     if head in state and state[head].shape[0] != len(definition["Classes"]):
         raise ModelPackageError(
-            f"{source} lists {len(definition['Classes'])} classes but its weights have "
-            f"{state[head].shape[0]} outputs: the .emd and .pth do not belong together.")
+            tr("{} lists {} classes but its weights have {} outputs: the .emd and .pth "
+               "do not belong together.").format(
+                source, len(definition['Classes']), state[head].shape[0]))
     expected = {name: tuple(value.shape) for name, value in model.state_dict().items()}
     given = {name: tuple(getattr(value, "shape", ())) for name, value in state.items()}
     missing = sorted(set(expected) - set(given))
@@ -353,6 +360,6 @@ def _check_weights_match(definition: dict, state: dict, source: str) -> None:
                  if unexpected else f"{wrong[0]} is {given[wrong[0]]}, the model's "
                  f"{expected[wrong[0]]}")
         raise ModelPackageError(
-            f"The weights do not fit the {definition['Backbone']} model described by "
-            f"{source}: {len(missing)} missing, {len(unexpected)} unexpected and "
-            f"{len(wrong)} mis-shaped tensors ({first}).")
+            tr("The weights do not fit the {} model described by {}: {} missing, {} "
+               "unexpected and {} mis-shaped tensors ({}).").format(
+                definition['Backbone'], source, len(missing), len(unexpected), len(wrong), first))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..errors import Cancelled, OutputError, setting
+from ..i18n import tr
 from ..runtime.outputs import check_apart, new_folder
 from .archive import safe_extract, zip_folder
 from .definition import MODEL_CONFIGURATION, ONNX_KEY, check_model_name, validate_definition
@@ -58,26 +59,27 @@ def check_package_target(output_folder: str, name: str, overwrite: bool,
     target = os.path.join(os.path.abspath(output_folder), name)
     check_apart(target, "model folder", input_folders, "training data folder")
     if os.path.isfile(output_folder):
-        raise OutputError(f"Output folder {os.path.abspath(output_folder)} is a file, not a "
-                          "folder. Choose a folder.")
+        raise OutputError(tr("Output folder {} is a file, not a folder. Choose a "
+                             "folder.").format(os.path.abspath(output_folder)))
     if not os.path.lexists(target):
         return name
     if not os.path.isdir(target) or os.path.islink(target):
-        raise OutputError(f"{target} exists and is not a model package folder; nothing was "
-                          f"changed. Choose another {setting('model_name')} or "
-                          f"{setting('output_folder')}.")
+        raise OutputError(tr("{} exists and is not a model package folder; nothing was "
+                             "changed. Choose another {} or {}.").format(
+                              target, setting('model_name'), setting('output_folder')))
     paths = PackagePaths.in_folder(target, name)
     others = sorted(set(os.listdir(target)) - paths.files())
     if others or not _is_our_definition(paths.definition):
         shown = f" (it holds {', '.join(others[:5])}{' …' if len(others) > 5 else ''})" \
             if others else ""
-        raise OutputError(f"{target} exists and is not a Scene Classifier model package"
-                          f"{shown}; nothing was changed. Choose another "
-                          f"{setting('model_name')} or {setting('output_folder')}.")
+        raise OutputError(tr("{} exists and is not a Scene Classifier model package{}; "
+                             "nothing was changed. Choose another {} or {}.").format(
+                              target, shown, setting('model_name'), setting('output_folder')))
     if not overwrite:
-        raise OutputError(f"A model package already exists in {target}. Choose another "
-                          f"{setting('model_name')}, or set {setting('overwrite')} to replace "
-                          "it (the old package is replaced only once the new one is complete).")
+        raise OutputError(tr("A model package already exists in {}. Choose another {}, "
+                             "or set {} to replace it (the old package is replaced only "
+                             "once the new one is complete).").format(
+                              target, setting('model_name'), setting('overwrite')))
     return name
 
 

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..i18n import tr
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -88,7 +90,8 @@ def display_rgb(chip: np.ndarray, limits: Limits | None = None) -> np.ndarray:
     if chip.ndim == 2:
         chip = chip[np.newaxis]
     if chip.ndim != 3 or chip.shape[0] == 0:
-        raise ValueError(f"expected a (bands, height, width) chip, got shape {chip.shape}")
+        raise ValueError(tr("expected a (bands, height, width) chip, got shape {}").format(
+                             chip.shape))
     if _shown_as_is(chip):
         bands = [chip[0]] * 3 if chip.shape[0] == 1 else list(chip)
     else:

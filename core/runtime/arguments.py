@@ -7,6 +7,7 @@ import math
 import numbers
 
 from ..errors import ArgumentError, setting
+from ..i18n import tr
 
 
 def whole_number(name: str, value: object, minimum: int) -> int:
@@ -14,8 +15,8 @@ def whole_number(name: str, value: object, minimum: int) -> int:
     if isinstance(value, numbers.Real) and not isinstance(value, bool) and \
             math.isfinite(value) and value == int(value) and value >= minimum:
         return int(value)
-    raise ArgumentError(f"{setting(name)} must be a whole number of at least {minimum}, not "
-                        f"{value!r}.")
+    raise ArgumentError(tr("{} must be a whole number of at least {}, not {!r}.").format(
+                            setting(name), minimum, value))
 
 
 def positive_number(name: str, value: object) -> float:
@@ -23,4 +24,4 @@ def positive_number(name: str, value: object) -> float:
     if isinstance(value, numbers.Real) and not isinstance(value, bool) and \
             math.isfinite(value) and value > 0:
         return float(value)
-    raise ArgumentError(f"{setting(name)} must be a number above 0, not {value!r}.")
+    raise ArgumentError(tr("{} must be a number above 0, not {!r}.").format(setting(name), value))

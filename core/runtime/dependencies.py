@@ -21,6 +21,7 @@ import sys
 from dataclasses import dataclass, field
 
 from ..errors import DependencyError
+from ..i18n import tr
 from .builds import Choice, Gpu, choose_onnxruntime, choose_torch, parse_nvidia_smi
 from .outputs import within
 
@@ -121,10 +122,11 @@ def require_torch() -> None:
         import torchvision  # noqa: F401
     except ImportError as error:
         raise DependencyError(
-            f"Scene Classifier needs PyTorch and torchvision, which are not installed for the "
-            f"Python that runs QGIS ({error}). Install them with Plugins ▸ Scene Classifier ▸ "
-            f"Dependencies… in the QGIS desktop, or with:\n  {pip_command()}\n"
-            "then restart QGIS. See the plugin's README for Windows and macOS."
+            tr("Scene Classifier needs PyTorch and torchvision, which are not installed "
+               "for the Python that runs QGIS ({}). Install them with Plugins ▸ Scene "
+               "Classifier ▸ Dependencies… in the QGIS desktop, or with:\n  {}\nthen "
+               "restart QGIS. See the plugin's README for Windows and macOS.").format(
+                error, pip_command())
         ) from error
 
 
@@ -136,9 +138,9 @@ def require_report_libraries() -> None:
         import matplotlib  # noqa: F401
     except ImportError as error:
         raise DependencyError(
-            f"Scene Classifier's reports need Jinja2 and matplotlib, which are not installed "
-            f"for the Python that runs QGIS ({error}). Install them with:\n  "
-            f"{pip_command('jinja2 matplotlib')}\nthen restart QGIS."
+            tr("Scene Classifier's reports need Jinja2 and matplotlib, which are not "
+               "installed for the Python that runs QGIS ({}). Install them with:\n  "
+               "{}\nthen restart QGIS.").format(error, pip_command('jinja2 matplotlib'))
         ) from error
 
 TORCH, ONNXRUNTIME = "torch", "onnxruntime"  # what the installer installs
@@ -182,7 +184,8 @@ class DependencyReport:
             return choose_torch(platform.system(), platform.machine(), self.nvidia, want_gpu)
         if what == ONNXRUNTIME:
             return choose_onnxruntime(platform.system(), self.nvidia, want_gpu)
-        raise ValueError(f"Unknown dependency set '{what}': {TORCH} or {ONNXRUNTIME}.")
+        raise ValueError(tr("Unknown dependency set '{}': {} or {}.").format(
+                             what, TORCH, ONNXRUNTIME))
 
 
 def says(seen: bool | None) -> str:

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ..errors import DeviceError, SceneClassifierError, setting
+from ..i18n import tr
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -29,13 +30,14 @@ def resolve_device(name: str = "auto") -> torch.device:
 
     name = (name or "auto").lower()
     if name not in DEVICES:
-        raise DeviceError(f"Unknown device '{name}'. Choose auto, cpu or cuda.")
+        raise DeviceError(tr("Unknown device '{}'. Choose auto, cpu or cuda.").format(name))
     if name == "auto":
         name = "cuda" if torch.cuda.is_available() else "cpu"
     if name == "cuda" and not torch.cuda.is_available():
         raise DeviceError(
-            f"{setting('device')} is cuda but PyTorch {torch.__version__} sees no CUDA GPU. "
-            "Choose auto or cpu, or install a CUDA build of torch and a current NVIDIA driver."
+            tr("{} is cuda but PyTorch {} sees no CUDA GPU. Choose auto or cpu, or "
+               "install a CUDA build of torch and a current NVIDIA driver.").format(
+                setting('device'), torch.__version__)
         )
     if name == "cuda":  # with its index, as tensors on it report it: devices compare equal
         return torch.device("cuda", torch.cuda.current_device())
@@ -267,10 +269,10 @@ class BatchParts:
             self.parts *= 2
         if self.parts > 1:
             self.feedback.log(
-                f"A batch of {batch} chips of {self.chip_size} px would need about "
-                f"{gib(per_chip * batch)} of memory while {task}, and {gib(free)} is available: "
-                f"running it in {self.parts} parts of {math.ceil(batch / self.parts)} chips"
-                f"{self._same(task)}.")
+                tr("A batch of {} chips of {} px would need about {} of memory while "
+                   "{}, and {} is available: running it in {} parts of {} chips{}.").format(
+                    batch, self.chip_size, gib(per_chip * batch), task, gib(free), self.parts,
+                    math.ceil(batch / self.parts), self._same(task)))
 
     @staticmethod
     def _same(task: str) -> str:
@@ -283,14 +285,15 @@ class BatchParts:
             others = f"using the GPU, or use {setting('device')} cpu" \
                 if self.device_type == "cuda" else ""
             raise SceneClassifierError(
-                f"Out of {self.memory} while {task} even with {smallest} chip(s) at a time. "
-                f"Choose a smaller {setting('chip_size')}, {setting('batch_size')} or backbone, "
-                "or close other programs"
-                f"{' ' + others if others else ''}.")
+                tr("Out of {} while {} even with {} chip(s) at a time. Choose a smaller "
+                   "{}, {} or backbone, or close other programs{}.").format(
+                    self.memory, task, smallest, setting('chip_size'), setting('batch_size'),
+                    ' ' + others if others else ''))
         self.parts *= 2
         torch = sys.modules.get("torch")
         if self.device_type == "cuda" and torch is not None:
             torch.cuda.empty_cache()
-        self.feedback.log(f"Out of {self.memory} while {task}: halving the batch to "
-                          f"{math.ceil(batch / self.parts)} chips ({self.parts} parts per batch"
-                          f"{self._same(task)}).")
+        self.feedback.log(tr("Out of {} while {}: halving the batch to {} chips ({} "
+                             "parts per batch{}).").format(
+                              self.memory, task, math.ceil(batch / self.parts), self.parts,
+                              self._same(task)))

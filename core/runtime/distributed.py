@@ -15,6 +15,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, TypeVar
 
 from ..errors import SceneClassifierError
+from ..i18n import tr
 
 if TYPE_CHECKING:
     import torch
@@ -160,8 +161,8 @@ def _portable(error: Exception | None) -> SceneClassifierError | None:
         return None
     if isinstance(error, SceneClassifierError):
         return type(error)(str(error))
-    return SceneClassifierError(f"The main process (rank 0) failed: "
-                                f"{type(error).__name__}: {error}")
+    return SceneClassifierError(tr("The main process (rank 0) failed: {}: {}").format(
+                                    type(error).__name__, error))
 
 
 @contextmanager

@@ -15,6 +15,7 @@ from contextvars import ContextVar
 from urllib.parse import urlparse
 
 from ..errors import DataError
+from ..i18n import tr
 
 Fetch = Callable[[str, str], None]  # (url, path): the body of ``url`` written to ``path``
 _FETCH: ContextVar[Fetch | None] = ContextVar("scene_classifier_fetch", default=None)
@@ -66,6 +67,6 @@ def check_hash_prefix(path: str, name: str, url: str) -> None:
         for block in iter(lambda: file.read(1 << 20), b""):
             digest.update(block)
     if not digest.hexdigest().startswith(found.group(1)):
-        raise DataError(f"The file downloaded from {url} is not the one published (its SHA-256 "
-                        f"does not start with {found.group(1)}): a damaged download, or a page "
-                        "of the proxy instead of the file.")
+        raise DataError(tr("The file downloaded from {} is not the one published (its "
+                           "SHA-256 does not start with {}): a damaged download, or a "
+                           "page of the proxy instead of the file.").format(url, found.group(1)))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..errors import Cancelled, python_name, spell
+from ..i18n import tr
 
 CANCEL_POLL_S = 0.1  # how often a wait (on a read, on onnxruntime) listens for Cancel
 
@@ -50,7 +51,7 @@ class Feedback:
         if self.warn is not None:
             self.warn(line)
         else:
-            self.log(f"Warning: {line}")
+            self.log(tr("Warning: {}").format(line))
 
     @classmethod
     def printing(cls) -> Feedback:

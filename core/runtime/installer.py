@@ -15,6 +15,7 @@ import zipfile
 from pathlib import PurePosixPath
 
 from ..errors import Cancelled, DependencyError
+from ..i18n import tr
 from .builds import Choice
 from .dependencies import (
     check,
@@ -45,10 +46,11 @@ def check_index(choice: Choice, timeout_s: float = INDEX_TIMEOUT_S) -> None:
     except (OSError, ValueError) as error:
         reason = getattr(error, "reason", None) or error
         raise DependencyError(
-            f"PyTorch's package index ({choice.index}) cannot be reached ({reason}), so pip "
-            f"would install another build ({choice.build} was chosen). Check the network or "
-            "the proxy (QGIS: Settings ▸ Options ▸ Network), or install offline from a folder "
-            "of wheels (see the README).") from error
+            tr("PyTorch's package index ({}) cannot be reached ({}), so pip would "
+               "install another build ({} was chosen). Check the network or the "
+               "proxy (QGIS: Settings ▸ Options ▸ Network), or install offline from "
+               "a folder of wheels (see the README).").format(
+                choice.index, reason, choice.build)) from error
 
 
 def pip_source(choice: Choice, wheels: str | None, scratch: str) -> list[str]:
@@ -76,10 +78,12 @@ def offline_arguments(wheels: str, scratch: str) -> list[str]:
     elif zipfile.is_zipfile(wheels):
         folder = _unpack_wheels(wheels, scratch)
     else:
-        raise DependencyError(f"{wheels} is neither a folder of wheels nor a .zip of one.")
+        raise DependencyError(tr("{} is neither a folder of wheels nor a .zip of one.").format(
+                                  wheels))
     if not any(name.lower().endswith(".whl") for name in os.listdir(folder)):
-        raise DependencyError(f"{wheels} holds no wheels (.whl files). Prepare them on a "
-                              "connected machine with pip download (see the README).")
+        raise DependencyError(tr("{} holds no wheels (.whl files). Prepare them on a "
+                                 "connected machine with pip download (see the README).").format(
+                                  wheels))
     return ["--no-index", "--find-links", folder]
 
 
@@ -90,11 +94,12 @@ def _unpack_wheels(zip_path: str, scratch: str) -> str:
         wheels = [info for info in archive.infolist()
                   if not info.is_dir() and info.filename.lower().endswith(".whl")]
         if sum(info.file_size for info in wheels) > MAX_WHEELS_BYTES:
-            raise DependencyError(f"{zip_path} unpacks to more than "
-                                  f"{MAX_WHEELS_BYTES >> 30} GB of wheels; refusing it.")
+            raise DependencyError(tr("{} unpacks to more than {} GB of wheels; refusing "
+                                     "it.").format(zip_path, MAX_WHEELS_BYTES >> 30))
         for info in wheels:
             if (info.external_attr >> 16) & 0o170000 == 0o120000:
-                raise DependencyError(f"{zip_path}: {info.filename} is a link; refusing it.")
+                raise DependencyError(tr("{}: {} is a link; refusing it.").format(
+                                          zip_path, info.filename))
             name = PurePosixPath(info.filename.replace("\\", "/")).name
             with archive.open(info) as source, open(os.path.join(scratch, name), "wb") as out:
                 while chunk := source.read(1 << 20):
@@ -116,9 +121,9 @@ def install(what: str, feedback: Feedback, wheels: str | None = None,
         run_pip(arguments, feedback)
     removed = settle(folder)
     if removed:
-        feedback.log(f"Removed the copies of {', '.join(removed)} that this Python already "
-                     "has in the same version.")
-    feedback.log(f"Installed into {folder}: restart QGIS to use it.")
+        feedback.log(tr("Removed the copies of {} that this Python already has in the "
+                        "same version.").format(', '.join(removed)))
+    feedback.log(tr("Installed into {}: restart QGIS to use it.").format(folder))
     return arguments
 
 
@@ -152,7 +157,7 @@ def run_pip(arguments: list[str], feedback: Feedback) -> None:
             last = (last + [line])[-5:]
     code = process.wait()
     if code != 0:
-        raise DependencyError(f"pip stopped with exit code {code}: " + " / ".join(last))
+        raise DependencyError(tr("pip stopped with exit code {}: ").format(code) + " / ".join(last))
 
 
 def _stop(process: subprocess.Popen) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from ..errors import OutputError
+from ..i18n import tr
 
 STAGING_PREFIX = ".scene_classifier-partial-"
 
@@ -50,9 +51,10 @@ def check_apart(output: str, output_label: str, inputs: Iterable[str],
         how = relation(output, folder)
         if how:
             raise OutputError(
-                f"{output_label} {real(output)} {how} the {input_label} {real(folder)}: the "
-                "results would mix with (or replace) the data they are made from. Choose an "
-                f"{output_label} outside the {input_label}.")
+                tr("{} {} {} the {} {}: the results would mix with (or replace) the "
+                   "data they are made from. Choose an {} outside the {}.").format(
+                    output_label, real(output), how, input_label, real(folder), output_label,
+                    input_label))
 
 
 def work_folder(*parts: str) -> str:
@@ -149,10 +151,11 @@ def run_lock(folder: str, name: str, log: Callable[[str], None]) -> Iterator[str
             holder = _lock_holder(path)
             if holder is not None and _still_running(holder):
                 raise OutputError(
-                    f"Another run is already writing the model {name} in {folder} (process "
-                    f"{holder.get('pid')} on {holder.get('host')}, started "
-                    f"{holder.get('started')}). Wait for it to finish or cancel it, or choose "
-                    f"another model name. If no such run exists, delete {path}.") from None
+                    tr("Another run is already writing the model {} in {} (process {} "
+                       "on {}, started {}). Wait for it to finish or cancel it, or "
+                       "choose another model name. If no such run exists, delete {}.").format(
+                        name, folder, holder.get('pid'), holder.get('host'),
+                        holder.get('started'), path)) from None
             log(f"Taking over the lock of an earlier run that ended without removing it "
                 f"({path}).")
             _remove(path)
@@ -225,26 +228,30 @@ def check_output_paths(outputs: list[tuple[str, str, str]],
     for label, path, kind in outputs:
         is_folder = kind == FOLDER
         if any(ord(character) < 32 or ord(character) == 127 for character in path):
-            raise OutputError(f"{label} {path!r} holds a control character (a line break, a "
-                              "tab or another invisible one); give the path without it.")
+            raise OutputError(tr("{} {!r} holds a control character (a line break, a "
+                                 "tab or another invisible one); give the path without "
+                                 "it.").format(label, path))
         if kind == TABLE and os.path.splitext(path)[1].lower() in NO_TABLES:
             raise OutputError(
-                f"{label} {path} is a table without geometry, which a shapefile cannot hold "
-                "(only its .dbf would be written, replacing the attribute table of any "
-                "shapefile of that name). Give a .csv or .gpkg file.")
+                tr("{} {} is a table without geometry, which a shapefile cannot hold "
+                   "(only its .dbf would be written, replacing the attribute table of "
+                   "any shapefile of that name). Give a .csv or .gpkg file.").format(label, path))
         where = real(path)
         if where in seen:
-            raise OutputError(f"{label} and {seen[where]} are the same path ({path}): give "
-                              "each output its own.")
+            raise OutputError(tr("{} and {} are the same path ({}): give each output "
+                                 "its own.").format(label, seen[where], path))
         seen[where] = label
         for input_label, input_path in inputs:
             if real(input_path) == where:
-                raise OutputError(f"{label} ({path}) is the input {input_label}: writing it "
-                                  "would replace the data being read. Choose another path.")
+                raise OutputError(tr("{} ({}) is the input {}: writing it would replace "
+                                     "the data being read. Choose another path.").format(
+                                      label, path, input_label))
         if is_folder and os.path.isfile(where):
-            raise OutputError(f"{label} {path} is a file, not a folder. Choose a folder.")
+            raise OutputError(tr("{} {} is a file, not a folder. Choose a folder.").format(
+                                  label, path))
         if not is_folder and os.path.isdir(where):
-            raise OutputError(f"{label} {path} is a folder; give a file name in it instead.")
+            raise OutputError(tr("{} {} is a folder; give a file name in it instead.").format(
+                                  label, path))
         _check_writable(label, os.path.dirname(where))
 
 
@@ -254,11 +261,11 @@ def _check_writable(label: str, folder: str) -> None:
     while existing and not os.path.exists(existing):
         existing = os.path.dirname(existing)
     if existing and not os.path.isdir(existing):
-        raise OutputError(f"{label} cannot be written: {existing} is a file, so no folder can "
-                          "be made there. Choose another place.")
+        raise OutputError(tr("{} cannot be written: {} is a file, so no folder can be "
+                             "made there. Choose another place.").format(label, existing))
     if existing and not os.access(existing, os.W_OK):
-        raise OutputError(f"{label} cannot be written: the folder {existing} is not writable. "
-                          "Choose another place.")
+        raise OutputError(tr("{} cannot be written: the folder {} is not writable. "
+                             "Choose another place.").format(label, existing))
 
 
 FULL_DISK = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)  # no space, over quota, file too large
@@ -312,8 +319,8 @@ def write_error(what: str, path: str, reason: str) -> OutputError:
         return OutputError(no_space_message(path))
     reason = reason.strip()
     shown = reason if len(reason) <= 300 else reason[:300] + " …"
-    return OutputError(f"{what} ({path}) could not be written: {shown}. No earlier file was "
-                       "changed.")
+    return OutputError(tr("{} ({}) could not be written: {}. No earlier file was "
+                          "changed.").format(what, path, shown))
 
 
 def _existing(folder: str) -> str:

@@ -14,6 +14,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from ..errors import DataError, label, setting
+from ..i18n import tr
 
 if TYPE_CHECKING:
     from osgeo.ogr import Geometry
@@ -132,7 +133,7 @@ def _spatial_reference(definition: str, osr: ModuleType) -> SpatialReference:
     except RuntimeError:
         status = 1
     if status != 0:
-        raise DataError(f"Unknown coordinate reference system: {definition[:80]!r}.")
+        raise DataError(tr("Unknown coordinate reference system: {!r}.").format(definition[:80]))
     reference.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
     return reference
 
@@ -181,7 +182,7 @@ class GridCell:
 def grid_shape(extent: Extent, cell_size: float) -> tuple[int, int]:
     """(rows, columns) of the fishnet: cells whose centre falls inside ``extent``."""
     if not cell_size > 0:
-        raise DataError(f"Grid size must be positive, got {cell_size}.")
+        raise DataError(tr("Grid size must be positive, got {}.").format(cell_size))
     width, height = extent[2] - extent[0], extent[3] - extent[1]
     return max(1, math.floor(height / cell_size + 0.5)), max(1, math.floor(width / cell_size + 0.5))
 
@@ -192,11 +193,12 @@ MAX_CELLS = 10_000_000  # grid cells classified by default at most (classifygrid
 def check_cell_count(rows: int, columns: int, limit: int = MAX_CELLS) -> None:
     """Refuse, before any work, a grid of more than ``limit`` cells."""
     if rows * columns > limit:
-        raise DataError(f"The grid would have {rows:,} x {columns:,} = {rows * columns:,} "
-                        f"cells, more than '{label('max_cells')}' ({setting('max_cells')}, "
-                        f"{limit:,}). Choose a larger '{label('grid_size')}' "
-                        f"({setting('grid_size')}, in the raster's map units) or a smaller "
-                        f"{setting('extent', True)}, or raise {setting('max_cells')}.")
+        raise DataError(tr("The grid would have {:,} x {:,} = {:,} cells, more than "
+                           "'{}' ({}, {:,}). Choose a larger '{}' ({}, in the raster's "
+                           "map units) or a smaller {}, or raise {}.").format(
+                            rows, columns, rows * columns, label('max_cells'),
+                            setting('max_cells'), limit, label('grid_size'), setting('grid_size'),
+                            setting('extent', True), setting('max_cells')))
 
 
 def grid_cells(extent: Extent, cell_size: float) -> Iterator[GridCell]:

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..data.imagery import fit_chip
 from ..errors import DataError, setting
+from ..i18n import tr
 from ..runtime.inputs import not_a_file
 from .credentials import redact
 from .geometry import Extent, Footprint
@@ -70,12 +71,13 @@ class ChipSettings:
 
     def __post_init__(self) -> None:
         if self.crop_mode not in CROP_MODES:
-            raise DataError(f"Unknown crop mode '{self.crop_mode}'; use {' or '.join(CROP_MODES)}.")
+            raise DataError(tr("Unknown crop mode '{}'; use {}.").format(
+                                self.crop_mode, ' or '.join(CROP_MODES)))
         if not self.cell_size >= 0 or not math.isfinite(self.cell_size):
-            raise DataError(f"Cell size must be 0 (the raster's resolution) or positive, got "
-                            f"{self.cell_size}.")
+            raise DataError(tr("Cell size must be 0 (the raster's resolution) or "
+                               "positive, got {}.").format(self.cell_size))
         if self.padding < 0:
-            raise DataError(f"Padding must be 0 or more pixels, got {self.padding}.")
+            raise DataError(tr("Padding must be 0 or more pixels, got {}.").format(self.padding))
 
 
 @dataclass(frozen=True)
@@ -119,17 +121,19 @@ class RasterSource:
         self.band_count = dataset.RasterCount
         transform = dataset.GetGeoTransform(can_return_null=True)
         if transform is None:
-            raise DataError(f"{path} has no georeferencing; chips cannot be placed on it.")
+            raise DataError(tr("{} has no georeferencing; chips cannot be placed on it.").format(
+                                path))
         if transform[2] or transform[4] or transform[1] <= 0 or transform[5] >= 0:
-            raise DataError(f"{path} is rotated or not north-up; warp it to a north-up raster "
-                            "first (Raster ▸ Projections ▸ Warp).")
+            raise DataError(tr("{} is rotated or not north-up; warp it to a north-up "
+                               "raster first (Raster ▸ Projections ▸ Warp).").format(path))
         self.transform = transform
         self.crs_wkt = dataset.GetProjection() or ""
         missing = [b + 1 for b in bands if not 0 <= b < self.band_count]
         if not bands or missing:
             raise DataError(
-                f"The model reads bands {', '.join(str(b + 1) for b in bands)} but {path} has "
-                f"{self.band_count} band(s). Use a raster with the bands the model was trained on.")
+                tr("The model reads bands {} but {} has {} band(s). Use a raster with "
+                   "the bands the model was trained on.").format(
+                    ', '.join(str(b + 1) for b in bands), path, self.band_count))
         self.bands = tuple(int(b) for b in bands)
         self.dtype = _numpy_type(dataset.GetRasterBand(self.bands[0] + 1).DataType, path)
         self.nodata = [dataset.GetRasterBand(b + 1).GetNoDataValue() for b in self.bands]
@@ -138,9 +142,9 @@ class RasterSource:
         self.readable = self.extent if extent is None else _intersection(self.extent, extent)
         if self.readable is None:
             raise DataError(
-                f"The processing extent {_format_extent(extent)} does not overlap the raster "
-                f"{_format_extent(self.extent)} (both in the raster's CRS). Choose an extent "
-                "over the raster, or leave it empty.")
+                tr("The processing extent {} does not overlap the raster {} (both in "
+                   "the raster's CRS). Choose an extent over the raster, or leave it "
+                   "empty.").format(_format_extent(extent), _format_extent(self.extent)))
         x0, y1 = self.to_pixel(self.readable[0], self.readable[1])
         x1, y0 = self.to_pixel(self.readable[2], self.readable[3])
         self.readable_pixels = (max(0.0, x0), max(0.0, y0), min(float(self.width), x1),
@@ -176,13 +180,14 @@ class RasterSource:
         if not self.tile_levels or cell_size:
             return
         if self.map_service:
-            raise DataError(f"{self.path} is a map service (WMS): it has no native pixel size "
-                            f"and renders any. Give {setting('cell_size')} in map units per "
-                            "pixel: the resolution the model was trained at.")
+            raise DataError(tr("{} is a map service (WMS): it has no native pixel size "
+                               "and renders any. Give {} in map units per pixel: the "
+                               "resolution the model was trained at.").format(
+                                self.path, setting('cell_size')))
         levels = ", ".join(f"{size:.4g}" for size in self.tile_levels[:6])
-        raise DataError(f"{self.path} is a tile service: it has no native pixel size. Give "
-                        f"{setting('cell_size')} in map units per pixel (its finest zoom "
-                        f"levels: {levels}).")
+        raise DataError(tr("{} is a tile service: it has no native pixel size. Give {} "
+                           "in map units per pixel (its finest zoom levels: {}).").format(
+                            self.path, setting('cell_size'), levels))
 
     def to_pixel(self, x: float, y: float) -> tuple[float, float]:
         """A point in the raster's CRS as (column, row), fractional, in raster pixels."""
@@ -239,7 +244,7 @@ def _open(name: str, shown: str) -> gdal.Dataset:
         configure_network()
     special = not_a_file(name)
     if special and special != "a folder":  # GDAL reads some folders (e.g. a GRID coverage)
-        raise DataError(f"Cannot open raster {shown}: it is {special}, not a file.")
+        raise DataError(tr("Cannot open raster {}: it is {}, not a file.").format(shown, special))
     with GdalMessages() as messages:
         try:
             dataset = gdal.Open(name)
@@ -247,8 +252,8 @@ def _open(name: str, shown: str) -> gdal.Dataset:
             dataset = None
     if dataset is None:
         reason = messages.reason(name, shown) if is_remote(name) else ""
-        raise DataError(f"Cannot open raster {shown}: "
-                        f"{reason or 'GDAL does not read it'}.")
+        raise DataError(tr("Cannot open raster {}: {}.").format(
+                            shown, reason or 'GDAL does not read it'))
     return dataset
 
 
@@ -299,8 +304,9 @@ def _numpy_type(gdal_type: int, path: str) -> np.dtype:
 
     code = gdal_array.GDALTypeCodeToNumericTypeCode(gdal_type)
     if code is None or np.dtype(code).kind == "c":
-        raise DataError(f"{path} holds {gdal.GetDataTypeName(gdal_type)} pixels, which no model "
-                        "reads; convert it to an integer or real type first.")
+        raise DataError(tr("{} holds {} pixels, which no model reads; convert it to an "
+                           "integer or real type first.").format(
+                            path, gdal.GetDataTypeName(gdal_type)))
     return np.dtype(code)
 
 
@@ -353,9 +359,9 @@ class ChipReader:
         if read is None:  # a damaged file, a missing or looping VRT source, a failed request
             reason = messages.reason(source.gdal_path, source.path) or \
                 "GDAL failed to read pixels"
-            raise DataError(f"Cannot read {source.path}: {reason}. "
-                            "Check that the raster is whole and every file it refers to is "
-                            "there (or, for a web source, that the server answers).")
+            raise DataError(tr("Cannot read {}: {}. Check that the raster is whole and "
+                               "every file it refers to is there (or, for a web source, "
+                               "that the server answers).").format(source.path, reason))
         valid[r0:r1, c0:c1] = ~_clear_nodata(part, source.nodata)
         return valid
 

@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape
 
 from .. import __version__
 from ..errors import DataError
+from ..i18n import tr
 from .credentials import user_password
 
 if TYPE_CHECKING:
@@ -78,14 +79,15 @@ def wms_document(get_map: str, cache_folder: str | None = None) -> str | None:
     except ValueError:
         bbox = []
     if len(bbox) != 4:
-        raise DataError(f"WMS:{get_map}: BBOX must be four numbers (min x, min y, max x, "
-                        f"max y), got '{fields['BBOX']}'.")
+        raise DataError(tr("WMS:{}: BBOX must be four numbers (min x, min y, max x, max "
+                           "y), got '{}'.").format(get_map, fields['BBOX']))
     order = "xyXY"
     if version >= "1.3" and _northing_first(crs):  # WMS 1.3.0 gives these axes swapped
         order, bbox = "yxYX", [bbox[1], bbox[0], bbox[3], bbox[2]]
     left, bottom, right, top = bbox
     if not (right > left and top > bottom):
-        raise DataError(f"WMS:{get_map}: BBOX is empty or inverted ({fields['BBOX']}).")
+        raise DataError(tr("WMS:{}: BBOX is empty or inverted ({}).").format(
+                            get_map, fields['BBOX']))
     width, height = right - left, top - bottom
     size_x = WMS_SIZE if width >= height else max(1, round(WMS_SIZE * width / height))
     size_y = WMS_SIZE if height > width else max(1, round(WMS_SIZE * height / width))
@@ -119,8 +121,9 @@ def wmts_document(name: str, cache_folder: str | None = None) -> str:
                 "zoomlevel": "ZoomLevel"}
     unknown = sorted(set(map(str.lower, chosen)) - set(elements))
     if unknown:
-        raise DataError(f"{name}: unknown option(s) {', '.join(unknown)}; GDAL's WMTS name "
-                        "takes layer, tilematrixset, style, tilematrix or zoom_level.")
+        raise DataError(tr("{}: unknown option(s) {}; GDAL's WMTS name takes layer, "
+                           "tilematrixset, style, tilematrix or zoom_level.").format(
+                            name, ', '.join(unknown)))
     parts = "".join(f"<{elements[key.lower()]}>{escape(value)}</{elements[key.lower()]}>"
                     for key, value in chosen.items())
     return (f"<GDAL_WMTS><GetCapabilitiesUrl>{escape(url)}</GetCapabilitiesUrl>{parts}"

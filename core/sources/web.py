@@ -17,6 +17,7 @@ import re
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 from ..errors import DataError, setting
+from ..i18n import tr
 from .credentials import redact
 from .services import USER_AGENT, XYZ_MAX_ZOOM, wms_document, wmts_document, xyz_document
 
@@ -83,8 +84,9 @@ def gdal_name(source: str, cache_folder: str | None = None, asset: str = "") -> 
     if is_stac_item(base):
         return gdal_name(stac_asset(base, asset or fragment or None))
     if asset:
-        raise DataError(f"{setting('stac_asset')} '{asset}' is given, but {source} is not a "
-                        "STAC item (a .json file or URL): leave it empty for other rasters.")
+        raise DataError(tr("{} '{}' is given, but {} is not a STAC item (a .json file "
+                           "or URL): leave it empty for other rasters.").format(
+                            setting('stac_asset'), asset, source))
     if is_url(source):
         return "/vsicurl/" + source
     return source
@@ -102,8 +104,8 @@ def stac_asset(item_source: str, key: str | None = None) -> str:
     item = _read_json(item_source)
     assets = item.get("assets") if isinstance(item, dict) else None
     if not isinstance(assets, dict) or not assets or item.get("type") != "Feature":
-        raise DataError(f"{item_source} is not a STAC item (a GeoJSON Feature with assets); "
-                        "give the item's .json, or the raster itself.")
+        raise DataError(tr("{} is not a STAC item (a GeoJSON Feature with assets); give "
+                           "the item's .json, or the raster itself.").format(item_source))
     rasters = [name for name, asset in assets.items()
                if isinstance(asset, dict) and "tif" in str(asset.get("type", "")).lower()]
     if key is None:
@@ -111,9 +113,10 @@ def stac_asset(item_source: str, key: str | None = None) -> str:
             rasters[0] if len(rasters) == 1 else None)
     if key not in assets or not isinstance(assets[key], dict) or "href" not in assets[key]:
         choice = f"asset '{key}' is not in it" if key else "which asset to read is unclear"
-        raise DataError(f"STAC item {item_source}: {choice}. Its assets: "
-                        f"{', '.join(sorted(assets))}. Name one after '#', e.g. "
-                        f"{item_source}#{sorted(assets)[0]}.")
+        raise DataError(tr("STAC item {}: {}. Its assets: {}. Name one after '#', e.g. "
+                           "{}#{}.").format(
+                            item_source, choice, ', '.join(sorted(assets)), item_source,
+                            sorted(assets)[0]))
     href = str(assets[key]["href"])
     if is_url(href) or os.path.isabs(href):
         return href
@@ -134,7 +137,7 @@ def _read_json(source: str) -> dict:
         handle = gdal.VSIFOpenL(name, "rb")
         if handle is None:
             reason = redact(gdal.GetLastErrorMsg()) or "not found"
-            raise DataError(f"Cannot read {source}: {reason}.")
+            raise DataError(tr("Cannot read {}: {}.").format(source, reason))
         try:
             stat = gdal.VSIStatL(name)
             data = gdal.VSIFReadL(1, min(stat.size if stat else 1 << 24, 1 << 24), handle)
@@ -145,7 +148,7 @@ def _read_json(source: str) -> dict:
     try:
         return json.loads(data)
     except (ValueError, UnicodeDecodeError) as error:
-        raise DataError(f"{source} is not JSON ({error}).") from error
+        raise DataError(tr("{} is not JSON ({}).").format(source, error)) from error
 
 
 def _xyz_template(source: str) -> tuple[str, int] | None:

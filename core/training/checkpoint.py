@@ -16,6 +16,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from ..errors import SceneClassifierError, setting
+from ..i18n import tr
 from ..runtime.distributed import all_gather, rank
 from .history import BestEpoch, EpochStats, weights_on_cpu
 from .step import TrainingStep
@@ -55,11 +56,11 @@ def load_checkpoint(folder: str) -> dict | None:
         state = load_data(path)
     except NotData as error:
         raise CheckpointError(
-            f"The checkpoint {path} cannot be read ({error}). Delete {folder} and train "
-            f"without {setting('resume')}.") from error
+            tr("The checkpoint {} cannot be read ({}). Delete {} and train without "
+               "{}.").format(path, error, folder, setting('resume'))) from error
     if not isinstance(state, dict) or "epoch" not in state or "run" not in state:
-        raise CheckpointError(f"{path} is not a training checkpoint. Delete {folder} and train "
-                              f"without {setting('resume')}.")
+        raise CheckpointError(tr("{} is not a training checkpoint. Delete {} and train "
+                                 "without {}.").format(path, folder, setting('resume')))
     return state
 
 
@@ -125,9 +126,10 @@ def check_same_processes(state: dict, processes: int, folder: str) -> None:
     saved = len(random_states(state))
     if saved != processes:
         raise CheckpointError(
-            f"The checkpoint in {folder} was made by {saved} process(es), this run has "
-            f"{processes}. Resume with as many (torchrun --nproc_per_node {saved}, or without "
-            f"torchrun for 1), or run without {setting('resume')} to start again.")
+            tr("The checkpoint in {} was made by {} process(es), this run has {}. "
+               "Resume with as many (torchrun --nproc_per_node {}, or without torchrun "
+               "for 1), or run without {} to start again.").format(
+                folder, saved, processes, saved, setting('resume')))
 
 
 def check_same_run(saved: dict, current: dict, folder: str) -> None:
@@ -135,9 +137,9 @@ def check_same_run(saved: dict, current: dict, folder: str) -> None:
     for key, value in current.items():
         if saved.get(key) != value:
             raise CheckpointError(
-                f"The checkpoint in {folder} was made with {key} = {saved.get(key)!r}, this run "
-                f"has {value!r}. Run with the settings of the interrupted run, or without "
-                f"{setting('resume')} to start again.")
+                tr("The checkpoint in {} was made with {} = {!r}, this run has {!r}. "
+                   "Run with the settings of the interrupted run, or without {} to "
+                   "start again.").format(folder, key, saved.get(key), value, setting('resume')))
 
 
 def remove_checkpoint(folder: str) -> None:

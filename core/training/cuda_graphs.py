@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from ..i18n import tr
 from ..runtime.devices import host_reads
 from ..runtime.feedback import Feedback
 from .step import TrainingStep, prepared
@@ -45,8 +46,9 @@ def fastest_forward(step: TrainingStep, steps: int, batches: Iterator,
     if step.network.device.type != "cuda":
         return batches
     if step.replica is not step.model:
-        feedback.log("CUDA graphs: not used with several processes (the gradients are "
-                     "averaged over them during the backward pass, outside the graphs).")
+        feedback.log(tr("CUDA graphs: not used with several processes (the gradients "
+                        "are averaged over them during the backward pass, outside the "
+                        "graphs)."))
         return batches
     if not worth_capturing(steps, feedback):
         return batches
@@ -60,8 +62,8 @@ def fastest_forward(step: TrainingStep, steps: int, batches: Iterator,
 def worth_capturing(steps: int, feedback: Feedback) -> bool:
     """True when ``steps`` training steps are enough to repay capturing graphs (logged)."""
     if steps < MIN_STEPS:
-        feedback.log(f"CUDA graphs: not used for {steps} training steps (they repay their "
-                     f"capture from {MIN_STEPS} on).")
+        feedback.log(tr("CUDA graphs: not used for {} training steps (they repay their "
+                        "capture from {} on).").format(steps, MIN_STEPS))
         return False
     return True
 
@@ -92,11 +94,12 @@ class GraphedForward:
                                                             (sample,))
             torch.cuda.synchronize()
         except Exception as error:  # noqa: BLE001 (any op or memory failure: run eagerly)
-            feedback.log(f"CUDA graphs could not be captured ({type(error).__name__}: "
-                         f"{error}); training runs without them.")
+            feedback.log(tr("CUDA graphs could not be captured ({}: {}); training runs "
+                            "without them.").format(type(error).__name__, error))
             return model
-        feedback.log(f"CUDA graphs: forward and backward passes captured for batches of "
-                     f"{sample.shape[0]} in {time.perf_counter() - started:.1f} s.")
+        feedback.log(tr("CUDA graphs: forward and backward passes captured for batches "
+                        "of {} in {:.1f} s.").format(
+                         sample.shape[0], time.perf_counter() - started))
         return cls(model, graphed, tuple(sample.shape))
 
     def __call__(self, images: torch.Tensor) -> torch.Tensor:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from ..errors import SceneClassifierError, setting
+from ..i18n import tr
 from ..runtime.distributed import mean
 
 if TYPE_CHECKING:
@@ -90,15 +91,16 @@ def sweep_learning_rates(trainer: SweptTrainer, start_lr: float = 1e-7, end_lr: 
                 losses.append(smoothed)
                 best = min(best, smoothed)
                 trainer.feedback.report((step + 1) / iterations,
-                                        f"finding learning rate · step {step + 1}/{iterations}")
+                                        tr("finding learning rate · step {}/{}").format(
+                                            step + 1, iterations))
                 if step > 10 and smoothed > 4 * best:
                     break
     finally:
         trainer.model.load_state_dict(saved)
     if len(lrs) < 10:
         raise SceneClassifierError(
-            f"The learning-rate finder diverged at once; give {setting('learning_rate')} "
-            "explicitly (e.g. 0.001) or check the training chips."
+            tr("The learning-rate finder diverged at once; give {} explicitly (e.g. "
+               "0.001) or check the training chips.").format(setting('learning_rate'))
         )
     return LRFinderResult(lrs, losses, suggest_learning_rate(lrs, losses))
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..data.chip_store import GPU, PINNED, StreamedChips, device_store
 from ..data.training_data import TrainingData
+from ..i18n import tr
 from ..runtime.devices import DeviceModel, cpu_precision
 from ..runtime.distributed import all_reduce, world_size
 from ..runtime.feedback import Feedback
@@ -73,10 +74,10 @@ def replicate(model: nn.Module, device: torch.device, data: TrainingData, batch_
     switch = "forward_sync_buffers" if "forward_sync_buffers" in inspect.signature(
         DistributedDataParallel).parameters else "broadcast_buffers"
     feedback.log(
-        f"{processes} processes (torchrun), each on {device}: each trains on "
-        f"{len(data.train_labels)} of the {len(data.all_train_labels)} training "
-        f"chips, {batch_size} of the {data.batch_size} chips of every step; "
-        "their gradients are averaged.")
+        tr("{} processes (torchrun), each on {}: each trains on {} of the {} training "
+           "chips, {} of the {} chips of every step; their gradients are averaged.").format(
+            processes, device, len(data.train_labels), len(data.all_train_labels), batch_size,
+            data.batch_size))
     return DistributedDataParallel(
         model, device_ids=[device.index] if device.type == "cuda" else None,
         **{switch: False})

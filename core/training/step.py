@@ -12,6 +12,7 @@ from contextlib import nullcontext
 from typing import TYPE_CHECKING
 
 from ..data.augment import augment_batch
+from ..i18n import tr
 from ..models.backbones import layer_groups
 from ..runtime.devices import BatchParts, DeviceModel
 from ..runtime.distributed import all_reduce
@@ -184,8 +185,8 @@ def read_skipped_steps(epoch: int, unread: list, failed: int, feedback: Feedback
             failed = 0
             continue
         failed += 1
-        feedback.log(f"Epoch {epoch}, batch {step}: the training loss or its gradients are "
-                     "not finite; this step is skipped.")
+        feedback.log(tr("Epoch {}, batch {}: the training loss or its gradients are not "
+                        "finite; this step is skipped.").format(epoch, step))
         if failed >= NON_FINITE_LIMIT:
             raise NonFiniteLoss(f"{failed} training steps in a row had a loss or gradients "
                                 "that are not finite")

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Callable
 from ..data.chip_store import chip_batches
 from ..data.training_data import TrainingData
 from ..errors import SceneClassifierError, setting
+from ..i18n import tr
 from ..models.backbones import freeze_body
 from ..runtime.devices import BatchParts, DeviceModel, host_reads
 from ..runtime.distributed import all_gather, all_reduce, rank, shard, world_size
@@ -170,7 +171,7 @@ class Trainer:
             if resume is not None:
                 first_epoch, self.history, self.best = restore_training(
                     resume, train_step, scheduler)
-                self.feedback.log(f"Resuming at epoch {first_epoch} of {epochs}.")
+                self.feedback.log(tr("Resuming at epoch {} of {}.").format(first_epoch, epochs))
             self.feedback.log(EPOCH_TABLE_HEADER)
             for row in self.history:
                 self.feedback.log(row.as_row())
@@ -204,8 +205,9 @@ class Trainer:
                 if (early_stopping and epoch > warmup_epochs
                         and self.best.stale >= EARLY_STOPPING_PATIENCE and epoch < epochs):
                     kept = self.best.epoch if keep_best else epoch
-                    self.feedback.log(f"Early stopping: {monitor} has not improved for "
-                                      f"{self.best.stale} epochs; keeping epoch {kept}.")
+                    self.feedback.log(tr("Early stopping: {} has not improved for {} "
+                                         "epochs; keeping epoch {}.").format(
+                                          monitor, self.best.stale, kept))
                     break
         if keep_best or not finished:  # (after a failed epoch the last weights are not kept)
             with host_reads():
@@ -247,7 +249,8 @@ class Trainer:
                 unread, last_read = [], time.monotonic()
             known = "" if math.isnan(mean) else f" · training loss {mean:.3f}"
             self.feedback.report(((epoch - 1) * steps + step) / (epochs * steps),
-                                 f"epoch {epoch}/{epochs} · batch {step}/{steps}{known}")
+                                 tr("epoch {}/{} · batch {}/{}{}").format(
+                                     epoch, epochs, step, steps, known))
         if not finished:
             raise NonFiniteLoss(f"no training step of epoch {epoch} had a finite loss")
         return mean
@@ -269,10 +272,11 @@ class Trainer:
                   f"another {setting('batch_size')}, or train with {setting('device')} cpu on a "
                   "CPU without bfloat16 (float32).")
         if self.best.state is None:
-            raise SceneClassifierError(f"Training failed: {problem}, and no epoch finished "
-                                       f"with a finite validation loss. {advice}")
-        self.feedback.log(f"Training stopped: {problem}. Keeping epoch {self.best.epoch}, the "
-                          f"best finished one. {advice}")
+            raise SceneClassifierError(tr("Training failed: {}, and no epoch finished "
+                                          "with a finite validation loss. {}").format(
+                                           problem, advice))
+        self.feedback.log(tr("Training stopped: {}. Keeping epoch {}, the best finished "
+                             "one. {}").format(problem, self.best.epoch, advice))
 
     # --- evaluation -------------------------------------------------------------------------
     def predict(self, images: torch.Tensor | StreamedChips | None = None,

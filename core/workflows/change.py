@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import DataError, setting
+from ..i18n import tr
 from ..inference.classifier import (
     LEFT_OUT,
     ClassifyOptions,
@@ -90,8 +91,8 @@ def classify_change(settings: ChangeSettings, source: FeatureSource | None,
     matrix to ``settings.matrix`` and the class summary to ``summary_output`` when asked."""
     feedback = feedback or Feedback()
     if not 0 <= settings.min_change_confidence <= 1:
-        raise DataError(f"{setting('min_change_confidence')} must be from 0 (off) to 1, got "
-                        f"{settings.min_change_confidence}.")
+        raise DataError(tr("{} must be from 0 (off) to 1, got {}.").format(
+                            setting('min_change_confidence'), settings.min_change_confidence))
     existing = [field.name for field in (source.fields if source else GRID_FIELDS)]
     check_new_fields(existing, [(field.name, f"The result field '{field.name}'",
                                  f"Rename that field of {setting('features')} first.")
@@ -99,9 +100,9 @@ def classify_change(settings: ChangeSettings, source: FeatureSource | None,
     crs = source.crs_wkt if source else None
     before = open_classifier(settings, feedback.part(0.0, 0.5, "before: "), crs)
     if before.package.multi_label:
-        raise DataError(f"{before.package.path} gives several labels a chip; a change is "
-                        "counted from one class to another: use a model of one class a chip, "
-                        "or Classify objects on each date.")
+        raise DataError(tr("{} gives several labels a chip; a change is counted from "
+                           "one class to another: use a model of one class a chip, or "
+                           "Classify objects on each date.").format(before.package.path))
     after = _after_classifier(settings, before, crs, feedback.part(0.5, 1.0, "after: "))
     overlap = _overlap(before, after)
     grid = None if source else plan_grid(before, settings.grid_size, settings.max_cells, overlap)
@@ -121,7 +122,8 @@ def classify_change(settings: ChangeSettings, source: FeatureSource | None,
     _log(result, results, settings.min_change_confidence, feedback)
     features = grid.features() if grid else source.features(geometry=False)
     classes, values = before.classes, before.class_values
-    feedback.report(1.0, f"writing {sum(1 for pair in pairs if pair)} features", force=True)
+    feedback.report(1.0, tr("writing {} features").format(
+                             sum(1 for pair in pairs if pair)), force=True)
     with output.open((list(GRID_FIELDS) if grid else []) + list(CHANGE_FIELDS), legend,
                      before.source.crs_wkt or None if grid else None) as write:
         for feature, pair in zip(features, pairs):
@@ -146,7 +148,8 @@ def _after_classifier(settings: ChangeSettings, before: RasterClassifier, crs: s
     size and the processing extent, both carried into the after raster's CRS; features in
     ``crs`` (None: a grid in the before raster's CRS)."""
     if not settings.raster_after:
-        raise DataError(f"Give {setting('raster_after')}: the raster of the later date.")
+        raise DataError(tr("Give {}: the raster of the later date.").format(
+                            setting('raster_after')))
     before_crs = before.source.crs_wkt
     after_crs = RasterSource(settings.raster_after, before.settings.bands,
                              stac_asset=settings.stac_asset).crs_wkt
@@ -160,8 +163,9 @@ def _after_classifier(settings: ChangeSettings, before: RasterClassifier, crs: s
         options.extent = transform_extent(settings.extent, before_crs, after_crs)
     options.geometry_crs = crs or before_crs or None
     after = RasterClassifier(before.package, settings.raster_after, options, feedback)
-    feedback.log(f"After: {settings.raster_after}, read at {options.cell_size:g} map units per "
-                 "pixel (the cell size of the raster before, on the ground).")
+    feedback.log(tr("After: {}, read at {:g} map units per pixel (the cell size of the "
+                    "raster before, on the ground).").format(
+                     settings.raster_after, options.cell_size))
     return after
 
 
@@ -175,9 +179,9 @@ def _overlap(before: RasterClassifier, after: RasterClassifier) -> Extent:
     overlap = (max(ours[0], readable[0]), max(ours[1], readable[1]),
                min(ours[2], readable[2]), min(ours[3], readable[3]))
     if overlap[0] >= overlap[2] or overlap[1] >= overlap[3]:
-        raise DataError(f"{setting('raster')} and {setting('raster_after')} do not overlap "
-                        "(inside the processing extent): no feature can be compared. Give "
-                        "two rasters of the same place.")
+        raise DataError(tr("{} and {} do not overlap (inside the processing extent): no "
+                           "feature can be compared. Give two rasters of the same "
+                           "place.").format(setting('raster'), setting('raster_after')))
     return overlap
 
 
@@ -282,9 +286,9 @@ def _log(result: ChangeResult, results: list[Results], lowest: float,
     compared = result.changed + result.unchanged + result.uncertain
     uncertain = f", {result.uncertain} uncertain (below {setting('min_change_confidence')} " \
         f"{lowest:g} at a date: not counted)" if lowest else ""
-    feedback.log(f"Compared {compared} features: {result.changed} changed, {result.unchanged} "
-                 f"unchanged{uncertain}.")
+    feedback.log(tr("Compared {} features: {} changed, {} unchanged{}.").format(
+                     compared, result.changed, result.unchanged, uncertain))
     for date, found in zip(("before", "after"), results):
         if found.summary.unclassified_text():
-            feedback.warning(f"{date.capitalize()}: {found.summary.unclassified_text()} They "
-                             "are written as not compared.")
+            feedback.warning(tr("{}: {} They are written as not compared.").format(
+                                 date.capitalize(), found.summary.unclassified_text()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import DependencyError, setting
+from ..i18n import tr
 from ..reports.report import write_dependency_report
 from ..runtime import installer
 from ..runtime.dependencies import check, pip_command
@@ -18,19 +19,19 @@ def check_and_report(path: str, feedback: Feedback, install: str | None = None,
     PyTorch (with torchvision), onnxruntime and a CUDA engine are there (TORCH,
     ONNXRUNTIME, CUDA)."""
     if install:
-        feedback.report(0.0, f"installing {install}", force=True)
+        feedback.report(0.0, tr("installing {}").format(install), force=True)
         installer.install(install, feedback, wheels)
     elif wheels:
-        raise DependencyError(f"{setting('wheels')} is given but {setting('install')} is "
-                              "nothing: choose what to install from it.")
-    feedback.report(0.1, "asking PyTorch and onnxruntime about the GPU", force=True)
+        raise DependencyError(tr("{} is given but {} is nothing: choose what to install "
+                                 "from it.").format(setting('wheels'), setting('install')))
+    feedback.report(0.1, tr("asking PyTorch and onnxruntime about the GPU"), force=True)
     report = check(ask_engines=True)
     torch_there = report.has("torch") and report.has("torchvision")
     commands = ([] if torch_there else [pip_command()]) + (
         [] if report.has("onnxruntime") else [pip_command("onnxruntime")])
     write_dependency_report(path, report, commands)
     for package in report.packages:
-        feedback.log(f"{package.name}: {package.version or 'not installed'}")
-    feedback.log(f"GPU: {report.gpu or 'none found'}")
+        feedback.log(tr("{}: {}").format(package.name, package.version or tr("not installed")))
+    feedback.log(tr("GPU: {}").format(report.gpu or tr("none found")))
     return {"TORCH": torch_there, "ONNXRUNTIME": report.has("onnxruntime"),
             "CUDA": bool(report.torch_cuda or report.onnxruntime_cuda)}

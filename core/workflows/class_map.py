@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import OutputError, setting
+from ..i18n import tr
 from ..runtime.outputs import check_raster_written, gdal_checked
 
 
@@ -49,8 +50,8 @@ def class_map_layout(values: Sequence[int]) -> Layout:
                      if value not in used), None)
         if free is not None:
             return Layout(layout.dtype, layout.gdal_type, free, layout.low, layout.high)
-    raise OutputError(f"The class values {sorted(set(values))[:5]}… leave no NoData value in "
-                      "a 32-bit class map.")
+    raise OutputError(tr("The class values {}… leave no NoData value in a 32-bit class "
+                         "map.").format(sorted(set(values))[:5]))
 
 
 def write_class_map(path: str, class_indexes: Sequence[int], confidences: Sequence[float],
@@ -89,7 +90,7 @@ def _write(path: str, band_values: np.ndarray, percent: np.ndarray, layout: Layo
         path, columns, rows, 2, gdal.GetDataTypeByName(layout.gdal_type),
         ["COMPRESS=DEFLATE", "TILED=YES"])
     if dataset is None:
-        raise OutputError(f"GDAL cannot create the class map {path}.")
+        raise OutputError(tr("GDAL cannot create the class map {}.").format(path))
     dataset.SetGeoTransform(list(transform))
     dataset.SetProjection(crs_wkt)
     for number, (pixels, description) in enumerate(((band_values, "class"),

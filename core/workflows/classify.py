@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import DataError, setting
+from ..i18n import tr
 from ..inference.classifier import (
     LEFT_OUT,
     UNKNOWN,
@@ -153,8 +154,8 @@ def plan_grid(classifier: RasterClassifier, grid_size: float = 0.0,
     extent = extent or classifier.source.readable
     rows, columns = grid_shape(extent, grid_size)
     check_cell_count(rows, columns, max_cells)
-    classifier.feedback.log(f"Grid: {rows} rows x {columns} columns of {grid_size:g} x "
-                            f"{grid_size:g} raster CRS units.")
+    classifier.feedback.log(tr("Grid: {} rows x {} columns of {:g} x {:g} raster CRS "
+                               "units.").format(rows, columns, grid_size, grid_size))
     return Grid(extent, grid_size, rows, columns)
 
 
@@ -174,10 +175,10 @@ def classify_grid(settings: GridSettings, output: FeatureSink,
     fields = _result_fields(settings, classifier, [field.name for field in GRID_FIELDS],
                             output.field_name_limit)
     if settings.class_map and classifier.package.multi_label:
-        raise DataError(f"{classifier.package.path} gives each cell several labels, which a "
-                        f"class map of one class a cell cannot hold: leave "
-                        f"{setting('class_map')} empty (the grid's fields hold each label's "
-                        "score).")
+        raise DataError(tr("{} gives each cell several labels, which a class map of one "
+                           "class a cell cannot hold: leave {} empty (the grid's fields "
+                           "hold each label's score).").format(
+                            classifier.package.path, setting('class_map')))
     cells = grid.rows * grid.columns
     with heatmaps(settings, classifier, style_heatmap) as heatmap:
         results = classify_all(classifier, (cell.wkb() for cell in grid.cells()), cells,
@@ -211,15 +212,15 @@ def heatmaps(settings: ClassifySettings, classifier: RasterClassifier,
         yield None
         return
     if distributed.world_size() > 1:
-        raise DataError(f"{setting('heatmap')} is written by one process: classify without "
-                        "torchrun to have it.")
+        raise DataError(tr("{} is written by one process: classify without torchrun to "
+                           "have it.").format(setting('heatmap')))
     if classifier.package.multi_label:
-        raise DataError(f"{setting('heatmap')} shows where one class came from; "
-                        f"{classifier.package.path} gives several labels a chip: leave it "
-                        "empty.")
-    classifier.feedback.log("Heatmaps: each classified chip's is computed too (Grad-CAM with "
-                            "PyTorch, occlusion with onnxruntime), some 3 to 16 times the "
-                            "classification's work.")
+        raise DataError(tr("{} shows where one class came from; {} gives several labels "
+                           "a chip: leave it empty.").format(
+                            setting('heatmap'), classifier.package.path))
+    classifier.feedback.log(tr("Heatmaps: each classified chip's is computed too "
+                               "(Grad-CAM with PyTorch, occlusion with onnxruntime), "
+                               "some 3 to 16 times the classification's work."))
     with staged_file(settings.heatmap, "the heatmaps") as staged:
         heatmap = HeatmapRaster(staged, classifier.source,
                                 classifier.source.scale(classifier.settings.cell_size),
@@ -262,7 +263,7 @@ def _write_results(classifier: RasterClassifier, results: Results,
     log_summary(results.summary, feedback)
     classes, values = classifier.classes, classifier.class_values
     count = len(results.codes) - results.codes.count(LEFT_OUT)
-    feedback.report(1.0, f"writing {count} features", force=True)
+    feedback.report(1.0, tr("writing {} features").format(count), force=True)
     labels = None if results.scores is None else _label_texts(classifier, results.scores)
     with output.open(fields, legend, crs_wkt) as write:
         for index, (feature, code, confidence) in enumerate(

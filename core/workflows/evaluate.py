@@ -21,6 +21,7 @@ import numpy as np
 from ..data.imagery import fit_chip, parallel_decoders, read_image
 from ..data.training_data import scan_folders, split_folder_list
 from ..errors import DataError, setting
+from ..i18n import tr
 from ..inference.classifier import ClassifyOptions, RasterClassifier
 from ..inference.engines import TORCH, choose_engine
 from ..inference.predictor import Predictor, best_class
@@ -195,7 +196,7 @@ def evaluate(settings: EvaluateSettings, source: FeatureSource | None = None,
              for feature in source.features()), options, feedback, source.count())
     feedback.log(evaluation.text())
     evaluation.save(report_path, confusion_path, settings.model)
-    feedback.log(f"Report: {report_path}\nConfusion matrix: {confusion_path}")
+    feedback.log(tr("Report: {}\nConfusion matrix: {}").format(report_path, confusion_path))
     if errors_output is not None:
         _write_errors(errors_output, source, evaluation, settings.model, feedback)
     return EvaluateResult(evaluation, report_path, confusion_path)
@@ -205,8 +206,8 @@ def _write_errors(output: FeatureSink, source: FeatureSource | None, evaluation:
                   model: str, feedback: Feedback) -> None:
     """The misclassified features with their truth, prediction and confidence."""
     if source is None:
-        feedback.warning(f"{setting('errors_output')} needs {setting('features')}; none "
-                         "written for a folder of chips.")
+        feedback.warning(tr("{} needs {}; none written for a folder of chips.").format(
+                             setting('errors_output'), setting('features')))
         return
     mistakes = {mistake.source: mistake for mistake in evaluation.mistakes}
     legend = Legend(evaluation.legend_field, evaluation.class_entries,
@@ -223,16 +224,16 @@ def check_ground_truth(folder: bool, features: bool, raster: bool, truth_field: 
     features and their truth field together (which of them are given)."""
     if folder == features:
         raise DataError(
-            f"Give either {setting('input_folder', True)} alone, or "
-            f"{setting('raster', True)}, {setting('features', True)} and "
-            f"{setting('truth_field', True)} together: one of the two ways, not both and not "
-            "neither.")
+            tr("Give either {} alone, or {}, {} and {} together: one of the two ways, "
+               "not both and not neither.").format(
+                setting('input_folder', True), setting('raster', True), setting('features', True),
+                setting('truth_field', True)))
     if features and not raster:
-        raise DataError(f"{setting('features', True)} needs {setting('raster', True)}, the "
-                        "imagery to classify them from.")
+        raise DataError(tr("{} needs {}, the imagery to classify them from.").format(
+                            setting('features', True), setting('raster', True)))
     if features and not truth_field:
-        raise DataError(f"{setting('features', True)} needs {setting('truth_field', True)}, "
-                        "the field with their true class.")
+        raise DataError(tr("{} needs {}, the field with their true class.").format(
+                            setting('features', True), setting('truth_field', True)))
 
 
 def match_class(value: object, classes: Sequence[str]) -> int | None:
@@ -283,8 +284,9 @@ class _Tally:
                       "again." if Status.NOT_FINITE.value in self.evaluation.skipped else
                       f" The model's classes are {', '.join(self.classes)}: give truth values "
                       "among them.")
-            raise DataError(f"Nothing could be evaluated in {self.evaluation.description}: "
-                            f"{'; '.join(reasons).rstrip('.')}.{advice}")
+            raise DataError(tr("Nothing could be evaluated in {}: {}.{}").format(
+                                self.evaluation.description, '; '.join(reasons).rstrip('.'),
+                                advice))
         return self.evaluation
 
 
@@ -331,8 +333,9 @@ def evaluate_folder(model: str | ModelPackage, folder: str, batch_size: int = 64
         if chip.shape[0] != package.band_count:
             return None, WRONG_BANDS
         if model_type and chip.dtype.name != model_type:
-            raise DataError(f"The model was trained on {model_type} chips but {path} holds "
-                            f"{chip.dtype.name} pixels; evaluate it on chips like its own.")
+            raise DataError(tr("The model was trained on {} chips but {} holds {} "
+                               "pixels; evaluate it on chips like its own.").format(
+                                model_type, path, chip.dtype.name))
         return fit_chip(chip, package.chip_size, package.resize_to), None
 
     total = len(scan.paths)
@@ -353,7 +356,7 @@ def evaluate_folder(model: str | ModelPackage, folder: str, batch_size: int = 64
                 names = scan.names(start + index)
                 tally.add(paths[index], names if scan.multi_label else names[0], row, chip)
             done = min(start + predictor.batch_size, total)
-            feedback.report(done / total, f"evaluating chips {done}/{total}")
+            feedback.report(done / total, tr("evaluating chips {}/{}").format(done, total))
     evaluation = tally.result()
     evaluation.explain_hardest(predictor)
     return evaluation

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..data.multi_label import split_labels
 from ..errors import DataError
+from ..i18n import tr
 from ..inference.predictor import labels_present
 from ..reports import report
 from ..reports.metrics import MultiLabelScores, multi_label_scores
@@ -222,7 +223,8 @@ class LabelTally:
         """The evaluation; an error when no sample could be counted."""
         if not self.evaluation.truth:
             reasons = " ".join(self.evaluation.not_counted()) or "there were no samples."
-            raise DataError(f"Nothing could be evaluated in {self.evaluation.description}: "
-                            f"{reasons} The model's labels are "
-                            f"{', '.join(self.evaluation.classes)}.")
+            raise DataError(tr("Nothing could be evaluated in {}: {} The model's labels "
+                               "are {}.").format(
+                                self.evaluation.description, reasons,
+                                ', '.join(self.evaluation.classes)))
         return self.evaluation

@@ -32,6 +32,7 @@ from ..data.labeled_tiles import (
     write_metadata,
 )
 from ..errors import DataError, OutputError, setting
+from ..i18n import tr
 from ..packages.class_colors import class_colors
 from ..runtime.feedback import Feedback
 from ..runtime.outputs import gdal_checked, staging_folder, stale_staging
@@ -118,7 +119,8 @@ def check_export_target(output_folder: str, overwrite: bool) -> None:
     export unless ``overwrite`` (then only its images/ and chips.csv are replaced)."""
     folder = os.path.abspath(output_folder)
     if os.path.isfile(folder):
-        raise OutputError(f"Output folder {folder} is a file, not a folder. Choose a folder.")
+        raise OutputError(tr("Output folder {} is a file, not a folder. Choose a "
+                             "folder.").format(folder))
     if not os.path.isdir(folder):
         return
     entries = sorted(name for name in os.listdir(folder)
@@ -127,12 +129,14 @@ def check_export_target(output_folder: str, overwrite: bool) -> None:
         return
     if not _is_export(folder):
         shown = ", ".join(entries[:5]) + (" …" if len(entries) > 5 else "")
-        raise OutputError(f"Output folder {folder} is not empty ({shown}) and holds no "
-                          "earlier export; nothing was changed. Choose an empty or new folder.")
+        raise OutputError(tr("Output folder {} is not empty ({}) and holds no earlier "
+                             "export; nothing was changed. Choose an empty or new "
+                             "folder.").format(folder, shown))
     if not overwrite:
-        raise OutputError(f"Output folder {folder} holds an earlier export. Choose another "
-                          f"folder, or set {setting('overwrite')} to replace its images/ and "
-                          "chips.csv once the new chips are written.")
+        raise OutputError(tr("Output folder {} holds an earlier export. Choose another "
+                             "folder, or set {} to replace its images/ and chips.csv "
+                             "once the new chips are written.").format(
+                              folder, setting('overwrite')))
 
 
 def _is_export(folder: str) -> bool:
@@ -188,13 +192,14 @@ def export_chips(raster: str, features: Iterable[tuple[object, object, bytes | N
     if total is not None:
         check_feature_count(total, settings.max_features)
     if settings.format not in FORMATS:
-        raise DataError(f"Unknown chip format '{settings.format}'; use one of "
-                        f"{', '.join(FORMATS)}.")
+        raise DataError(tr("Unknown chip format '{}'; use one of {}.").format(
+                            settings.format, ', '.join(FORMATS)))
     if settings.chip_size < 8:
-        raise DataError(f"Chip size must be at least 8 pixels, got {settings.chip_size}.")
+        raise DataError(tr("Chip size must be at least 8 pixels, got {}.").format(
+                            settings.chip_size))
     if settings.metadata_format not in (IMAGENET, LABELED_TILES):
-        raise DataError(f"Unknown metadata format '{settings.metadata_format}'; use "
-                        f"{IMAGENET} or {LABELED_TILES}.")
+        raise DataError(tr("Unknown metadata format '{}'; use {} or {}.").format(
+                            settings.metadata_format, IMAGENET, LABELED_TILES))
     source = _raster_for(raster, settings)
     source.log_tile_plan(settings.cell_size, feedback.log)
     chip_settings = ChipSettings(settings.chip_size, source.bands, settings.crop_mode,
@@ -219,7 +224,7 @@ def export_chips(raster: str, features: Iterable[tuple[object, object, bytes | N
 
     def progress(done: int) -> None:
         feedback.report(done / total if total else 0.0,
-                        f"exporting chips {done}" + (f"/{total}" if total else ""))
+                        tr("exporting chips {}").format(done) + (f"/{total}" if total else ""))
 
     try:
         with open(os.path.join(staging, "chips.csv"), "w", newline="",
@@ -245,11 +250,12 @@ def check_feature_count(count: int, limit: int, counted: bool = True) -> None:
     """Refuse an export of more than ``limit`` features, naming the count (or, where the
     source could not count them, that there are more) and the fix."""
     if count > limit:
-        how_many = f"{count:,}" if counted else f"more than {limit:,}"
-        raise DataError(f"The layer has {how_many} features; {setting('max_features', True)} "
-                        f"allows {limit:,}: one chip file each would fill the disk. Export a "
-                        "part (a 'Processing extent' or a selection), or raise "
-                        f"{setting('max_features')}.")
+        how_many = f"{count:,}" if counted else tr("more than {:,}").format(limit)
+        raise DataError(tr("The layer has {} features; {} allows {:,}: one chip file "
+                           "each would fill the disk. Export a part (a 'Processing "
+                           "extent' or a selection), or raise {}.").format(
+                            how_many, setting('max_features', True), limit,
+                            setting('max_features')))
 
 
 def _raster_for(raster: str, settings: ExportSettings) -> RasterSource:
@@ -261,9 +267,9 @@ def _raster_for(raster: str, settings: ExportSettings) -> RasterSource:
                             settings.stac_asset)
     if probe.dtype != np.uint8 or probe.band_count < 3:
         raise DataError(
-            f"{settings.format.upper()} chips are 8-bit RGB, but {raster} has "
-            f"{probe.band_count} band(s) of {probe.dtype.name}. Export TIFF chips, which keep "
-            "every band and the data type.")
+            tr("{} chips are 8-bit RGB, but {} has {} band(s) of {}. Export TIFF chips, "
+               "which keep every band and the data type.").format(
+                settings.format.upper(), raster, probe.band_count, probe.dtype.name))
     return RasterSource(raster, (0, 1, 2), settings.extent, settings.stac_asset)
 
 
@@ -370,8 +376,8 @@ def _clear_interrupted(output_folder: str, feedback: Feedback) -> None:
     for folder in removed:
         shutil.rmtree(folder, ignore_errors=True)
     if removed:
-        feedback.log(f"Removed {len(removed)} partial folder(s) that an earlier export, "
-                     f"stopped before it finished, left in {output_folder}.")
+        feedback.log(tr("Removed {} partial folder(s) that an earlier export, stopped "
+                        "before it finished, left in {}.").format(len(removed), output_folder))
 
 
 def _move_into_place(staging: str, output_folder: str) -> None:

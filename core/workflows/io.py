@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ..errors import DataError, setting
+from ..i18n import tr
 from .schemas import INTEGER, TEXT, Field
 
 
@@ -84,10 +85,10 @@ def class_field(source: FeatureSource, name: str, which: str) -> int:
     (``which``: the setting naming it, e.g. class_field), or a clear error."""
     names = [field.name for field in source.fields]
     if name not in names:
-        raise DataError(f"{setting(which)} '{name}' is not a field of {setting('features')}; "
-                        f"its fields are {', '.join(names) or 'none'}.")
+        raise DataError(tr("{} '{}' is not a field of {}; its fields are {}.").format(
+                            setting(which), name, setting('features'), ', '.join(names) or 'none'))
     field = source.fields[names.index(name)]
     if field.kind not in (TEXT, INTEGER):
-        raise DataError(f"{setting(which)} '{name}' is a {field.kind} field; choose a text or "
-                        "integer field.")
+        raise DataError(tr("{} '{}' is a {} field; choose a text or integer field.").format(
+                            setting(which), name, field.kind))
     return names.index(name)

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..data.imagery import parallel_decoders, read_image
 from ..data.training_data import scan_folders, split_folder_list
+from ..i18n import tr
 from ..reports import report
 from ..runtime.feedback import Feedback
 
@@ -53,13 +54,14 @@ def preview_training_data(folder: str, rows: int, report_path: str, seed: int = 
                 if len(samples) < rows * rows:
                     samples.append((chip, scan.label_text(index)))
             done = min(start + CHUNK, len(order))
-            feedback.report(done / max(1, len(order)), f"checking chips {done}/{len(order)}")
+            feedback.report(done / max(1, len(order)), tr("checking chips {}/{}").format(
+                                                           done, len(order)))
     counts = dict(zip(scan.classes, usable.tolist()))
     chips = len(order) - len(skipped)
     if skipped:
-        feedback.log(f"{chips} usable chips of {len(order)} image files; "
-                     f"{len(skipped)} skipped (listed in the report), e.g. {skipped[0][0]}: "
-                     f"{skipped[0][1]}")
+        feedback.log(tr("{} usable chips of {} image files; {} skipped (listed in the "
+                        "report), e.g. {}: {}").format(
+                         chips, len(order), len(skipped), skipped[0][0], skipped[0][1]))
     summary = {"folders": scan.folders, "classes": scan.classes, "class_counts": counts,
                "skipped": skipped, "chips_found": chips,
                "files_ignored": scan.ignored_files}

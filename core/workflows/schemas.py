@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import DataError, label, setting
+from ..i18n import tr
 
 TEXT, INTEGER, REAL = "text", "integer", "real"
 
@@ -45,7 +46,8 @@ def check_new_fields(existing: list[str], new: list[tuple[str, str, str]]) -> No
     taken = {name.lower(): name for name in existing}
     for name, what, fix in new:
         if name.lower() in taken:
-            raise DataError(f"{what} clashes with the field '{taken[name.lower()]}'. {fix}")
+            raise DataError(tr("{} clashes with the field '{}'. {}").format(
+                                what, taken[name.lower()], fix))
         taken[name.lower()] = name
 
 
@@ -59,7 +61,8 @@ def result_fields(names: dict[str, str], existing: list[str],
     chosen = [(key, str(names.get(key) or "").strip(), kind) for key, kind in RESULT_KINDS]
     for key, name, _ in chosen:
         if not name:
-            raise DataError(f"{label(key)} ({setting(key)}) is empty; give a field name.")
+            raise DataError(tr("{} ({}) is empty; give a field name.").format(
+                                label(key), setting(key)))
         if name_limit is not None:
             _check_cut_names(key, name, existing, name_limit)
     check_new_fields(existing, [
@@ -74,13 +77,15 @@ def _check_cut_names(key: str, name: str, existing: list[str], limit: int) -> No
     fix = f"write a GeoPackage (.gpkg) instead of a shapefile, or choose another name for " \
         f"{setting(key)}"
     if len(name) > limit:
-        raise DataError(f"{label(key)} '{name}' ({setting(key)}) is longer than the {limit} "
-                        f"characters of a shapefile's field names and would be cut; {fix}.")
+        raise DataError(tr("{} '{}' ({}) is longer than the {} characters of a "
+                           "shapefile's field names and would be cut; {}.").format(
+                            label(key), name, setting(key), limit, fix))
     for field in existing:
         if len(field) > limit and field[:limit].lower() == name.lower():
-            raise DataError(f"The input field '{field}' is cut to '{field[:limit]}' in a "
-                            f"shapefile, the name of {label(key)} ({setting(key)}): the "
-                            f"output would show the input's values under it; {fix}.")
+            raise DataError(tr("The input field '{}' is cut to '{}' in a shapefile, the "
+                               "name of {} ({}): the output would show the input's "
+                               "values under it; {}.").format(
+                                field, field[:limit], label(key), setting(key), fix))
 
 
 def score_field_name(label: str) -> str:
@@ -97,16 +102,16 @@ def multi_label_fields(names: dict[str, str], classes: list[str], existing: list
     with an input field or another, or is longer than the output's field names allow."""
     labels_field = str(names.get("label_field") or "").strip()
     if not labels_field:
-        raise DataError(f"{setting('label_field')} is empty; give a field name.")
+        raise DataError(tr("{} is empty; give a field name.").format(setting('label_field')))
     fields = [Field(labels_field, TEXT)] + [Field(score_field_name(name), REAL)
                                            for name in classes]
     if name_limit is not None:
         long = [field.name for field in fields if len(field.name) > name_limit]
         if long:
-            raise DataError(f"The field '{long[0]}' (the score of a label, or "
-                            f"{setting('label_field')}) is longer than the {name_limit} "
-                            "characters of a shapefile's field names and would be cut; write "
-                            "a GeoPackage (.gpkg) instead.")
+            raise DataError(tr("The field '{}' (the score of a label, or {}) is longer "
+                               "than the {} characters of a shapefile's field names and "
+                               "would be cut; write a GeoPackage (.gpkg) instead.").format(
+                                long[0], setting('label_field'), name_limit))
     check_new_fields(existing, [
         (field.name, f"The result field '{field.name}'" if number else
          f"{label('label_field')} '{field.name}' ({setting('label_field')})",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import DataError, setting
+from ..i18n import tr
 from ..inference.classifier import Status
 from ..runtime.feedback import Feedback
 from ..sources.geometry import MAX_CELLS
@@ -69,7 +70,8 @@ def uncertainty(probabilities: np.ndarray, measure: str) -> float:
         return float(1 - (p[0] - p[1]))
     if measure == ENTROPY:
         return float(-(p * np.log(np.maximum(p, 1e-12))).sum() / math.log(len(p)))
-    raise DataError(f"{setting('measure')} must be {' or '.join(MEASURES)}, got '{measure}'.")
+    raise DataError(tr("{} must be {}, got '{}'.").format(
+                        setting('measure'), ' or '.join(MEASURES), measure))
 
 
 def spread_out(candidates: list[Candidate], count: int, spacing: float) -> list[Candidate]:
@@ -99,13 +101,14 @@ def suggest_labels(settings: SuggestSettings, source: FeatureSource | None,
     uncertainty, predicted class and confidence and the empty class field."""
     feedback = feedback or Feedback()
     if settings.count < 1:
-        raise DataError(f"{setting('count')} must be at least 1, got {settings.count}.")
+        raise DataError(tr("{} must be at least 1, got {}.").format(
+                            setting('count'), settings.count))
     uncertainty(np.array([0.5, 0.5]), settings.measure)  # an unknown measure, before any work
     classifier = open_classifier(settings, feedback, source.crs_wkt if source else None)
     if classifier.package.multi_label:
-        raise DataError(f"{classifier.package.path} gives several labels a chip; the "
-                        "uncertainty here is measured between one chip's classes: use a model "
-                        "of one class a chip.")
+        raise DataError(tr("{} gives several labels a chip; the uncertainty here is "
+                           "measured between one chip's classes: use a model of one "
+                           "class a chip.").format(classifier.package.path))
     existing = [field.name for field in (source.fields if source else GRID_FIELDS)]
     fields = _fields(settings, existing)
     grid = None if source else plan_grid(classifier, settings.grid_size, settings.max_cells)
@@ -122,9 +125,9 @@ def suggest_labels(settings: SuggestSettings, source: FeatureSource | None,
     spacing = settings.min_distance or classifier.settings.chip_size * (
         settings.cell_size or classifier.source.resolution[0])
     chosen = spread_out(candidates, settings.count, spacing)
-    feedback.log(f"{len(chosen)} of {len(candidates)} classified features suggested "
-                 f"(most uncertain by {settings.measure}, at least {spacing:g} map units "
-                 "apart).")
+    feedback.log(tr("{} of {} classified features suggested (most uncertain by {}, at "
+                    "least {:g} map units apart).").format(
+                     len(chosen), len(candidates), settings.measure, spacing))
     rank = {candidate.index: number for number, candidate in enumerate(chosen, start=1)}
     features = _features(source, grid, rank)
     definition = classifier.package.definition  # shown by the model's class, as classified
@@ -145,7 +148,7 @@ def _fields(settings: SuggestSettings, existing: list[str]) -> list[Field]:
               Field(settings.label_field, TEXT), Field(settings.confidence_field, REAL),
               Field(settings.class_field.strip(), TEXT)]
     if not fields[-1].name:
-        raise DataError(f"{setting('class_field')} is empty; give a field name.")
+        raise DataError(tr("{} is empty; give a field name.").format(setting('class_field')))
     check_new_fields(existing, [
         (field.name, f"The output field '{field.name}'",
          f"Rename that field of {setting('features')}, or choose another name for "

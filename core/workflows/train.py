@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from ..data.training_data import load_training_data, split_folder_list
 from ..errors import Cancelled, setting
+from ..i18n import tr
 from ..models.backbones import DEFAULT_BACKBONE, TIMM_PREFIX
 from ..packages.read import load_package
 from ..packages.write import PackagePaths, check_package_target
@@ -76,14 +77,14 @@ def _classifier(settings: TrainSettings, feedback: Feedback) -> TrainingRun:
     initial = load_package(settings.initial_model) if settings.initial_model else None
     chip_size = settings.chip_size if initial is None else initial.chip_size
     if chip_size != settings.chip_size:
-        feedback.log(f"Chips of {chip_size} px and the {initial.backbone} backbone, as "
-                     f"{setting('initial_model')} has them.")
+        feedback.log(tr("Chips of {} px and the {} backbone, as {} has them.").format(
+                         chip_size, initial.backbone, setting('initial_model')))
     data = load_training_data(split_folder_list(settings.input_folder, settings.extra_folders),
                               chip_size, settings.val_split_pct, settings.batch_size,
                               settings.seed, feedback)
-    feedback.log(f"{len(data.classes)} classes, {len(data.all_train_labels)} training and "
-                 f"{len(data.valid_labels)} validation chips, {data.band_count} bands "
-                 f"({data.data_type}).")
+    feedback.log(tr("{} classes, {} training and {} validation chips, {} bands ({}).").format(
+                     len(data.classes), len(data.all_train_labels), len(data.valid_labels),
+                     data.band_count, data.data_type))
     if initial is not None:
         classifier = TrainingRun.from_package(initial, data, settings.oversample,
                                               settings.device, feedback)
@@ -91,7 +92,7 @@ def _classifier(settings: TrainSettings, feedback: Feedback) -> TrainingRun:
         classifier = TrainingRun(data, settings.backbone, settings.pretrained,
                                  settings.weights_file, settings.oversample, settings.device,
                                  feedback)
-    feedback.log(f"Training {classifier.backbone} on {classifier.trainer.device}.")
+    feedback.log(tr("Training {} on {}.").format(classifier.backbone, classifier.trainer.device))
     return classifier
 
 
@@ -118,8 +119,8 @@ def _locked_model_folder(settings: TrainSettings, feedback: Feedback) -> Iterato
 
 
 def _train(settings: TrainSettings, feedback: Feedback) -> TrainOutcome:
-    feedback.log(f"The model package will be written to "
-                 f"{os.path.join(settings.output_folder, settings.model_name)}.")
+    feedback.log(tr("The model package will be written to {}.").format(
+                     os.path.join(settings.output_folder, settings.model_name)))
     classifier = _classifier(settings, feedback)
     partial = partial_folder(settings.output_folder, settings.model_name)
     try:
@@ -127,16 +128,18 @@ def _train(settings: TrainSettings, feedback: Feedback) -> TrainOutcome:
                                  settings.early_stopping, partial, settings.resume)
     except Cancelled:
         if os.path.isdir(partial):
-            feedback.log(f"Cancelled. The last finished epoch is kept in {partial}: run again "
-                         f"with {setting('resume')} to continue from there.")
+            feedback.log(tr("Cancelled. The last finished epoch is kept in {}: run "
+                            "again with {} to continue from there.").format(
+                             partial, setting('resume')))
         raise
-    feedback.report(1.0, "saving the model package", force=True)
+    feedback.report(1.0, tr("saving the model package"), force=True)
     paths = classifier.save(settings.model_name, settings.output_folder, settings.report_path,
                             settings.overwrite)
     on_main(lambda: remove_checkpoint(partial))
-    feedback.log(f"Kept epoch {classifier.trainer.best_epoch} (lowest validation loss): "
-                 f"validation accuracy {report.percent(classifier.best_accuracy)}. "
-                 f"{_confidence_note(classifier)} Model package: {paths.folder}")
+    feedback.log(tr("Kept epoch {} (lowest validation loss): validation accuracy {}. {} "
+                    "Model package: {}").format(
+                     classifier.trainer.best_epoch, report.percent(classifier.best_accuracy),
+                     _confidence_note(classifier), paths.folder))
     return TrainOutcome(paths, classifier.best_accuracy, float(classifier.learning_rate), history)
 
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..data.training_data import MODELS_FOLDER, TrainingData
 from ..errors import DataError, setting
+from ..i18n import tr
 from ..inference.calibration import fit_temperature, scaled
 from ..models.backbones import DEFAULT_BACKBONE, create_model, pretrained_normalization
 from ..packages.definition import model_definition
@@ -83,13 +84,15 @@ class TrainingRun:
         import torch
 
         if package.band_count != data.band_count:
-            raise DataError(f"{setting('initial_model')} {package.path} reads "
-                            f"{package.band_count} bands; the chips have {data.band_count}.")
+            raise DataError(tr("{} {} reads {} bands; the chips have {}.").format(
+                                setting('initial_model'), package.path, package.band_count,
+                                data.band_count))
         if package.multi_label != data.multi_label:
             kinds = ("several labels a chip", "one class a chip")
             ours, theirs = (kinds if package.multi_label else kinds[::-1])
-            raise DataError(f"{setting('initial_model')} {package.path} gives {ours} but the "
-                            f"chips have {theirs}: start from a model of the same kind.")
+            raise DataError(tr("{} {} gives {} but the chips have {}: start from a "
+                               "model of the same kind.").format(
+                                setting('initial_model'), package.path, ours, theirs))
         with torch.random.fork_rng(devices=[]):  # the new classes' outputs, seeded
             torch.manual_seed(data.seed)
             model, new = package.build_model_for(data.classes)
@@ -101,7 +104,7 @@ class TrainingRun:
                              f"its classes" + (f"; new: {', '.join(new)}" if new else "")
                              + (f"; not in the data: {', '.join(dropped)}" if dropped else "")
                              + ")")
-        run.feedback.log(f"Starting from {run.start_weights}.")
+        run.feedback.log(tr("Starting from {}.").format(run.start_weights))
         return run
 
     def _start(self, data: TrainingData | None, backbone: str, model: nn.Module, oversample: bool,
@@ -137,9 +140,10 @@ class TrainingRun:
 
     def _training(self) -> Trainer:
         if self.trainer is None:
-            raise DataError("This classifier was loaded without data. To train or show "
-                            "results, load it with FeatureClassifier.from_model(path, "
-                            "data=prepare_data(...)).")
+            raise DataError(tr("This classifier was loaded without data. To train or "
+                               "show results, load it with "
+                               "FeatureClassifier.from_model(path, "
+                               "data=prepare_data(...))."))
         return self.trainer
 
     def lr_find(self) -> float:
@@ -149,7 +153,8 @@ class TrainingRun:
     def _find_rate(self) -> float:
         """lr_find(), as fit() runs it (without what a front end adds to it)."""
         self.lr_finder = self._training().lr_find()
-        self.feedback.log(f"Learning-rate finder suggests {self.lr_finder.suggestion:.2e}.")
+        self.feedback.log(tr("Learning-rate finder suggests {:.2e}.").format(
+                              self.lr_finder.suggestion))
         return self.lr_finder.suggestion
 
     def fit(self, epochs: int, lr: Rates | None = None, early_stopping: bool = True,
@@ -169,9 +174,9 @@ class TrainingRun:
         """
         trainer = self._training()
         if monitor not in MONITORS:
-            raise DataError(f"{setting('monitor')} '{monitor}' is not known: give "
-                            f"'{MONITORS[0]}' (the lowest validation loss) or '{MONITORS[1]}' "
-                            "(the highest validation accuracy).")
+            raise DataError(tr("{} '{}' is not known: give '{}' (the lowest validation "
+                               "loss) or '{}' (the highest validation accuracy).").format(
+                                setting('monitor'), monitor, MONITORS[0], MONITORS[1]))
         self.epochs_asked, self.monitor, self.keep_best = epochs, monitor, keep_best
         run = self._run_facts(epochs, lr, early_stopping)
         # settings the tools never change: recorded only where changed, so that earlier
@@ -181,8 +186,8 @@ class TrainingRun:
             changed, changed.values(), (True, "valid_loss", True)) if value != default})
         state = load_checkpoint(checkpoint_folder) if resume and checkpoint_folder else None
         if resume and state is None:
-            self.feedback.log(f"{setting('resume')}: no checkpoint in {checkpoint_folder}; "
-                              "starting at epoch 1.")
+            self.feedback.log(tr("{}: no checkpoint in {}; starting at epoch 1.").format(
+                                  setting('resume'), checkpoint_folder))
         if state is not None:
             check_same_run(state["run"], run, checkpoint_folder)
             check_same_processes(state, world_size(), checkpoint_folder)
@@ -267,9 +272,9 @@ class TrainingRun:
         """Counts of (actual, predicted) pairs on the validation chips, classes x classes
         (none with several labels a chip: see multi_label_scores)."""
         if self.multi_label:
-            raise DataError("A chip has several labels here, so there is no confusion matrix: "
-                            "the report's per-label table gives each label's precision, "
-                            "recall and F1.")
+            raise DataError(tr("A chip has several labels here, so there is no "
+                               "confusion matrix: the report's per-label table gives "
+                               "each label's precision, recall and F1."))
         probabilities, truth = self.validation_predictions()
         return confusion_matrix(truth, probabilities.argmax(axis=1), len(self.data.classes))
 

@@ -262,3 +262,18 @@ def test_pretrained_weights_are_fetched_through_a_socks_proxy_qgis_is_set_to(tmp
         said = train_pretrained_behind(tmp_path, rsscn7_small, "Socks5Proxy", "127.0.0.1",
                                        proxy.port, **NO_NETWORK)
     assert proxy.targets == ["download.pytorch.org:443"], said[-2000:]
+
+
+def test_cores_messages_are_in_the_language_qgis_is_set_to(tmp_path):
+    """QGIS set to French: an error raised by core comes in French (its translation in
+    i18n/scene_classifier_fr.ts), the parameters named in the tool's words."""
+    from conftest import TINY_PACKAGE, QgisProcess
+
+    qgis = QgisProcess(tmp_path / "profile")
+    settings = tmp_path / "profile" / "profiles" / "default" / "QGIS" / "QGIS3.ini"
+    with open(settings, "a", encoding="utf-8") as ini:
+        ini.write("\n[locale]\noverrideFlag=true\nuserLocale=fr\n")
+    done, _ = qgis.run("evaluateclassifier", MODEL=TINY_PACKAGE / f"{TINY_PACKAGE.name}.emd")
+    said = done.stdout + done.stderr
+    assert done.returncode != 0 and "Traceback" not in said
+    assert "Donnez soit 'Dossier d'imagettes étiquetées' (INPUT_FOLDER) seul, soit" in said, said
