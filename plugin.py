@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QCoreApplication
 
-from .core.i18n import CONTEXT as CORE_CONTEXT
-from .core.i18n import translate_with
+from .core.errors import CONTEXT as CORE_CONTEXT
+from .core.errors import translate_with
 from .core.runtime.dependencies import packages_folder
 from .provider import ICON, SceneClassifierProvider
 
@@ -27,7 +27,7 @@ _translator = None  # kept: Qt uses an installed translator only while it lives
 def install_translation() -> str | None:
     """Install the plugin's translation for QGIS's locale (i18n/scene_classifier_<language>.qm,
     compiled from its .ts by make setup or make package), for the QGIS side and for core's
-    messages (core.i18n); returns the file, or None where there is none for that language
+    messages (core.errors.tr); returns the file, or None where there is none for that language
     (the texts stay English)."""
     global _translator
     from qgis.PyQt.QtCore import QTranslator

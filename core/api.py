@@ -32,8 +32,7 @@ from .data.training_data import (
     load_training_data,
     split_folder_list,
 )
-from .errors import ArgumentError, DataError
-from .i18n import tr
+from .errors import ArgumentError, DataError, tr
 from .inference.classifier import ClassifyOptions, RasterClassifier
 from .inference.predictor import best_class, labels_present
 from .models.backbones import BACKBONES, DEFAULT_BACKBONE

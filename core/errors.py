@@ -1,4 +1,5 @@
-"""User-facing exception types, and how their messages name the user's settings.
+"""User-facing exception types, how their messages name the user's settings, and how they
+are translated (tr).
 
 Every message says what is wrong and how to fix it. Where it names a setting, it names
 core's (``setting("batch_size")``), and each front end says it in its own spelling when it
@@ -48,6 +49,24 @@ def spell(text: str, name_of: Callable[[str, str], str] = python_name) -> str:
     """``text`` with each setting() or label() in it named by ``name_of(setting, how)``
     (how: NAME, LABELLED or LABEL)."""
     return _SETTING.sub(lambda match: name_of(match.group(1), match.group(2) or NAME), text)
+
+
+# --- translation: core's messages are tr(template).format(values), the template translated
+# first (context CONTEXT in i18n/*.ts) by the front end that can (QGIS: translate_with), the
+# values put in after; without a translator (the command line, notebooks) English.
+CONTEXT = "SceneClassifierCore"
+_translate: Callable[[str], str] | None = None
+
+
+def tr(template: str) -> str:
+    """``template`` in the user's language (as it is where no translator was given)."""
+    return template if _translate is None else _translate(template)
+
+
+def translate_with(translate: Callable[[str], str] | None) -> None:
+    """Translate core's messages with ``translate(template)`` from now on (None: English)."""
+    global _translate
+    _translate = translate
 
 
 class SceneClassifierError(Exception):

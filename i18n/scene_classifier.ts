@@ -1384,112 +1384,112 @@
   <context>
     <name>SceneClassifierCore</name>
     <message>
-      <location filename="../core/api.py" line="88" />
+      <location filename="../core/api.py" line="87" />
       <source>class_mapping is not supported: the class names are the sub-folder names.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/api.py" line="92" />
+      <location filename="../core/api.py" line="91" />
       <source>val_split_pct is the fraction of chips kept for validation, as in arcgis.learn: 0.2 keeps 20 %. Got {}; give a number between 0 and 1.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/api.py" line="96" />
+      <location filename="../core/api.py" line="95" />
       <source>transforms=: fastai transforms do not run here; the chips get Scene Classifier's own augmentation (flips, 90° turns, zoom, brightness and colour). transforms=False trains without augmentation.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/api.py" line="122" />
+      <location filename="../core/api.py" line="121" />
       <source>dataset_type '{}' is not supported: Scene Classifier reads folders of chips by class (dataset_type='Imagenet', also with a labels.csv of several labels a chip), ArcGIS Pro's Labeled Tiles exports (dataset_type='Labeled_Tiles') and Multi-labeled Tiles exports (dataset_type='MultiLabeled_Tiles').</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/api.py" line="130" />
+      <location filename="../core/api.py" line="129" />
       <source>dataset_type is 'MultiLabeled_Tiles' but {} is no Multi-labeled Tiles export (its esri_accumulated_stats.json says MetaDataMode MultiLabeled_Tiles) and has no labels.csv. Give the dataset_type of the folder, or leave it out.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/api.py" line="138" />
+      <location filename="../core/api.py" line="137" />
       <source>dataset_type is '{}' but {} is {}. Give the dataset_type of the folder, or leave it out.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/api.py" line="162" />
+      <location filename="../core/api.py" line="161" />
       <source>Give either pretrained_path= or weights_file=, not both.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/api.py" line="165" />
+      <location filename="../core/api.py" line="164" />
       <source>pretrained_path= takes the weights (.pth) of a model; to train the package {} further, load it with FeatureClassifier.from_model(path, data=data).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/api.py" line="178" />
+      <location filename="../core/api.py" line="177" />
       <source>The pretrained body is frozen, as in arcgis.learn: fit() trains the head (and batch normalisation); unfreeze() trains the whole network.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/api.py" line="199" />
+      <location filename="../core/api.py" line="198" />
       <source>from_model() takes the model's .emd or .dlpk once: from_model(emd_path) or from_model(path=...).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/api.py" line="249" />
+      <location filename="../core/api.py" line="248" />
       <source>checkpoint={!r} is not known: give True (keep the best epoch), False (keep the last) or 'all' (keep the best and write every epoch's weights).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/api.py" line="256" />
+      <location filename="../core/api.py" line="255" />
       <source>checkpoint='all': every epoch's weights go to {} (epoch_&lt;n&gt;.pth).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/api.py" line="259" />
+      <location filename="../core/api.py" line="258" />
       <source>tensorboard=True: no effect here; the epoch table is printed and returned, and plot_losses() draws it.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/api.py" line="290" />
+      <location filename="../core/api.py" line="289" />
       <source>No epoch trained yet: call fit() before plot_losses().</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/api.py" line="312" />
+      <location filename="../core/api.py" line="311" />
       <source>Give the model's folder once: name_or_path={!r} has one, and output_folder={!r} another.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/api.py" line="329" />
+      <location filename="../core/api.py" line="328" />
       <source>framework={!r} is not offered: the package holds PyTorch weights ('PyTorch') and an ONNX copy where onnx is installed ('TF-ONNX' is noted, not needed).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/api.py" line="378" />
+      <location filename="../core/api.py" line="377" />
       <source>The model takes {} bands, the image has {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/api.py" line="384" />
+      <location filename="../core/api.py" line="383" />
       <source>The model's output for this image is not a number (NaN or infinite): the model is damaged; train or save it again.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/api.py" line="430" />
+      <location filename="../core/api.py" line="429" />
       <source>The model {} has classes {}, {} px chips (resize_to {}) and {} bands; the data has {}, {} px (resize_to {}) and {} bands. Prepare the data with the model's classes, chip_size and resize_to, or train a new FeatureClassifier.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/api.py" line="443" />
+      <location filename="../core/api.py" line="442" />
       <source>{} is {}: give the path of an image file (or an array of its pixels).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/api.py" line="448" />
+      <location filename="../core/api.py" line="447" />
       <source>{} cannot be read as an image ({}: {}). Give a JPEG, PNG, BMP or GeoTIFF chip.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/api.py" line="466" />
+      <location filename="../core/api.py" line="465" />
       <source>lr={} is not a range of learning rates: give slice(low, high) with 0 &lt; low &lt;= high (e.g. slice(1e-5, 1e-3)), or slice(high).</source>
       <translation type="unfinished" />
     </message>
@@ -1499,212 +1499,212 @@
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/labeled_tiles.py" line="120" />
+      <location filename="../core/data/labeled_tiles.py" line="119" />
       <source>Cannot read the classes of the export's {}: {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/multi_label.py" line="77" />
+      <location filename="../core/data/multi_label.py" line="76" />
       <source>Cannot read {}: {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/multi_label.py" line="81" />
+      <location filename="../core/data/multi_label.py" line="80" />
       <source>{} lists no chips: give one row per chip, its image path and its labels joined by ';' (e.g. images/0001.jpg,residential;trees).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/multi_label.py" line="98" />
+      <location filename="../core/data/multi_label.py" line="97" />
       <source>{} lists {} images that are not image files in {}, e.g. {}: give paths relative to the folder of {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/multi_label.py" line="109" />
+      <location filename="../core/data/multi_label.py" line="108" />
       <source>{} says it is a Multi-labeled Tiles export but has no images/ folder.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/training_data.py" line="109" />
+      <location filename="../core/data/training_data.py" line="108" />
       <source>No training folder given: give a folder, or a list of folders.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/training_data.py" line="167" />
+      <location filename="../core/data/training_data.py" line="166" />
       <source>Input folder does not exist: {}. {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/training_data.py" line="169" />
+      <location filename="../core/data/training_data.py" line="168" />
       <source>Input folder is empty: {}. {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/training_data.py" line="184" />
+      <location filename="../core/data/training_data.py" line="183" />
       <source>Input folder has no class sub-folders: {}. {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/training_data.py" line="208" />
+      <location filename="../core/data/training_data.py" line="207" />
       <source>No images found in {}. {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/training_data.py" line="211" />
+      <location filename="../core/data/training_data.py" line="210" />
       <source>Found {} class ({}) in {}; a classifier needs at least 2 classes. {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/training_data.py" line="229" />
+      <location filename="../core/data/training_data.py" line="228" />
       <source>{} has one class per chip, the other folders several (a labels.csv or a Multi-labeled Tiles export): train on folders of one kind.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/training_data.py" line="247" />
+      <location filename="../core/data/training_data.py" line="246" />
       <source>Found {} label ({}) in {}; a classifier needs at least 2.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/training_data.py" line="250" />
+      <location filename="../core/data/training_data.py" line="249" />
       <source>No labelled chips found in {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/training_data.py" line="274" />
+      <location filename="../core/data/training_data.py" line="273" />
       <source>The class '{}' has the value {} in one export and {} in {}: export with the same classes, or train on the folders one at a time.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/training_data.py" line="285" />
+      <location filename="../core/data/training_data.py" line="284" />
       <source>Each class needs at least {} usable {}; too few in: {}. Add images to these class folders or remove them.{}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/training_data.py" line="299" />
+      <location filename="../core/data/training_data.py" line="298" />
       <source>Validation split must be between 0 and 100 %, got {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/training_data.py" line="421" />
+      <location filename="../core/data/training_data.py" line="420" />
       <source>resize_to={!r}: give a whole number of pixels from chip_size ({}) to {}; the images are resized to it and then cropped to chip_size around their centre (or leave it out).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/training_data.py" line="465" />
+      <location filename="../core/data/training_data.py" line="464" />
       <source>Chip size must be at least 8 pixels, got {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/training_data.py" line="469" />
+      <location filename="../core/data/training_data.py" line="468" />
       <source>Ignored {} files that are not images.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/training_data.py" line="471" />
+      <location filename="../core/data/training_data.py" line="470" />
       <source>Left out {} linked folders that lead out of the input folders (not walked), e.g. {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/training_data.py" line="474" />
+      <location filename="../core/data/training_data.py" line="473" />
       <source>Left out {} special files (FIFOs, devices, sockets) with an image's name.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/training_data.py" line="477" />
+      <location filename="../core/data/training_data.py" line="476" />
       <source>Left out {} tiles of a Labeled Tiles export that have no label file (labels/&lt;tile&gt;.xml) naming their class.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/training_data.py" line="483" />
+      <location filename="../core/data/training_data.py" line="482" />
       <source>Warning: {} image files were found a second time (a folder given twice, or a linked folder) and are used once, so that no chip lands in both training and validation{}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/training_data.py" line="507" />
+      <location filename="../core/data/training_data.py" line="506" />
       <source>Skipped {} files: {}{}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/training_data.py" line="516" />
+      <location filename="../core/data/training_data.py" line="515" />
       <source>No readable training chips left in: {} (their other chips were set aside for validation). Add images to these classes or replace the unreadable ones.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/training_data.py" line="587" />
+      <location filename="../core/data/training_data.py" line="586" />
       <source>{} training chips cannot be shared by {} processes: each needs at least 2. Start fewer processes, or add chips.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/training_data.py" line="591" />
+      <location filename="../core/data/training_data.py" line="590" />
       <source>{} of the {} training chips are left out so that each of the {} processes trains on {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/training_data.py" line="613" />
+      <location filename="../core/data/training_data.py" line="612" />
       <source>A batch of {} chip ({}) is too small to train: batch normalisation needs at least 2 chips a step. Choose 2 or more.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/training_data.py" line="619" />
+      <location filename="../core/data/training_data.py" line="618" />
       <source>A batch of {} chips ({}) cannot be shared by the {} processes torchrun started: {} is the batch of all of them together, and each needs the same number of chips, at least 2. Choose a multiple of {} (e.g. {} or {}), or another --nproc_per_node.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/training_data.py" line="635" />
+      <location filename="../core/data/training_data.py" line="634" />
       <source>None of the image files could be read; see the skipped files above.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/data/training_data.py" line="693" />
+      <location filename="../core/data/training_data.py" line="692" />
       <source>reading chips {}/{}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/inference/classifier.py" line="142" />
+      <location filename="../core/inference/classifier.py" line="141" />
       <source>{} must be from 0 (off) to 1, got {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/inference/classifier.py" line="150" />
+      <location filename="../core/inference/classifier.py" line="149" />
       <source>{} must be from 0 (the model's own thresholds) to 1, got {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/inference/classifier.py" line="154" />
+      <location filename="../core/inference/classifier.py" line="153" />
       <source>{} gives each label its own score: leave {} at 0 and set {} instead.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/inference/classifier.py" line="159" />
+      <location filename="../core/inference/classifier.py" line="158" />
       <source>{} has a class named '{}', the label {} gives features below it: leave {} at 0 with this model.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/inference/classifier.py" line="233" />
+      <location filename="../core/inference/classifier.py" line="232" />
       <source>classifying features {}/{}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/inference/classifier.py" line="235" />
+      <location filename="../core/inference/classifier.py" line="234" />
       <source>classified {} features</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/inference/classifier.py" line="345" />
+      <location filename="../core/inference/classifier.py" line="344" />
       <source>Warning: the model was trained on chips of {} map units per pixel, but the raster is read at {:g}: more than {:g} x away, results are usually poor. Set {} to {:g}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/inference/classifier.py" line="397" />
+      <location filename="../core/inference/classifier.py" line="396" />
       <source>The model was trained on {} imagery but {} holds {} pixels; their values are not comparable. Classify a raster of the model's type (e.g. gdal_translate -ot {} -scale), or train a model on chips of this raster (Export training chips).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/inference/engines.py" line="37" />
+      <location filename="../core/inference/engines.py" line="36" />
       <source>Unknown engine '{}'. Choose auto, torch or onnxruntime.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/inference/engines.py" line="44" />
+      <location filename="../core/inference/engines.py" line="43" />
       <source>Classifying needs PyTorch or onnxruntime, and neither is installed for this Python. In the QGIS desktop, install one with Plugins ▸ Scene Classifier ▸ Dependencies…; or by hand, the smaller, onnxruntime:
   {}
 or PyTorch:
@@ -1713,389 +1713,389 @@ then restart QGIS.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/inference/engines.py" line="51" />
+      <location filename="../core/inference/engines.py" line="50" />
       <source>{} is onnxruntime, which is not installed for this Python. Install it with Plugins ▸ Scene Classifier ▸ Dependencies… in the QGIS desktop, or with:
   {}
 then restart QGIS.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/inference/engines.py" line="127" />
+      <location filename="../core/inference/engines.py" line="126" />
       <source>{} has no ONNX copy, which classifying without PyTorch needs. Install PyTorch, or add the copy where PyTorch is installed (save the model again with this version of Scene Classifier).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/inference/engines.py" line="145" />
+      <location filename="../core/inference/engines.py" line="144" />
       <source>{} is cuda but this onnxruntime has no CUDA: install onnxruntime-gpu, or choose auto or cpu.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/inference/engines.py" line="158" />
+      <location filename="../core/inference/engines.py" line="157" />
       <source>The ONNX copy in {} takes {} and gives {}; its .emd describes {} chips and {} classes: they do not belong together.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/inference/heatmap_raster.py" line="45" />
+      <location filename="../core/inference/heatmap_raster.py" line="44" />
       <source>{} would have {:,} x {:,} pixels at this cell size: choose a processing extent or a coarser {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/inference/onnx_session.py" line="67" />
+      <location filename="../core/inference/onnx_session.py" line="66" />
       <source>onnxruntime cannot run the ONNX copy in {}: {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/inference/onnx_session.py" line="100" />
+      <location filename="../core/inference/onnx_session.py" line="99" />
       <source>The ONNX copy in {} asks for {} at once, more than the {} it may take on this machine. A model that asks this of a few chips is damaged or hostile: classify with the PyTorch engine, or save the model again.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/inference/onnx_session.py" line="105" />
+      <location filename="../core/inference/onnx_session.py" line="104" />
       <source>onnxruntime failed running the ONNX copy in {}: {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/models/backbones.py" line="67" />
+      <location filename="../core/models/backbones.py" line="66" />
       <source>Give either {} or {}, not both.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/models/backbones.py" line="78" />
+      <location filename="../core/models/backbones.py" line="77" />
       <source>Unknown backbone '{}'. Choose one of: {}, or any timm model as {}&lt;name&gt;.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/models/backbones.py" line="128" />
+      <location filename="../core/models/backbones.py" line="127" />
       <source>timm backbones need the timm package: {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/models/backbones.py" line="132" />
+      <location filename="../core/models/backbones.py" line="131" />
       <source>timm has no model '{}' (see timm.list_models()).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/models/backbones.py" line="143" />
+      <location filename="../core/models/backbones.py" line="142" />
       <source>Could not download the ImageNet weights for timm:{} ({}). Train from scratch with {}, or give the weights as {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/models/backbones.py" line="169" />
+      <location filename="../core/models/backbones.py" line="168" />
       <source>The weights in {} do not fit timm's {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/models/backbones.py" line="185" />
+      <location filename="../core/models/backbones.py" line="184" />
       <source>Could not download the ImageNet weights for {} ({}). Either download them on a connected machine and give the file as {}, or train from scratch with {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/models/backbones.py" line="195" />
+      <location filename="../core/models/backbones.py" line="194" />
       <source>Weights file not found: {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/models/backbones.py" line="200" />
+      <location filename="../core/models/backbones.py" line="199" />
       <source>Cannot read weights file {} as a PyTorch state dict ({}). Give a file saved with torch.save(model.state_dict(), path); files that need code to load are refused.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/models/backbones.py" line="207" />
+      <location filename="../core/models/backbones.py" line="206" />
       <source>Weights file {} does not hold a state dict.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/models/backbones.py" line="217" />
+      <location filename="../core/models/backbones.py" line="216" />
       <source>Weights file {} does not match backbone {}: {} layers missing, extra or of another shape (first: {}). Choose the backbone the weights were saved from.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/archive.py" line="38" />
+      <location filename="../core/packages/archive.py" line="37" />
       <source>{} unpacks to more than {} MiB; refusing it.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/archive.py" line="56" />
+      <location filename="../core/packages/archive.py" line="55" />
       <source>{} is not a valid .dlpk (zip) file: {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/archive.py" line="62" />
+      <location filename="../core/packages/archive.py" line="61" />
       <source>{} is a damaged .dlpk (zip) file: {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/archive.py" line="65" />
+      <location filename="../core/packages/archive.py" line="64" />
       <source>{} cannot be unpacked: {} ({}).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/archive.py" line="80" />
+      <location filename="../core/packages/archive.py" line="79" />
       <source>{} has an unsafe entry '{}' (absolute path, '..' or link); refusing to extract it.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/archive.py" line="92" />
+      <location filename="../core/packages/archive.py" line="91" />
       <source>{}: '{}' unpacks to more than {} MiB; refusing it.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/archive.py" line="97" />
+      <location filename="../core/packages/archive.py" line="96" />
       <source>{} has an unsafe entry '{}'; refusing to extract it.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/definition.py" line="66" />
+      <location filename="../core/packages/definition.py" line="65" />
       <source>Model name '{}' cannot be used as a file name. Use letters, digits, spaces, '_', '-' or '.', starting with a letter or digit (at most 100 characters).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/definition.py" line="97" />
+      <location filename="../core/packages/definition.py" line="96" />
       <source>{} is not a JSON object.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/definition.py" line="100" />
+      <location filename="../core/packages/definition.py" line="99" />
       <source>{} has no '{}' key; it was not written by Scene Classifier or is damaged.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/definition.py" line="104" />
+      <location filename="../core/packages/definition.py" line="103" />
       <source>{}: '{}' should be a {}, not {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/definition.py" line="108" />
+      <location filename="../core/packages/definition.py" line="107" />
       <source>{}: '{}' is not a finite number (NaN or infinity); the package is damaged or was trained badly.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/definition.py" line="112" />
+      <location filename="../core/packages/definition.py" line="111" />
       <source>{}: ModelType is '{}'; Scene Classifier runs '{}' models only.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/definition.py" line="117" />
+      <location filename="../core/packages/definition.py" line="116" />
       <source>{}: ImageWidth/ImageHeight must be equal, 8 to {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/definition.py" line="122" />
+      <location filename="../core/packages/definition.py" line="121" />
       <source>{}: {} must be a number from {} to {} (the calibration of the confidence), not {!r}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/definition.py" line="129" />
+      <location filename="../core/packages/definition.py" line="128" />
       <source>{}: resize_to must be a size in pixels from ImageWidth to {} (one number, or two equal ones), not {!r}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/definition.py" line="137" />
+      <location filename="../core/packages/definition.py" line="136" />
       <source>{}: ExtractBands must list BandCount band indexes.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/definition.py" line="142" />
+      <location filename="../core/packages/definition.py" line="141" />
       <source>{}: Classes must list at least 2 {{Value, Name}} entries.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/definition.py" line="148" />
+      <location filename="../core/packages/definition.py" line="147" />
       <source>{}: Classes' Values must be distinct whole numbers from {} to {} (they are written to integer fields); found {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/definition.py" line="154" />
+      <location filename="../core/packages/definition.py" line="153" />
       <source>{}: Normalization is invalid ({}).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/definition.py" line="158" />
+      <location filename="../core/packages/definition.py" line="157" />
       <source>{}: Normalization needs a positive scale and one mean and positive std per band.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/definition.py" line="166" />
+      <location filename="../core/packages/definition.py" line="165" />
       <source>{}: unknown backbone '{}'.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/definition.py" line="266" />
+      <location filename="../core/packages/definition.py" line="265" />
       <source>{}: {} must list one number from 0 to 1 per class (each label's threshold).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/definition.py" line="270" />
+      <location filename="../core/packages/definition.py" line="269" />
       <source>{}: {} must be a short text (e.g. ';').</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/esri.py" line="62" />
+      <location filename="../core/packages/esri.py" line="61" />
       <source>{} is {}. {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/esri.py" line="70" />
+      <location filename="../core/packages/esri.py" line="69" />
       <source>{} is an arcgis.learn package: {}. {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/esri.py" line="75" />
+      <location filename="../core/packages/esri.py" line="74" />
       <source>{} uses the backbone '{}'; Scene Classifier runs arcgis.learn FeatureClassifier packages with {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/esri.py" line="109" />
+      <location filename="../core/packages/esri.py" line="108" />
       <source>{} is multispectral but its NormalizationStats lack {} ({}).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/esri.py" line="114" />
+      <location filename="../core/packages/esri.py" line="113" />
       <source>{}: the lists of NormalizationStats differ in length.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/esri.py" line="122" />
+      <location filename="../core/packages/esri.py" line="121" />
       <source>{}: NormalizationStats hold {} bands, too few for ExtractBands {} (one value per band of the training data, indexed by the band).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/onnx_copy.py" line="65" />
+      <location filename="../core/packages/onnx_copy.py" line="64" />
       <source>{} keeps tensors in other files (ONNX external data); a model package must hold its whole network.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/onnx_copy.py" line="71" />
+      <location filename="../core/packages/onnx_copy.py" line="70" />
       <source>{} declares a tensor of {:,} values ({}), more than the {:,} any network Scene Classifier writes comes near: it was not written by Scene Classifier, or is damaged. Train or export the model again.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/onnx_copy.py" line="144" />
+      <location filename="../core/packages/onnx_copy.py" line="143" />
       <source>The ONNX model has more than {:,} parts (protobuf fields); networks Scene Classifier writes have far fewer: it is damaged or was not written by Scene Classifier.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/onnx_copy.py" line="248" />
+      <location filename="../core/packages/onnx_copy.py" line="247" />
       <source>The ONNX model is damaged (wire type {}).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/onnx_copy.py" line="250" />
+      <location filename="../core/packages/onnx_copy.py" line="249" />
       <source>The ONNX model is damaged (cut short).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/onnx_copy.py" line="258" />
+      <location filename="../core/packages/onnx_copy.py" line="257" />
       <source>The ONNX model is damaged (bad number).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/read.py" line="135" />
+      <location filename="../core/packages/read.py" line="134" />
       <source>{} is {}, not a model file. Choose a .emd or .dlpk file.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/read.py" line="138" />
+      <location filename="../core/packages/read.py" line="137" />
       <source>Model file not found: {}. Choose a .emd or .dlpk file.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/read.py" line="150" />
+      <location filename="../core/packages/read.py" line="149" />
       <source>{} is not a model package: choose a .emd or .dlpk file.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/read.py" line="161" />
+      <location filename="../core/packages/read.py" line="160" />
       <source>{} holds {} .emd model definitions; a .dlpk must hold exactly one.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/read.py" line="217" />
+      <location filename="../core/packages/read.py" line="216" />
       <source>Model definition {} is larger than {} MiB; it is not one.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/read.py" line="222" />
+      <location filename="../core/packages/read.py" line="221" />
       <source>Model definition {} is nested too deeply to be a model definition; refusing it.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/read.py" line="225" />
+      <location filename="../core/packages/read.py" line="224" />
       <source>Cannot read model definition {}: {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/read.py" line="254" />
+      <location filename="../core/packages/read.py" line="253" />
       <source>Expecting value</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/read.py" line="271" />
+      <location filename="../core/packages/read.py" line="270" />
       <source>{}: '{}' should be a file name.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/read.py" line="274" />
+      <location filename="../core/packages/read.py" line="273" />
       <source>{} is larger than a model package may be.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/read.py" line="285" />
+      <location filename="../core/packages/read.py" line="284" />
       <source>{}: model files must lie inside the package folder, not '{}'.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/read.py" line="290" />
+      <location filename="../core/packages/read.py" line="289" />
       <source>Model file {} named by {} leads to {}, outside the package: a package is read only from its own folder.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/read.py" line="295" />
+      <location filename="../core/packages/read.py" line="294" />
       <source>Model file {} named by {} is {}, not a file.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/read.py" line="298" />
+      <location filename="../core/packages/read.py" line="297" />
       <source>Model file {} named by {} is missing.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/read.py" line="313" />
+      <location filename="../core/packages/read.py" line="312" />
       <source>Refusing to load {}: it is not a plain PyTorch state dict ({}). Model files are data; files that need code to load are never run.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/read.py" line="320" />
+      <location filename="../core/packages/read.py" line="319" />
       <source>{} does not hold a state dict of tensors.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/read.py" line="350" />
+      <location filename="../core/packages/read.py" line="349" />
       <source>{} lists {} classes but its weights have {} outputs: the .emd and .pth do not belong together.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/read.py" line="363" />
+      <location filename="../core/packages/read.py" line="362" />
       <source>The weights do not fit the {} model described by {}: {} missing, {} unexpected and {} mis-shaped tensors ({}).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/write.py" line="62" />
+      <location filename="../core/packages/write.py" line="61" />
       <source>Output folder {} is a file, not a folder. Choose a folder.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/write.py" line="67" />
+      <location filename="../core/packages/write.py" line="66" />
       <source>{} exists and is not a model package folder; nothing was changed. Choose another {} or {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/write.py" line="75" />
+      <location filename="../core/packages/write.py" line="74" />
       <source>{} exists and is not a Scene Classifier model package{}; nothing was changed. Choose another {} or {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/packages/write.py" line="79" />
+      <location filename="../core/packages/write.py" line="78" />
       <source>A model package already exists in {}. Choose another {}, or set {} to replace it (the old package is replaced only once the new one is complete).</source>
       <translation type="unfinished" />
     </message>
@@ -2105,301 +2105,301 @@ then restart QGIS.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/arguments.py" line="18" />
+      <location filename="../core/runtime/arguments.py" line="17" />
       <source>{} must be a whole number of at least {}, not {!r}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/arguments.py" line="27" />
+      <location filename="../core/runtime/arguments.py" line="26" />
       <source>{} must be a number above 0, not {!r}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/dependencies.py" line="125" />
+      <location filename="../core/runtime/dependencies.py" line="124" />
       <source>Scene Classifier needs PyTorch and torchvision, which are not installed for the Python that runs QGIS ({}). Install them with Plugins ▸ Scene Classifier ▸ Dependencies… in the QGIS desktop, or with:
   {}
 then restart QGIS. See the plugin's README for Windows and macOS.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/dependencies.py" line="141" />
+      <location filename="../core/runtime/dependencies.py" line="140" />
       <source>Scene Classifier's reports need Jinja2 and matplotlib, which are not installed for the Python that runs QGIS ({}). Install them with:
   {}
 then restart QGIS.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/dependencies.py" line="187" />
+      <location filename="../core/runtime/dependencies.py" line="186" />
       <source>Unknown dependency set '{}': {} or {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/devices.py" line="33" />
+      <location filename="../core/runtime/devices.py" line="32" />
       <source>Unknown device '{}'. Choose auto, cpu or cuda.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/devices.py" line="38" />
+      <location filename="../core/runtime/devices.py" line="37" />
       <source>{} is cuda but PyTorch {} sees no CUDA GPU. Choose auto or cpu, or install a CUDA build of torch and a current NVIDIA driver.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/devices.py" line="272" />
+      <location filename="../core/runtime/devices.py" line="271" />
       <source>A batch of {} chips of {} px would need about {} of memory while {}, and {} is available: running it in {} parts of {} chips{}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/devices.py" line="288" />
+      <location filename="../core/runtime/devices.py" line="287" />
       <source>Out of {} while {} even with {} chip(s) at a time. Choose a smaller {}, {} or backbone, or close other programs{}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/devices.py" line="296" />
+      <location filename="../core/runtime/devices.py" line="295" />
       <source>Out of {} while {}: halving the batch to {} chips ({} parts per batch{}).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/distributed.py" line="164" />
+      <location filename="../core/runtime/distributed.py" line="163" />
       <source>The main process (rank 0) failed: {}: {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/downloads.py" line="70" />
+      <location filename="../core/runtime/downloads.py" line="69" />
       <source>The file downloaded from {} is not the one published (its SHA-256 does not start with {}): a damaged download, or a page of the proxy instead of the file.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/feedback.py" line="54" />
+      <location filename="../core/runtime/feedback.py" line="53" />
       <source>Warning: {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/installer.py" line="49" />
+      <location filename="../core/runtime/installer.py" line="48" />
       <source>PyTorch's package index ({}) cannot be reached ({}), so pip would install another build ({} was chosen). Check the network or the proxy (QGIS: Settings ▸ Options ▸ Network), or install offline from a folder of wheels (see the README).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/installer.py" line="81" />
+      <location filename="../core/runtime/installer.py" line="80" />
       <source>{} is neither a folder of wheels nor a .zip of one.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/installer.py" line="84" />
+      <location filename="../core/runtime/installer.py" line="83" />
       <source>{} holds no wheels (.whl files). Prepare them on a connected machine with pip download (see the README).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/installer.py" line="97" />
+      <location filename="../core/runtime/installer.py" line="96" />
       <source>{} unpacks to more than {} GB of wheels; refusing it.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/installer.py" line="101" />
+      <location filename="../core/runtime/installer.py" line="100" />
       <source>{}: {} is a link; refusing it.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/installer.py" line="124" />
+      <location filename="../core/runtime/installer.py" line="123" />
       <source>Removed the copies of {} that this Python already has in the same version.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/installer.py" line="126" />
+      <location filename="../core/runtime/installer.py" line="125" />
       <source>Installed into {}: restart QGIS to use it.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/installer.py" line="160" />
+      <location filename="../core/runtime/installer.py" line="159" />
       <source>pip stopped with exit code {}: </source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/outputs.py" line="54" />
+      <location filename="../core/runtime/outputs.py" line="53" />
       <source>{} {} {} the {} {}: the results would mix with (or replace) the data they are made from. Choose an {} outside the {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/outputs.py" line="154" />
+      <location filename="../core/runtime/outputs.py" line="153" />
       <source>Another run is already writing the model {} in {} (process {} on {}, started {}). Wait for it to finish or cancel it, or choose another model name. If no such run exists, delete {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/outputs.py" line="231" />
+      <location filename="../core/runtime/outputs.py" line="230" />
       <source>{} {!r} holds a control character (a line break, a tab or another invisible one); give the path without it.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/outputs.py" line="236" />
+      <location filename="../core/runtime/outputs.py" line="235" />
       <source>{} {} is a table without geometry, which a shapefile cannot hold (only its .dbf would be written, replacing the attribute table of any shapefile of that name). Give a .csv or .gpkg file.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/outputs.py" line="241" />
+      <location filename="../core/runtime/outputs.py" line="240" />
       <source>{} and {} are the same path ({}): give each output its own.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/outputs.py" line="246" />
+      <location filename="../core/runtime/outputs.py" line="245" />
       <source>{} ({}) is the input {}: writing it would replace the data being read. Choose another path.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/outputs.py" line="250" />
+      <location filename="../core/runtime/outputs.py" line="249" />
       <source>{} {} is a file, not a folder. Choose a folder.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/outputs.py" line="253" />
+      <location filename="../core/runtime/outputs.py" line="252" />
       <source>{} {} is a folder; give a file name in it instead.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/outputs.py" line="264" />
+      <location filename="../core/runtime/outputs.py" line="263" />
       <source>{} cannot be written: {} is a file, so no folder can be made there. Choose another place.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/outputs.py" line="267" />
+      <location filename="../core/runtime/outputs.py" line="266" />
       <source>{} cannot be written: the folder {} is not writable. Choose another place.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/runtime/outputs.py" line="322" />
+      <location filename="../core/runtime/outputs.py" line="321" />
       <source>{} ({}) could not be written: {}. No earlier file was changed.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/sources/geometry.py" line="136" />
+      <location filename="../core/sources/geometry.py" line="135" />
       <source>Unknown coordinate reference system: {!r}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/sources/geometry.py" line="185" />
+      <location filename="../core/sources/geometry.py" line="184" />
       <source>Grid size must be positive, got {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/sources/geometry.py" line="196" />
+      <location filename="../core/sources/geometry.py" line="195" />
       <source>The grid would have {:,} x {:,} = {:,} cells, more than '{}' ({}, {:,}). Choose a larger '{}' ({}, in the raster's map units) or a smaller {}, or raise {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/sources/raster.py" line="74" />
+      <location filename="../core/sources/raster.py" line="73" />
       <source>Unknown crop mode '{}'; use {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/sources/raster.py" line="77" />
+      <location filename="../core/sources/raster.py" line="76" />
       <source>Cell size must be 0 (the raster's resolution) or positive, got {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/sources/raster.py" line="80" />
+      <location filename="../core/sources/raster.py" line="79" />
       <source>Padding must be 0 or more pixels, got {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/sources/raster.py" line="124" />
+      <location filename="../core/sources/raster.py" line="123" />
       <source>{} has no georeferencing; chips cannot be placed on it.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/sources/raster.py" line="127" />
+      <location filename="../core/sources/raster.py" line="126" />
       <source>{} is rotated or not north-up; warp it to a north-up raster first (Raster ▸ Projections ▸ Warp).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/sources/raster.py" line="134" />
+      <location filename="../core/sources/raster.py" line="133" />
       <source>The model reads bands {} but {} has {} band(s). Use a raster with the bands the model was trained on.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/sources/raster.py" line="145" />
+      <location filename="../core/sources/raster.py" line="144" />
       <source>The processing extent {} does not overlap the raster {} (both in the raster's CRS). Choose an extent over the raster, or leave it empty.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/sources/raster.py" line="183" />
+      <location filename="../core/sources/raster.py" line="182" />
       <source>{} is a map service (WMS): it has no native pixel size and renders any. Give {} in map units per pixel: the resolution the model was trained at.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/sources/raster.py" line="188" />
+      <location filename="../core/sources/raster.py" line="187" />
       <source>{} is a tile service: it has no native pixel size. Give {} in map units per pixel (its finest zoom levels: {}).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/sources/raster.py" line="247" />
+      <location filename="../core/sources/raster.py" line="246" />
       <source>Cannot open raster {}: it is {}, not a file.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/sources/raster.py" line="255" />
+      <location filename="../core/sources/raster.py" line="254" />
       <source>Cannot open raster {}: {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/sources/raster.py" line="307" />
+      <location filename="../core/sources/raster.py" line="306" />
       <source>{} holds {} pixels, which no model reads; convert it to an integer or real type first.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/sources/raster.py" line="362" />
+      <location filename="../core/sources/raster.py" line="361" />
       <source>Cannot read {}: {}. Check that the raster is whole and every file it refers to is there (or, for a web source, that the server answers).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/sources/services.py" line="82" />
+      <location filename="../core/sources/services.py" line="81" />
       <source>WMS:{}: BBOX must be four numbers (min x, min y, max x, max y), got '{}'.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/sources/services.py" line="89" />
+      <location filename="../core/sources/services.py" line="88" />
       <source>WMS:{}: BBOX is empty or inverted ({}).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/sources/services.py" line="124" />
+      <location filename="../core/sources/services.py" line="123" />
       <source>{}: unknown option(s) {}; GDAL's WMTS name takes layer, tilematrixset, style, tilematrix or zoom_level.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/sources/web.py" line="87" />
+      <location filename="../core/sources/web.py" line="86" />
       <source>{} '{}' is given, but {} is not a STAC item (a .json file or URL): leave it empty for other rasters.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/sources/web.py" line="107" />
+      <location filename="../core/sources/web.py" line="106" />
       <source>{} is not a STAC item (a GeoJSON Feature with assets); give the item's .json, or the raster itself.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/sources/web.py" line="116" />
+      <location filename="../core/sources/web.py" line="115" />
       <source>STAC item {}: {}. Its assets: {}. Name one after '#', e.g. {}#{}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/sources/web.py" line="151" />
+      <location filename="../core/sources/web.py" line="150" />
       <source>{} is not JSON ({}).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/training/checkpoint.py" line="59" />
+      <location filename="../core/training/checkpoint.py" line="58" />
       <source>The checkpoint {} cannot be read ({}). Delete {} and train without {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/training/checkpoint.py" line="62" />
+      <location filename="../core/training/checkpoint.py" line="61" />
       <source>{} is not a training checkpoint. Delete {} and train without {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/training/checkpoint.py" line="129" />
+      <location filename="../core/training/checkpoint.py" line="128" />
       <source>The checkpoint in {} was made by {} process(es), this run has {}. Resume with as many (torchrun --nproc_per_node {}, or without torchrun for 1), or run without {} to start again.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/training/checkpoint.py" line="140" />
+      <location filename="../core/training/checkpoint.py" line="139" />
       <source>The checkpoint in {} was made with {} = {!r}, this run has {!r}. Run with the settings of the interrupted run, or without {} to start again.</source>
       <translation type="unfinished" />
     </message>
@@ -2424,12 +2424,12 @@ then restart QGIS.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/training/lr_finder.py" line="94" />
+      <location filename="../core/training/lr_finder.py" line="93" />
       <source>finding learning rate · step {}/{}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/training/lr_finder.py" line="102" />
+      <location filename="../core/training/lr_finder.py" line="101" />
       <source>The learning-rate finder diverged at once; give {} explicitly (e.g. 0.001) or check the training chips.</source>
       <translation type="unfinished" />
     </message>
@@ -2444,233 +2444,233 @@ then restart QGIS.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/training/trainer.py" line="174" />
+      <location filename="../core/training/trainer.py" line="173" />
       <source>Resuming at epoch {} of {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/training/trainer.py" line="208" />
+      <location filename="../core/training/trainer.py" line="207" />
       <source>Early stopping: {} has not improved for {} epochs; keeping epoch {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/training/trainer.py" line="252" />
+      <location filename="../core/training/trainer.py" line="251" />
       <source>epoch {}/{} · batch {}/{}{}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/training/trainer.py" line="275" />
+      <location filename="../core/training/trainer.py" line="274" />
       <source>Training failed: {}, and no epoch finished with a finite validation loss. {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/training/trainer.py" line="278" />
+      <location filename="../core/training/trainer.py" line="277" />
       <source>Training stopped: {}. Keeping epoch {}, the best finished one. {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/change.py" line="103" />
+      <location filename="../core/workflows/change.py" line="102" />
       <source>{} gives several labels a chip; a change is counted from one class to another: use a model of one class a chip, or Classify objects on each date.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/change.py" line="125" />
+      <location filename="../core/workflows/change.py" line="124" />
       <source>writing {} features</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/change.py" line="151" />
+      <location filename="../core/workflows/change.py" line="150" />
       <source>Give {}: the raster of the later date.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/change.py" line="166" />
+      <location filename="../core/workflows/change.py" line="165" />
       <source>After: {}, read at {:g} map units per pixel (the cell size of the raster before, on the ground).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/change.py" line="182" />
+      <location filename="../core/workflows/change.py" line="181" />
       <source>{} and {} do not overlap (inside the processing extent): no feature can be compared. Give two rasters of the same place.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/change.py" line="289" />
+      <location filename="../core/workflows/change.py" line="288" />
       <source>Compared {} features: {} changed, {} unchanged{}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/change.py" line="293" />
+      <location filename="../core/workflows/change.py" line="292" />
       <source>{}: {} They are written as not compared.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/check_dependencies.py" line="22" />
+      <location filename="../core/workflows/check_dependencies.py" line="21" />
       <source>installing {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/check_dependencies.py" line="25" />
+      <location filename="../core/workflows/check_dependencies.py" line="24" />
       <source>{} is given but {} is nothing: choose what to install from it.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/check_dependencies.py" line="27" />
+      <location filename="../core/workflows/check_dependencies.py" line="26" />
       <source>asking PyTorch and onnxruntime about the GPU</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/check_dependencies.py" line="34" />
+      <location filename="../core/workflows/check_dependencies.py" line="33" />
       <source>{}: {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/check_dependencies.py" line="34" />
+      <location filename="../core/workflows/check_dependencies.py" line="33" />
       <source>not installed</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/check_dependencies.py" line="35" />
+      <location filename="../core/workflows/check_dependencies.py" line="34" />
       <source>GPU: {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/check_dependencies.py" line="35" />
+      <location filename="../core/workflows/check_dependencies.py" line="34" />
       <source>none found</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/class_map.py" line="53" />
+      <location filename="../core/workflows/class_map.py" line="52" />
       <source>The class values {}… leave no NoData value in a 32-bit class map.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/class_map.py" line="93" />
+      <location filename="../core/workflows/class_map.py" line="92" />
       <source>GDAL cannot create the class map {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/classify.py" line="157" />
+      <location filename="../core/workflows/classify.py" line="156" />
       <source>Grid: {} rows x {} columns of {:g} x {:g} raster CRS units.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/classify.py" line="178" />
+      <location filename="../core/workflows/classify.py" line="177" />
       <source>{} gives each cell several labels, which a class map of one class a cell cannot hold: leave {} empty (the grid's fields hold each label's score).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/classify.py" line="215" />
+      <location filename="../core/workflows/classify.py" line="214" />
       <source>{} is written by one process: classify without torchrun to have it.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/classify.py" line="218" />
+      <location filename="../core/workflows/classify.py" line="217" />
       <source>{} shows where one class came from; {} gives several labels a chip: leave it empty.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/classify.py" line="221" />
+      <location filename="../core/workflows/classify.py" line="220" />
       <source>Heatmaps: each classified chip's is computed too (Grad-CAM with PyTorch, occlusion with onnxruntime), some 3 to 16 times the classification's work.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/evaluate.py" line="199" />
+      <location filename="../core/workflows/evaluate.py" line="198" />
       <source>Report: {}
 Confusion matrix: {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/evaluate.py" line="209" />
+      <location filename="../core/workflows/evaluate.py" line="208" />
       <source>{} needs {}; none written for a folder of chips.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/evaluate.py" line="227" />
+      <location filename="../core/workflows/evaluate.py" line="226" />
       <source>Give either {} alone, or {}, {} and {} together: one of the two ways, not both and not neither.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/evaluate.py" line="232" />
+      <location filename="../core/workflows/evaluate.py" line="231" />
       <source>{} needs {}, the imagery to classify them from.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/evaluate.py" line="235" />
+      <location filename="../core/workflows/evaluate.py" line="234" />
       <source>{} needs {}, the field with their true class.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/evaluate.py" line="287" />
+      <location filename="../core/workflows/evaluate.py" line="286" />
       <source>Nothing could be evaluated in {}: {}.{}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/evaluate.py" line="336" />
+      <location filename="../core/workflows/evaluate.py" line="335" />
       <source>The model was trained on {} chips but {} holds {} pixels; evaluate it on chips like its own.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/evaluate.py" line="359" />
+      <location filename="../core/workflows/evaluate.py" line="358" />
       <source>evaluating chips {}/{}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/evaluate_labels.py" line="226" />
+      <location filename="../core/workflows/evaluate_labels.py" line="225" />
       <source>Nothing could be evaluated in {}: {} The model's labels are {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/export.py" line="132" />
+      <location filename="../core/workflows/export.py" line="131" />
       <source>Output folder {} is not empty ({}) and holds no earlier export; nothing was changed. Choose an empty or new folder.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/export.py" line="136" />
+      <location filename="../core/workflows/export.py" line="135" />
       <source>Output folder {} holds an earlier export. Choose another folder, or set {} to replace its images/ and chips.csv once the new chips are written.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/export.py" line="195" />
+      <location filename="../core/workflows/export.py" line="194" />
       <source>Unknown chip format '{}'; use one of {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/export.py" line="201" />
+      <location filename="../core/workflows/export.py" line="200" />
       <source>Unknown metadata format '{}'; use {} or {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/export.py" line="227" />
+      <location filename="../core/workflows/export.py" line="226" />
       <source>exporting chips {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/export.py" line="253" />
+      <location filename="../core/workflows/export.py" line="252" />
       <source>more than {:,}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/export.py" line="254" />
+      <location filename="../core/workflows/export.py" line="253" />
       <source>The layer has {} features; {} allows {:,}: one chip file each would fill the disk. Export a part (a 'Processing extent' or a selection), or raise {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/export.py" line="270" />
+      <location filename="../core/workflows/export.py" line="269" />
       <source>{} chips are 8-bit RGB, but {} has {} band(s) of {}. Export TIFF chips, which keep every band and the data type.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/export.py" line="379" />
+      <location filename="../core/workflows/export.py" line="378" />
       <source>Removed {} partial folder(s) that an earlier export, stopped before it finished, left in {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/io.py" line="88" />
+      <location filename="../core/workflows/io.py" line="87" />
       <source>{} '{}' is not a field of {}; its fields are {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/io.py" line="92" />
+      <location filename="../core/workflows/io.py" line="91" />
       <source>{} '{}' is a {} field; choose a text or integer field.</source>
       <translation type="unfinished" />
     </message>
@@ -2685,127 +2685,127 @@ Confusion matrix: {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/schemas.py" line="49" />
+      <location filename="../core/workflows/schemas.py" line="48" />
       <source>{} clashes with the field '{}'. {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/schemas.py" line="64" />
+      <location filename="../core/workflows/schemas.py" line="63" />
       <source>{} ({}) is empty; give a field name.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/schemas.py" line="80" />
+      <location filename="../core/workflows/schemas.py" line="79" />
       <source>{} '{}' ({}) is longer than the {} characters of a shapefile's field names and would be cut; {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/schemas.py" line="85" />
+      <location filename="../core/workflows/schemas.py" line="84" />
       <source>The input field '{}' is cut to '{}' in a shapefile, the name of {} ({}): the output would show the input's values under it; {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/schemas.py" line="105" />
+      <location filename="../core/workflows/schemas.py" line="104" />
       <source>{} is empty; give a field name.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/schemas.py" line="111" />
+      <location filename="../core/workflows/schemas.py" line="110" />
       <source>The field '{}' (the score of a label, or {}) is longer than the {} characters of a shapefile's field names and would be cut; write a GeoPackage (.gpkg) instead.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/suggest.py" line="73" />
+      <location filename="../core/workflows/suggest.py" line="72" />
       <source>{} must be {}, got '{}'.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/suggest.py" line="104" />
+      <location filename="../core/workflows/suggest.py" line="103" />
       <source>{} must be at least 1, got {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/suggest.py" line="109" />
+      <location filename="../core/workflows/suggest.py" line="108" />
       <source>{} gives several labels a chip; the uncertainty here is measured between one chip's classes: use a model of one class a chip.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/suggest.py" line="128" />
+      <location filename="../core/workflows/suggest.py" line="127" />
       <source>{} of {} classified features suggested (most uncertain by {}, at least {:g} map units apart).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/train.py" line="80" />
+      <location filename="../core/workflows/train.py" line="79" />
       <source>Chips of {} px and the {} backbone, as {} has them.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/train.py" line="85" />
+      <location filename="../core/workflows/train.py" line="84" />
       <source>{} classes, {} training and {} validation chips, {} bands ({}).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/train.py" line="95" />
+      <location filename="../core/workflows/train.py" line="94" />
       <source>Training {} on {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/train.py" line="122" />
+      <location filename="../core/workflows/train.py" line="121" />
       <source>The model package will be written to {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/train.py" line="131" />
+      <location filename="../core/workflows/train.py" line="130" />
       <source>Cancelled. The last finished epoch is kept in {}: run again with {} to continue from there.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/train.py" line="135" />
+      <location filename="../core/workflows/train.py" line="134" />
       <source>saving the model package</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/train.py" line="139" />
+      <location filename="../core/workflows/train.py" line="138" />
       <source>Kept epoch {} (lowest validation loss): validation accuracy {}. {} Model package: {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/training_run.py" line="87" />
+      <location filename="../core/workflows/training_run.py" line="86" />
       <source>{} {} reads {} bands; the chips have {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/training_run.py" line="93" />
+      <location filename="../core/workflows/training_run.py" line="92" />
       <source>{} {} gives {} but the chips have {}: start from a model of the same kind.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/training_run.py" line="107" />
+      <location filename="../core/workflows/training_run.py" line="106" />
       <source>Starting from {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/training_run.py" line="143" />
+      <location filename="../core/workflows/training_run.py" line="142" />
       <source>This classifier was loaded without data. To train or show results, load it with FeatureClassifier.from_model(path, data=prepare_data(...)).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/training_run.py" line="156" />
+      <location filename="../core/workflows/training_run.py" line="155" />
       <source>Learning-rate finder suggests {:.2e}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/training_run.py" line="177" />
+      <location filename="../core/workflows/training_run.py" line="176" />
       <source>{} '{}' is not known: give '{}' (the lowest validation loss) or '{}' (the highest validation accuracy).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/training_run.py" line="189" />
+      <location filename="../core/workflows/training_run.py" line="188" />
       <source>{}: no checkpoint in {}; starting at epoch 1.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/training_run.py" line="275" />
+      <location filename="../core/workflows/training_run.py" line="274" />
       <source>A chip has several labels here, so there is no confusion matrix: the report's per-label table gives each label's precision, recall and F1.</source>
       <translation type="unfinished" />
     </message>

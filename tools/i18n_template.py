@@ -3,7 +3,7 @@ plugin shows, taken from the sources. pylupdate5 (Debian's pyqt5-dev-tools) coll
 tr() and translate() calls of the QGIS-side code (algorithms/, gui/, plugin.py, provider.py);
 the tools' labels, help, choices and outputs, declared as data in interface/tools.py, are
 added from there (in the context of algorithms/base.py, whose tr() translates them); core's
-message templates, tr("...") of core.i18n, are read from core/ (context SceneClassifierCore).
+message templates, tr("...") of core.errors, are read from core/ (context SceneClassifierCore).
 
     python3 tools/i18n_template.py          (make i18n)
     python3 tools/i18n_template.py --check  exit 1 if the template is not up to date
@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "i18n" / "scene_classifier.ts"
 CONTEXT = "SceneClassifierAlgorithm"  # algorithms/base.py's tr() context
-CORE_CONTEXT = "SceneClassifierCore"  # core.i18n.tr's (core's messages)
+CORE_CONTEXT = "SceneClassifierCore"  # core.errors.tr's (core's messages)
 CODE = ("algorithms", "gui", "plugin.py", "provider.py")
 
 
@@ -44,7 +44,7 @@ def interface_texts() -> list[str]:
 
 
 def core_texts() -> list[tuple[str, str, int]]:
-    """Core's message templates, tr("...") (core.i18n), with their file and line."""
+    """Core's message templates, tr("...") (core.errors), with their file and line."""
     import ast
 
     found = []

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..i18n import tr
+from ..errors import tr
 from ..runtime.distributed import local_processes
 
 if TYPE_CHECKING:

@@ -20,8 +20,7 @@ import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from ..errors import DataError
-from ..i18n import tr
+from ..errors import DataError, tr
 from .imagery import is_image_file
 
 MAX_LABEL_BYTES = 1 << 20  # a tile's label file (PASCAL VOC XML) is a few hundred bytes

@@ -19,8 +19,7 @@ import json
 import os
 from dataclasses import dataclass
 
-from ..errors import DataError
-from ..i18n import tr
+from ..errors import DataError, tr
 from .imagery import is_image_file
 from .labeled_tiles import STATS_FILE, export_classes, label_names
 

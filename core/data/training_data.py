@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import DataError, setting
-from ..i18n import tr
+from ..errors import DataError, setting, tr
 from ..runtime.distributed import all_gather, rank, world_size
 from ..runtime.feedback import Feedback
 from ..runtime.outputs import within

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import DataError, setting
-from ..i18n import tr
+from ..errors import DataError, setting, tr
 from ..packages.read import ModelPackage, load_package
 from ..runtime import distributed
 from ..runtime.feedback import Feedback

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
-from ..errors import DependencyError, DeviceError, ModelPackageError, setting
-from ..i18n import tr
+from ..errors import DependencyError, DeviceError, ModelPackageError, setting, tr
 from ..packages.read import ModelPackage
 from ..runtime import dependencies
 from . import onnx_session

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import DataError, setting
-from ..i18n import tr
+from ..errors import DataError, setting, tr
 from ..runtime.outputs import check_raster_written, gdal_checked
 
 if TYPE_CHECKING:

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import Cancelled, ModelPackageError
-from ..i18n import tr
+from ..errors import Cancelled, ModelPackageError, tr
 from ..runtime import memory
 from ..runtime.devices import is_out_of_memory
 from ..runtime.feedback import CANCEL_POLL_S

@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from ..errors import BackboneError, setting, switched_off
-from ..i18n import tr
+from ..errors import BackboneError, setting, switched_off, tr
 from ..runtime.torch_files import NotData, load_data
 
 if TYPE_CHECKING:

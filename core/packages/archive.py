@@ -9,8 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import PurePosixPath
 
-from ..errors import ModelPackageError
-from ..i18n import tr
+from ..errors import ModelPackageError, tr
 
 MAX_PACKAGE_BYTES = 4 * 1024**3
 

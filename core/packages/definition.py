@@ -12,8 +12,7 @@ from .. import __version__
 from ..data.imagery import MAX_CHIP_SIZE
 from ..data.multi_label import MULTI_LABELED_TILES
 from ..data.normalization import Normalization
-from ..errors import ModelPackageError
-from ..i18n import tr
+from ..errors import ModelPackageError, tr
 from .class_colors import class_colors
 
 MODEL_TYPE = "ObjectClassification"

@@ -16,8 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..data.normalization import Normalization
-from ..errors import ModelPackageError
-from ..i18n import tr
+from ..errors import ModelPackageError, tr
 
 if TYPE_CHECKING:
     import torch

@@ -14,8 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..errors import ModelPackageError
-from ..i18n import tr
+from ..errors import ModelPackageError, tr
 
 if TYPE_CHECKING:
     import torch

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, Callable
 
 from ..data.multi_label import MULTI_LABELED_TILES
 from ..data.normalization import Normalization
-from ..errors import ModelPackageError
-from ..i18n import tr
+from ..errors import ModelPackageError, tr
 from ..runtime.inputs import not_a_file
 from .archive import MAX_PACKAGE_BYTES, extract_member, open_zip, safe_members
 from .definition import (

@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Callable
 
-from ..errors import Cancelled, OutputError, setting
-from ..i18n import tr
+from ..errors import Cancelled, OutputError, setting, tr
 from ..runtime.outputs import check_apart, new_folder
 from .archive import safe_extract, zip_folder
 from .definition import MODEL_CONFIGURATION, ONNX_KEY, check_model_name, validate_definition

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..i18n import tr
+from ..errors import tr
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

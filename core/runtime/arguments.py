@@ -6,8 +6,7 @@ from __future__ import annotations
 import math
 import numbers
 
-from ..errors import ArgumentError, setting
-from ..i18n import tr
+from ..errors import ArgumentError, setting, tr
 
 
 def whole_number(name: str, value: object, minimum: int) -> int:

@@ -20,8 +20,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 
-from ..errors import DependencyError
-from ..i18n import tr
+from ..errors import DependencyError, tr
 from .builds import Choice, Gpu, choose_onnxruntime, choose_torch, parse_nvidia_smi
 from .outputs import within
 

@@ -9,8 +9,7 @@ import sys
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from ..errors import DeviceError, SceneClassifierError, setting
-from ..i18n import tr
+from ..errors import DeviceError, SceneClassifierError, setting, tr
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence

@@ -14,8 +14,7 @@ from contextlib import AbstractContextManager, ExitStack, contextmanager
 from types import ModuleType
 from typing import TYPE_CHECKING, TypeVar
 
-from ..errors import SceneClassifierError
-from ..i18n import tr
+from ..errors import SceneClassifierError, tr
 
 if TYPE_CHECKING:
     import torch

@@ -14,8 +14,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from urllib.parse import urlparse
 
-from ..errors import DataError
-from ..i18n import tr
+from ..errors import DataError, tr
 
 Fetch = Callable[[str, str], None]  # (url, path): the body of ``url`` written to ``path``
 _FETCH: ContextVar[Fetch | None] = ContextVar("scene_classifier_fetch", default=None)

@@ -11,8 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..errors import Cancelled, python_name, spell
-from ..i18n import tr
+from ..errors import Cancelled, python_name, spell, tr
 
 CANCEL_POLL_S = 0.1  # how often a wait (on a read, on onnxruntime) listens for Cancel
 

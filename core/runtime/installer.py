@@ -14,8 +14,7 @@ import urllib.request
 import zipfile
 from pathlib import PurePosixPath
 
-from ..errors import Cancelled, DependencyError
-from ..i18n import tr
+from ..errors import Cancelled, DependencyError, tr
 from .builds import Choice
 from .dependencies import (
     check,

@@ -15,8 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
-from ..errors import OutputError
-from ..i18n import tr
+from ..errors import OutputError, tr
 
 STAGING_PREFIX = ".scene_classifier-partial-"
 

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from ..errors import DataError, label, setting
-from ..i18n import tr
+from ..errors import DataError, label, setting, tr
 
 if TYPE_CHECKING:
     from osgeo.ogr import Geometry

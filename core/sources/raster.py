@@ -22,8 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..data.imagery import fit_chip
-from ..errors import DataError, setting
-from ..i18n import tr
+from ..errors import DataError, setting, tr
 from ..runtime.inputs import not_a_file
 from .credentials import redact
 from .geometry import Extent, Footprint

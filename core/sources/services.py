@@ -15,8 +15,7 @@ from urllib.parse import parse_qsl, urlencode
 from xml.sax.saxutils import escape
 
 from .. import __version__
-from ..errors import DataError
-from ..i18n import tr
+from ..errors import DataError, tr
 from .credentials import user_password
 
 if TYPE_CHECKING:

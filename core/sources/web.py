@@ -16,8 +16,7 @@ import os
 import re
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
-from ..errors import DataError, setting
-from ..i18n import tr
+from ..errors import DataError, setting, tr
 from .credentials import redact
 from .services import USER_AGENT, XYZ_MAX_ZOOM, wms_document, wmts_document, xyz_document
 

@@ -15,8 +15,7 @@ import os
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
-from ..errors import SceneClassifierError, setting
-from ..i18n import tr
+from ..errors import SceneClassifierError, setting, tr
 from ..runtime.distributed import all_gather, rank
 from .history import BestEpoch, EpochStats, weights_on_cpu
 from .step import TrainingStep

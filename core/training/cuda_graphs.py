@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..i18n import tr
+from ..errors import tr
 from ..runtime.devices import host_reads
 from ..runtime.feedback import Feedback
 from .step import TrainingStep, prepared

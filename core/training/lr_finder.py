@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from ..errors import SceneClassifierError, setting
-from ..i18n import tr
+from ..errors import SceneClassifierError, setting, tr
 from ..runtime.distributed import mean
 
 if TYPE_CHECKING:

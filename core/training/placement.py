@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..data.chip_store import GPU, PINNED, StreamedChips, device_store
 from ..data.training_data import TrainingData
-from ..i18n import tr
+from ..errors import tr
 from ..runtime.devices import DeviceModel, cpu_precision
 from ..runtime.distributed import all_reduce, world_size
 from ..runtime.feedback import Feedback

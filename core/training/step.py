@@ -12,7 +12,7 @@ from contextlib import nullcontext
 from typing import TYPE_CHECKING
 
 from ..data.augment import augment_batch
-from ..i18n import tr
+from ..errors import tr
 from ..models.backbones import layer_groups
 from ..runtime.devices import BatchParts, DeviceModel
 from ..runtime.distributed import all_reduce

@@ -25,8 +25,7 @@ from typing import TYPE_CHECKING, Callable
 
 from ..data.chip_store import chip_batches
 from ..data.training_data import TrainingData
-from ..errors import SceneClassifierError, setting
-from ..i18n import tr
+from ..errors import SceneClassifierError, setting, tr
 from ..models.backbones import freeze_body
 from ..runtime.devices import BatchParts, DeviceModel, host_reads
 from ..runtime.distributed import all_gather, all_reduce, rank, shard, world_size

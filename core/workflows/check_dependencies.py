@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import DependencyError, setting
-from ..i18n import tr
+from ..errors import DependencyError, setting, tr
 from ..reports.report import write_dependency_report
 from ..runtime import installer
 from ..runtime.dependencies import check, pip_command

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import OutputError, setting
-from ..i18n import tr
+from ..errors import OutputError, setting, tr
 from ..runtime.outputs import check_raster_written, gdal_checked
 
 

@@ -20,8 +20,7 @@ import numpy as np
 
 from ..data.imagery import fit_chip, parallel_decoders, read_image
 from ..data.training_data import scan_folders, split_folder_list
-from ..errors import DataError, setting
-from ..i18n import tr
+from ..errors import DataError, setting, tr
 from ..inference.classifier import ClassifyOptions, RasterClassifier
 from ..inference.engines import TORCH, choose_engine
 from ..inference.predictor import Predictor, best_class

@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..data.multi_label import split_labels
-from ..errors import DataError
-from ..i18n import tr
+from ..errors import DataError, tr
 from ..inference.predictor import labels_present
 from ..reports import report
 from ..reports.metrics import MultiLabelScores, multi_label_scores

@@ -31,8 +31,7 @@ from ..data.labeled_tiles import (
     write_label,
     write_metadata,
 )
-from ..errors import DataError, OutputError, setting
-from ..i18n import tr
+from ..errors import DataError, OutputError, setting, tr
 from ..packages.class_colors import class_colors
 from ..runtime.feedback import Feedback
 from ..runtime.outputs import gdal_checked, staging_folder, stale_staging

@@ -15,8 +15,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..errors import DataError, setting
-from ..i18n import tr
+from ..errors import DataError, setting, tr
 from .schemas import INTEGER, TEXT, Field
 
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..data.imagery import parallel_decoders, read_image
 from ..data.training_data import scan_folders, split_folder_list
-from ..i18n import tr
+from ..errors import tr
 from ..reports import report
 from ..runtime.feedback import Feedback
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..errors import DataError, label, setting
-from ..i18n import tr
+from ..errors import DataError, label, setting, tr
 
 TEXT, INTEGER, REAL = "text", "integer", "real"
 

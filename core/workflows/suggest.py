@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import DataError, setting
-from ..i18n import tr
+from ..errors import DataError, setting, tr
 from ..inference.classifier import Status
 from ..runtime.feedback import Feedback
 from ..sources.geometry import MAX_CELLS

@@ -9,8 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ..data.training_data import load_training_data, split_folder_list
-from ..errors import Cancelled, setting
-from ..i18n import tr
+from ..errors import Cancelled, setting, tr
 from ..models.backbones import DEFAULT_BACKBONE, TIMM_PREFIX
 from ..packages.read import load_package
 from ..packages.write import PackagePaths, check_package_target

@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..data.training_data import MODELS_FOLDER, TrainingData
-from ..errors import DataError, setting
-from ..i18n import tr
+from ..errors import DataError, setting, tr
 from ..inference.calibration import fit_temperature, scaled
 from ..models.backbones import DEFAULT_BACKBONE, create_model, pretrained_normalization
 from ..packages.definition import model_definition

@@ -1,6 +1,7 @@
 """Translatable text: the translators' template (i18n/scene_classifier.ts) is what the sources
 give now, and no text is formatted before it is translated (tr(f"...") would never match a
-translation); core's messages are templates translated first and formatted after (core.i18n),
+translation); core's messages are templates translated first and formatted after
+(core.errors.tr),
 also when they are raised."""
 
 from __future__ import annotations
@@ -42,8 +43,7 @@ def test_cores_messages_are_templates_not_formatted_text():
 
 
 def test_a_core_message_is_translated_then_formatted():
-    from core.errors import DataError
-    from core.i18n import translate_with
+    from core.errors import DataError, translate_with
     from core.workflows.evaluate import check_ground_truth
 
     french = {"Give either {} alone, or {}, {} and {} together: one of the two ways, not both "
