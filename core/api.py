@@ -408,12 +408,12 @@ class FeatureClassifier(TrainingRun):
         """
         options = options or ClassifyOptions(device=self.device_name)
         classifier = RasterClassifier(self._current_package(), raster, options, self.feedback)
-        package = classifier.package
+        package, thresholds = classifier.package, classifier.thresholds
         for prediction in classifier.classify(geometries):
             if prediction.class_index is None:
                 yield None, None
             elif package.multi_label:  # the labels present, likeliest first, joined
-                present = labels_present(prediction.probabilities, classifier.thresholds)
+                present = labels_present(prediction.probabilities, thresholds)
                 yield package.label_delimiter.join(self.classes[i] for i in present), \
                     prediction.confidence
             else:

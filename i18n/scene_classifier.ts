@@ -2474,7 +2474,7 @@ then restart QGIS.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/change.py" line="124" />
+      <location filename="../core/workflows/change.py" line="125" />
       <source>writing {} features</source>
       <translation type="unfinished" />
     </message>
@@ -2615,7 +2615,7 @@ Confusion matrix: {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/evaluate_labels.py" line="225" />
+      <location filename="../core/workflows/evaluate_labels.py" line="230" />
       <source>Nothing could be evaluated in {}: {} The model's labels are {}.</source>
       <translation type="unfinished" />
     </message>

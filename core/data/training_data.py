@@ -231,8 +231,8 @@ def _scan_multi_label(folders: Sequence[str], for_training: bool) -> FolderScan:
     sets = [read_label_sets(folder) for folder in folders]
     delimiters = {found.delimiter for found in sets}
     paths, names, exported, seen, repeated, unlabelled = [], [], {}, set(), 0, 0
-    for found in sets:
-        _merge_exported(exported, found.entries, found.paths[0] if found.paths else "")
+    for folder, found in zip(folders, sets):
+        _merge_exported(exported, found.entries, folder)
         unlabelled += len(found.unlabelled)
         for path, labels in zip(found.paths, found.labels):
             if os.path.realpath(path) in seen:

@@ -111,7 +111,8 @@ def classify_change(settings: ChangeSettings, source: FeatureSource | None,
     pairs = _pairs(*results, settings.min_change_confidence)
     counts = {outcome: sum(pair.outcome == outcome for pair in pairs if pair)
               for outcome in (CHANGED, UNCHANGED, UNCERTAIN)}
-    not_compared = sum(1 for pair in pairs if pair) - sum(counts.values())
+    written = sum(1 for pair in pairs if pair)  # (None: outside the processing extent)
+    not_compared = written - sum(counts.values())
     definition = before.package.definition
     legend = Legend("After", definition["Classes"], definition["ModelName"])
     result = ChangeResult(counts[CHANGED], counts[UNCHANGED], counts[UNCERTAIN], not_compared,
@@ -121,8 +122,7 @@ def classify_change(settings: ChangeSettings, source: FeatureSource | None,
     _log(result, results, settings.min_change_confidence, feedback)
     features = grid.features() if grid else source.features(geometry=False)
     classes, values = before.classes, before.class_values
-    feedback.report(1.0, tr("writing {} features").format(
-                             sum(1 for pair in pairs if pair)), force=True)
+    feedback.report(1.0, tr("writing {} features").format(written), force=True)
     with output.open((list(GRID_FIELDS) if grid else []) + list(CHANGE_FIELDS), legend,
                      before.source.crs_wkt or None if grid else None) as write:
         for feature, pair in zip(features, pairs):

@@ -286,7 +286,8 @@ def _label_texts(classifier: RasterClassifier, scores: np.ndarray) -> list[str]:
     """Each feature's labels at or above their thresholds, likeliest first, joined by the
     model's delimiter ('' where none is)."""
     classes, delimiter = classifier.classes, classifier.package.label_delimiter
-    return [delimiter.join(classes[label] for label in labels_present(row, classifier.thresholds))
+    thresholds = classifier.thresholds
+    return [delimiter.join(classes[label] for label in labels_present(row, thresholds))
             for row in scores]
 
 

@@ -8,6 +8,7 @@ counted and reported, and the sample is not counted."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from abc import ABC, abstractmethod
 from collections import Counter
@@ -104,7 +105,13 @@ class LabelEvaluation(EvaluationFiles):
         """The samples counted."""
         return len(self.truth)
 
-    @property
+    @functools.cached_property
+    def decided(self) -> tuple[np.ndarray, np.ndarray]:
+        """(labels said at their thresholds, labels true), samples x labels, as booleans;
+        computed once, when the counting is over."""
+        return np.array(self.scores) >= self.thresholds, np.array(self.truth) > 0
+
+    @functools.cached_property
     def measures(self) -> MultiLabelScores:
         """Per-label scores, micro and macro F1 and the Hamming loss."""
         return multi_label_scores(np.array(self.scores), np.array(self.truth), self.thresholds,
@@ -113,14 +120,13 @@ class LabelEvaluation(EvaluationFiles):
     @property
     def overall_accuracy(self) -> float:
         """The share of samples whose labels are all right (exact match)."""
-        present = np.array(self.scores) >= self.thresholds
-        return float((present == (np.array(self.truth) > 0)).all(axis=1).mean())
+        present, truth = self.decided
+        return float((present == truth).all(axis=1).mean())
 
     @property
     def kappa(self) -> float:
         """Cohen's kappa of each label's present/absent, averaged over the labels."""
-        present = np.array(self.scores) >= self.thresholds
-        truth = np.array(self.truth) > 0
+        present, truth = self.decided
         values = []
         for label in range(len(self.classes)):
             agree = float((present[:, label] == truth[:, label]).mean())
@@ -150,8 +156,7 @@ class LabelEvaluation(EvaluationFiles):
     def write_csv(self, file: io.TextIOBase) -> None:
         """Per label its 2 x 2 confusion (true and false positives, false and true
         negatives) and its threshold, precision, recall and F1."""
-        present = np.array(self.scores) >= self.thresholds
-        truth = np.array(self.truth) > 0
+        present, truth = self.decided
         rows = csv.writer(file, lineterminator="\n")
         rows.writerow(["label", "threshold", "true_positives", "false_positives",
                        "false_negatives", "true_negatives", "precision", "recall", "f1"])
