@@ -264,6 +264,14 @@ def write_points(path: Path, field: str, value: str | None = None,
     return path
 
 
+def feature_items(path) -> list[dict]:
+    """Every feature's attributes by field name, in file order."""
+    from osgeo import ogr
+
+    dataset = ogr.Open(str(path))  # keep: its layer needs it
+    return [feature.items() for feature in dataset.GetLayer(0)]
+
+
 def features(path) -> list[tuple]:
     """Every feature's attributes and geometry (WKT), in file order."""
     from osgeo import ogr

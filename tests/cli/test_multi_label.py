@@ -11,7 +11,7 @@ import json
 import pytest
 from osgeo import ogr, osr
 
-from conftest import outputs, run_cli
+from conftest import feature_items, outputs, run_cli
 from mosaics import mosaic_folder, mosaic_raster
 
 CLASSES = ["aGrass", "bField", "cIndustry", "dRiverLake"]
@@ -34,11 +34,6 @@ def trained(tmp_path_factory):
     return folder, found["MODEL_DEFINITION"], raster, labels
 
 
-def cells(path) -> list[dict]:
-    dataset = ogr.Open(str(path))  # keep: its layer needs it
-    return [feature.items() for feature in dataset.GetLayer(0)]
-
-
 @pytest.mark.parametrize("engine", ["torch", "onnxruntime"])
 def test_a_grid_gets_the_labels_present_and_each_labels_score(trained, engine):
     folder, model, raster, labels = trained
@@ -49,7 +44,7 @@ def test_a_grid_gets_the_labels_present_and_each_labels_score(trained, engine):
                             "--grid-size", 64, "--device", "cpu", "--engine", engine,
                             "--output", folder / f"grid_{engine}.gpkg",
                             "--output-summary", folder / f"summary_{engine}.csv"))
-    rows = cells(found["OUTPUT"])
+    rows = feature_items(found["OUTPUT"])
     assert len(rows) == len(labels) == 28
     assert set(rows[0]) >= {"ClassLabel", *CLASSES} and "Confidence" not in rows[0]
     right = 0
@@ -64,7 +59,7 @@ def test_a_grid_gets_the_labels_present_and_each_labels_score(trained, engine):
                              model, "--grid-size", 64, "--device", "cpu", "--engine", engine,
                              "--score-threshold", 0.99, "--output",
                              folder / f"strict_{engine}.gpkg"))
-    assert sum(len(row["ClassLabel"].split(";")) for row in cells(strict["OUTPUT"])
+    assert sum(len(row["ClassLabel"].split(";")) for row in feature_items(strict["OUTPUT"])
                if row["ClassLabel"]) < sum(len(row["ClassLabel"].split(";")) for row in rows
                                            if row["ClassLabel"])
 
@@ -96,7 +91,7 @@ def test_labelled_points_are_evaluated_in_place_with_joined_truth_labels(trained
         len(truth.split(";")) for truth in labels[1:])  # every true label counted once
     report = (folder / "evaluation.html").read_text()
     assert "Labels (several a chip)" in report and "notalabel" in report  # not counted
-    errors = cells(folder / "errors.gpkg")
+    errors = feature_items(folder / "errors.gpkg")
     assert errors and all(row["truth"] != row["predicted"] for row in errors)
 
 

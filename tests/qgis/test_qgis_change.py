@@ -12,12 +12,13 @@ import re
 from pathlib import Path
 
 import pytest
-from osgeo import gdal, ogr
+from osgeo import gdal
 
 from conftest import (
     MASSACHUSETTS_BUILDINGS,
     MASSACHUSETTS_TIF,
     TINY_PACKAGE,
+    feature_items,
     outputs,
     run_cli,
     stored_style,
@@ -31,11 +32,6 @@ MODEL = TINY_PACKAGE / f"{TINY_PACKAGE.name}.emd"
 def after(tmp_path_factory) -> Path:
     """The photo with each EDITED cell replaced by a river-and-lake chip."""
     return edited_photo(tmp_path_factory.mktemp("change") / "after.tif")
-
-
-def features(path) -> list[dict]:
-    dataset = ogr.Open(str(path))  # keep: its layer needs it
-    return [feature.items() for feature in dataset.GetLayer(0)]
 
 
 def matrix(path) -> dict[tuple[str, str], dict[str, float]]:
@@ -52,7 +48,7 @@ def test_the_edited_blocks_are_the_changes_of_a_grid_from_qgis_process(qgis_proc
                                     DEVICE=1, OUTPUT=output, OUTPUT_MATRIX=table,
                                     OUTPUT_SUMMARY=tmp_path / "summary.csv")
     assert done.returncode == 0, done.stdout + done.stderr
-    cells = features(output)
+    cells = feature_items(output)
     assert result["results"]["CELL_COUNT"] == len(cells) == 63  # 7 rows x 9 columns
     changed = [(cell["row"], cell["col"]) for cell in cells if cell["Changed"] == 1]
     unedited = [cell for cell in cells if (cell["row"], cell["col"]) not in EDITED]
@@ -100,8 +96,8 @@ def test_buildings_against_a_later_raster_of_another_crs_from_the_command_line(t
                     "--output-matrix", tmp_path / "matrix.csv")
     printed = outputs(found)
     assert re.search(r"read at 4\.00\d* map units per pixel", found.stderr)  # UTM's metres
-    rows = features(printed["OUTPUT"])
-    buildings = features(MASSACHUSETTS_BUILDINGS)
+    rows = feature_items(printed["OUTPUT"])
+    buildings = feature_items(MASSACHUSETTS_BUILDINGS)
     assert len(rows) == len(buildings) and set(buildings[0]) < set(rows[0])
     outside = [row for row in rows if row["Outcome"].startswith("not compared")]
     assert outside and all(row["Outcome"] == "not compared: entirely outside the raster "
@@ -165,5 +161,5 @@ def test_two_torchrun_processes_compare_as_one_on_onnxruntime(tmp_path, after):
                           "--output-matrix", tmp_path / "two.csv", processes=2))
     assert (tmp_path / "one.csv").read_text() == (tmp_path / "two.csv").read_text()
     assert one["CHANGED_COUNT"] == two["CHANGED_COUNT"] == str(len(EDITED))
-    assert [(row["cell_id"], row["Change"]) for row in features(one["OUTPUT"])] == [
-        (row["cell_id"], row["Change"]) for row in features(two["OUTPUT"])]
+    assert [(row["cell_id"], row["Change"]) for row in feature_items(one["OUTPUT"])] == [
+        (row["cell_id"], row["Change"]) for row in feature_items(two["OUTPUT"])]

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import json
 
-from osgeo import ogr
-
-from conftest import stored_style
+from conftest import feature_items, stored_style
 from mosaics import mosaic_folder, mosaic_raster
 
 
@@ -36,8 +34,7 @@ def test_train_on_a_labels_csv_and_classify_a_grid_in_qgis(qgis_process, tmp_pat
                                     GRID_SIZE=64, CELL_SIZE=2, DEVICE=1, SCORE_THRESHOLD=0.3,
                                     OUTPUT=output)
     assert done.returncode == 0, done.stdout + done.stderr
-    dataset = ogr.Open(str(output))  # keep: its layer needs it
-    rows = [feature.items() for feature in dataset.GetLayer(0)]
+    rows = feature_items(output)
     assert len(rows) == 8 and {"ClassLabel", "aGrass", "dRiverLake"} <= set(rows[0])
     for row in rows:  # every label at or above the asked threshold, and no other
         said = set(row["ClassLabel"].split(";")) - {""}
