@@ -2274,12 +2274,12 @@ then restart QGIS.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/sources/geometry.py" line="184" />
+      <location filename="../core/sources/geometry.py" line="190" />
       <source>Grid size must be positive, got {}.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/sources/geometry.py" line="195" />
+      <location filename="../core/sources/geometry.py" line="201" />
       <source>The grid would have {:,} x {:,} = {:,} cells, more than '{}' ({}, {:,}). Choose a larger '{}' ({}, in the raster's map units) or a smaller {}, or raise {}.</source>
       <translation type="unfinished" />
     </message>
@@ -2344,7 +2344,7 @@ then restart QGIS.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/sources/raster.py" line="361" />
+      <location filename="../core/sources/raster.py" line="356" />
       <source>Cannot read {}: {}. Check that the raster is whole and every file it refers to is there (or, for a web source, that the server answers).</source>
       <translation type="unfinished" />
     </message>
@@ -2469,37 +2469,42 @@ then restart QGIS.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/change.py" line="102" />
+      <location filename="../core/workflows/change.py" line="101" />
       <source>{} gives several labels a chip; a change is counted from one class to another: use a model of one class a chip, or Classify objects on each date.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/change.py" line="125" />
+      <location filename="../core/workflows/change.py" line="123" />
       <source>writing {} features</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/change.py" line="150" />
+      <location filename="../core/workflows/change.py" line="141" />
       <source>Give {}: the raster of the later date.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/change.py" line="165" />
+      <location filename="../core/workflows/change.py" line="156" />
       <source>After: {}, read at {:g} map units per pixel (the cell size of the raster before, on the ground).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/change.py" line="181" />
+      <location filename="../core/workflows/change.py" line="170" />
       <source>{} and {} do not overlap (inside the processing extent): no feature can be compared. Give two rasters of the same place.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/change.py" line="288" />
-      <source>Compared {} features: {} changed, {} unchanged{}.</source>
+      <location filename="../core/workflows/change.py" line="276" />
+      <source>Compared {} features: {} changed, {} unchanged, {} uncertain (below {} {:g} at a date: not counted).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/change.py" line="292" />
+      <location filename="../core/workflows/change.py" line="281" />
+      <source>Compared {} features: {} changed, {} unchanged.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../core/workflows/change.py" line="286" />
       <source>{}: {} They are written as not compared.</source>
       <translation type="unfinished" />
     </message>
@@ -2549,27 +2554,27 @@ then restart QGIS.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/classify.py" line="156" />
+      <location filename="../core/workflows/classify.py" line="168" />
       <source>Grid: {} rows x {} columns of {:g} x {:g} raster CRS units.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/classify.py" line="177" />
+      <location filename="../core/workflows/classify.py" line="189" />
       <source>{} gives each cell several labels, which a class map of one class a cell cannot hold: leave {} empty (the grid's fields hold each label's score).</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/classify.py" line="214" />
+      <location filename="../core/workflows/classify.py" line="225" />
       <source>{} is written by one process: classify without torchrun to have it.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/classify.py" line="217" />
+      <location filename="../core/workflows/classify.py" line="228" />
       <source>{} shows where one class came from; {} gives several labels a chip: leave it empty.</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/classify.py" line="220" />
+      <location filename="../core/workflows/classify.py" line="231" />
       <source>Heatmaps: each classified chip's is computed too (Grad-CAM with PyTorch, occlusion with onnxruntime), some 3 to 16 times the classification's work.</source>
       <translation type="unfinished" />
     </message>
@@ -2730,7 +2735,7 @@ Confusion matrix: {}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../core/workflows/suggest.py" line="127" />
+      <location filename="../core/workflows/suggest.py" line="123" />
       <source>{} of {} classified features suggested (most uncertain by {}, at least {:g} map units apart).</source>
       <translation type="unfinished" />
     </message>

@@ -155,6 +155,12 @@ def length_in(length: float, at: tuple[float, float], crs: str, target_crs: str)
     return sum(math.dist(origin, step) for step in steps) / 2
 
 
+def intersection(a: Extent, b: Extent) -> Extent | None:
+    """Where two extents (one CRS) overlap; None where they do not (or only touch)."""
+    extent = (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
+    return extent if extent[0] < extent[2] and extent[1] < extent[3] else None
+
+
 def extent_polygon(extent: Extent, ogr: ModuleType | None = None) -> Geometry:
     """An OGR polygon of a rectangle."""
     if ogr is None:

@@ -25,7 +25,7 @@ from ..data.imagery import fit_chip
 from ..errors import DataError, setting, tr
 from ..runtime.inputs import not_a_file
 from .credentials import redact
-from .geometry import Extent, Footprint
+from .geometry import Extent, Footprint, intersection
 from .services import WEB_MERCATOR_HALF, is_tile_service, renders_any_scale, zoom_levels
 from .web import configure_network, gdal_name, is_remote, tile_cache_folder
 
@@ -138,7 +138,7 @@ class RasterSource:
         self.nodata = [dataset.GetRasterBand(b + 1).GetNoDataValue() for b in self.bands]
         self.extent: Extent = (transform[0], transform[3] + self.height * transform[5],
                                transform[0] + self.width * transform[1], transform[3])
-        self.readable = self.extent if extent is None else _intersection(self.extent, extent)
+        self.readable = self.extent if extent is None else intersection(self.extent, extent)
         if self.readable is None:
             raise DataError(
                 tr("The processing extent {} does not overlap the raster {} (both in "
@@ -307,11 +307,6 @@ def _numpy_type(gdal_type: int, path: str) -> np.dtype:
                            "integer or real type first.").format(
                             path, gdal.GetDataTypeName(gdal_type)))
     return np.dtype(code)
-
-
-def _intersection(a: Extent, b: Extent) -> Extent | None:
-    extent = (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
-    return extent if extent[0] < extent[2] and extent[1] < extent[3] else None
 
 
 def _format_extent(extent: Extent) -> str:

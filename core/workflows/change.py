@@ -12,7 +12,6 @@ under it) is marked not compared: neither is guessed.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,9 +27,9 @@ from ..inference.classifier import (
 from ..runtime import distributed
 from ..runtime.feedback import Feedback
 from ..runtime.outputs import staged_file
-from ..sources.geometry import MAX_CELLS, Extent, length_in, transform_extent
+from ..sources.geometry import MAX_CELLS, Extent, intersection, length_in, transform_extent
 from ..sources.raster import RasterSource
-from .classify import ClassifySettings, Grid, open_classifier, plan_grid
+from .classify import ClassifySettings, geometries, open_classifier, plan_grid
 from .io import Feature, FeatureSink, FeatureSource, Legend
 from .schemas import CHANGE_FIELDS, CHANGE_SUMMARY_FIELDS, GRID_FIELDS, check_new_fields
 
@@ -105,8 +104,7 @@ def classify_change(settings: ChangeSettings, source: FeatureSource | None,
     after = _after_classifier(settings, before, crs, feedback.part(0.5, 1.0, "after: "))
     overlap = _overlap(before, after)
     grid = None if source else plan_grid(before, settings.grid_size, settings.max_cells, overlap)
-    total = grid.rows * grid.columns if grid else source.count()
-    results = [classify_all(classifier, _geometries(source, grid), total)
+    results = [classify_all(classifier, *geometries(source, grid))
                for classifier in (before, after)]
     pairs = _pairs(*results, settings.min_change_confidence)
     counts = {outcome: sum(pair.outcome == outcome for pair in pairs if pair)
@@ -116,7 +114,7 @@ def classify_change(settings: ChangeSettings, source: FeatureSource | None,
     definition = before.package.definition
     legend = Legend("After", definition["Classes"], definition["ModelName"])
     result = ChangeResult(counts[CHANGED], counts[UNCHANGED], counts[UNCERTAIN], not_compared,
-                          total if grid else 0, legend)
+                          grid.cell_count if grid else 0, legend)
     if not distributed.is_main():
         return result
     _log(result, results, settings.min_change_confidence, feedback)
@@ -132,13 +130,6 @@ def classify_change(settings: ChangeSettings, source: FeatureSource | None,
         write_change_matrix(settings.matrix, pairs, classes)
     _write_summary(summary_output, pairs, classes, values)
     return result
-
-
-def _geometries(source: FeatureSource | None, grid: Grid | None) -> Iterator[bytes | None]:
-    """The WKB of ``source``'s features, or of the grid's cells."""
-    if grid is not None:
-        return (cell.wkb() for cell in grid.cells())
-    return (feature.wkb for feature in source.features())
 
 
 def _after_classifier(settings: ChangeSettings, before: RasterClassifier, crs: str | None,
@@ -174,10 +165,8 @@ def _overlap(before: RasterClassifier, after: RasterClassifier) -> Extent:
     readable = after.source.readable
     if before.source.crs_wkt and after.source.crs_wkt:
         readable = transform_extent(readable, after.source.crs_wkt, before.source.crs_wkt)
-    ours = before.source.readable
-    overlap = (max(ours[0], readable[0]), max(ours[1], readable[1]),
-               min(ours[2], readable[2]), min(ours[3], readable[3]))
-    if overlap[0] >= overlap[2] or overlap[1] >= overlap[3]:
+    overlap = intersection(before.source.readable, readable)
+    if overlap is None:
         raise DataError(tr("{} and {} do not overlap (inside the processing extent): no "
                            "feature can be compared. Give two rasters of the same "
                            "place.").format(setting('raster'), setting('raster_after')))
@@ -283,11 +272,16 @@ def _log(result: ChangeResult, results: list[Results], lowest: float,
          feedback: Feedback) -> None:
     """The outcome in the log; features not compared, with the reason, as a warning."""
     compared = result.changed + result.unchanged + result.uncertain
-    uncertain = f", {result.uncertain} uncertain (below {setting('min_change_confidence')} " \
-        f"{lowest:g} at a date: not counted)" if lowest else ""
-    feedback.log(tr("Compared {} features: {} changed, {} unchanged{}.").format(
-                     compared, result.changed, result.unchanged, uncertain))
+    if lowest:
+        feedback.log(tr("Compared {} features: {} changed, {} unchanged, {} uncertain (below "
+                        "{} {:g} at a date: not counted).").format(
+                         compared, result.changed, result.unchanged, result.uncertain,
+                         setting('min_change_confidence'), lowest))
+    else:
+        feedback.log(tr("Compared {} features: {} changed, {} unchanged.").format(
+                         compared, result.changed, result.unchanged))
     for date, found in zip(("before", "after"), results):
-        if found.summary.unclassified_text():
+        unclassified = found.summary.unclassified_text()
+        if unclassified:
             feedback.warning(tr("{}: {} They are written as not compared.").format(
-                                 date.capitalize(), found.summary.unclassified_text()))
+                                 date.capitalize(), unclassified))

@@ -106,8 +106,7 @@ def classify_features(settings: ClassifySettings, source: FeatureSource, output:
     fields = _result_fields(settings, classifier, [field.name for field in source.fields],
                             output.field_name_limit)
     with heatmaps(settings, classifier, style_heatmap) as heatmap:
-        results = classify_all(classifier, (feature.wkb for feature in source.features()),
-                               source.count(), heatmap)
+        results = classify_all(classifier, *geometries(source, None), heatmap)
     if not distributed.is_main():
         return ClassifyResult(results.summary, 0)
     legend = _legend(classifier, fields)
@@ -136,9 +135,22 @@ class Grid:
                 for number, cell in enumerate(self.cells(), start=1))
 
     @property
+    def cell_count(self) -> int:
+        """How many cells the grid has."""
+        return self.rows * self.columns
+
+    @property
     def transform(self) -> tuple[float, ...]:
         """The GDAL geotransform of a raster of one pixel per cell."""
         return (self.extent[0], self.size, 0.0, self.extent[3], 0.0, -self.size)
+
+
+def geometries(source: FeatureSource | None,
+               grid: Grid | None) -> tuple[Iterator[bytes | None], int]:
+    """The WKB of ``source``'s features, or of the grid's cells, and how many there are."""
+    if grid is not None:
+        return (cell.wkb() for cell in grid.cells()), grid.cell_count
+    return (feature.wkb for feature in source.features()), source.count()
 
 
 def plan_grid(classifier: RasterClassifier, grid_size: float = 0.0,
@@ -178,10 +190,9 @@ def classify_grid(settings: GridSettings, output: FeatureSink,
                            "class a cell cannot hold: leave {} empty (the grid's fields "
                            "hold each label's score).").format(
                             classifier.package.path, setting('class_map')))
-    cells = grid.rows * grid.columns
+    cells = grid.cell_count
     with heatmaps(settings, classifier, style_heatmap) as heatmap:
-        results = classify_all(classifier, (cell.wkb() for cell in grid.cells()), cells,
-                               heatmap)
+        results = classify_all(classifier, *geometries(None, grid), heatmap)
     if not distributed.is_main():
         return GridResult(results.summary, 0, cell_count=cells)
     legend = _legend(classifier, fields)

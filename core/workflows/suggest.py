@@ -17,7 +17,7 @@ from ..errors import DataError, setting, tr
 from ..inference.classifier import Status
 from ..runtime.feedback import Feedback
 from ..sources.geometry import MAX_CELLS
-from .classify import ClassifySettings, Grid, open_classifier, plan_grid
+from .classify import ClassifySettings, Grid, geometries, open_classifier, plan_grid
 from .io import Feature, FeatureSink, FeatureSource, Legend
 from .schemas import GRID_FIELDS, INTEGER, REAL, TEXT, Field, check_new_fields
 
@@ -111,15 +111,11 @@ def suggest_labels(settings: SuggestSettings, source: FeatureSource | None,
     existing = [field.name for field in (source.fields if source else GRID_FIELDS)]
     fields = _fields(settings, existing)
     grid = None if source else plan_grid(classifier, settings.grid_size, settings.max_cells)
-    if grid is None:
-        geometries, total = (feature.wkb for feature in source.features()), source.count()
-    else:
-        geometries, total = (cell.wkb() for cell in grid.cells()), grid.rows * grid.columns
     classes = classifier.classes
     candidates = [
         Candidate(index, uncertainty(prediction.probabilities, settings.measure),
                   prediction.centre, classes[prediction.class_index], prediction.confidence)
-        for index, prediction in enumerate(classifier.classify(geometries, total))
+        for index, prediction in enumerate(classifier.classify(*geometries(source, grid)))
         if prediction.status is Status.CHIPPED]
     spacing = settings.min_distance or classifier.settings.chip_size * (
         settings.cell_size or classifier.source.resolution[0])
