@@ -39,17 +39,19 @@ def kappa(matrix: np.ndarray) -> float:
 
 def per_class_metrics(matrix: np.ndarray, classes: Sequence[str]) -> list[dict]:
     """Precision (user's accuracy), recall (producer's accuracy), F1 and support per class."""
-    rows = []
-    for index, name in enumerate(classes):
-        hits = float(matrix[index, index])
-        predicted = float(matrix[:, index].sum())
-        actual = float(matrix[index, :].sum())
-        precision = hits / predicted if predicted else 0.0
-        recall = hits / actual if actual else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        rows.append({"name": name, "precision": precision, "recall": recall, "f1": f1,
-                     "support": int(actual)})
-    return rows
+    return [class_measures(name, matrix[index, index], matrix[:, index].sum(),
+                           matrix[index, :].sum()) for index, name in enumerate(classes)]
+
+
+def class_measures(name: str, hits: float, predicted: float, actual: float) -> dict:
+    """One class's precision, recall, F1 and support from its counts: chips right, chips
+    given the class, chips of the class."""
+    hits, predicted, actual = float(hits), float(predicted), float(actual)
+    precision = hits / predicted if predicted else 0.0
+    recall = hits / actual if actual else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"name": name, "precision": precision, "recall": recall, "f1": f1,
+            "support": int(actual)}
 
 
 @dataclass(frozen=True)
@@ -89,16 +91,17 @@ def best_thresholds(probabilities: np.ndarray, truth: np.ndarray) -> np.ndarray:
     for label in range(probabilities.shape[1]):
         if not truth[:, label].any():
             continue
-        scores = [_f1(probabilities[:, label] >= step, truth[:, label])
-                  for step in THRESHOLD_STEPS]
+        truths = truth[:, label]
+        scores = [_f1(float((said & truths).sum()), float(said.sum()), float(truths.sum()))
+                  for said in (probabilities[:, label] >= step for step in THRESHOLD_STEPS)]
         best = max(range(len(scores)), key=lambda i: (scores[i], -abs(THRESHOLD_STEPS[i] - 0.5)))
         chosen[label] = THRESHOLD_STEPS[best]
     return chosen
 
 
-def _f1(predicted: np.ndarray, truth: np.ndarray) -> float:
-    hits = float((predicted & truth).sum())
-    return 2 * hits / (float(predicted.sum()) + float(truth.sum()) or 1.0)
+def _f1(hits: float, said: float, actual: float) -> float:
+    """F1 from counts (2 hits over labels said plus labels true); 0 where neither is."""
+    return 2 * hits / (said + actual) if said + actual else 0.0
 
 
 @dataclass(frozen=True)
@@ -120,13 +123,8 @@ def multi_label_scores(probabilities: np.ndarray, truth: np.ndarray, thresholds:
     truth = np.asarray(truth) > 0
     hits = (predicted & truth).sum(axis=0).astype(float)
     said, actual = predicted.sum(axis=0).astype(float), truth.sum(axis=0).astype(float)
-    rows = []
-    for index, name in enumerate(classes):
-        precision = hits[index] / said[index] if said[index] else 0.0
-        recall = hits[index] / actual[index] if actual[index] else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        rows.append({"name": name, "precision": precision, "recall": recall, "f1": f1,
-                     "support": int(actual[index]), "threshold": float(thresholds[index])})
-    micro = 2 * hits.sum() / (said.sum() + actual.sum()) if said.sum() + actual.sum() else 0.0
+    rows = [class_measures(name, hits[index], said[index], actual[index])
+            | {"threshold": float(thresholds[index])} for index, name in enumerate(classes)]
+    micro = _f1(hits.sum(), said.sum(), actual.sum())
     return MultiLabelScores(rows, float(micro), float(np.mean([r["f1"] for r in rows])),
                             float(np.mean(predicted != truth)) if truth.size else 0.0)
